@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/**
+ * Policy: the RULES.md parameters with their defaults, overridable by `POLICY_FILE` (JSON).
+ * Validated strictly (an unknown key is a typo, and a typo in clinical policy must stop the start).
+ * Also carries the hospital's local codes (appended to the shipped value sets — configuration,
+ * not code) and the institutions the written notice names.
+ */
+const coding = z.strictObject({ system: z.string().min(1), code: z.string().min(1), display: z.string().optional() });
+
+const institution = z.strictObject({
+  /** Organization id (without `Organization/`), when known. */
+  id: z.string().optional(),
+  name: z.string().min(1),
+  address: z.string().optional(),
+  phone: z.string().optional(),
+});
+
+export const policySchema = z.strictObject({
+  /** ZJ-2023 Art.24(5): age threshold in full years (周岁). */
+  AMA_AGE_YEARS: z.number().int().min(18).max(60).default(35),
+  /** `>=` (clinical practice, NIPT-2016, ICD-10-CM O09.5) or `>` (the law's 「超过」). */
+  AMA_COMPARATOR: z.enum(['>=', '>']).default('>='),
+  /** Age at the best EDD, or today's age. */
+  AMA_REFERENCE: z.enum(['edd', 'today']).default('edd'),
+  /** Amniotic fluid index (cm): oligohydramnios at or below, polyhydramnios at or above. */
+  AFI_LOW_CM: z.number().positive().default(5),
+  AFI_HIGH_CM: z.number().positive().default(25),
+  /** Deepest vertical pocket (cm). */
+  DVP_LOW_CM: z.number().positive().default(2),
+  DVP_HIGH_CM: z.number().positive().default(8),
+  /** Nuchal translucency (mm) at or above which `fetal-anomaly` fires. */
+  NT_MM_MIN: z.number().positive().default(3.0),
+  /** First-trimester window for teratogen exposure: LMP .. LMP + this many days (13w6d = 97). */
+  FIRST_TRIMESTER_LAST_DAY: z.number().int().positive().default(97),
+  /** Screening cut-offs as N of a 1/N risk: high risk when risk >= 1/N. */
+  SERUM_T21_CUTOFF: z.number().positive().default(270),
+  SERUM_T18_CUTOFF: z.number().positive().default(350),
+  SERUM_T13_CUTOFF: z.number().positive().default(350),
+  NTD_AFP_MOM_MIN: z.number().positive().default(2.0),
+  /** Intermediate-risk upper bound (1/N) for the NIPT pathway. */
+  NIPT_INTERMEDIATE_LOWER: z.number().positive().default(1000),
+  /** NIPT gestational window, days of GA (12+0 = 84, 22+6 = 160). */
+  NIPT_GA_MIN_DAYS: z.number().int().positive().default(84),
+  NIPT_GA_MAX_DAYS: z.number().int().positive().default(160),
+  /** GA (days) from which a missed serum screening makes NIPT the remaining option (21+0 = 147). */
+  NIPT_LATE_SCREENING_DAYS: z.number().int().positive().default(147),
+  NIPT_BMI_MAX: z.number().positive().default(40),
+  NIPT_TRANSFUSION_DAYS: z.number().int().positive().default(365),
+  /** ZJ-2023 Art.19: training at least every N years. */
+  CERT_TRAINING_YEARS: z.number().int().positive().default(2),
+  /** Optional stricter interval for prenatal-screening staff. */
+  CERT_TRAINING_YEARS_SCREENING: z.number().int().positive().optional(),
+  /** ZJ-2023 Art.13: licence verification every N years. */
+  LICENCE_VERIFICATION_YEARS: z.number().int().positive().default(3),
+  /** Days a certificate/licence counts as "expiring soon" in the registry report. */
+  EXPIRING_WITHIN_DAYS: z.number().int().positive().default(90),
+  /** Current-pregnancy window on the best EDD: [today - before, today + after]. */
+  PREGNANCY_EDD_DAYS_BEFORE: z.number().int().nonnegative().default(14),
+  PREGNANCY_EDD_DAYS_AFTER: z.number().int().positive().default(300),
+  /** Days a pregnancy-status observation counts as current. */
+  PREGNANCY_STATUS_DAYS: z.number().int().positive().default(300),
+  /** Which source the order checks trust first. */
+  CERTIFICATE_SOURCE_ORDER: z.array(z.enum(['registry', 'ehr'])).min(1).default(['registry', 'ehr']),
+  /** Local codes appended to the shipped value sets, by value-set / data-element id. */
+  localCodes: z.record(z.string(), z.array(coding)).default({}),
+  /** The institution issuing the notice (the one running the service). */
+  institution: institution.default({ name: '（本机构）' }),
+  /** The partner prenatal-diagnosis institution the notice sends the woman to (Art. 24, 25). */
+  referralInstitution: institution.default({ name: '（合作产前诊断机构）' }),
+});
+
+export type Policy = z.infer<typeof policySchema>;
+export type PolicyOverrides = z.input<typeof policySchema>;
+
+/** Parses policy overrides; throws a ZodError naming the bad key. */
+export function parsePolicy(input: unknown): Policy {
+  const p = policySchema.parse(input ?? {});
+  return Object.freeze(p);
+}
+
+export const DEFAULT_POLICY: Policy = parsePolicy({});

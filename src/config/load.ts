@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { parsePolicy } from '../clinical/policy.js';
+import { qcTokenSchema, trustedIssuerSchema, type Config } from './schema.js';
+import { deepFreeze } from '../deep-freeze.js';
+
+/** A configuration error names the variable; the entry point prints it and exits non-zero. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** JSON in the variable, or `@path/to/file.json`. */
+function readJson(env: Env, name: string): unknown {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let text = raw;
+  if (raw.startsWith('@')) {
+    try {
+      text = readFileSync(raw.slice(1), 'utf8');
+    } catch (e) {
+      throw new ConfigError(name, `cannot read file ${raw.slice(1)} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ConfigError(name, 'is not valid JSON');
+  }
+}
+
+function parseWith<T>(name: string, schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    const where = first && first.path.length ? ` at ${first.path.join('.')}` : '';
+    throw new ConfigError(name, `${first?.message ?? 'invalid'}${where}`);
+  }
+  return r.data;
+}
+
+const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses and freezes the configuration from an environment. Throws ConfigError naming the variable. */
+export function loadConfig(env: Env): Config {
+  const port = parseWith('PORT', intIn(0, 65535), env.PORT ?? '8080');
+  const rawBase = env.PUBLIC_BASE_URL?.trim();
+  const publicBaseUrl = parseWith('PUBLIC_BASE_URL', z.url({ protocol: /^https?$/ }), rawBase || `http://localhost:${port}`).replace(/\/+$/, '');
+  // Auth is never off by default once a public base URL is configured (DESIGN §4).
+  const authDefault = rawBase ? 'jwt' : 'off';
+  const authMode = parseWith('AUTH_MODE', z.enum(['jwt', 'off']), env.AUTH_MODE?.trim() || authDefault);
+  const trustedIssuers = parseWith('TRUSTED_ISSUERS', z.array(trustedIssuerSchema), readJson(env, 'TRUSTED_ISSUERS') ?? []);
+  if (authMode === 'jwt' && trustedIssuers.length === 0) {
+    throw new ConfigError('TRUSTED_ISSUERS', 'AUTH_MODE=jwt needs at least one trusted issuer');
+  }
+  const qcTokens = parseWith('QC_TOKENS', z.record(z.string().min(16, 'QC tokens must be at least 16 characters'), qcTokenSchema), readJson(env, 'QC_TOKENS') ?? {});
+  const locale = parseWith('LOCALE', z.enum(['zh-CN', 'en']), env.LOCALE?.trim() || 'zh-CN');
+  let policy;
+  try {
+    policy = parsePolicy(readJson(env, 'POLICY_FILE') ?? {});
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    const issue = e instanceof z.ZodError ? e.issues[0] : undefined;
+    throw new ConfigError('POLICY_FILE', issue ? `${issue.message} at ${issue.path.join('.') || '(root)'}` : 'invalid');
+  }
+  const clinicTimeZone = env.CLINIC_TIMEZONE?.trim() || 'Asia/Shanghai';
+  if (!isTimeZone(clinicTimeZone)) throw new ConfigError('CLINIC_TIMEZONE', `unknown time zone "${clinicTimeZone}"`);
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl) parseWith('DATABASE_URL', z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'), databaseUrl);
+  const config: Config = {
+    port,
+    host: env.HOST?.trim() || '0.0.0.0',
+    publicBaseUrl,
+    databaseUrl,
+    dataDir: env.DATA_DIR?.trim() || './data',
+    authMode,
+    trustedIssuers,
+    qcTokens,
+    locale,
+    policy,
+    noticeDeadlineDays: parseWith('NOTICE_DEADLINE_DAYS', intIn(0, 365), env.NOTICE_DEADLINE_DAYS ?? '7'),
+    fhirTimeoutMs: parseWith('FHIR_TIMEOUT_MS', intIn(100, 120_000), env.FHIR_TIMEOUT_MS ?? '3000'),
+    clinicTimeZone,
+    logLevel: parseWith('LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), env.LOG_LEVEL?.trim() || 'info'),
+    bodyLimitBytes: parseWith('BODY_LIMIT_BYTES', intIn(1024, 64 * 1024 * 1024), env.BODY_LIMIT_BYTES ?? String(5 * 1024 * 1024)),
+    fhirMaxPages: parseWith('FHIR_MAX_PAGES', intIn(1, 1000), env.FHIR_MAX_PAGES ?? '20'),
+    rateLimitPerMinute: parseWith('RATE_LIMIT_PER_MINUTE', intIn(0, 10_000_000), env.RATE_LIMIT_PER_MINUTE ?? '0'),
+  };
+  return deepFreeze(config);
+}
+

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { Policy } from '../clinical/policy.js';
+
+/**
+ * Configuration (shared/DESIGN.md §6): environment variables, validated once at start and frozen.
+ * JSON-valued variables take either JSON or `@path/to/file.json`.
+ */
+export const trustedIssuerSchema = z.strictObject({
+  iss: z.string().min(1),
+  jwksUrl: z.url().optional(),
+  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) }).optional(),
+  /** Allowed `fhirServer` prefixes for this issuer (no SSRF). */
+  fhirServers: z.array(z.url()).default([]),
+  tenant: z.string().optional(),
+}).refine((v) => Boolean(v.jwksUrl) !== Boolean(v.jwks), { message: 'exactly one of jwksUrl or jwks is required' });
+
+export const qcTokenSchema = z.strictObject({
+  role: z.enum(['province', 'institution']),
+  institution: z.string().optional(),
+}).refine((v) => v.role === 'province' || Boolean(v.institution), { message: 'an institution token needs "institution"' });
+
+export type TrustedIssuer = z.infer<typeof trustedIssuerSchema>;
+export type QcToken = z.infer<typeof qcTokenSchema>;
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Public base URL (no trailing slash), e.g. https://cds.example.org. Decides JWT `aud`. */
+  readonly publicBaseUrl: string;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly authMode: 'jwt' | 'off';
+  readonly trustedIssuers: readonly TrustedIssuer[];
+  readonly qcTokens: Readonly<Record<string, QcToken>>;
+  readonly locale: 'zh-CN' | 'en';
+  readonly policy: Policy;
+  readonly noticeDeadlineDays: number;
+  readonly fhirTimeoutMs: number;
+  readonly clinicTimeZone: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Maximum accepted request body, bytes. */
+  readonly bodyLimitBytes: number;
+  /** Maximum pages followed per prefetch search when fetching from the FHIR server. */
+  readonly fhirMaxPages: number;
+  /** Requests per minute per issuer (0 = unlimited). */
+  readonly rateLimitPerMinute: number;
+}
