@@ -1,0 +1,87 @@
+/**
+ * Code systems and local codes used across the service. Local canonical base:
+ * http://prenatal-cds.org/fhir (RULES.md §0). The FSH CodeSystems in fhir-profiles/ define the same
+ * codes; a test keeps them in sync.
+ */
+export const CANONICAL_BASE = 'http://prenatal-cds.org/fhir';
+
+export const SYSTEMS = {
+  loinc: 'http://loinc.org',
+  snomed: 'http://snomed.info/sct',
+  icd10: 'http://hl7.org/fhir/sid/icd-10',
+  icd10cn: 'http://hl7.org/fhir/sid/icd-10-cn',
+  atc: 'http://www.whocc.no/atc',
+  ucum: 'http://unitsofmeasure.org',
+  v3RoleCode: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode',
+  v3Interpretation: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation',
+  dataAbsentReason: 'http://terminology.hl7.org/CodeSystem/data-absent-reason',
+  prenatalObservation: `${CANONICAL_BASE}/CodeSystem/prenatal-observation`,
+  prenatalOrder: `${CANONICAL_BASE}/CodeSystem/prenatal-order`,
+  mchTechnique: `${CANONICAL_BASE}/CodeSystem/mch-technique`,
+  noticeCategory: `${CANONICAL_BASE}/CodeSystem/notice-category`,
+  mchCertificateType: `${CANONICAL_BASE}/CodeSystem/mch-certificate-type`,
+  mchInstitutionRole: `${CANONICAL_BASE}/CodeSystem/mch-institution-role`,
+  overrideReason: `${CANONICAL_BASE}/CodeSystem/override-reason`,
+} as const;
+
+/** CodeSystem `prenatal-observation` (local observation / finding codes). */
+export const PRENATAL_OBSERVATION_CODES = [
+  'nt-mm',
+  'exposure-radiation',
+  'exposure-chemical',
+  'exposure-infection',
+  'exposure-drug',
+  'prior-birth-defect',
+  't21-risk',
+  't18-risk',
+  't13-risk',
+  'nipt-result',
+  'high-risk',
+  'cell-therapy',
+  'ivf',
+  'bleeding-disorder',
+  'chronic-infection-active',
+  'pregnancy-episode',
+] as const;
+
+/** CodeSystem `prenatal-order` (local order codes). */
+export const PRENATAL_ORDER_CODES = [
+  'prenatal-diagnosis-referral',
+  'nipt',
+  'amniocentesis',
+  'cvs',
+  'cordocentesis',
+  'karyotype',
+  'chromosomal-microarray',
+  'serum-screening',
+  'fetal-sex-determination',
+  'nipt-counselling-consent',
+] as const;
+
+/** CodeSystem `mch-technique`: the 7 special techniques of ZJ-2023 Art.3. */
+export const MCH_TECHNIQUE_CODES = [
+  'genetic-disease-diagnosis',
+  'prenatal-diagnosis',
+  'prenatal-screening',
+  'premarital-examination',
+  'midwifery',
+  'ligation',
+  'pregnancy-termination',
+] as const;
+
+/** CodeSystem `notice-category`: the Art. 25 written notice. */
+export const NOTICE_CATEGORY_CODE = 'prenatal-diagnosis-written-notice';
+
+export const EXTENSIONS = {
+  mchCertificateType: `${CANONICAL_BASE}/StructureDefinition/mch-certificate-type`,
+  mchLastTraining: `${CANONICAL_BASE}/StructureDefinition/mch-last-training`,
+  mchLicence: `${CANONICAL_BASE}/StructureDefinition/mch-licence`,
+  mchInstitutionRole: `${CANONICAL_BASE}/StructureDefinition/mch-institution-role`,
+  niptCooperation: `${CANONICAL_BASE}/StructureDefinition/nipt-cooperation`,
+  /** On the notice Communication: the rule ids the notice covers. */
+  noticeRules: `${CANONICAL_BASE}/StructureDefinition/notice-rules`,
+  /** On the notice Communication: the notice id of the printable notice and its hash. */
+  noticeId: `${CANONICAL_BASE}/StructureDefinition/notice-id`,
+} as const;
+
+export type MchTechnique = (typeof MCH_TECHNIQUE_CODES)[number];
