@@ -1,0 +1,111 @@
+/**
+ * The `params` of each referral finding (card extension `org.prenatal-cds.findings[].params`).
+ * Rules produce them; card and notice rendering (per locale) and auditors read them. Everything a
+ * sentence about the finding needs is here, so rendering never re-reads the record.
+ *
+ * Strings marked "patient-derived" come from the record (display texts, free text) and must be
+ * escaped by whoever renders them.
+ */
+
+/** A code as found in the record. `display` is patient-derived. */
+export interface CodeRef {
+  readonly system: string;
+  readonly code: string;
+  readonly display?: string;
+}
+
+/** One piece of evidence behind a finding, in the order it should be shown (most relevant first). */
+export interface EvidenceItem {
+  /** `Type/id` of the resource. */
+  readonly reference: string;
+  /** Clinically relevant date of the evidence (effective/onset/recorded), FHIR date or dateTime. */
+  readonly date?: string;
+  readonly code?: CodeRef;
+  /** Numeric value normalised to `unit` (e.g. AFI in cm), when the evidence is a measurement. */
+  readonly value?: number;
+  readonly unit?: string;
+  /** Patient-derived free text (e.g. Condition.code.text, conclusion), if any. */
+  readonly text?: string;
+}
+
+export interface AmaParams {
+  /** Full years (周岁) at the reference date. */
+  readonly ageYears: number;
+  readonly threshold: number;
+  readonly comparator: '>=' | '>';
+  /** Which date the age was taken at: the best EDD, or today when no EDD (fallback). */
+  readonly reference: 'edd' | 'today';
+  readonly referenceDate: string;
+  readonly birthDate: string;
+  readonly items: readonly EvidenceItem[];
+}
+
+export interface AmnioticFluidParams {
+  readonly kind: 'oligohydramnios' | 'polyhydramnios';
+  /** What decided it: an AFI / DVP measurement against a threshold, or a coded finding. */
+  readonly decidedBy: 'afi' | 'dvp' | 'coded';
+  /** Threshold (cm) crossed, for `afi` / `dvp`. */
+  readonly thresholdCm?: number;
+  readonly items: readonly EvidenceItem[];
+}
+
+export interface FetalAnomalyParams {
+  /** Sources that contributed, e.g. ["condition", "nt"]. */
+  readonly sources: readonly ('condition' | 'observation' | 'report' | 'nt')[];
+  /** NT threshold (mm), present when `nt` contributed. */
+  readonly ntThresholdMm?: number;
+  readonly items: readonly EvidenceItem[];
+}
+
+export interface TeratogenExposureParams {
+  readonly kinds: readonly ('drug' | 'radiation' | 'chemical' | 'infection' | 'medication')[];
+  /** The first-trimester window used: LMP .. LMP + 13w6d. */
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly items: readonly EvidenceItem[];
+}
+
+export interface FamilyHistoryParams {
+  /** One per FamilyMemberHistory; relationship is the v3-RoleCode (display patient-derived). */
+  readonly items: readonly (EvidenceItem & { readonly relationship?: CodeRef })[];
+}
+
+export interface ScreeningHighRiskParams {
+  readonly decidedBy: 'interpretation' | 'cutoff';
+  readonly test: 't21' | 't18' | 't13' | 'ntd' | 'nipt';
+  /** N of the reported 1/N risk, when numeric. */
+  readonly riskN?: number;
+  /** N of the cut-off 1/N used, when decided by cutoff. */
+  readonly cutoffN?: number;
+  /** AFP MoM value, for NTD screening. */
+  readonly mom?: number;
+  /** Interpretation code that decided it (e.g. H, POS, high-risk). */
+  readonly interpretation?: string;
+  readonly items: readonly EvidenceItem[];
+}
+
+export interface ReferralParamsByRule {
+  readonly ama: AmaParams;
+  readonly 'amniotic-fluid': AmnioticFluidParams;
+  readonly 'fetal-anomaly': FetalAnomalyParams;
+  readonly 'teratogen-exposure': TeratogenExposureParams;
+  readonly 'genetic-family-history': FamilyHistoryParams;
+  readonly 'prior-affected-birth': FamilyHistoryParams;
+  readonly 'screening-high-risk': ScreeningHighRiskParams;
+}
+
+/** Facts about the current pregnancy, derived once per request, shown on card and notice. */
+export interface PregnancyFacts {
+  /** Whether the woman is currently pregnant (RULES §0), and the evidence for it. */
+  readonly current: boolean;
+  readonly currentEvidence: readonly string[];
+  /** Best EDD (YYYY-MM-DD) and where it came from. */
+  readonly edd?: { readonly date: string; readonly source: 'clinical' | 'ultrasound' | 'lmp-edd' | 'ovulation' | 'lmp' | 'ga'; readonly reference: string };
+  /** LMP = EDD - 280 d (YYYY-MM-DD), the start of the current pregnancy's window. */
+  readonly lmp?: string;
+  /** Gestational age today in days, and as "w+d". */
+  readonly gaDays?: number;
+  readonly ga?: string;
+  /** Stable key of this pregnancy for the audit trail: `Patient/<id>|<EDD>` or the episode. */
+  readonly pregnancyKey?: string;
+}
