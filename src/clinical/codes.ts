@@ -85,3 +85,17 @@ export const EXTENSIONS = {
 } as const;
 
 export type MchTechnique = (typeof MCH_TECHNIQUE_CODES)[number];
+
+/** Profiles shipped in fhir-profiles/ (data we read and resources our cards create). */
+export const PROFILES = {
+  prenatalPatient: `${CANONICAL_BASE}/StructureDefinition/prenatal-patient`,
+  eddObservation: `${CANONICAL_BASE}/StructureDefinition/edd-observation`,
+  gestationalAgeObservation: `${CANONICAL_BASE}/StructureDefinition/gestational-age-observation`,
+  amnioticFluidObservation: `${CANONICAL_BASE}/StructureDefinition/amniotic-fluid-observation`,
+  screeningRiskObservation: `${CANONICAL_BASE}/StructureDefinition/screening-risk-observation`,
+  prenatalFamilyMemberHistory: `${CANONICAL_BASE}/StructureDefinition/prenatal-family-member-history`,
+  referralServiceRequest: `${CANONICAL_BASE}/StructureDefinition/prenatal-referral-service-request`,
+  writtenNoticeCommunication: `${CANONICAL_BASE}/StructureDefinition/written-notice-communication`,
+  mchPractitioner: `${CANONICAL_BASE}/StructureDefinition/mch-practitioner`,
+  mchOrganization: `${CANONICAL_BASE}/StructureDefinition/mch-organization`,
+} as const;
