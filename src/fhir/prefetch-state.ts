@@ -1,0 +1,70 @@
+import type { Resource } from '@medplum/fhirtypes';
+
+/**
+ * The state of one prefetch key (https://cds-hooks.hl7.org/2.0/#prefetch-template and
+ * shared/DESIGN.md §4 "Prefetch"):
+ *
+ * - `present`: a resource, or a Bundle whose entries are flattened (`_include`d resources too);
+ * - `no-data`: `null`, or a Bundle with no entries — final, the EHR says there is nothing;
+ * - `failed`: an OperationOutcome in place of the value, or a value that is not a FHIR resource
+ *   (string, number, array, object without `resourceType`, Bundle with malformed entries);
+ * - `absent`: the key is not in `prefetch` (or `prefetch` itself is missing).
+ *
+ * `failed` carries a reason code, never the content of the value (logs name keys, not data).
+ */
+export type PrefetchState =
+  | { readonly state: 'present'; readonly resources: readonly Resource[] }
+  | { readonly state: 'no-data' }
+  | { readonly state: 'failed'; readonly reason: PrefetchFailure }
+  | { readonly state: 'absent' };
+
+/** Why a value was classified `failed`. */
+export type PrefetchFailure = 'operation-outcome' | 'wrong-type';
+
+/** A plain object with a string `resourceType`: the structural test for "is a FHIR resource". */
+export function isResourceObject(value: unknown): value is Resource {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    && typeof (value as { resourceType?: unknown }).resourceType === 'string'
+    && (value as { resourceType: string }).resourceType !== '';
+}
+
+/**
+ * Flattens a Bundle into its entries' resources (every entry, whatever its `search.mode`, so
+ * `_include`d resources come along), leaving out `search.mode = outcome` OperationOutcomes that a
+ * server adds as warnings. `undefined` when an entry is malformed.
+ */
+export function bundleResources(bundle: Resource & { resourceType: 'Bundle' }): Resource[] | undefined {
+  const entries: unknown = (bundle as { entry?: unknown }).entry;
+  if (entries === undefined) return [];
+  if (!Array.isArray(entries)) return undefined;
+  const out: Resource[] = [];
+  for (const e of entries as unknown[]) {
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) return undefined;
+    const resource = (e as { resource?: unknown }).resource;
+    if (resource === undefined) continue;
+    if (!isResourceObject(resource)) return undefined;
+    const mode = (e as { search?: { mode?: unknown } }).search?.mode;
+    if (resource.resourceType === 'OperationOutcome' && mode === 'outcome') continue;
+    out.push(resource);
+  }
+  return out;
+}
+
+/** Classifies one value as it arrived (prefetched, or fetched from the FHIR server). */
+export function classifyValue(value: unknown): Exclude<PrefetchState, { state: 'absent' }> {
+  if (value === null) return { state: 'no-data' };
+  if (!isResourceObject(value)) return { state: 'failed', reason: 'wrong-type' };
+  if (value.resourceType === 'OperationOutcome') return { state: 'failed', reason: 'operation-outcome' };
+  if (value.resourceType !== 'Bundle') return { state: 'present', resources: [value] };
+  const resources = bundleResources(value);
+  if (resources === undefined) return { state: 'failed', reason: 'wrong-type' };
+  return resources.length === 0 ? { state: 'no-data' } : { state: 'present', resources };
+}
+
+/** Classifies the prefetch value of `key`; a missing `prefetch` member makes every key `absent`. */
+export function classifyPrefetch(prefetch: Readonly<Record<string, unknown>> | undefined, key: string): PrefetchState {
+  if (!prefetch || !Object.prototype.hasOwnProperty.call(prefetch, key)) return { state: 'absent' };
+  const value = prefetch[key];
+  if (value === undefined) return { state: 'absent' };
+  return classifyValue(value);
+}

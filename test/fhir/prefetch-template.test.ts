@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { renderPrefetchTemplate, resolveToken } from '../../src/fhir/prefetch-template.js';
+import { definitionOf } from './support/definitions.js';
+
+const context = { patientId: 'pat-zj-001', encounterId: 'enc-77', userId: 'Practitioner/dr-li', count: 42 };
+
+describe('renderPrefetchTemplate (CDS Hooks 2.0 prefetch tokens)', () => {
+  it('substitutes first-level context fields (strings and numbers)', () => {
+    expect(renderPrefetchTemplate('Patient/{{context.patientId}}', context)).toEqual({ ok: true, query: 'Patient/pat-zj-001' });
+    expect(renderPrefetchTemplate('Encounter/{{context.encounterId}}', context)).toEqual({ ok: true, query: 'Encounter/enc-77' });
+    expect(renderPrefetchTemplate('Observation?patient={{ context.patientId }}&_count={{context.count}}', context))
+      .toEqual({ ok: true, query: 'Observation?patient=pat-zj-001&_count=42' });
+  });
+
+  it.each([
+    ['Practitioner/dr-li', 'userPractitionerId', 'dr-li'],
+    ['PractitionerRole/role-9', 'userPractitionerRoleId', 'role-9'],
+    ['Patient/pat-zj-001', 'userPatientId', 'pat-zj-001'],
+    ['RelatedPerson/rp-3', 'userRelatedPersonId', 'rp-3'],
+    ['https://ehr.example.cn/fhir/Practitioner/dr-li', 'userPractitionerId', 'dr-li'],
+  ])('derives %s → {{%s}} = %s', (userId, token, id) => {
+    expect(renderPrefetchTemplate(`X?u={{${token}}}`, { userId })).toEqual({ ok: true, query: `X?u=${id}` });
+  });
+
+  it('a user token of another type than context.userId is not resolvable', () => {
+    const r = renderPrefetchTemplate('PractitionerRole?practitioner={{userPractitionerId}}', { userId: 'PractitionerRole/role-9' });
+    expect(r).toMatchObject({ ok: false, token: 'userPractitionerId' });
+    expect(resolveToken('userPatientId', {})).toMatchObject({ ok: false });
+  });
+
+  it.each([
+    ['Encounter/{{context.encounterId}}', { patientId: 'p' }, 'context.encounterId'],
+    ['X?x={{context.draftOrders}}', { draftOrders: { resourceType: 'Bundle' } }, 'context.draftOrders'],
+    ['X?x={{context.patientId}}', { patientId: '' }, 'context.patientId'],
+    ['X?x={{context.patient.id}}', { patient: { id: 'p' } }, 'context.patient.id'],
+    ['X?x={{context.n}}', { n: Number.NaN }, 'context.n'],
+    ['X?x={{unknownToken}}', context, 'unknownToken'],
+  ])('%s with %j names the unresolved token', (template, ctx, token) => {
+    const r = renderPrefetchTemplate(template, ctx);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.token).toBe(token);
+      expect(r.reason).not.toBe('');
+    }
+  });
+
+  it('percent-encodes values so an id cannot inject query parameters, fragments or path segments', () => {
+    const evil = { patientId: 'p1&_include=*&subject=Patient/other#frag', userId: 'Practitioner/x?y=z' };
+    const r = renderPrefetchTemplate('Observation?patient={{context.patientId}}&_count=1000', evil);
+    expect(r).toEqual({ ok: true, query: 'Observation?patient=p1%26_include%3D*%26subject%3DPatient%2Fother%23frag&_count=1000' });
+    const url = new URL(r.ok ? r.query : '', 'https://ehr.example.cn/fhir/');
+    expect([...url.searchParams.keys()]).toEqual(['patient', '_count']);
+    expect(url.searchParams.get('patient')).toBe(evil.patientId);
+    expect(url.hash).toBe('');
+    const path = renderPrefetchTemplate('Patient/{{context.patientId}}', { patientId: '../../admin/users' });
+    expect(path).toEqual({ ok: true, query: 'Patient/..%2F..%2Fadmin%2Fusers' });
+    expect(new URL(path.ok ? path.query : '', 'https://ehr.example.cn/fhir/').pathname).toBe('/fhir/Patient/..%2F..%2Fadmin%2Fusers');
+    // `userId` with a query part is not a reference at all.
+    expect(renderPrefetchTemplate('X?u={{userPractitionerId}}', evil)).toMatchObject({ ok: false });
+  });
+
+  it.each(['.', '..', '%2e%2e'])('refuses dot-segment value %s (URL parsers resolve it)', (patientId) => {
+    const r = renderPrefetchTemplate('Patient/{{context.patientId}}', { patientId });
+    if (patientId === '%2e%2e') {
+      // `%` itself is encoded, so this stays one opaque segment.
+      expect(r).toEqual({ ok: true, query: 'Patient/%252e%252e' });
+    } else {
+      expect(r).toMatchObject({ ok: false, token: 'context.patientId' });
+    }
+  });
+
+  it('renders every template of the shipped service definitions for a complete order-sign context', () => {
+    const def = definitionOf('special-technique-order-sign');
+    for (const template of Object.values(def.prefetch)) {
+      const r = renderPrefetchTemplate(template, context);
+      expect(r.ok, template).toBe(true);
+      if (r.ok) expect(r.query).not.toMatch(/[{}]/);
+    }
+  });
+});
