@@ -94,7 +94,7 @@ export type ServiceHandler = (input: {
 export interface StoredNotice {
   readonly id: string;
   readonly createdAt: string;
-  /** SHA-256 (hex) of `JSON.stringify(content)` as stored. */
+  /** SHA-256 (hex) of the canonical JSON (sorted keys) of `content` (see src/notice/notice-content.ts). */
   readonly hash: string;
   readonly patientId: string;
   readonly institutionId?: string;

@@ -1,0 +1,57 @@
+import zhCN from '../../cds-hooks/messages/zh-CN.json' with { type: 'json' };
+import en from '../../cds-hooks/messages/en.json' with { type: 'json' };
+
+/**
+ * Message catalogues of cards and notices (`cds-hooks/messages/<locale>.json`): wording lives there,
+ * per locale; code only picks keys and fills named placeholders (`{name}`). zh-CN is the default.
+ * A test keeps both catalogues at the same keys and the same placeholders per key.
+ *
+ * Messages are plain text. Values are inserted unescaped; callers escape the finished text for
+ * the target format (see escape.ts), so a placeholder value can never break out of markup.
+ */
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'zh-CN';
+
+export type MessageKey = keyof typeof zhCN;
+export type MessageValues = Readonly<Record<string, string | number>>;
+
+/** The catalogues, checked at compile time to have the zh-CN keys. */
+export const CATALOGUES: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = Object.freeze({
+  'zh-CN': zhCN,
+  en,
+});
+
+const PLACEHOLDER = /\{(\w+)\}/g;
+
+/** Names of the placeholders of a message template, in order of appearance (deduplicated). */
+export function placeholdersOf(template: string): string[] {
+  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
+}
+
+/**
+ * Formats message `key` of `locale`. A placeholder without a value is a bug in the caller, not a
+ * data problem, so it throws.
+ */
+export function message(locale: Locale, key: MessageKey, values: MessageValues = {}): string {
+  const template = CATALOGUES[locale][key] as string | undefined;
+  if (template === undefined) throw new Error(`message ${key} (${locale}): no such message`);
+  return template.replace(PLACEHOLDER, (_m, name: string) => {
+    const v = values[name];
+    if (v === undefined) throw new Error(`message ${key} (${locale}): no value for {${name}}`);
+    return String(v);
+  });
+}
+
+/** Looks up a message whose key is data (e.g. a relationship code); `undefined` when absent. */
+export function lookupMessage(locale: Locale, key: string): string | undefined {
+  const cat = CATALOGUES[locale] as Readonly<Record<string, string>>;
+  return Object.hasOwn(cat, key) ? cat[key] : undefined;
+}
+
+/** A translator bound to one locale. */
+export type Translate = (key: MessageKey, values?: MessageValues) => string;
+
+export function translator(locale: Locale): Translate {
+  return (key, values) => message(locale, key, values);
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { REFERRAL_RULE_IDS } from '../../src/clinical/rule-ids.js';
+import { CATALOGUES, LOCALES, message, placeholdersOf, type MessageKey } from '../../src/cards/messages.js';
+
+describe('message catalogues (cds-hooks/messages)', () => {
+  const zh = CATALOGUES['zh-CN'];
+  const en = CATALOGUES.en;
+
+  it('zh-CN and en have the same keys', () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(zh).sort());
+  });
+
+  it.each(Object.keys(zh) as MessageKey[])('%s has the same placeholders in both locales', (key) => {
+    expect(placeholdersOf(en[key]).sort()).toEqual(placeholdersOf(zh[key]).sort());
+  });
+
+  it('every message is non-empty and free of markup characters (escaping happens at render time)', () => {
+    for (const l of LOCALES) {
+      for (const [key, text] of Object.entries(CATALOGUES[l])) {
+        expect(text.trim(), `${l} ${key}`).not.toBe('');
+        expect(text, `${l} ${key}`).not.toMatch(/[<>&]/);
+      }
+    }
+  });
+
+  it('has a label for every referral rule id in both locales', () => {
+    for (const l of LOCALES) for (const r of REFERRAL_RULE_IDS) expect(message(l, `rule.${r}.label`)).not.toBe('');
+  });
+
+  it('zh-CN is clinical Chinese', () => {
+    expect(message('zh-CN', 'notice.title')).toBe('产前诊断书面告知书');
+    expect(message('zh-CN', 'link.notice')).toBe('打印书面告知书');
+    expect(message('en', 'link.notice')).toBe('Print written notice');
+  });
+
+  it('fills named placeholders and throws on a missing value (a caller bug)', () => {
+    expect(message('zh-CN', 'age.years', { age: 36 })).toBe('36周岁');
+    expect(message('en', 'age.years', { age: 36 })).toBe('36 years');
+    expect(() => message('en', 'age.years')).toThrow(/age\.years.*\{age\}/);
+  });
+});
