@@ -1,0 +1,131 @@
+import { jwtVerify, type JWTPayload } from 'jose';
+import type { Logger } from 'pino';
+import { systemClock } from '../clock.js';
+import type { Config } from '../config/schema.js';
+import { AppError } from '../errors/app-error.js';
+import type { AuthContext, AuthRequest, Authenticate } from '../ports.js';
+import {
+  ALLOWED_ALGORITHMS, CLOCK_TOLERANCE_SECONDS, JWKS_COOLDOWN_MS, JWKS_FETCH_TIMEOUT_MS, JWKS_REFRESH_AFTER_MS,
+  MAX_JTI_LENGTH, MAX_TOKEN_AGE_SECONDS, REQUIRED_CLAIMS,
+} from './auth-policy.js';
+import { AuthRejection, failureReason } from './auth-failure.js';
+import { isAllowedFhirServer } from './fhir-server-allow-list.js';
+import { createIssuerKeys, isSameUrl, type IssuerKeys } from './issuer-keys.js';
+import { createMemoryReplayCache, ReplayCacheFullError, type ReplayCache } from './replay-cache.js';
+import { precheckToken, type TokenLogFacts } from './token-precheck.js';
+
+export interface AuthenticatorOptions {
+  readonly logger: Logger;
+  /** Clock, epoch seconds (tests control it; defaults to the system clock). */
+  readonly nowSeconds?: () => number;
+  /** Defaults to a bounded in-memory cache; the database-backed one replaces it when scaled out. */
+  readonly replayCache?: ReplayCache;
+  /** Timeout of one JWKS fetch, ms (default JWKS_FETCH_TIMEOUT_MS). */
+  readonly fetchTimeoutMs?: number;
+  /** Cooldown between JWKS refetches for unknown kids / after failures, ms (default JWKS_COOLDOWN_MS). */
+  readonly jwksCooldownMs?: number;
+  /** Background refresh age of cached JWKS, ms (default JWKS_REFRESH_AFTER_MS). */
+  readonly jwksRefreshAfterMs?: number;
+}
+
+const DEV_CONTEXT: AuthContext = Object.freeze({ issuer: 'dev' });
+
+const systemNowSeconds = (): number => {
+  const clock = systemClock('UTC');
+  return Math.floor(Date.parse(clock.now().instant) / 1000);
+};
+
+/** The line main.ts logs at `warn` when AUTH_MODE=off (development only, shared/DESIGN.md §4). */
+export function authOffWarning(): string {
+  return 'AUTH_MODE=off: EHR JWT authentication is DISABLED. Every request is accepted as issuer "dev" and '
+    + 'fhirServer is not checked against any allow-list. Never run like this with real patient data.';
+}
+
+/**
+ * Builds the EHR authenticator: verifies the CDS Hooks JWT of each call
+ * (https://cds-hooks.hl7.org/2.0/#trusting-cds-clients; shared/DESIGN.md §4). Order: bearer + header
+ * checks (no key lookup for `none`/HS*), trusted `iss` (unknown ⇒ no network), `jku` = configured
+ * `jwksUrl` or absent (never fetched), signature and claims with jose (`aud` = the exact endpoint,
+ * required exp/iat/jti, bounded age and skew), tenant, `fhirServer` allow-list, then `jti` replay.
+ * Every failure throws AppError('unauthorized', [{ message: reason }]) and logs the reason at
+ * `info` with iss/kid/jti only. With AUTH_MODE=off, every request is `{ issuer: 'dev' }`.
+ */
+export function createAuthenticator(config: Config, opts: AuthenticatorOptions): Authenticate {
+  if (config.authMode === 'off') return async () => DEV_CONTEXT;
+  const nowSeconds = opts.nowSeconds ?? systemNowSeconds;
+  const replayCache = opts.replayCache ?? createMemoryReplayCache({ nowSeconds });
+  const issuers = new Map<string, IssuerKeys>();
+  for (const issuer of config.trustedIssuers) {
+    if (issuers.has(issuer.iss)) continue;
+    issuers.set(issuer.iss, createIssuerKeys(issuer, {
+      timeoutMs: opts.fetchTimeoutMs ?? JWKS_FETCH_TIMEOUT_MS,
+      cooldownMs: opts.jwksCooldownMs ?? JWKS_COOLDOWN_MS,
+      refreshAfterMs: opts.jwksRefreshAfterMs ?? JWKS_REFRESH_AFTER_MS,
+      nowMs: () => nowSeconds() * 1000,
+      onRefreshError: (err) => opts.logger.warn({ iss: issuer.iss, err: errorName(err) }, 'JWKS refresh failed; cached keys stay in use'),
+    }));
+  }
+
+  async function verify(req: AuthRequest, facts: TokenLogFacts): Promise<AuthContext> {
+    const unverified = precheckToken(req.authorization, facts);
+    const keys = issuers.get(unverified.iss);
+    if (keys === undefined) throw new AuthRejection('unknown-issuer');
+    const { issuer } = keys;
+    if (unverified.jku !== undefined && !isSameUrl(unverified.jku, issuer.jwksUrl)) throw new AuthRejection('jku-not-allowed');
+    const now = nowSeconds();
+    const { payload } = await jwtVerify(unverified.token, keys.getKey, {
+      algorithms: [...ALLOWED_ALGORITHMS],
+      issuer: issuer.iss,
+      audience: req.audience,
+      requiredClaims: [...REQUIRED_CLAIMS],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      maxTokenAge: MAX_TOKEN_AGE_SECONDS,
+      currentDate: new Date(now * 1000),
+    });
+    const jti = payload.jti;
+    if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH) throw new AuthRejection('jti-invalid');
+    const tenant = typeof payload.tenant === 'string' ? payload.tenant : undefined;
+    if (issuer.tenant !== undefined && tenant !== issuer.tenant) throw new AuthRejection('tenant-mismatch');
+    if (req.fhirServer !== undefined && !isAllowedFhirServer(req.fhirServer, issuer.fhirServers)) {
+      throw new AuthRejection('fhir-server-not-allowed');
+    }
+    await rememberJti(issuer.iss, jti, replayExpiry(payload));
+    return Object.freeze({ issuer: issuer.iss, jti, ...(tenant !== undefined ? { tenant } : {}) });
+  }
+
+  async function rememberJti(iss: string, jti: string, expiresAt: number): Promise<void> {
+    let fresh: boolean;
+    try {
+      fresh = await replayCache.remember(iss, jti, expiresAt);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new AuthRejection(err instanceof ReplayCacheFullError ? 'replay-cache-full' : 'replay-cache-error', { cause: err });
+    }
+    if (!fresh) throw new AuthRejection('replayed-jti');
+  }
+
+  return async (req) => {
+    const facts: TokenLogFacts = {};
+    try {
+      return await verify(req, facts);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      const reason = failureReason(err);
+      opts.logger.info({ reason, ...facts }, 'EHR JWT rejected');
+      throw new AppError('unauthorized', [{ message: reason }]);
+    }
+  };
+}
+
+/**
+ * How long a jti must be remembered: until the token can no longer pass verification, i.e. the
+ * earlier of `exp` and `iat` + max age, plus the clock tolerance (so a huge `exp` cannot pin
+ * cache entries).
+ */
+function replayExpiry(payload: JWTPayload): number {
+  const exp = payload.exp ?? 0;
+  const iat = payload.iat ?? 0;
+  return Math.min(exp, iat + MAX_TOKEN_AGE_SECONDS) + CLOCK_TOLERANCE_SECONDS;
+}
+
+const errorName = (err: unknown): string => (err instanceof Error ? err.name : typeof err);
