@@ -1,0 +1,93 @@
+import type { Coding, Condition, DiagnosticReport, Observation } from '@medplum/fhirtypes';
+import type { ClinicalDate } from '../dates/fhir-date.js';
+import type { ReadContext, Unusable } from './context.js';
+import { conceptsAt } from './fhirpath.js';
+import { byRecency } from './observations.js';
+import { conditionDate, observationDate, type EvidenceDate } from './resource-dates.js';
+import { place } from './scope.js';
+import { isAboutPatient, refOf } from './subject.js';
+
+/** A coded finding (Condition code, Observation code/value, DiagnosticReport conclusion). */
+export interface CodedHit {
+  readonly source: 'condition' | 'observation' | 'report';
+  readonly resource: Condition | Observation | DiagnosticReport;
+  readonly reference: string;
+  readonly coding: Coding;
+  readonly date?: ClinicalDate;
+  /** Patient-derived text (code text, conclusion). */
+  readonly text?: string;
+}
+
+export interface CodedSelection {
+  /** Most recent first. */
+  readonly hits: readonly CodedHit[];
+  readonly unusable: readonly Unusable[];
+}
+
+type RecencyKey = Parameters<typeof byRecency>[0];
+
+const EXCLUDED_VERIFICATION = new Set(['entered-in-error', 'refuted']);
+const FINAL_OBS = new Set(['final', 'amended', 'corrected']);
+const FINAL_REPORT = new Set(['final', 'amended', 'corrected', 'appended']);
+
+/** Condition usable as evidence: not entered-in-error / refuted (clinicalStatus is the caller's business). */
+export function conditionUsable(c: Condition): boolean {
+  if (c.verificationStatus?.coding?.some((x) => typeof x.code === 'string' && EXCLUDED_VERIFICATION.has(x.code))) return false;
+  return !c.clinicalStatus?.coding?.some((x) => x.code === 'entered-in-error');
+}
+
+/**
+ * Coded evidence of an element across Condition, Observation and DiagnosticReport, per RULES §0:
+ * Conditions not entered-in-error/refuted (any clinical status: a resolved finding of this pregnancy
+ * is still an indication); Observations and reports final-like, preliminary ones only when no final
+ * one of the element exists; an Observation whose value negates its code (`false`, or a value in
+ * `finding-absent`) is not a finding. `scoped` = pregnancy-specific (earlier evidence ignored).
+ */
+export function codedEvidence(
+  ctx: ReadContext,
+  valueSetId: string,
+  scoped: boolean,
+  sources: readonly CodedHit['source'][] = ['condition', 'observation', 'report'],
+): CodedSelection {
+  const { matcher, snapshot } = ctx;
+  const finals: CodedHit[] = [];
+  const prelims: CodedHit[] = [];
+  const unusable: Unusable[] = [];
+  const consider = (resource: CodedHit['resource'], source: CodedHit['source'], coding: Coding | undefined, ed: EvidenceDate, final: boolean, text?: string) => {
+    if (!coding) return;
+    const p = place(ed, ctx, scoped);
+    if (p.kind === 'previous') return;
+    if (p.kind === 'unusable') return void unusable.push({ reference: refOf(resource), reason: p.reason });
+    const hit: CodedHit = { source, resource, reference: refOf(resource), coding, ...(p.date ? { date: p.date } : {}), ...(text ? { text } : {}) };
+    (final ? finals : prelims).push(hit);
+  };
+  const first = (concepts: readonly { coding?: Coding[] }[]) => {
+    for (const c of concepts) {
+      const m = matcher.matchingCoding(valueSetId, c);
+      if (m) return m;
+    }
+    return undefined;
+  };
+  if (sources.includes('condition')) {
+    for (const c of snapshot.ofType('Condition')) {
+      if (!isAboutPatient(c, snapshot.patientId) || !conditionUsable(c)) continue;
+      consider(c, 'condition', first(conceptsAt('code', c)), conditionDate(c, ctx.timeZone), true, c.code?.text);
+    }
+  }
+  if (sources.includes('observation')) {
+    for (const o of snapshot.ofType('Observation')) {
+      if (!isAboutPatient(o, snapshot.patientId) || (!FINAL_OBS.has(o.status) && o.status !== 'preliminary')) continue;
+      if (o.valueBoolean === false || conceptsAt('valueConcept', o).some((c) => matcher.inValueSet('finding-absent', c))) continue;
+      const coding = first(conceptsAt('valueConcept', o)) ?? first(conceptsAt('code', o));
+      consider(o, 'observation', coding, observationDate(o, ctx.timeZone), FINAL_OBS.has(o.status), o.valueCodeableConcept?.text ?? o.code?.text);
+    }
+  }
+  if (sources.includes('report')) {
+    for (const r of snapshot.ofType('DiagnosticReport')) {
+      if (!isAboutPatient(r, snapshot.patientId) || (!FINAL_REPORT.has(r.status) && r.status !== 'preliminary')) continue;
+      consider(r, 'report', first(conceptsAt('conclusionCode', r)), observationDate(r, ctx.timeZone), FINAL_REPORT.has(r.status), r.conclusion);
+    }
+  }
+  const hits = finals.length > 0 ? finals : prelims;
+  return { hits: hits.sort((a, b) => byRecency(a as RecencyKey, b as RecencyKey)), unusable };
+}

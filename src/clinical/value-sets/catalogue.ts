@@ -1,0 +1,102 @@
+import { SYSTEMS } from '../codes.js';
+import type { ValueSetDefinition } from './types.js';
+
+/**
+ * The shipped value sets, one per data element (shared/RULES.md §0–§1 codes, exactly). Plain data:
+ * fhir-profiles/ generates the FHIR ValueSets (`http://prenatal-cds.org/fhir/ValueSet/<id>`) from
+ * this file. Hospital codes are appended from policy (`localCodes[<id>]`), never written here.
+ * ICD-10 codes are listed once under `http://hl7.org/fhir/sid/icd-10`; the matcher also accepts
+ * them under `…/icd-10-cn`, with or without the dot.
+ */
+const { loinc, snomed, icd10, atc, v3RoleCode, v3Interpretation, prenatalObservation: po } = SYSTEMS;
+
+/** RULES §1 fetal-anomaly: the major-anomaly set (SNOMED CT). */
+const MAJOR_ANOMALY = [
+  '89369001', '67531005', '12770006', '17190001', '18735004', '72951007', '80281008', '87979003', '70156005',
+  '409709004', '416010008',
+] as const;
+
+function vs(id: string, title: string, include: ValueSetDefinition['include'], prefixes?: ValueSetDefinition['prefixes']): ValueSetDefinition {
+  return prefixes ? { id, title, include, prefixes } : { id, title, include };
+}
+
+const LIST: readonly ValueSetDefinition[] = [
+  // Dating and pregnancy status (RULES §0)
+  vs('edd-clinical', 'EDD, clinical/final', [{ system: loinc, codes: ['11778-8'] }]),
+  vs('edd-ultrasound', 'EDD from ultrasound', [{ system: loinc, codes: ['11781-2'] }]),
+  vs('edd-lmp', 'EDD from LMP', [{ system: loinc, codes: ['11779-6'] }]),
+  vs('edd-ovulation', 'EDD from ovulation date', [{ system: loinc, codes: ['11780-4'] }]),
+  vs('lmp', 'Last menstrual period start date', [{ system: loinc, codes: ['8665-2'] }]),
+  vs('gestational-age', 'Gestational age', [{ system: loinc, codes: ['18185-9', '11884-4', '11885-1'] }]),
+  vs('pregnancy-status', 'Pregnancy status (observation code)', [{ system: loinc, codes: ['82810-3'] }]),
+  vs('pregnant', 'Pregnant (pregnancy-status value)', [{ system: snomed, codes: ['77386006'] }]),
+  // Not in RULES: a pregnancy-status value that says she is not pregnant (ends a pregnancy; see pregnancy/).
+  vs('not-pregnant', 'Not pregnant (pregnancy-status value)', [{ system: snomed, codes: ['60001007'] }]),
+  vs('pregnancy-condition', 'Pregnancy (condition)', [{ system: snomed, codes: ['77386006'] }]),
+  vs('pregnancy-episode', 'Pregnancy (EpisodeOfCare type)', [
+    { system: snomed, codes: ['77386006'] },
+    { system: po, codes: ['pregnancy-episode'] },
+  ]),
+  // Amniotic fluid (RULES §1 amniotic-fluid)
+  vs('afi', 'Amniotic fluid index', [{ system: loinc, codes: ['11627-7'] }]),
+  vs('dvp', 'Deepest vertical pocket / maximum vertical pocket', [{ system: loinc, codes: ['11832-3'] }]),
+  vs('oligohydramnios', 'Oligohydramnios / reduced amniotic fluid', [{ system: snomed, codes: ['289292001', '59566000'] }], [
+    { system: icd10, prefixes: ['O41.0'] },
+  ]),
+  vs('polyhydramnios', 'Polyhydramnios / increased amniotic fluid', [{ system: snomed, codes: ['102886001', '86203003'] }], [
+    { system: icd10, prefixes: ['O40'] },
+  ]),
+  // Fetal anomaly (RULES §1 fetal-anomaly)
+  vs('major-anomaly', 'Major congenital anomalies', [{ system: snomed, codes: [...MAJOR_ANOMALY] }]),
+  vs('fetal-anomaly', 'Fetal anomaly (condition, ultrasound finding or conclusion)', [
+    { system: snomed, codes: ['702709008', ...MAJOR_ANOMALY] },
+  ], [{ system: icd10, prefixes: ['O35'], exclude: ['O35.5', 'O35.6'] }]),
+  vs('nuchal-translucency', 'Nuchal translucency (mm)', [{ system: po, codes: ['nt-mm'] }]),
+  // Teratogen exposure (RULES §1 teratogen-exposure)
+  vs('teratogen-exposure-condition', 'Teratogen exposure (coded)', [
+    { system: po, codes: ['exposure-radiation', 'exposure-chemical', 'exposure-infection', 'exposure-drug'] },
+  ], [{ system: icd10, prefixes: ['O35.5', 'O35.6'] }]),
+  vs('exposure-drug', 'Exposure kind: drug', [{ system: po, codes: ['exposure-drug'] }], [{ system: icd10, prefixes: ['O35.5'] }]),
+  vs('exposure-radiation', 'Exposure kind: radiation', [{ system: po, codes: ['exposure-radiation'] }], [{ system: icd10, prefixes: ['O35.6'] }]),
+  vs('exposure-chemical', 'Exposure kind: chemical', [{ system: po, codes: ['exposure-chemical'] }]),
+  vs('exposure-infection', 'Exposure kind: infection', [{ system: po, codes: ['exposure-infection'] }]),
+  vs('teratogen-medication', 'Teratogenic medications (ATC)', [
+    {
+      system: atc,
+      codes: ['D10BA01', 'N03AG01', 'B01AA03', 'L01BA01', 'L04AX03', 'L04AX02', 'L04AA06', 'L04AA13', 'N03AF01', 'N03AB02', 'N05AN01', 'J05AP01', 'A02BB01'],
+    },
+  ]),
+  // Family history and prior affected birth (RULES §1)
+  vs('genetic-condition', 'Genetic conditions (family history)', [
+    { system: snomed, codes: ['409709004', '41040004', '253098009', '13213009', '190905008', '90935002', '40108008', '417357006'] },
+  ]),
+  vs('congenital-or-chromosomal', 'Congenital anomaly or chromosomal disorder (prior child)', [
+    { system: snomed, codes: [...MAJOR_ANOMALY, '276720006', '409709004'] },
+  ]),
+  vs('prior-birth-defect', 'Prior birth of a child with a birth defect', [{ system: po, codes: ['prior-birth-defect'] }]),
+  vs('child-relationship', 'Relationship: child of the patient', [{ system: v3RoleCode, codes: ['CHILD', 'SON', 'DAU', 'NCHILD'] }]),
+  // Screening (RULES §1 screening-high-risk)
+  vs('screening-t21', 'Trisomy 21 screening risk', [{ system: po, codes: ['t21-risk'] }]),
+  vs('screening-t18', 'Trisomy 18 screening risk', [{ system: po, codes: ['t18-risk'] }]),
+  vs('screening-t13', 'Trisomy 13 screening risk', [{ system: po, codes: ['t13-risk'] }]),
+  vs('screening-nipt', 'NIPT result', [{ system: po, codes: ['nipt-result'] }]),
+  vs('afp-mom', 'AFP multiple of the median', [{ system: loinc, codes: ['20450-3'] }]),
+  vs('ntd-screening', 'Neural tube defect screening', [{ system: loinc, codes: ['48803-1'] }]),
+  vs('high-risk-interpretation', 'High-risk / positive interpretation', [
+    { system: v3Interpretation, codes: ['H', 'HH', 'A', 'AA', 'POS'] },
+    { system: po, codes: ['high-risk'] },
+  ]),
+  vs('low-risk-interpretation', 'Low-risk / normal / negative interpretation', [
+    { system: v3Interpretation, codes: ['N', 'NEG', 'ND'] },
+  ]),
+  vs('positive-result', 'Positive result (coded value)', [{ system: snomed, codes: ['10828004'] }, { system: v3Interpretation, codes: ['POS'] }]),
+  // Not in RULES: an Observation coded as a finding whose value says the finding is absent/negative.
+  vs('finding-absent', 'Finding absent / negative (value that negates an observation code)', [
+    { system: snomed, codes: ['2667000', '260385009', '373067005'] },
+    { system: v3Interpretation, codes: ['NEG'] },
+  ]),
+];
+
+export const VALUE_SETS: Readonly<Record<string, ValueSetDefinition>> = Object.freeze(
+  Object.fromEntries(LIST.map((v) => [v.id, v])),
+);

@@ -1,0 +1,98 @@
+import type { CodeableConcept, Coding } from '@medplum/fhirtypes';
+import { SYSTEMS } from '../codes.js';
+import type { Policy } from '../policy.js';
+import { VALUE_SETS } from './catalogue.js';
+import type { ValueSetDefinition } from './types.js';
+
+/**
+ * Value-set membership, compiled once per policy (shipped VALUE_SETS + `policy.localCodes`) into
+ * hash lookups. ICD-10 (`…/icd-10` and `…/icd-10-cn` are one system here) is compared without the
+ * dot and case-insensitively; prefixes match `O35` → `O35.0`, `O35.001`, exclusions are prefixes too.
+ * Other systems compare system and code exactly (codes trimmed).
+ */
+export interface ValueSetMatcher {
+  /** Whether a coding, or any coding of a CodeableConcept, is in value set `id` (unknown id throws). */
+  inValueSet(id: string, c: Coding | CodeableConcept | undefined): boolean;
+  /** The first coding of a CodeableConcept in value set `id`. */
+  matchingCoding(id: string, c: CodeableConcept | undefined): Coding | undefined;
+  readonly ids: readonly string[];
+}
+
+const ICD_SYSTEMS = new Set<string>([SYSTEMS.icd10, SYSTEMS.icd10cn]);
+
+function norm(system: string, code: string): [string, string] {
+  if (ICD_SYSTEMS.has(system)) return [SYSTEMS.icd10, code.trim().toUpperCase().replace(/\./g, '')];
+  return [system, code.trim()];
+}
+
+interface Compiled {
+  readonly exact: Set<string>;
+  readonly prefixes: readonly { system: string; prefixes: string[]; exclude: string[] }[];
+}
+
+function compileOne(def: ValueSetDefinition, local: readonly { system: string; code: string }[]): Compiled {
+  const exact = new Set<string>();
+  for (const inc of def.include) for (const code of inc.codes) exact.add(norm(inc.system, code).join('|'));
+  for (const l of local) exact.add(norm(l.system, l.code).join('|'));
+  const prefixes = (def.prefixes ?? []).map((p) => ({
+    system: norm(p.system, '')[0],
+    prefixes: p.prefixes.map((x) => norm(p.system, x)[1]),
+    exclude: (p.exclude ?? []).map((x) => norm(p.system, x)[1]),
+  }));
+  return { exact, prefixes };
+}
+
+function codingMatches(c: Compiled, coding: Coding): boolean {
+  if (typeof coding.system !== 'string' || typeof coding.code !== 'string') return false;
+  const [system, code] = norm(coding.system, coding.code);
+  if (code === '') return false;
+  if (c.exact.has(`${system}|${code}`)) return true;
+  return c.prefixes.some(
+    (p) => p.system === system && p.prefixes.some((x) => code.startsWith(x)) && !p.exclude.some((x) => code.startsWith(x)),
+  );
+}
+
+function codingsOf(c: Coding | CodeableConcept | undefined): readonly Coding[] {
+  if (!c || typeof c !== 'object') return [];
+  if ('coding' in c || 'text' in c) return Array.isArray((c as CodeableConcept).coding) ? (c as CodeableConcept).coding! : [];
+  return [c as Coding];
+}
+
+/**
+ * `policy.localCodes` keys that name no value set (a typo would silently add nothing): the config
+ * loader should reject a policy for which this is non-empty.
+ */
+export function unknownLocalCodeIds(policy: Pick<Policy, 'localCodes'>, valueSets: Readonly<Record<string, ValueSetDefinition>> = VALUE_SETS): string[] {
+  return Object.keys(policy.localCodes).filter((id) => !valueSets[id]);
+}
+
+/** Compiles the matcher for a policy (local codes under an unknown id are ignored; see above). */
+export function compileMatcher(policy: Pick<Policy, 'localCodes'>, valueSets: Readonly<Record<string, ValueSetDefinition>> = VALUE_SETS): ValueSetMatcher {
+  const compiled = new Map<string, Compiled>();
+  for (const def of Object.values(valueSets)) compiled.set(def.id, compileOne(def, policy.localCodes[def.id] ?? []));
+  const get = (id: string): Compiled => {
+    const c = compiled.get(id);
+    if (!c) throw new Error(`unknown value set "${id}"`);
+    return c;
+  };
+  return {
+    ids: Object.freeze([...compiled.keys()]),
+    inValueSet: (id, c) => {
+      const vsC = get(id);
+      return codingsOf(c).some((coding) => codingMatches(vsC, coding));
+    },
+    matchingCoding: (id, c) => {
+      const vsC = get(id);
+      return codingsOf(c).find((coding) => codingMatches(vsC, coding));
+    },
+  };
+}
+
+const cache = new WeakMap<object, ValueSetMatcher>();
+
+/** The matcher of a policy, compiled on first use and reused for that (frozen) policy object. */
+export function matcherFor(policy: Policy): ValueSetMatcher {
+  let m = cache.get(policy);
+  if (!m) cache.set(policy, (m = compileMatcher(policy)));
+  return m;
+}
