@@ -1,0 +1,38 @@
+import type { OrderRule } from '../order-rule.js';
+import { NOT_FIRED, baseParams, evidence, fired } from '../order-rule.js';
+import { selectCertificate } from '../select-credential.js';
+
+/**
+ * `cert-missing` (critical) — ZJ-2023 Art.15, 17: staff performing a special technique must hold a
+ * 《母婴保健技术考核合格证书》 (or an annotated 《医师执业证书》) for it. Fires when the ordering
+ * practitioner has no certificate for any acceptable technique of the order (`no-certificate`), or
+ * only one not yet in force (`not-yet-valid`). When nothing is known about the practitioner (no
+ * resolvable `userId`, no Practitioner in the snapshot, not in the registry) it fires with
+ * `reason: 'practitioner-unknown'`, downgraded to a warning: missing data, not a proven breach.
+ */
+export const certMissing: OrderRule = {
+  id: 'cert-missing',
+  version: '1.0.0',
+  title: { 'zh-CN': '开单医师无相应母婴保健技术考核合格证书', en: 'Ordering practitioner holds no certificate for the technique' },
+  citation: { zj: 'ZJ-2023 Art.15, 17' },
+  services: ['special-technique-order-sign'],
+  inputs: ['order-technique', 'ordering-practitioner', 'practitioner-certificates'],
+  indicator: 'critical',
+  scope: 'technique',
+  evaluate({ facts, snapshot, now }) {
+    const req = facts.requirement;
+    if (!req) return { status: 'not-applicable', reason: 'no technique requirement' };
+    const sel = selectCertificate(facts.context, req.acceptable, now.today);
+    const base = baseParams(facts, 'certificate');
+    const ev = evidence(facts, 'certificate');
+    if (sel.kind === 'practitioner-unknown') {
+      return fired(certMissing, ev, { ...base, reason: 'practitioner-unknown', source: 'none', userId: snapshot.userId });
+    }
+    if (sel.kind === 'none') return fired(certMissing, ev, { ...base, reason: 'no-certificate', source: 'none', consulted: sel.consulted });
+    if (sel.state === 'not-yet-valid') {
+      const c = sel.certificate;
+      return fired(certMissing, ev, { ...base, reason: 'not-yet-valid', source: sel.source, technique: c.technique, certificateNumber: c.number, validFrom: c.validFrom });
+    }
+    return NOT_FIRED;
+  },
+};

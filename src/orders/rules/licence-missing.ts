@@ -1,0 +1,42 @@
+import type { OrderRule } from '../order-rule.js';
+import { NOT_FIRED, baseParams, evidence, fired } from '../order-rule.js';
+import { selectLicence } from '../select-credential.js';
+
+/**
+ * `licence-missing` (critical) — ZJ-2023 Art.3, 10, 17: a special technique may only be performed
+ * at an institution whose 《母婴保健技术服务执业许可证》 lists it (certificate holders work only at
+ * licensed institutions, Art.17). Reasons: `technique-not-licensed` (licences exist, none lists the
+ * technique), `no-licence`, `not-yet-valid`; and `organization-unknown` (warning) when neither the
+ * PractitionerRole nor the Encounter's serviceProvider gives an institution we have data for.
+ */
+export const licenceMissing: OrderRule = {
+  id: 'licence-missing',
+  version: '1.0.0',
+  title: { 'zh-CN': '机构母婴保健技术服务执业许可证未载明该技术', en: "Institution's licence does not cover the technique" },
+  citation: { zj: 'ZJ-2023 Art.3, 10, 17' },
+  services: ['special-technique-order-sign'],
+  inputs: ['order-technique', 'ordering-organization', 'institution-licences'],
+  indicator: 'critical',
+  scope: 'technique',
+  evaluate({ facts, policy, now }) {
+    const req = facts.requirement;
+    if (!req) return { status: 'not-applicable', reason: 'no technique requirement' };
+    const sel = selectLicence(facts.context, req.acceptable, policy, now.today);
+    const base = baseParams(facts, 'licence');
+    const ev = evidence(facts, 'licence');
+    if (sel.kind === 'organization-unknown') return fired(licenceMissing, ev, { ...base, reason: 'organization-unknown', source: 'none' });
+    if (sel.kind === 'none') {
+      return fired(licenceMissing, ev, {
+        ...base,
+        reason: sel.licenceNumbers.length > 0 ? 'technique-not-licensed' : 'no-licence',
+        source: 'none',
+        consulted: sel.consulted,
+        licenceNumbers: sel.licenceNumbers.length > 0 ? sel.licenceNumbers : undefined,
+      });
+    }
+    if (sel.state === 'not-yet-valid') {
+      return fired(licenceMissing, ev, { ...base, reason: 'not-yet-valid', source: sel.source, licenceNumber: sel.licence.number, validFrom: sel.licence.validFrom });
+    }
+    return NOT_FIRED;
+  },
+};

@@ -1,0 +1,55 @@
+import type { ServiceRequest } from '@medplum/fhirtypes';
+import type { Card } from '../cds-hooks/card-schema.js';
+import type { Policy } from '../clinical/policy.js';
+import type { ServiceHandler, ServiceResult } from '../ports.js';
+import { loadCredentialContext } from './credential-context.js';
+import type { RegistryStore } from './credential-records.js';
+import { evaluateOrder } from './evaluate-order.js';
+import type { OrderLocale } from './messages.js';
+import { buildOrderSignCard } from './order-sign-card.js';
+import { ORDER_RULES } from './rules/index.js';
+import { orderTechniques, type OrderTechniques } from './technique.js';
+
+/**
+ * Service `special-technique-order-sign` (order-sign, RULES.md §3; ZJ-2023 Art.3, 10-19, 31):
+ * every draft ServiceRequest that is a special technique is checked independently — certificate
+ * of the ordering practitioner, licence of the institution, the Art.31 sex-determination guard —
+ * and gets one card when something is wrong; an order that passes gets none. The NIPT pathway
+ * re-check (RULES §2) is a separate issue and is not part of this handler.
+ */
+export interface OrderSignDeps {
+  readonly registry: RegistryStore;
+  readonly policy: Policy;
+  readonly locale: OrderLocale;
+  /** UUID source for cards and suggestions (injected: deterministic in tests). */
+  readonly newId: () => string;
+}
+
+/** Draft statuses we check: a withdrawn or erroneous draft is not about to be signed. */
+const SKIPPED_STATUS: readonly string[] = ['entered-in-error', 'revoked', 'completed'];
+
+export function createOrderSignService(deps: OrderSignDeps): ServiceHandler {
+  return async ({ snapshot, now }): Promise<ServiceResult> => {
+    const special: { order: ServiceRequest; techniques: OrderTechniques }[] = [];
+    for (const r of snapshot.draftOrders) {
+      if (r.resourceType !== 'ServiceRequest' || SKIPPED_STATUS.includes(r.status ?? '')) continue;
+      const techniques = orderTechniques(r, deps.policy);
+      if (techniques) special.push({ order: r, techniques });
+    }
+    if (special.length === 0) return { response: { cards: [] }, findings: [], ruleErrors: [] };
+
+    const context = await loadCredentialContext(snapshot, deps.registry, deps.policy);
+    const cards: Card[] = [];
+    const findings: ServiceResult['findings'][number][] = [];
+    const ruleErrors: ServiceResult['ruleErrors'][number][] = [];
+    for (const { order, techniques } of special) {
+      const out = evaluateOrder(ORDER_RULES, { order, techniques, context, snapshot, policy: deps.policy, now });
+      ruleErrors.push(...out.errors.map((e) => ({ rule: e.rule, cause: e.cause })));
+      if (out.findings.length === 0) continue;
+      findings.push(...out.findings.map(({ finding }) => ({ rule: finding.rule, evidence: finding.evidence })));
+      const orderRef = order.id ? `ServiceRequest/${order.id}` : 'ServiceRequest';
+      cards.push(buildOrderSignCard({ order, orderRef, findings: out.findings, locale: deps.locale, newId: deps.newId }));
+    }
+    return { response: { cards }, findings, ruleErrors };
+  };
+}

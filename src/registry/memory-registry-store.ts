@@ -1,0 +1,89 @@
+import type {
+  CertificateRecord,
+  LicenceRecord,
+  OrganizationCredentials,
+  PractitionerCredentials,
+  RegistryBatch,
+  RegistryContents,
+  RegistryStore,
+  UpsertSummary,
+} from './registry-store.js';
+
+type OrgInfo = Omit<OrganizationCredentials, 'licences'>;
+type PractitionerInfo = { practitionerId: string; name?: string; organizationIds: readonly string[] };
+
+/** Canonical JSON (sorted keys) to tell an unchanged record from an updated one. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Natural key of a certificate: (number, technique) — one qualification per technique (RULES §3). */
+export function certificateKey(c: CertificateRecord): string {
+  return `${c.number ?? `${c.practitionerId}#`}|${c.technique}`;
+}
+
+/**
+ * In-memory RegistryStore: idempotent upserts by natural key (certificate number + technique,
+ * licence number, practitioner id, organization id). Records are copied and frozen on the way in.
+ */
+export class MemoryRegistryStore implements RegistryStore {
+  readonly #certificates = new Map<string, CertificateRecord>();
+  readonly #licences = new Map<string, LicenceRecord>();
+  readonly #practitioners = new Map<string, PractitionerInfo>();
+  readonly #organizations = new Map<string, OrgInfo>();
+
+  async upsert(batch: RegistryBatch): Promise<UpsertSummary> {
+    const counts = { inserted: 0, updated: 0, unchanged: 0 };
+    const put = <T>(map: Map<string, T>, key: string, value: T) => {
+      const old = map.get(key);
+      if (old === undefined) counts.inserted++;
+      else if (canonical(old) === canonical(value)) return void counts.unchanged++;
+      else counts.updated++;
+      map.set(key, Object.freeze(structuredClone(value)));
+    };
+    for (const p of batch.practitioners) {
+      const old = this.#practitioners.get(p.practitionerId);
+      const organizationIds = [...new Set([...(old?.organizationIds ?? []), ...(p.organizationIds ?? [])])].sort();
+      const name = p.name ?? old?.name;
+      put(this.#practitioners, p.practitionerId, { practitionerId: p.practitionerId, ...(name ? { name } : {}), organizationIds });
+    }
+    for (const o of batch.organizations) {
+      const old = this.#organizations.get(o.organizationId);
+      const defined = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+      put(this.#organizations, o.organizationId, { niptCooperation: [], ...old, ...defined } as OrgInfo);
+    }
+    for (const c of batch.certificates) put(this.#certificates, certificateKey(c), c);
+    for (const l of batch.licences) put(this.#licences, l.number, { ...l, techniques: [...l.techniques].sort() });
+    return counts;
+  }
+
+  async practitioner(practitionerId: string): Promise<PractitionerCredentials | undefined> {
+    const info = this.#practitioners.get(practitionerId);
+    const certificates = [...this.#certificates.values()].filter((c) => c.practitionerId === practitionerId);
+    if (!info && certificates.length === 0) return undefined;
+    return { practitionerId, ...(info?.name ? { name: info.name } : {}), organizationIds: info?.organizationIds ?? [], certificates };
+  }
+
+  async organization(organizationId: string): Promise<OrganizationCredentials | undefined> {
+    const info = this.#organizations.get(organizationId);
+    const licences = [...this.#licences.values()].filter((l) => l.organizationId === organizationId);
+    if (!info && licences.length === 0) return undefined;
+    return { organizationId, niptCooperation: [], ...info, licences };
+  }
+
+  async list(): Promise<RegistryContents> {
+    const pIds = new Set([...this.#practitioners.keys(), ...[...this.#certificates.values()].map((c) => c.practitionerId)]);
+    const oIds = new Set([...this.#organizations.keys(), ...[...this.#licences.values()].map((l) => l.organizationId)]);
+    const practitioners = await Promise.all([...pIds].sort().map((id) => this.practitioner(id)));
+    const organizations = await Promise.all([...oIds].sort().map((id) => this.organization(id)));
+    return {
+      practitioners: practitioners.filter((p): p is PractitionerCredentials => p !== undefined),
+      organizations: organizations.filter((o): o is OrganizationCredentials => o !== undefined),
+    };
+  }
+}

@@ -1,0 +1,68 @@
+import { MCH_TECHNIQUE_CODES } from '../clinical/codes.js';
+import { parseFhirDay } from '../orders/dates.js';
+import type { CertificateRecord, LicenceRecord, RegistryBatch } from './registry-store.js';
+
+/**
+ * Registry import validation: the registry is the authoritative source the order checks trust
+ * first (ZJ-2023 Art.6, 39), so a record it accepts must be complete and its dates readable.
+ * Returns the reasons a record is rejected (empty = accepted).
+ */
+function dateProblems(label: string, v: string | undefined, required: boolean): string[] {
+  if (v === undefined || v === '') return required ? [`${label} is required`] : [];
+  return parseFhirDay(v) ? [] : [`${label} "${v}" is not a valid date (YYYY-MM-DD)`];
+}
+
+function technique(t: string): string[] {
+  return (MCH_TECHNIQUE_CODES as readonly string[]).includes(t) ? [] : [`technique "${t}" is not an mch-technique code`];
+}
+
+export function certificateProblems(c: CertificateRecord): string[] {
+  const out: string[] = [];
+  if (!c.practitionerId) out.push('practitioner id is required');
+  if (!c.number) out.push('certificate number is required');
+  out.push(...technique(c.technique));
+  out.push(...dateProblems('valid_from', c.validFrom, false), ...dateProblems('valid_to', c.validTo, false));
+  out.push(...dateProblems('last_training', c.lastTraining, false));
+  const from = parseFhirDay(c.validFrom);
+  const to = parseFhirDay(c.validTo);
+  if (from && to && to.last < from.first) out.push('valid_to is before valid_from');
+  return out;
+}
+
+export function licenceProblems(l: LicenceRecord): string[] {
+  const out: string[] = [];
+  if (!l.organizationId) out.push('organization id is required');
+  if (!l.number) out.push('licence number is required');
+  if (l.techniques.length === 0) out.push('a licence lists at least one technique');
+  for (const t of l.techniques) out.push(...technique(t));
+  out.push(...dateProblems('valid_from', l.validFrom, false), ...dateProblems('valid_to', l.validTo, false));
+  out.push(...dateProblems('last_verified', l.lastVerified, false));
+  const from = parseFhirDay(l.validFrom);
+  const to = parseFhirDay(l.validTo);
+  if (from && to && to.last < from.first) out.push('valid_to is before valid_from');
+  return out;
+}
+
+/** Merges licences of the same number within one import (one CSV row per technique is allowed). */
+export function mergeLicences(list: readonly LicenceRecord[]): LicenceRecord[] {
+  const byNumber = new Map<string, LicenceRecord>();
+  for (const l of list) {
+    const old = byNumber.get(l.number);
+    byNumber.set(l.number, old ? { ...old, ...l, techniques: [...new Set([...old.techniques, ...l.techniques])] } : l);
+  }
+  return [...byNumber.values()];
+}
+
+type PractitionerEntry = RegistryBatch['practitioners'][number];
+
+/** Merges practitioner entries of the same id within one import (name + organizations). */
+export function mergePractitioners(list: readonly PractitionerEntry[]): PractitionerEntry[] {
+  const byId = new Map<string, PractitionerEntry>();
+  for (const p of list) {
+    const old = byId.get(p.practitionerId);
+    const name = p.name ?? old?.name;
+    const organizationIds = [...new Set([...(old?.organizationIds ?? []), ...(p.organizationIds ?? [])])];
+    byId.set(p.practitionerId, { practitionerId: p.practitionerId, ...(name ? { name } : {}), organizationIds });
+  }
+  return [...byId.values()];
+}
