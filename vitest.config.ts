@@ -1,11 +1,45 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects: the whole suite under the clinic's zone, and every date-sensitive suite again under
+ * UTC — "today" must be the calendar day in CLINIC_TIMEZONE whatever the process zone is.
+ */
+const DATE_SENSITIVE = [
+  'src/**/*.test.ts',
+  'test/unit/**/*.test.ts',
+  'test/clinical/**/*.test.ts',
+  'test/cards/**/*.test.ts',
+  'test/notice/**/*.test.ts',
+  'test/orders/**/*.test.ts',
+  'test/nipt/**/*.test.ts',
+  'test/registry/**/*.test.ts',
+  'test/qc/**/*.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['test/bench/**', 'node_modules/**', 'dist/**'],
     testTimeout: 20_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'tz-shanghai',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['test/bench/**', 'node_modules/**', 'dist/**'],
+          env: { TZ: 'Asia/Shanghai' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'tz-utc',
+          include: DATE_SENSITIVE,
+          exclude: ['test/bench/**', 'node_modules/**', 'dist/**'],
+          env: { TZ: 'UTC' },
+        },
+      },
+    ],
   },
 });
