@@ -1,0 +1,48 @@
+import express from 'express';
+import { buildDiscovery } from './cds-hooks/discovery.js';
+import { discoveryHandler } from './http/discovery-route.js';
+import { errorHandler, methodNotAllowed, notFound } from './http/errors.js';
+import { feedbackHandler } from './http/feedback-route.js';
+import { requestLog } from './http/request-log.js';
+import { serviceCallHandler } from './http/service-route.js';
+import { AppError } from './errors/app-error.js';
+import type { AppDeps, ServiceDefinition } from './ports.js';
+
+/**
+ * Builds the HTTP app from explicit dependencies; never listens (main.ts does; tests use
+ * supertest). Routes (https://cds-hooks.hl7.org/2.0/#discovery): discovery, service call, feedback.
+ */
+export function createApp(deps: AppDeps): express.Express {
+  const defs = new Map<string, ServiceDefinition>(deps.definitions.map((d) => [d.id, d]));
+  for (const d of deps.definitions) {
+    if (typeof deps.services[d.id] !== 'function') throw new Error(`no handler for service ${d.id}`);
+  }
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+  app.use(requestLog(deps.logger));
+
+  app.get('/cds-services', discoveryHandler(buildDiscovery(deps.definitions)));
+  app.all('/cds-services', methodNotAllowed(['GET', 'HEAD']));
+
+  app.post('/cds-services/:id', serviceCallHandler(deps, defs));
+  app.all('/cds-services/:id', knownOnly(defs, ['POST']));
+
+  app.post('/cds-services/:id/feedback', feedbackHandler(deps, defs));
+  app.all('/cds-services/:id/feedback', knownOnly(defs, ['POST']));
+
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+/** 405 on a known service path with the wrong method; 404 `unknown-service` otherwise. */
+function knownOnly(defs: ReadonlyMap<string, ServiceDefinition>, allow: readonly string[]): express.RequestHandler {
+  const notAllowed = methodNotAllowed(allow);
+  return (req, res, next) => {
+    const id = req.params.id;
+    if (typeof id !== 'string' || !defs.has(id)) throw new AppError('unknown-service');
+    notAllowed(req, res, next);
+  };
+}

@@ -1,0 +1,68 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import { AppError, operationOutcome } from '../errors/app-error.js';
+import type { ErrorCode } from '../errors/catalogue.js';
+
+/** Sends a catalogue error as an OperationOutcome (https://hl7.org/fhir/R4/operationoutcome.html). */
+export function sendOutcome(res: Response, error: AppError): void {
+  // 401 never says why (DESIGN §4): the details stay in the server log.
+  const details = error.code === 'unauthorized' ? [] : error.details;
+  res.status(error.status).type('application/fhir+json').json(operationOutcome(error.code, details));
+}
+
+/** 405 with an `Allow` header, for a path that exists but not with this method. */
+export function methodNotAllowed(allow: readonly string[]): RequestHandler {
+  const header = allow.join(', ');
+  return (_req, res) => {
+    res.setHeader('Allow', header);
+    throw new AppError('method-not-allowed', [{ message: `allowed: ${header}` }]);
+  };
+}
+
+/** 404 for any path we do not serve. */
+export const notFound: RequestHandler = () => {
+  throw new AppError('not-found');
+};
+
+/** Errors express itself raises before our handlers run (e.g. an undecodable path parameter). */
+function frameworkClientError(err: unknown): ErrorCode | undefined {
+  if (!err || typeof err !== 'object') return undefined;
+  const status = (err as { status?: unknown }).status;
+  if (status === 400) return 'not-found';
+  return undefined;
+}
+
+/**
+ * The last middleware: an AppError becomes its status and OperationOutcome; anything else is a bug
+ * — logged with its stack server-side, answered with a bare 500 `internal-error`.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, _req, res, next) => {
+    if (res.headersSent) {
+      logger.error({ err }, 'error after the response started');
+      next(err);
+      return;
+    }
+    if (err instanceof AppError) {
+      res.locals.errorCode = err.code;
+      if (err.status >= 500) logger.error({ err, code: err.code }, err.message);
+      else logger.debug({ code: err.code, details: err.details, cause: causeName(err.cause) }, 'request refused');
+      sendOutcome(res, err);
+      return;
+    }
+    const framework = frameworkClientError(err);
+    if (framework) {
+      res.locals.errorCode = framework;
+      sendOutcome(res, new AppError(framework));
+      return;
+    }
+    res.locals.errorCode = 'internal-error';
+    logger.error({ err }, 'unhandled error');
+    sendOutcome(res, new AppError('internal-error'));
+  };
+}
+
+function causeName(cause: unknown): string | undefined {
+  if (cause instanceof Error) return `${cause.name}${'code' in cause ? ` (${String(cause.code)})` : ''}`;
+  return undefined;
+}

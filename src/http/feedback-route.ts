@@ -1,0 +1,29 @@
+import type { RequestHandler } from 'express';
+import { parseFeedback } from '../cds-hooks/feedback-schema.js';
+import { AppError } from '../errors/app-error.js';
+import type { AppDeps, FeedbackRecord, ServiceDefinition } from '../ports.js';
+import { readJsonBody } from './read-json-body.js';
+import { definitionFor } from './service-route.js';
+
+/**
+ * `POST /cds-services/{id}/feedback` (https://cds-hooks.hl7.org/2.0/#feedback): body →
+ * authenticate (aud = this feedback URL) → validate → store every item (batch; repeats accepted)
+ * → 200 `{}` only once all are stored.
+ */
+export function feedbackHandler(deps: AppDeps, defs: ReadonlyMap<string, ServiceDefinition>): RequestHandler {
+  return async (req, res) => {
+    const def = definitionFor(defs, req, res);
+    const body = await readJsonBody(req, deps.config.bodyLimitBytes);
+    const auth = await deps.authenticate({
+      authorization: req.headers.authorization,
+      audience: `${deps.config.publicBaseUrl}/cds-services/${def.id}/feedback`,
+      fhirServer: undefined,
+    });
+    const parsed = parseFeedback(body);
+    if (!parsed.ok) throw new AppError('invalid-feedback', parsed.issues);
+    const receivedAt = deps.clock.now().instant;
+    const records: FeedbackRecord[] = parsed.value.feedback.map((item) => ({ serviceId: def.id, receivedAt, issuer: auth.issuer, item }));
+    await deps.feedback.append(records);
+    res.status(200).json({});
+  };
+}

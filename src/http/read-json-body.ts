@@ -1,0 +1,104 @@
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { AppError } from '../errors/app-error.js';
+import { assertJsonMediaType } from './media-type.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads and parses a JSON request body ourselves (no body-parser): checks the media type (415),
+ * refuses a declared or streamed size over `limitBytes` without buffering past it (413; the size
+ * counted is after Content-Encoding is undone, so a compressed bomb is caught too), and parses
+ * strict UTF-8 JSON (400 `malformed-json`, never echoing the body).
+ */
+export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
+  assertJsonMediaType(req.headers['content-type']);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limitBytes) {
+    discard(req);
+    throw tooLarge(limitBytes);
+  }
+  const stream = decoded(req);
+  const body = await collect(req, stream, limitBytes);
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw new AppError('malformed-json', [{ message: 'body is not valid UTF-8' }]);
+  }
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    throw new AppError('malformed-json');
+  }
+}
+
+function tooLarge(limitBytes: number): AppError {
+  return new AppError('payload-too-large', [{ message: `the limit is ${limitBytes} bytes` }]);
+}
+
+function decoded(req: IncomingMessage): Readable {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  switch (encoding) {
+    case 'identity':
+    case '':
+      return req;
+    case 'gzip':
+    case 'x-gzip':
+      return req.pipe(createGunzip());
+    case 'deflate':
+      return req.pipe(createInflate());
+    case 'br':
+      return req.pipe(createBrotliDecompress());
+    default:
+      throw new AppError('unsupported-media-type', [{ message: 'Content-Encoding must be identity, gzip, deflate or br' }]);
+  }
+}
+
+/** Lets the rest of the request flow to nowhere, so the response can still be read by the client. */
+function discard(req: IncomingMessage): void {
+  req.unpipe();
+  req.removeAllListeners('data');
+  req.resume();
+}
+
+function collect(req: IncomingMessage, stream: Readable, limitBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (error: AppError | undefined): void => {
+      if (settled) return;
+      settled = true;
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      req.off('error', onError);
+      req.off('close', onClose);
+      if (error) {
+        chunks.length = 0;
+        if (stream !== req) stream.destroy();
+        discard(req);
+        reject(error);
+      } else {
+        resolve(Buffer.concat(chunks, size));
+      }
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limitBytes) settle(tooLarge(limitBytes));
+      else chunks.push(chunk);
+    };
+    const onEnd = (): void => settle(undefined);
+    const onError = (): void => settle(new AppError('malformed-json', [{ message: 'the body could not be read or decoded' }]));
+    const onClose = (): void => {
+      if (!req.complete) settle(new AppError('malformed-json', [{ message: 'the body ended early' }]));
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}

@@ -1,0 +1,52 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { AppError } from '../errors/app-error.js';
+import type { AppDeps, ServiceDefinition } from '../ports.js';
+import { readJsonBody } from './read-json-body.js';
+import { noteHookInstance, type RequestLogLocals } from './request-log.js';
+import { validateHookRequest } from './validate-hook-request.js';
+
+/** Finds the definition for `:id`, or 404 `unknown-service`. */
+export function definitionFor(defs: ReadonlyMap<string, ServiceDefinition>, req: Request, res: Response): ServiceDefinition {
+  const id = req.params.id;
+  const def = typeof id === 'string' ? defs.get(id) : undefined;
+  if (!def) throw new AppError('unknown-service');
+  (res.locals as RequestLogLocals).serviceId = def.id;
+  return def;
+}
+
+/** An AbortSignal that fires if the client goes away before we answer (stops FHIR fetches). */
+function abortOnClose(res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+function stringMember(body: unknown, key: string): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const v = (body as Record<string, unknown>)[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * `POST /cds-services/{id}` (https://cds-hooks.hl7.org/2.0/#calling-a-cds-service): body →
+ * authenticate (aud = this endpoint) → validate → snapshot (prefetch, then fetch; 412) → handler.
+ * No business logic here.
+ */
+export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, ServiceDefinition>): RequestHandler {
+  return async (req, res) => {
+    const def = definitionFor(defs, req, res);
+    const body = await readJsonBody(req, deps.config.bodyLimitBytes);
+    noteHookInstance(res.locals as RequestLogLocals, body);
+    await deps.authenticate({
+      authorization: req.headers.authorization,
+      audience: `${deps.config.publicBaseUrl}/cds-services/${def.id}`,
+      fhirServer: stringMember(body, 'fhirServer'),
+    });
+    const request = validateHookRequest(def, body);
+    const snapshot = await deps.loadSnapshot(def, request, abortOnClose(res));
+    const result = await deps.services[def.id]({ snapshot, request, now: deps.clock.now() });
+    res.status(200).json(result.response);
+  };
+}
