@@ -5,6 +5,7 @@ import { errorHandler, methodNotAllowed, notFound } from './http/errors.js';
 import { feedbackHandler } from './http/feedback-route.js';
 import { requestLog } from './http/request-log.js';
 import { serviceCallHandler } from './http/service-route.js';
+import { noticePageHandler } from './http/notice-route.js';
 import { AppError } from './errors/app-error.js';
 import type { AppDeps, ServiceDefinition } from './ports.js';
 
@@ -31,6 +32,9 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.post('/cds-services/:id/feedback', feedbackHandler(deps, defs));
   app.all('/cds-services/:id/feedback', knownOnly(defs, ['POST']));
+
+  app.get('/notices/:noticeId', noticePageHandler(deps.notices, deps.config.locale));
+  app.all('/notices/:noticeId', methodNotAllowed(['GET', 'HEAD']));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -7,7 +7,9 @@ import { ConfigError, loadConfig } from './config/load.js';
 import { createSnapshotLoader } from './fhir/load-snapshot.js';
 import { createLogger } from './log.js';
 import type { AppDeps } from './ports.js';
-import { placeholderServices } from './services/placeholder.js';
+import { randomUUID } from 'node:crypto';
+import { MemoryRegistryStore } from './registry/memory-registry-store.js';
+import { createServices } from './services/index.js';
 import { MemoryFeedbackStore, MemoryNoticeStore } from './store/memory-stores.js';
 
 /** Grace period for in-flight requests on SIGTERM/SIGINT before the process exits anyway. */
@@ -38,7 +40,7 @@ function main(): void {
     definitions: loadServiceDefinitions(),
     authenticate: createAuthenticator(config, { logger }),
     loadSnapshot: createSnapshotLoader({ timeoutMs: config.fhirTimeoutMs, maxPages: config.fhirMaxPages, logger }),
-    services: placeholderServices(),
+    services: createServices({ policy: config.policy, locale: config.locale, newId: randomUUID, publicBaseUrl: config.publicBaseUrl, registry: new MemoryRegistryStore() }),
     notices: new MemoryNoticeStore(),
     feedback: new MemoryFeedbackStore(),
   };

@@ -79,8 +79,10 @@ export interface ServiceResult {
   /** Rule ids that fired, with their findings, for the audit trail / QC. */
   readonly findings: readonly { readonly rule: string; readonly evidence: readonly string[] }[];
   readonly ruleErrors: readonly { readonly rule: string; readonly cause: string }[];
-  /** Notice issued by this call, if any. */
-  readonly notice?: { readonly id: string; readonly hash: string };
+  /** Notice issued by this call, if any: stored (with its hash) before the answer leaves. */
+  readonly notice?: StoredNotice;
+  /** Audit facts of this call: pregnancy key, practitioner and institution, when known. */
+  readonly audit?: { readonly pregnancyKey?: string; readonly practitionerId?: string; readonly institutionId?: string };
 }
 
 /** A pure(ish) service handler: snapshot + request + now → result. Persisting notices is the caller's job. */

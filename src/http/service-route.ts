@@ -47,6 +47,8 @@ export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, Serv
     const request = validateHookRequest(def, body);
     const snapshot = await deps.loadSnapshot(def, request, abortOnClose(res));
     const result = await deps.services[def.id]({ snapshot, request, now: deps.clock.now() });
+    // The notice the card links to is stored (content + hash) before the card leaves.
+    if (result.notice) await deps.notices.put(result.notice);
     res.status(200).json(result.response);
   };
 }

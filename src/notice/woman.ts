@@ -1,4 +1,5 @@
 import type { HumanName, Patient } from '@medplum/fhirtypes';
+import { fullYears, toDayNumber } from '../clinical/dates/index.js';
 
 /**
  * The woman's name and ages as the written notice shows them. Names are patient-derived: they are
@@ -29,16 +30,13 @@ export function patientDisplayName(patient: Patient): string | undefined {
 }
 
 /**
- * Full years (周岁) between a birth date and a calendar day (both YYYY-MM-DD). A partial birth date
- * (year or year-month only) gives `undefined`: the notice says "unknown" rather than guess. Someone
- * born on 29 February turns a year older on 1 March in non-leap years.
+ * Full years (周岁) between a birth date and a calendar day (both YYYY-MM-DD), with the clinical
+ * age rules of src/clinical/dates (29 February births age on 1 March in non-leap years). A partial
+ * or invalid birth date (`1985`, `1985-02-30`) gives `undefined`: the notice says "unknown" rather
+ * than guess.
  */
 export function fullYearsBetween(birthDate: string | undefined, onDate: string | undefined): number | undefined {
-  const b = /^(\d{4})-(\d{2})-(\d{2})/.exec(birthDate ?? '');
-  const d = /^(\d{4})-(\d{2})-(\d{2})/.exec(onDate ?? '');
-  if (!b || !d) return undefined;
-  const [by, bm, bd] = [Number(b[1]), Number(b[2]), Number(b[3])];
-  const [dy, dm, dd] = [Number(d[1]), Number(d[2]), Number(d[3])];
-  const years = dy - by - (dm < bm || (dm === bm && dd < bd) ? 1 : 0);
+  if (!birthDate || !onDate || toDayNumber(birthDate) === undefined || toDayNumber(onDate) === undefined) return undefined;
+  const years = fullYears(birthDate, onDate);
   return years >= 0 ? years : undefined;
 }

@@ -1,0 +1,32 @@
+import type { RequestHandler } from 'express';
+import { AppError } from '../errors/app-error.js';
+import { renderNoticeHtml } from '../notice/notice-page.js';
+import type { NoticeStore } from '../ports.js';
+
+/** Notice ids are capabilities: random UUIDs, nothing else is looked up. */
+const NOTICE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * `GET /notices/{noticeId}` (DESIGN §4): the printable Art. 25 written notice, as stored at card
+ * time (zh-CN, or `?lang=en`). No scripts, no external resources: a strict CSP says so.
+ */
+export function noticePageHandler(notices: NoticeStore, defaultLocale: 'zh-CN' | 'en'): RequestHandler {
+  return async (req, res) => {
+    const id = String(req.params.noticeId ?? '');
+    if (!NOTICE_ID.test(id)) throw new AppError('not-found');
+    const notice = await notices.get(id);
+    if (!notice) throw new AppError('not-found');
+    const q = req.query.lang;
+    const lang = q === 'en' ? 'en' : q === 'zh-CN' || q === 'zh' ? 'zh-CN' : defaultLocale;
+    res
+      .status(200)
+      .set({
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+        'Cache-Control': 'private, no-store',
+        'Referrer-Policy': 'no-referrer',
+        'X-Content-Type-Options': 'nosniff',
+      })
+      .send(renderNoticeHtml(notice, lang));
+  };
+}
