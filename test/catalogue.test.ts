@@ -1,0 +1,62 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadServiceDefinitions } from '../src/cds-hooks/service-definitions.js';
+import { ALL_RULE_IDS } from '../src/clinical/rule-ids.js';
+import { citationText, type Rule } from '../src/clinical/rule.js';
+import { REFERRAL_RULES } from '../src/clinical/rules/referral/index.js';
+import { ERRORS } from '../src/errors/catalogue.js';
+import { ORDER_RULES } from '../src/orders/rules/index.js';
+
+/**
+ * The catalogue test (shared/STYLE.md): every rule has a citation, a test, a service, and a line in
+ * the README's rule table; every error code has a line in the README's error table.
+ */
+const ROOT = join(import.meta.dirname, '..');
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+function tableRows(marker: string): string[][] {
+  const start = README.indexOf(`<!-- ${marker}:start -->`);
+  const end = README.indexOf(`<!-- ${marker}:end -->`);
+  expect(start, `README has a ${marker} table`).toBeGreaterThan(-1);
+  return README.slice(start, end).split('\n')
+    .filter((l) => l.startsWith('| `'))
+    .map((l) => l.slice(1, -1).split(' | ').map((c) => c.trim()));
+}
+
+const ruleRows = tableRows('rules');
+const readmeRule = new Map(ruleRows.map((r) => [r[0]!.replace(/`/g, ''), r]));
+const RECORDS: readonly Rule<never>[] = [...REFERRAL_RULES, ...ORDER_RULES] as unknown as Rule<never>[];
+
+describe('rule catalogue', () => {
+  it('the README rule table lists exactly the rule ids of RULES.md, once each', () => {
+    const ids = ruleRows.map((r) => r[0]!.replace(/`/g, ''));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual([...ALL_RULE_IDS].sort());
+  });
+
+  it.each(RECORDS.map((r) => [r.id, r] as const))('%s: citation, services, inputs, README line agree', (id, rule) => {
+    expect(rule.citation.zj).toMatch(/^ZJ-2023 Art\.\d+/);
+    expect(readmeRule.get(id)?.[2]).toBe(citationText(rule.citation));
+    expect(rule.services.length).toBeGreaterThan(0);
+    const served = new Set(loadServiceDefinitions().map((d) => d.id));
+    for (const s of rule.services) expect(served.has(s)).toBe(true);
+    expect(rule.inputs.length).toBeGreaterThan(0);
+    expect(rule.version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it.each(REFERRAL_RULES.map((r) => [r.id]))('%s has its table-driven test', (id) => {
+    expect(existsSync(join(ROOT, 'test/clinical/rules', `${id}.test.ts`))).toBe(true);
+  });
+
+  it.each(ORDER_RULES.map((r) => [r.id]))('%s is exercised by the order rule tests', (id) => {
+    expect(readFileSync(join(ROOT, 'test/orders/rules.test.ts'), 'utf8')).toMatch(new RegExp(`['\`]${id}[':]`));
+  });
+});
+
+describe('error catalogue', () => {
+  it('the README error table lists every code with its HTTP status', () => {
+    const rows = tableRows('errors').map((r) => [r[0]!.replace(/`/g, ''), Number(r[1])] as const);
+    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(Object.entries(ERRORS).map(([code, d]) => [code, d.status])));
+  });
+});
