@@ -4,6 +4,7 @@ import { discoveryHandler } from './http/discovery-route.js';
 import { errorHandler, methodNotAllowed, notFound } from './http/errors.js';
 import { feedbackHandler } from './http/feedback-route.js';
 import { requestLog } from './http/request-log.js';
+import { cors } from './http/cors.js';
 import { serviceCallHandler } from './http/service-route.js';
 import { noticePageHandler } from './http/notice-route.js';
 import { AppError } from './errors/app-error.js';
@@ -23,6 +24,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('etag');
   app.set('query parser', 'simple');
   app.use(requestLog(deps.logger));
+
+  app.use('/cds-services', cors());
 
   app.get('/cds-services', discoveryHandler(buildDiscovery(deps.definitions)));
   app.all('/cds-services', methodNotAllowed(['GET', 'HEAD']));
