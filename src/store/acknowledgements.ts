@@ -1,0 +1,72 @@
+import type { AcknowledgementRecord, AcknowledgementResult } from './records.js';
+import { compact, iso } from './row-values.js';
+import type { Sql } from './sql.js';
+
+/** Row shape of `notice_acknowledgement` as selected by ACK_COLUMNS. */
+export interface AcknowledgementRow {
+  id: string;
+  notice_id: string;
+  signer_kind: AcknowledgementRecord['signerKind'];
+  signer_name: string;
+  relationship: string | null;
+  decision: AcknowledgementRecord['decision'];
+  signed_at: Date | string;
+  recorded_by: string;
+  recorded_at: Date | string;
+}
+
+export const ACK_COLUMNS = 'a.id, a.notice_id, a.signer_kind, a.signer_name, a.relationship, a.decision, a.signed_at, a.recorded_by, a.recorded_at';
+
+/** A `notice_acknowledgement` row as the record type. */
+export function acknowledgementFromRow(r: AcknowledgementRow): AcknowledgementRecord {
+  return compact({
+    id: r.id,
+    noticeId: r.notice_id,
+    signerKind: r.signer_kind,
+    signerName: r.signer_name,
+    relationship: r.relationship,
+    decision: r.decision,
+    signedAt: iso(r.signed_at),
+    recordedBy: r.recorded_by,
+    recordedAt: iso(r.recorded_at),
+  });
+}
+
+/** Same acknowledgement? Everything the client sent; `recordedAt` (our receipt time) is not compared. */
+function sameContent(a: AcknowledgementRecord, b: AcknowledgementRecord): boolean {
+  return a.noticeId === b.noticeId && a.signerKind === b.signerKind && a.signerName === b.signerName
+    && (a.relationship ?? null) === (b.relationship ?? null) && a.decision === b.decision
+    && iso(a.signedAt) === iso(b.signedAt) && a.recordedBy === b.recordedBy;
+}
+
+async function stored(tx: Sql, id: string): Promise<AcknowledgementRecord | undefined> {
+  const [row] = await tx.query<AcknowledgementRow>(`SELECT ${ACK_COLUMNS} FROM notice_acknowledgement a WHERE a.id = $1`, [id]);
+  return row ? acknowledgementFromRow(row) : undefined;
+}
+
+function compared(ack: AcknowledgementRecord, existing: AcknowledgementRecord): AcknowledgementResult {
+  return sameContent(ack, existing) ? { status: 'repeat', acknowledgement: existing } : { status: 'conflict', existing };
+}
+
+/**
+ * Appends an acknowledgement, idempotent on its client-supplied id (one transaction): a repeat with
+ * the same content returns the stored one, with different content a conflict (nothing written).
+ */
+export async function appendAcknowledgement(sql: Sql, ack: AcknowledgementRecord): Promise<AcknowledgementResult> {
+  return sql.transaction(async (tx) => {
+    const existing = await stored(tx, ack.id);
+    if (existing) return compared(ack, existing);
+    const notice = await tx.query('SELECT id FROM notice WHERE id = $1', [ack.noticeId]);
+    if (notice.length === 0) return { status: 'unknown-notice' };
+    const [row] = await tx.query<AcknowledgementRow>(
+      `INSERT INTO notice_acknowledgement AS a (id, notice_id, signer_kind, signer_name, relationship, decision, signed_at, recorded_by, recorded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8, $9::timestamptz)
+       ON CONFLICT (id) DO NOTHING RETURNING ${ACK_COLUMNS}`,
+      [ack.id, ack.noticeId, ack.signerKind, ack.signerName, ack.relationship ?? null, ack.decision, ack.signedAt, ack.recordedBy, ack.recordedAt],
+    );
+    if (row) return { status: 'created', acknowledgement: acknowledgementFromRow(row) };
+    const raced = await stored(tx, ack.id);
+    if (!raced) throw new Error(`acknowledgement ${ack.id} neither inserted nor found`);
+    return compared(ack, raced);
+  });
+}

@@ -1,0 +1,83 @@
+import type { FeedbackRecord, FeedbackStore, NoticeStore, StoredNotice } from '../ports.js';
+import { appendAcknowledgement } from './acknowledgements.js';
+import {
+  listAcknowledgements, listCards, listFeedback, listFindings, listHookCalls, listNotices,
+  type AcknowledgementQueryRow, type CardRow, type FeedbackRow, type FindingRow, type HookCallRow, type NoticeRow,
+} from './audit-queries.js';
+import { insertFeedback, insertHookCall, insertNotice } from './hook-call-writes.js';
+import type { AcknowledgementRecord, AcknowledgementResult, HookCallRecord, NoticeRecord, PeriodQuery } from './records.js';
+import { compact, iso } from './row-values.js';
+import type { Sql } from './sql.js';
+
+/**
+ * The audit store (shared/DESIGN.md §5) over the SQL port: the NoticeStore and FeedbackStore ports
+ * plus the audit trail of hook calls, notice acknowledgements, the shared JTI replay cache and the
+ * read queries of the QC layer. Records are append-only (triggers enforce it). Every write resolves
+ * only after its transaction committed; a driver failure rejects with AppError('store-unavailable').
+ * Expects a migrated schema (see `migrate` / `createStore`).
+ */
+export interface AuditStore extends NoticeStore, FeedbackStore {
+  /** Stores a NoticeRecord's extra facts too when given one; a repeat with the same hash is a no-op. */
+  put(notice: StoredNotice | NoticeRecord): Promise<void>;
+  get(id: string): Promise<NoticeRecord | undefined>;
+  /** One transaction: the call, its findings, cards, suggestions, rule errors and notice. Returns the call id. */
+  recordHookCall(record: HookCallRecord): Promise<{ readonly id: string }>;
+  appendAcknowledgement(ack: AcknowledgementRecord): Promise<AcknowledgementResult>;
+  /** Remembers a JWT id until `expiresAt`: `true` the first time, `false` for a replay. */
+  rememberJti(iss: string, jti: string, expiresAt: string): Promise<boolean>;
+  /** Forgets replay-cache entries that expired before `before`; returns how many. */
+  pruneJtis(before: string): Promise<number>;
+  listHookCalls(q: PeriodQuery): Promise<HookCallRow[]>;
+  listFindings(q: PeriodQuery): Promise<FindingRow[]>;
+  listCards(q: PeriodQuery): Promise<CardRow[]>;
+  listNotices(q: PeriodQuery): Promise<NoticeRow[]>;
+  listFeedback(q: PeriodQuery): Promise<FeedbackRow[]>;
+  listAcknowledgements(q: PeriodQuery): Promise<AcknowledgementQueryRow[]>;
+}
+
+interface NoticeDbRow {
+  id: string;
+  created_at: Date | string;
+  hash: string;
+  patient_id: string;
+  pregnancy_key: string | null;
+  institution_id: string | null;
+  practitioner_id: string | null;
+  rules: string[];
+  content: unknown;
+}
+
+/** Builds the audit store on a (migrated) Sql. */
+export function createAuditStore(sql: Sql): AuditStore {
+  return {
+    put: (notice) => sql.transaction((tx) => insertNotice(tx, notice)),
+    async get(id) {
+      const [r] = await sql.query<NoticeDbRow>(
+        'SELECT id, created_at, hash, patient_id, pregnancy_key, institution_id, practitioner_id, rules, content FROM notice WHERE id = $1', [id]);
+      if (!r) return undefined;
+      return compact({
+        id: r.id, createdAt: iso(r.created_at), hash: r.hash, patientId: r.patient_id, pregnancyKey: r.pregnancy_key,
+        institutionId: r.institution_id, practitionerId: r.practitioner_id, rules: r.rules, content: r.content,
+      });
+    },
+    append: (records: readonly FeedbackRecord[]) => insertFeedback(sql, records),
+    recordHookCall: (record) => sql.transaction(async (tx) => ({ id: await insertHookCall(tx, record) })),
+    appendAcknowledgement: (ack) => appendAcknowledgement(sql, ack),
+    async rememberJti(iss, jti, expiresAt) {
+      const rows = await sql.query(
+        'INSERT INTO jti_seen (iss, jti, expires_at) VALUES ($1, $2, $3::timestamptz) ON CONFLICT (iss, jti) DO NOTHING RETURNING jti',
+        [iss, jti, expiresAt]);
+      return rows.length === 1;
+    },
+    async pruneJtis(before) {
+      const rows = await sql.query('DELETE FROM jti_seen WHERE expires_at < $1::timestamptz RETURNING jti', [before]);
+      return rows.length;
+    },
+    listHookCalls: (q) => listHookCalls(sql, q),
+    listFindings: (q) => listFindings(sql, q),
+    listCards: (q) => listCards(sql, q),
+    listNotices: (q) => listNotices(sql, q),
+    listFeedback: (q) => listFeedback(sql, q),
+    listAcknowledgements: (q) => listAcknowledgements(sql, q),
+  };
+}

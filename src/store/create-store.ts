@@ -1,0 +1,38 @@
+import type { Config } from '../config/schema.js';
+import { createAuditStore, type AuditStore } from './audit-store.js';
+import { migrate, type MigrationReport } from './migrate.js';
+import { createPgSql, type PgSqlOptions } from './pg-sql.js';
+import { createPgliteSql } from './pglite-sql.js';
+import type { Sql } from './sql.js';
+
+/** An opened, migrated store: the audit store, the SQL it runs on (for the registry), and how to close. */
+export interface OpenedStore {
+  readonly audit: AuditStore;
+  readonly sql: Sql;
+  readonly migration: MigrationReport;
+  /** Which engine: `postgres` (DATABASE_URL) or `pglite` (DATA_DIR). */
+  readonly engine: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+/** Opens the Sql the configuration asks for: `DATABASE_URL` set ⇒ pg, else PGlite in `dataDir` (§6). */
+export async function openSql(config: Pick<Config, 'databaseUrl' | 'dataDir'>, pgOptions?: PgSqlOptions): Promise<{ sql: Sql; engine: OpenedStore['engine'] }> {
+  return config.databaseUrl
+    ? { sql: createPgSql(config.databaseUrl, pgOptions), engine: 'postgres' }
+    : { sql: await createPgliteSql(config.dataDir), engine: 'pglite' };
+}
+
+/**
+ * Opens and migrates the store at start (shared/DESIGN.md §5–§7). Rejects with
+ * AppError('store-unavailable') if the database cannot be reached; the Sql is closed on failure.
+ */
+export async function createStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>, pgOptions?: PgSqlOptions): Promise<OpenedStore> {
+  const { sql, engine } = await openSql(config, pgOptions);
+  try {
+    const migration = await migrate(sql);
+    return { audit: createAuditStore(sql), sql, migration, engine, close: () => sql.close() };
+  } catch (err) {
+    await sql.close().catch(() => undefined);
+    throw err;
+  }
+}

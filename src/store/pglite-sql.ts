@@ -1,0 +1,60 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { AppError } from '../errors/app-error.js';
+import { guarded, storeUnavailable, type Sql } from './sql.js';
+
+/** `DATA_DIR` value that keeps the embedded database in memory (tests, throwaway runs). */
+export const MEMORY_DATA_DIR = 'memory://';
+
+type Queryable = Pick<PGlite, 'query'> | Pick<Transaction, 'query'>;
+
+function queryOn(db: Queryable) {
+  return async <T extends object>(text: string, params: readonly unknown[] = []): Promise<T[]> =>
+    guarded(async () => (await db.query<T>(text, [...params])).rows);
+}
+
+/** A Sql already inside a transaction: nested `transaction` calls join it. */
+function inTransaction(tx: Transaction): Sql {
+  const self: Sql = {
+    query: queryOn(tx),
+    transaction: (fn) => fn(self),
+    close: async () => undefined,
+  };
+  return self;
+}
+
+/**
+ * Opens the embedded PostgreSQL (PGlite, shared/DESIGN.md §5) in `dataDir` (created if absent; a
+ * relative path is taken from the working directory), or in memory for `memory://`. PGlite is one
+ * connection: statements and transactions are serialised by its own mutex.
+ */
+export async function createPgliteSql(dataDir: string): Promise<Sql> {
+  const db = await guarded(async () => {
+    if (dataDir !== MEMORY_DATA_DIR && !dataDir.startsWith('idb://')) await mkdir(dataDir, { recursive: true });
+    return PGlite.create(dataDir);
+  });
+  let closed: Promise<void> | undefined;
+  return {
+    query: queryOn(db),
+    async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+      let failure: { error: unknown } | undefined;
+      try {
+        return await db.transaction(async (tx) => {
+          try {
+            return await fn(inTransaction(tx));
+          } catch (error) {
+            failure = { error };
+            throw error;
+          }
+        });
+      } catch (err) {
+        if (failure) throw failure.error;
+        throw err instanceof AppError ? err : storeUnavailable(err);
+      }
+    },
+    close() {
+      closed ??= guarded(() => db.close());
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import type {
+  CertificateRecord, LicenceRecord, OrganizationCredentials, PractitionerCredentials, RegistryBatch, RegistryContents,
+  RegistryStore, UpsertSummary,
+} from '../registry/registry-store.js';
+import { certificateKey } from '../registry/memory-registry-store.js';
+import { canonicalJson, json } from './row-values.js';
+import type { Sql } from './sql.js';
+
+/** Advisory lock key serialising registry imports (counts stay exact when two run at once). */
+export const REGISTRY_LOCK_KEY = '77362826';
+
+type OrgInfo = Omit<OrganizationCredentials, 'licences'>;
+type PractitionerInfo = { practitionerId: string; name?: string; organizationIds: readonly string[] };
+type VersionRow = { key: string; extra: readonly (string | null)[]; record: unknown };
+interface Kind { readonly table: string; readonly view: string; readonly key: string; readonly extra: readonly string[] }
+
+const PRACTITIONER: Kind = { table: 'registry_practitioner_version', view: 'registry_practitioner', key: 'practitioner_id', extra: [] };
+const ORGANIZATION: Kind = { table: 'registry_organization_version', view: 'registry_organization', key: 'organization_id', extra: [] };
+const CERTIFICATE: Kind = { table: 'registry_certificate_version', view: 'registry_certificate', key: 'certificate_key', extra: ['number', 'technique', 'practitioner_id'] };
+const LICENCE: Kind = { table: 'registry_licence_version', view: 'registry_licence', key: 'number', extra: ['organization_id'] };
+
+/** Current records of `kind` for `keys`, by key. */
+async function current<T>(tx: Sql, kind: Kind, keys: readonly string[]): Promise<Map<string, T>> {
+  if (keys.length === 0) return new Map();
+  const rows = await tx.query<{ key: string; record: T }>(
+    `SELECT ${kind.key} AS key, record FROM ${kind.view} WHERE ${kind.key} IN (SELECT jsonb_array_elements_text($1::jsonb))`, [json([...new Set(keys)])]);
+  return new Map(rows.map((r) => [r.key, r.record]));
+}
+
+/** Appends one version row per changed record (`extra` columns are filled from the record). */
+async function appendVersions(tx: Sql, kind: Kind, rows: readonly VersionRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const cols = [kind.key, ...kind.extra];
+  await tx.query(
+    `INSERT INTO ${kind.table} (${cols.join(', ')}, record)
+     SELECT ${cols.map((c) => `x.${c}`).join(', ')}, x.record FROM jsonb_to_recordset($1::jsonb) AS x(ord int, ${cols.map((c) => `${c} text`).join(', ')}, record jsonb)
+     ORDER BY x.ord`,
+    [json(rows.map((r, ord) => ({ ord, ...Object.fromEntries(cols.map((c, i) => [c, i === 0 ? r.key : r.extra[i - 1] ?? null])), record: r.record })))]);
+}
+
+/**
+ * RegistryStore on the SQL store (migration 0002): the same contract as MemoryRegistryStore —
+ * idempotent upserts by natural key, practitioner / organization facts merged — but an upsert
+ * appends a version row instead of updating in place, so every certificate and licence keeps its
+ * history. One transaction per batch, serialised by an advisory lock.
+ */
+export function createSqlRegistryStore(sql: Sql): RegistryStore {
+  async function practitioner(practitionerId: string): Promise<PractitionerCredentials | undefined> {
+    const [info] = [...(await current<PractitionerInfo>(sql, PRACTITIONER, [practitionerId])).values()];
+    const certificates = (await sql.query<{ record: CertificateRecord }>(
+      `SELECT v.record FROM registry_certificate v WHERE v.practitioner_id = $1
+       ORDER BY (SELECT min(x.seq) FROM registry_certificate_version x WHERE x.certificate_key = v.certificate_key)`, [practitionerId])).map((r) => r.record);
+    if (!info && certificates.length === 0) return undefined;
+    return { practitionerId, ...(info?.name ? { name: info.name } : {}), organizationIds: info?.organizationIds ?? [], certificates };
+  }
+  async function organization(organizationId: string): Promise<OrganizationCredentials | undefined> {
+    const [info] = [...(await current<OrgInfo>(sql, ORGANIZATION, [organizationId])).values()];
+    const licences = (await sql.query<{ record: LicenceRecord }>(
+      `SELECT v.record FROM registry_licence v WHERE v.organization_id = $1
+       ORDER BY (SELECT min(x.seq) FROM registry_licence_version x WHERE x.number = v.number)`, [organizationId])).map((r) => r.record);
+    if (!info && licences.length === 0) return undefined;
+    return { organizationId, niptCooperation: [], ...info, licences };
+  }
+  return {
+    upsert: (batch: RegistryBatch) => sql.transaction(async (tx): Promise<UpsertSummary> => {
+      await tx.query('SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock($1::bigint)) AS l', [REGISTRY_LOCK_KEY]);
+      const counts = { inserted: 0, updated: 0, unchanged: 0 };
+      const stage = <T>(map: Map<string, T>, out: VersionRow[], key: string, value: T, extra: (string | null)[] = []) => {
+        const old = map.get(key);
+        if (old === undefined) counts.inserted++;
+        else if (canonicalJson(old) === canonicalJson(value)) return void counts.unchanged++;
+        else counts.updated++;
+        map.set(key, value);
+        out.push({ key, extra, record: value });
+      };
+      const practitioners = await current<PractitionerInfo>(tx, PRACTITIONER, batch.practitioners.map((p) => p.practitionerId));
+      const organizations = await current<OrgInfo>(tx, ORGANIZATION, batch.organizations.map((o) => o.organizationId));
+      const certificates = await current<CertificateRecord>(tx, CERTIFICATE, batch.certificates.map(certificateKey));
+      const licences = await current<LicenceRecord>(tx, LICENCE, batch.licences.map((l) => l.number));
+      const rows: Record<'p' | 'o' | 'c' | 'l', VersionRow[]> = { p: [], o: [], c: [], l: [] };
+      for (const p of batch.practitioners) {
+        const old = practitioners.get(p.practitionerId);
+        const organizationIds = [...new Set([...(old?.organizationIds ?? []), ...(p.organizationIds ?? [])])].sort();
+        const name = p.name ?? old?.name;
+        stage(practitioners, rows.p, p.practitionerId, { practitionerId: p.practitionerId, ...(name ? { name } : {}), organizationIds });
+      }
+      for (const o of batch.organizations) {
+        const defined = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+        stage(organizations, rows.o, o.organizationId, { niptCooperation: [], ...organizations.get(o.organizationId), ...defined } as OrgInfo);
+      }
+      for (const c of batch.certificates) stage(certificates, rows.c, certificateKey(c), c, [c.number ?? null, c.technique, c.practitionerId]);
+      for (const l of batch.licences) stage(licences, rows.l, l.number, { ...l, techniques: [...l.techniques].sort() }, [l.organizationId]);
+      await appendVersions(tx, PRACTITIONER, rows.p);
+      await appendVersions(tx, ORGANIZATION, rows.o);
+      await appendVersions(tx, CERTIFICATE, rows.c);
+      await appendVersions(tx, LICENCE, rows.l);
+      return counts;
+    }),
+    practitioner,
+    organization,
+    async list(): Promise<RegistryContents> {
+      const pIds = await sql.query<{ id: string }>('SELECT practitioner_id AS id FROM registry_practitioner UNION SELECT practitioner_id FROM registry_certificate ORDER BY 1');
+      const oIds = await sql.query<{ id: string }>('SELECT organization_id AS id FROM registry_organization UNION SELECT organization_id FROM registry_licence ORDER BY 1');
+      const ps = await Promise.all(pIds.map((r) => practitioner(r.id)));
+      const os = await Promise.all(oIds.map((r) => organization(r.id)));
+      return {
+        practitioners: ps.filter((p): p is PractitionerCredentials => p !== undefined),
+        organizations: os.filter((o): o is OrganizationCredentials => o !== undefined),
+      };
+    },
+  };
+}

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../src/errors/app-error.js';
+import { createAuditStore, type AuditStore } from '../../src/store/audit-store.js';
+import { NoticeConflictError } from '../../src/store/hook-call-writes.js';
+import { migrate } from '../../src/store/migrate.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
+import type { Sql } from '../../src/store/sql.js';
+import { acknowledgement, feedback, hookCall, notice, period } from './audit-fixtures.js';
+
+/** A database the contract runs on: `sql` on a new empty database, `another` a second connection (pool) to it. */
+export interface FreshDatabase {
+  readonly sql: Sql;
+  another(): Promise<Sql>;
+}
+
+/** How an implementation of the Sql port is opened for the contract. */
+export interface ContractTarget {
+  fresh(): Promise<FreshDatabase>;
+}
+
+/** Each audit table with a column a no-op UPDATE can touch. */
+const UPDATABLE: Record<string, string> = {
+  hook_call: 'issuer', finding: 'rule', card: 'indicator', suggestion: 'kind', rule_error: 'cause',
+  notice: 'hash', feedback: 'issuer', notice_acknowledgement: 'signer_name',
+};
+const AUDIT_TABLES = Object.keys(UPDATABLE);
+/** Tests that open another database (an embedded one boots in seconds, slower under a full parallel run). */
+const BOOT_TIMEOUT = 90_000;
+const LATEST = Math.max(...MIGRATIONS.map((m) => m.version));
+
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  return p.then(() => { throw new Error('expected a rejection'); }, (e: unknown) => e);
+}
+
+/** The audit store contract: one suite, run against every implementation of the Sql port. */
+export function auditStoreContract(name: string, target: () => ContractTarget): void {
+  describe(`audit store contract: ${name}`, () => {
+    let db: FreshDatabase;
+    let store: AuditStore;
+    beforeAll(async () => {
+      db = await target().fresh();
+      await migrate(db.sql);
+      store = createAuditStore(db.sql);
+    });
+    afterAll(async () => db?.sql.close());
+
+    it('migrations are idempotent: a second run applies nothing', async () => {
+      expect(await migrate(db.sql)).toEqual({ applied: [], version: LATEST });
+      const rows = await db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+      expect(rows[0]?.n).toBe(MIGRATIONS.length);
+    });
+
+    it('two replicas migrating one empty database at once apply each migration once', async () => {
+      const fresh = await target().fresh();
+      const second = await fresh.another();
+      try {
+        const reports = await Promise.all([migrate(fresh.sql), migrate(second)]);
+        expect(reports.flatMap((r) => r.applied).sort()).toEqual(MIGRATIONS.map((m) => m.version).sort());
+        expect(reports.map((r) => r.version)).toEqual([LATEST, LATEST]);
+      } finally {
+        await second.close();
+        await fresh.sql.close();
+      }
+    }, BOOT_TIMEOUT);
+
+    it('records a hook call with findings, cards, suggestions, rule errors and notice in one go', async () => {
+      const inst = randomUUID();
+      const n = notice({ institutionId: inst });
+      const call = hookCall({ institutionId: inst, notice: n });
+      const { id } = await store.recordHookCall(call);
+      const q = period(inst);
+      const [row] = await store.listHookCalls(q);
+      expect(row).toMatchObject({ id, hookInstance: call.hookInstance, status: 200, latencyMs: 42, tenant: 't1', noticeId: n.id });
+      expect((await store.listFindings(q)).map(({ rule, citation, evidence, params, hookCallId }) => ({ rule, citation, evidence, params, hookCallId })))
+        .toEqual(call.findings.map(({ rule, citation, evidence, params }) => ({ rule, citation, evidence, params, hookCallId: id })));
+      const cards = await store.listCards(q);
+      expect(cards).toHaveLength(1);
+      expect(cards[0]).toMatchObject({ uuid: call.cards[0]!.uuid, indicator: 'warning', rules: ['ZJ24-AMA', 'ZJ24-AFI'], pregnancyKey: 'p1|2025-08-01' });
+      expect([...cards[0]!.suggestions].sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([...call.cards[0]!.suggestions].sort((a, b) => a.kind.localeCompare(b.kind)));
+      const errors = await db.sql.query<{ rule: string; cause: string }>('SELECT rule, cause FROM rule_error WHERE hook_call_id = $1::uuid', [id]);
+      expect(errors).toEqual([{ rule: 'ZJ24-TERATOGEN', cause: 'TypeError in expression' }]);
+      expect((await store.listNotices(q)).map((x) => ({ id: x.id, hash: x.hash, rules: x.rules, hookCallId: x.hookCallId }))).toEqual([{ id: n.id, hash: n.hash, rules: n.rules, hookCallId: id }]);
+    });
+
+    it('a hook call is all or nothing: a conflicting notice stores none of it', async () => {
+      const inst = randomUUID();
+      const n = notice({ institutionId: inst });
+      await store.put(n);
+      const err = await rejection(store.recordHookCall(hookCall({ institutionId: inst, notice: { ...n, hash: 'b'.repeat(64) } })));
+      expect(err).toBeInstanceOf(NoticeConflictError);
+      expect(await store.listHookCalls(period(inst))).toEqual([]);
+      expect(await store.listFindings(period(inst))).toEqual([]);
+    });
+
+    it('keeps a notice with its hash; a repeat is a no-op, a different hash a conflict', async () => {
+      const n = notice();
+      await store.put(n);
+      await store.put(n);
+      expect(await store.get(n.id)).toEqual(n);
+      expect(await rejection(store.put({ ...n, hash: 'c'.repeat(64) }))).toBeInstanceOf(NoticeConflictError);
+      expect((await store.get(n.id))?.hash).toBe(n.hash);
+      expect(await store.get(randomUUID())).toBeUndefined();
+      const bare = { id: randomUUID(), createdAt: '2025-03-01T02:00:00.000Z', hash: 'd'.repeat(64), patientId: 'p2', content: { x: [1, 'two'] } };
+      await store.put(bare);
+      expect(await store.get(bare.id)).toEqual({ ...bare, rules: [] });
+    });
+
+    it('appends feedback batches in order, repeats included, joined to the card it is about', async () => {
+      const inst = randomUUID();
+      const call = hookCall({ institutionId: inst });
+      await store.recordHookCall(call);
+      const card = call.cards[0]!.uuid;
+      const overridden = feedback(card, { item: { card, outcome: 'overridden', overrideReason: { reason: { system: 'urn:x', code: 'declined' }, userComment: 'x' }, outcomeTimestamp: '2025-03-01T03:00:00Z' } });
+      await store.append([feedback(card), feedback(card)]);
+      await store.append([overridden]);
+      await store.append([]);
+      const rows = await store.listFeedback(period(inst));
+      expect(rows.map((r) => [r.outcome, r.acceptedSuggestions, r.institutionId, r.pregnancyKey])).toEqual([
+        ['accepted', ['s-1'], inst, 'p1|2025-08-01'], ['accepted', ['s-1'], inst, 'p1|2025-08-01'], ['overridden', [], inst, 'p1|2025-08-01'],
+      ]);
+      expect(rows[0]!.dedupeKey).toBe(rows[1]!.dedupeKey);
+      expect(rows[2]!.dedupeKey).not.toBe(rows[0]!.dedupeKey);
+      expect(rows[0]).toMatchObject({ cardUuid: card, outcomeTimestamp: '2025-03-01T02:59:00.000Z', item: feedback(card).item, receivedAt: '2025-03-01T03:00:00.000Z' });
+      const unknownCard = randomUUID();
+      await store.append([feedback(unknownCard)]);
+      const all = await store.listFeedback({ from: '2025-03-01T00:00:00Z', to: '2025-04-01T00:00:00Z' });
+      expect(all.find((r) => r.cardUuid === unknownCard)?.institutionId).toBeUndefined();
+    });
+
+    it('acknowledgements are idempotent on the client id; a different repeat is a conflict', async () => {
+      const inst = randomUUID();
+      const n = notice({ institutionId: inst });
+      await store.put(n);
+      const ack = acknowledgement(n.id);
+      expect(await store.appendAcknowledgement(ack)).toEqual({ status: 'created', acknowledgement: ack });
+      expect(await store.appendAcknowledgement({ ...ack, recordedAt: '2025-03-02T10:00:00.000Z', signedAt: '2025-03-02T17:30:00+08:00' }))
+        .toEqual({ status: 'repeat', acknowledgement: ack });
+      expect(await store.appendAcknowledgement({ ...ack, decision: 'declined' })).toEqual({ status: 'conflict', existing: ack });
+      expect(await store.appendAcknowledgement(acknowledgement(randomUUID()))).toEqual({ status: 'unknown-notice' });
+      const patientSigned = acknowledgement(n.id, { signerKind: 'patient', relationship: undefined, decision: 'undecided' });
+      expect((await store.appendAcknowledgement(patientSigned)).status).toBe('created');
+      const rows = await store.listAcknowledgements(period(inst));
+      expect(rows.map((r) => r.id).sort()).toEqual([ack.id, patientSigned.id].sort());
+      expect(rows.find((r) => r.id === patientSigned.id)).toEqual({ ...patientSigned, relationship: undefined, patientId: 'p1', pregnancyKey: n.pregnancyKey, institutionId: inst });
+    });
+
+    it('remembers a JWT id once: a replay is refused, another issuer is not', async () => {
+      const jti = randomUUID();
+      expect(await store.rememberJti('https://ehr.example/', jti, '2025-03-01T02:05:00Z')).toBe(true);
+      expect(await store.rememberJti('https://ehr.example/', jti, '2025-03-01T02:05:00Z')).toBe(false);
+      expect(await store.rememberJti('https://other.example/', jti, '2025-03-01T02:05:00Z')).toBe(true);
+      const concurrent = await Promise.all(Array.from({ length: 8 }, () => store.rememberJti('iss-race', jti, '2025-03-01T02:05:00Z')));
+      expect(concurrent.filter(Boolean)).toHaveLength(1);
+      expect(await store.pruneJtis('2025-03-01T02:06:00Z')).toBeGreaterThanOrEqual(3);
+      expect(await store.rememberJti('https://ehr.example/', jti, '2025-03-01T02:10:00Z')).toBe(true);
+    });
+
+    it('period queries are half-open [from, to) and filter by institution', async () => {
+      const [a, b] = [randomUUID(), randomUUID()];
+      const at = (receivedAt: string, institutionId: string) => store.recordHookCall(hookCall({ receivedAt, institutionId, cards: [], findings: [], ruleErrors: [] }));
+      await Promise.all([at('2025-05-01T00:00:00Z', a), at('2025-05-15T12:00:00Z', a), at('2025-06-01T00:00:00Z', a), at('2025-05-10T00:00:00Z', b)]);
+      const may = await store.listHookCalls(period(a, '2025-05-01T00:00:00Z', '2025-06-01T00:00:00Z'));
+      expect(may.map((r) => r.receivedAt)).toEqual(['2025-05-01T00:00:00.000Z', '2025-05-15T12:00:00.000Z']);
+      const everyone = await store.listHookCalls({ from: '2025-05-01T00:00:00Z', to: '2025-06-01T00:00:00Z' });
+      expect(everyone.filter((r) => r.institutionId === a || r.institutionId === b)).toHaveLength(3);
+    });
+
+    it('enforces append-only: UPDATE, DELETE and TRUNCATE raise on every audit table', async () => {
+      const n = notice();
+      const { id } = await store.recordHookCall(hookCall({ notice: n }));
+      await store.append([feedback(randomUUID())]);
+      await store.appendAcknowledgement(acknowledgement(n.id));
+      for (const table of AUDIT_TABLES) {
+        const [row] = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+        expect(row?.n, table).toBeGreaterThan(0);
+        const column = UPDATABLE[table];
+        for (const stmt of [`UPDATE ${table} SET ${column} = ${column}`, `DELETE FROM ${table}`, `TRUNCATE ${table} CASCADE`]) {
+          const err = await rejection(db.sql.query(stmt));
+          expect(err, stmt).toBeInstanceOf(AppError);
+          expect((err as AppError).code).toBe('store-unavailable');
+          expect(String((err as AppError).cause), stmt).toMatch(/append-only/);
+        }
+      }
+      expect(await store.listHookCalls({ from: '2025-03-01T00:00:00Z', to: '2025-03-02T00:00:00Z', institutionId: 'org-1' })).toContainEqual(expect.objectContaining({ id }));
+    });
+
+    it('stores concurrent hook calls; a closed store answers store-unavailable', async () => {
+      const inst = randomUUID();
+      await Promise.all(Array.from({ length: 12 }, () => store.recordHookCall(hookCall({ institutionId: inst }))));
+      expect(await store.listHookCalls(period(inst))).toHaveLength(12);
+      expect(await store.listFindings(period(inst))).toHaveLength(24);
+      const closed = await target().fresh();
+      await closed.sql.close();
+      const err = await rejection(createAuditStore(closed.sql).get('x'));
+      expect(err).toBeInstanceOf(AppError);
+      expect((err as AppError).code).toBe('store-unavailable');
+    }, BOOT_TIMEOUT);
+  });
+}
