@@ -1,22 +1,15 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
-import { createAuthenticator } from './auth/authenticator.js';
-import { loadServiceDefinitions } from './cds-hooks/service-definitions.js';
-import { systemClock } from './clock.js';
+import { authOffWarning } from './auth/authenticator.js';
+import { compose } from './compose.js';
 import { ConfigError, loadConfig } from './config/load.js';
-import { createSnapshotLoader } from './fhir/load-snapshot.js';
 import { createLogger } from './log.js';
-import type { AppDeps } from './ports.js';
-import { randomUUID } from 'node:crypto';
-import { MemoryRegistryStore } from './registry/memory-registry-store.js';
-import { createServices } from './services/index.js';
-import { MemoryFeedbackStore, MemoryNoticeStore } from './store/memory-stores.js';
 
 /** Grace period for in-flight requests on SIGTERM/SIGINT before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-/** Entry point: read the environment once, build the deps, listen. `app.ts` never listens. */
-function main(): void {
+/** Entry point: read the environment once, compose the deps (store first), listen. `app.ts` never listens. */
+async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig(process.env);
@@ -29,22 +22,18 @@ function main(): void {
   }
   const logger = createLogger(config);
   if (config.authMode === 'off') {
-    const banner = 'AUTH_MODE=off: JWT authentication is DISABLED. Any caller can invoke the services. Development only — never expose this instance.';
+    const banner = authOffWarning();
     console.warn(`\n${'!'.repeat(100)}\n!!! ${banner}\n${'!'.repeat(100)}\n`);
     logger.warn({ authMode: 'off' }, banner);
   }
-  const deps: AppDeps = {
-    config,
-    clock: systemClock(config.clinicTimeZone),
-    logger,
-    definitions: loadServiceDefinitions(),
-    authenticate: createAuthenticator(config, { logger }),
-    loadSnapshot: createSnapshotLoader({ timeoutMs: config.fhirTimeoutMs, maxPages: config.fhirMaxPages, logger }),
-    services: createServices({ policy: config.policy, locale: config.locale, newId: randomUUID, publicBaseUrl: config.publicBaseUrl, registry: new MemoryRegistryStore() }),
-    notices: new MemoryNoticeStore(),
-    feedback: new MemoryFeedbackStore(),
-  };
-  const app = createApp(deps);
+  let composition;
+  try {
+    composition = await compose(config, logger);
+  } catch (err) {
+    logger.fatal({ err }, 'cannot open the audit store');
+    process.exit(1);
+  }
+  const app = createApp(composition.deps);
   const server: Server = app.listen(config.port, config.host, (err?: Error) => {
     if (err) {
       logger.fatal({ err }, 'cannot listen');
@@ -56,19 +45,25 @@ function main(): void {
   const shutdown = (signal: NodeJS.Signals): void => {
     if (closing) return;
     closing = true;
-    logger.info({ signal }, 'shutting down');
-    server.close((err) => {
-      if (err) logger.error({ err }, 'error while closing');
-      process.exit(err ? 1 : 0);
-    });
-    server.closeIdleConnections();
+    logger.info({ signal }, 'shutting down: draining in-flight requests');
     setTimeout(() => {
       logger.warn('in-flight requests did not finish in time; exiting');
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
+    server.close((err) => {
+      if (err) logger.error({ err }, 'error while closing the server');
+      composition.close().then(
+        () => process.exit(err ? 1 : 0),
+        (closeErr: unknown) => {
+          logger.error({ err: closeErr }, 'error while closing the store');
+          process.exit(1);
+        },
+      );
+    });
+    server.closeIdleConnections();
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 }
 
-main();
+void main();

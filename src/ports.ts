@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { Clock, ClinicalNow } from './clock.js';
 import type { Config } from './config/schema.js';
 import type { PatientSnapshot } from './fhir/snapshot.js';
-import type { ServiceId } from './clinical/rule.js';
+import type { Finding, ServiceId } from './clinical/rule.js';
+import type { HookCallRecord } from './store/records.js';
 import type { CdsResponse } from './cds-hooks/card-schema.js';
 
 /**
@@ -76,8 +77,8 @@ export type LoadSnapshot = (def: ServiceDefinition, request: HookRequest, signal
 /** What a service returns for one hook call: the response plus what the audit trail records. */
 export interface ServiceResult {
   readonly response: CdsResponse;
-  /** Rule ids that fired, with their findings, for the audit trail / QC. */
-  readonly findings: readonly { readonly rule: string; readonly evidence: readonly string[] }[];
+  /** The findings of every card (rule, citation, evidence, params), for the audit trail / QC. */
+  readonly findings: readonly Finding[];
   readonly ruleErrors: readonly { readonly rule: string; readonly cause: string }[];
   /** Notice issued by this call, if any: stored (with its hash) before the answer leaves. */
   readonly notice?: StoredNotice;
@@ -123,6 +124,13 @@ export interface FeedbackStore {
   append(records: readonly FeedbackRecord[]): Promise<void>;
 }
 
+/**
+ * Records one hook call (findings, cards, suggestions, rule errors, and the notice it issued) in
+ * one transaction; resolves only once it is durable — the answer depends on it. A store failure
+ * rejects with AppError('store-unavailable') (503).
+ */
+export type RecordHookCall = (record: HookCallRecord) => Promise<void>;
+
 export interface AppDeps {
   readonly config: Config;
   readonly clock: Clock;
@@ -133,4 +141,5 @@ export interface AppDeps {
   readonly services: Readonly<Record<ServiceId, ServiceHandler>>;
   readonly notices: NoticeStore;
   readonly feedback: FeedbackStore;
+  readonly recordHookCall: RecordHookCall;
 }

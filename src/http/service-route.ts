@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../errors/app-error.js';
-import type { AppDeps, ServiceDefinition } from '../ports.js';
+import type { AppDeps, ServiceDefinition, ServiceResult } from '../ports.js';
+import { hookCallRecord } from './hook-call-record.js';
 import { readJsonBody } from './read-json-body.js';
 import { noteHookInstance, type RequestLogLocals } from './request-log.js';
 import { validateHookRequest } from './validate-hook-request.js';
@@ -39,16 +40,27 @@ export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, Serv
     const def = definitionFor(defs, req, res);
     const body = await readJsonBody(req, deps.config.bodyLimitBytes);
     noteHookInstance(res.locals as RequestLogLocals, body);
-    await deps.authenticate({
+    const started = performance.now();
+    const receivedAt = deps.clock.now().instant;
+    const auth = await deps.authenticate({
       authorization: req.headers.authorization,
       audience: `${deps.config.publicBaseUrl}/cds-services/${def.id}`,
       fhirServer: stringMember(body, 'fhirServer'),
     });
     const request = validateHookRequest(def, body);
-    const snapshot = await deps.loadSnapshot(def, request, abortOnClose(res));
-    const result = await deps.services[def.id]({ snapshot, request, now: deps.clock.now() });
-    // The notice the card links to is stored (content + hash) before the card leaves.
-    if (result.notice) await deps.notices.put(result.notice);
+    const record = (status: number, result?: ServiceResult) =>
+      deps.recordHookCall(hookCallRecord({ def, request, auth, receivedAt, status, latencyMs: Math.round(performance.now() - started), result }));
+    let result: ServiceResult;
+    try {
+      const snapshot = await deps.loadSnapshot(def, request, abortOnClose(res));
+      result = await deps.services[def.id]({ snapshot, request, now: deps.clock.now() });
+    } catch (e) {
+      // A call that could not be answered (e.g. 412) is audited too; the original error is answered.
+      if (e instanceof AppError && e.code !== 'store-unavailable') await record(e.status).catch(() => undefined);
+      throw e;
+    }
+    // The audit record — and the notice the card links to — is durable before the answer leaves.
+    await record(200, result);
     res.status(200).json(result.response);
   };
 }

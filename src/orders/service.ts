@@ -46,7 +46,7 @@ export function createOrderSignService(deps: OrderSignDeps): ServiceHandler {
       const out = evaluateOrder(ORDER_RULES, { order, techniques, context, snapshot, policy: deps.policy, now });
       ruleErrors.push(...out.errors.map((e) => ({ rule: e.rule, cause: e.cause })));
       if (out.findings.length === 0) continue;
-      findings.push(...out.findings.map(({ finding }) => ({ rule: finding.rule, evidence: finding.evidence })));
+      findings.push(...out.findings.map(({ finding }) => finding));
       const orderRef = order.id ? `ServiceRequest/${order.id}` : 'ServiceRequest';
       cards.push(buildOrderSignCard({ order, orderRef, findings: out.findings, locale: deps.locale, newId: deps.newId }));
     }

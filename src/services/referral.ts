@@ -51,7 +51,7 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
     };
     return {
       response: { cards: card ? [card] : [] },
-      findings: findings.map((f) => ({ rule: f.rule, evidence: f.evidence })),
+      findings,
       ruleErrors,
       notice: stored,
       audit,

@@ -1,4 +1,5 @@
 import type { FeedbackRecord, FeedbackStore, NoticeStore, StoredNotice } from '../ports.js';
+import type { HookCallRecord } from './records.js';
 import { deepFreeze } from '../deep-freeze.js';
 
 /**
@@ -33,6 +34,24 @@ export class MemoryFeedbackStore implements FeedbackStore {
 
   /** Everything stored so far (for tests and the in-memory QC path). */
   all(): readonly FeedbackRecord[] {
+    return [...this.#records];
+  }
+}
+
+/**
+ * In-memory hook-call log: keeps every record and stores its notice in `notices`, like the audit
+ * store does in one transaction. For tests and the store-less benchmark baseline.
+ */
+export class MemoryHookCallLog {
+  readonly #records: HookCallRecord[] = [];
+  constructor(private readonly notices: NoticeStore) {}
+
+  readonly record = async (rec: HookCallRecord): Promise<void> => {
+    if (rec.notice) await this.notices.put(rec.notice);
+    this.#records.push(deepFreeze(structuredClone(rec)));
+  };
+
+  all(): readonly HookCallRecord[] {
     return [...this.#records];
   }
 }

@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { createSnapshot } from '../../src/fhir/snapshot.js';
 import { createLogger } from '../../src/log.js';
 import type { AppDeps, AuthRequest, HookRequest, LoadSnapshot, ServiceHandler } from '../../src/ports.js';
-import { MemoryFeedbackStore, MemoryNoticeStore } from '../../src/store/memory-stores.js';
+import { MemoryFeedbackStore, MemoryHookCallLog, MemoryNoticeStore } from '../../src/store/memory-stores.js';
 
 export const PUBLIC_BASE_URL = 'https://cds.test.example';
 export const NOW = '2026-11-23T02:00:00Z';
@@ -44,6 +44,8 @@ export interface Harness {
   readonly deps: AppDeps;
   readonly app: ReturnType<typeof createApp>;
   readonly feedback: MemoryFeedbackStore;
+  /** Every hook call recorded for the audit trail. */
+  readonly hookCalls: MemoryHookCallLog;
   /** Every AuthRequest the app made. */
   readonly authRequests: AuthRequest[];
   /** Every request a service handler received. */
@@ -64,6 +66,8 @@ export function buildHarness(opts: HarnessOptions = {}): Harness {
   const lines: string[] = [];
   const sink = new Writable({ write(chunk: Buffer, _enc, cb) { lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)); cb(); } });
   const feedback = new MemoryFeedbackStore();
+  const notices = new MemoryNoticeStore();
+  const hookCalls = new MemoryHookCallLog(notices);
   const authRequests: AuthRequest[] = [];
   const handled: { service: ServiceId; request: HookRequest }[] = [];
   const recording = (id: ServiceId): ServiceHandler => async (input) => {
@@ -82,11 +86,12 @@ export function buildHarness(opts: HarnessOptions = {}): Harness {
     },
     loadSnapshot: prefetchOnlyLoader,
     services: Object.fromEntries(SERVICE_IDS.map((id) => [id, recording(id)])) as Record<ServiceId, ServiceHandler>,
-    notices: new MemoryNoticeStore(),
+    notices,
     feedback,
-    ...opts.deps,
-  };
-  return { deps, app: createApp(deps), feedback, authRequests, handled, logLines: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+    recordHookCall: hookCalls.record,
+    ...(opts.deps as Partial<AppDeps>),
+  } as AppDeps;
+  return { deps, app: createApp(deps), feedback, hookCalls, authRequests, handled, logLines: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
 /** A minimal valid patient-view request (no prefetch: normal). */

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { createAuthenticator } from './auth/authenticator.js';
+import { loadServiceDefinitions } from './cds-hooks/service-definitions.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config/schema.js';
+import { createSnapshotLoader } from './fhir/load-snapshot.js';
+import type { AppDeps } from './ports.js';
+import { createServices } from './services/index.js';
+import { createStore, type OpenedStore } from './store/create-store.js';
+import { createSqlRegistryStore } from './store/sql-registry-store.js';
+
+export interface Composition {
+  readonly deps: AppDeps;
+  readonly store: OpenedStore;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: opens (and migrates) the store, then builds every port from explicit
+ * dependencies. With a PostgreSQL server (several replicas) the JWT replay cache lives in the
+ * database; with the embedded store (one process) in memory.
+ */
+export async function compose(config: Config, logger: Logger, opts: { clock?: Clock; newId?: () => string } = {}): Promise<Composition> {
+  const store = await createStore(config);
+  const clock = opts.clock ?? systemClock(config.clinicTimeZone);
+  const registry = createSqlRegistryStore(store.sql);
+  const replayCache = store.engine === 'postgres'
+    ? { remember: (iss: string, jti: string, exp: number) => store.audit.rememberJti(iss, jti, new Date(exp * 1000).toISOString()) }
+    : undefined;
+  const deps: AppDeps = {
+    config,
+    clock,
+    logger,
+    definitions: loadServiceDefinitions(),
+    authenticate: createAuthenticator(config, { logger, ...(replayCache ? { replayCache } : {}) }),
+    loadSnapshot: createSnapshotLoader({ timeoutMs: config.fhirTimeoutMs, maxPages: config.fhirMaxPages, logger }),
+    services: createServices({ policy: config.policy, locale: config.locale, newId: opts.newId ?? randomUUID, publicBaseUrl: config.publicBaseUrl, registry }),
+    notices: store.audit,
+    feedback: store.audit,
+    recordHookCall: async (rec) => {
+      await store.audit.recordHookCall(rec);
+    },
+  };
+  logger.info({ engine: store.engine, schemaVersion: store.migration.version, applied: store.migration.applied.length }, 'store ready');
+  return { deps, store, close: () => store.close() };
+}
