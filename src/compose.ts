@@ -41,6 +41,10 @@ export async function compose(config: Config, logger: Logger, opts: { clock?: Cl
     recordHookCall: async (rec) => {
       await store.audit.recordHookCall(rec);
     },
+    audit: store.audit,
+    ready: async () => {
+      await store.sql.query('select 1', []);
+    },
   };
   logger.info({ engine: store.engine, schemaVersion: store.migration.version, applied: store.migration.applied.length }, 'store ready');
   return { deps, store, close: () => store.close() };

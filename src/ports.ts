@@ -4,6 +4,7 @@ import type { Config } from './config/schema.js';
 import type { PatientSnapshot } from './fhir/snapshot.js';
 import type { Finding, ServiceId } from './clinical/rule.js';
 import type { HookCallRecord } from './store/records.js';
+import type { AuditStore } from './store/audit-store.js';
 import type { CdsResponse } from './cds-hooks/card-schema.js';
 
 /**
@@ -142,4 +143,12 @@ export interface AppDeps {
   readonly notices: NoticeStore;
   readonly feedback: FeedbackStore;
   readonly recordHookCall: RecordHookCall;
+  /**
+   * The audit store's reads and acknowledgements, for the QC API (`/qc/...`) and
+   * `POST /notices/{id}/acknowledgement`. Absent in tests of the CDS contract alone: those routes
+   * are then not mounted.
+   */
+  readonly audit?: AuditStore;
+  /** Readiness (`GET /readyz`): resolves when the store answers; rejects otherwise. */
+  readonly ready?: () => Promise<void>;
 }
