@@ -14,6 +14,7 @@ const DATE_SENSITIVE = [
   'test/nipt/**/*.test.ts',
   'test/registry/**/*.test.ts',
   'test/qc/**/*.test.ts',
+  'test/e2e/**/*.test.ts',
 ];
 
 export default defineConfig({

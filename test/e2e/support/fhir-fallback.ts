@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServiceId } from '../../../src/clinical/rule.js';
+import { packageRoot } from '../../../src/package-root.js';
+import { json, sendJson, startFhirStub, type FhirStub, type StubHandler } from '../../fhir/support/fhir-stub.js';
+import { resourcesOf, searchset, type HookBody } from './e2e-app.js';
+
+/** The EHR's access token our service must present to the FHIR server (fhirAuthorization). */
+export const FHIR_TOKEN = 'e2e-ehr-access-token-7c1d';
+
+/** `prefetch` templates of a service as shipped in cds-hooks/services/<id>.json. */
+export function prefetchTemplates(id: ServiceId): Record<string, string> {
+  const file = join(packageRoot(), 'cds-hooks', 'services', `${id}.json`);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { prefetch: Record<string, string> }).prefetch;
+}
+
+/**
+ * Renders a prefetch template the way the CDS Hooks 2.0 spec describes it (written here, not taken
+ * from src): `{{context.X}}` and `{{userPractitionerId}}`, values percent-encoded.
+ */
+export function renderTemplate(template: string, context: Record<string, unknown>): string {
+  return template.replace(/\{\{\s*([^{}]+?)\s*\}\}/g, (_m, token: string) => {
+    if (token.startsWith('context.')) return encodeURIComponent(String(context[token.slice('context.'.length)]));
+    if (token === 'userPractitionerId') return encodeURIComponent(String(context['userId']).replace(/^Practitioner\//, ''));
+    throw new Error(`token ${token} not supported by the test renderer`);
+  });
+}
+
+/** The path on the stub (`/fhir/<query>`) that serves prefetch key `key` of `service`. */
+export function stubPath(service: ServiceId, key: string, context: Record<string, unknown>): string {
+  const template = prefetchTemplates(service)[key];
+  if (template === undefined) throw new Error(`${service} has no prefetch key ${key}`);
+  return `/fhir/${renderTemplate(template, context)}`;
+}
+
+/** Requires `Authorization: Bearer FHIR_TOKEN`; anything else is a 401 and recorded. */
+export function withBearer(handler: StubHandler, badAuth: string[]): StubHandler {
+  return (req, res, stub) => {
+    if (req.headers.authorization !== `Bearer ${FHIR_TOKEN}`) {
+      badAuth.push(`${req.url ?? ''}: ${req.headers.authorization ?? '(none)'}`);
+      sendJson(res, 401, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login' }] });
+      return;
+    }
+    return handler(req, res, stub);
+  };
+}
+
+export interface FallbackEhr {
+  readonly stub: FhirStub;
+  /** Requests whose bearer token was wrong or missing. */
+  readonly badAuth: string[];
+  /** The stub path of each served key. */
+  readonly paths: Readonly<Record<string, string>>;
+  /** Paths actually requested (query included). */
+  requested(): string[];
+}
+
+export interface FallbackOptions {
+  /** Keys served from the example's prefetch data (default: all of the service's keys). */
+  readonly keys?: readonly string[];
+  /** Handlers replacing the example data for some keys. */
+  readonly handlers?: Readonly<Record<string, StubHandler>>;
+}
+
+/**
+ * Starts a loopback FHIR server holding the example's data: each prefetch key's rendered query
+ * answers a searchset Bundle of the example's resources (a read answers the resource). Anything
+ * else is an unexpected call (recorded in `stub.unexpected`, answered 404).
+ */
+export async function startFallbackEhr(service: ServiceId, example: HookBody, opts: FallbackOptions = {}): Promise<FallbackEhr> {
+  const templates = prefetchTemplates(service);
+  const keys = opts.keys ?? Object.keys(templates);
+  const badAuth: string[] = [];
+  const routes: Record<string, StubHandler> = {};
+  const paths: Record<string, string> = {};
+  for (const key of keys) {
+    const path = stubPath(service, key, example.context);
+    paths[key] = path;
+    const value = example.prefetch?.[key];
+    const isSearch = templates[key]?.includes('?') ?? false;
+    const body = isSearch ? searchset(resourcesOf(value)) : value;
+    if (!isSearch && (value === undefined || value === null)) throw new Error(`example has no ${key} to serve`);
+    routes[path] = withBearer(opts.handlers?.[key] ?? json(body), badAuth);
+  }
+  const stub = await startFhirStub(routes);
+  return { stub, badAuth, paths, requested: () => stub.calls.map((c) => c.url) };
+}
+
+/** The example turned into a request against `ehr`, with the test's access token and `prefetch` as given. */
+export function againstEhr(example: HookBody, fhirServer: string, prefetch: Record<string, unknown> | undefined): HookBody {
+  const { prefetch: _dropped, ...rest } = example;
+  return {
+    ...rest,
+    fhirServer,
+    fhirAuthorization: { ...(example.fhirAuthorization ?? {}), access_token: FHIR_TOKEN, token_type: 'Bearer' },
+    ...(prefetch === undefined ? {} : { prefetch }),
+  };
+}
