@@ -7,6 +7,7 @@ import { citationText, type Rule } from '../src/clinical/rule.js';
 import { REFERRAL_RULES } from '../src/clinical/rules/referral/index.js';
 import { ERRORS } from '../src/errors/catalogue.js';
 import { ORDER_RULES } from '../src/orders/rules/index.js';
+import { NIPT_RULES } from '../src/nipt/rules/index.js';
 
 /**
  * The catalogue test (shared/STYLE.md): every rule has a citation, a test, a service, and a line in
@@ -26,7 +27,7 @@ function tableRows(marker: string): string[][] {
 
 const ruleRows = tableRows('rules');
 const readmeRule = new Map(ruleRows.map((r) => [r[0]!.replace(/`/g, ''), r]));
-const RECORDS: readonly Rule<never>[] = [...REFERRAL_RULES, ...ORDER_RULES] as unknown as Rule<never>[];
+const RECORDS: readonly Rule<never>[] = [...REFERRAL_RULES, ...ORDER_RULES, ...NIPT_RULES] as unknown as Rule<never>[];
 
 describe('rule catalogue', () => {
   it('the README rule table lists exactly the rule ids of RULES.md, once each', () => {
@@ -52,6 +53,11 @@ describe('rule catalogue', () => {
   it.each(ORDER_RULES.map((r) => [r.id]))('%s is exercised by the order rule tests', (id) => {
     expect(readFileSync(join(ROOT, 'test/orders/rules.test.ts'), 'utf8')).toMatch(new RegExp(`['\`]${id}[':]`));
   });
+});
+
+it.each(NIPT_RULES.map((r) => [r.id]))('%s is exercised by the NIPT tests', (id) => {
+  const tests = ['rules', 'evaluate', 'institution', 'service'].map((f) => readFileSync(join(ROOT, `test/nipt/${f}.test.ts`), 'utf8')).join('\n');
+  expect(tests).toMatch(new RegExp(`['\`]${id}[':]`));
 });
 
 describe('error catalogue', () => {

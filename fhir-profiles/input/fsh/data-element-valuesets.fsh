@@ -15,6 +15,27 @@ Description: "Data element \"afp-mom\" of prenatal-cds (generated from src/clini
 * ^status = #active
 * http://loinc.org#20450-3
 
+ValueSet: DataElementBleedingDisorderVS
+Id: bleeding-disorder
+Title: "Bleeding tendency / coagulation disorder"
+Description: "Data element \"bleeding-disorder\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-observation#bleeding-disorder
+
+ValueSet: DataElementBmiVS
+Id: bmi
+Title: "Body mass index"
+Description: "Data element \"bmi\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://loinc.org#39156-5
+
+ValueSet: DataElementCellTherapyVS
+Id: cell-therapy
+Title: "Allogeneic cell therapy (Procedure)"
+Description: "Data element \"cell-therapy\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-observation#cell-therapy
+
 ValueSet: DataElementChildRelationshipVS
 Id: child-relationship
 Title: "Relationship: child of the patient"
@@ -24,6 +45,22 @@ Description: "Data element \"child-relationship\" of prenatal-cds (generated fro
 * http://terminology.hl7.org/CodeSystem/v3-RoleCode#SON
 * http://terminology.hl7.org/CodeSystem/v3-RoleCode#DAU
 * http://terminology.hl7.org/CodeSystem/v3-RoleCode#NCHILD
+
+ValueSet: DataElementChromosomalAbnormalityVS
+Id: chromosomal-abnormality
+Title: "Chromosomal abnormality (parent)"
+Description: "Data element \"chromosomal-abnormality\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://snomed.info/sct#409709004
+* http://snomed.info/sct#41040004
+* http://snomed.info/sct#70156005
+
+ValueSet: DataElementChronicInfectionVS
+Id: chronic-infection
+Title: "Active chronic infection"
+Description: "Data element \"chronic-infection\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-observation#chronic-infection-active
 
 ValueSet: DataElementCongenitalOrChromosomalVS
 Id: congenital-or-chromosomal
@@ -129,6 +166,14 @@ Description: "Data element \"fetal-anomaly\" of prenatal-cds (generated from src
 * exclude codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O35\\.?5.*"
 * exclude codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O35\\.?6.*"
 
+ValueSet: DataElementFetusCountVS
+Id: fetus-count
+Title: "Number of fetuses (observation code)"
+Description: "Data element \"fetus-count\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://loinc.org#55281-0
+* http://snomed.info/sct#246435002
+
 ValueSet: DataElementFindingAbsentVS
 Id: finding-absent
 Title: "Finding absent / negative (value that negates an observation code)"
@@ -174,6 +219,22 @@ Description: "Data element \"high-risk-interpretation\" of prenatal-cds (generat
 * http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation#POS
 * http://prenatal-cds.org/fhir/CodeSystem/prenatal-observation#high-risk
 
+ValueSet: DataElementHusbandRelationshipVS
+Id: husband-relationship
+Title: "Relationship: husband / partner (father of the fetus)"
+Description: "Data element \"husband-relationship\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#HUSB
+
+ValueSet: DataElementIvfVS
+Id: ivf
+Title: "Pregnancy after in-vitro fertilisation"
+Description: "Data element \"ivf\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://snomed.info/sct#63487001
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-observation#ivf
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Z31\\.?2.*"
+
 ValueSet: DataElementLmpVS
 Id: lmp
 Title: "Last menstrual period start date"
@@ -206,6 +267,144 @@ Description: "Data element \"major-anomaly\" of prenatal-cds (generated from src
 * http://snomed.info/sct#70156005
 * http://snomed.info/sct#409709004
 * http://snomed.info/sct#416010008
+
+ValueSet: DataElementMalignancyVS
+Id: malignancy
+Title: "Malignant neoplasm"
+Description: "Data element \"malignancy\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://snomed.info/sct#363346000
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C00.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C01.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C02.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C03.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C04.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C05.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C06.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C07.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C08.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C09.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C10.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C11.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C12.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C13.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C14.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C15.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C16.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C17.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C18.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C19.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C20.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C21.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C22.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C23.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C24.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C25.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C26.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C27.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C28.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C29.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C30.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C31.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C32.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C33.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C34.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C35.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C36.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C37.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C38.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C39.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C40.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C41.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C42.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C43.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C44.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C45.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C46.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C47.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C48.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C49.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C50.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C51.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C52.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C53.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C54.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C55.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C56.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C57.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C58.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C59.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C60.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C61.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C62.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C63.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C64.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C65.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C66.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C67.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C68.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C69.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C70.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C71.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C72.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C73.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C74.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C75.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C76.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C77.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C78.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C79.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C80.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C81.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C82.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C83.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C84.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C85.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C86.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C87.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C88.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C89.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C90.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C91.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C92.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C93.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C94.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C95.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C96.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "C97.*"
+
+ValueSet: DataElementMonogenicDisorderVS
+Id: monogenic-disorder
+Title: "Monogenic (single-gene) disorder"
+Description: "Data element \"monogenic-disorder\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://snomed.info/sct#40108008
+* http://snomed.info/sct#90935002
+* http://snomed.info/sct#190905008
+* http://snomed.info/sct#417357006
+
+ValueSet: DataElementMultiplePregnancyVS
+Id: multiple-pregnancy
+Title: "Multiple pregnancy"
+Description: "Data element \"multiple-pregnancy\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://snomed.info/sct#16356006
+* http://snomed.info/sct#65147003
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O30.*"
+
+ValueSet: DataElementNiptConsentVS
+Id: nipt-consent
+Title: "NIPT pre-test counselling and consent (Consent category)"
+Description: "Data element \"nipt-consent\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-order#nipt-counselling-consent
+
+ValueSet: DataElementNiptOrderVS
+Id: nipt-order
+Title: "NIPT order (ServiceRequest code)"
+Description: "Data element \"nipt-order\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-order#nipt
 
 ValueSet: DataElementNotPregnantVS
 Id: not-pregnant
@@ -290,6 +489,29 @@ Description: "Data element \"prior-birth-defect\" of prenatal-cds (generated fro
 * ^status = #active
 * http://prenatal-cds.org/fhir/CodeSystem/prenatal-observation#prior-birth-defect
 
+ValueSet: DataElementPriorChromosomalChildVS
+Id: prior-chromosomal-child
+Title: "Chromosomal abnormality of a previous child"
+Description: "Data element \"prior-chromosomal-child\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://snomed.info/sct#409709004
+* http://snomed.info/sct#41040004
+* http://snomed.info/sct#70156005
+
+ValueSet: DataElementRhNegativeVS
+Id: rh-negative
+Title: "Rh negative"
+Description: "Data element \"rh-negative\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://snomed.info/sct#165747007
+
+ValueSet: DataElementRhTypeVS
+Id: rh-type
+Title: "Rh type (observation code)"
+Description: "Data element \"rh-type\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://loinc.org#10331-7
+
 ValueSet: DataElementScreeningNiptVS
 Id: screening-nipt
 Title: "NIPT result"
@@ -348,3 +570,25 @@ Description: "Data element \"teratogen-medication\" of prenatal-cds (generated f
 * http://www.whocc.no/atc#N05AN01
 * http://www.whocc.no/atc#J05AP01
 * http://www.whocc.no/atc#A02BB01
+
+ValueSet: DataElementThreatenedAbortionVS
+Id: threatened-abortion
+Title: "Threatened abortion"
+Description: "Data element \"threatened-abortion\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O20\\.?0.*"
+
+ValueSet: DataElementTransfusionVS
+Id: transfusion
+Title: "Allogeneic blood transfusion (Procedure)"
+Description: "Data element \"transfusion\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://snomed.info/sct#116859006
+* http://snomed.info/sct#5447007
+
+ValueSet: DataElementTransplantVS
+Id: transplant
+Title: "Transplantation (Procedure)"
+Description: "Data element \"transplant\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://snomed.info/sct#77465005

@@ -41,3 +41,8 @@ Invariant: screening-result
 Description: "A screening result has a value, an interpretation or a data-absent reason."
 Expression: "value.exists() or interpretation.exists() or dataAbsentReason.exists()"
 Severity: #error
+
+Invariant: notice-text-payload
+Description: "The notice text itself is a payload (contentString); a link to the printable page (contentAttachment) may accompany it but never replaces it."
+Expression: "payload.where(content is string).exists()"
+Severity: #error

@@ -67,4 +67,5 @@ Description: "Records that the Art. 25 written notice was given (ZJ-2023 Art. 25
 * sent MS
 * sender MS
 * payload 1..* MS
-* payload.content[x] only string
+* payload.content[x] only string or Attachment
+* obeys notice-text-payload

@@ -8,7 +8,7 @@ import type { ValueSetDefinition } from './types.js';
  * ICD-10 codes are listed once under `http://hl7.org/fhir/sid/icd-10`; the matcher also accepts
  * them under `…/icd-10-cn`, with or without the dot.
  */
-const { loinc, snomed, icd10, atc, v3RoleCode, v3Interpretation, prenatalObservation: po } = SYSTEMS;
+const { loinc, snomed, icd10, atc, v3RoleCode, v3Interpretation, prenatalObservation: po, prenatalOrder } = SYSTEMS;
 
 /** RULES §1 fetal-anomaly: the major-anomaly set (SNOMED CT). */
 const MAJOR_ANOMALY = [
@@ -90,6 +90,30 @@ const LIST: readonly ValueSetDefinition[] = [
     { system: v3Interpretation, codes: ['N', 'NEG', 'ND'] },
   ]),
   vs('positive-result', 'Positive result (coded value)', [{ system: snomed, codes: ['10828004'] }, { system: v3Interpretation, codes: ['POS'] }]),
+  // NIPT pathway (RULES §2 default codes; hospital codes via policy.localCodes[<id>])
+  vs('nipt-order', 'NIPT order (ServiceRequest code)', [{ system: prenatalOrder, codes: ['nipt'] }]),
+  vs('nipt-consent', 'NIPT pre-test counselling and consent (Consent category)', [{ system: prenatalOrder, codes: ['nipt-counselling-consent'] }]),
+  vs('transfusion', 'Allogeneic blood transfusion (Procedure)', [{ system: snomed, codes: ['116859006', '5447007'] }]),
+  vs('transplant', 'Transplantation (Procedure)', [{ system: snomed, codes: ['77465005'] }]),
+  vs('cell-therapy', 'Allogeneic cell therapy (Procedure)', [{ system: po, codes: ['cell-therapy'] }]),
+  vs('malignancy', 'Malignant neoplasm', [{ system: snomed, codes: ['363346000'] }], [
+    { system: icd10, prefixes: Array.from({ length: 98 }, (_, i) => `C${String(i).padStart(2, '0')}`) },
+  ]),
+  vs('chromosomal-abnormality', 'Chromosomal abnormality (parent)', [{ system: snomed, codes: ['409709004', '41040004', '70156005'] }]),
+  vs('husband-relationship', 'Relationship: husband / partner (father of the fetus)', [{ system: v3RoleCode, codes: ['HUSB'] }]),
+  vs('monogenic-disorder', 'Monogenic (single-gene) disorder', [{ system: snomed, codes: ['40108008', '90935002', '190905008', '417357006'] }]),
+  vs('prior-chromosomal-child', 'Chromosomal abnormality of a previous child', [{ system: snomed, codes: ['409709004', '41040004', '70156005'] }]),
+  vs('ivf', 'Pregnancy after in-vitro fertilisation', [{ system: snomed, codes: ['63487001'] }, { system: po, codes: ['ivf'] }], [
+    { system: icd10, prefixes: ['Z31.2'] },
+  ]),
+  vs('fetus-count', 'Number of fetuses (observation code)', [{ system: loinc, codes: ['55281-0'] }, { system: snomed, codes: ['246435002'] }]),
+  vs('multiple-pregnancy', 'Multiple pregnancy', [{ system: snomed, codes: ['16356006', '65147003'] }], [{ system: icd10, prefixes: ['O30'] }]),
+  vs('bmi', 'Body mass index', [{ system: loinc, codes: ['39156-5'] }]),
+  vs('rh-type', 'Rh type (observation code)', [{ system: loinc, codes: ['10331-7'] }]),
+  vs('rh-negative', 'Rh negative', [{ system: snomed, codes: ['165747007'] }]),
+  vs('threatened-abortion', 'Threatened abortion', [], [{ system: icd10, prefixes: ['O20.0'] }]),
+  vs('bleeding-disorder', 'Bleeding tendency / coagulation disorder', [{ system: po, codes: ['bleeding-disorder'] }]),
+  vs('chronic-infection', 'Active chronic infection', [{ system: po, codes: ['chronic-infection-active'] }]),
   // Not in RULES: an Observation coded as a finding whose value says the finding is absent/negative.
   vs('finding-absent', 'Finding absent / negative (value that negates an observation code)', [
     { system: snomed, codes: ['2667000', '260385009', '373067005'] },

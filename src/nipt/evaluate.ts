@@ -1,0 +1,96 @@
+import type { ServiceRequest } from '@medplum/fhirtypes';
+import type { ClinicalNow } from '../clock.js';
+import type { Policy } from '../clinical/policy.js';
+import { citationText, type Finding, type RuleError, type RuleOutcome } from '../clinical/rule.js';
+import type { NiptCategoryId, NiptReasonId } from '../clinical/rule-ids.js';
+import type { PatientSnapshot } from '../fhir/snapshot.js';
+import type { NiptFacts } from './facts.js';
+import { institutionStatus } from './institution-status.js';
+import { orderReference } from './nipt-order.js';
+import { CLINICAL_CITATION, type Indicator, type NiptRule } from './rules/common.js';
+import { gaParams, niptWindow, windowMet } from './rules/ga-params.js';
+import { NIPT_RULES } from './rules/index.js';
+
+/** What the NIPT pathway needs besides the order, derived once per hook call (see service.ts). */
+export interface NiptContext {
+  readonly snapshot: PatientSnapshot;
+  readonly policy: Policy;
+  readonly now: ClinicalNow;
+  readonly facts: Omit<NiptFacts, 'order' | 'orderRef'>;
+}
+
+export interface NiptEvaluation {
+  readonly category: NiptCategoryId;
+  /** The card indicator this evaluation implies. */
+  readonly indicator: Indicator;
+  /** Exactly one category finding first, then every reason found (NIPT_REASON_IDS order). */
+  readonly findings: readonly Finding[];
+  readonly outcomes: Readonly<Partial<Record<NiptReasonId, RuleOutcome>>>;
+  readonly errors: readonly RuleError[];
+}
+
+const RANK: Readonly<Record<Indicator, number>> = { info: 0, warning: 1, critical: 2 };
+const CATEGORY_INDICATOR: Readonly<Record<NiptCategoryId, Indicator>> = {
+  'nipt-not-applicable': 'critical',
+  'nipt-caution': 'warning',
+  'nipt-suitable': 'info',
+};
+
+/**
+ * Evaluates one draft NIPT order (shared/RULES.md §2; ZJ-2023 Art.28, 29, 37, 22; NIPT-2016).
+ * Every rule of the hook runs (a rule that throws becomes a RuleError; the others run). Category
+ * precedence: not-applicable > caution > suitable. `nipt-suitable` needs the window met (GA
+ * 12+0..22+6); an unknown GA (`nipt-ga-unknown`) without a not-applicable reason makes the order
+ * `nipt-caution` (the window cannot be confirmed — a decision where RULES is silent). The category
+ * finding's params list every reason found (`reasons`), the GA and window, the institution status
+ * and the Art.24 referral findings (`art24`).
+ */
+export function evaluateNiptOrder(order: ServiceRequest, ctx: NiptContext, rules: readonly NiptRule[] = NIPT_RULES): NiptEvaluation {
+  const orderRef = orderReference(order);
+  const facts: NiptFacts = { ...ctx.facts, order, orderRef };
+  const outcomes: Partial<Record<NiptReasonId, RuleOutcome>> = {};
+  const reasons: { rule: NiptRule; finding: Finding }[] = [];
+  const errors: RuleError[] = [];
+  for (const rule of rules) {
+    if (!rule.hooks.includes(facts.hook)) continue;
+    try {
+      const outcome = rule.evaluate({ snapshot: ctx.snapshot, facts, policy: ctx.policy, now: ctx.now });
+      outcomes[rule.id] = outcome;
+      if (outcome.status === 'fired') for (const finding of outcome.findings) reasons.push({ rule, finding });
+    } catch (e) {
+      errors.push({ rule: rule.id, version: rule.version, citation: citationText(rule.citation), cause: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  const fired = (c: NiptCategoryId) => reasons.some((r) => r.rule.category === c);
+  const met = windowMet(facts.pregnancy, ctx.policy);
+  const category: NiptCategoryId = fired('nipt-not-applicable')
+    ? 'nipt-not-applicable'
+    : fired('nipt-caution') || met !== true
+      ? 'nipt-caution'
+      : 'nipt-suitable';
+  const indicator = reasons.reduce<Indicator>((w, r) => (RANK[r.rule.indicator] > RANK[w] ? r.rule.indicator : w), CATEGORY_INDICATOR[category]);
+  const ga = gaParams(facts.pregnancy);
+  const { authorized, ...institution } = institutionStatus(facts.institution, ctx.now);
+  const categoryFinding: Finding = {
+    rule: category,
+    citation: citationText(CLINICAL_CITATION),
+    evidence: [orderRef, ...(ga ? ga.items.map((i) => i.reference) : [])],
+    params: {
+      order: orderRef,
+      reasons: reasons.map((r) => r.finding.rule),
+      byCategory: {
+        'nipt-not-applicable': reasons.filter((r) => r.rule.category === 'nipt-not-applicable').map((r) => r.finding.rule),
+        'nipt-caution': reasons.filter((r) => r.rule.category === 'nipt-caution').map((r) => r.finding.rule),
+        'nipt-suitable': reasons.filter((r) => r.rule.category === 'nipt-suitable').map((r) => r.finding.rule),
+      },
+      window: niptWindow(ctx.policy),
+      windowMet: met,
+      ...(ga ? { gaDays: ga.gaDays, ga: ga.ga, edd: ga.edd, eddSource: ga.eddSource } : {}),
+      institution: { authorized, ...institution },
+      art24: facts.referral.findings.map((f) => f.rule),
+      hook: facts.hook,
+      items: ga ? ga.items : [],
+    },
+  };
+  return { category, indicator, findings: [categoryFinding, ...reasons.map((r) => r.finding)], outcomes, errors };
+}

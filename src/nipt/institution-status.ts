@@ -1,0 +1,77 @@
+import type { ClinicalNow } from '../clock.js';
+import { parseFhirDay } from '../orders/dates.js';
+import type { CooperationFact, InstitutionFacts } from './facts.js';
+
+/**
+ * Whether the ordering institution may provide NIPT (ZJ-2023 Art.28, 29, 37): a prenatal-diagnosis
+ * institution may; a prenatal-screening institution may (blood collection, counselling, follow-up)
+ * only with a current NIPT cooperation agreement whose partner is a prenatal-diagnosis institution;
+ * any other organization may not.
+ *
+ * Decisions where RULES is silent:
+ * - "current": the agreement period covers today (absent start / end = open; a partial date counts
+ *   by its widest reading; an unreadable date makes the agreement not current);
+ * - the partner is checked in the snapshot and the registry. A partner known there with another role
+ *   (or none) does not count. A partner found in neither is accepted as the registry recorded it —
+ *   an agreement is only registered with a diagnosis institution (Art.29) — and the status says
+ *   `partnerVerified: false` so the card can say so;
+ * - an agreement without a partner reference does not count.
+ */
+export type InstitutionStatus =
+  | { readonly authorized: true; readonly via: 'role'; readonly organizationId: string }
+  | {
+      readonly authorized: true;
+      readonly via: 'cooperation';
+      readonly organizationId: string;
+      readonly partnerOrganizationId: string;
+      readonly partnerVerified: boolean;
+      readonly validTo?: string;
+    }
+  | {
+      readonly authorized: false;
+      readonly reason:
+        | 'organization-unresolved'
+        | 'organization-unknown'
+        | 'no-role'
+        | 'no-cooperation'
+        | 'cooperation-not-current'
+        | 'partner-not-diagnosis-institution';
+      readonly organizationId?: string;
+      readonly role?: string;
+    };
+
+export function cooperationCurrent(c: CooperationFact, today: string): boolean {
+  if (c.validFrom !== undefined) {
+    const from = parseFhirDay(c.validFrom);
+    if (!from || from.first > today) return false;
+  }
+  if (c.validTo !== undefined) {
+    const to = parseFhirDay(c.validTo);
+    if (!to || to.last < today) return false;
+  }
+  return true;
+}
+
+export function institutionStatus(inst: InstitutionFacts, now: ClinicalNow): InstitutionStatus {
+  const id = inst.organizationId;
+  if (!id) return { authorized: false, reason: 'organization-unresolved' };
+  if (!inst.known) return { authorized: false, reason: 'organization-unknown', organizationId: id };
+  if (inst.role === 'prenatal-diagnosis-institution') return { authorized: true, via: 'role', organizationId: id };
+  if (inst.role !== 'prenatal-screening-institution') return { authorized: false, reason: 'no-role', organizationId: id };
+  const role = inst.role;
+  const withPartner = inst.cooperations.filter((c) => c.partnerOrganizationId);
+  if (withPartner.length === 0) return { authorized: false, reason: 'no-cooperation', organizationId: id, role };
+  const current = withPartner.filter((c) => cooperationCurrent(c, now.today));
+  if (current.length === 0) return { authorized: false, reason: 'cooperation-not-current', organizationId: id, role };
+  const verified = current.find((c) => c.partnerRole === 'prenatal-diagnosis-institution');
+  const chosen = verified ?? current.find((c) => c.partnerRole === 'unknown');
+  if (!chosen) return { authorized: false, reason: 'partner-not-diagnosis-institution', organizationId: id, role };
+  return {
+    authorized: true,
+    via: 'cooperation',
+    organizationId: id,
+    partnerOrganizationId: chosen.partnerOrganizationId!,
+    partnerVerified: chosen === verified,
+    ...(chosen.validTo ? { validTo: chosen.validTo } : {}),
+  };
+}

@@ -1,0 +1,34 @@
+import { institutionStatus } from '../institution-status.js';
+import { BOTH_HOOKS, INSTITUTION_CITATION, NIPT_RULE_VERSION, NIPT_SERVICES, niptFired, type NiptRule } from './common.js';
+
+/**
+ * `nipt-institution-not-authorized` (critical) — the ordering organization may not provide NIPT:
+ * it must be a prenatal-diagnosis institution, or a prenatal-screening institution with a current
+ * NIPT cooperation agreement with one. ZJ-2023 Art.29 (screening institutions collect blood only
+ * under a cooperation with a diagnosis institution), Art.37 (only diagnosis institutions report).
+ * Decision details (partner lookup, "current") in ../institution-status.ts; data from the
+ * registry and the EHR (mch-institution-role, nipt-cooperation) in CERTIFICATE_SOURCE_ORDER.
+ * `params.reason` says which condition failed.
+ */
+export const niptInstitutionNotAuthorizedRule: NiptRule = {
+  id: 'nipt-institution-not-authorized',
+  version: NIPT_RULE_VERSION,
+  title: { 'zh-CN': '开单机构不具备开展NIPT的资质或合作关系', en: 'Ordering institution not authorised to provide NIPT' },
+  citation: INSTITUTION_CITATION,
+  services: NIPT_SERVICES,
+  inputs: ['mch-institution-role', 'nipt-cooperation'],
+  indicator: 'critical',
+  hooks: BOTH_HOOKS,
+  evaluate({ facts, now }) {
+    const inst = facts.institution;
+    const status = institutionStatus(inst, now);
+    if (status.authorized) return { status: 'not-fired' };
+    const { authorized: _a, ...rest } = status;
+    return niptFired(
+      'nipt-institution-not-authorized',
+      INSTITUTION_CITATION,
+      { ...rest, cooperations: inst.cooperations, registryUnavailable: inst.registryUnavailable, items: [] },
+      inst.evidence,
+    );
+  },
+};
