@@ -1,0 +1,106 @@
+import { Router, type RequestHandler } from 'express';
+import { qcAuthenticator, scopeInstitution, type QcAuthenticate } from '../auth/qc-auth.js';
+import { REFERRAL_RULE_IDS } from '../clinical/rule-ids.js';
+import { AppError } from '../errors/app-error.js';
+import { addDays } from '../qc/calendar.js';
+import { computeCompliance } from '../qc/compliance.js';
+import { DEFAULT_LIMIT, parseComplianceQuery, type ComplianceQuery } from '../qc/compliance-query.js';
+import type { ComplianceInput, ComplianceReport } from '../qc/compliance-types.js';
+import { casesCsv, rowsCsv } from '../qc/csv.js';
+import { checkReportSigning } from '../qc/report-signing.js';
+import { parseSigningBundle } from '../qc/report-signing-schema.js';
+import type { AppDeps } from '../ports.js';
+import type { AuditStore } from '../store/audit-store.js';
+import { methodNotAllowed } from './errors.js';
+import { readJsonBody } from './read-json-body.js';
+
+/**
+ * How far before `from` findings are read: a pregnancy first indicated up to this many days before
+ * the period is recognised as already indicated (not newly indicated in the period). A pregnancy
+ * lasts ≤ ~300 days.
+ */
+export const LOOKBACK_DAYS = 300;
+
+type QcDeps = AppDeps & { readonly audit: AuditStore };
+
+/**
+ * The QC API (shared/DESIGN.md §5), protected by QC_TOKENS bearer tokens, never the EHR JWT:
+ * `GET /qc/notification-compliance`. JSON by default; CSV with `format=csv` or `Accept: text/csv`
+ * (`section=cases`, the default, or `section=rows`); `POST /qc/report-signing` (Art. 26 signing
+ * check over a posted Bundle of DiagnosticReport + Practitioner, JSON). Never cached.
+ */
+export function qcRouter(deps: QcDeps): Router {
+  const router = Router();
+  const authenticate = qcAuthenticator(deps.config.qcTokens);
+  router.get('/qc/notification-compliance', complianceHandler(deps, authenticate));
+  router.all('/qc/notification-compliance', methodNotAllowed(['GET', 'HEAD']));
+  router.post('/qc/report-signing', reportSigningHandler(deps, authenticate));
+  router.all('/qc/report-signing', methodNotAllowed(['POST']));
+  return router;
+}
+
+function complianceHandler(deps: QcDeps, authenticate: QcAuthenticate): RequestHandler {
+  return async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const principal = authenticate(req.headers.authorization);
+    const parsed = parseComplianceQuery(req.query);
+    if (!parsed.ok) throw new AppError('invalid-query', parsed.issues);
+    const q = parsed.value;
+    const institutionId = scopeInstitution(principal, q.institution);
+    const input = await readPeriod(deps, q, institutionId);
+    const report = computeCompliance(input, {
+      from: q.from, to: q.to, groupBy: q.groupBy, timeZone: deps.config.clinicTimeZone,
+      deadlineDays: deps.config.noticeDeadlineDays, referralRules: REFERRAL_RULE_IDS,
+    });
+    const filtered = q.status ? report.cases.filter((c) => c.status === q.status) : report.cases;
+    res.setHeader('X-Total-Count', String(filtered.length));
+    const csv = q.format === 'csv' || (q.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
+    if (csv) {
+      const paged = q.limit === undefined && q.offset === undefined ? filtered : page(filtered, q);
+      res.status(200)
+        .type('text/csv; charset=utf-8')
+        .setHeader('Content-Disposition', `attachment; filename="notification-compliance-${q.section ?? 'cases'}-${q.from}-${q.to}.csv"`)
+        .send(q.section === 'rows' ? rowsCsv(report.rows, report.total) : casesCsv(paged));
+      return;
+    }
+    const body: ComplianceReport = { ...report, cases: page(filtered, q) };
+    res.status(200).json(body);
+  };
+}
+
+function reportSigningHandler(deps: QcDeps, authenticate: QcAuthenticate): RequestHandler {
+  return async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    authenticate(req.headers.authorization);
+    const parsed = parseSigningBundle(await readJsonBody(req, deps.config.bodyLimitBytes));
+    if (!parsed.ok) throw new AppError('invalid-bundle', parsed.issues);
+    res.status(200).json(checkReportSigning(parsed.value, deps.config.clinicTimeZone));
+  };
+}
+
+function page<T>(items: readonly T[], q: ComplianceQuery): T[] {
+  const offset = q.offset ?? 0;
+  return items.slice(offset, offset + (q.limit ?? DEFAULT_LIMIT));
+}
+
+/**
+ * Reads the audit rows the report needs: findings and cards from `from - LOOKBACK_DAYS` to `to`,
+ * notice events (feedback, acknowledgements) from the same start up to now, so a notice after the
+ * period still counts. One day of slack each side covers any clinic time zone; the pure layer
+ * decides calendar days.
+ */
+async function readPeriod(deps: QcDeps, q: ComplianceQuery, institutionId: string | undefined): Promise<ComplianceInput> {
+  const start = `${addDays(q.from, -LOOKBACK_DAYS - 1)}T00:00:00Z`;
+  const end = `${addDays(q.to, 2)}T00:00:00Z`;
+  const today = deps.clock.now().today;
+  const eventsEnd = `${addDays(today > q.to ? today : q.to, 2)}T00:00:00Z`;
+  const period = institutionId === undefined ? { from: start, to: end } : { from: start, to: end, institutionId };
+  const events = { ...period, to: eventsEnd };
+  const [findings, cards, feedback, acknowledgements] = await Promise.all([
+    deps.audit.listFindings(period),
+    deps.audit.listCards(events),
+    deps.audit.listFeedback(events),
+    deps.audit.listAcknowledgements(events),
+  ]);
+  return { findings, cards, feedback, acknowledgements };
+}

@@ -1,0 +1,113 @@
+/**
+ * Wire and input types of the notification-compliance report (shared/DESIGN.md §5, an interface).
+ * Input types are structural: the audit store's query rows satisfy them, and the pure QC layer
+ * never imports the store (architecture test).
+ */
+
+export const GROUP_BYS = ['institution', 'practitioner', 'rule', 'month'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+export const CASE_STATUSES = ['notified', 'late', 'missing'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** Where a finding or card sits: the facts of its hook call. */
+export interface CallFacts {
+  readonly hookCallId: string;
+  readonly receivedAt: string;
+  readonly institutionId?: string;
+  readonly practitionerId?: string;
+  readonly patientId?: string;
+  readonly pregnancyKey?: string;
+}
+
+/** One finding of a hook call (only `rule` matters here). */
+export interface FindingFact extends CallFacts {
+  readonly rule: string;
+}
+
+/** One card of a hook call with its suggestions (uuid + kind, e.g. `create:Communication`). */
+export interface CardFact extends CallFacts {
+  readonly uuid: string;
+  readonly suggestions: readonly { readonly uuid: string; readonly kind: string }[];
+}
+
+/** One CDS Hooks feedback item (https://cds-hooks.hl7.org/2.0/#feedback). */
+export interface FeedbackFact {
+  readonly cardUuid: string;
+  readonly outcome: string;
+  readonly acceptedSuggestions: readonly string[];
+  readonly outcomeTimestamp: string;
+}
+
+/** A signed notice acknowledgement, with the facts of its notice. */
+export interface AcknowledgementFact {
+  readonly noticeId: string;
+  readonly signedAt: string;
+  readonly patientId: string;
+  readonly pregnancyKey?: string;
+}
+
+/** A notice Communication seen elsewhere (e.g. in a snapshot or a bulk export): pregnancy + when. */
+export interface CommunicationFact {
+  readonly pregnancy: string;
+  readonly at: string;
+}
+
+/** Everything the report is computed from (fetched with a lookback before `from`). */
+export interface ComplianceInput {
+  readonly findings: readonly FindingFact[];
+  readonly cards: readonly CardFact[];
+  readonly feedback: readonly FeedbackFact[];
+  readonly acknowledgements: readonly AcknowledgementFact[];
+  readonly communications?: readonly CommunicationFact[];
+}
+
+export interface ComplianceOptions {
+  /** First calendar day (YYYY-MM-DD, in `timeZone`), inclusive. */
+  readonly from: string;
+  /** Last calendar day, inclusive. */
+  readonly to: string;
+  readonly groupBy: GroupBy;
+  /** CLINIC_TIMEZONE: decides calendar days, months and deadlines. */
+  readonly timeZone: string;
+  /** NOTICE_DEADLINE_DAYS: a notice at most this many calendar days after the first finding is in time. */
+  readonly deadlineDays: number;
+  /** Rule ids whose findings make a pregnancy "indicated" (REFERRAL_RULE_IDS). */
+  readonly referralRules: readonly string[];
+}
+
+/** Counts of one group (or the total). Rates are 0..1, `null` when `indicated` is 0. */
+export interface ComplianceCounts {
+  readonly indicated: number;
+  readonly notified: number;
+  readonly notifiedInTime: number;
+  readonly rate: number | null;
+  readonly inTimeRate: number | null;
+}
+
+export interface ComplianceRow extends ComplianceCounts {
+  readonly key: string;
+}
+
+/** One indicated pregnancy. */
+export interface ComplianceCase {
+  readonly pregnancy: string;
+  readonly patient: string;
+  readonly institution: string | null;
+  readonly practitioner: string | null;
+  readonly rules: readonly string[];
+  readonly firstIndicatedAt: string;
+  readonly noticeAt: string | null;
+  readonly acknowledgedAt: string | null;
+  readonly status: CaseStatus;
+}
+
+/** `GET /qc/notification-compliance` body. */
+export interface ComplianceReport {
+  readonly from: string;
+  readonly to: string;
+  readonly groupBy: GroupBy;
+  readonly rows: readonly ComplianceRow[];
+  readonly total: ComplianceCounts;
+  readonly cases: readonly ComplianceCase[];
+}
