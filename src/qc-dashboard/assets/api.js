@@ -1,0 +1,85 @@
+/* global fetch, URLSearchParams */
+/**
+ * Calls of the QC API (shared/DESIGN.md §5) with the QC bearer token. Failures are data: a
+ * QcError with `kind` network | http | format and, for http, the status and the server's detail.
+ */
+export class QcError extends Error {
+  constructor(kind, status, detail) {
+    super(`${kind}${status ? ` ${status}` : ''}`);
+    this.kind = kind;
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+/** Relative to the page (`/qc/`), so the dashboard works under any path prefix. */
+export function complianceUrl(params) {
+  return `notification-compliance?${new URLSearchParams(params).toString()}`;
+}
+
+async function call(token, params, accept) {
+  let res;
+  try {
+    res = await fetch(complianceUrl(params), {
+      headers: { Authorization: `Bearer ${token}`, Accept: accept },
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+  } catch {
+    throw new QcError('network');
+  }
+  if (!res.ok) throw new QcError('http', res.status, await detailOf(res));
+  return res;
+}
+
+/** The first issue's diagnostics or details text of an OperationOutcome, if any. */
+async function detailOf(res) {
+  try {
+    const body = await res.json();
+    const issue = Array.isArray(body?.issue) ? body.issue[0] : undefined;
+    const text = issue?.diagnostics ?? issue?.details?.text ?? issue?.code;
+    return typeof text === 'string' ? text : '';
+  } catch {
+    return '';
+  }
+}
+
+const isCount = (v) => typeof v === 'number' && Number.isFinite(v);
+const isRow = (r) => r && typeof r === 'object' && isCount(r.indicated) && isCount(r.notified) && isCount(r.notifiedInTime);
+
+/** `GET notification-compliance` as JSON, its shape checked; `X-Total-Count` as `totalCases`. */
+export async function fetchCompliance(token, params) {
+  const res = await call(token, params, 'application/json');
+  let body;
+  try {
+    body = await res.json();
+  } catch {
+    throw new QcError('format');
+  }
+  const ok = body && Array.isArray(body.rows) && body.rows.every(isRow) && isRow(body.total) && Array.isArray(body.cases);
+  if (!ok) throw new QcError('format');
+  const total = Number(res.headers.get('X-Total-Count'));
+  return { ...body, totalCases: Number.isFinite(total) ? total : body.cases.length };
+}
+
+/** The server pages the case list (at most 1000 a page); this reads every page. */
+export const PAGE_LIMIT = 1000;
+const MAX_PAGES = 50;
+
+/** The report with the whole case list (every page) — the dashboard filters and sorts locally. */
+export async function fetchReportWithAllCases(token, params) {
+  const first = await fetchCompliance(token, { ...params, limit: PAGE_LIMIT });
+  const cases = [...first.cases];
+  for (let i = 1; cases.length < first.totalCases && i < MAX_PAGES; i += 1) {
+    const next = await fetchCompliance(token, { ...params, limit: PAGE_LIMIT, offset: cases.length });
+    if (next.cases.length === 0) break;
+    cases.push(...next.cases);
+  }
+  return { ...first, cases };
+}
+
+/** A CSV document (`format=csv`) as a Blob ready for download. */
+export async function fetchCsv(token, params) {
+  const res = await call(token, { ...params, format: 'csv' }, 'text/csv');
+  return res.blob();
+}

@@ -1,0 +1,76 @@
+/* global document */
+/**
+ * The missing/late case list: pure filtering, sorting and paging, and the table rows (text only,
+ * never innerHTML: case data comes from the audit trail).
+ */
+export const PAGE_SIZE = 20;
+
+export function filterCases(cases, { status, institution, rule }) {
+  return cases.filter((c) => {
+    if (status === 'problem' ? c.status !== 'missing' && c.status !== 'late' : status !== 'all' && c.status !== status) return false;
+    if (institution && c.institution !== institution) return false;
+    if (rule && !(Array.isArray(c.rules) && c.rules.includes(rule))) return false;
+    return true;
+  });
+}
+
+/** By first indicated instant, then pregnancy, ascending or descending. */
+export function sortCases(cases, dir) {
+  const sign = dir === 'desc' ? -1 : 1;
+  return [...cases].sort((a, b) => {
+    const d = Date.parse(a.firstIndicatedAt) - Date.parse(b.firstIndicatedAt);
+    return sign * (d || String(a.pregnancy).localeCompare(String(b.pregnancy)));
+  });
+}
+
+export function pageOf(list, page, size = PAGE_SIZE) {
+  const pages = Math.max(1, Math.ceil(list.length / size));
+  const p = Math.min(Math.max(1, page), pages);
+  return { items: list.slice((p - 1) * size, p * size), page: p, pages };
+}
+
+const pad = (n) => String(n).padStart(2, '0');
+
+/** `YYYY-MM-DD HH:mm` in the browser's zone; '—' for null. */
+export function formatInstant(iso, none) {
+  if (!iso) return none;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+const STATUS_KEY = { missing: 'statusMissing', late: 'statusLate', notified: 'statusNotified' };
+
+function cell(text, className) {
+  const td = document.createElement('td');
+  td.textContent = text ?? '';
+  if (className) td.className = className;
+  return td;
+}
+
+/** Replaces the rows of `tbody` with `items`; `t` translates, `ruleLabel` names a rule id. */
+export function renderCaseRows(tbody, items, t, ruleLabel) {
+  const none = t('none');
+  tbody.replaceChildren(...items.map((c) => {
+    const tr = document.createElement('tr');
+    tr.dataset.status = String(c.status);
+    const badge = document.createElement('span');
+    badge.className = `badge badge-${STATUS_KEY[c.status] ? c.status : 'unknown'}`;
+    badge.textContent = STATUS_KEY[c.status] ? t(STATUS_KEY[c.status]) : String(c.status);
+    const status = document.createElement('td');
+    status.append(badge);
+    const rules = (Array.isArray(c.rules) ? c.rules : []).map(ruleLabel).join(t('listSeparator'));
+    tr.append(
+      status,
+      cell(formatInstant(c.firstIndicatedAt, none), 'nowrap'),
+      cell(c.institution ?? none),
+      cell(c.practitioner ?? none),
+      cell(c.patient ?? none),
+      cell(c.pregnancy ?? none, 'mono'),
+      cell(rules || none),
+      cell(formatInstant(c.noticeAt, none), 'nowrap'),
+      cell(formatInstant(c.acknowledgedAt, none), 'nowrap'),
+    );
+    return tr;
+  }));
+}
