@@ -1,0 +1,59 @@
+import type { BulkAuditReport } from './audit-tally.js';
+
+export type BulkAuditFormat = 'table' | 'csv' | 'json';
+
+/** RFC 4180 field: quoted when it holds a comma, quote or line break; formula-leading cells defused. */
+function csvField(value: string): string {
+  const v = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** CSV: one row per indicated pregnancy with no notice (the totals are in the table / JSON forms). */
+export function bulkAuditCsv(r: BulkAuditReport): string {
+  const rows = [['patient', 'pregnancyKey', 'rules', 'firstEvidenceDate']];
+  for (const m of r.missing) rows.push([m.patient, m.pregnancyKey ?? '', m.rules.join(' '), m.firstEvidenceDate ?? '']);
+  return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+}
+
+function pad(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+/** Human-readable: totals, the missing-notice list, the first malformed lines. */
+export function bulkAuditTable(r: BulkAuditReport): string {
+  const t = r.totals;
+  const unattributed = Object.entries(t.unattributed).map(([k, v]) => `${k} ${v}`).join(', ') || '0';
+  const out = [
+    `Art. 24 indications without an Art. 25 notice — as of ${r.asOf} (${r.timeZone})`,
+    '',
+    pad([
+      ['lines read', String(t.lines)],
+      ['patients', String(t.patients)],
+      ['  without a Patient resource', String(t.patientsWithoutPatientResource)],
+      ['pregnant now', String(t.pregnantNow)],
+      ['indicated', String(t.indicated)],
+      ['with notice', String(t.withNotice)],
+      ['  notice not covering every rule', String(t.noticeNotCoveringAll)],
+      ['missing notice', String(t.missing)],
+      ['malformed lines', String(t.malformedLines)],
+      ['unattributed resources', unattributed],
+      ['rule errors', String(t.ruleErrors)],
+    ]),
+    '',
+  ];
+  if (r.missing.length > 0) {
+    out.push(pad([['patient', 'pregnancy', 'rules', 'first evidence'], ...r.missing.map((m) => [m.patient, m.pregnancyKey ?? '-', m.rules.join(','), m.firstEvidenceDate ?? '-'])]), '');
+  }
+  if (r.malformed.length > 0) {
+    out.push('malformed lines:', ...r.malformed.map((m) => `  ${m.file}:${m.line}: ${m.reason}`));
+    if (t.malformedLines > r.malformed.length) out.push(`  … and ${t.malformedLines - r.malformed.length} more`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+export function formatBulkAudit(r: BulkAuditReport, format: BulkAuditFormat): string {
+  if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
+  return format === 'csv' ? bulkAuditCsv(r) : bulkAuditTable(r);
+}

@@ -1,0 +1,67 @@
+import type { Resource } from '@medplum/fhirtypes';
+import type { ClinicalNow } from '../clock.js';
+import type { Policy } from '../clinical/policy.js';
+import { evaluateReferral } from '../clinical/engine.js';
+import { createSnapshot, type PatientSnapshot } from '../fhir/snapshot.js';
+import { existingNoticeFor } from '../services/existing-notice.js';
+
+/** What the retrospective audit found for one patient of a Bulk Data export. */
+export interface PatientAudit {
+  readonly patientId: string;
+  /** Whether the export held her Patient resource (not only resources that point at her). */
+  readonly hasPatientResource: boolean;
+  /** Currently pregnant on the as-of day (RULES §0). */
+  readonly pregnant: boolean;
+  readonly pregnancyKey?: string;
+  /** Art. 24 / screening rule ids that fired, sorted; empty ⇒ not indicated. */
+  readonly rules: readonly string[];
+  /** Earliest date (YYYY-MM-DD) of the evidence behind the findings, when any is dated. */
+  readonly firstEvidenceDate?: string;
+  /** The notice Communication for this pregnancy, as the referral service recognises it. */
+  readonly notice?: { readonly date: string; readonly reference: string; readonly rules: readonly string[] };
+  /** Rules that threw for this patient (bugs, counted). */
+  readonly ruleErrors: number;
+}
+
+type Dated = { effectiveDateTime?: string; effectivePeriod?: { start?: string }; onsetDateTime?: string; recordedDate?: string; date?: string; authoredOn?: string; issued?: string };
+
+/** The clinical date of the evidence resource itself (when it was observed / recorded). */
+function resourceDay(snapshot: PatientSnapshot, reference: string): string | undefined {
+  const r = snapshot.byReference(reference) as Dated | undefined;
+  if (!r) return undefined;
+  const d = r.effectiveDateTime ?? r.effectivePeriod?.start ?? r.onsetDateTime ?? r.recordedDate ?? r.date ?? r.authoredOn ?? r.issued;
+  return typeof d === 'string' ? d.slice(0, 10) : undefined;
+}
+
+function firstEvidenceDay(snapshot: PatientSnapshot, items: readonly { reference: string; date?: string }[]): string | undefined {
+  let first: string | undefined;
+  for (const it of items) {
+    if (it.reference.startsWith('Patient/')) continue; // birthDate is not evidence of when it became known
+    const day = resourceDay(snapshot, it.reference) ?? it.date?.slice(0, 10);
+    if (day && /^\d{4}-\d{2}-\d{2}$/.test(day) && (!first || day < first)) first = day;
+  }
+  return first;
+}
+
+/**
+ * Runs the referral rules (ZJ-2023 Art.24) for one patient's resources as of `now`, and looks for
+ * the Art. 25 notice Communication exactly as the referral service does (`existingNoticeFor`).
+ */
+export function auditPatient(patientId: string, resources: readonly Resource[], policy: Policy, now: ClinicalNow): PatientAudit {
+  const snapshot = createSnapshot({ patientId, resources });
+  const { facts, findings, errors } = evaluateReferral(snapshot, policy, now);
+  const rules = [...new Set(findings.map((f) => f.rule as string))].sort();
+  const items = findings.flatMap((f) => ((f.params as { items?: { reference: string; date?: string }[] }).items ?? []));
+  const first = rules.length > 0 ? firstEvidenceDay(snapshot, items) : undefined;
+  const notice = facts.current ? existingNoticeFor(snapshot, facts, now.timeZone) : undefined;
+  return {
+    patientId,
+    hasPatientResource: snapshot.patient !== undefined,
+    pregnant: facts.current,
+    ...(facts.pregnancyKey ? { pregnancyKey: facts.pregnancyKey } : {}),
+    rules,
+    ...(first ? { firstEvidenceDate: first } : {}),
+    ...(notice ? { notice } : {}),
+    ruleErrors: errors.length,
+  };
+}

@@ -1,0 +1,87 @@
+import type { PatientAudit } from './audit-patient.js';
+
+/** A line that could not be read as a FHIR resource: where, and why. */
+export interface MalformedLine {
+  readonly file: string;
+  readonly line: number;
+  readonly reason: string;
+}
+
+/** An indicated pregnancy with no Art. 25 notice Communication. */
+export interface MissingNotice {
+  readonly patient: string;
+  readonly pregnancyKey: string | null;
+  readonly rules: readonly string[];
+  readonly firstEvidenceDate: string | null;
+}
+
+export interface BulkAuditTotals {
+  /** Lines read (non-blank) across every file. */
+  readonly lines: number;
+  /** Distinct patients (a Patient resource or a resource pointing at one). */
+  readonly patients: number;
+  /** Patients with resources but no Patient resource in the export. */
+  readonly patientsWithoutPatientResource: number;
+  readonly pregnantNow: number;
+  readonly indicated: number;
+  readonly withNotice: number;
+  readonly missing: number;
+  /** Indicated pregnancies whose notice does not list every rule that fires now. */
+  readonly noticeNotCoveringAll: number;
+  readonly malformedLines: number;
+  /** Resources naming no patient (not evaluated), by resource type. */
+  readonly unattributed: Readonly<Record<string, number>>;
+  readonly ruleErrors: number;
+}
+
+/** The retrospective Art. 24 / Art. 25 audit of a Bulk Data export. */
+export interface BulkAuditReport {
+  readonly asOf: string;
+  readonly timeZone: string;
+  readonly totals: BulkAuditTotals;
+  /** Sorted by patient id, then pregnancy key. */
+  readonly missing: readonly MissingNotice[];
+  /** The first malformed lines (all are counted in `totals.malformedLines`). */
+  readonly malformed: readonly MalformedLine[];
+}
+
+/** Accumulates patient audits; the state is counters plus the (small) missing list. */
+export interface AuditTally {
+  add(a: PatientAudit): void;
+  report(input: { asOf: string; timeZone: string; lines: number; malformed: readonly MalformedLine[]; malformedCount: number; unattributed: Readonly<Record<string, number>> }): BulkAuditReport;
+}
+
+export function createAuditTally(): AuditTally {
+  let patients = 0, withoutPatient = 0, pregnantNow = 0, indicated = 0, withNotice = 0, notCovering = 0, ruleErrors = 0;
+  const missing: MissingNotice[] = [];
+  return {
+    add(a) {
+      patients++;
+      if (!a.hasPatientResource) withoutPatient++;
+      ruleErrors += a.ruleErrors;
+      if (!a.pregnant) return;
+      pregnantNow++;
+      if (a.rules.length === 0) return;
+      indicated++;
+      if (a.notice) {
+        withNotice++;
+        if (a.rules.some((r) => !a.notice!.rules.includes(r))) notCovering++;
+        return;
+      }
+      missing.push({ patient: `Patient/${a.patientId}`, pregnancyKey: a.pregnancyKey ?? null, rules: a.rules, firstEvidenceDate: a.firstEvidenceDate ?? null });
+    },
+    report({ asOf, timeZone, lines, malformed, malformedCount, unattributed }) {
+      const sorted = [...missing].sort((x, y) => (x.patient < y.patient ? -1 : x.patient > y.patient ? 1 : (x.pregnancyKey ?? '') < (y.pregnancyKey ?? '') ? -1 : 1));
+      return {
+        asOf,
+        timeZone,
+        totals: {
+          lines, patients, patientsWithoutPatientResource: withoutPatient, pregnantNow, indicated, withNotice,
+          missing: missing.length, noticeNotCoveringAll: notCovering, malformedLines: malformedCount, unattributed, ruleErrors,
+        },
+        missing: sorted,
+        malformed,
+      };
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ClinicalNow } from '../clock.js';
+import type { Policy } from '../clinical/policy.js';
+import { auditPatient } from './audit-patient.js';
+import { createAuditTally, type BulkAuditReport } from './audit-tally.js';
+import { forEachPatient } from './io-buckets.js';
+import { partitionExport } from './io-partition.js';
+
+/** Default raw NDJSON bytes per bucket: parsed, a bucket takes ~10× that in memory. */
+export const DEFAULT_BUCKET_BYTES = 8 * 1024 * 1024;
+
+export interface BulkAuditOptions {
+  /** Directory of the Bulk Data export (`*.ndjson`). */
+  readonly dir: string;
+  readonly policy: Policy;
+  /** The as-of day: pregnancy, gestational age and windows are judged on `now.today`. */
+  readonly now: ClinicalNow;
+  readonly bucketBytes?: number;
+  /** Parent of the temp directory (default `os.tmpdir()`). */
+  readonly tmpRoot?: string;
+  /** Called now and then with the phase and lines done in it (for a progress display). */
+  readonly onProgress?: (phase: 'partition' | 'evaluate', lines: number) => void;
+}
+
+/**
+ * Retrospective Art. 24 / Art. 25 audit of a FHIR Bulk Data export, in bounded memory: pass 1
+ * partitions the lines by patient into temp bucket files, pass 2 evaluates one bucket at a time.
+ * The temp directory is removed at the end, also when something fails.
+ */
+export async function runBulkAudit(o: BulkAuditOptions): Promise<BulkAuditReport> {
+  const tmp = await mkdtemp(join(o.tmpRoot ?? tmpdir(), 'prenatal-cds-bulk-'));
+  try {
+    const part = await partitionExport(o.dir, tmp, o.bucketBytes ?? DEFAULT_BUCKET_BYTES, (n) => o.onProgress?.('partition', n));
+    const tally = createAuditTally();
+    await forEachPatient(part.bucketFiles, part.shared, (pid, resources) => tally.add(auditPatient(pid, resources, o.policy, o.now)), (n) => o.onProgress?.('evaluate', n));
+    return tally.report({
+      asOf: o.now.today, timeZone: o.now.timeZone, lines: part.lines,
+      malformed: part.malformed, malformedCount: part.malformedCount, unattributed: part.unattributed,
+    });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,56 @@
+import { parseArgs } from 'node:util';
+import { formatBulkAudit, type BulkAuditFormat } from '../bulk/audit-format.js';
+import { DEFAULT_BUCKET_BYTES, runBulkAudit } from '../bulk/io-run.js';
+import { systemClock } from '../clock.js';
+import type { Config } from '../config/schema.js';
+import { asOfDay } from './as-of.js';
+import { errorText, EXIT, type CliIo } from './io.js';
+import { progressReporter } from './progress.js';
+
+export const BULK_AUDIT_USAGE =
+  'usage: prenatal-cds bulk-audit <export-dir> [--format table|csv|json] [--as-of YYYY-MM-DD] [--progress] [--bucket-mb N]\n';
+
+/**
+ * `bulk-audit`: the Art. 24 rules run retrospectively over a FHIR Bulk Data export (a directory of
+ * NDJSON files), reporting indicated pregnancies with no Art. 25 notice Communication. Streams the
+ * export through temp bucket files in os.tmpdir() (removed at the end), so memory stays bounded.
+ */
+export async function bulkAuditCommand(argv: readonly string[], io: CliIo, config: Config): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv], allowPositionals: true, strict: true,
+      options: { format: { type: 'string', default: 'table' }, 'as-of': { type: 'string' }, progress: { type: 'boolean', default: false }, 'bucket-mb': { type: 'string' } },
+    });
+  } catch (e) {
+    io.stderr(`${errorText(e)}\n${BULK_AUDIT_USAGE}`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  const format = values.format as BulkAuditFormat;
+  const bucketMb = values['bucket-mb'] === undefined ? undefined : Number(values['bucket-mb']);
+  if (positionals.length !== 1 || !['table', 'csv', 'json'].includes(format) || (bucketMb !== undefined && !(bucketMb > 0))) {
+    io.stderr(BULK_AUDIT_USAGE);
+    return EXIT.usage;
+  }
+  const tz = config.clinicTimeZone;
+  const now = values['as-of'] === undefined ? systemClock(tz).now() : asOfDay(values['as-of'], tz);
+  if (!now) {
+    io.stderr(`--as-of: expected a calendar date YYYY-MM-DD\n${BULK_AUDIT_USAGE}`);
+    return EXIT.usage;
+  }
+  const progress = values.progress || io.stderrIsTty ? progressReporter(io.stderr) : undefined;
+  try {
+    const report = await runBulkAudit({
+      dir: positionals[0]!, policy: config.policy, now,
+      bucketBytes: bucketMb === undefined ? DEFAULT_BUCKET_BYTES : Math.round(bucketMb * 2 ** 20),
+      ...(progress ? { onProgress: progress } : {}),
+    });
+    io.stdout(formatBulkAudit(report, format));
+    if (report.totals.malformedLines > 0) io.stderr(`bulk-audit: ${report.totals.malformedLines} malformed line(s) skipped\n`);
+    return EXIT.ok;
+  } catch (e) {
+    io.stderr(`bulk-audit: ${errorText(e)}\n`);
+    return EXIT.failed;
+  }
+}

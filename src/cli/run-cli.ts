@@ -1,0 +1,42 @@
+import { ConfigError, loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { BULK_AUDIT_USAGE, bulkAuditCommand } from './bulk-audit-command.js';
+import { COMPLIANCE_USAGE, complianceCommand } from './compliance-command.js';
+import { EXIT, type CliIo } from './io.js';
+import { registryCommand } from './registry-command.js';
+
+const REGISTRY_USAGE = 'usage: prenatal-cds registry import <file.json|file.csv>\n       prenatal-cds registry report [--format table|csv|json]\n';
+
+export const USAGE = `prenatal-cds — command line of the prenatal-diagnosis CDS service (configuration from the environment)\n\n${COMPLIANCE_USAGE}${REGISTRY_USAGE}${BULK_AUDIT_USAGE}`;
+
+const COMMANDS: Record<string, (argv: readonly string[], io: CliIo, config: Config) => Promise<number>> = {
+  compliance: complianceCommand,
+  registry: registryCommand,
+  'bulk-audit': bulkAuditCommand,
+};
+
+/**
+ * Dispatches `prenatal-cds <command> …`. Configuration is read once from `io.env` (as the service
+ * does); a configuration error names the variable and exits 1; an unknown command exits 2.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    (command === undefined ? io.stderr : io.stdout)(USAGE);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) {
+    io.stderr(`unknown command "${command}"\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(io.env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    io.stderr(`prenatal-cds: configuration error: ${e.message}\n`);
+    return EXIT.failed;
+  }
+  return run(rest, io, config);
+}
