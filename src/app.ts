@@ -7,6 +7,10 @@ import { requestLog } from './http/request-log.js';
 import { cors } from './http/cors.js';
 import { serviceCallHandler } from './http/service-route.js';
 import { noticePageHandler } from './http/notice-route.js';
+import { acknowledgementHandler } from './http/acknowledgement-route.js';
+import { qcRouter } from './http/qc-routes.js';
+import { qcDashboardRouter } from './http/qc-dashboard.js';
+import { healthzHandler, readyzHandler } from './http/health-routes.js';
 import { AppError } from './errors/app-error.js';
 import type { AppDeps, ServiceDefinition } from './ports.js';
 
@@ -25,6 +29,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('query parser', 'simple');
   app.use(requestLog(deps.logger));
 
+  app.get('/healthz', healthzHandler);
+  app.get('/readyz', readyzHandler(deps.ready));
+
   app.use('/cds-services', cors());
 
   app.get('/cds-services', discoveryHandler(buildDiscovery(deps.definitions)));
@@ -38,6 +45,15 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.get('/notices/:noticeId', noticePageHandler(deps.notices, deps.config.locale));
   app.all('/notices/:noticeId', methodNotAllowed(['GET', 'HEAD']));
+
+  if (deps.audit) {
+    const withAudit = { ...deps, audit: deps.audit };
+    app.post('/notices/:noticeId/acknowledgement', acknowledgementHandler(withAudit));
+    app.all('/notices/:noticeId/acknowledgement', methodNotAllowed(['POST']));
+    app.use(qcRouter(withAudit));
+  }
+
+  app.use('/qc', qcDashboardRouter());
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

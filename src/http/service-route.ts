@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../errors/app-error.js';
 import type { AppDeps, ServiceDefinition, ServiceResult } from '../ports.js';
 import { hookCallRecord } from './hook-call-record.js';
+import { createRateLimiter } from './rate-limit.js';
 import { readJsonBody } from './read-json-body.js';
 import { noteHookInstance, type RequestLogLocals } from './request-log.js';
 import { validateHookRequest } from './validate-hook-request.js';
@@ -36,6 +37,7 @@ function stringMember(body: unknown, key: string): string | undefined {
  * No business logic here.
  */
 export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, ServiceDefinition>): RequestHandler {
+  const limiter = createRateLimiter({ perMinute: deps.config.rateLimitPerMinute, nowMs: () => performance.now() });
   return async (req, res) => {
     const def = definitionFor(defs, req, res);
     const body = await readJsonBody(req, deps.config.bodyLimitBytes);
@@ -47,6 +49,10 @@ export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, Serv
       audience: `${deps.config.publicBaseUrl}/cds-services/${def.id}`,
       fhirServer: stringMember(body, 'fhirServer'),
     });
+    if (!limiter.take(auth.issuer)) {
+      res.setHeader('Retry-After', String(limiter.retryAfterSeconds(auth.issuer)));
+      throw new AppError('rate-limited');
+    }
     const request = validateHookRequest(def, body);
     const record = (status: number, result?: ServiceResult) =>
       deps.recordHookCall(hookCallRecord({ def, request, auth, receivedAt, status, latencyMs: Math.round(performance.now() - started), result }));
