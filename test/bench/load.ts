@@ -1,0 +1,64 @@
+/**
+ * `npm run bench:load` (issue [5/6]): sustained mixed hook traffic (all four services, typical
+ * record ≈ 50 resources, store on, auth off) at concurrency 32 against our service pinned to core 0,
+ * autocannon pinned to core 1. Reports errors (non-2xx by status), p99, RSS / open fds / active
+ * handles at start and end. Env: BENCH_LOAD_SECONDS (default 60), BENCH_SOAK_SECONDS (overrides it:
+ * the soak variant), BENCH_LOAD_CONNECTIONS (32), BENCH_CPU_PROF=1 (profile the service with
+ * --cpu-prof into test-results/bench/profiles, summarised at the end).
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCannon } from './lib/cannon.js';
+import { paddedRequest, SERVICE_IDS } from './lib/records.js';
+import { writeJson } from './lib/report.js';
+import { envNumber, RESULTS_DIR, runDir } from './lib/settings.js';
+import { finish, LOAD_CORE, startService, type Target } from './lib/targets.js';
+import { summariseProfile } from './profile-summary.js';
+
+const seconds = envNumber('BENCH_SOAK_SECONDS', envNumber('BENCH_LOAD_SECONDS', 60));
+const connections = envNumber('BENCH_LOAD_CONNECTIONS', 32);
+const dir = runDir('load');
+const profDir = join(RESULTS_DIR, 'profiles');
+const profile = process.env.BENCH_CPU_PROF === '1';
+if (profile) mkdirSync(profDir, { recursive: true });
+
+/** Active handles/resources by type, via the service's SIGUSR2 hook (bounded wait for the file). */
+async function handles(t: Target, file: string): Promise<Record<string, number> | undefined> {
+  rmSync(file, { force: true });
+  process.kill(t.pinned.pid, 'SIGUSR2');
+  for (let i = 0; i < 200; i += 1) {
+    await new Promise((r) => setTimeout(r, 10));
+    if (existsSync(file)) {
+      const text = readFileSync(file, 'utf8');
+      if (text) return JSON.parse(text) as Record<string, number>;
+    }
+  }
+  return undefined;
+}
+
+const requests = SERVICE_IDS.map((id) => ({
+  method: 'POST' as const, path: `/cds-services/${id}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(paddedRequest(id, 50)),
+}));
+const before = new Set(profile ? readdirSync(profDir) : []);
+const t = await startService({
+  auth: 'off', logDir: dir, handlesFile: join(dir, 'handles.json'),
+  nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+});
+console.log(`bench:load: ${seconds}s at ${connections} connections, mixed services; service ready in ${t.startupMs} ms (RSS ${t.atStart.rssMiB} MiB, ${t.atStart.fds} fds)`);
+const handlesStart = await handles(t, join(dir, 'handles.json'));
+const result = await runCannon({ origin: t.origin, connections, durationSec: seconds, requests }, dir, LOAD_CORE);
+// After the run: let in-flight audit writes settle (bounded) before sampling the end state.
+await new Promise((r) => setTimeout(r, 1000));
+const handlesEnd = await handles(t, join(dir, 'handles.json'));
+const end = await finish(t);
+const report = {
+  at: new Date().toISOString(), seconds, connections, startupMs: t.startupMs, result,
+  rssMiB: { start: t.atStart.rssMiB, end: end.atEnd.rssMiB }, fds: { start: t.atStart.fds, end: end.atEnd.fds },
+  activeResources: { start: handlesStart, end: handlesEnd }, exitCode: end.exitCode,
+};
+console.log(JSON.stringify(report, null, 1));
+writeJson(join(RESULTS_DIR, 'load-latest.json'), report);
+if (profile) {
+  const fresh = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile') && !before.has(f));
+  for (const f of fresh) console.log(`profile ${join(profDir, f)}\n${summariseProfile(join(profDir, f), 10)}`);
+}

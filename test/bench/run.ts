@@ -1,0 +1,130 @@
+/**
+ * `npm run bench` (issue [6/6]): baselines and our service side by side in one run, server pinned to
+ * core 0 and autocannon to core 1; table on stdout, JSON in test-results/bench/latest.json.
+ * Env: BENCH_DURATION (s per phase, default 10), BENCH_WARMUP (s, default 3), BENCH_PROBE_RATE
+ * (req/s, default 50), BENCH_HEAVY_AUTH=1 (also the heavy record with auth on), BENCH_LOG_LEVEL.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchRequest } from './lib/cannon.js';
+import { runCase, type Settings } from './lib/phases.js';
+import { fallbackRequest, paddedRequest, prefetchResources, SERVICE_IDS, type BenchServiceId, type HookBody } from './lib/records.js';
+import { addRatios, formatTable, writeJson, type Row } from './lib/report.js';
+import { envNumber, RESULTS_DIR, runDir } from './lib/settings.js';
+import { finish, SERVER_CORE, startBaseline, startFhirServer, startService, type BaselineKind, type Target } from './lib/targets.js';
+import { makeBenchKey, signTokens, trustedIssuers, type BenchKey } from './lib/tokens.js';
+
+const TYPICAL = 50;
+const HEAVY = 1000;
+const dir = runDir('bench');
+const duration = envNumber('BENCH_DURATION', 10);
+const s: Settings = {
+  durationSec: duration,
+  warmupSec: envNumber('BENCH_WARMUP', Math.min(3, duration)),
+  probeSec: Math.min(duration, 5),
+  probeRate: envNumber('BENCH_PROBE_RATE', 50),
+  workDir: dir,
+};
+
+const post = (id: string, body: HookBody): BenchRequest => ({
+  method: 'POST', path: `/cds-services/${id}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+});
+const records = {
+  typical: (id: BenchServiceId) => paddedRequest(id, TYPICAL),
+  heavy: (id: BenchServiceId) => paddedRequest(id, HEAVY),
+};
+const rows: Row[] = [];
+const servers: Record<string, unknown>[] = [];
+
+async function serverRun(t: Target, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } finally {
+    const end = await finish(t);
+    servers.push({ name: t.name, startupMs: t.startupMs, rssStartMiB: t.atStart.rssMiB, rssEndMiB: end.atEnd.rssMiB, fdsStart: t.atStart.fds, fdsEnd: end.atEnd.fds, exitCode: end.exitCode });
+  }
+}
+
+const upperOf = (target: string, record: string): Record<string, number> =>
+  Object.fromEntries(rows.filter((r) => r.target === target && r.record === record).map((r) => [r.phase, r.result.requestsPerSec]));
+
+async function baselines(key: BenchKey): Promise<void> {
+  const kinds: [BaselineKind, readonly (keyof typeof records)[]][] = [['bare-http', ['typical', 'heavy']], ['express', ['typical', 'heavy']], ['express+jose', ['typical']]];
+  for (const [kind, recs] of kinds) {
+    const t = await startBaseline(kind, dir, key.jwks);
+    await serverRun(t, async () => {
+      for (const rec of recs) {
+        const jwt = kind === 'express+jose';
+        rows.push(...await runCase({
+          target: kind, record: rec, auth: jwt ? 'jwt' : 'off', origin: t.origin, request: post(SERVICE_IDS[0], records[rec](SERVICE_IDS[0])),
+          ...(jwt ? { sign: (n: number) => signTokens(key, SERVICE_IDS[0], n), upper: upperOf('express', rec) } : {}),
+        }, s));
+      }
+    });
+  }
+}
+
+async function serviceAuthOff(): Promise<void> {
+  const t = await startService({ auth: 'off', logDir: dir });
+  await serverRun(t, async () => {
+    for (const rec of ['typical', 'heavy'] as const) {
+      for (const id of SERVICE_IDS) rows.push(...await runCase({ target: id, record: rec, auth: 'off', origin: t.origin, request: post(id, records[rec](id)) }, s));
+    }
+    const all = new Map<string, unknown>();
+    for (const id of SERVICE_IDS) for (const r of prefetchResources(records.typical(id))) all.set(`${String(r.resourceType)}/${String(r.id)}`, r);
+    const recordFile = join(dir, 'fhir-record.json');
+    writeFileSync(recordFile, JSON.stringify([...all.values()]));
+    const fhir = await startFhirServer(recordFile, dir);
+    try {
+      for (const id of SERVICE_IDS) {
+        rows.push(...await runCase({ target: id, record: 'fallback', auth: 'off', origin: t.origin, request: post(id, fallbackRequest(id, `${fhir.origin}/fhir`)) }, s));
+      }
+    } finally {
+      await finish(fhir);
+    }
+  });
+}
+
+async function serviceAuthOn(key: BenchKey): Promise<void> {
+  const t = await startService({ auth: 'jwt', trustedIssuers: trustedIssuers(key), logDir: dir });
+  const recs = process.env.BENCH_HEAVY_AUTH === '1' ? (['typical', 'heavy'] as const) : (['typical'] as const);
+  await serverRun(t, async () => {
+    for (const rec of recs) {
+      for (const id of SERVICE_IDS) {
+        rows.push(...await runCase({
+          target: id, record: rec, auth: 'jwt', origin: t.origin, request: post(id, records[rec](id)),
+          sign: (n) => signTokens(key, id, n), upper: upperOf(id, rec),
+        }, s));
+      }
+    }
+  });
+}
+
+function micro(): unknown {
+  const out = execFileSync('taskset', ['-c', String(SERVER_CORE), process.execPath, '--import', 'tsx', join(import.meta.dirname, 'micro-engine.ts'), String(Math.min(duration, 5) * 400)], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}');
+}
+
+const sizes = Object.fromEntries(SERVICE_IDS.map((id) => [id, {
+  typical: { resources: prefetchResources(records.typical(id)).length, bytes: Buffer.byteLength(JSON.stringify(records.typical(id))) },
+  heavy: { resources: prefetchResources(records.heavy(id)).length, bytes: Buffer.byteLength(JSON.stringify(records.heavy(id))) },
+}]));
+console.log(`bench: ${duration}s per phase, warm-up ${s.warmupSec}s, work dir ${dir}`);
+console.log('micro-benchmark (rule engine, typical record)…');
+const engine = micro();
+console.log(JSON.stringify(engine));
+const key = await makeBenchKey();
+console.log('baselines…');
+await baselines(key);
+console.log('prenatal-cds, auth off (prefetch typical, heavy; then FHIR fallback)…');
+await serviceAuthOff();
+console.log('prenatal-cds, auth jwt (fresh ES384 token per request)…');
+await serviceAuthOn(key);
+addRatios(rows);
+console.log(formatTable(rows));
+console.log('servers:', JSON.stringify(servers, null, 1));
+writeJson(join(RESULTS_DIR, 'latest.json'), {
+  at: new Date().toISOString(), node: process.version, cpus: 2, pinning: { server: SERVER_CORE, load: 1 }, settings: s, sizes, engine, servers, rows,
+});
+console.log(`results: ${join(RESULTS_DIR, 'latest.json')}`);

@@ -1,0 +1,29 @@
+// Our service from the built JS (dist/), composed exactly as src/main.ts does (compose() + createApp(),
+// embedded PGlite store in DATA_DIR, audit on). Extras for the harness only: SIGUSR2 writes the
+// active handles/resources to BENCH_HANDLES_FILE; SIGTERM/SIGINT close the server and the store, then
+// exit 0 (so --cpu-prof writes its profile).
+import process from 'node:process';
+import { writeFileSync } from 'node:fs';
+import { announcePort } from './fixed-card.mjs';
+import { createApp } from '../../../dist/src/app.js';
+import { compose } from '../../../dist/src/compose.js';
+import { loadConfig } from '../../../dist/src/config/load.js';
+import { createLogger } from '../../../dist/src/log.js';
+
+const config = loadConfig(process.env);
+const logger = createLogger(config);
+const composition = await compose(config, logger);
+const server = createApp(composition.deps).listen(config.port, config.host);
+announcePort(server);
+
+process.on('SIGUSR2', () => {
+  const counts = {};
+  for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] ?? 0) + 1;
+  if (process.env.BENCH_HANDLES_FILE) writeFileSync(process.env.BENCH_HANDLES_FILE, JSON.stringify(counts));
+});
+const bye = () => {
+  server.close(() => composition.close().then(() => process.exit(0), () => process.exit(1)));
+  server.closeAllConnections();
+};
+process.once('SIGTERM', bye);
+process.once('SIGINT', bye);

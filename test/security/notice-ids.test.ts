@@ -1,0 +1,59 @@
+import fc from 'fast-check';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { goodReferral } from '../fuzz/support/fuzz-check.js';
+import { outcomeCode } from '../fuzz/support/real-app.js';
+import { composeForTest, PUBLIC_BASE_URL, type Composed } from './support/composed.js';
+
+/** Notice pages are capabilities: v4 UUID ids, no enumeration, every wrong id the same 404. */
+const PATH = '/cds-services/prenatal-diagnosis-referral';
+const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+let c: Composed;
+const ids: string[] = [];
+
+beforeAll(async () => {
+  c = await composeForTest(['https://ehr.security.example/fhir/']);
+  for (let i = 0; i < 3; i += 1) {
+    const res = await request(c.app).post(PATH).set('authorization', `Bearer ${await c.token(PATH)}`).send(goodReferral());
+    expect(res.status).toBe(200);
+    const link = (res.body as { cards: { links: { url: string; type: string }[] }[] }).cards[0]?.links.find((l) => l.type === 'absolute');
+    const url = new URL(link?.url ?? '');
+    expect(url.origin).toBe(PUBLIC_BASE_URL);
+    ids.push(url.pathname.replace('/notices/', ''));
+  }
+});
+
+afterAll(async () => {
+  await c.close();
+});
+
+const expectNotFound = async (id: string): Promise<void> => {
+  const res = await request(c.app).get(`/notices/${id}`);
+  expect(res.status, id).toBe(404);
+  expect(outcomeCode(res.body)).toBe('not-found');
+};
+
+describe('notice ids', () => {
+  it('are distinct v4 UUIDs, and each one opens its page', async () => {
+    expect(new Set(ids).size).toBe(3);
+    for (const id of ids) {
+      expect(id).toMatch(V4);
+      expect((await request(c.app).get(`/notices/${id}`)).status).toBe(200);
+    }
+  });
+
+  it('a near-miss, case-changed, truncated or structured guess → 404', async () => {
+    const id = ids[0] as string;
+    const flip = (s: string, i: number): string => s.slice(0, i) + (s[i] === '0' ? '1' : '0') + s.slice(i + 1);
+    const guesses = [flip(id, 0), flip(id, id.length - 1), id.toUpperCase(), id.slice(0, -1), `${id}0`, id.replaceAll('-', ''),
+      '00000000-0000-0000-0000-000000000000', '1', '..%2f..%2fetc%2fpasswd', `${id}%00`, `${id}%20`, encodeURIComponent(` ${id}`)];
+    for (const g of guesses) await expectNotFound(g);
+  });
+
+  it('random v4 UUIDs find nothing (200 generated guesses)', async () => {
+    await fc.assert(fc.asyncProperty(fc.uuid({ version: 4 }), async (g) => {
+      fc.pre(!ids.includes(g));
+      await expectNotFound(g);
+    }), { numRuns: 200 });
+  });
+});
