@@ -1,8 +1,16 @@
-/** Freezes an object graph in place and returns it. */
+/**
+ * Freezes an object graph in place and returns it. Iterative (an explicit stack), so a hostile,
+ * deeply nested document cannot overflow the call stack.
+ */
 export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (!v || typeof v !== 'object' || Object.isFrozen(v)) continue;
+    Object.freeze(v);
+    for (const child of Object.values(v as Record<string, unknown>)) {
+      if (child && typeof child === 'object') stack.push(child);
+    }
   }
   return value;
 }

@@ -5,6 +5,7 @@ import { AppError } from '../errors/app-error.js';
 import type { AppDeps } from '../ports.js';
 import type { AuditStore } from '../store/audit-store.js';
 import { ACK_DECISIONS, SIGNER_KINDS, type AcknowledgementRecord } from '../store/records.js';
+import { isNoticeId } from './notice-id.js';
 import { readJsonBody } from './read-json-body.js';
 
 /** How far in the future `signedAt` may lie (clock skew between the EHR and us). */
@@ -59,6 +60,7 @@ export function acknowledgementHandler(deps: AppDeps & { readonly audit: AuditSt
       audience: `${deps.config.publicBaseUrl}/notices/${encodeURIComponent(noticeId)}/acknowledgement`,
       fhirServer: undefined,
     });
+    if (!isNoticeId(noticeId)) throw new AppError('not-found');
     const parsed = acknowledgementBodySchema.safeParse(body);
     if (!parsed.success) throw new AppError('invalid-acknowledgement', issuesToDetails(parsed.error.issues));
     const b = parsed.data;

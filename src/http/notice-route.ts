@@ -2,9 +2,8 @@ import type { RequestHandler } from 'express';
 import { AppError } from '../errors/app-error.js';
 import { renderNoticeHtml } from '../notice/notice-page.js';
 import type { NoticeStore } from '../ports.js';
+import { isNoticeId } from './notice-id.js';
 
-/** Notice ids are capabilities: random UUIDs, nothing else is looked up. */
-const NOTICE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * `GET /notices/{noticeId}` (DESIGN §4): the printable Art. 25 written notice, as stored at card
@@ -13,7 +12,7 @@ const NOTICE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 export function noticePageHandler(notices: NoticeStore, defaultLocale: 'zh-CN' | 'en'): RequestHandler {
   return async (req, res) => {
     const id = String(req.params.noticeId ?? '');
-    if (!NOTICE_ID.test(id)) throw new AppError('not-found');
+    if (!isNoticeId(id)) throw new AppError('not-found');
     const notice = await notices.get(id);
     if (!notice) throw new AppError('not-found');
     const q = req.query.lang;

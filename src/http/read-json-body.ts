@@ -27,11 +27,35 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
   } catch {
     throw new AppError('malformed-json', [{ message: 'body is not valid UTF-8' }]);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {
     throw new AppError('malformed-json');
   }
+  if (nestingDepth(value, MAX_NESTING_DEPTH) > MAX_NESTING_DEPTH) {
+    throw new AppError('invalid-request', [{ message: `JSON nested deeper than ${MAX_NESTING_DEPTH} levels` }]);
+  }
+  return value;
+}
+
+/** FHIR resources inside a hook request are far shallower; deeper input is hostile. */
+export const MAX_NESTING_DEPTH = 128;
+
+/** Depth of a parsed JSON value (iterative; stops counting once `cap` is exceeded). */
+export function nestingDepth(value: unknown, cap: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (depth > max) max = depth;
+    if (max > cap) return max;
+    for (const child of Object.values(v as Record<string, unknown>)) {
+      if (child && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return max;
 }
 
 function tooLarge(limitBytes: number): AppError {
