@@ -7,7 +7,7 @@ import { parseComplianceQuery } from '../qc/compliance-query.js';
 import { casesCsv, rowsCsv } from '../qc/csv.js';
 import { createStore } from '../store/create-store.js';
 import { complianceTable } from './compliance-format.js';
-import { readCompliancePeriod } from './compliance-read.js';
+import { readCompliancePeriod } from '../store/compliance-period.js';
 import { errorText, EXIT, type CliIo } from './io.js';
 
 export const COMPLIANCE_USAGE =

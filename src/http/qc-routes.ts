@@ -2,10 +2,9 @@ import { Router, type RequestHandler } from 'express';
 import { qcAuthenticator, scopeInstitution, type QcAuthenticate } from '../auth/qc-auth.js';
 import { REFERRAL_RULE_IDS } from '../clinical/rule-ids.js';
 import { AppError } from '../errors/app-error.js';
-import { addDays } from '../qc/calendar.js';
 import { computeCompliance } from '../qc/compliance.js';
 import { DEFAULT_LIMIT, parseComplianceQuery, type ComplianceQuery } from '../qc/compliance-query.js';
-import type { ComplianceInput, ComplianceReport } from '../qc/compliance-types.js';
+import type { ComplianceReport } from '../qc/compliance-types.js';
 import { casesCsv, rowsCsv } from '../qc/csv.js';
 import { checkReportSigning } from '../qc/report-signing.js';
 import { parseSigningBundle } from '../qc/report-signing-schema.js';
@@ -13,13 +12,13 @@ import type { AppDeps } from '../ports.js';
 import type { AuditStore } from '../store/audit-store.js';
 import { methodNotAllowed } from './errors.js';
 import { readJsonBody } from './read-json-body.js';
+import { readCompliancePeriod } from '../store/compliance-period.js';
 
 /**
  * How far before `from` findings are read: a pregnancy first indicated up to this many days before
  * the period is recognised as already indicated (not newly indicated in the period). A pregnancy
  * lasts ≤ ~300 days.
  */
-export const LOOKBACK_DAYS = 300;
 
 type QcDeps = AppDeps & { readonly audit: AuditStore };
 
@@ -47,7 +46,7 @@ function complianceHandler(deps: QcDeps, authenticate: QcAuthenticate): RequestH
     if (!parsed.ok) throw new AppError('invalid-query', parsed.issues);
     const q = parsed.value;
     const institutionId = scopeInstitution(principal, q.institution);
-    const input = await readPeriod(deps, q, institutionId);
+    const input = await readCompliancePeriod(deps.audit, { from: q.from, to: q.to, institution: institutionId }, deps.clock.now().today);
     const report = computeCompliance(input, {
       from: q.from, to: q.to, groupBy: q.groupBy, timeZone: deps.config.clinicTimeZone,
       deadlineDays: deps.config.noticeDeadlineDays, referralRules: REFERRAL_RULE_IDS,
@@ -83,24 +82,3 @@ function page<T>(items: readonly T[], q: ComplianceQuery): T[] {
   return items.slice(offset, offset + (q.limit ?? DEFAULT_LIMIT));
 }
 
-/**
- * Reads the audit rows the report needs: findings and cards from `from - LOOKBACK_DAYS` to `to`,
- * notice events (feedback, acknowledgements) from the same start up to now, so a notice after the
- * period still counts. One day of slack each side covers any clinic time zone; the pure layer
- * decides calendar days.
- */
-async function readPeriod(deps: QcDeps, q: ComplianceQuery, institutionId: string | undefined): Promise<ComplianceInput> {
-  const start = `${addDays(q.from, -LOOKBACK_DAYS - 1)}T00:00:00Z`;
-  const end = `${addDays(q.to, 2)}T00:00:00Z`;
-  const today = deps.clock.now().today;
-  const eventsEnd = `${addDays(today > q.to ? today : q.to, 2)}T00:00:00Z`;
-  const period = institutionId === undefined ? { from: start, to: end } : { from: start, to: end, institutionId };
-  const events = { ...period, to: eventsEnd };
-  const [findings, cards, feedback, acknowledgements] = await Promise.all([
-    deps.audit.listFindings(period),
-    deps.audit.listCards(events),
-    deps.audit.listFeedback(events),
-    deps.audit.listAcknowledgements(events),
-  ]);
-  return { findings, cards, feedback, acknowledgements };
-}

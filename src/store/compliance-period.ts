@@ -1,13 +1,13 @@
 import { addDays } from '../qc/calendar.js';
 import type { ComplianceInput } from '../qc/compliance-types.js';
-import type { AuditStore } from '../store/audit-store.js';
+import type { AuditStore } from './audit-store.js';
 
 /** How far before `from` findings are read (a pregnancy lasts ≤ ~300 days); as in the QC API. */
 export const LOOKBACK_DAYS = 300;
 
 /**
- * The audit rows the compliance report needs — the same window as `GET /qc/notification-compliance`
- * (src/http/qc-routes.ts): findings and cards from `from − LOOKBACK_DAYS` to `to`, notice events up
+ * The audit rows the compliance report needs, for `GET /qc/notification-compliance` and the CLI
+ * alike: findings and cards from `from − LOOKBACK_DAYS` to `to`, notice events up
  * to `today` so a notice after the period still counts; a day of slack each side for any zone.
  */
 export async function readCompliancePeriod(
