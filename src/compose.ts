@@ -42,6 +42,7 @@ export async function compose(config: Config, logger: Logger, opts: { clock?: Cl
       await store.audit.recordHookCall(rec);
     },
     audit: store.audit,
+    registry,
     ready: async () => {
       await store.sql.query('select 1', []);
     },

@@ -5,6 +5,7 @@ import type { PatientSnapshot } from './fhir/snapshot.js';
 import type { Finding, ServiceId } from './clinical/rule.js';
 import type { HookCallRecord } from './store/records.js';
 import type { AuditStore } from './store/audit-store.js';
+import type { RegistryStore } from './orders/credential-records.js';
 import type { CdsResponse } from './cds-hooks/card-schema.js';
 
 /**
@@ -149,6 +150,8 @@ export interface AppDeps {
    * are then not mounted.
    */
   readonly audit?: AuditStore;
+  /** The provincial registry (certificates, licences) for `GET /qc/registry`. */
+  readonly registry?: RegistryStore;
   /** Readiness (`GET /readyz`): resolves when the store answers; rejects otherwise. */
   readonly ready?: () => Promise<void>;
 }

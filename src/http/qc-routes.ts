@@ -13,6 +13,7 @@ import type { AuditStore } from '../store/audit-store.js';
 import { methodNotAllowed } from './errors.js';
 import { readJsonBody } from './read-json-body.js';
 import { readCompliancePeriod } from '../store/compliance-period.js';
+import { qcRegistryHandler } from './qc-registry-route.js';
 
 /**
  * How far before `from` findings are read: a pregnancy first indicated up to this many days before
@@ -35,6 +36,10 @@ export function qcRouter(deps: QcDeps): Router {
   router.all('/qc/notification-compliance', methodNotAllowed(['GET', 'HEAD']));
   router.post('/qc/report-signing', reportSigningHandler(deps, authenticate));
   router.all('/qc/report-signing', methodNotAllowed(['POST']));
+  if (deps.registry) {
+    router.get('/qc/registry', qcRegistryHandler({ registry: deps.registry, clock: deps.clock, policy: deps.config.policy }, authenticate));
+    router.all('/qc/registry', methodNotAllowed(['GET', 'HEAD']));
+  }
   return router;
 }
 
