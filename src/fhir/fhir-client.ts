@@ -1,5 +1,6 @@
 import { ClientStorage, MedplumClient, MemoryStorage, concatUrls } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
+import { deadline } from './deadline.js';
 import { classifyValue, isResourceObject } from './prefetch-state.js';
 import { FhirFetchError, guardFhirResponses, type FetchLike, type FhirFailureReason } from './response-guard.js';
 
@@ -29,7 +30,7 @@ export type PagingStop = 'max-pages' | 'loop' | 'foreign-next-link';
 
 export type FhirReadResult =
   | { readonly ok: true; readonly resources: readonly Resource[]; readonly pages: number; readonly incomplete?: PagingStop }
-  | { readonly ok: false; readonly reason: FhirFailureReason; readonly status?: number };
+  | { readonly ok: false; readonly reason: FhirFailureReason; readonly status?: number; readonly detail?: string };
 
 export interface FhirReader {
   /** Reads a query relative to `fhirServer` (e.g. `Observation?patient=p1`), following next links. */
@@ -61,10 +62,11 @@ export function createFhirReader(opts: FhirReaderOptions): FhirReader {
 
   return {
     async read(query, callerSignal) {
-      const signals = [callerSignal, opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs)];
-      const signal = AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
       let url: string | undefined = concatUrls(base.href, query);
       if (!isUnderBase(url, base)) return { ok: false, reason: 'blocked-url' };
+      // Own timer + controller, not AbortSignal.timeout via AbortSignal.any (see ./deadline.ts).
+      const bound = deadline(opts.timeoutMs, callerSignal);
+      const signal = bound.signal;
       const seen = new Set<string>();
       const resources: Resource[] = [];
       let pages = 0;
@@ -75,7 +77,10 @@ export function createFhirReader(opts: FhirReaderOptions): FhirReader {
           const body = await getPage(url, signal);
           pages += 1;
           const state = classifyValue(body);
-          if (state.state === 'failed') return { ok: false, reason: state.reason === 'operation-outcome' ? 'operation-outcome' : 'not-fhir' };
+          if (state.state === 'failed') {
+            if (state.reason === 'malformed-resource') return { ok: false, reason: 'malformed-resource', ...(state.detail ? { detail: state.detail } : {}) };
+            return { ok: false, reason: state.reason === 'operation-outcome' ? 'operation-outcome' : 'not-fhir' };
+          }
           if (state.state === 'present') resources.push(...state.resources);
           const next = nextLink(body, url);
           if (next === undefined) return { ok: true, resources, pages };
@@ -85,6 +90,8 @@ export function createFhirReader(opts: FhirReaderOptions): FhirReader {
         }
       } catch (err) {
         return failure(err, signal);
+      } finally {
+        bound.dispose();
       }
       return { ok: true, resources, pages };
     },

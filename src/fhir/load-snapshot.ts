@@ -2,9 +2,11 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { Logger } from 'pino';
 import { AppError, type IssueDetail } from '../errors/app-error.js';
 import type { HookRequest, LoadSnapshot, ServiceDefinition } from '../ports.js';
+import { deadline } from './deadline.js';
 import { createFhirReader, type FhirReadResult, type FhirReader } from './fhir-client.js';
-import { classifyPrefetch, classifyValue, type PrefetchState } from './prefetch-state.js';
+import { bundleResources, classifyPrefetch, isResourceObject, type PrefetchState } from './prefetch-state.js';
 import { renderPrefetchTemplate } from './prefetch-template.js';
+import { checkResourceShape, describeShapeProblem } from './r4-shape.js';
 import { createSnapshot, type PatientSnapshot } from './snapshot.js';
 
 /**
@@ -18,6 +20,13 @@ import { createSnapshot, type PatientSnapshot } from './snapshot.js';
  * 3. a key in `requiredPrefetch` (and always the Patient) that can be neither prefetched nor
  *    fetched → `AppError('data-unavailable')` (412) naming every such key; other keys degrade
  *    into `snapshot.unavailable`.
+ *
+ * Every resource is checked against the FHIR R4 JSON shapes (./r4-shape.ts) before any rule sees
+ * it. A prefetched value with a malformed resource is `failed` (so it is fetched when it can be);
+ * data that stays malformed makes its key unavailable like any other failure: 412 for a required
+ * key (message `<Type>/<id> is not valid FHIR R4: <path>`), `snapshot.unavailable` otherwise — the
+ * key's data is dropped whole, never used in part. A malformed `context.draftOrders` resource is a
+ * malformed request: `AppError('invalid-request')` (400), checked before anything is fetched.
  *
  * Logs key names, states and counts only — never resources, context values or tokens.
  */
@@ -36,16 +45,19 @@ interface KeyOutcome {
   readonly fetched: boolean;
   readonly resources: readonly Resource[];
   readonly reason?: string;
+  /** Set when the key is unavailable because its data is not valid R4 (the 412 message then). */
+  readonly invalid?: string;
   readonly incomplete?: string;
 }
 
 /** A key that still needs data from the FHIR server, or why it cannot get any. */
-type Pending = { readonly key: string; readonly prefetch: PrefetchState['state'] } & (
+type Pending = { readonly key: string; readonly prefetch: PrefetchState['state']; readonly invalid?: string } & (
   { readonly query: string } | { readonly reason: string }
 );
 
 export function createSnapshotLoader(opts: SnapshotLoaderOptions): LoadSnapshot {
   return async (def, request, signal) => {
+    const orders = draftOrders(request.context['draftOrders']);
     const settled: KeyOutcome[] = [];
     const pending: Pending[] = [];
     for (const [key, template] of Object.entries(def.prefetch)) {
@@ -55,16 +67,18 @@ export function createSnapshotLoader(opts: SnapshotLoaderOptions): LoadSnapshot 
       else pending.push(planFetch(key, state, template, request));
     }
     settled.push(...(await fetchPending(pending, request, opts, signal)));
-    return finish(def, request, settled, opts.logger);
+    return finish(def, request, settled, orders, opts.logger);
   };
 }
 
 function planFetch(key: string, state: PrefetchState, template: string, request: HookRequest): Pending {
-  const was = state.state === 'failed' ? `prefetched value failed (${state.reason})` : 'not prefetched';
+  const invalid = state.state === 'failed' ? state.detail : undefined;
+  const was = state.state === 'failed' ? `prefetched value failed (${invalid ?? state.reason})` : 'not prefetched';
+  const base = { key, prefetch: state.state, ...(invalid ? { invalid } : {}) };
   const rendered = renderPrefetchTemplate(template, request.context);
-  if (!rendered.ok) return { key, prefetch: state.state, reason: `${was}; template token {{${rendered.token}}} not resolvable: ${rendered.reason}` };
+  if (!rendered.ok) return { ...base, reason: `${was}; template token {{${rendered.token}}} not resolvable: ${rendered.reason}` };
   if (!request.fhirServer || !request.fhirAuthorization) {
-    return { key, prefetch: state.state, reason: `${was}; no fhirServer with fhirAuthorization to fetch from` };
+    return { ...base, reason: `${was}; no fhirServer with fhirAuthorization to fetch from` };
   }
   return { key, prefetch: state.state, query: rendered.query };
 }
@@ -75,28 +89,38 @@ async function fetchPending(
   opts: SnapshotLoaderOptions,
   signal: AbortSignal | undefined,
 ): Promise<KeyOutcome[]> {
-  const noFetch = (p: Pending & { reason: string }): KeyOutcome => ({ key: p.key, prefetch: p.prefetch, fetched: false, resources: [], reason: p.reason });
+  const noFetch = (p: Pending & { reason: string }): KeyOutcome => ({
+    key: p.key, prefetch: p.prefetch, fetched: false, resources: [], reason: p.reason, ...(p.invalid ? { invalid: p.invalid } : {}),
+  });
   if (!pending.some((p) => 'query' in p)) return pending.map((p) => noFetch(p as Pending & { reason: string }));
-  const deadline = AbortSignal.timeout(opts.timeoutMs);
-  const phase = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  // Own timer + controller, not AbortSignal.timeout via AbortSignal.any (see ./deadline.ts).
+  const phase = deadline(opts.timeoutMs, signal);
   const reader: FhirReader = createFhirReader({
     fhirServer: request.fhirServer ?? '',
     accessToken: request.fhirAuthorization?.access_token ?? '',
     maxPages: opts.maxPages,
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
-  return Promise.all(pending.map(async (p): Promise<KeyOutcome> => {
-    if (!('query' in p)) return noFetch(p);
-    const result = await reader.read(p.query, phase);
-    return fetchedOutcome(p, result);
-  }));
+  try {
+    return await Promise.all(pending.map(async (p): Promise<KeyOutcome> => {
+      if (!('query' in p)) return noFetch(p);
+      const result = await reader.read(p.query, phase.signal);
+      return fetchedOutcome(p, result);
+    }));
+  } finally {
+    phase.dispose();
+  }
 }
 
 function fetchedOutcome(p: Pending, result: FhirReadResult): KeyOutcome {
   const was = p.prefetch === 'failed' ? 'prefetched value failed' : 'not prefetched';
   if (!result.ok) {
     const status = result.status === undefined ? '' : ` ${result.status}`;
-    return { key: p.key, prefetch: p.prefetch, fetched: true, resources: [], reason: `${was}; fetch failed: ${result.reason}${status}` };
+    const detail = result.detail === undefined ? '' : ` (${result.detail})`;
+    return {
+      key: p.key, prefetch: p.prefetch, fetched: true, resources: [], reason: `${was}; fetch failed: ${result.reason}${status}${detail}`,
+      ...(result.reason === 'malformed-resource' && result.detail ? { invalid: result.detail } : {}),
+    };
   }
   return {
     key: p.key, prefetch: p.prefetch, fetched: true, resources: result.resources,
@@ -104,13 +128,15 @@ function fetchedOutcome(p: Pending, result: FhirReadResult): KeyOutcome {
   };
 }
 
-function finish(def: ServiceDefinition, request: HookRequest, outcomes: readonly KeyOutcome[], logger: Logger): PatientSnapshot {
+function finish(
+  def: ServiceDefinition, request: HookRequest, outcomes: readonly KeyOutcome[], orders: readonly Resource[], logger: Logger,
+): PatientSnapshot {
   const required = new Set([...def.requiredPrefetch, 'patient']);
   const missing: IssueDetail[] = [];
   const unavailable: string[] = [];
   for (const o of outcomes) {
     if (o.reason === undefined) continue;
-    if (required.has(o.key)) missing.push({ path: `prefetch.${o.key}`, message: o.reason });
+    if (required.has(o.key)) missing.push({ path: `prefetch.${o.key}`, message: o.invalid ?? o.reason });
     else unavailable.push(o.key);
   }
   logger.info({ hookInstance: request.hookInstance, service: def.id, keys: summarise(outcomes), unavailable }, 'prefetch resolved');
@@ -121,7 +147,7 @@ function finish(def: ServiceDefinition, request: HookRequest, outcomes: readonly
   const snapshot = createSnapshot({
     patientId,
     resources: outcomes.flatMap((o) => o.resources),
-    draftOrders: draftOrders(ctx['draftOrders']),
+    draftOrders: orders,
     selections: Array.isArray(ctx['selections']) ? ctx['selections'].filter((s): s is string => typeof s === 'string') : [],
     ...(typeof ctx['userId'] === 'string' ? { userId: ctx['userId'] } : {}),
     ...(typeof ctx['encounterId'] === 'string' ? { encounterId: ctx['encounterId'] } : {}),
@@ -133,11 +159,22 @@ function finish(def: ServiceDefinition, request: HookRequest, outcomes: readonly
   return snapshot;
 }
 
-/** `context.draftOrders` is a Bundle (order-select / order-sign); its entries' resources. */
+/**
+ * `context.draftOrders` is a Bundle (order-select / order-sign); its entries' resources. They are
+ * part of the request, so a resource that is not valid R4 is a malformed request (400), named by
+ * its path in the request.
+ */
 function draftOrders(value: unknown): readonly Resource[] {
-  if (value === undefined || value === null) return [];
-  const state = classifyValue(value);
-  return state.state === 'present' ? state.resources : [];
+  if (value === undefined || value === null || !isResourceObject(value)) return [];
+  if (value.resourceType === 'OperationOutcome') return [];
+  const resources = value.resourceType === 'Bundle' ? bundleResources(value) : [value];
+  if (resources === undefined) return [];
+  const problem = checkResourceShape(value);
+  if (problem) {
+    const path = problem.fullPath === '' ? 'context.draftOrders' : `context.draftOrders${problem.fullPath.startsWith('[') ? '' : '.'}${problem.fullPath}`;
+    throw new AppError('invalid-request', [{ path, message: describeShapeProblem(problem) }]);
+  }
+  return resources;
 }
 
 function summarise(outcomes: readonly KeyOutcome[]): Record<string, Record<string, unknown>> {
@@ -149,6 +186,7 @@ function summarise(outcomes: readonly KeyOutcome[]): Record<string, Record<strin
       count: o.resources.length,
       available: o.reason === undefined,
       ...(o.reason ? { reason: o.reason } : {}),
+      ...(o.invalid ? { invalid: o.invalid } : {}),
       ...(o.incomplete ? { incomplete: o.incomplete } : {}),
     };
   }

@@ -1,4 +1,5 @@
 import type { Resource } from '@medplum/fhirtypes';
+import { checkResourceShape, describeShapeProblem } from './r4-shape.js';
 
 /**
  * The state of one prefetch key (https://cds-hooks.hl7.org/2.0/#prefetch-template and
@@ -7,7 +8,9 @@ import type { Resource } from '@medplum/fhirtypes';
  * - `present`: a resource, or a Bundle whose entries are flattened (`_include`d resources too);
  * - `no-data`: `null`, or a Bundle with no entries — final, the EHR says there is nothing;
  * - `failed`: an OperationOutcome in place of the value, or a value that is not a FHIR resource
- *   (string, number, array, object without `resourceType`, Bundle with malformed entries);
+ *   (string, number, array, object without `resourceType`, Bundle with malformed entries), or a
+ *   resource whose JSON shape is not FHIR R4 (`malformed-resource`, see ./r4-shape.ts: wrong JSON
+ *   types would crash rules that trust R4 shapes, so the whole value is refused);
  * - `absent`: the key is not in `prefetch` (or `prefetch` itself is missing).
  *
  * `failed` carries a reason code, never the content of the value (logs name keys, not data).
@@ -15,11 +18,11 @@ import type { Resource } from '@medplum/fhirtypes';
 export type PrefetchState =
   | { readonly state: 'present'; readonly resources: readonly Resource[] }
   | { readonly state: 'no-data' }
-  | { readonly state: 'failed'; readonly reason: PrefetchFailure }
+  | { readonly state: 'failed'; readonly reason: PrefetchFailure; readonly detail?: string }
   | { readonly state: 'absent' };
 
 /** Why a value was classified `failed`. */
-export type PrefetchFailure = 'operation-outcome' | 'wrong-type';
+export type PrefetchFailure = 'operation-outcome' | 'wrong-type' | 'malformed-resource';
 
 /** A plain object with a string `resourceType`: the structural test for "is a FHIR resource". */
 export function isResourceObject(value: unknown): value is Resource {
@@ -55,9 +58,11 @@ export function classifyValue(value: unknown): Exclude<PrefetchState, { state: '
   if (value === null) return { state: 'no-data' };
   if (!isResourceObject(value)) return { state: 'failed', reason: 'wrong-type' };
   if (value.resourceType === 'OperationOutcome') return { state: 'failed', reason: 'operation-outcome' };
-  if (value.resourceType !== 'Bundle') return { state: 'present', resources: [value] };
-  const resources = bundleResources(value);
+  const resources = value.resourceType === 'Bundle' ? bundleResources(value) : [value];
   if (resources === undefined) return { state: 'failed', reason: 'wrong-type' };
+  // One walk over the whole value (a Bundle with its entries' resources).
+  const problem = checkResourceShape(value);
+  if (problem) return { state: 'failed', reason: 'malformed-resource', detail: describeShapeProblem(problem) };
   return resources.length === 0 ? { state: 'no-data' } : { state: 'present', resources };
 }
 

@@ -19,6 +19,7 @@ export type FhirFailureReason =
   | 'truncated-body'
   | 'malformed-json'
   | 'not-fhir'
+  | 'malformed-resource'
   | 'operation-outcome'
   | 'blocked-url'
   | 'invalid-fhir-server';
