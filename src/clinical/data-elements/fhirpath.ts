@@ -9,6 +9,9 @@ import type { CodeableConcept, Resource } from '@medplum/fhirtypes';
  * deep-frozen snapshot. So evaluation runs over a private structured clone of the resource (cached
  * per resource object — snapshot resources are frozen, so a clone never goes stale), and any error
  * (bad data the engine chokes on) yields an empty result: bad data is skipped, never a crash.
+ * Results are memoised per frozen resource and path (a pure function of immutable data: the same
+ * objects the evaluation would return again), so each path of a resource is evaluated once per
+ * snapshot however many data elements read it; unfrozen resources are evaluated every time.
  * Dates are not compared in FHIRPath (invalid dates throw there); see ../dates/.
  */
 const EXPRESSIONS = {
@@ -42,11 +45,22 @@ function isConcept(v: unknown): v is CodeableConcept {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The CodeableConcepts at a named path of a resource (empty on bad data). */
-export function conceptsAt(path: ConceptPath, resource: Resource): readonly CodeableConcept[] {
+function evaluate(path: ConceptPath, resource: Resource): readonly CodeableConcept[] {
   try {
     return COMPILED[path](cloneOf(resource)).filter(isConcept);
   } catch {
     return [];
   }
+}
+
+const results = new WeakMap<object, Partial<Record<ConceptPath, readonly CodeableConcept[]>>>();
+
+/** The CodeableConcepts at a named path of a resource (empty on bad data). Do not mutate the array. */
+export function conceptsAt(path: ConceptPath, resource: Resource): readonly CodeableConcept[] {
+  if (!Object.isFrozen(resource)) return evaluate(path, resource);
+  let byPath = results.get(resource);
+  if (byPath === undefined) results.set(resource, (byPath = {}));
+  let r = byPath[path];
+  if (r === undefined) byPath[path] = r = Object.freeze(evaluate(path, resource));
+  return r;
 }

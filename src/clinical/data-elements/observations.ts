@@ -1,7 +1,7 @@
 import type { Observation } from '@medplum/fhirtypes';
 import type { ClinicalDate } from '../dates/fhir-date.js';
 import type { ReadContext, Unusable } from './context.js';
-import { conceptsAt } from './fhirpath.js';
+import { codedIn } from './memo.js';
 import { issuedMs, observationDate } from './resource-dates.js';
 import { place } from './scope.js';
 import { isAboutPatient, refOf } from './subject.js';
@@ -20,6 +20,7 @@ export interface ObservationSelection {
 }
 
 const FINAL = new Set(['final', 'amended', 'corrected']);
+const CODE = ['code'] as const;
 
 /** Most recent first: by last possible day, then first day, then `issued`; undated last. */
 export function byRecency(a: { date?: ClinicalDate; resource: { issued?: string } }, b: typeof a): number {
@@ -43,13 +44,16 @@ export function selectObservations(
   ctx: ReadContext,
   valueSetId: string,
   scoped: boolean,
-  match: (o: Observation) => boolean = (o) => conceptsAt('code', o).some((c) => ctx.matcher.inValueSet(valueSetId, c)),
+  match?: (o: Observation) => boolean,
 ): ObservationSelection {
   const finals: ObservationEvidence[] = [];
   const prelims: ObservationEvidence[] = [];
   const unusable: Unusable[] = [];
-  for (const o of ctx.snapshot.ofType('Observation')) {
-    if (!isAboutPatient(o, ctx.snapshot.patientId) || !match(o)) continue;
+  const all = ctx.snapshot.ofType('Observation');
+  // Default match (code in the value set): only the memoised candidates of the element are read.
+  const candidates = match ? all.filter(match) : codedIn(ctx.matcher, valueSetId, CODE, all);
+  for (const o of candidates) {
+    if (!isAboutPatient(o, ctx.snapshot.patientId)) continue;
     const isFinal = FINAL.has(o.status);
     if (!isFinal && o.status !== 'preliminary') continue;
     const p = place(observationDate(o, ctx.timeZone), ctx, scoped);

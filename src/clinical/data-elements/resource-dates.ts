@@ -1,5 +1,6 @@
 import type { Condition, DiagnosticReport, Observation, Period } from '@medplum/fhirtypes';
 import { parseFhirDate, type ClinicalDate } from '../dates/fhir-date.js';
+import { memoOn } from './memo.js';
 
 /**
  * The clinically relevant date of a piece of evidence. `invalid` means a date was written but is
@@ -21,22 +22,30 @@ function fromPeriod(p: Period | undefined, timeZone: string, prefer: 'start' | '
   return prefer === 'end' ? fromRaw(p.end ?? p.start, timeZone) : fromRaw(p.start ?? p.end, timeZone);
 }
 
-const UNDATED: EvidenceDate = { invalid: false };
+const UNDATED: EvidenceDate = Object.freeze({ invalid: false });
 
-/** Observation / DiagnosticReport: effective[x] (a period by its end), else `issued`. */
+/** Memoised dates are shared by every reader of the request: frozen, so none can alter another's. */
+function frozen(ed: EvidenceDate): EvidenceDate {
+  if (ed.date) Object.freeze(ed.date);
+  return Object.freeze(ed);
+}
+
+/** Observation / DiagnosticReport: effective[x] (a period by its end), else `issued`. Memoised per frozen resource. */
 export function observationDate(r: Observation | DiagnosticReport, timeZone: string): EvidenceDate {
-  return (
+  return memoOn(r, `observationDate|${timeZone}`, () => frozen(
     fromRaw(r.effectiveDateTime, timeZone) ??
     fromPeriod(r.effectivePeriod, timeZone, 'end') ??
     fromRaw((r as Observation).effectiveInstant, timeZone) ??
     fromRaw(r.issued, timeZone) ??
-    UNDATED
-  );
+    UNDATED,
+  ));
 }
 
-/** Condition: onset (dateTime, period start), else `recordedDate`. */
+/** Condition: onset (dateTime, period start), else `recordedDate`. Memoised per frozen resource. */
 export function conditionDate(c: Condition, timeZone: string): EvidenceDate {
-  return fromRaw(c.onsetDateTime, timeZone) ?? fromPeriod(c.onsetPeriod, timeZone, 'start') ?? fromRaw(c.recordedDate, timeZone) ?? UNDATED;
+  return memoOn(c, `conditionDate|${timeZone}`, () =>
+    frozen(fromRaw(c.onsetDateTime, timeZone) ?? fromPeriod(c.onsetPeriod, timeZone, 'start') ?? fromRaw(c.recordedDate, timeZone) ?? UNDATED),
+  );
 }
 
 /** Epoch ms of `issued` for tie-breaking (0 when absent or invalid). */

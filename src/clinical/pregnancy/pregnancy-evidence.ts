@@ -2,6 +2,7 @@ import type { EpisodeOfCare } from '@medplum/fhirtypes';
 import type { ReadContext } from '../data-elements/context.js';
 import { conditionUsable } from '../data-elements/coded.js';
 import { conceptsAt } from '../data-elements/fhirpath.js';
+import { codedIn } from '../data-elements/memo.js';
 import { hasNoValue, selectObservations } from '../data-elements/observations.js';
 import { conditionDate, type EvidenceDate } from '../data-elements/resource-dates.js';
 import { isAboutPatient, refOf } from '../data-elements/subject.js';
@@ -16,6 +17,9 @@ export interface PregnancySignal {
 }
 
 const ACTIVE_CLINICAL = new Set(['active', 'recurrence', 'relapse']);
+// Value-set candidates only (memoised per snapshot list; see data-elements/memo.ts).
+const CODE = ['code'] as const;
+const EPISODE_TYPE = ['episodeType'] as const;
 
 const dayOf = (ed: EvidenceDate): DayNumber | undefined => ed.date?.last;
 
@@ -46,17 +50,15 @@ export function latestPregnancyStatus(ctx: ReadContext): { value: 'pregnant' | '
 export function activePregnancyRecords(ctx: ReadContext): PregnancySignal[] {
   const out: PregnancySignal[] = [];
   const { snapshot, matcher, timeZone } = ctx;
-  for (const c of snapshot.ofType('Condition')) {
+  for (const c of codedIn(matcher, 'pregnancy-condition', CODE, snapshot.ofType('Condition'))) {
     if (!isAboutPatient(c, snapshot.patientId) || !conditionUsable(c)) continue;
     if (!c.clinicalStatus?.coding?.some((x) => typeof x.code === 'string' && ACTIVE_CLINICAL.has(x.code))) continue;
     if (c.abatementDateTime || c.abatementPeriod || c.abatementString || c.abatementAge || c.abatementRange) continue;
-    if (!conceptsAt('code', c).some((cc) => matcher.inValueSet('pregnancy-condition', cc))) continue;
     const day = dayOf(conditionDate(c, timeZone));
     out.push({ reference: refOf(c), kind: 'condition', ...(day === undefined ? {} : { day }) });
   }
-  for (const e of snapshot.ofType('EpisodeOfCare') as readonly EpisodeOfCare[]) {
+  for (const e of codedIn(matcher, 'pregnancy-episode', EPISODE_TYPE, snapshot.ofType('EpisodeOfCare') as readonly EpisodeOfCare[])) {
     if (!isAboutPatient(e, snapshot.patientId) || e.status !== 'active') continue;
-    if (!conceptsAt('episodeType', e).some((cc) => matcher.inValueSet('pregnancy-episode', cc))) continue;
     const day = parseFhirDate(e.period?.start, timeZone)?.last;
     out.push({ reference: refOf(e), kind: 'episode', ...(day === undefined ? {} : { day }) });
   }

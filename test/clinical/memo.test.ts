@@ -1,0 +1,75 @@
+import type { Condition, Observation, Resource } from '@medplum/fhirtypes';
+import { describe, expect, it } from 'vitest';
+import { evaluateReferral } from '../../src/clinical/engine.js';
+import { conceptsAt } from '../../src/clinical/data-elements/fhirpath.js';
+import { codedIn, codingAt } from '../../src/clinical/data-elements/memo.js';
+import { observationDate } from '../../src/clinical/data-elements/resource-dates.js';
+import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
+import { compileMatcher, matcherFor } from '../../src/clinical/value-sets/matcher.js';
+import { VALUE_SETS } from '../../src/clinical/value-sets/catalogue.js';
+import { createSnapshot } from '../../src/fhir/snapshot.js';
+import { afi, cc, eddObs, icd, loinc, nowOn, observation, patient, PID, sct, SUBJECT, TZ } from './fixtures.js';
+
+function resources(): Resource[] {
+  const cond = (id: string, ...coding: ReturnType<typeof icd>[]): Condition => ({ resourceType: 'Condition', id, subject: SUBJECT, code: cc(...coding), recordedDate: '2025-03-01' });
+  return [
+    patient({ birthDate: '1985-01-01' }),
+    eddObs('2025-10-01'),
+    afi(1.5),
+    observation(loinc('8480-6'), { valueQuantity: { value: 110, unit: 'mm[Hg]' } }),
+    observation(loinc('11627-7'), { valueCodeableConcept: cc(sct('59566000')) }),
+    cond('c1', icd('O35.1')), cond('c2', sct('54150009')), cond('c3', icd('O41.0'), sct('59566000')),
+  ];
+}
+
+describe('memoised value-set candidates (data-elements/memo.ts)', () => {
+  const matcher = matcherFor(DEFAULT_POLICY);
+  const snapshot = createSnapshot({ patientId: PID, resources: resources() });
+
+  it('codedIn returns exactly the resources a full scan finds, in snapshot order, for every value set', () => {
+    for (const vs of Object.keys(VALUE_SETS)) {
+      for (const [type, paths] of [['Observation', ['code'] as const], ['Observation', ['valueConcept', 'code'] as const], ['Condition', ['code'] as const]] as const) {
+        const list = snapshot.ofType(type) as readonly (Observation | Condition)[];
+        const scan = list.filter((r) => paths.some((p) => conceptsAt(p, r).some((c) => matcher.inValueSet(vs, c))));
+        expect(codedIn(matcher, vs, paths, list)).toEqual(scan);
+        expect(codedIn(matcher, vs, paths, list)).toBe(codedIn(matcher, vs, paths, list));
+        for (const r of list) for (const p of paths) {
+          const first = conceptsAt(p, r).map((c) => matcher.matchingCoding(vs, c)).find((c) => c !== undefined);
+          expect(codingAt(matcher, vs, p, r)).toBe(first);
+        }
+      }
+    }
+  });
+
+  it('answers per matcher: local codes of another policy are not served from this one', () => {
+    const obs = snapshot.ofType('Observation');
+    const local = compileMatcher({ localCodes: { afi: [{ system: 'http://loinc.org', code: '8480-6' }] } });
+    expect(codedIn(matcher, 'afi', ['code'], obs).length + 1).toBe(codedIn(local, 'afi', ['code'], obs).length);
+  });
+
+  it('never memoises unfrozen data (it could change between two calls)', () => {
+    const o = afi(1.5);
+    expect(observationDate(o, TZ)).not.toBe(observationDate(o, TZ));
+    const list: Observation[] = [o];
+    expect(codedIn(matcher, 'afi', ['code'], list)).toEqual([o]);
+    list.push(afi(2));
+    expect(codedIn(matcher, 'afi', ['code'], list)).toHaveLength(2);
+    // (conceptsAt itself still reads an unfrozen resource through its cached clone: pre-existing.)
+  });
+
+  it('leaves the frozen snapshot untouched and gives the same evaluation on repeated (memoised) runs', () => {
+    const input = resources();
+    const copy = structuredClone(input);
+    const before = JSON.stringify(input);
+    const snap = createSnapshot({ patientId: PID, resources: input });
+    const first = evaluateReferral(snap, DEFAULT_POLICY, nowOn());
+    const again = evaluateReferral(snap, DEFAULT_POLICY, nowOn());
+    const fresh = evaluateReferral(createSnapshot({ patientId: PID, resources: copy }), DEFAULT_POLICY, nowOn());
+    expect(again).toEqual(first);
+    expect(fresh).toEqual(first);
+    expect(first.findings.map((f) => f.rule)).toContain('ama');
+    expect(JSON.stringify(input)).toBe(before);
+    for (const r of input) expect(Object.isFrozen(r)).toBe(true);
+    expect(Object.isFrozen(observationDate(snap.ofType('Observation')[0]!, TZ))).toBe(true);
+  });
+});
