@@ -4,7 +4,8 @@ import {
   listAcknowledgements, listCards, listFeedback, listFindings, listHookCalls, listNotices,
   type AcknowledgementQueryRow, type CardRow, type FeedbackRow, type FindingRow, type HookCallRow, type NoticeRow,
 } from './audit-queries.js';
-import { insertFeedback, insertHookCall, insertNotice } from './hook-call-writes.js';
+import { createHookCallBatcher } from './hook-call-batcher.js';
+import { insertFeedback, insertNotice } from './hook-call-writes.js';
 import type { AcknowledgementRecord, AcknowledgementResult, HookCallRecord, NoticeRecord, PeriodQuery } from './records.js';
 import { compact, iso } from './row-values.js';
 import type { Sql } from './sql.js';
@@ -20,7 +21,12 @@ export interface AuditStore extends NoticeStore, FeedbackStore {
   /** Stores a NoticeRecord's extra facts too when given one; a repeat with the same hash is a no-op. */
   put(notice: StoredNotice | NoticeRecord): Promise<void>;
   get(id: string): Promise<NoticeRecord | undefined>;
-  /** One transaction: the call, its findings, cards, suggestions, rule errors and notice. Returns the call id. */
+  /**
+   * The call, its findings, cards, suggestions, rule errors and notice, all or nothing; resolves
+   * with the call id only after the transaction holding it committed. Concurrent calls share one
+   * transaction (group commit, src/store/hook-call-batcher.ts); a failed batch is retried record
+   * by record, so a conflicting notice (NoticeConflictError) rejects only its own call.
+   */
   recordHookCall(record: HookCallRecord): Promise<{ readonly id: string }>;
   appendAcknowledgement(ack: AcknowledgementRecord): Promise<AcknowledgementResult>;
   /** Remembers a JWT id until `expiresAt`: `true` the first time, `false` for a replay. */
@@ -49,6 +55,7 @@ interface NoticeDbRow {
 
 /** Builds the audit store on a (migrated) Sql. */
 export function createAuditStore(sql: Sql): AuditStore {
+  const recordHookCall = createHookCallBatcher(sql);
   return {
     put: (notice) => sql.transaction((tx) => insertNotice(tx, notice)),
     async get(id) {
@@ -61,7 +68,7 @@ export function createAuditStore(sql: Sql): AuditStore {
       });
     },
     append: (records: readonly FeedbackRecord[]) => insertFeedback(sql, records),
-    recordHookCall: (record) => sql.transaction(async (tx) => ({ id: await insertHookCall(tx, record) })),
+    recordHookCall,
     appendAcknowledgement: (ack) => appendAcknowledgement(sql, ack),
     async rememberJti(iss, jti, expiresAt) {
       const rows = await sql.query(

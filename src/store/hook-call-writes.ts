@@ -31,53 +31,109 @@ export async function insertNotice(tx: Sql, n: NoticeRecord, hookCallId?: string
   if (existing?.hash !== n.hash) throw new NoticeConflictError(n.id);
 }
 
-/** Inserts a hook call and every child row; returns the hook call id. Call inside a transaction. */
+/** A hook call with its id fixed before the first write attempt (a retry can never store it twice). */
+export interface IdentifiedHookCall {
+  readonly id: string;
+  readonly record: HookCallRecord;
+}
+
+/** Gives a record its id: the caller's, else a new UUID. */
+export function identify(record: HookCallRecord): IdentifiedHookCall {
+  return { id: record.id ?? randomUUID(), record };
+}
+
+/**
+ * Every row of a set of hook calls (calls, findings, cards, suggestions, rule errors, notices) in
+ * ONE statement: data-modifying CTEs over `jsonb_to_recordset`, one round trip whatever the count.
+ * Foreign keys are checked at the end of the statement, so children may reference the calls
+ * inserted by a sibling CTE. Same SQL on PGlite and a server.
+ */
+const INSERT_HOOK_CALLS = `WITH
+h AS (
+  INSERT INTO hook_call (id, hook_instance, service_id, hook, received_at, issuer, tenant, institution_id,
+    practitioner_id, patient_id, pregnancy_key, status, latency_ms)
+  SELECT x.id, x.hook_instance, x.service_id, x.hook, x.received_at, x.issuer, x.tenant, x.institution_id,
+    x.practitioner_id, x.patient_id, x.pregnancy_key, x.status, x.latency_ms
+  FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, hook_instance text, service_id text, hook text, received_at timestamptz,
+    issuer text, tenant text, institution_id text, practitioner_id text, patient_id text, pregnancy_key text, status int, latency_ms int)
+),
+f AS (
+  INSERT INTO finding (hook_call_id, ordinal, rule, rule_version, citation, evidence, params)
+  SELECT x.hook_call_id, x.ordinal, x.rule, x.rule_version, x.citation, x.evidence, x.params
+  FROM jsonb_to_recordset($2::jsonb) AS x(hook_call_id uuid, ordinal int, rule text, rule_version text, citation text, evidence jsonb, params jsonb)
+),
+c AS (
+  INSERT INTO card (hook_call_id, uuid, indicator, rules)
+  SELECT x.hook_call_id, x.uuid, x.indicator, x.rules
+  FROM jsonb_to_recordset($3::jsonb) AS x(hook_call_id uuid, uuid text, indicator text, rules text[])
+),
+s AS (
+  INSERT INTO suggestion (hook_call_id, card_uuid, uuid, kind)
+  SELECT x.hook_call_id, x.card_uuid, x.uuid, x.kind
+  FROM jsonb_to_recordset($4::jsonb) AS x(hook_call_id uuid, card_uuid text, uuid text, kind text)
+),
+e AS (
+  INSERT INTO rule_error (hook_call_id, ordinal, rule, rule_version, citation, cause)
+  SELECT x.hook_call_id, x.ordinal, x.rule, x.rule_version, x.citation, x.cause
+  FROM jsonb_to_recordset($5::jsonb) AS x(hook_call_id uuid, ordinal int, rule text, rule_version text, citation text, cause text)
+),
+n AS (
+  INSERT INTO notice (id, created_at, hash, patient_id, pregnancy_key, institution_id, practitioner_id, hook_call_id, rules, content)
+  SELECT x.id, x.created_at, x.hash, x.patient_id, x.pregnancy_key, x.institution_id, x.practitioner_id, x.hook_call_id, x.rules, COALESCE(x.content, 'null'::jsonb)
+  FROM jsonb_to_recordset($6::jsonb) AS x(ord int, id text, created_at timestamptz, hash text, patient_id text, pregnancy_key text,
+    institution_id text, practitioner_id text, hook_call_id uuid, rules text[], content jsonb)
+  ORDER BY x.ord
+  ON CONFLICT (id) DO NOTHING
+  RETURNING id, hash
+)
+SELECT id, hash FROM n`;
+
+/**
+ * Inserts hook calls and all their child rows in one statement (call inside a transaction).
+ * Notices keep `insertNotice`'s semantics: an id already stored (or stored twice in this set) with
+ * the same hash is a no-op, with another hash the whole set is refused with NoticeConflictError
+ * (the caller rolls back; src/store/hook-call-batcher.ts then retries record by record so only the
+ * offending call fails). Returns nothing: the ids were fixed by `identify`.
+ */
+export async function insertHookCalls(tx: Sql, calls: readonly IdentifiedHookCall[]): Promise<void> {
+  if (calls.length === 0) return;
+  const rows = <T>(pick: (c: IdentifiedHookCall) => T[]): string => json(calls.flatMap(pick));
+  const notices = calls.flatMap(({ id, record: { notice: n } }) => (n ? [{
+    id: n.id, created_at: n.createdAt, hash: n.hash, patient_id: n.patientId, pregnancy_key: n.pregnancyKey ?? null,
+    institution_id: n.institutionId ?? null, practitioner_id: n.practitionerId ?? null, hook_call_id: id, rules: n.rules ?? [], content: n.content,
+  }] : [])).map((n, ord) => ({ ord, ...n }));
+  const inserted = await tx.query<{ id: string; hash: string }>(INSERT_HOOK_CALLS, [
+    rows(({ id, record: r }) => [{
+      id, hook_instance: r.hookInstance, service_id: r.serviceId, hook: r.hook, received_at: r.receivedAt, issuer: r.issuer,
+      tenant: r.tenant ?? null, institution_id: r.institutionId ?? null, practitioner_id: r.practitionerId ?? null,
+      patient_id: r.patientId ?? null, pregnancy_key: r.pregnancyKey ?? null, status: r.status, latency_ms: Math.max(0, Math.round(r.latencyMs)),
+    }]),
+    rows(({ id, record: r }) => r.findings.map((f, ordinal) => ({
+      hook_call_id: id, ordinal, rule: f.rule, rule_version: f.ruleVersion ?? null, citation: f.citation, evidence: f.evidence, params: f.params,
+    }))),
+    rows(({ id, record: r }) => r.cards.map((c) => ({ hook_call_id: id, uuid: c.uuid, indicator: c.indicator, rules: c.rules }))),
+    rows(({ id, record: r }) => r.cards.flatMap((c) => c.suggestions.map((s) => ({ hook_call_id: id, card_uuid: c.uuid, uuid: s.uuid, kind: s.kind })))),
+    rows(({ id, record: r }) => r.ruleErrors.map((e, ordinal) => ({
+      hook_call_id: id, ordinal, rule: e.rule, rule_version: e.ruleVersion ?? null, citation: e.citation ?? null, cause: e.cause,
+    }))),
+    json(notices),
+  ]);
+  const stored = new Map(inserted.map((r) => [r.id, r.hash]));
+  // Not inserted now (already stored, by us earlier or by another replica that just committed):
+  // read the stored hash in a new statement (a fresh snapshot under READ COMMITTED) and compare.
+  const missing = [...new Set(notices.filter((n) => !stored.has(n.id)).map((n) => n.id))];
+  if (missing.length > 0) {
+    for (const r of await tx.query<{ id: string; hash: string }>('SELECT id, hash FROM notice WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))', [json(missing)])) stored.set(r.id, r.hash);
+  }
+  const conflict = notices.find((n) => stored.get(n.id) !== n.hash);
+  if (conflict) throw new NoticeConflictError(conflict.id);
+}
+
+/** Inserts one hook call and every child row; returns the hook call id. Call inside a transaction. */
 export async function insertHookCall(tx: Sql, r: HookCallRecord): Promise<string> {
-  const id = r.id ?? randomUUID();
-  await tx.query(
-    `INSERT INTO hook_call (id, hook_instance, service_id, hook, received_at, issuer, tenant, institution_id,
-       practitioner_id, patient_id, pregnancy_key, status, latency_ms)
-     VALUES ($1::uuid, $2, $3, $4, $5::timestamptz, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [id, r.hookInstance, r.serviceId, r.hook, r.receivedAt, r.issuer, r.tenant ?? null, r.institutionId ?? null,
-      r.practitionerId ?? null, r.patientId ?? null, r.pregnancyKey ?? null, r.status, Math.max(0, Math.round(r.latencyMs))],
-  );
-  if (r.findings.length > 0) {
-    await tx.query(
-      `INSERT INTO finding (hook_call_id, ordinal, rule, rule_version, citation, evidence, params)
-       SELECT $1::uuid, x.ordinal, x.rule, x.rule_version, x.citation, x.evidence, x.params
-       FROM jsonb_to_recordset($2::jsonb) AS x(ordinal int, rule text, rule_version text, citation text, evidence jsonb, params jsonb)`,
-      [id, json(r.findings.map((f, ordinal) => ({
-        ordinal, rule: f.rule, rule_version: f.ruleVersion ?? null, citation: f.citation, evidence: f.evidence, params: f.params,
-      })))],
-    );
-  }
-  if (r.cards.length > 0) {
-    await tx.query(
-      `INSERT INTO card (hook_call_id, uuid, indicator, rules)
-       SELECT $1::uuid, x.uuid, x.indicator, x.rules FROM jsonb_to_recordset($2::jsonb) AS x(uuid text, indicator text, rules text[])`,
-      [id, json(r.cards.map((c) => ({ uuid: c.uuid, indicator: c.indicator, rules: c.rules })))],
-    );
-  }
-  const suggestions = r.cards.flatMap((c) => c.suggestions.map((s) => ({ card_uuid: c.uuid, uuid: s.uuid, kind: s.kind })));
-  if (suggestions.length > 0) {
-    await tx.query(
-      `INSERT INTO suggestion (hook_call_id, card_uuid, uuid, kind)
-       SELECT $1::uuid, x.card_uuid, x.uuid, x.kind FROM jsonb_to_recordset($2::jsonb) AS x(card_uuid text, uuid text, kind text)`,
-      [id, json(suggestions)],
-    );
-  }
-  if (r.ruleErrors.length > 0) {
-    await tx.query(
-      `INSERT INTO rule_error (hook_call_id, ordinal, rule, rule_version, citation, cause)
-       SELECT $1::uuid, x.ordinal, x.rule, x.rule_version, x.citation, x.cause
-       FROM jsonb_to_recordset($2::jsonb) AS x(ordinal int, rule text, rule_version text, citation text, cause text)`,
-      [id, json(r.ruleErrors.map((e, ordinal) => ({
-        ordinal, rule: e.rule, rule_version: e.ruleVersion ?? null, citation: e.citation ?? null, cause: e.cause,
-      })))],
-    );
-  }
-  if (r.notice) await insertNotice(tx, r.notice, id);
-  return id;
+  const call = identify(r);
+  await insertHookCalls(tx, [call]);
+  return call.id;
 }
 
 /** A stable key for telling a repeated feedback item from a new one (service, issuer, item). */

@@ -185,6 +185,79 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       expect(await store.listHookCalls({ from: '2025-03-01T00:00:00Z', to: '2025-03-02T00:00:00Z', institutionId: 'org-1' })).toContainEqual(expect.objectContaining({ id }));
     });
 
+    it('group commit: 50 concurrent hook calls are all stored, each exactly once, under the id each caller got', async () => {
+      const inst = randomUUID();
+      const calls = Array.from({ length: 50 }, () => hookCall({ institutionId: inst, notice: notice({ institutionId: inst }) }));
+      const ids = (await Promise.all(calls.map((c) => store.recordHookCall(c)))).map((r) => r.id);
+      expect(new Set(ids).size).toBe(50);
+      const rows = await store.listHookCalls(period(inst));
+      expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
+      expect(rows.map((r) => r.hookInstance).sort()).toEqual(calls.map((c) => c.hookInstance).sort());
+      expect(await store.listFindings(period(inst))).toHaveLength(100);
+      expect(await store.listCards(period(inst))).toHaveLength(50);
+      const notices = await store.listNotices(period(inst));
+      expect(notices.map((x) => [x.id, x.hookCallId]).sort()).toEqual(calls.map((c, i) => [c.notice!.id, ids[i]]).sort());
+      const [counts] = await db.sql.query<{ s: number; e: number }>(
+        `SELECT (SELECT count(*)::int FROM suggestion WHERE hook_call_id IN (SELECT id FROM hook_call WHERE institution_id = $1)) AS s,
+                (SELECT count(*)::int FROM rule_error WHERE hook_call_id IN (SELECT id FROM hook_call WHERE institution_id = $1)) AS e`, [inst]);
+      expect(counts).toEqual({ s: 100, e: 50 });
+    });
+
+    it('group commit: a conflicting notice amid concurrent calls rejects only its own caller', async () => {
+      const inst = randomUUID();
+      const n = notice({ institutionId: inst });
+      await store.put(n);
+      const good = Array.from({ length: 20 }, () => hookCall({ institutionId: inst, notice: notice({ institutionId: inst }) }));
+      const bad = hookCall({ institutionId: inst, notice: { ...n, hash: 'e'.repeat(64) } });
+      const outcomes = await Promise.allSettled([...good.slice(0, 10), bad, ...good.slice(10)].map((c) => store.recordHookCall(c)));
+      const rejected = outcomes.filter((o) => o.status === 'rejected');
+      expect(rejected).toHaveLength(1);
+      expect(outcomes[10]).toMatchObject({ status: 'rejected', reason: expect.any(NoticeConflictError) });
+      const rows = await store.listHookCalls(period(inst));
+      expect(rows.map((r) => r.hookInstance).sort()).toEqual(good.map((c) => c.hookInstance).sort());
+      expect(await store.listFindings(period(inst))).toHaveLength(40);
+      expect((await store.get(n.id))?.hash).toBe(n.hash);
+    });
+
+    it('group commit: one notice id twice in a batch — same hash stored once, another hash rejects the later call', async () => {
+      const inst = randomUUID();
+      const n = notice({ institutionId: inst });
+      const [first, repeat] = await Promise.all([
+        store.recordHookCall(hookCall({ institutionId: inst, notice: n })),
+        store.recordHookCall(hookCall({ institutionId: inst, notice: n })),
+      ]);
+      expect(first.id).not.toBe(repeat.id);
+      expect((await store.listNotices(period(inst))).map((x) => [x.id, x.hookCallId])).toEqual([[n.id, first.id]]);
+      const m = notice({ institutionId: inst });
+      const outcomes = await Promise.allSettled([
+        store.recordHookCall(hookCall({ institutionId: inst, notice: m })),
+        store.recordHookCall(hookCall({ institutionId: inst, notice: { ...m, hash: 'f'.repeat(64) } })),
+      ]);
+      expect(outcomes[0]!.status).toBe('fulfilled');
+      expect(outcomes[1]).toMatchObject({ status: 'rejected', reason: expect.any(NoticeConflictError) });
+      expect((await store.get(m.id))?.hash).toBe(m.hash);
+      expect(await store.listHookCalls(period(inst))).toHaveLength(3);
+    });
+
+    it('group commit: an invalid record or a repeated id fails alone (503), the batch around it is stored', async () => {
+      const inst = randomUUID();
+      const fixedId = randomUUID();
+      const invalid = hookCall({ institutionId: inst, cards: [{ uuid: randomUUID(), indicator: 'bogus' as 'info', rules: [], suggestions: [] }] });
+      const calls = [
+        hookCall({ institutionId: inst, id: fixedId }), hookCall({ institutionId: inst }), invalid,
+        hookCall({ institutionId: inst, id: fixedId }), hookCall({ institutionId: inst }),
+      ];
+      const outcomes = await Promise.allSettled(calls.map((c) => store.recordHookCall(c)));
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
+      for (const o of [outcomes[2], outcomes[3]]) {
+        expect(o).toMatchObject({ status: 'rejected', reason: expect.any(AppError) });
+        expect(((o as PromiseRejectedResult).reason as AppError).code).toBe('store-unavailable');
+      }
+      expect(outcomes[0]).toEqual({ status: 'fulfilled', value: { id: fixedId } });
+      const rows = await store.listHookCalls(period(inst));
+      expect(rows.map((r) => r.hookInstance).sort()).toEqual([calls[0]!, calls[1]!, calls[4]!].map((c) => c.hookInstance).sort());
+    });
+
     it('stores concurrent hook calls; a closed store answers store-unavailable', async () => {
       const inst = randomUUID();
       await Promise.all(Array.from({ length: 12 }, () => store.recordHookCall(hookCall({ institutionId: inst }))));

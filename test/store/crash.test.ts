@@ -12,15 +12,21 @@ import { createDatabase } from './postgres-target.js';
  * survives a SIGKILL of the writing process — and, on a server, an immediate shutdown of PostgreSQL.
  */
 const ACKS_BEFORE_CRASH = 40;
+/** Hook calls come from 16 concurrent writers: enough to be killed mid-batch many times over. */
+const HOOK_CALLS_BEFORE_CRASH = 300;
 
 async function expectAllStored(config: { databaseUrl: string | undefined; dataDir: string }, seen: Acknowledged): Promise<void> {
-  expect(seen.acks.length).toBeGreaterThanOrEqual(ACKS_BEFORE_CRASH);
+  expect(seen.acks.length + seen.hookCalls.length).toBeGreaterThanOrEqual(ACKS_BEFORE_CRASH);
   const store = await createStore(config);
   try {
     const acks = new Set((await store.sql.query<{ id: string }>('SELECT id FROM notice_acknowledgement')).map((r) => r.id));
     const cards = new Set((await store.sql.query<{ card_uuid: string }>('SELECT card_uuid FROM feedback')).map((r) => r.card_uuid));
     expect(seen.acks.filter((id) => !acks.has(id))).toEqual([]);
     expect(seen.feedbackCards.filter((c) => !cards.has(c))).toEqual([]);
+    const calls = new Set((await store.sql.query<{ id: string }>('SELECT id::text AS id FROM hook_call')).map((r) => r.id));
+    const notices = new Map((await store.sql.query<{ id: string; hook_call_id: string }>('SELECT id, hook_call_id::text AS hook_call_id FROM notice')).map((r) => [r.id, r.hook_call_id]));
+    expect(seen.hookCalls.filter(([id]) => !calls.has(id))).toEqual([]);
+    expect(seen.hookCalls.filter(([id, noticeId]) => notices.get(noticeId) !== id)).toEqual([]);
   } finally {
     await store.close();
   }
@@ -36,6 +42,16 @@ describe('crash safety: PGlite in a data directory', () => {
     await load.acknowledged(ACKS_BEFORE_CRASH);
     await load.kill();
     expect(load.child.signalCode).toBe('SIGKILL');
+    await expectAllStored(config, load.seen);
+  }, 90_000);
+
+  it('every resolved recordHookCall survives a SIGKILL amid concurrent group-committed writers', async () => {
+    const config = { databaseUrl: undefined, dataDir: join(dir, 'data-hook-calls') };
+    const load = startLoad('pglite', config.dataDir, 'record-loop.ts');
+    await load.acknowledged(HOOK_CALLS_BEFORE_CRASH);
+    await load.kill();
+    expect(load.child.signalCode).toBe('SIGKILL');
+    expect(load.seen.hookCalls.length).toBeGreaterThanOrEqual(HOOK_CALLS_BEFORE_CRASH);
     await expectAllStored(config, load.seen);
   }, 90_000);
 });
@@ -62,6 +78,25 @@ describe.skipIf(Boolean(skipReason))(`crash safety: PostgreSQL server${skipReaso
     const config = { databaseUrl: await createDatabase(server!), dataDir: './unused' };
     const load = startLoad('postgres', config.databaseUrl);
     await load.acknowledged(ACKS_BEFORE_CRASH);
+    server!.crash();
+    await load.kill();
+    server!.start();
+    await expectAllStored(config, load.seen);
+  }, 90_000);
+
+  it('every resolved recordHookCall survives a SIGKILL amid concurrent group-committed writers', async () => {
+    const config = { databaseUrl: await createDatabase(server!), dataDir: './unused' };
+    const load = startLoad('postgres', config.databaseUrl, 'record-loop.ts');
+    await load.acknowledged(HOOK_CALLS_BEFORE_CRASH);
+    await load.kill();
+    expect(load.child.signalCode).toBe('SIGKILL');
+    await expectAllStored(config, load.seen);
+  }, 90_000);
+
+  it('every resolved recordHookCall survives an immediate shutdown of the server mid-batch', async () => {
+    const config = { databaseUrl: await createDatabase(server!), dataDir: './unused' };
+    const load = startLoad('postgres', config.databaseUrl, 'record-loop.ts');
+    await load.acknowledged(HOOK_CALLS_BEFORE_CRASH);
     server!.crash();
     await load.kill();
     server!.start();

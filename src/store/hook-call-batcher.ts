@@ -1,0 +1,69 @@
+import { identify, insertHookCalls, type IdentifiedHookCall } from './hook-call-writes.js';
+import type { HookCallRecord } from './records.js';
+import type { Sql } from './sql.js';
+
+/** Most hook calls one group-commit transaction carries (bounds statement size and a retry's cost). */
+export const MAX_HOOK_CALL_BATCH = 64;
+
+interface Pending {
+  readonly call: IdentifiedHookCall;
+  readonly resolve: (value: { readonly id: string }) => void;
+  readonly reject: (reason: unknown) => void;
+}
+
+/**
+ * Group commit for `recordHookCall`. One write transaction is in flight at a time; calls arriving
+ * meanwhile queue up and go together into the next transaction (at most `maxBatch` records, one
+ * INSERT statement, one COMMIT). Durability is unchanged: a caller's promise resolves only after
+ * the transaction holding its record committed.
+ *
+ * Failure rule: if a batch of several records fails (a notice conflict, a constraint violation, a
+ * driver error, a failed COMMIT), nothing of it is acknowledged and every record of it is retried
+ * alone, in its own transaction — so one bad record rejects only its own caller (with
+ * NoticeConflictError or AppError('store-unavailable')), and an outage rejects each caller with
+ * store-unavailable (503). Ids are fixed before the first attempt: if a failed COMMIT did in fact
+ * commit, the retry hits the primary key and rejects (503) — a record is never stored twice.
+ */
+export function createHookCallBatcher(sql: Sql, maxBatch = MAX_HOOK_CALL_BATCH): (record: HookCallRecord) => Promise<{ readonly id: string }> {
+  const queue: Pending[] = [];
+  let draining = false;
+
+  const write = (calls: readonly IdentifiedHookCall[]) => sql.transaction((tx) => insertHookCalls(tx, calls));
+
+  async function run(batch: readonly Pending[]): Promise<void> {
+    try {
+      await write(batch.map((p) => p.call));
+      for (const p of batch) p.resolve({ id: p.call.id });
+      return;
+    } catch (err) {
+      if (batch.length === 1) {
+        batch[0]!.reject(err);
+        return;
+      }
+    }
+    for (const p of batch) {
+      try {
+        await write([p.call]);
+        p.resolve({ id: p.call.id });
+      } catch (err) {
+        p.reject(err);
+      }
+    }
+  }
+
+  async function drain(): Promise<void> {
+    try {
+      while (queue.length > 0) await run(queue.splice(0, maxBatch));
+    } finally {
+      draining = false;
+    }
+  }
+
+  return (record) => new Promise((resolve, reject) => {
+    queue.push({ call: identify(record), resolve, reject });
+    if (draining) return;
+    draining = true;
+    // Start on a microtask: calls made in the same turn of the event loop share the first batch.
+    queueMicrotask(() => void drain());
+  });
+}
