@@ -1,7 +1,10 @@
 /**
  * Calendar-day arithmetic on integer day numbers (days since 1970-01-01, proleptic Gregorian).
- * No `Date` in the local time zone is ever involved: `Date.UTC` turns a (year, month, day) into a
- * UTC-midnight epoch that is divided exactly by 86 400 000, so the process TZ cannot shift a day.
+ * No `Date` in the local time zone is ever involved: day numbers are computed with integer
+ * arithmetic only (H. Hinnant's days-from-civil / civil-from-days), so the process TZ cannot shift
+ * a day. Inputs the integer path does not cover (non-integers, beyond the ±10⁸ days a `Date`
+ * holds) go through the UTC `Date` computation, whose results the integer path reproduces exactly
+ * (tested against it over a wide range, test/clinical/day-number.test.ts).
  */
 const MS_PER_DAY = 86_400_000;
 
@@ -12,9 +15,11 @@ export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
+const THIRTY_DAYS: readonly number[] = [4, 6, 9, 11];
+
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return THIRTY_DAYS.includes(month) ? 30 : 31;
 }
 
 /** Whether (year, month, day) is a real calendar day (rejects 1985-02-30, 2023-13-01). */
@@ -25,11 +30,35 @@ export function isValidYmd(year: number, month: number, day: number): boolean {
   );
 }
 
-export function dayNumberOf(year: number, month: number, day: number): DayNumber {
+/** Day numbers a `Date` can hold (±8.64e15 ms). */
+const MAX_DAYS = 100_000_000;
+/** Integer inputs computed without `Date` (far beyond any clinical date; others use the `Date` path). */
+const MAX_YEAR = 200_000;
+const MAX_MONTH = 1_000_000;
+const MAX_DAY = 10_000_000;
+
+/** The UTC `Date` computation (overflowing months and days roll over; NaN beyond a `Date`). */
+function dayNumberByDate(year: number, month: number, day: number): DayNumber {
   const d = new Date(0);
   d.setUTCFullYear(year, month - 1, day);
   d.setUTCHours(0, 0, 0, 0);
   return Math.round(d.getTime() / MS_PER_DAY);
+}
+
+export function dayNumberOf(year: number, month: number, day: number): DayNumber {
+  if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day) ||
+    Math.abs(year) > MAX_YEAR || Math.abs(month) > MAX_MONTH || Math.abs(day) > MAX_DAY) return dayNumberByDate(year, month, day);
+  // Months outside 1..12 roll into the year, as `setUTCFullYear` does.
+  const m0 = month - 1;
+  let y = year + Math.floor(m0 / 12);
+  const m = m0 - Math.floor(m0 / 12) * 12 + 1;
+  if (m <= 2) y -= 1;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  const n = era * 146_097 + doe - 719_468;
+  return Math.abs(n) > MAX_DAYS ? dayNumberByDate(year, month, day) : n;
 }
 
 /** `YYYY-MM-DD` → day number; undefined if not a valid full date. */
@@ -42,11 +71,26 @@ export function toDayNumber(ymd: string): DayNumber | undefined {
 
 /** Day number → `YYYY-MM-DD`. */
 export function fromDayNumber(n: DayNumber): string {
-  const d = new Date(n * MS_PER_DAY);
-  const y = String(d.getUTCFullYear()).padStart(4, '0');
-  const m = String(d.getUTCMonth() + 1).padStart(2, '0');
-  const day = String(d.getUTCDate()).padStart(2, '0');
-  return `${y}-${m}-${day}`;
+  let year: number;
+  let month: number;
+  let day: number;
+  if (Number.isInteger(n) && Math.abs(n) <= MAX_DAYS) {
+    const z = n + 719_468;
+    const era = Math.floor(z / 146_097);
+    const doe = z - era * 146_097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    month = mp < 10 ? mp + 3 : mp - 9;
+    year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  } else {
+    const d = new Date(n * MS_PER_DAY);
+    year = d.getUTCFullYear();
+    month = d.getUTCMonth() + 1;
+    day = d.getUTCDate();
+  }
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 /** Splits a valid `YYYY-MM-DD` into numbers (throws on an invalid day: a bug in the caller). */
