@@ -1,20 +1,22 @@
-import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';
 import type { CodeableConcept, Resource } from '@medplum/fhirtypes';
 
 /**
- * FHIRPath element extraction, compiled once at module load against the R4 model.
+ * Element extraction for the few FHIRPath member paths the engine reads (listed in EXPRESSIONS).
  *
- * fhirpath.js annotates what it returns (`__path__` on result nodes), which throws on the
- * deep-frozen snapshot. So evaluation runs over a private structured clone of the resource (cached
- * per resource object — snapshot resources are frozen, so a clone never goes stale), and any error
- * (bad data the engine chokes on) yields an empty result: bad data is skipped, never a crash.
- * Results are memoised per frozen resource and path (a pure function of immutable data: the same
- * objects the evaluation would return again), so each path of a resource is evaluated once per
- * snapshot however many data elements read it; unfrozen resources are evaluated every time.
- * Dates are not compared in FHIRPath (invalid dates throw there); see ../dates/.
+ * Every expression is a simple path — an optional root type, members, an optional final
+ * `ofType(CodeableConcept)` — so it is evaluated here by direct property access that reproduces
+ * fhirpath.js 5 member navigation exactly, against the same R4 model: choice types (`value` is the
+ * first present of the model's `valueQuantity`, `valueCodeableConcept`, … in model order, then
+ * `ofType` keeps it only if that type is a CodeableConcept), `_x` primitive-extension siblings,
+ * arrays flattened, a root type that does not match falls back to a member of that name. The
+ * equivalence with fhirpath.js (clone + `fhirpath.compile`) is tested over every fixture and
+ * generated odd shapes (test/clinical/fhirpath-equivalence.test.ts). Nothing is written to the
+ * resource, so no clone of the frozen snapshot is needed. Only objects (CodeableConcept-shaped
+ * values) are returned; any error yields an empty result: bad data is skipped, never a crash.
+ * Results are memoised per frozen resource and path. Dates are not read here; see ../dates/.
  */
-const EXPRESSIONS = {
+export const EXPRESSIONS = {
   code: 'code',
   valueConcept: 'value.ofType(CodeableConcept)',
   interpretation: 'Observation.interpretation',
@@ -27,27 +29,114 @@ const EXPRESSIONS = {
 
 export type ConceptPath = keyof typeof EXPRESSIONS;
 
-type Compiled = (resource: unknown) => unknown[];
+interface Model {
+  readonly choiceTypePaths: Readonly<Record<string, readonly string[] | undefined>>;
+  readonly pathsDefinedElsewhere: Readonly<Record<string, string | undefined>>;
+  readonly type2Parent: Readonly<Record<string, string | undefined>>;
+  readonly path2Type: Readonly<Record<string, string | undefined>>;
+  readonly path2TypeWithoutElements: Readonly<Record<string, string | undefined>>;
+}
+const MODEL = r4Model as unknown as Model;
 
-const COMPILED = Object.fromEntries(
-  Object.entries(EXPRESSIONS).map(([k, expr]) => [k, fhirpath.compile(expr, r4Model) as unknown as Compiled]),
-) as Record<ConceptPath, Compiled>;
+/** A parsed simple path: the identifiers in order, and whether it ends in `ofType(CodeableConcept)`. */
+interface SimplePath { readonly members: readonly string[]; readonly ofConcept: boolean }
 
-const clones = new WeakMap<object, unknown>();
-
-function cloneOf(resource: Resource): unknown {
-  let c = clones.get(resource);
-  if (c === undefined) clones.set(resource, (c = structuredClone(resource)));
-  return c;
+function parse(expr: string): SimplePath {
+  const m = /^([A-Za-z]\w*(?:\.[A-Za-z]\w*)*)(\.ofType\(CodeableConcept\))?$/.exec(expr);
+  if (!m?.[1]) throw new Error(`not a simple FHIRPath member path: ${expr}`);
+  return { members: m[1].split('.'), ofConcept: m[2] !== undefined };
 }
 
-function isConcept(v: unknown): v is CodeableConcept {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+const PATHS = Object.fromEntries(Object.entries(EXPRESSIONS).map(([k, e]) => [k, parse(e)])) as Record<ConceptPath, SimplePath>;
+
+/** A fhirpath.js ResourceNode reduced to what member navigation reads. */
+interface Node { readonly data: unknown; readonly ext: unknown; readonly path: string | null; readonly type: string | null }
+
+type Bag = Readonly<Record<string, unknown>> | null | undefined;
+const prop = (v: unknown, key: string): unknown => (v === null || v === undefined ? undefined : (v as Record<string, unknown>)[key]);
+const isSome = (x: unknown): boolean => x !== null && x !== undefined && !(Array.isArray(x) && x.length === 0);
+
+/** `new ResourceNode(...)`: a node whose data has a resourceType is typed and pathed by it. */
+function node(data: unknown, path: string | null | undefined, ext: unknown, type: string | null | undefined): Node {
+  const rt = prop(data, 'resourceType') as string | undefined;
+  if (rt) return { data, ext: ext || null, path: rt, type: rt };
+  return { data, ext: ext || null, path: path || null, type: type || null };
 }
+
+/** `util.makeChildResNodes` of fhirpath.js 5 (minus `extension`, never navigated here). */
+function children(parent: Node, key: string, out: Node[]): void {
+  const data = parent.data as Bag;
+  let toAdd: unknown;
+  let extAdd: unknown;
+  let childPath: string | null = null;
+  let type: string | undefined;
+  if (parent.path) {
+    childPath = `${parent.path}.${key}`;
+    childPath = MODEL.pathsDefinedElsewhere[childPath] ?? childPath;
+    const actualTypes = MODEL.choiceTypePaths[childPath];
+    if (actualTypes) {
+      for (const t of actualTypes) {
+        toAdd = prop(data, key + t);
+        extAdd = prop(data, `_${key}${t}`);
+        if (toAdd !== undefined || extAdd !== undefined) {
+          childPath += t;
+          break;
+        }
+      }
+    } else {
+      toAdd = prop(data, key);
+      extAdd = prop(data, `_${key}`);
+      if (toAdd === undefined && extAdd === undefined) toAdd = prop(parent.ext, key);
+    }
+    type = MODEL.path2Type[childPath];
+    childPath = MODEL.path2TypeWithoutElements[childPath] ?? childPath;
+  } else {
+    toAdd = prop(data, key);
+    extAdd = prop(data, `_${key}`);
+    if (toAdd === undefined && extAdd === undefined) toAdd = prop(parent.ext, key);
+  }
+  if (!isSome(toAdd) && !isSome(extAdd)) return;
+  if (Array.isArray(toAdd)) {
+    const exts = extAdd as Bag & { length?: number };
+    toAdd.forEach((x, i) => out.push(node(x, childPath, exts ? (exts as Record<number, unknown>)[i] : undefined, type)));
+    const extLength = (exts?.length as number | undefined) || 0;
+    for (let i = toAdd.length; i < extLength; i += 1) out.push(node(null, childPath, (exts as Record<number, unknown>)[i], type));
+    return;
+  }
+  if ((toAdd === null || toAdd === undefined) && Array.isArray(extAdd)) {
+    for (const x of extAdd) out.push(node(null, childPath, x, type));
+    return;
+  }
+  out.push(node(toAdd, childPath, extAdd, type));
+}
+
+/** `engine.MemberInvocation`: a node named by its resourceType is kept as is, else its children. */
+function member(nodes: readonly Node[], key: string): Node[] {
+  const out: Node[] = [];
+  for (const n of nodes) {
+    if (prop(n.data, 'resourceType') === key) out.push(n);
+    else children(n, key, out);
+  }
+  return out;
+}
+
+function isType(type: string | null | undefined, superType: string): boolean {
+  for (let t = type; t; t = MODEL.type2Parent[t]) if (t === superType) return true;
+  return false;
+}
+
+const isConcept = (v: unknown): v is CodeableConcept => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function evaluate(path: ConceptPath, resource: Resource): readonly CodeableConcept[] {
   try {
-    return COMPILED[path](cloneOf(resource)).filter(isConcept);
+    const { members, ofConcept } = PATHS[path];
+    // The root: a resource is a node typed by its resourceType; anything else is untyped data.
+    let nodes: Node[] = [node(resource, null, null, null)];
+    for (const key of members) nodes = member(nodes, key);
+    if (ofConcept) nodes = nodes.filter((n) => isType(n.type, 'CodeableConcept'));
+    const out: CodeableConcept[] = [];
+    for (const n of nodes) if (isConcept(n.data)) out.push(n.data);
+    return out;
   } catch {
     return [];
   }
