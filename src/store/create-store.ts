@@ -1,8 +1,9 @@
 import type { Config } from '../config/schema.js';
 import { createAuditStore, type AuditStore } from './audit-store.js';
 import { migrate, type MigrationReport } from './migrate.js';
-import { createPgSql, type PgSqlOptions } from './pg-sql.js';
+import type { PgSqlOptions } from './pg-sql.js';
 import { createPgliteSql } from './pglite-sql.js';
+import { readTemplate } from './pglite-template.js';
 import type { Sql } from './sql.js';
 
 /** An opened, migrated store: the audit store, the SQL it runs on (for the registry), and how to close. */
@@ -15,11 +16,17 @@ export interface OpenedStore {
   close(): Promise<void>;
 }
 
-/** Opens the Sql the configuration asks for: `DATABASE_URL` set ⇒ pg, else PGlite in `dataDir` (§6). */
+/**
+ * Opens the Sql the configuration asks for: `DATABASE_URL` set ⇒ pg, else PGlite in `dataDir` (§6),
+ * from the built template when the directory is new and one matches this code (./pglite-template.ts).
+ */
 export async function openSql(config: Pick<Config, 'databaseUrl' | 'dataDir'>, pgOptions?: PgSqlOptions): Promise<{ sql: Sql; engine: OpenedStore['engine'] }> {
-  return config.databaseUrl
-    ? { sql: createPgSql(config.databaseUrl, pgOptions), engine: 'postgres' }
-    : { sql: await createPgliteSql(config.dataDir), engine: 'pglite' };
+  if (config.databaseUrl) {
+    // Loaded only when used: the embedded store's start does not pay for the pg driver.
+    const { createPgSql } = await import('./pg-sql.js');
+    return { sql: createPgSql(config.databaseUrl, pgOptions), engine: 'postgres' };
+  }
+  return { sql: await createPgliteSql(config.dataDir, readTemplate()), engine: 'pglite' };
 }
 
 /**

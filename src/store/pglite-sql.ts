@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { AppError } from '../errors/app-error.js';
 import { guarded, storeUnavailable, type Sql } from './sql.js';
@@ -26,15 +28,29 @@ function inTransaction(tx: Transaction): Sql {
 /**
  * Opens the embedded PostgreSQL (PGlite, shared/DESIGN.md §5) in `dataDir` (created if absent; a
  * relative path is taken from the working directory), or in memory for `memory://`. PGlite is one
- * connection: statements and transactions are serialised by its own mutex.
+ * connection: statements and transactions are serialised by its own mutex. A `template` (a dumped
+ * data directory, see ./pglite-template.ts) is unpacked when the directory holds no database yet,
+ * instead of running `initdb`; an existing database is opened as it is.
  */
-export async function createPgliteSql(dataDir: string): Promise<Sql> {
+export async function createPgliteSql(dataDir: string, template?: Blob): Promise<Sql> {
+  return (await openPglite(dataDir, template)).sql;
+}
+
+/** Whether `dataDir` is a directory on disk that already holds a PostgreSQL cluster. */
+function holdsDatabase(dataDir: string): boolean {
+  return existsSync(join(dataDir, 'PG_VERSION'));
+}
+
+/** createPgliteSql, also giving the PGlite instance (for dumping a template). */
+export async function openPglite(dataDir: string, template?: Blob): Promise<{ db: PGlite; sql: Sql }> {
   const db = await guarded(async () => {
-    if (dataDir !== MEMORY_DATA_DIR && !dataDir.startsWith('idb://')) await mkdir(dataDir, { recursive: true });
-    return PGlite.create(dataDir);
+    const onDisk = dataDir !== MEMORY_DATA_DIR && !dataDir.startsWith('idb://');
+    if (onDisk) await mkdir(dataDir, { recursive: true });
+    const fresh = dataDir === MEMORY_DATA_DIR || (onDisk && !holdsDatabase(dataDir));
+    return PGlite.create(dataDir, template && fresh ? { loadDataDir: template } : {});
   });
   let closed: Promise<void> | undefined;
-  return {
+  const sql: Sql = {
     query: queryOn(db),
     async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
       let failure: { error: unknown } | undefined;
@@ -57,4 +73,5 @@ export async function createPgliteSql(dataDir: string): Promise<Sql> {
       return closed;
     },
   };
+  return { db, sql };
 }
