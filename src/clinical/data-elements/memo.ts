@@ -42,8 +42,6 @@ function subTable(t: Map<unknown, unknown>, key: unknown): Map<string, unknown> 
   return s;
 }
 
-const NONE = Symbol('none');
-
 function firstCoding(matcher: ValueSetMatcher, valueSetId: string, path: ConceptPath, resource: Resource): Coding | undefined {
   for (const c of conceptsAt(path, resource)) {
     const m = matcher.matchingCoding(valueSetId, c);
@@ -56,14 +54,11 @@ function firstCoding(matcher: ValueSetMatcher, valueSetId: string, path: Concept
  * The first coding, in concept order, of the concepts at `path` of `resource` that is in value set
  * `valueSetId` (= `conceptsAt(path, r)` then `matchingCoding` on each concept until one matches).
  * `!== undefined` is `conceptsAt(path, r).some((c) => matcher.inValueSet(valueSetId, c))`.
- * Memoised per frozen resource and matcher (the policy's local codes change the answer).
+ * Not memoised here: `conceptsAt` is memoised per frozen resource and path, and the matcher keeps
+ * the value sets of each frozen coding, so this is a few lookups — cheaper than a memo table.
  */
 export function codingAt(matcher: ValueSetMatcher, valueSetId: string, path: ConceptPath, resource: Resource): Coding | undefined {
-  if (!Object.isFrozen(resource)) return firstCoding(matcher, valueSetId, path, resource);
-  const t = subTable(matcherTable(resource, matcher), path);
-  let v = t.get(valueSetId) as Coding | typeof NONE | undefined;
-  if (v === undefined) t.set(valueSetId, (v = firstCoding(matcher, valueSetId, path, resource) ?? NONE));
-  return v === NONE ? undefined : v;
+  return firstCoding(matcher, valueSetId, path, resource);
 }
 
 function filterCoded<T extends Resource>(matcher: ValueSetMatcher, valueSetId: string, paths: readonly ConceptPath[], list: readonly T[]): readonly T[] {

@@ -66,26 +66,82 @@ export function unknownLocalCodeIds(policy: Pick<Policy, 'localCodes'>, valueSet
   return Object.keys(policy.localCodes).filter((id) => !valueSets[id]);
 }
 
-/** Compiles the matcher for a policy (local codes under an unknown id are ignored; see above). */
+interface PrefixRule {
+  readonly id: string;
+  readonly system: string;
+  readonly prefixes: readonly string[];
+  readonly exclude: readonly string[];
+}
+
+const NO_SETS: ReadonlySet<string> = new Set();
+
+/**
+ * Compiles the matcher for a policy (local codes under an unknown id are ignored; see above).
+ *
+ * Membership is answered per coding, not per (coding, value set): a coding is normalised once and
+ * looked up once in an index of every value set's exact codes (code → value-set ids), then checked
+ * against the prefix rules of its system. For a frozen coding (every coding of a request snapshot)
+ * the resulting set of value-set ids is kept, so the dozens of value sets the rules ask about cost
+ * one set lookup each. Same answers as `codingMatches` per value set (tested against it).
+ */
 export function compileMatcher(policy: Pick<Policy, 'localCodes'>, valueSets: Readonly<Record<string, ValueSetDefinition>> = VALUE_SETS): ValueSetMatcher {
-  const compiled = new Map<string, Compiled>();
-  for (const def of Object.values(valueSets)) compiled.set(def.id, compileOne(def, policy.localCodes[def.id] ?? []));
-  const get = (id: string): Compiled => {
-    const c = compiled.get(id);
-    if (!c) throw new Error(`unknown value set "${id}"`);
-    return c;
+  const known = new Set<string>();
+  const exactIndex = new Map<string, string[]>();
+  const prefixRules: PrefixRule[] = [];
+  for (const def of Object.values(valueSets)) {
+    known.add(def.id);
+    const c = compileOne(def, policy.localCodes[def.id] ?? []);
+    for (const key of c.exact) {
+      const ids = exactIndex.get(key);
+      if (ids === undefined) exactIndex.set(key, [def.id]);
+      else if (!ids.includes(def.id)) ids.push(def.id);
+    }
+    for (const p of c.prefixes) prefixRules.push({ id: def.id, ...p });
+  }
+  const check = (id: string): void => {
+    if (!known.has(id)) throw new Error(`unknown value set "${id}"`);
   };
+
+  function computeMembership(coding: Coding): ReadonlySet<string> {
+    if (typeof coding.system !== 'string' || typeof coding.code !== 'string') return NO_SETS;
+    const [system, code] = norm(coding.system, coding.code);
+    if (code === '') return NO_SETS;
+    let out: Set<string> | undefined;
+    const exact = exactIndex.get(`${system}|${code}`);
+    if (exact) out = new Set(exact);
+    for (const p of prefixRules) {
+      if (p.system === system && p.prefixes.some((x) => code.startsWith(x)) && !p.exclude.some((x) => code.startsWith(x))) {
+        (out ??= new Set()).add(p.id);
+      }
+    }
+    return out ?? NO_SETS;
+  }
+
+  const memo = new WeakMap<Coding, ReadonlySet<string>>();
+  function membership(coding: Coding): ReadonlySet<string> {
+    if (typeof coding !== 'object' || coding === null) return NO_SETS;
+    if (!Object.isFrozen(coding)) return computeMembership(coding);
+    let sets = memo.get(coding);
+    if (sets === undefined) memo.set(coding, (sets = computeMembership(coding)));
+    return sets;
+  }
+
   return {
-    ids: Object.freeze([...compiled.keys()]),
+    ids: Object.freeze([...known]),
     inValueSet: (id, c) => {
-      const vsC = get(id);
-      return codingsOf(c).some((coding) => codingMatches(vsC, coding));
+      check(id);
+      return codingsOf(c).some((coding) => membership(coding).has(id));
     },
     matchingCoding: (id, c) => {
-      const vsC = get(id);
-      return codingsOf(c).find((coding) => codingMatches(vsC, coding));
+      check(id);
+      return codingsOf(c).find((coding) => membership(coding).has(id));
     },
   };
+}
+
+/** The per-value-set reference check (one value set, one coding), kept for equivalence tests. */
+export function referenceMatches(def: ValueSetDefinition, local: readonly { system: string; code: string }[], coding: Coding): boolean {
+  return codingMatches(compileOne(def, local), coding);
 }
 
 const cache = new WeakMap<object, ValueSetMatcher>();

@@ -1,0 +1,66 @@
+/**
+ * The compiled matcher (one normalisation and one index lookup per coding, memoised on frozen
+ * codings) answers exactly what the per-value-set check does (`referenceMatches`: normalise, exact
+ * set, prefix rules with exclusions) for every value set of the catalogue, with and without the
+ * policy's local codes, over every code the catalogue names and many variations of them.
+ */
+import type { Coding } from '@medplum/fhirtypes';
+import { describe, expect, it } from 'vitest';
+import { SYSTEMS } from '../../src/clinical/codes.js';
+import { DEFAULT_POLICY, parsePolicy } from '../../src/clinical/policy.js';
+import { VALUE_SETS } from '../../src/clinical/value-sets/catalogue.js';
+import { compileMatcher, referenceMatches } from '../../src/clinical/value-sets/matcher.js';
+
+function candidateCodings(): Coding[] {
+  const pairs = new Set<string>();
+  const add = (system: string, code: string) => pairs.add(JSON.stringify([system, code]));
+  for (const def of Object.values(VALUE_SETS)) {
+    for (const inc of def.include) for (const c of inc.codes) add(inc.system, c);
+    for (const p of def.prefixes ?? []) for (const x of [...p.prefixes, ...(p.exclude ?? [])]) add(p.system, x);
+  }
+  const out: Coding[] = [];
+  const systems = [...new Set([...Object.values(SYSTEMS), 'http://example.org/other'])];
+  for (const pair of pairs) {
+    const [system, code] = JSON.parse(pair) as [string, string];
+    const variants = [
+      code, ` ${code} `, code.toLowerCase(), code.replace(/\./g, ''), code.length > 3 ? `${code.slice(0, 3)}.${code.slice(3)}` : `${code}.`,
+      `${code}0`, `${code}.9`, `${code}X`, code.slice(0, -1), '',
+    ];
+    for (const v of variants) {
+      out.push({ system, code: v });
+      out.push({ system: systems[(v.length + code.length) % systems.length] as string, code: v });
+    }
+  }
+  out.push({ code: 'O35.0' }, { system: SYSTEMS.icd10 } as Coding, { system: SYSTEMS.icd10cn, code: 'o35.1' }, { system: SYSTEMS.icd10, code: 'O35.5XX0' });
+  return out;
+}
+
+const LOCAL = parsePolicy({ localCodes: { 'fetal-anomaly': [{ system: 'http://hospital.example/codes', code: 'FA-01' }], afi: [{ system: SYSTEMS.icd10, code: 'Z99.9' }] } });
+
+describe('compiled matcher ≡ per-value-set reference', () => {
+  for (const [label, policy] of [['default policy', DEFAULT_POLICY], ['policy with local codes', LOCAL]] as const) {
+    it(label, () => {
+      const m = compileMatcher(policy);
+      const codings = [...candidateCodings(), { system: 'http://hospital.example/codes', code: 'FA-01' }, { system: SYSTEMS.icd10, code: 'Z99.9' }];
+      expect(codings.length).toBeGreaterThan(1000);
+      let members = 0;
+      for (const coding of codings) {
+        const frozen = Object.freeze({ ...coding });
+        for (const def of Object.values(VALUE_SETS)) {
+          const want = referenceMatches(def, policy.localCodes[def.id] ?? [], coding);
+          if (want) members += 1;
+          expect(m.inValueSet(def.id, coding), `${def.id} ${JSON.stringify(coding)}`).toBe(want);
+          expect(m.inValueSet(def.id, frozen), `${def.id} frozen ${JSON.stringify(coding)}`).toBe(want);
+          expect(m.matchingCoding(def.id, { coding: [{ system: 'x', code: 'y' }, frozen] }), def.id).toBe(want ? frozen : undefined);
+        }
+      }
+      expect(members).toBeGreaterThan(500);
+    });
+  }
+
+  it('an unknown value set id still throws, whatever the coding', () => {
+    const m = compileMatcher(DEFAULT_POLICY);
+    expect(() => m.inValueSet('no-such-set', undefined)).toThrow(/unknown value set/);
+    expect(() => m.matchingCoding('no-such-set', { coding: [] })).toThrow(/unknown value set/);
+  });
+});
