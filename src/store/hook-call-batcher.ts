@@ -53,7 +53,13 @@ export function createHookCallBatcher(sql: Sql, maxBatch = MAX_HOOK_CALL_BATCH):
 
   async function drain(): Promise<void> {
     try {
-      while (queue.length > 0) await run(queue.splice(0, maxBatch));
+      while (queue.length > 0) {
+        // Each batch starts after the I/O callbacks already due (setImmediate, not a microtask):
+        // PGlite runs statements synchronously on this thread, so requests that arrived meanwhile
+        // only queue their records if the event loop serves them first — then they share the batch.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        await run(queue.splice(0, maxBatch));
+      }
     } finally {
       draining = false;
     }
@@ -63,7 +69,6 @@ export function createHookCallBatcher(sql: Sql, maxBatch = MAX_HOOK_CALL_BATCH):
     queue.push({ call: identify(record), resolve, reject });
     if (draining) return;
     draining = true;
-    // Start on a microtask: calls made in the same turn of the event loop share the first batch.
-    queueMicrotask(() => void drain());
+    void drain();
   });
 }
