@@ -49,13 +49,14 @@ function wire(a: AcknowledgementRecord): Record<string, unknown> {
  * `POST /notices/{noticeId}/acknowledgement`: body → authenticate like a CDS call (aud = this URL)
  * → validate (400 `invalid-acknowledgement`, every issue with its path) → append (committed before
  * the answer): 201 created, 200 the stored one for a repeat, 409 `conflict` for the same id with
- * other content, 404 for an unknown notice.
+ * other content, 404 for an unknown notice — and for a notice issued to another EHR (issuer or
+ * tenant): institutions do not see each other's notices.
  */
 export function acknowledgementHandler(deps: AppDeps & { readonly audit: AuditStore }): RequestHandler {
   return async (req, res) => {
     const noticeId = String(req.params.noticeId ?? '');
     const body = await readJsonBody(req, deps.config.bodyLimitBytes);
-    await deps.authenticate({
+    const auth = await deps.authenticate({
       authorization: req.headers.authorization,
       audience: `${deps.config.publicBaseUrl}/notices/${encodeURIComponent(noticeId)}/acknowledgement`,
       fhirServer: undefined,
@@ -71,6 +72,7 @@ export function acknowledgementHandler(deps: AppDeps & { readonly audit: AuditSt
     const result = await deps.audit.appendAcknowledgement({
       id: b.id, noticeId, signerKind: b.signer.kind, signerName: b.signer.name, relationship: b.signer.relationship,
       decision: b.decision, signedAt: b.signedAt, recordedBy: b.recordedBy, recordedAt: now,
+      origin: { issuer: auth.issuer, ...(auth.tenant !== undefined ? { tenant: auth.tenant } : {}) },
     });
     res.setHeader('Cache-Control', 'no-store');
     switch (result.status) {

@@ -48,16 +48,31 @@ function compared(ack: AcknowledgementRecord, existing: AcknowledgementRecord): 
   return sameContent(ack, existing) ? { status: 'repeat', acknowledgement: existing } : { status: 'conflict', existing };
 }
 
+interface NoticeOriginRow {
+  id: string;
+  issuer: string | null;
+  tenant: string | null;
+}
+
+/** Whether `ack` may touch this notice: no origin to compare, or the same issuer and tenant. */
+function sameOrigin(ack: AcknowledgementRecord, notice: NoticeOriginRow): boolean {
+  if (!ack.origin || notice.issuer === null) return true;
+  return notice.issuer === ack.origin.issuer && notice.tenant === (ack.origin.tenant ?? null);
+}
+
 /**
  * Appends an acknowledgement, idempotent on its client-supplied id (one transaction): a repeat with
  * the same content returns the stored one, with different content a conflict (nothing written).
+ * A notice that does not exist — or was issued to another EHR than `ack.origin` — is
+ * `unknown-notice`, checked first, so nothing about it (nor a stored acknowledgement) is revealed.
  */
 export async function appendAcknowledgement(sql: Sql, ack: AcknowledgementRecord): Promise<AcknowledgementResult> {
   return sql.transaction(async (tx) => {
+    const [notice] = await tx.query<NoticeOriginRow>(
+      'SELECT n.id, h.issuer, h.tenant FROM notice n LEFT JOIN hook_call h ON h.id = n.hook_call_id WHERE n.id = $1', [ack.noticeId]);
+    if (!notice || !sameOrigin(ack, notice)) return { status: 'unknown-notice' };
     const existing = await stored(tx, ack.id);
     if (existing) return compared(ack, existing);
-    const notice = await tx.query('SELECT id FROM notice WHERE id = $1', [ack.noticeId]);
-    if (notice.length === 0) return { status: 'unknown-notice' };
     const [row] = await tx.query<AcknowledgementRow>(
       `INSERT INTO notice_acknowledgement AS a (id, notice_id, signer_kind, signer_name, relationship, decision, signed_at, recorded_by, recorded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8, $9::timestamptz)

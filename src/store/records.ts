@@ -88,6 +88,13 @@ export interface AcknowledgementRecord {
   /** The recording practitioner. */
   readonly recordedBy: string;
   readonly recordedAt: string;
+  /**
+   * The verified EHR sending it (JWT `iss` and `tenant`). When given, the notice must have been
+   * issued on a hook call from the same issuer and tenant, else it is `unknown-notice`: one
+   * institution's EHR can neither acknowledge nor read back another's notices. Not content: not
+   * stored, not compared for idempotency.
+   */
+  readonly origin?: { readonly issuer: string; readonly tenant?: string };
 }
 
 /**

@@ -13,7 +13,7 @@ let noticeId: string;
 beforeAll(async () => {
   store = await createStore({ databaseUrl: undefined, dataDir: 'memory://' });
   h = buildHarness({ deps: { audit: store.audit } });
-  noticeId = (await visit(store.audit, { patient: 'p1', key: 'p1|2027-03-01', org: 'org-1', dr: 'dr-1', rules: ['ama'], at: '2026-11-20T02:00:00Z', notice: true })).noticeId!;
+  noticeId = (await visit(store.audit, { patient: 'p1', key: 'p1|2027-03-01', org: 'org-1', dr: 'dr-1', rules: ['ama'], at: '2026-11-20T02:00:00Z', notice: true, issuer: 'https://ehr.test.example' })).noticeId!;
 });
 afterAll(async () => store?.close());
 
@@ -64,6 +64,29 @@ describe('POST /notices/{noticeId}/acknowledgement', () => {
     const res = await post(h.app, randomUUID(), body());
     expect(res.status).toBe(404);
     expect(res.body.issue[0].details.coding[0].code).toBe('not-found');
+  });
+
+  it("404 for a notice issued to another EHR (issuer or tenant), exactly as for an unknown one; its acknowledgements stay unreadable", async () => {
+    const b = body();
+    expect((await post(h.app, noticeId, b)).status).toBe(201);
+    const period = { from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z' };
+    const before = (await store.audit.listAcknowledgements(period)).filter((a) => a.noticeId === noticeId).map((a) => a.id);
+    expect(before).toContain(b.id);
+    const unknown = await post(h.app, randomUUID(), body());
+    for (const origin of [{ issuer: 'https://other-hospital.example' }, { issuer: 'https://ehr.test.example', tenant: 'another-tenant' }]) {
+      const other = buildHarness({ deps: { audit: store.audit, authenticate: async () => origin } });
+      const fresh = await post(other.app, noticeId, body());
+      expect(fresh.status).toBe(404);
+      expect(fresh.body).toEqual(unknown.body);
+      const replay = await post(other.app, noticeId, b); // a known acknowledgement id: no 200 with its content
+      expect(replay.status).toBe(404);
+      expect(replay.body).toEqual(unknown.body);
+    }
+    // Nothing was written by the other EHRs.
+    const after = (await store.audit.listAcknowledgements(period)).filter((a) => a.noticeId === noticeId).map((a) => a.id);
+    expect(after).toEqual(before);
+    // The same tenant-less issuer that the notice was issued to is still accepted.
+    expect((await post(h.app, noticeId, body())).status).toBe(201);
   });
 
   it.each([

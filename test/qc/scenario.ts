@@ -21,6 +21,9 @@ interface Visit {
   readonly at: string;
   /** Issue a notice with this call (its id is returned). */
   readonly notice?: boolean;
+  /** The EHR of the call (JWT iss / tenant); default `https://ehr.example/`, no tenant. */
+  readonly issuer?: string;
+  readonly tenant?: string;
 }
 
 interface Recorded {
@@ -41,7 +44,7 @@ export async function visit(audit: AuditStore, v: Visit): Promise<Recorded> {
     : undefined;
   const record: HookCallRecord = {
     hookInstance: randomUUID(), serviceId: 'prenatal-diagnosis-referral', hook: 'patient-view', receivedAt: v.at,
-    issuer: 'https://ehr.example/', institutionId: v.org, practitionerId: v.dr, patientId: v.patient, pregnancyKey: v.key,
+    issuer: v.issuer ?? 'https://ehr.example/', ...(v.tenant ? { tenant: v.tenant } : {}), institutionId: v.org, practitionerId: v.dr, patientId: v.patient, pregnancyKey: v.key,
     status: 200, latencyMs: 5,
     findings: v.rules.map((rule) => ({ rule, citation: 'test', evidence: [`Patient/${v.patient}`], params: {} })),
     cards: [{
