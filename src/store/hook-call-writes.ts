@@ -45,48 +45,54 @@ export function identify(record: HookCallRecord): IdentifiedHookCall {
 /**
  * Every row of a set of hook calls (calls, findings, cards, suggestions, rule errors, notices) in
  * ONE statement: data-modifying CTEs over `jsonb_to_recordset`, one round trip whatever the count.
- * Foreign keys are checked at the end of the statement, so children may reference the calls
+ * A CTE is left out when it has no rows (most calls have no rule error, many no card or notice):
+ * each one costs planning and executor start-up even when empty, a large part of a single write on
+ * PGlite. Foreign keys are checked at the end of the statement, so children may reference the calls
  * inserted by a sibling CTE. Same SQL on PGlite and a server.
  */
-const INSERT_HOOK_CALLS = `WITH
-h AS (
+const CTES = {
+  h: (p: string) => `h AS (
   INSERT INTO hook_call (id, hook_instance, service_id, hook, received_at, issuer, tenant, institution_id,
     practitioner_id, patient_id, pregnancy_key, status, latency_ms)
   SELECT x.id, x.hook_instance, x.service_id, x.hook, x.received_at, x.issuer, x.tenant, x.institution_id,
     x.practitioner_id, x.patient_id, x.pregnancy_key, x.status, x.latency_ms
-  FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, hook_instance text, service_id text, hook text, received_at timestamptz,
-    issuer text, tenant text, institution_id text, practitioner_id text, patient_id text, pregnancy_key text, status int, latency_ms int)
-),
-f AS (
+  FROM jsonb_to_recordset(${p}::jsonb) AS x(id uuid, hook_instance text, service_id text, hook text, received_at timestamptz,
+    issuer text, tenant text, institution_id text, practitioner_id text, patient_id text, pregnancy_key text, status int, latency_ms int))`,
+  f: (p: string) => `f AS (
   INSERT INTO finding (hook_call_id, ordinal, rule, rule_version, citation, evidence, params)
   SELECT x.hook_call_id, x.ordinal, x.rule, x.rule_version, x.citation, x.evidence, x.params
-  FROM jsonb_to_recordset($2::jsonb) AS x(hook_call_id uuid, ordinal int, rule text, rule_version text, citation text, evidence jsonb, params jsonb)
-),
-c AS (
+  FROM jsonb_to_recordset(${p}::jsonb) AS x(hook_call_id uuid, ordinal int, rule text, rule_version text, citation text, evidence jsonb, params jsonb))`,
+  c: (p: string) => `c AS (
   INSERT INTO card (hook_call_id, uuid, indicator, rules)
   SELECT x.hook_call_id, x.uuid, x.indicator, x.rules
-  FROM jsonb_to_recordset($3::jsonb) AS x(hook_call_id uuid, uuid text, indicator text, rules text[])
-),
-s AS (
+  FROM jsonb_to_recordset(${p}::jsonb) AS x(hook_call_id uuid, uuid text, indicator text, rules text[]))`,
+  s: (p: string) => `s AS (
   INSERT INTO suggestion (hook_call_id, card_uuid, uuid, kind)
   SELECT x.hook_call_id, x.card_uuid, x.uuid, x.kind
-  FROM jsonb_to_recordset($4::jsonb) AS x(hook_call_id uuid, card_uuid text, uuid text, kind text)
-),
-e AS (
+  FROM jsonb_to_recordset(${p}::jsonb) AS x(hook_call_id uuid, card_uuid text, uuid text, kind text))`,
+  e: (p: string) => `e AS (
   INSERT INTO rule_error (hook_call_id, ordinal, rule, rule_version, citation, cause)
   SELECT x.hook_call_id, x.ordinal, x.rule, x.rule_version, x.citation, x.cause
-  FROM jsonb_to_recordset($5::jsonb) AS x(hook_call_id uuid, ordinal int, rule text, rule_version text, citation text, cause text)
-),
-n AS (
+  FROM jsonb_to_recordset(${p}::jsonb) AS x(hook_call_id uuid, ordinal int, rule text, rule_version text, citation text, cause text))`,
+  n: (p: string) => `n AS (
   INSERT INTO notice (id, created_at, hash, patient_id, pregnancy_key, institution_id, practitioner_id, hook_call_id, rules, content)
   SELECT x.id, x.created_at, x.hash, x.patient_id, x.pregnancy_key, x.institution_id, x.practitioner_id, x.hook_call_id, x.rules, COALESCE(x.content, 'null'::jsonb)
-  FROM jsonb_to_recordset($6::jsonb) AS x(ord int, id text, created_at timestamptz, hash text, patient_id text, pregnancy_key text,
+  FROM jsonb_to_recordset(${p}::jsonb) AS x(ord int, id text, created_at timestamptz, hash text, patient_id text, pregnancy_key text,
     institution_id text, practitioner_id text, hook_call_id uuid, rules text[], content jsonb)
   ORDER BY x.ord
   ON CONFLICT (id) DO NOTHING
   RETURNING id, hash
-)
-SELECT id, hash FROM n`;
+)`,
+} as const;
+type CteName = keyof typeof CTES;
+
+/** The statement for the CTEs that have rows (`h` always), with `$1…` in the given order. */
+function insertStatement(present: readonly CteName[]): string {
+  const withs = present.map((name, i) => CTES[name](`$${i + 1}`)).join(',\n');
+  // Data-modifying CTEs run whether or not the main query reads them.
+  return `WITH\n${withs}\n${present.includes('n') ? 'SELECT id, hash FROM n' : 'SELECT NULL::text AS id, NULL::text AS hash WHERE false'}`;
+}
+const statements = new Map<string, string>();
 
 /**
  * Inserts hook calls and all their child rows in one statement (call inside a transaction).
@@ -97,27 +103,32 @@ SELECT id, hash FROM n`;
  */
 export async function insertHookCalls(tx: Sql, calls: readonly IdentifiedHookCall[]): Promise<void> {
   if (calls.length === 0) return;
-  const rows = <T>(pick: (c: IdentifiedHookCall) => T[]): string => json(calls.flatMap(pick));
   const notices = calls.flatMap(({ id, record: { notice: n } }) => (n ? [{
     id: n.id, created_at: n.createdAt, hash: n.hash, patient_id: n.patientId, pregnancy_key: n.pregnancyKey ?? null,
     institution_id: n.institutionId ?? null, practitioner_id: n.practitionerId ?? null, hook_call_id: id, rules: n.rules ?? [], content: n.content,
   }] : [])).map((n, ord) => ({ ord, ...n }));
-  const inserted = await tx.query<{ id: string; hash: string }>(INSERT_HOOK_CALLS, [
-    rows(({ id, record: r }) => [{
+  const rows = <T>(pick: (c: IdentifiedHookCall) => T[]): T[] => calls.flatMap(pick);
+  const sets: Record<CteName, readonly unknown[]> = {
+    h: rows(({ id, record: r }) => [{
       id, hook_instance: r.hookInstance, service_id: r.serviceId, hook: r.hook, received_at: r.receivedAt, issuer: r.issuer,
       tenant: r.tenant ?? null, institution_id: r.institutionId ?? null, practitioner_id: r.practitionerId ?? null,
       patient_id: r.patientId ?? null, pregnancy_key: r.pregnancyKey ?? null, status: r.status, latency_ms: Math.max(0, Math.round(r.latencyMs)),
     }]),
-    rows(({ id, record: r }) => r.findings.map((f, ordinal) => ({
+    f: rows(({ id, record: r }) => r.findings.map((f, ordinal) => ({
       hook_call_id: id, ordinal, rule: f.rule, rule_version: f.ruleVersion ?? null, citation: f.citation, evidence: f.evidence, params: f.params,
     }))),
-    rows(({ id, record: r }) => r.cards.map((c) => ({ hook_call_id: id, uuid: c.uuid, indicator: c.indicator, rules: c.rules }))),
-    rows(({ id, record: r }) => r.cards.flatMap((c) => c.suggestions.map((s) => ({ hook_call_id: id, card_uuid: c.uuid, uuid: s.uuid, kind: s.kind })))),
-    rows(({ id, record: r }) => r.ruleErrors.map((e, ordinal) => ({
+    c: rows(({ id, record: r }) => r.cards.map((c) => ({ hook_call_id: id, uuid: c.uuid, indicator: c.indicator, rules: c.rules }))),
+    s: rows(({ id, record: r }) => r.cards.flatMap((c) => c.suggestions.map((s) => ({ hook_call_id: id, card_uuid: c.uuid, uuid: s.uuid, kind: s.kind })))),
+    e: rows(({ id, record: r }) => r.ruleErrors.map((e, ordinal) => ({
       hook_call_id: id, ordinal, rule: e.rule, rule_version: e.ruleVersion ?? null, citation: e.citation ?? null, cause: e.cause,
     }))),
-    json(notices),
-  ]);
+    n: notices,
+  };
+  const present = (Object.keys(CTES) as CteName[]).filter((k) => k === 'h' || sets[k].length > 0);
+  const key = present.join('');
+  let text = statements.get(key);
+  if (text === undefined) statements.set(key, (text = insertStatement(present)));
+  const inserted = await tx.query<{ id: string; hash: string }>(text, present.map((k) => json(sets[k])));
   const stored = new Map(inserted.map((r) => [r.id, r.hash]));
   // Not inserted now (already stored, by us earlier or by another replica that just committed):
   // read the stored hash in a new statement (a fresh snapshot under READ COMMITTED) and compare.

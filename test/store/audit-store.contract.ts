@@ -83,6 +83,30 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       expect((await store.listNotices(q)).map((x) => ({ id: x.id, hash: x.hash, rules: x.rules, hookCallId: x.hookCallId }))).toEqual([{ id: n.id, hash: n.hash, rules: n.rules, hookCallId: id }]);
     });
 
+    it('records calls of every shape (only the tables with rows are written), alone and mixed in one batch', async () => {
+      const inst = randomUUID();
+      const shapes = {
+        bare: () => hookCall({ institutionId: inst, findings: [], cards: [], ruleErrors: [] }),
+        findingsOnly: () => hookCall({ institutionId: inst, cards: [], ruleErrors: [] }),
+        cardNoSuggestions: () => { const c = hookCall({ institutionId: inst, ruleErrors: [] }); return { ...c, cards: c.cards.map((k) => ({ ...k, suggestions: [] })) }; },
+        errorsOnly: () => hookCall({ institutionId: inst, findings: [], cards: [] }),
+        noticeOnly: () => hookCall({ institutionId: inst, findings: [], cards: [], ruleErrors: [], notice: notice({ institutionId: inst }) }),
+        everything: () => hookCall({ institutionId: inst, notice: notice({ institutionId: inst }) }),
+      };
+      const calls = [...Object.values(shapes), ...Object.values(shapes)].map((make) => make());
+      await store.recordHookCall(calls[0]!); // alone
+      const ids = [(await store.recordHookCall(calls[1]!)).id, ...(await Promise.all(calls.slice(2).map((c) => store.recordHookCall(c)))).map((r) => r.id)];
+      const q = period(inst);
+      expect((await store.listHookCalls(q)).map((r) => r.hookInstance).sort()).toEqual(calls.map((c) => c.hookInstance).sort());
+      expect(await store.listFindings(q)).toHaveLength(calls.reduce((n, c) => n + c.findings.length, 0));
+      const cards = await store.listCards(q);
+      expect(cards).toHaveLength(calls.reduce((n, c) => n + c.cards.length, 0));
+      expect(cards.reduce((n, c) => n + c.suggestions.length, 0)).toBe(calls.reduce((n, c) => n + c.cards.reduce((m, k) => m + k.suggestions.length, 0), 0));
+      expect((await store.listNotices(q)).map((x) => x.id).sort()).toEqual(calls.flatMap((c) => (c.notice ? [c.notice.id] : [])).sort());
+      const [errors] = await db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM rule_error WHERE hook_call_id = ANY($1::uuid[])', [ids]);
+      expect(errors?.n).toBe(calls.slice(1).reduce((n, c) => n + c.ruleErrors.length, 0));
+    });
+
     it('a hook call is all or nothing: a conflicting notice stores none of it', async () => {
       const inst = randomUUID();
       const n = notice({ institutionId: inst });
