@@ -58,19 +58,25 @@ type Fields = ReadonlyMap<string, Field>;
 const MAX_DEPTH = 128;
 
 const TABLE = (JSON.parse(readFileSync(SHAPE_TABLE_FILE, 'utf8')) as ShapeTable).types;
-const fieldCache = new Map<string, Fields | null>();
+/** At most one entry per type of the table. */
+const fieldCache = new Map<string, Fields>();
+
+/** How many types have their member Maps built (bounded by the table; for tests). */
+export function cachedShapeTypes(): number {
+  return fieldCache.size;
+}
 
 /** The members of a type, as Maps built on first use. */
 function fieldsOf(type: string): Fields | undefined {
   const cached = fieldCache.get(type);
-  if (cached !== undefined) return cached ?? undefined;
-  // Own properties only: `__proto__` or `constructor` as a resourceType is not a type.
+  if (cached !== undefined) return cached;
+  // Own properties only: `__proto__` or `constructor` as a resourceType is not a type. Unknown
+  // names are not cached: a resourceType is request data, and the cache must stay bounded.
   const members = Object.prototype.hasOwnProperty.call(TABLE, type) ? TABLE[type] : undefined;
-  const fields = members
-    ? new Map<string, Field>(Object.entries(members).map(([name, [array, kind, code]]) => [name, { array: array === 1, kind, type: code }]))
-    : null;
+  if (!members) return undefined;
+  const fields = new Map<string, Field>(Object.entries(members).map(([name, [array, kind, code]]) => [name, { array: array === 1, kind, type: code }]));
   fieldCache.set(type, fields);
-  return fields ?? undefined;
+  return fields;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

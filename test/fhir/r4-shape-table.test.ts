@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SHAPE_TABLE_FILE, type ShapeTable } from '../../src/fhir/r4-shape.js';
+import { cachedShapeTypes, checkResourceShape, SHAPE_TABLE_FILE, type ShapeTable } from '../../src/fhir/r4-shape.js';
 import { buildShapeTable, formatShapeTable } from '../../scripts/lib/r4-shape-table.js';
 
 describe('the committed R4 shape table', () => {
@@ -31,5 +31,12 @@ describe('the committed R4 shape table', () => {
     const entryType = t['Bundle']?.['entry']?.[2] as string;
     expect(t[entryType]?.['resource']?.[1]).toBe('resource');
     expect(Object.prototype.hasOwnProperty.call(t, '__proto__')).toBe(false);
+  });
+
+  it('caches members of table types only: resourceType strings from requests cannot grow it', () => {
+    for (let i = 0; i < 5000; i += 1) expect(checkResourceShape({ resourceType: `NotAType${i}`, id: 'x' })).toBeUndefined();
+    expect(checkResourceShape({ resourceType: 'Patient', id: 'x', birthDate: 1 })).toBeDefined();
+    expect(cachedShapeTypes()).toBeGreaterThan(0);
+    expect(cachedShapeTypes()).toBeLessThanOrEqual(Object.keys(table.types).length);
   });
 });
