@@ -1,6 +1,6 @@
 // Our service from the built JS (dist/), composed exactly as src/main.ts does (compose() + createApp(),
 // embedded PGlite store in DATA_DIR, audit on). Extras for the harness only: SIGUSR2 writes the
-// active handles/resources to BENCH_HANDLES_FILE; SIGTERM/SIGINT close the server and the store, then
+// active handles/resources and memoryUsage (after a GC with --expose-gc) to BENCH_HANDLES_FILE; SIGTERM/SIGINT close the server and the store, then
 // exit 0 (so --cpu-prof writes its profile).
 import process from 'node:process';
 import { writeFileSync } from 'node:fs';
@@ -19,7 +19,11 @@ announcePort(server);
 process.on('SIGUSR2', () => {
   const counts = {};
   for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] ?? 0) + 1;
-  if (process.env.BENCH_HANDLES_FILE) writeFileSync(process.env.BENCH_HANDLES_FILE, JSON.stringify(counts));
+  // Memory after a full GC when the harness started us with --expose-gc: live JS heap vs the rest.
+  globalThis.gc?.();
+  const m = process.memoryUsage();
+  const memoryMiB = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round((v / 1048576) * 10) / 10]));
+  if (process.env.BENCH_HANDLES_FILE) writeFileSync(process.env.BENCH_HANDLES_FILE, JSON.stringify({ ...counts, memoryMiB }));
 });
 const bye = () => {
   server.close(() => composition.close().then(() => process.exit(0), () => process.exit(1)));
