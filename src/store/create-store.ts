@@ -26,7 +26,7 @@ export async function openSql(config: Pick<Config, 'databaseUrl' | 'dataDir'>, p
     const { createPgSql } = await import('./pg-sql.js');
     return { sql: createPgSql(config.databaseUrl, pgOptions), engine: 'postgres' };
   }
-  return { sql: await createPgliteSql(config.dataDir, readTemplate()), engine: 'pglite' };
+  return { sql: await createPgliteSql(config.dataDir, () => readTemplate()), engine: 'pglite' };
 }
 
 /**

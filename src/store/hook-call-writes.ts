@@ -5,8 +5,8 @@ import { canonicalJson, json, sha256 } from './row-values.js';
 import type { Sql } from './sql.js';
 
 /**
- * The write statements of the audit trail. Child rows go in one statement per table through
- * `jsonb_to_recordset` (one round trip each, same SQL on PGlite and a server).
+ * The write statements of the audit trail. Rows go in through `jsonb_to_recordset` (a set of rows
+ * per round trip, same SQL on PGlite and a server).
  */
 
 /** A notice id stored twice with different content: a bug in the caller, never a store outage. */
@@ -92,7 +92,6 @@ function insertStatement(present: readonly CteName[]): string {
   // Data-modifying CTEs run whether or not the main query reads them.
   return `WITH\n${withs}\n${present.includes('n') ? 'SELECT id, hash FROM n' : 'SELECT NULL::text AS id, NULL::text AS hash WHERE false'}`;
 }
-const statements = new Map<string, string>();
 
 /**
  * Inserts hook calls and all their child rows in one statement (call inside a transaction).
@@ -125,10 +124,7 @@ export async function insertHookCalls(tx: Sql, calls: readonly IdentifiedHookCal
     n: notices,
   };
   const present = (Object.keys(CTES) as CteName[]).filter((k) => k === 'h' || sets[k].length > 0);
-  const key = present.join('');
-  let text = statements.get(key);
-  if (text === undefined) statements.set(key, (text = insertStatement(present)));
-  const inserted = await tx.query<{ id: string; hash: string }>(text, present.map((k) => json(sets[k])));
+  const inserted = await tx.query<{ id: string; hash: string }>(insertStatement(present), present.map((k) => json(sets[k])));
   const stored = new Map(inserted.map((r) => [r.id, r.hash]));
   // Not inserted now (already stored, by us earlier or by another replica that just committed):
   // read the stored hash in a new statement (a fresh snapshot under READ COMMITTED) and compare.

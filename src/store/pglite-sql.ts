@@ -28,11 +28,11 @@ function inTransaction(tx: Transaction): Sql {
 /**
  * Opens the embedded PostgreSQL (PGlite, shared/DESIGN.md §5) in `dataDir` (created if absent; a
  * relative path is taken from the working directory), or in memory for `memory://`. PGlite is one
- * connection: statements and transactions are serialised by its own mutex. A `template` (a dumped
- * data directory, see ./pglite-template.ts) is unpacked when the directory holds no database yet,
- * instead of running `initdb`; an existing database is opened as it is.
+ * connection: statements and transactions are serialised by its own mutex. `template` reads a
+ * dumped data directory (./pglite-template.ts); it is called, and the dump unpacked instead of
+ * running `initdb`, only when there is no database yet. An existing database is opened as it is.
  */
-export async function createPgliteSql(dataDir: string, template?: Blob): Promise<Sql> {
+export async function createPgliteSql(dataDir: string, template?: () => Blob | undefined): Promise<Sql> {
   return (await openPglite(dataDir, template)).sql;
 }
 
@@ -42,12 +42,14 @@ function holdsDatabase(dataDir: string): boolean {
 }
 
 /** createPgliteSql, also giving the PGlite instance (for dumping a template). */
-export async function openPglite(dataDir: string, template?: Blob): Promise<{ db: PGlite; sql: Sql }> {
+export async function openPglite(dataDir: string, template?: () => Blob | undefined): Promise<{ db: PGlite; sql: Sql }> {
   const db = await guarded(async () => {
     const onDisk = dataDir !== MEMORY_DATA_DIR && !dataDir.startsWith('idb://');
     if (onDisk) await mkdir(dataDir, { recursive: true });
     const fresh = dataDir === MEMORY_DATA_DIR || (onDisk && !holdsDatabase(dataDir));
-    return PGlite.create(dataDir, template && fresh ? { loadDataDir: template } : {});
+    // Read only for a new database: an existing one never needs the (several MB) template.
+    const loadDataDir = fresh ? template?.() : undefined;
+    return PGlite.create(dataDir, loadDataDir ? { loadDataDir } : {});
   });
   let closed: Promise<void> | undefined;
   const sql: Sql = {

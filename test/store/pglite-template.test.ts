@@ -37,7 +37,7 @@ describe('PGlite template', () => {
 
   it('a new data directory opened from it is migrated and stores records that survive a reopen', async () => {
     const dataDir = join(dir, 'data-a');
-    const sql = await createPgliteSql(dataDir, readTemplate(file));
+    const sql = await createPgliteSql(dataDir, () => readTemplate(file));
     const report = await migrate(sql);
     expect(report.applied).toEqual([]); // the template carries every migration
     expect(report.version).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
@@ -45,7 +45,9 @@ describe('PGlite template', () => {
     await sql.close();
     expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
 
-    const again = await createPgliteSql(dataDir, readTemplate(file)); // existing database: template ignored
+    let reads = 0;
+    const again = await createPgliteSql(dataDir, () => { reads += 1; return readTemplate(file); });
+    expect(reads).toBe(0); // existing database: the template is not even read
     expect((await migrate(again)).applied).toEqual([]);
     const rows = await again.query<{ id: string }>('SELECT id::text AS id FROM hook_call');
     expect(rows.map((r) => r.id)).toEqual([id]);
@@ -53,7 +55,7 @@ describe('PGlite template', () => {
   }, 60_000);
 
   it('in memory too', async () => {
-    const sql = await createPgliteSql('memory://', readTemplate(file));
+    const sql = await createPgliteSql('memory://', () => readTemplate(file));
     expect((await migrate(sql)).applied).toEqual([]);
     await sql.close();
   }, 60_000);

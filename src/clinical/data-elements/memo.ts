@@ -42,14 +42,6 @@ function subTable(t: Map<unknown, unknown>, key: unknown): Map<string, unknown> 
   return s;
 }
 
-function firstCoding(matcher: ValueSetMatcher, valueSetId: string, path: ConceptPath, resource: Resource): Coding | undefined {
-  for (const c of conceptsAt(path, resource)) {
-    const m = matcher.matchingCoding(valueSetId, c);
-    if (m) return m;
-  }
-  return undefined;
-}
-
 /**
  * The first coding, in concept order, of the concepts at `path` of `resource` that is in value set
  * `valueSetId` (= `conceptsAt(path, r)` then `matchingCoding` on each concept until one matches).
@@ -58,7 +50,11 @@ function firstCoding(matcher: ValueSetMatcher, valueSetId: string, path: Concept
  * the value sets of each frozen coding, so this is a few lookups — cheaper than a memo table.
  */
 export function codingAt(matcher: ValueSetMatcher, valueSetId: string, path: ConceptPath, resource: Resource): Coding | undefined {
-  return firstCoding(matcher, valueSetId, path, resource);
+  for (const c of conceptsAt(path, resource)) {
+    const m = matcher.matchingCoding(valueSetId, c);
+    if (m) return m;
+  }
+  return undefined;
 }
 
 function filterCoded<T extends Resource>(matcher: ValueSetMatcher, valueSetId: string, paths: readonly ConceptPath[], list: readonly T[]): readonly T[] {
