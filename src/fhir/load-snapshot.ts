@@ -139,7 +139,10 @@ function finish(
     if (required.has(o.key)) missing.push({ path: `prefetch.${o.key}`, message: o.invalid ?? o.reason });
     else unavailable.push(o.key);
   }
-  logger.info({ hookInstance: request.hookInstance, service: def.id, keys: summarise(outcomes), unavailable }, 'prefetch resolved');
+  // Operators care about calls that went to the FHIR server or lacked data (info); a call answered
+  // wholly from prefetch is routine (debug): at info it would double the log volume under load.
+  const notable = unavailable.length > 0 || missing.length > 0 || outcomes.some((o) => o.fetched);
+  logger[notable ? 'info' : 'debug']({ hookInstance: request.hookInstance, service: def.id, keys: summarise(outcomes), unavailable }, 'prefetch resolved');
   if (missing.length > 0) throw new AppError('data-unavailable', missing);
 
   const ctx = request.context;

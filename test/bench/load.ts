@@ -49,14 +49,14 @@ const t = await startService({
 console.log(`bench:load: ${seconds}s at ${connections} connections, mixed services; service ready in ${t.startupMs} ms (RSS ${t.atStart.rssMiB} MiB, ${t.atStart.fds} fds)`);
 const handlesStart = await handles(t, join(dir, 'handles.json'));
 // Memory over time (every BENCH_SAMPLE_SECONDS, default a tenth of the run): RSS vs the live JS heap.
-const samples: { atSec: number; memoryMiB: unknown }[] = [];
+const samples: { atSec: number; memoryMiB: unknown; heapSpacesMiB: unknown }[] = [];
 const sampleMs = envNumber('BENCH_SAMPLE_SECONDS', Math.max(5, Math.round(seconds / 10))) * 1000;
 const started = performance.now();
 let sampling = Promise.resolve();
 const sampler = setInterval(() => {
   sampling = sampling.then(async () => {
     const h = await handles(t, join(dir, 'handles.json'));
-    samples.push({ atSec: Math.round((performance.now() - started) / 1000), memoryMiB: h?.['memoryMiB'] });
+    samples.push({ atSec: Math.round((performance.now() - started) / 1000), memoryMiB: h?.['memoryMiB'], heapSpacesMiB: h?.['heapSpacesMiB'] });
   });
 }, sampleMs);
 const result = await runCannon({ origin: t.origin, connections, durationSec: seconds, requests }, dir, LOAD_CORE);

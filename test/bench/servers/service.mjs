@@ -4,6 +4,7 @@
 // exit 0 (so --cpu-prof writes its profile).
 import process from 'node:process';
 import { writeFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { announcePort } from './fixed-card.mjs';
 import { createApp } from '../../../dist/src/app.js';
 import { compose } from '../../../dist/src/compose.js';
@@ -23,7 +24,8 @@ process.on('SIGUSR2', () => {
   globalThis.gc?.();
   const m = process.memoryUsage();
   const memoryMiB = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round((v / 1048576) * 10) / 10]));
-  if (process.env.BENCH_HANDLES_FILE) writeFileSync(process.env.BENCH_HANDLES_FILE, JSON.stringify({ ...counts, memoryMiB }));
+  const heapSpacesMiB = Object.fromEntries(getHeapSpaceStatistics().filter((s) => s.space_used_size > 0).map((s) => [s.space_name, Math.round((s.space_used_size / 1048576) * 10) / 10]));
+  if (process.env.BENCH_HANDLES_FILE) writeFileSync(process.env.BENCH_HANDLES_FILE, JSON.stringify({ ...counts, memoryMiB, heapSpacesMiB }));
 });
 const bye = () => {
   server.close(() => composition.close().then(() => process.exit(0), () => process.exit(1)));
