@@ -6,6 +6,7 @@ import { feedbackHandler } from './http/feedback-route.js';
 import { requestLog } from './http/request-log.js';
 import { cors } from './http/cors.js';
 import { serviceCallHandler } from './http/service-route.js';
+import { createRateLimiter } from './http/rate-limit.js';
 import { noticePageHandler } from './http/notice-route.js';
 import { acknowledgementHandler } from './http/acknowledgement-route.js';
 import { qcRouter } from './http/qc-routes.js';
@@ -23,6 +24,8 @@ export function createApp(deps: AppDeps): express.Express {
   for (const d of deps.definitions) {
     if (typeof deps.services[d.id] !== 'function') throw new Error(`no handler for service ${d.id}`);
   }
+  // RATE_LIMIT_PER_MINUTE: one bucket per verified EHR issuer, shared by every call it authenticates.
+  const limiter = createRateLimiter({ perMinute: deps.config.rateLimitPerMinute, nowMs: () => performance.now() });
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -37,10 +40,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/cds-services', discoveryHandler(buildDiscovery(deps.definitions)));
   app.all('/cds-services', methodNotAllowed(['GET', 'HEAD']));
 
-  app.post('/cds-services/:id', serviceCallHandler(deps, defs));
+  app.post('/cds-services/:id', serviceCallHandler(deps, defs, limiter));
   app.all('/cds-services/:id', knownOnly(defs, ['POST']));
 
-  app.post('/cds-services/:id/feedback', feedbackHandler(deps, defs));
+  app.post('/cds-services/:id/feedback', feedbackHandler(deps, defs, limiter));
   app.all('/cds-services/:id/feedback', knownOnly(defs, ['POST']));
 
   app.get('/notices/:noticeId', noticePageHandler(deps.notices, deps.config.locale));
@@ -48,7 +51,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   if (deps.audit) {
     const withAudit = { ...deps, audit: deps.audit };
-    app.post('/notices/:noticeId/acknowledgement', acknowledgementHandler(withAudit));
+    app.post('/notices/:noticeId/acknowledgement', acknowledgementHandler(withAudit, limiter));
     app.all('/notices/:noticeId/acknowledgement', methodNotAllowed(['POST']));
     app.use(qcRouter(withAudit));
   }

@@ -6,6 +6,7 @@ import type { AppDeps } from '../ports.js';
 import type { AuditStore } from '../store/audit-store.js';
 import { ACK_DECISIONS, SIGNER_KINDS, type AcknowledgementRecord } from '../store/records.js';
 import { isNoticeId } from './notice-id.js';
+import { admit, type RateLimiter } from './rate-limit.js';
 import { readJsonBody } from './read-json-body.js';
 
 /** How far in the future `signedAt` may lie (clock skew between the EHR and us). */
@@ -47,12 +48,12 @@ function wire(a: AcknowledgementRecord): Record<string, unknown> {
 
 /**
  * `POST /notices/{noticeId}/acknowledgement`: body → authenticate like a CDS call (aud = this URL)
- * → validate (400 `invalid-acknowledgement`, every issue with its path) → append (committed before
+ * → rate limit → validate (400 `invalid-acknowledgement`, every issue with its path) → append (committed before
  * the answer): 201 created, 200 the stored one for a repeat, 409 `conflict` for the same id with
  * other content, 404 for an unknown notice — and for a notice issued to another EHR (issuer or
  * tenant): institutions do not see each other's notices.
  */
-export function acknowledgementHandler(deps: AppDeps & { readonly audit: AuditStore }): RequestHandler {
+export function acknowledgementHandler(deps: AppDeps & { readonly audit: AuditStore }, limiter: RateLimiter): RequestHandler {
   return async (req, res) => {
     const noticeId = String(req.params.noticeId ?? '');
     const body = await readJsonBody(req, deps.config.bodyLimitBytes);
@@ -61,6 +62,7 @@ export function acknowledgementHandler(deps: AppDeps & { readonly audit: AuditSt
       audience: `${deps.config.publicBaseUrl}/notices/${encodeURIComponent(noticeId)}/acknowledgement`,
       fhirServer: undefined,
     });
+    admit(limiter, auth.issuer, res);
     if (!isNoticeId(noticeId)) throw new AppError('not-found');
     const parsed = acknowledgementBodySchema.safeParse(body);
     if (!parsed.success) throw new AppError('invalid-acknowledgement', issuesToDetails(parsed.error.issues));

@@ -2,15 +2,16 @@ import type { RequestHandler } from 'express';
 import { parseFeedback } from '../cds-hooks/feedback-schema.js';
 import { AppError } from '../errors/app-error.js';
 import type { AppDeps, FeedbackRecord, ServiceDefinition } from '../ports.js';
+import { admit, type RateLimiter } from './rate-limit.js';
 import { readJsonBody } from './read-json-body.js';
 import { definitionFor } from './service-route.js';
 
 /**
  * `POST /cds-services/{id}/feedback` (https://cds-hooks.hl7.org/2.0/#feedback): body →
- * authenticate (aud = this feedback URL) → validate → store every item (batch; repeats accepted)
+ * authenticate (aud = this feedback URL) → rate limit → validate → store every item (batch; repeats accepted)
  * → 200 `{}` only once all are stored.
  */
-export function feedbackHandler(deps: AppDeps, defs: ReadonlyMap<string, ServiceDefinition>): RequestHandler {
+export function feedbackHandler(deps: AppDeps, defs: ReadonlyMap<string, ServiceDefinition>, limiter: RateLimiter): RequestHandler {
   return async (req, res) => {
     const def = definitionFor(defs, req, res);
     const body = await readJsonBody(req, deps.config.bodyLimitBytes);
@@ -19,6 +20,7 @@ export function feedbackHandler(deps: AppDeps, defs: ReadonlyMap<string, Service
       audience: `${deps.config.publicBaseUrl}/cds-services/${def.id}/feedback`,
       fhirServer: undefined,
     });
+    admit(limiter, auth.issuer, res);
     const parsed = parseFeedback(body);
     if (!parsed.ok) throw new AppError('invalid-feedback', parsed.issues);
     const receivedAt = deps.clock.now().instant;

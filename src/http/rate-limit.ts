@@ -1,3 +1,6 @@
+import type { Response } from 'express';
+import { AppError } from '../errors/app-error.js';
+
 /**
  * A per-issuer token bucket (DESIGN §6 `RATE_LIMIT_PER_MINUTE`): each verified issuer may make
  * `perMinute` calls in a burst, refilled continuously at `perMinute` per minute. `perMinute` 0 means
@@ -65,4 +68,15 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
       return Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
     },
   };
+}
+
+/**
+ * Takes one token for the verified `issuer` or throws 429 `rate-limited` with Retry-After. One
+ * limiter serves every call an EHR authenticates for (service calls, feedback, acknowledgements):
+ * the limit is per issuer, not per endpoint.
+ */
+export function admit(limiter: RateLimiter, issuer: string, res: Response): void {
+  if (limiter.take(issuer)) return;
+  res.setHeader('Retry-After', String(limiter.retryAfterSeconds(issuer)));
+  throw new AppError('rate-limited');
 }

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../errors/app-error.js';
 import type { AppDeps, ServiceDefinition, ServiceResult } from '../ports.js';
 import { hookCallRecord } from './hook-call-record.js';
-import { createRateLimiter } from './rate-limit.js';
+import { admit, type RateLimiter } from './rate-limit.js';
 import { readJsonBody } from './read-json-body.js';
 import { noteHookInstance, type RequestLogLocals } from './request-log.js';
 import { validateHookRequest } from './validate-hook-request.js';
@@ -33,11 +33,10 @@ function stringMember(body: unknown, key: string): string | undefined {
 
 /**
  * `POST /cds-services/{id}` (https://cds-hooks.hl7.org/2.0/#calling-a-cds-service): body →
- * authenticate (aud = this endpoint) → validate → snapshot (prefetch, then fetch; 412) → handler.
+ * authenticate (aud = this endpoint) → rate limit → validate → snapshot (prefetch, then fetch; 412) → handler.
  * No business logic here.
  */
-export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, ServiceDefinition>): RequestHandler {
-  const limiter = createRateLimiter({ perMinute: deps.config.rateLimitPerMinute, nowMs: () => performance.now() });
+export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, ServiceDefinition>, limiter: RateLimiter): RequestHandler {
   return async (req, res) => {
     const def = definitionFor(defs, req, res);
     const body = await readJsonBody(req, deps.config.bodyLimitBytes);
@@ -49,10 +48,7 @@ export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, Serv
       audience: `${deps.config.publicBaseUrl}/cds-services/${def.id}`,
       fhirServer: stringMember(body, 'fhirServer'),
     });
-    if (!limiter.take(auth.issuer)) {
-      res.setHeader('Retry-After', String(limiter.retryAfterSeconds(auth.issuer)));
-      throw new AppError('rate-limited');
-    }
+    admit(limiter, auth.issuer, res);
     const request = validateHookRequest(def, body);
     const record = (status: number, result?: ServiceResult) =>
       deps.recordHookCall(hookCallRecord({ def, request, auth, receivedAt, status, latencyMs: Math.round(performance.now() - started), result }));

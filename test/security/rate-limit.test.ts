@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors/app-error.js';
 import { createRateLimiter } from '../../src/http/rate-limit.js';
 import { buildHarness, patientViewRequest } from '../support/app-fixture.js';
+import { goodReferral } from '../fuzz/support/fuzz-check.js';
 import { outcomeCode } from '../fuzz/support/real-app.js';
+import { composeForTest, type Composed } from './support/composed.js';
 
 /** RATE_LIMIT_PER_MINUTE: a token bucket per verified issuer, applied after authentication. */
 describe('createRateLimiter', () => {
@@ -75,5 +78,39 @@ describe('POST /cds-services/{id} with RATE_LIMIT_PER_MINUTE', () => {
     });
     for (let i = 0; i < 5; i += 1) expect((await call(h, 'bad')).status).toBe(401);
     expect((await call(h, 'good')).status).toBe(200);
+  });
+});
+
+describe('one bucket per issuer across every EHR-authenticated endpoint', () => {
+  // The production composition: JWT auth (the issuer is the verified `iss`) and the PGlite store.
+  let c: Composed;
+  beforeAll(async () => { c = await composeForTest([], { RATE_LIMIT_PER_MINUTE: '4' }); });
+  afterAll(async () => { await c.close(); });
+
+  const post = async (path: string, body: object) =>
+    request(c.app).post(path).set('authorization', `Bearer ${await c.token(path)}`).send(body);
+
+  it('feedback and acknowledgements draw on the hook calls\' bucket; the 5th call of any kind is 429', async () => {
+    const hook = await post('/cds-services/prenatal-diagnosis-referral', goodReferral());
+    expect(hook.status).toBe(200);
+    const feedback = await post('/cds-services/prenatal-diagnosis-referral/feedback', {
+      feedback: [{ card: randomUUID(), outcome: 'overridden', outcomeTimestamp: '2026-11-23T02:00:00Z' }],
+    });
+    expect(feedback.status).toBe(200);
+    const ack = { id: 'ack-1', signer: { kind: 'patient', name: '王丽' }, decision: 'accepted-referral', signedAt: '2026-11-23T02:00:00Z', recordedBy: 'Practitioner/p1' };
+    // An unknown notice is still a call: it is counted (404), like the others.
+    const ackPath = `/notices/${randomUUID()}/acknowledgement`;
+    expect((await post(ackPath, ack)).status).toBe(404);
+    expect((await post('/cds-services/prenatal-diagnosis-referral/feedback', { feedback: [] })).status).toBe(400);
+    for (const [path, body] of [
+      ['/cds-services/prenatal-diagnosis-referral', goodReferral()],
+      ['/cds-services/prenatal-diagnosis-referral/feedback', { feedback: [] }],
+      [`/notices/${randomUUID()}/acknowledgement`, ack],
+    ] as const) {
+      const res = await post(path, body);
+      expect(res.status, path).toBe(429);
+      expect(outcomeCode(res.body)).toBe('rate-limited');
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    }
   });
 });

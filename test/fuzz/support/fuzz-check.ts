@@ -15,7 +15,7 @@ const CLIENT_ERRORS = new Set([400, 401, 404, 405, 409, 412, 413, 415]);
  */
 export class Violations {
   readonly #byKey = new Map<string, string>();
-  constructor(private readonly h: Harness) {}
+  constructor(private readonly h: Pick<Harness, 'logLines'>) {}
 
   /** Checks one response; records a violation instead of throwing. */
   check(res: request.Response, label: string): void {
