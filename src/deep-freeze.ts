@@ -8,8 +8,19 @@ export function deepFreeze<T>(value: T): T {
     const v = stack.pop();
     if (!v || typeof v !== 'object' || Object.isFrozen(v)) continue;
     Object.freeze(v);
-    for (const child of Object.values(v as Record<string, unknown>)) {
-      if (child && typeof child === 'object') stack.push(child);
+    // Own enumerable members only (Object.keys), visited without building an array of values.
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i += 1) {
+        const child: unknown = v[i];
+        if (child && typeof child === 'object') stack.push(child);
+      }
+    } else {
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o);
+      for (let i = 0; i < keys.length; i += 1) {
+        const child = o[keys[i] as string];
+        if (child && typeof child === 'object') stack.push(child);
+      }
     }
   }
   return value;

@@ -8,6 +8,7 @@ import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
 import { compileMatcher, matcherFor } from '../../src/clinical/value-sets/matcher.js';
 import { VALUE_SETS } from '../../src/clinical/value-sets/catalogue.js';
 import { createSnapshot } from '../../src/fhir/snapshot.js';
+import { exampleRequest } from '../fuzz/support/real-app.js';
 import { afi, cc, eddObs, icd, loinc, nowOn, observation, patient, PID, sct, SUBJECT, TZ } from './fixtures.js';
 
 function resources(): Resource[] {
@@ -39,6 +40,34 @@ describe('memoised value-set candidates (data-elements/memo.ts)', () => {
         }
       }
     }
+  });
+
+  it('codedIn ≡ a full scan on every shipped example request (all value sets, every type and path set the readers use)', () => {
+    for (const id of ['prenatal-diagnosis-referral', 'prenatal-diagnosis-referral-encounter', 'nipt-order-check', 'special-technique-order-sign'] as const) {
+      const body = exampleRequest(id);
+      const all: Resource[] = [];
+      for (const v of Object.values(body.prefetch)) {
+        const b = v as { resourceType?: string; entry?: { resource: Resource }[] } | null;
+        if (b?.resourceType === 'Bundle') all.push(...(b.entry ?? []).map((e) => e.resource));
+        else if (b) all.push(b as Resource);
+      }
+      const snap = createSnapshot({ patientId: String(body.context['patientId']), resources: all });
+      let hits = 0;
+      for (const vs of Object.keys(VALUE_SETS)) {
+        for (const [type, paths] of [['Observation', ['valueConcept', 'code'] as const], ['Condition', ['code'] as const], ['DiagnosticReport', ['conclusionCode'] as const]] as const) {
+          const list = snap.ofType(type) as readonly Resource[];
+          const scan = list.filter((r) => paths.some((p) => conceptsAt(p, r).some((c) => matcher.inValueSet(vs, c))));
+          expect(codedIn(matcher, vs, paths, list), `${id} ${vs} ${type}`).toEqual(scan);
+          hits += scan.length;
+        }
+      }
+      expect(hits, id).toBeGreaterThan(0);
+    }
+  });
+
+  it('an unknown value set id throws, frozen list or not', () => {
+    expect(() => codedIn(matcher, 'no-such-set', ['code'], snapshot.ofType('Observation'))).toThrow(/unknown value set/);
+    expect(() => codedIn(matcher, 'no-such-set', ['code'], [afi(1)])).toThrow(/unknown value set/);
   });
 
   it('answers per matcher: local codes of another policy are not served from this one', () => {

@@ -15,6 +15,13 @@ export interface ValueSetMatcher {
   inValueSet(id: string, c: Coding | CodeableConcept | undefined): boolean;
   /** The first coding of a CodeableConcept in value set `id`. */
   matchingCoding(id: string, c: CodeableConcept | undefined): Coding | undefined;
+  /**
+   * The value-set ids of each coding of a CodeableConcept (in coding order): `inValueSet(id, c)` is
+   * "some set has `id`". For indexing many resources against every value set in one pass.
+   */
+  valueSetsOf(c: CodeableConcept | undefined): readonly ReadonlySet<string>[];
+  /** Throws for an id that names no value set (as `inValueSet` does). */
+  assertKnown(id: string): void;
   readonly ids: readonly string[];
 }
 
@@ -136,6 +143,8 @@ export function compileMatcher(policy: Pick<Policy, 'localCodes'>, valueSets: Re
       check(id);
       return codingsOf(c).find((coding) => membership(coding).has(id));
     },
+    valueSetsOf: (c) => codingsOf(c).map(membership),
+    assertKnown: check,
   };
 }
 
