@@ -124,7 +124,8 @@ export async function insertHookCalls(tx: Sql, calls: readonly IdentifiedHookCal
     n: notices,
   };
   const present = (Object.keys(CTES) as CteName[]).filter((k) => k === 'h' || sets[k].length > 0);
-  const inserted = await tx.query<{ id: string; hash: string }>(insertStatement(present), present.map((k) => json(sets[k])));
+  // A named statement: at most 2^5 texts (h plus any of the others), each parsed and planned once.
+  const inserted = await tx.query<{ id: string; hash: string }>(insertStatement(present), present.map((k) => json(sets[k])), { name: `insert_hook_calls_${present.join('')}` });
   const stored = new Map(inserted.map((r) => [r.id, r.hash]));
   // Not inserted now (already stored, by us earlier or by another replica that just committed):
   // read the stored hash in a new statement (a fresh snapshot under READ COMMITTED) and compare.

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { AppError } from '../errors/app-error.js';
-import { guarded, storeUnavailable, type Sql } from './sql.js';
+import { guarded, storeUnavailable, type QueryOptions, type Sql } from './sql.js';
 
 export interface PgSqlOptions {
   /** Pool size (default 10). */
@@ -14,8 +14,9 @@ export interface PgSqlOptions {
 type Client = Pick<pg.PoolClient, 'query'> | Pick<pg.Pool, 'query'>;
 
 function queryOn(client: Client) {
-  return async <T extends object>(text: string, params: readonly unknown[] = []): Promise<T[]> =>
-    guarded(async () => (await client.query<T & pg.QueryResultRow>(text, [...params])).rows);
+  // A named query is prepared once per pooled connection by pg itself (it tracks names per client).
+  return async <T extends object>(text: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<T[]> =>
+    guarded(async () => (await client.query<T & pg.QueryResultRow>(options.name ? { name: options.name, text, values: [...params] } : { text, values: [...params] })).rows);
 }
 
 /** A Sql bound to one checked-out connection inside BEGIN … COMMIT: nested calls join it. */

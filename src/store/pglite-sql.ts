@@ -1,24 +1,75 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { parse as protocolResults, PGlite, protocol, type Transaction } from '@electric-sql/pglite';
 import { AppError } from '../errors/app-error.js';
-import { guarded, storeUnavailable, type Sql } from './sql.js';
+import { guarded, storeUnavailable, type QueryOptions, type Sql } from './sql.js';
 
 /** `DATA_DIR` value that keeps the embedded database in memory (tests, throwaway runs). */
 export const MEMORY_DATA_DIR = 'memory://';
 
-type Queryable = Pick<PGlite, 'query'> | Pick<Transaction, 'query'>;
+/**
+ * Named prepared statements on one PGlite instance. PGlite's `query` sends Parse and Describe for
+ * every call (the statement is parsed, analysed and planned each time: most of a multi-table
+ * INSERT's cost in WebAssembly); a named statement is parsed once, and later calls only Bind and
+ * Execute it. Built from PGlite's exported protocol serializer and result parser, the same pieces
+ * its `query` uses, so rows come back typed exactly as from `query`. Only ever called inside
+ * PGlite's `transaction`, which holds its locks: `execProtocol` takes none itself.
+ */
+function preparedStatements(db: PGlite) {
+  const { serialize } = protocol;
+  /** name → parameter type OIDs, for statements that exist on this connection. */
+  const prepared = new Map<string, readonly number[]>();
+  const exec = async (message: Uint8Array) => (await db.execProtocol(message, { syncToFs: false })).messages;
 
-function queryOn(db: Queryable) {
+  return async <T extends object>(name: string, text: string, params: readonly unknown[]): Promise<T[]> => {
+    const messages = [];
+    try {
+      let types = prepared.get(name);
+      if (types === undefined) {
+        await exec(serialize.parse({ name, text }));
+        // From here the statement exists on the connection, whatever happens next: never Parse it
+        // again (unknown parameter types are sent as text, as PGlite's `query` does).
+        prepared.set(name, (types = []));
+        const described = await exec(serialize.describe({ type: 'S', name }));
+        const description = described.find((m) => m.name === 'parameterDescription') as { dataTypeIDs?: number[] } | undefined;
+        prepared.set(name, (types = Object.freeze([...(description?.dataTypeIDs ?? [])])));
+      }
+      const t = types;
+      const values = params.map((v, i) => {
+        if (v === null || v === undefined) return null;
+        const serializer = db.serializers[t[i] ?? 0];
+        return serializer ? serializer(v) : String(v);
+      });
+      messages.push(
+        ...(await exec(serialize.bind({ statement: name, values }))),
+        ...(await exec(serialize.describe({ type: 'P' }))),
+        ...(await exec(serialize.execute({}))),
+      );
+    } finally {
+      messages.push(...(await exec(serialize.sync())));
+    }
+    return (protocolResults.parseResults(messages, db.parsers)[0]?.rows ?? []) as T[];
+  };
+}
+
+type Prepared = ReturnType<typeof preparedStatements>;
+
+/** `query` inside a transaction: a named statement goes through `prepared`. */
+function queryIn(tx: Transaction, prepared: Prepared) {
+  return async <T extends object>(text: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<T[]> =>
+    guarded(async () => (options.name === undefined ? (await tx.query<T>(text, [...params])).rows : prepared<T>(options.name, text, params)));
+}
+
+function queryOn(db: PGlite) {
   return async <T extends object>(text: string, params: readonly unknown[] = []): Promise<T[]> =>
     guarded(async () => (await db.query<T>(text, [...params])).rows);
 }
 
 /** A Sql already inside a transaction: nested `transaction` calls join it. */
-function inTransaction(tx: Transaction): Sql {
+function inTransaction(tx: Transaction, prepared: Prepared): Sql {
   const self: Sql = {
-    query: queryOn(tx),
+    query: queryIn(tx, prepared),
     transaction: (fn) => fn(self),
     close: async () => undefined,
   };
@@ -52,14 +103,16 @@ export async function openPglite(dataDir: string, template?: () => Blob | undefi
     return PGlite.create(dataDir, loadDataDir ? { loadDataDir } : {});
   });
   let closed: Promise<void> | undefined;
+  const prepared = preparedStatements(db);
   const sql: Sql = {
-    query: queryOn(db),
+    // A named statement outside a transaction runs in one of its own (PGlite's locks are taken there).
+    query: (text, params, options) => (options?.name === undefined ? queryOn(db)(text, params) : sql.transaction((tx) => tx.query(text, params, options))),
     async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
       let failure: { error: unknown } | undefined;
       try {
         return await db.transaction(async (tx) => {
           try {
-            return await fn(inTransaction(tx));
+            return await fn(inTransaction(tx, prepared));
           } catch (error) {
             failure = { error };
             throw error;

@@ -18,9 +18,19 @@ export type SqlValue = string | number | boolean | null | Date | readonly unknow
  * and nothing is acknowledged that was not stored. Errors thrown by a transaction callback itself
  * pass through unchanged (after the rollback).
  */
+/** Options of one statement. */
+export interface QueryOptions {
+  /**
+   * Run it as this named prepared statement: parsed and planned once per connection, then only
+   * bound and executed. For hot statements whose text comes from a small fixed set; one name per
+   * text (callers derive the name from the text). Same rows as without a name.
+   */
+  readonly name?: string;
+}
+
 export interface Sql {
   /** Runs one statement with `$1…` parameters and returns its rows. */
-  query<T extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T extends object = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]>;
   /** Runs `fn` in one transaction (BEGIN … COMMIT; ROLLBACK if `fn` throws). Nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   /** Releases the connection(s) / closes the embedded database. Idempotent. */

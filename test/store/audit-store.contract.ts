@@ -107,6 +107,37 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       expect(errors?.n).toBe(calls.slice(1).reduce((n, c) => n + c.ruleErrors.length, 0));
     });
 
+    it('named (prepared) statements give the same typed rows as unnamed ones, are reused, and survive a failed transaction', async () => {
+      const text = `SELECT $1::int AS i, $2::text AS t, $3::jsonb AS j, $4::timestamptz AS ts, ARRAY['a', $2::text] AS arr, NULL::text AS nothing`;
+      const params = (n: number) => [n, `x${n}`, JSON.stringify({ n, nested: [n] }), '2026-11-23T02:00:00Z'];
+      for (const n of [1, 2, 3]) {
+        const plain = await db.sql.query(text, params(n));
+        const named = await db.sql.transaction((tx) => tx.query(text, params(n), { name: 'contract_named_select' }));
+        expect(named).toEqual(plain);
+        expect(await db.sql.query(text, params(n), { name: 'contract_named_select' })).toEqual(plain);
+      }
+      // It is a real prepared statement of the connection that ran it.
+      const listed = await db.sql.transaction(async (tx) => {
+        await tx.query(text, params(4), { name: 'contract_named_select' });
+        return tx.query<{ name: string }>('SELECT name FROM pg_prepared_statements WHERE name = $1', ['contract_named_select']);
+      });
+      expect(listed).toEqual([{ name: 'contract_named_select' }]);
+      // A named statement that fails inside a transaction rolls it back; the name stays usable.
+      const tag = `named-${randomUUID()}`;
+      const insert = 'INSERT INTO jti_seen (iss, jti, expires_at) VALUES ($1, $2, now() + $3::interval) RETURNING jti';
+      const failed = await rejection(db.sql.transaction(async (tx) => {
+        await tx.query(insert, [tag, 'a', '1 hour'], { name: 'contract_named_insert' });
+        await tx.query(insert, [tag, 'a', '1 hour'], { name: 'contract_named_insert' });
+      }));
+      expect(failed).toBeInstanceOf(AppError);
+      expect((failed as AppError).code).toBe('store-unavailable');
+      expect(await db.sql.query('SELECT jti FROM jti_seen WHERE iss = $1', [tag])).toEqual([]);
+      expect(await db.sql.transaction((tx) => tx.query(insert, [tag, 'b', '1 hour'], { name: 'contract_named_insert' }))).toEqual([{ jti: 'b' }]);
+      // A statement that cannot be prepared is refused, and does not poison the name for a good text.
+      expect(await rejection(db.sql.transaction((tx) => tx.query('SELEC nonsense', [], { name: 'contract_named_bad' })))).toBeInstanceOf(AppError);
+      expect(await db.sql.transaction((tx) => tx.query('SELECT 7 AS seven', [], { name: 'contract_named_bad' }))).toEqual([{ seven: 7 }]);
+    });
+
     it('a hook call is all or nothing: a conflicting notice stores none of it', async () => {
       const inst = randomUUID();
       const n = notice({ institutionId: inst });
