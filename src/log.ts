@@ -17,6 +17,11 @@ export const REDACT_PATHS = [
   '*.fhirAuthorization',
 ];
 
+/** Largest single write to stdout (pino's default is 16 KiB). */
+export const STDOUT_MAX_WRITE_BYTES = 256 * 1024;
+/** Most log text held while stdout is not keeping up; lines past it are dropped and counted. */
+export const STDOUT_MAX_BACKLOG_BYTES = 32 * 1024 * 1024;
+
 /**
  * Stdout as pino writes it: asynchronous, but bounded. pino's default destination writes one 16 KiB
  * chunk per event-loop turn; under sustained load (measured: c=32, ≈ 200 hook calls/s, long turns)
@@ -25,9 +30,6 @@ export const REDACT_PATHS = [
  * the backlog when stdout itself stalls (a stuck log collector): lines past it are dropped and
  * counted, never held without bound, and the count is logged once the backlog has drained.
  */
-export const STDOUT_MAX_WRITE_BYTES = 256 * 1024;
-export const STDOUT_MAX_BACKLOG_BYTES = 32 * 1024 * 1024;
-
 export function boundedDestination(fd = 1, maxBacklog = STDOUT_MAX_BACKLOG_BYTES): { stream: DestinationStream; dropped: () => number } {
   const stream = pinoDestination({ dest: fd, sync: false, maxWrite: STDOUT_MAX_WRITE_BYTES, maxLength: maxBacklog });
   let dropped = 0;
