@@ -41,11 +41,13 @@ const claimChoice = (broken: fc.Arbitrary<unknown>): fc.Arbitrary<Choice> =>
   fc.oneof({ weight: 3, arbitrary: fc.constant<Choice>({ valid: true }) }, { weight: 1, arbitrary: broken.map((value): Choice => ({ valid: false, value })) });
 const now = () => Math.floor(Date.now() / 1000);
 const notNumber = fc.oneof(fc.string({ maxLength: 12 }), fc.constant(null), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 }), fc.constant(undefined));
+// Broken times sit at least a minute past the 30 s skew (and the 300 s age limit), so that a slow
+// machine between signing and checking cannot turn a broken claim into a valid one.
 const claims = fc.record({
   iss: claimChoice(fc.oneof(fc.constantFrom(`${ISS}/`, ISS.toUpperCase(), 'https://evil.example/oauth', '', undefined), json)),
   aud: claimChoice(fc.oneof(fc.constantFrom(`${PUBLIC_BASE_URL}/cds-services/other`, PUBLIC_BASE_URL, `${PUBLIC_BASE_URL}/qc/cases`, undefined), fc.integer())),
-  exp: claimChoice(fc.oneof(fc.integer({ min: -3600 * 24, max: -31 }).map((d) => ({ offset: d })), notNumber)),
-  iat: claimChoice(fc.oneof(fc.integer({ min: 31, max: 3600 * 24 }).map((d) => ({ offset: d })), fc.integer({ min: 301 + 30, max: 3600 * 24 }).map((d) => ({ offset: -d })), notNumber)),
+  exp: claimChoice(fc.oneof(fc.integer({ min: -3600 * 24, max: -90 }).map((d) => ({ offset: d })), notNumber)),
+  iat: claimChoice(fc.oneof(fc.integer({ min: 90, max: 3600 * 24 }).map((d) => ({ offset: d })), fc.integer({ min: 300 + 90, max: 3600 * 24 }).map((d) => ({ offset: -d })), notNumber)),
   jti: claimChoice(fc.oneof(fc.constantFrom('', undefined), fc.integer(), fc.constant({}))),
 });
 
