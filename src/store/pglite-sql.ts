@@ -104,9 +104,10 @@ export async function openPglite(dataDir: string, template?: () => Blob | undefi
   });
   let closed: Promise<void> | undefined;
   const prepared = preparedStatements(db);
+  const unnamed = queryOn(db);
   const sql: Sql = {
     // A named statement outside a transaction runs in one of its own (PGlite's locks are taken there).
-    query: (text, params, options) => (options?.name === undefined ? queryOn(db)(text, params) : sql.transaction((tx) => tx.query(text, params, options))),
+    query: (text, params, options) => (options?.name === undefined ? unnamed(text, params) : sql.transaction((tx) => tx.query(text, params, options))),
     async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
       let failure: { error: unknown } | undefined;
       try {

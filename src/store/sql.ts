@@ -3,6 +3,16 @@ import { AppError } from '../errors/app-error.js';
 /** A row value as both drivers return it (timestamps may be `Date`, int8 may be a string). */
 export type SqlValue = string | number | boolean | null | Date | readonly unknown[] | Record<string, unknown>;
 
+/** Options of one statement. */
+export interface QueryOptions {
+  /**
+   * Run it as this named prepared statement: parsed and planned once per connection, then only
+   * bound and executed. For hot statements whose text comes from a small fixed set; one name per
+   * text (callers derive the name from the text). Same rows as without a name.
+   */
+  readonly name?: string;
+}
+
 /**
  * The tiny SQL port the audit store is written against. Two adapters run the **same SQL** (no
  * dialect branches): PGlite (embedded, src/store/pglite-sql.ts) and a `pg.Pool` against a
@@ -18,16 +28,6 @@ export type SqlValue = string | number | boolean | null | Date | readonly unknow
  * and nothing is acknowledged that was not stored. Errors thrown by a transaction callback itself
  * pass through unchanged (after the rollback).
  */
-/** Options of one statement. */
-export interface QueryOptions {
-  /**
-   * Run it as this named prepared statement: parsed and planned once per connection, then only
-   * bound and executed. For hot statements whose text comes from a small fixed set; one name per
-   * text (callers derive the name from the text). Same rows as without a name.
-   */
-  readonly name?: string;
-}
-
 export interface Sql {
   /** Runs one statement with `$1…` parameters and returns its rows. */
   query<T extends object = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]>;
