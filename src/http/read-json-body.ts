@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { AppError } from '../errors/app-error.js';
+import { pushChildObjects } from '../json-walk.js';
 import { assertJsonMediaType } from './media-type.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -43,42 +44,20 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
 export const MAX_NESTING_DEPTH = 128;
 
 /**
- * Depth of a parsed JSON value (objects and arrays count; iterative; stops once `cap` is exceeded).
- * Two parallel stacks and index loops: no array of values or [value, depth] pair per node (this
- * walk sees every node of the body; on a 570 KB request it was 1.6 ms, now 0.3).
+ * Depth of a parsed JSON value (objects and arrays count; iterative; stops once `cap` is exceeded):
+ * the number of levels of a breadth-first walk, one level at a time.
  */
 export function nestingDepth(value: unknown, cap: number): number {
-  if (value === null || typeof value !== 'object') return 0;
-  let max = 0;
-  const nodes: object[] = [value];
-  const depths: number[] = [1];
-  while (nodes.length > 0) {
-    const v = nodes.pop() as Record<string, unknown>;
-    const depth = depths.pop() as number;
-    if (depth > max) {
-      max = depth;
-      if (max > cap) return max;
-    }
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i += 1) {
-        const child: unknown = v[i];
-        if (child !== null && typeof child === 'object') {
-          nodes.push(child);
-          depths.push(depth + 1);
-        }
-      }
-    } else {
-      const keys = Object.keys(v);
-      for (let i = 0; i < keys.length; i += 1) {
-        const child = v[keys[i] as string];
-        if (child !== null && typeof child === 'object') {
-          nodes.push(child);
-          depths.push(depth + 1);
-        }
-      }
-    }
+  let level: object[] = value !== null && typeof value === 'object' ? [value] : [];
+  let depth = 0;
+  while (level.length > 0) {
+    depth += 1;
+    if (depth > cap) return depth;
+    const next: object[] = [];
+    for (const v of level) pushChildObjects(v, next);
+    level = next;
   }
-  return max;
+  return depth;
 }
 
 function tooLarge(limitBytes: number): AppError {
