@@ -12,23 +12,23 @@ interface Pending {
 }
 
 /**
- * Group commit for `recordHookCall`. One write transaction is in flight at a time; calls arriving
- * meanwhile queue up and go together into the next transaction (at most `maxBatch` records, one
- * INSERT statement, one COMMIT). Durability is unchanged: a caller's promise resolves only after
- * the transaction holding its record committed.
+ * Group commit for `recordHookCall`. One write is in flight at a time; calls arriving meanwhile
+ * queue up and go together into the next one (at most `maxBatch` records in one autocommitted
+ * INSERT statement: one round trip, no BEGIN and COMMIT). Durability is unchanged: a caller's
+ * promise resolves only after the statement holding its record committed.
  *
  * Failure rule: if a batch of several records fails (a notice conflict, a constraint violation, a
- * driver error, a failed COMMIT), nothing of it is acknowledged and every record of it is retried
- * alone, in its own transaction — so one bad record rejects only its own caller (with
+ * driver error, a lost connection), nothing of it is acknowledged and every record of it is retried
+ * alone, in a statement of its own — so one bad record rejects only its own caller (with
  * NoticeConflictError or AppError('store-unavailable')), and an outage rejects each caller with
- * store-unavailable (503). Ids are fixed before the first attempt: if a failed COMMIT did in fact
- * commit, the retry hits the primary key and rejects (503) — a record is never stored twice.
+ * store-unavailable (503). Ids are fixed before the first attempt: if a write whose answer was lost
+ * did in fact commit, the retry hits the primary key and rejects (503) — a record is never stored twice.
  */
 export function createHookCallBatcher(sql: Sql, maxBatch = MAX_HOOK_CALL_BATCH): (record: HookCallRecord) => Promise<{ readonly id: string }> {
   const queue: Pending[] = [];
   let draining = false;
 
-  const write = (calls: readonly IdentifiedHookCall[]) => sql.transaction((tx) => insertHookCalls(tx, calls));
+  const write = (calls: readonly IdentifiedHookCall[]) => insertHookCalls(sql, calls);
 
   async function run(batch: readonly Pending[]): Promise<void> {
     try {

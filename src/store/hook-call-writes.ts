@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { AppError } from '../errors/app-error.js';
 import type { FeedbackRecord } from '../ports.js';
+import { NOTICE_CONFLICT_SQLSTATE } from './migrations/0003-notice-conflict.js';
 import type { HookCallRecord, NoticeRecord } from './records.js';
 import { canonicalJson, json, sha256 } from './row-values.js';
 import type { Sql } from './sql.js';
@@ -86,26 +88,55 @@ const CTES = {
 } as const;
 type CteName = keyof typeof CTES;
 
-/** The statement for the CTEs that have rows (`h` always), with `$1…` in the given order. */
+/**
+ * The statement for the CTEs that have rows (`h` always), with `$1…` in the given order. With
+ * notices, its main query raises (`notice_conflict`, migration 0003) for a notice id whose stored
+ * hash differs from ours, so the one statement is all or nothing without a transaction around it.
+ * A notice inserted now is compared with `n` (the same statement's snapshot does not see it in
+ * `notice`); a second row of one id in the set hits ON CONFLICT DO NOTHING and is compared there.
+ */
 function insertStatement(present: readonly CteName[]): string {
   const withs = present.map((name, i) => CTES[name](`$${i + 1}`)).join(',\n');
   // Data-modifying CTEs run whether or not the main query reads them.
-  return `WITH\n${withs}\n${present.includes('n') ? 'SELECT id, hash FROM n' : 'SELECT NULL::text AS id, NULL::text AS hash WHERE false'}`;
+  const main = present.includes('n')
+    ? `SELECT notice_conflict(x.id) FROM jsonb_to_recordset($${present.indexOf('n') + 1}::jsonb) AS x(id text, hash text)
+WHERE x.hash IS DISTINCT FROM COALESCE((SELECT n.hash FROM n WHERE n.id = x.id), (SELECT s.hash FROM notice s WHERE s.id = x.id))`
+    : 'SELECT NULL WHERE false';
+  return `WITH\n${withs}\n${main}`;
+}
+
+/** The statement failed in `notice_conflict`: some notice id is (or seemed) stored with another hash. */
+function isNoticeConflict(err: unknown): boolean {
+  return err instanceof AppError && (err.cause as { code?: unknown } | undefined)?.code === NOTICE_CONFLICT_SQLSTATE;
+}
+
+/** The first of `hashes`' ids stored with a different hash, read in a statement of its own. */
+async function storedConflict(sql: Sql, hashes: ReadonlyMap<string, string>): Promise<string | undefined> {
+  const stored = await sql.query<{ id: string; hash: string }>('SELECT id, hash FROM notice WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))', [json([...hashes.keys()])]);
+  return stored.find((r) => hashes.get(r.id) !== r.hash)?.id;
 }
 
 /**
- * Inserts hook calls and all their child rows in one statement (call inside a transaction).
+ * Inserts hook calls and all their child rows in ONE statement, autocommitted when called outside a
+ * transaction (the batcher's way: one round trip, no BEGIN and COMMIT). Call it outside one: its
+ * conflict check reads after a failed statement, which an open transaction would refuse.
  * Notices keep `insertNotice`'s semantics: an id already stored (or stored twice in this set) with
- * the same hash is a no-op, with another hash the whole set is refused with NoticeConflictError
- * (the caller rolls back; src/store/hook-call-batcher.ts then retries record by record so only the
+ * the same hash is a no-op, with another hash the whole set is refused with NoticeConflictError and
+ * nothing of it is stored (src/store/hook-call-batcher.ts then retries record by record so only the
  * offending call fails). Returns nothing: the ids were fixed by `identify`.
  */
-export async function insertHookCalls(tx: Sql, calls: readonly IdentifiedHookCall[]): Promise<void> {
+export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCall[]): Promise<void> {
   if (calls.length === 0) return;
   const notices = calls.flatMap(({ id, record: { notice: n } }) => (n ? [{
     id: n.id, created_at: n.createdAt, hash: n.hash, patient_id: n.patientId, pregnancy_key: n.pregnancyKey ?? null,
     institution_id: n.institutionId ?? null, practitioner_id: n.practitionerId ?? null, hook_call_id: id, rules: n.rules ?? [], content: n.content,
   }] : [])).map((n, ord) => ({ ord, ...n }));
+  const hashes = new Map<string, string>();
+  for (const n of notices) {
+    const first = hashes.get(n.id);
+    if (first === undefined) hashes.set(n.id, n.hash);
+    else if (first !== n.hash) throw new NoticeConflictError(n.id);
+  }
   const rows = <T>(pick: (c: IdentifiedHookCall) => T[]): T[] => calls.flatMap(pick);
   const sets: Record<CteName, readonly unknown[]> = {
     h: rows(({ id, record: r }) => [{
@@ -124,24 +155,24 @@ export async function insertHookCalls(tx: Sql, calls: readonly IdentifiedHookCal
     n: notices,
   };
   const present = (Object.keys(CTES) as CteName[]).filter((k) => k === 'h' || sets[k].length > 0);
+  const text = insertStatement(present);
+  const params = present.map((k) => json(sets[k]));
   // A named statement: at most 2^5 texts (h plus any of the others), each parsed and planned once.
-  const inserted = await tx.query<{ id: string; hash: string }>(insertStatement(present), present.map((k) => json(sets[k])), { name: `insert_hook_calls_${present.join('')}` });
-  const stored = new Map(inserted.map((r) => [r.id, r.hash]));
-  // Not inserted now (already stored, by us earlier or by another replica that just committed):
-  // read the stored hash in a new statement (a fresh snapshot under READ COMMITTED) and compare.
-  const missing = [...new Set(notices.filter((n) => !stored.has(n.id)).map((n) => n.id))];
-  if (missing.length > 0) {
-    for (const r of await tx.query<{ id: string; hash: string }>('SELECT id, hash FROM notice WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))', [json(missing)])) stored.set(r.id, r.hash);
+  const options = { name: `insert_hook_calls_${present.join('')}` };
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await sql.query(text, params, options);
+      return;
+    } catch (err) {
+      if (!isNoticeConflict(err)) throw err;
+      // A notice id stored with another hash — or one another replica committed after this
+      // statement's snapshot was taken (invisible to it, so it looked unlike ours). A statement of
+      // its own sees every committed notice: a different hash is a conflict; else write again.
+      const conflict = await storedConflict(sql, hashes);
+      if (conflict !== undefined) throw new NoticeConflictError(conflict);
+      if (attempt === 2) throw err;
+    }
   }
-  const conflict = notices.find((n) => stored.get(n.id) !== n.hash);
-  if (conflict) throw new NoticeConflictError(conflict.id);
-}
-
-/** Inserts one hook call and every child row; returns the hook call id. Call inside a transaction. */
-export async function insertHookCall(tx: Sql, r: HookCallRecord): Promise<string> {
-  const call = identify(r);
-  await insertHookCalls(tx, [call]);
-  return call.id;
 }
 
 /** A stable key for telling a repeated feedback item from a new one (service, issuer, item). */

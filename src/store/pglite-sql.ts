@@ -11,10 +11,11 @@ export const MEMORY_DATA_DIR = 'memory://';
 /**
  * Named prepared statements on one PGlite instance. PGlite's `query` sends Parse and Describe for
  * every call (the statement is parsed, analysed and planned each time: most of a multi-table
- * INSERT's cost in WebAssembly); a named statement is parsed once, and later calls only Bind and
- * Execute it. Built from PGlite's exported protocol serializer and result parser, the same pieces
- * its `query` uses, so rows come back typed exactly as from `query`. Only ever called inside
- * PGlite's `transaction`, which holds its locks: `execProtocol` takes none itself.
+ * INSERT's cost in WebAssembly); a named statement is parsed once, and later calls send Bind,
+ * Describe, Execute and Sync in one message, run by one `execProtocol`. Built from PGlite's
+ * exported protocol serializer and result parser, the same pieces its `query` uses, so rows come
+ * back typed exactly as from `query`. `execProtocol` takes no lock itself: the caller holds
+ * PGlite's transaction lock (inside its `transaction`, or `autocommit` below).
  */
 function preparedStatements(db: PGlite) {
   const { serialize } = protocol;
@@ -23,10 +24,9 @@ function preparedStatements(db: PGlite) {
   const exec = async (message: Uint8Array) => (await db.execProtocol(message, { syncToFs: false })).messages;
 
   return async <T extends object>(name: string, text: string, params: readonly unknown[]): Promise<T[]> => {
-    const messages = [];
-    try {
-      let types = prepared.get(name);
-      if (types === undefined) {
+    let types = prepared.get(name);
+    if (types === undefined) {
+      try {
         await exec(serialize.parse({ name, text }));
         // From here the statement exists on the connection, whatever happens next: never Parse it
         // again (unknown parameter types are sent as text, as PGlite's `query` does).
@@ -34,23 +34,31 @@ function preparedStatements(db: PGlite) {
         const described = await exec(serialize.describe({ type: 'S', name }));
         const description = described.find((m) => m.name === 'parameterDescription') as { dataTypeIDs?: number[] } | undefined;
         prepared.set(name, (types = Object.freeze([...(description?.dataTypeIDs ?? [])])));
+      } finally {
+        await exec(serialize.sync());
       }
-      const t = types;
-      const values = params.map((v, i) => {
-        if (v === null || v === undefined) return null;
-        const serializer = db.serializers[t[i] ?? 0];
-        return serializer ? serializer(v) : String(v);
-      });
-      messages.push(
-        ...(await exec(serialize.bind({ statement: name, values }))),
-        ...(await exec(serialize.describe({ type: 'P' }))),
-        ...(await exec(serialize.execute({}))),
-      );
-    } finally {
-      messages.push(...(await exec(serialize.sync())));
     }
+    const t = types;
+    const values = params.map((v, i) => {
+      if (v === null || v === undefined) return null;
+      const serializer = db.serializers[t[i] ?? 0];
+      return serializer ? serializer(v) : String(v);
+    });
+    // One round: after an error the server skips to the Sync, which ends the implicit transaction
+    // of a statement run outside BEGIN (committing it, or rolling it back on error).
+    const messages = await exec(concat([serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]));
     return (protocolResults.parseResults(messages, db.parsers)[0]?.rows ?? []) as T[];
   };
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 type Prepared = ReturnType<typeof preparedStatements>;
@@ -59,6 +67,16 @@ type Prepared = ReturnType<typeof preparedStatements>;
 function queryIn(tx: Transaction, prepared: Prepared) {
   return async <T extends object>(text: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<T[]> =>
     guarded(async () => (options.name === undefined ? (await tx.query<T>(text, [...params])).rows : prepared<T>(options.name, text, params)));
+}
+
+/** A named statement outside any transaction, autocommitted (PGlite's transaction lock held). */
+function autocommitOn(db: PGlite, prepared: Prepared) {
+  return async <T extends object>(name: string, text: string, params: readonly unknown[] = []): Promise<T[]> =>
+    guarded(() => db._runExclusiveTransaction(async () => {
+      const rows = await prepared<T>(name, text, params);
+      await db.syncToFs(); // as PGlite's `query` does after a statement outside a transaction
+      return rows;
+    }));
 }
 
 function queryOn(db: PGlite) {
@@ -105,9 +123,11 @@ export async function openPglite(dataDir: string, template?: () => Blob | undefi
   let closed: Promise<void> | undefined;
   const prepared = preparedStatements(db);
   const unnamed = queryOn(db);
+  const autocommit = autocommitOn(db, prepared);
   const sql: Sql = {
-    // A named statement outside a transaction runs in one of its own (PGlite's locks are taken there).
-    query: (text, params, options) => (options?.name === undefined ? unnamed(text, params) : sql.transaction((tx) => tx.query(text, params, options))),
+    // A named statement outside a transaction is autocommitted: one exchange under PGlite's
+    // transaction lock (which its `query` and `transaction` take too), no BEGIN and COMMIT.
+    query: (text, params, options) => (options?.name === undefined ? unnamed(text, params) : autocommit(options.name, text, params)),
     async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
       let failure: { error: unknown } | undefined;
       try {

@@ -8,7 +8,8 @@ export interface QueryOptions {
   /**
    * Run it as this named prepared statement: parsed and planned once per connection, then only
    * bound and executed. For hot statements whose text comes from a small fixed set; one name per
-   * text (callers derive the name from the text). Same rows as without a name.
+   * text (callers derive the name from the text). Same rows as without a name. Outside a
+   * transaction it is autocommitted on both engines: one statement, all or nothing.
    */
   readonly name?: string;
 }

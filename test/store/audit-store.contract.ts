@@ -138,6 +138,23 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       expect(await db.sql.transaction((tx) => tx.query('SELECT 7 AS seven', [], { name: 'contract_named_bad' }))).toEqual([{ seven: 7 }]);
     });
 
+    it('a named statement outside a transaction is autocommitted: all of it, or on error none of it', async () => {
+      const tag = `autocommit-${randomUUID()}`;
+      const twoRows = `WITH a AS (INSERT INTO jti_seen (iss, jti, expires_at) VALUES ($1, 'one', now() + interval '1 hour'))
+        INSERT INTO jti_seen (iss, jti, expires_at) VALUES ($1, $2, now() + interval '1 hour') RETURNING jti`;
+      expect(await db.sql.query(twoRows, [tag, 'two'], { name: 'contract_autocommit' })).toEqual([{ jti: 'two' }]);
+      // Seen from another statement, with no transaction of ours around it: committed.
+      const stored = async () => (await db.sql.query<{ jti: string }>('SELECT jti FROM jti_seen WHERE iss = $1 ORDER BY jti', [tag])).map((r) => r.jti);
+      expect(await stored()).toEqual(['one', 'two']);
+      // A second run fails on 'one' (primary key) after inserting nothing visible: the row for 'three' is not kept.
+      const failed = await rejection(db.sql.query(twoRows, [tag, 'three'], { name: 'contract_autocommit' }));
+      expect(failed).toMatchObject({ code: 'store-unavailable' });
+      expect(await stored()).toEqual(['one', 'two']);
+      // The connection is usable at once, inside and outside a transaction.
+      expect(await db.sql.query(twoRows, [`${tag}-b`, 'four'], { name: 'contract_autocommit' })).toEqual([{ jti: 'four' }]);
+      expect(await db.sql.transaction((tx) => tx.query('SELECT count(*)::int AS n FROM jti_seen WHERE iss = $1', [tag]))).toEqual([{ n: 2 }]);
+    });
+
     it('a hook call is all or nothing: a conflicting notice stores none of it', async () => {
       const inst = randomUUID();
       const n = notice({ institutionId: inst });
