@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Patient } from '@medplum/fhirtypes';
+import { canonicalJson } from '../canonical-json.js';
 import type { ClinicalNow } from '../clock.js';
 import type { PregnancyFacts } from '../clinical/finding-params.js';
 import type { Policy } from '../clinical/policy.js';
@@ -86,16 +87,6 @@ export function buildNoticeContent(input: NoticeContentInput): NoticeContent {
     rules: [...new Set(findings.map((f) => f.rule))],
     indications: findings.map((f) => ({ rule: f.rule, citation: f.citation, evidence: [...f.evidence], params: { ...f.params } })),
     texts,
-  });
-}
-
-/** JSON with object keys sorted at every level (arrays keep their order; `undefined` members dropped). */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]));
-    }
-    return v;
   });
 }
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { canonicalJson } from '../canonical-json.js';
 import { AppError } from '../errors/app-error.js';
 import type { FeedbackRecord } from '../ports.js';
 import { NOTICE_CONFLICT_SQLSTATE } from './migrations/0003-notice-conflict.js';
 import type { HookCallRecord, NoticeRecord } from './records.js';
-import { canonicalJson, json, sha256 } from './row-values.js';
+import { json, sha256 } from './row-values.js';
 import type { Sql } from './sql.js';
 
 /**

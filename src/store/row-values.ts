@@ -23,18 +23,6 @@ export function json(v: unknown): string {
   return JSON.stringify(v ?? null);
 }
 
-/** Canonical JSON: object keys sorted, `undefined` members dropped (stable across key order). */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : canonicalJson(x))).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>)
-      .filter(([, x]) => x !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
 /** SHA-256 hex of a string. */
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');

@@ -3,7 +3,8 @@ import type {
   RegistryStore, UpsertSummary,
 } from '../registry/registry-store.js';
 import { certificateKey } from '../registry/memory-registry-store.js';
-import { canonicalJson, json } from './row-values.js';
+import { canonicalJson } from '../canonical-json.js';
+import { json } from './row-values.js';
 import type { Sql } from './sql.js';
 
 /** Advisory lock key serialising registry imports (counts stay exact when two run at once). */

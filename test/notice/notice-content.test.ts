@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildNoticeContent, canonicalJson, hashNoticeContent, type NoticeContentInput } from '../../src/notice/notice-content.js';
+import { canonicalJson } from '../../src/canonical-json.js';
+import { buildNoticeContent, hashNoticeContent, type NoticeContentInput } from '../../src/notice/notice-content.js';
 import { noticeContentSchema } from '../../src/notice/notice-content-schema.js';
 import { fullYearsBetween, patientDisplayName } from '../../src/notice/woman.js';
 import { ALL_FINDINGS, FACTS, finding, NOW, patient, POLICY } from '../cards/fixtures.js';
