@@ -29,18 +29,49 @@ export function placeholdersOf(template: string): string[] {
   return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
 }
 
+/** A template split at its placeholders: literal text, and `{ name }` where a value goes. */
+type Parts = readonly (string | { readonly name: string })[];
+
+/** locale → key → the template's parts, or the template itself when it has no placeholder. */
+const compiled: Record<Locale, Map<string, string | Parts>> = { 'zh-CN': new Map(), en: new Map() };
+
+function compile(template: string): string | Parts {
+  const parts: (string | { name: string })[] = [];
+  let at = 0;
+  for (const m of template.matchAll(PLACEHOLDER)) {
+    if (m.index > at) parts.push(template.slice(at, m.index));
+    parts.push({ name: m[1]! });
+    at = m.index + m[0].length;
+  }
+  if (parts.length === 0) return template;
+  if (at < template.length) parts.push(template.slice(at));
+  return parts;
+}
+
 /**
  * Formats message `key` of `locale`. A placeholder without a value is a bug in the caller, not a
- * data problem, so it throws.
+ * data problem, so it throws. Each template is split at its placeholders once, on first use.
  */
 export function message(locale: Locale, key: MessageKey, values: MessageValues = {}): string {
-  const template = CATALOGUES[locale][key] as string | undefined;
-  if (template === undefined) throw new Error(`message ${key} (${locale}): no such message`);
-  return template.replace(PLACEHOLDER, (_m, name: string) => {
-    const v = values[name];
-    if (v === undefined) throw new Error(`message ${key} (${locale}): no value for {${name}}`);
-    return String(v);
-  });
+  const byKey = compiled[locale];
+  let parts = byKey.get(key);
+  if (parts === undefined) {
+    const template = CATALOGUES[locale][key] as string | undefined;
+    if (template === undefined) throw new Error(`message ${key} (${locale}): no such message`);
+    byKey.set(key, (parts = compile(template)));
+  }
+  if (typeof parts === 'string') return parts;
+  let out = '';
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      out += part;
+      continue;
+    }
+    const v = values[part.name];
+    if (v === undefined) throw new Error(`message ${key} (${locale}): no value for {${part.name}}`);
+    out += String(v);
+  }
+  return out;
 }
 
 /** Looks up a message whose key is data (e.g. a relationship code); `undefined` when absent. */

@@ -38,4 +38,17 @@ describe('message catalogues (cds-hooks/messages)', () => {
     expect(message('en', 'age.years', { age: 36 })).toBe('36 years');
     expect(() => message('en', 'age.years')).toThrow(/age\.years.*\{age\}/);
   });
+
+  it('formats every message of both catalogues as a plain replace of its placeholders would, twice over (compiled once)', () => {
+    for (const l of LOCALES) {
+      for (const [key, template] of Object.entries(CATALOGUES[l]) as [MessageKey, string][]) {
+        const values = Object.fromEntries(placeholdersOf(template).map((name, i) => [name, i % 2 ? `«${name}$&$1»` : i * 7]));
+        const expected = template.replace(/\{(\w+)\}/g, (_m, name: string) => String(values[name]));
+        expect(message(l, key, values), `${l} ${key}`).toBe(expected);
+        expect(message(l, key, values), `${l} ${key}`).toBe(expected);
+        if (placeholdersOf(template).length > 0) expect(() => message(l, key, {}), `${l} ${key}`).toThrow(/no value for/);
+      }
+    }
+    expect(() => message('en', 'no.such.key' as MessageKey)).toThrow(/no such message/);
+  });
 });

@@ -63,6 +63,44 @@ function node(data: unknown, path: string | null | undefined, ext: unknown, type
   return { data, ext: ext || null, path: path || null, type: type || null };
 }
 
+/** Where member `key` of a node at a model path leads: the model lookups of `children`, done once. */
+interface ChildPaths {
+  /** A choice member (`value[x]`): per type suffix in model order, the child's type and path. */
+  readonly choices?: readonly { readonly suffix: string; readonly type: string | undefined; readonly path: string }[];
+  /** A plain member: the child's type and path. */
+  readonly type: string | undefined;
+  readonly path: string;
+}
+
+/** parent path → key → ChildPaths. Paths come from the model and resourceType values: bounded. */
+const childPathCache = new Map<string, Map<string, ChildPaths>>();
+const CHILD_PATH_CACHE_LIMIT = 10_000;
+let childPathCacheSize = 0;
+
+function resolvedPath(childPath: string): { type: string | undefined; path: string } {
+  return { type: MODEL.path2Type[childPath], path: MODEL.path2TypeWithoutElements[childPath] ?? childPath };
+}
+
+function childPaths(parentPath: string, key: string): ChildPaths {
+  let byKey = childPathCache.get(parentPath);
+  const hit = byKey?.get(key);
+  if (hit !== undefined) return hit;
+  const joined = `${parentPath}.${key}`;
+  const childPath = MODEL.pathsDefinedElsewhere[joined] ?? joined;
+  const actualTypes = MODEL.choiceTypePaths[childPath];
+  const paths: ChildPaths = {
+    ...resolvedPath(childPath),
+    ...(actualTypes ? { choices: actualTypes.map((suffix) => ({ suffix, ...resolvedPath(childPath + suffix) })) } : {}),
+  };
+  // A resourceType is data: past the bound (never reached by R4 types) paths are resolved per call.
+  if (childPathCacheSize < CHILD_PATH_CACHE_LIMIT) {
+    if (byKey === undefined) childPathCache.set(parentPath, (byKey = new Map()));
+    byKey.set(key, paths);
+    childPathCacheSize += 1;
+  }
+  return paths;
+}
+
 /** `util.makeChildResNodes` of fhirpath.js 5 (minus `extension`, never navigated here). */
 function children(parent: Node, key: string, out: Node[]): void {
   const data = parent.data as Bag;
@@ -71,15 +109,14 @@ function children(parent: Node, key: string, out: Node[]): void {
   let childPath: string | null = null;
   let type: string | undefined;
   if (parent.path) {
-    childPath = `${parent.path}.${key}`;
-    childPath = MODEL.pathsDefinedElsewhere[childPath] ?? childPath;
-    const actualTypes = MODEL.choiceTypePaths[childPath];
-    if (actualTypes) {
-      for (const t of actualTypes) {
-        toAdd = prop(data, key + t);
-        extAdd = prop(data, `_${key}${t}`);
+    const paths = childPaths(parent.path, key);
+    ({ type, path: childPath } = paths);
+    if (paths.choices) {
+      for (const choice of paths.choices) {
+        toAdd = prop(data, key + choice.suffix);
+        extAdd = prop(data, `_${key}${choice.suffix}`);
         if (toAdd !== undefined || extAdd !== undefined) {
-          childPath += t;
+          ({ type, path: childPath } = choice);
           break;
         }
       }
@@ -88,8 +125,6 @@ function children(parent: Node, key: string, out: Node[]): void {
       extAdd = prop(data, `_${key}`);
       if (toAdd === undefined && extAdd === undefined) toAdd = prop(parent.ext, key);
     }
-    type = MODEL.path2Type[childPath];
-    childPath = MODEL.path2TypeWithoutElements[childPath] ?? childPath;
   } else {
     toAdd = prop(data, key);
     extAdd = prop(data, `_${key}`);
