@@ -90,9 +90,10 @@ const CTES = {
 type CteName = keyof typeof CTES;
 
 /**
- * The statement for the CTEs that have rows (`h` always), with `$1…` in the given order. With
- * notices, its main query raises (`notice_conflict`, migration 0003) for a notice id whose stored
- * hash differs from ours, so the one statement is all or nothing without a transaction around it.
+ * The statement for the CTEs that have rows (`h` always), with `$1…` in the given order; with
+ * notices, one more parameter: their ids and hashes alone (the contents are not parsed twice). Its
+ * main query then raises (`notice_conflict`, migration 0003) for a notice id whose stored hash
+ * differs from ours, so the one statement is all or nothing without a transaction around it.
  * A notice inserted now is compared with `n` (the same statement's snapshot does not see it in
  * `notice`); a second row of one id in the set hits ON CONFLICT DO NOTHING and is compared there.
  */
@@ -100,7 +101,7 @@ function insertStatement(present: readonly CteName[]): string {
   const withs = present.map((name, i) => CTES[name](`$${i + 1}`)).join(',\n');
   // Data-modifying CTEs run whether or not the main query reads them.
   const main = present.includes('n')
-    ? `SELECT notice_conflict(x.id) FROM jsonb_to_recordset($${present.indexOf('n') + 1}::jsonb) AS x(id text, hash text)
+    ? `SELECT notice_conflict(x.id) FROM jsonb_to_recordset($${present.length + 1}::jsonb) AS x(id text, hash text)
 WHERE x.hash IS DISTINCT FROM COALESCE((SELECT n.hash FROM n WHERE n.id = x.id), (SELECT s.hash FROM notice s WHERE s.id = x.id))`
     : 'SELECT NULL WHERE false';
   return `WITH\n${withs}\n${main}`;
@@ -157,7 +158,7 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
   };
   const present = (Object.keys(CTES) as CteName[]).filter((k) => k === 'h' || sets[k].length > 0);
   const text = insertStatement(present);
-  const params = present.map((k) => json(sets[k]));
+  const params = [...present.map((k) => json(sets[k])), ...(notices.length > 0 ? [json(notices.map(({ id, hash }) => ({ id, hash })))] : [])];
   // A named statement: at most 2^5 texts (h plus any of the others), each parsed and planned once.
   const options = { name: `insert_hook_calls_${present.join('')}` };
   for (let attempt = 1; ; attempt += 1) {
