@@ -128,7 +128,7 @@ export interface FeedbackStore {
 
 /**
  * Records one hook call (findings, cards, suggestions, rule errors, and the notice it issued) in
- * one transaction; resolves only once it is durable — the answer depends on it. A store failure
+ * one atomic write; resolves only once it is durable — the answer depends on it. A store failure
  * rejects with AppError('store-unavailable') (503).
  */
 export type RecordHookCall = (record: HookCallRecord) => Promise<void>;

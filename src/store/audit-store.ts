@@ -23,8 +23,8 @@ export interface AuditStore extends NoticeStore, FeedbackStore {
   get(id: string): Promise<NoticeRecord | undefined>;
   /**
    * The call, its findings, cards, suggestions, rule errors and notice, all or nothing; resolves
-   * with the call id only after the transaction holding it committed. Concurrent calls share one
-   * transaction (group commit, src/store/hook-call-batcher.ts); a failed batch is retried record
+   * with the call id only after the statement holding it committed. Concurrent calls share one
+   * statement (group commit, src/store/hook-call-batcher.ts); a failed batch is retried record
    * by record, so a conflicting notice (NoticeConflictError) rejects only its own call.
    */
   recordHookCall(record: HookCallRecord): Promise<{ readonly id: string }>;

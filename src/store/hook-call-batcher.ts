@@ -2,7 +2,7 @@ import { identify, insertHookCalls, type IdentifiedHookCall } from './hook-call-
 import type { HookCallRecord } from './records.js';
 import type { Sql } from './sql.js';
 
-/** Most hook calls one group-commit transaction carries (bounds statement size and a retry's cost). */
+/** Most hook calls one group-commit statement carries (bounds statement size and a retry's cost). */
 export const MAX_HOOK_CALL_BATCH = 64;
 
 interface Pending {

@@ -40,7 +40,7 @@ export class MemoryFeedbackStore implements FeedbackStore {
 
 /**
  * In-memory hook-call log: keeps every record and stores its notice in `notices`, like the audit
- * store does in one transaction. For tests and the store-less benchmark baseline.
+ * store does in one statement. For tests and the store-less benchmark baseline.
  */
 export class MemoryHookCallLog {
   readonly #records: HookCallRecord[] = [];
