@@ -21,8 +21,13 @@ export interface Composition {
  * dependencies. With a PostgreSQL server (several replicas) the JWT replay cache lives in the
  * database; with the embedded store (one process) in memory.
  */
-export async function compose(config: Config, logger: Logger, opts: { clock?: Clock; newId?: () => string } = {}): Promise<Composition> {
-  const store = await createStore(config);
+export async function compose(
+  config: Config,
+  logger: Logger,
+  opts: { clock?: Clock; newId?: () => string; store?: Promise<OpenedStore> } = {},
+): Promise<Composition> {
+  // `opts.store`: a store already opening (src/main.ts starts it before loading the HTTP modules).
+  const store = await (opts.store ?? createStore(config));
   const clock = opts.clock ?? systemClock(config.clinicTimeZone);
   const registry = createSqlRegistryStore(store.sql);
   const replayCache = store.engine === 'postgres'

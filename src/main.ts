@@ -1,14 +1,14 @@
 import type { Server } from 'node:http';
-import { createApp } from './app.js';
 import { authOffWarning } from './auth/authenticator.js';
-import { compose } from './compose.js';
+import type { Composition } from './compose.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { createLogger } from './log.js';
+import { createStore } from './store/create-store.js';
 
 /** Grace period for in-flight requests on SIGTERM/SIGINT before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-/** Entry point: read the environment once, compose the deps (store first), listen. `app.ts` never listens. */
+/** Entry point: read the environment once, open the store, compose the deps, listen. `app.ts` never listens. */
 async function main(): Promise<void> {
   let config;
   try {
@@ -26,9 +26,14 @@ async function main(): Promise<void> {
     console.warn(`\n${'!'.repeat(100)}\n!!! ${banner}\n${'!'.repeat(100)}\n`);
     logger.warn({ authMode: 'off' }, banner);
   }
-  let composition;
+  // The store starts opening first: PGlite's start waits on files and WebAssembly, time in which
+  // the HTTP modules load (imported only now). Its failure is awaited, and reported, in compose().
+  const store = createStore(config);
+  store.catch(() => undefined);
+  const [{ compose }, { createApp }] = await Promise.all([import('./compose.js'), import('./app.js')]);
+  let composition: Composition;
   try {
-    composition = await compose(config, logger);
+    composition = await compose(config, logger, { store });
   } catch (err) {
     logger.fatal({ err }, 'cannot open the audit store');
     process.exit(1);
