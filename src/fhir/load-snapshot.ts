@@ -1,3 +1,4 @@
+import { defaultMaxListeners, setMaxListeners } from 'node:events';
 import type { Resource } from '@medplum/fhirtypes';
 import type { Logger } from 'pino';
 import { AppError, type IssueDetail } from '../errors/app-error.js';
@@ -95,6 +96,9 @@ async function fetchPending(
   if (!pending.some((p) => 'query' in p)) return pending.map((p) => noFetch(p as Pending & { reason: string }));
   // Own timer + controller, not AbortSignal.timeout via AbortSignal.any (see ./deadline.ts).
   const phase = deadline(opts.timeoutMs, signal);
+  // Each read below listens on the phase's signal until it settles: one listener per key, all
+  // removed by then. Node warns past 10 (order-sign has more keys), once per signal: every call.
+  setMaxListeners(Math.max(defaultMaxListeners, pending.length + 1), phase.signal);
   const reader: FhirReader = createFhirReader({
     fhirServer: request.fhirServer ?? '',
     accessToken: request.fhirAuthorization?.access_token ?? '',

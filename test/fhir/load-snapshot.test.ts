@@ -110,6 +110,28 @@ describe('createSnapshotLoader', () => {
     expect(snap.unavailable).toEqual([]);
   });
 
+  it('fetches many keys in parallel under one caller signal without a listener-leak warning', async () => {
+    // One abort listener per key read sits on the phase's signal: past Node's default of 10 it
+    // warned on every such call (order-sign has more than ten keys).
+    const codes = Array.from({ length: 16 }, (_, i) => `code-${i}`);
+    const prefetch = Object.fromEntries([['patient', 'Patient/{{context.patientId}}'], ...codes.map((c) => [c, `Observation?patient={{context.patientId}}&code=${c}`])]);
+    const routes: Record<string, StubHandler> = { [PATIENT_PATH]: json(patient) };
+    for (const c of codes) routes[`/fhir/Observation?patient=${PATIENT_ID}&code=${c}`] = gated(codes.length, emptySearchset);
+    const s = await stub(routes);
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => { warnings.push(w); };
+    process.on('warning', onWarning);
+    try {
+      const snap = await loader().load(definitionWith(prefetch, ['patient']), request(s.fhirServer, undefined), new AbortController().signal);
+      expect(snap.unavailable).toEqual([]);
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(s.maxInFlight).toBe(codes.length);
+    expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('412 naming each required key that can be neither prefetched nor fetched (no fhirServer)', async () => {
     const err = await rejection(loader().load(MINIMAL, request(undefined, { patient })));
     expect(err.status).toBe(412);
