@@ -1,19 +1,21 @@
-// Our service from the built JS (dist/), composed exactly as src/main.ts does (compose() + createApp(),
-// embedded PGlite store in DATA_DIR, audit on). Extras for the harness only: SIGUSR2 writes the
+// Our service from the built JS (dist/), composed exactly as src/main.ts does (the store starts opening,
+// then compose() + createApp() load; embedded PGlite store in DATA_DIR, audit on). Extras for the harness only: SIGUSR2 writes the
 // active handles/resources and memoryUsage (after a GC with --expose-gc) to BENCH_HANDLES_FILE; SIGTERM/SIGINT close the server and the store, then
 // exit 0 (so --cpu-prof writes its profile).
 import process from 'node:process';
 import { writeFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { announcePort } from './fixed-card.mjs';
-import { createApp } from '../../../dist/src/app.js';
-import { compose } from '../../../dist/src/compose.js';
 import { loadConfig } from '../../../dist/src/config/load.js';
 import { createLogger } from '../../../dist/src/log.js';
+import { createStore } from '../../../dist/src/store/create-store.js';
 
 const config = loadConfig(process.env);
 const logger = createLogger(config);
-const composition = await compose(config, logger);
+const store = createStore(config);
+store.catch(() => undefined);
+const [{ compose }, { createApp }] = await Promise.all([import('../../../dist/src/compose.js'), import('../../../dist/src/app.js')]);
+const composition = await compose(config, logger, { store });
 const server = createApp(composition.deps).listen(config.port, config.host);
 announcePort(server);
 
