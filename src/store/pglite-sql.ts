@@ -46,19 +46,9 @@ function preparedStatements(db: PGlite) {
     });
     // One round: after an error the server skips to the Sync, which ends the implicit transaction
     // of a statement run outside BEGIN (committing it, or rolling it back on error).
-    const messages = await exec(concat([serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]));
+    const messages = await exec(Buffer.concat([serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]));
     return (protocolResults.parseResults(messages, db.parsers)[0]?.rows ?? []) as T[];
   };
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 type Prepared = ReturnType<typeof preparedStatements>;
