@@ -12,7 +12,7 @@ import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4';
 import type { CodeableConcept, Resource } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
-import { conceptsAt, EXPRESSIONS, type ConceptPath } from '../../src/clinical/data-elements/fhirpath.js';
+import { conceptsAt, conceptsAtOnce, EXPRESSIONS, type ConceptPath } from '../../src/clinical/data-elements/fhirpath.js';
 import { deepFreeze } from '../../src/deep-freeze.js';
 import { paddedRequest, prefetchResources, SERVICE_IDS } from '../bench/lib/records.js';
 import * as F from './fixtures.js';
@@ -160,14 +160,16 @@ function expectSame(resources: readonly unknown[]): number {
       // Same values from the resource itself (not copies of them), and in the same order.
       expect(got.length).toBe(want.length);
       if (got.length) nonEmpty += 1;
-      const frozen = conceptsAt(p, deepFreeze(structuredClone(res)) as Resource);
+      const frozenResource = deepFreeze(structuredClone(res)) as Resource;
+      expect(conceptsAtOnce(p, frozenResource), `${p} (once, frozen) of ${JSON.stringify(res)}`).toEqual(want);
+      const frozen = conceptsAt(p, frozenResource);
       expect(frozen, `${p} (frozen) of ${JSON.stringify(res)}`).toEqual(want);
     }
   }
   return nonEmpty;
 }
 
-describe('conceptsAt ≡ fhirpath.js evaluation', () => {
+describe('conceptsAt (and conceptsAtOnce) ≡ fhirpath.js evaluation', () => {
   it('over every example request, bench record and fixture builder', () => {
     const rs = fixtureResources();
     expect(rs.length).toBeGreaterThan(300);

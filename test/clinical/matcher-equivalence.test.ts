@@ -1,6 +1,6 @@
 /**
- * The compiled matcher (one normalisation and one index lookup per coding, memoised on frozen
- * codings) answers exactly what the per-value-set check does (`referenceMatches`: normalise, exact
+ * The compiled matcher (one normalisation and one index lookup per coding, kept per system and
+ * code) answers exactly what the per-value-set check does (`referenceMatches`: normalise, exact
  * set, prefix rules with exclusions) for every value set of the catalogue, with and without the
  * policy's local codes, over every code the catalogue names and many variations of them.
  */
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { SYSTEMS } from '../../src/clinical/codes.js';
 import { DEFAULT_POLICY, parsePolicy } from '../../src/clinical/policy.js';
 import { VALUE_SETS } from '../../src/clinical/value-sets/catalogue.js';
-import { compileMatcher, referenceMatches } from '../../src/clinical/value-sets/matcher.js';
+import { compileMatcher, MEMBERSHIP_CACHE_LIMIT, referenceMatches } from '../../src/clinical/value-sets/matcher.js';
 
 function candidateCodings(): Coding[] {
   const pairs = new Set<string>();
@@ -57,6 +57,29 @@ describe('compiled matcher ≡ per-value-set reference', () => {
       expect(members).toBeGreaterThan(500);
     });
   }
+
+  it('answers from what a coding holds now: a coding changed after a lookup is answered for its new code', () => {
+    const m = compileMatcher(DEFAULT_POLICY);
+    const member = { system: SYSTEMS.icd10, code: 'O35.0' };
+    const coding: Coding = { ...member };
+    expect(m.inValueSet('fetal-anomaly', coding)).toBe(true);
+    coding.code = 'J45';
+    expect(m.inValueSet('fetal-anomaly', coding)).toBe(false);
+    coding.system = 'http://example.org/other';
+    coding.code = 'O35.0';
+    expect(m.inValueSet('fetal-anomaly', coding)).toBe(false);
+    expect(m.inValueSet('fetal-anomaly', { ...member })).toBe(true);
+  });
+
+  it('stays right past its bound (distinct codes beyond the limit) and for codes too long to keep', () => {
+    const m = compileMatcher(DEFAULT_POLICY);
+    const member = { system: SYSTEMS.icd10, code: 'O35.0' };
+    expect(m.inValueSet('fetal-anomaly', member)).toBe(true);
+    for (let i = 0; i <= MEMBERSHIP_CACHE_LIMIT + 10; i += 1) expect(m.inValueSet('fetal-anomaly', { system: SYSTEMS.loinc, code: `${i}-0` })).toBe(false);
+    expect(m.inValueSet('fetal-anomaly', member)).toBe(true);
+    expect(m.inValueSet('fetal-anomaly', { system: SYSTEMS.icd10, code: `O35.${'1'.repeat(600)}` })).toBe(referenceMatches(VALUE_SETS['fetal-anomaly']!, [], { system: SYSTEMS.icd10, code: `O35.${'1'.repeat(600)}` }));
+    expect(m.inValueSet('fetal-anomaly', { system: SYSTEMS.icd10, code: ` O35.0${' '.repeat(600)}` })).toBe(true);
+  });
 
   it('an unknown value set id still throws, whatever the coding', () => {
     const m = compileMatcher(DEFAULT_POLICY);

@@ -179,7 +179,10 @@ function evaluate(path: ConceptPath, resource: Resource): readonly CodeableConce
 
 const results = new WeakMap<object, Partial<Record<ConceptPath, readonly CodeableConcept[]>>>();
 
-/** The CodeableConcepts at a named path of a resource (empty on bad data). Do not mutate the array. */
+/**
+ * The CodeableConcepts at a named path of a resource (empty on bad data). Do not mutate the array.
+ * Memoised per frozen resource and path: rules read the same few candidates again and again.
+ */
 export function conceptsAt(path: ConceptPath, resource: Resource): readonly CodeableConcept[] {
   if (!Object.isFrozen(resource)) return evaluate(path, resource);
   let byPath = results.get(resource);
@@ -187,4 +190,13 @@ export function conceptsAt(path: ConceptPath, resource: Resource): readonly Code
   let r = byPath[path];
   if (r === undefined) byPath[path] = r = Object.freeze(evaluate(path, resource));
   return r;
+}
+
+/**
+ * `conceptsAt` without the memo, for a pass that reads each resource of a whole type list once
+ * (memo.ts `codedIndex`): a WeakMap entry for each of a heavy record's thousand resources cost
+ * more to make, and to trace in every GC, than the evaluation it would save.
+ */
+export function conceptsAtOnce(path: ConceptPath, resource: Resource): readonly CodeableConcept[] {
+  return evaluate(path, resource);
 }

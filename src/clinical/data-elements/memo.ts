@@ -1,6 +1,6 @@
 import type { Coding, Resource } from '@medplum/fhirtypes';
 import type { ValueSetMatcher } from '../value-sets/matcher.js';
-import { conceptsAt, type ConceptPath } from './fhirpath.js';
+import { conceptsAt, conceptsAtOnce, type ConceptPath } from './fhirpath.js';
 
 /**
  * Memoisation of pure derivations of frozen data (performance only: no behaviour of its own).
@@ -41,7 +41,7 @@ function indexTable(list: object, matcher: ValueSetMatcher): Map<readonly Concep
  * `valueSetId` (= `conceptsAt(path, r)` then `matchingCoding` on each concept until one matches).
  * `!== undefined` is `conceptsAt(path, r).some((c) => matcher.inValueSet(valueSetId, c))`.
  * Not memoised here: `conceptsAt` is memoised per frozen resource and path, and the matcher keeps
- * the value sets of each frozen coding, so this is a few lookups — cheaper than a memo table.
+ * the value sets of each (system, code), so this is a few lookups — cheaper than a memo table.
  */
 export function codingAt(matcher: ValueSetMatcher, valueSetId: string, path: ConceptPath, resource: Resource): Coding | undefined {
   for (const c of conceptsAt(path, resource)) {
@@ -61,7 +61,7 @@ function codedIndex<T extends Resource>(matcher: ValueSetMatcher, paths: readonl
   const index = new Map<string, T[]>();
   for (const r of list) {
     for (const p of paths) {
-      for (const concept of conceptsAt(p, r)) {
+      for (const concept of conceptsAtOnce(p, r)) {
         for (const sets of matcher.valueSetsOf(concept)) {
           for (const id of sets) {
             const hits = index.get(id);

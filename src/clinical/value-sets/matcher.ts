@@ -82,14 +82,19 @@ interface PrefixRule {
 
 const NO_SETS: ReadonlySet<string> = new Set();
 
+/** Most (system, code) pairs a matcher keeps the membership of (then it starts afresh). */
+export const MEMBERSHIP_CACHE_LIMIT = 20_000;
+/** Longest system + code (characters) whose membership is kept; longer ones are computed each time. */
+const MEMBERSHIP_KEY_LIMIT = 512;
+
 /**
  * Compiles the matcher for a policy (local codes under an unknown id are ignored; see above).
  *
  * Membership is answered per coding, not per (coding, value set): a coding is normalised once and
  * looked up once in an index of every value set's exact codes (code → value-set ids), then checked
- * against the prefix rules of its system. For a frozen coding (every coding of a request snapshot)
- * the resulting set of value-set ids is kept, so the dozens of value sets the rules ask about cost
- * one set lookup each. Same answers as `codingMatches` per value set (tested against it).
+ * against the prefix rules of its system. The resulting set of value-set ids is kept per (system,
+ * code), so the dozens of value sets the rules ask about cost one set lookup each, and a code seen
+ * before costs two map lookups. Same answers as `codingMatches` per value set (tested against it).
  */
 export function compileMatcher(policy: Pick<Policy, 'localCodes'>, valueSets: Readonly<Record<string, ValueSetDefinition>> = VALUE_SETS): ValueSetMatcher {
   const known = new Set<string>();
@@ -124,12 +129,30 @@ export function compileMatcher(policy: Pick<Policy, 'localCodes'>, valueSets: Re
     return out ?? NO_SETS;
   }
 
-  const memo = new WeakMap<Coding, ReadonlySet<string>>();
+  // Membership depends on a coding's system and code strings alone, so it is kept per (system,
+  // code) for as long as the matcher lives: a record repeats a few codes many times over, and the
+  // next request repeats them again. Not per coding object in a WeakMap: a long-lived WeakMap given
+  // thousands of new keys a request costs more to insert into (and to trace in every GC) than the
+  // membership itself. Bounded: long strings are not kept, and the table starts afresh when full.
+  const bySystem = new Map<string, Map<string, ReadonlySet<string>>>();
+  let kept = 0;
   function membership(coding: Coding): ReadonlySet<string> {
     if (typeof coding !== 'object' || coding === null) return NO_SETS;
-    if (!Object.isFrozen(coding)) return computeMembership(coding);
-    let sets = memo.get(coding);
-    if (sets === undefined) memo.set(coding, (sets = computeMembership(coding)));
+    const { system, code } = coding;
+    if (typeof system !== 'string' || typeof code !== 'string') return NO_SETS;
+    let codes = bySystem.get(system);
+    const hit = codes?.get(code);
+    if (hit !== undefined) return hit;
+    const sets = computeMembership(coding);
+    if (system.length + code.length > MEMBERSHIP_KEY_LIMIT) return sets;
+    if (kept >= MEMBERSHIP_CACHE_LIMIT) {
+      bySystem.clear();
+      kept = 0;
+      codes = undefined;
+    }
+    if (codes === undefined) bySystem.set(system, (codes = new Map()));
+    codes.set(code, sets);
+    kept += 1;
     return sets;
   }
 
