@@ -65,11 +65,26 @@ function node(data: unknown, path: string | null | undefined, ext: unknown, type
 
 /** Where member `key` of a node at a model path leads: the model lookups of `children`, done once. */
 interface ChildPaths {
-  /** A choice member (`value[x]`): per type suffix in model order, the child's type and path. */
-  readonly choices?: readonly { readonly suffix: string; readonly type: string | undefined; readonly path: string }[];
+  /**
+   * A choice member (`value[x]`): per type suffix in model order, the child's type and path, and
+   * the property names it is read from (`valueQuantity`, `_valueQuantity`).
+   */
+  readonly choices?: readonly { readonly name: string; readonly extName: string; readonly type: string | undefined; readonly path: string }[];
   /** A plain member: the child's type and path. */
   readonly type: string | undefined;
   readonly path: string;
+}
+
+/**
+ * `_key`, the primitive-extension sibling of member `key`, made once per key: a name built on each
+ * read is a new string every time, and reading a property by it costs a string-table lookup.
+ * Keys come from EXPRESSIONS and the model: a small, fixed set.
+ */
+const extNames = new Map<string, string>();
+function extName(key: string): string {
+  let name = extNames.get(key);
+  if (name === undefined) extNames.set(key, (name = `_${key}`));
+  return name;
 }
 
 /** parent path → key → ChildPaths. Paths come from the model and resourceType values: bounded. */
@@ -90,7 +105,7 @@ function childPaths(parentPath: string, key: string): ChildPaths {
   const actualTypes = MODEL.choiceTypePaths[childPath];
   const paths: ChildPaths = {
     ...resolvedPath(childPath),
-    ...(actualTypes ? { choices: actualTypes.map((suffix) => ({ suffix, ...resolvedPath(childPath + suffix) })) } : {}),
+    ...(actualTypes ? { choices: actualTypes.map((suffix) => ({ name: key + suffix, extName: `_${key}${suffix}`, ...resolvedPath(childPath + suffix) })) } : {}),
   };
   // A resourceType is data: past the bound (never reached by R4 types) paths are resolved per call.
   if (childPathCacheSize < CHILD_PATH_CACHE_LIMIT) {
@@ -113,8 +128,8 @@ function children(parent: Node, key: string, out: Node[]): void {
     ({ type, path: childPath } = paths);
     if (paths.choices) {
       for (const choice of paths.choices) {
-        toAdd = prop(data, key + choice.suffix);
-        extAdd = prop(data, `_${key}${choice.suffix}`);
+        toAdd = prop(data, choice.name);
+        extAdd = prop(data, choice.extName);
         if (toAdd !== undefined || extAdd !== undefined) {
           ({ type, path: childPath } = choice);
           break;
@@ -122,12 +137,12 @@ function children(parent: Node, key: string, out: Node[]): void {
       }
     } else {
       toAdd = prop(data, key);
-      extAdd = prop(data, `_${key}`);
+      extAdd = prop(data, extName(key));
       if (toAdd === undefined && extAdd === undefined) toAdd = prop(parent.ext, key);
     }
   } else {
     toAdd = prop(data, key);
-    extAdd = prop(data, `_${key}`);
+    extAdd = prop(data, extName(key));
     if (toAdd === undefined && extAdd === undefined) toAdd = prop(parent.ext, key);
   }
   if (!isSome(toAdd) && !isSome(extAdd)) return;
