@@ -1,0 +1,83 @@
+/**
+ * Where one hook call's time goes, stage by stage, in one process without HTTP: the body read and
+ * parse (`readJsonBody` over the request bytes), validation, the snapshot (prefetch → shape check →
+ * frozen snapshot), the service, the audit write (PGlite in a temp data directory, as
+ * `npm start` runs it) and the answer's JSON. Median and p90 of each stage in ms, after the first
+ * third of the iterations (warm-up) is dropped. Run pinned, e.g.
+ *
+ *   taskset -c 0 node --import tsx test/bench/stages.ts [serviceId] [typical|heavy] [iterations]
+ *
+ * The server adds socket reads, express, the response write and the access log on top.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import { compose } from '../../src/compose.js';
+import { loadConfig } from '../../src/config/load.js';
+import { hookCallRecord } from '../../src/http/hook-call-record.js';
+import { readJsonBody } from '../../src/http/read-json-body.js';
+import { validateHookRequest } from '../../src/http/validate-hook-request.js';
+import { createLogger } from '../../src/log.js';
+import { createStore } from '../../src/store/create-store.js';
+import { paddedRequest, SERVICE_IDS, type BenchServiceId } from './lib/records.js';
+
+const service = (process.argv[2] ?? SERVICE_IDS[0]) as BenchServiceId;
+if (!SERVICE_IDS.includes(service)) throw new Error(`unknown service ${service}; one of ${SERVICE_IDS.join(', ')}`);
+const record = process.argv[3] === 'heavy' ? 'heavy' : 'typical';
+const iterations = Number(process.argv[4] ?? (record === 'heavy' ? 300 : 3000));
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-stages-'));
+const config = loadConfig({ DATA_DIR: join(dir, 'data'), AUTH_MODE: 'off', LOG_LEVEL: 'silent' });
+const store = createStore(config);
+const { deps } = await compose(config, createLogger(config), { store });
+const def = deps.definitions.find((d) => d.id === service);
+if (!def) throw new Error(`no definition for ${service}`);
+const bytes = Buffer.from(JSON.stringify(paddedRequest(service, record === 'heavy' ? 1000 : 50)));
+
+/** The request as `readJsonBody` sees it from node:http: a readable of the body bytes with headers. */
+function incoming(): IncomingMessage {
+  return Object.assign(Readable.from([bytes]), {
+    headers: { 'content-type': 'application/json', 'content-length': String(bytes.length) },
+    complete: true,
+  }) as unknown as IncomingMessage;
+}
+
+const STAGES = ['body', 'validate', 'snapshot', 'service', 'record', 'stringify'] as const;
+const times: Record<(typeof STAGES)[number], number[]> = { body: [], validate: [], snapshot: [], service: [], record: [], stringify: [] };
+try {
+  for (let i = 0; i < iterations; i += 1) {
+    let t = performance.now();
+    const lap = (stage: (typeof STAGES)[number]): void => {
+      const u = performance.now();
+      times[stage].push(u - t);
+      t = u;
+    };
+    const body = await readJsonBody(incoming(), config.bodyLimitBytes);
+    lap('body');
+    const request = validateHookRequest(def, body);
+    lap('validate');
+    const snapshot = await deps.loadSnapshot(def, request, new AbortController().signal);
+    lap('snapshot');
+    const receivedAt = deps.clock.now().instant;
+    const result = await deps.services[def.id]({ snapshot, request, now: deps.clock.now() });
+    lap('service');
+    await deps.recordHookCall(hookCallRecord({ def, request, auth: { issuer: 'bench' }, receivedAt, status: 200, latencyMs: 1, result }));
+    lap('record');
+    JSON.stringify(result.response);
+    lap('stringify');
+  }
+} finally {
+  await (await store).close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const quantile = (values: readonly number[], q: number): number => {
+  const kept = values.slice(Math.floor(values.length / 3)).sort((a, b) => a - b);
+  return Number((kept[Math.min(kept.length - 1, Math.floor(q * kept.length))] ?? NaN).toFixed(2));
+};
+const summary = Object.fromEntries(STAGES.map((s) => [s, { p50: quantile(times[s], 0.5), p90: quantile(times[s], 0.9) }]));
+console.log(`${service} ${record} (${bytes.length} bytes), ${iterations} iterations; ms p50/p90:`);
+for (const s of STAGES) console.log(`  ${s.padEnd(10)} ${String(summary[s]?.p50).padStart(7)} ${String(summary[s]?.p90).padStart(7)}`);
+console.log(JSON.stringify({ service, record, bytes: bytes.length, iterations, stages: summary }));
