@@ -83,9 +83,12 @@ interface PrefixRule {
 const NO_SETS: ReadonlySet<string> = new Set();
 
 /** Most (system, code) pairs a matcher keeps the membership of (then it starts afresh). */
-export const MEMBERSHIP_CACHE_LIMIT = 20_000;
-/** Longest system + code (characters) whose membership is kept; longer ones are computed each time. */
-const MEMBERSHIP_KEY_LIMIT = 512;
+export const MEMBERSHIP_CACHE_LIMIT = 10_000;
+/**
+ * Longest system + code (characters) whose membership is kept; longer ones are computed each time.
+ * Real systems and codes are far shorter; with the count bound, hostile codes hold at most ≈ 4 MB.
+ */
+const MEMBERSHIP_KEY_LIMIT = 200;
 
 /**
  * Compiles the matcher for a policy (local codes under an unknown id are ignored; see above).
