@@ -13,20 +13,49 @@ export const REGISTRY_LOCK_KEY = '77362826';
 type OrgInfo = Omit<OrganizationCredentials, 'licences'>;
 type PractitionerInfo = { practitionerId: string; name?: string; organizationIds: readonly string[] };
 type VersionRow = { key: string; extra: readonly (string | null)[]; record: unknown };
-interface Kind { readonly table: string; readonly view: string; readonly key: string; readonly extra: readonly string[] }
+interface Kind { readonly table: string; readonly key: string; readonly extra: readonly string[] }
 
-const PRACTITIONER: Kind = { table: 'registry_practitioner_version', view: 'registry_practitioner', key: 'practitioner_id', extra: [] };
-const ORGANIZATION: Kind = { table: 'registry_organization_version', view: 'registry_organization', key: 'organization_id', extra: [] };
-const CERTIFICATE: Kind = { table: 'registry_certificate_version', view: 'registry_certificate', key: 'certificate_key', extra: ['number', 'technique', 'practitioner_id'] };
-const LICENCE: Kind = { table: 'registry_licence_version', view: 'registry_licence', key: 'number', extra: ['organization_id'] };
+const PRACTITIONER: Kind = { table: 'registry_practitioner_version', key: 'practitioner_id', extra: [] };
+const ORGANIZATION: Kind = { table: 'registry_organization_version', key: 'organization_id', extra: [] };
+const CERTIFICATE: Kind = { table: 'registry_certificate_version', key: 'certificate_key', extra: ['number', 'technique', 'practitioner_id'] };
+const LICENCE: Kind = { table: 'registry_licence_version', key: 'number', extra: ['organization_id'] };
 
-/** Current records of `kind` for `keys`, by key. */
+/**
+ * Current records of `kind` for `keys`, by key. Reads the version table, not the view: a filter on
+ * the view is applied after its DISTINCT ON over the whole history, this one goes by the key index.
+ */
 async function current<T>(tx: Sql, kind: Kind, keys: readonly string[]): Promise<Map<string, T>> {
   if (keys.length === 0) return new Map();
   const rows = await tx.query<{ key: string; record: T }>(
-    `SELECT ${kind.key} AS key, record FROM ${kind.view} WHERE ${kind.key} IN (SELECT jsonb_array_elements_text($1::jsonb))`, [json([...new Set(keys)])]);
+    `SELECT DISTINCT ON (${kind.key}) ${kind.key} AS key, record FROM ${kind.table}
+     WHERE ${kind.key} IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY ${kind.key}, seq DESC`, [json([...new Set(keys)])]);
   return new Map(rows.map((r) => [r.key, r.record]));
 }
+
+/**
+ * One holder's current facts and the current records listed under them, in the order their keys
+ * were first imported (the reference store's order), in ONE statement that goes by indexes only
+ * (key, seq) and the owner column (migration 0004): a hook call's cost does not grow with the
+ * registry. A record is current when no later version of its key exists; it is listed under the
+ * owner its current version names (a certificate number moved to another practitioner leaves).
+ */
+function holderStatement(info: Kind, listed: Kind, owner: string): string {
+  return `SELECT
+  (SELECT i.record FROM ${info.table} i WHERE i.${info.key} = $1 ORDER BY i.seq DESC LIMIT 1) AS info,
+  (SELECT COALESCE(jsonb_agg(c.record ORDER BY c.first_seq), '[]'::jsonb) FROM (
+    SELECT v.record, (SELECT min(f.seq) FROM ${listed.table} f WHERE f.${listed.key} = v.${listed.key}) AS first_seq
+    FROM ${listed.table} v
+    WHERE v.${owner} = $1
+      AND NOT EXISTS (SELECT 1 FROM ${listed.table} n WHERE n.${listed.key} = v.${listed.key} AND n.seq > v.seq)
+  ) c) AS listed`;
+}
+
+/** The two hook-call reads (exported for the plan test: neither may scan a version table). */
+export const REGISTRY_READS = {
+  practitioner: holderStatement(PRACTITIONER, CERTIFICATE, 'practitioner_id'),
+  organization: holderStatement(ORGANIZATION, LICENCE, 'organization_id'),
+} as const;
+type HolderRow<I, L> = { info: I | null; listed: L[] };
 
 /** Appends one version row per changed record (`extra` columns are filled from the record). */
 async function appendVersions(tx: Sql, kind: Kind, rows: readonly VersionRow[]): Promise<void> {
@@ -47,18 +76,16 @@ async function appendVersions(tx: Sql, kind: Kind, rows: readonly VersionRow[]):
  */
 export function createSqlRegistryStore(sql: Sql): RegistryStore {
   async function practitioner(practitionerId: string): Promise<PractitionerCredentials | undefined> {
-    const [info] = [...(await current<PractitionerInfo>(sql, PRACTITIONER, [practitionerId])).values()];
-    const certificates = (await sql.query<{ record: CertificateRecord }>(
-      `SELECT v.record FROM registry_certificate v WHERE v.practitioner_id = $1
-       ORDER BY (SELECT min(x.seq) FROM registry_certificate_version x WHERE x.certificate_key = v.certificate_key)`, [practitionerId])).map((r) => r.record);
+    const [row] = await sql.query<HolderRow<PractitionerInfo, CertificateRecord>>(REGISTRY_READS.practitioner, [practitionerId], { name: 'registry_practitioner_read' });
+    const info = row?.info ?? undefined;
+    const certificates = row?.listed ?? [];
     if (!info && certificates.length === 0) return undefined;
     return { practitionerId, ...(info?.name ? { name: info.name } : {}), organizationIds: info?.organizationIds ?? [], certificates };
   }
   async function organization(organizationId: string): Promise<OrganizationCredentials | undefined> {
-    const [info] = [...(await current<OrgInfo>(sql, ORGANIZATION, [organizationId])).values()];
-    const licences = (await sql.query<{ record: LicenceRecord }>(
-      `SELECT v.record FROM registry_licence v WHERE v.organization_id = $1
-       ORDER BY (SELECT min(x.seq) FROM registry_licence_version x WHERE x.number = v.number)`, [organizationId])).map((r) => r.record);
+    const [row] = await sql.query<HolderRow<OrgInfo, LicenceRecord>>(REGISTRY_READS.organization, [organizationId], { name: 'registry_organization_read' });
+    const info = row?.info ?? undefined;
+    const licences = row?.listed ?? [];
     if (!info && licences.length === 0) return undefined;
     return { organizationId, niptCooperation: [], ...info, licences };
   }
