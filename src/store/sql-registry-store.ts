@@ -34,28 +34,57 @@ async function current<T>(tx: Sql, kind: Kind, keys: readonly string[]): Promise
 
 /**
  * One holder's current facts and the current records listed under them, in the order their keys
- * were first imported (the reference store's order), in ONE statement that goes by indexes only
- * (key, seq) and the owner column (migration 0004): a hook call's cost does not grow with the
- * registry. A record is current when no later version of its key exists; it is listed under the
- * owner its current version names (a certificate number moved to another practitioner leaves).
+ * were first imported (the reference store's order), as two columns that go by indexes only (key,
+ * seq) and the owner column (migration 0004): a read's cost does not grow with the registry. A
+ * record is current when no later version of its key exists; it is listed under the owner its
+ * current version names (a certificate number moved to another practitioner leaves). `id` is the
+ * holder's id as an SQL expression.
  */
-function holderStatement(info: Kind, listed: Kind, owner: string): string {
-  return `SELECT
-  (SELECT i.record FROM ${info.table} i WHERE i.${info.key} = $1 ORDER BY i.seq DESC LIMIT 1) AS info,
+function holderColumns(info: Kind, listed: Kind, owner: string, id: string): string {
+  return `(SELECT i.record FROM ${info.table} i WHERE i.${info.key} = ${id} ORDER BY i.seq DESC LIMIT 1) AS info,
   (SELECT COALESCE(jsonb_agg(c.record ORDER BY c.first_seq), '[]'::jsonb) FROM (
     SELECT v.record, (SELECT min(f.seq) FROM ${listed.table} f WHERE f.${listed.key} = v.${listed.key}) AS first_seq
     FROM ${listed.table} v
-    WHERE v.${owner} = $1
+    WHERE v.${owner} = ${id}
       AND NOT EXISTS (SELECT 1 FROM ${listed.table} n WHERE n.${listed.key} = v.${listed.key} AND n.seq > v.seq)
   ) c) AS listed`;
 }
 
-/** The two hook-call reads (exported for the plan test: neither may scan a version table). */
+/** Every holder of one kind named by a fact or a record version, with its columns (one left with nothing is dropped by the caller). */
+function everyHolder(kind: string, info: Kind, listed: Kind, owner: string): string {
+  return `SELECT '${kind}' AS kind, h.id, ${holderColumns(info, listed, owner, 'h.id')}
+  FROM (SELECT ${info.key} AS id FROM ${info.table} UNION SELECT ${owner} FROM ${listed.table}) h`;
+}
+
+/** The hook-call reads of one holder (exported for the plan test: neither may scan a version table). */
 export const REGISTRY_READS = {
-  practitioner: holderStatement(PRACTITIONER, CERTIFICATE, 'practitioner_id'),
-  organization: holderStatement(ORGANIZATION, LICENCE, 'organization_id'),
+  practitioner: `SELECT ${holderColumns(PRACTITIONER, CERTIFICATE, 'practitioner_id', '$1')}`,
+  organization: `SELECT ${holderColumns(ORGANIZATION, LICENCE, 'organization_id', '$1')}`,
 } as const;
+
+/** The report's listing: every practitioner and organization in ONE statement (one snapshot, by id). */
+const EVERY_HOLDER = `SELECT * FROM (
+  ${everyHolder('practitioner', PRACTITIONER, CERTIFICATE, 'practitioner_id')}
+  UNION ALL
+  ${everyHolder('organization', ORGANIZATION, LICENCE, 'organization_id')}
+) x ORDER BY x.kind, x.id`;
+
 type HolderRow<I, L> = { info: I | null; listed: L[] };
+type ListedRow = { kind: 'practitioner' | 'organization'; id: string; info: unknown; listed: unknown[] };
+
+function practitionerOf(practitionerId: string, row: HolderRow<PractitionerInfo, CertificateRecord> | undefined): PractitionerCredentials | undefined {
+  const info = row?.info ?? undefined;
+  const certificates = row?.listed ?? [];
+  if (!info && certificates.length === 0) return undefined;
+  return { practitionerId, ...(info?.name ? { name: info.name } : {}), organizationIds: info?.organizationIds ?? [], certificates };
+}
+
+function organizationOf(organizationId: string, row: HolderRow<OrgInfo, LicenceRecord> | undefined): OrganizationCredentials | undefined {
+  const info = row?.info ?? undefined;
+  const licences = row?.listed ?? [];
+  if (!info && licences.length === 0) return undefined;
+  return { organizationId, niptCooperation: [], ...info, licences };
+}
 
 /** Appends one version row per changed record (`extra` columns are filled from the record). */
 async function appendVersions(tx: Sql, kind: Kind, rows: readonly VersionRow[]): Promise<void> {
@@ -77,17 +106,11 @@ async function appendVersions(tx: Sql, kind: Kind, rows: readonly VersionRow[]):
 export function createSqlRegistryStore(sql: Sql): RegistryStore {
   async function practitioner(practitionerId: string): Promise<PractitionerCredentials | undefined> {
     const [row] = await sql.query<HolderRow<PractitionerInfo, CertificateRecord>>(REGISTRY_READS.practitioner, [practitionerId], { name: 'registry_practitioner_read' });
-    const info = row?.info ?? undefined;
-    const certificates = row?.listed ?? [];
-    if (!info && certificates.length === 0) return undefined;
-    return { practitionerId, ...(info?.name ? { name: info.name } : {}), organizationIds: info?.organizationIds ?? [], certificates };
+    return practitionerOf(practitionerId, row);
   }
   async function organization(organizationId: string): Promise<OrganizationCredentials | undefined> {
     const [row] = await sql.query<HolderRow<OrgInfo, LicenceRecord>>(REGISTRY_READS.organization, [organizationId], { name: 'registry_organization_read' });
-    const info = row?.info ?? undefined;
-    const licences = row?.listed ?? [];
-    if (!info && licences.length === 0) return undefined;
-    return { organizationId, niptCooperation: [], ...info, licences };
+    return organizationOf(organizationId, row);
   }
   return {
     upsert: (batch: RegistryBatch) => sql.transaction(async (tx): Promise<UpsertSummary> => {
@@ -127,14 +150,19 @@ export function createSqlRegistryStore(sql: Sql): RegistryStore {
     practitioner,
     organization,
     async list(): Promise<RegistryContents> {
-      const pIds = await sql.query<{ id: string }>('SELECT practitioner_id AS id FROM registry_practitioner UNION SELECT practitioner_id FROM registry_certificate ORDER BY 1');
-      const oIds = await sql.query<{ id: string }>('SELECT organization_id AS id FROM registry_organization UNION SELECT organization_id FROM registry_licence ORDER BY 1');
-      const ps = await Promise.all(pIds.map((r) => practitioner(r.id)));
-      const os = await Promise.all(oIds.map((r) => organization(r.id)));
-      return {
-        practitioners: ps.filter((p): p is PractitionerCredentials => p !== undefined),
-        organizations: os.filter((o): o is OrganizationCredentials => o !== undefined),
-      };
+      const rows = await sql.query<ListedRow>(EVERY_HOLDER);
+      const practitioners: PractitionerCredentials[] = [];
+      const organizations: OrganizationCredentials[] = [];
+      for (const r of rows) {
+        if (r.kind === 'practitioner') {
+          const p = practitionerOf(r.id, r as HolderRow<PractitionerInfo, CertificateRecord>);
+          if (p) practitioners.push(p);
+        } else {
+          const o = organizationOf(r.id, r as HolderRow<OrgInfo, LicenceRecord>);
+          if (o) organizations.push(o);
+        }
+      }
+      return { practitioners, organizations };
     },
   };
 }

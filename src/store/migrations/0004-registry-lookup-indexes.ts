@@ -2,8 +2,8 @@ import type { Migration } from './migration.js';
 
 /**
  * The hook calls' registry reads go by practitioner (certificates) and by organization (licences),
- * which are not the version tables' keys: without these indexes every order check read the whole
- * certificate or licence history (src/store/sql-registry-store.ts), growing with the registry.
+ * which are not the version tables' keys: these indexes let them (src/store/sql-registry-store.ts)
+ * read that holder's rows only, not the whole certificate or licence history.
  */
 export const migration0004: Migration = {
   version: 4,
