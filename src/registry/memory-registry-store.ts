@@ -9,8 +9,22 @@ import type {
   UpsertSummary,
 } from './registry-store.js';
 
-type OrgInfo = Omit<OrganizationCredentials, 'licences'>;
-type PractitionerInfo = { practitionerId: string; name?: string; organizationIds: readonly string[] };
+/** An organization's own facts as stored (its licences are records of their own). */
+export type OrgInfo = Omit<OrganizationCredentials, 'licences'>;
+/** A practitioner's own facts as stored (their certificates are records of their own). */
+export type PractitionerInfo = { practitionerId: string; name?: string; organizationIds: readonly string[] };
+
+/** A practitioner as the port answers it, from their facts and current certificates (unknown: neither). */
+export function practitionerCredentials(practitionerId: string, info: PractitionerInfo | undefined, certificates: CertificateRecord[]): PractitionerCredentials | undefined {
+  if (!info && certificates.length === 0) return undefined;
+  return { practitionerId, ...(info?.name ? { name: info.name } : {}), organizationIds: info?.organizationIds ?? [], certificates };
+}
+
+/** An organization as the port answers it, from its facts and current licences (unknown: neither). */
+export function organizationCredentials(organizationId: string, info: OrgInfo | undefined, licences: LicenceRecord[]): OrganizationCredentials | undefined {
+  if (!info && licences.length === 0) return undefined;
+  return { organizationId, niptCooperation: [], ...info, licences };
+}
 
 /** Canonical JSON (sorted keys) to tell an unchanged record from an updated one. */
 function canonical(v: unknown): string {
@@ -63,17 +77,13 @@ export class MemoryRegistryStore implements RegistryStore {
   }
 
   async practitioner(practitionerId: string): Promise<PractitionerCredentials | undefined> {
-    const info = this.#practitioners.get(practitionerId);
     const certificates = [...this.#certificates.values()].filter((c) => c.practitionerId === practitionerId);
-    if (!info && certificates.length === 0) return undefined;
-    return { practitionerId, ...(info?.name ? { name: info.name } : {}), organizationIds: info?.organizationIds ?? [], certificates };
+    return practitionerCredentials(practitionerId, this.#practitioners.get(practitionerId), certificates);
   }
 
   async organization(organizationId: string): Promise<OrganizationCredentials | undefined> {
-    const info = this.#organizations.get(organizationId);
     const licences = [...this.#licences.values()].filter((l) => l.organizationId === organizationId);
-    if (!info && licences.length === 0) return undefined;
-    return { organizationId, niptCooperation: [], ...info, licences };
+    return organizationCredentials(organizationId, this.#organizations.get(organizationId), licences);
   }
 
   async list(): Promise<RegistryContents> {

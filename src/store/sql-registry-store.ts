@@ -2,7 +2,9 @@ import type {
   CertificateRecord, LicenceRecord, OrganizationCredentials, PractitionerCredentials, RegistryBatch, RegistryContents,
   RegistryStore, UpsertSummary,
 } from '../registry/registry-store.js';
-import { certificateKey } from '../registry/memory-registry-store.js';
+import {
+  certificateKey, organizationCredentials, practitionerCredentials, type OrgInfo, type PractitionerInfo,
+} from '../registry/memory-registry-store.js';
 import { canonicalJson } from '../canonical-json.js';
 import { json } from './row-values.js';
 import type { Sql } from './sql.js';
@@ -10,8 +12,6 @@ import type { Sql } from './sql.js';
 /** Advisory lock key serialising registry imports (counts stay exact when two run at once). */
 export const REGISTRY_LOCK_KEY = '77362826';
 
-type OrgInfo = Omit<OrganizationCredentials, 'licences'>;
-type PractitionerInfo = { practitionerId: string; name?: string; organizationIds: readonly string[] };
 type VersionRow = { key: string; extra: readonly (string | null)[]; record: unknown };
 interface Kind { readonly table: string; readonly key: string; readonly extra: readonly string[] }
 
@@ -19,6 +19,11 @@ const PRACTITIONER: Kind = { table: 'registry_practitioner_version', key: 'pract
 const ORGANIZATION: Kind = { table: 'registry_organization_version', key: 'organization_id', extra: [] };
 const CERTIFICATE: Kind = { table: 'registry_certificate_version', key: 'certificate_key', extra: ['number', 'technique', 'practitioner_id'] };
 const LICENCE: Kind = { table: 'registry_licence_version', key: 'number', extra: ['organization_id'] };
+
+/** A kind of holder: its facts (`info`), the records listed under it (`listed`) and their owner column. */
+interface Holder { readonly kind: 'practitioner' | 'organization'; readonly info: Kind; readonly listed: Kind; readonly owner: string }
+const PRACTITIONERS: Holder = { kind: 'practitioner', info: PRACTITIONER, listed: CERTIFICATE, owner: 'practitioner_id' };
+const ORGANIZATIONS: Holder = { kind: 'organization', info: ORGANIZATION, listed: LICENCE, owner: 'organization_id' };
 
 /**
  * Current records of `kind` for `keys`, by key. Reads the version table, not the view: a filter on
@@ -40,7 +45,7 @@ async function current<T>(tx: Sql, kind: Kind, keys: readonly string[]): Promise
  * current version names (a certificate number moved to another practitioner leaves). `id` is the
  * holder's id as an SQL expression.
  */
-function holderColumns(info: Kind, listed: Kind, owner: string, id: string): string {
+function holderColumns({ info, listed, owner }: Holder, id: string): string {
   return `(SELECT i.record FROM ${info.table} i WHERE i.${info.key} = ${id} ORDER BY i.seq DESC LIMIT 1) AS info,
   (SELECT COALESCE(jsonb_agg(c.record ORDER BY c.first_seq), '[]'::jsonb) FROM (
     SELECT v.record, (SELECT min(f.seq) FROM ${listed.table} f WHERE f.${listed.key} = v.${listed.key}) AS first_seq
@@ -51,39 +56,34 @@ function holderColumns(info: Kind, listed: Kind, owner: string, id: string): str
 }
 
 /** Every holder of one kind named by a fact or a record version, with its columns (one left with nothing is dropped by the caller). */
-function everyHolder(kind: string, info: Kind, listed: Kind, owner: string): string {
-  return `SELECT '${kind}' AS kind, h.id, ${holderColumns(info, listed, owner, 'h.id')}
+function everyHolder(holder: Holder): string {
+  const { kind, info, listed, owner } = holder;
+  return `SELECT '${kind}' AS kind, h.id, ${holderColumns(holder, 'h.id')}
   FROM (SELECT ${info.key} AS id FROM ${info.table} UNION SELECT ${owner} FROM ${listed.table}) h`;
 }
 
 /** The hook-call reads of one holder (exported for the plan test: neither may scan a version table). */
 export const REGISTRY_READS = {
-  practitioner: `SELECT ${holderColumns(PRACTITIONER, CERTIFICATE, 'practitioner_id', '$1')}`,
-  organization: `SELECT ${holderColumns(ORGANIZATION, LICENCE, 'organization_id', '$1')}`,
+  practitioner: `SELECT ${holderColumns(PRACTITIONERS, '$1')}`,
+  organization: `SELECT ${holderColumns(ORGANIZATIONS, '$1')}`,
 } as const;
 
 /** The report's listing: every practitioner and organization in ONE statement (one snapshot, by id). */
 const EVERY_HOLDER = `SELECT * FROM (
-  ${everyHolder('practitioner', PRACTITIONER, CERTIFICATE, 'practitioner_id')}
+  ${everyHolder(PRACTITIONERS)}
   UNION ALL
-  ${everyHolder('organization', ORGANIZATION, LICENCE, 'organization_id')}
+  ${everyHolder(ORGANIZATIONS)}
 ) x ORDER BY x.kind, x.id`;
 
 type HolderRow<I, L> = { info: I | null; listed: L[] };
-type ListedRow = { kind: 'practitioner' | 'organization'; id: string; info: unknown; listed: unknown[] };
+type ListedRow = { kind: Holder['kind']; id: string; info: unknown; listed: unknown[] };
 
 function practitionerOf(practitionerId: string, row: HolderRow<PractitionerInfo, CertificateRecord> | undefined): PractitionerCredentials | undefined {
-  const info = row?.info ?? undefined;
-  const certificates = row?.listed ?? [];
-  if (!info && certificates.length === 0) return undefined;
-  return { practitionerId, ...(info?.name ? { name: info.name } : {}), organizationIds: info?.organizationIds ?? [], certificates };
+  return practitionerCredentials(practitionerId, row?.info ?? undefined, row?.listed ?? []);
 }
 
 function organizationOf(organizationId: string, row: HolderRow<OrgInfo, LicenceRecord> | undefined): OrganizationCredentials | undefined {
-  const info = row?.info ?? undefined;
-  const licences = row?.listed ?? [];
-  if (!info && licences.length === 0) return undefined;
-  return { organizationId, niptCooperation: [], ...info, licences };
+  return organizationCredentials(organizationId, row?.info ?? undefined, row?.listed ?? []);
 }
 
 /** Appends one version row per changed record (`extra` columns are filled from the record). */
