@@ -14,6 +14,7 @@
 import { migrate } from '../../src/store/migrate.js';
 import { createPgliteSql, MEMORY_DATA_DIR } from '../../src/store/pglite-sql.js';
 import { createSqlRegistryStore } from '../../src/store/sql-registry-store.js';
+import { warmQuantile } from './lib/report.js';
 
 const sizes = (process.argv[2] ?? '0,1000,10000,30000').split(',').map(Number);
 const lookups = Number(process.argv[3] ?? 300);
@@ -43,8 +44,7 @@ for (const size of sizes) {
       await store.organization(`org-${i % 500}`);
       times.push(performance.now() - t);
     }
-    const kept = times.slice(Math.floor(lookups / 3)).sort((a, b) => a - b);
-    const q = (p: number) => Number((kept[Math.min(kept.length - 1, Math.floor(p * kept.length))] ?? NaN).toFixed(3));
+    const q = (p: number) => warmQuantile(times, p, 3);
     const t = performance.now();
     await store.list();
     const listMs = Math.round(performance.now() - t);

@@ -22,6 +22,7 @@ import { validateHookRequest } from '../../src/http/validate-hook-request.js';
 import { createLogger } from '../../src/log.js';
 import { createStore } from '../../src/store/create-store.js';
 import { paddedRequest, SERVICE_IDS, type BenchServiceId } from './lib/records.js';
+import { warmQuantile } from './lib/report.js';
 
 const service = (process.argv[2] ?? SERVICE_IDS[0]) as BenchServiceId;
 if (!SERVICE_IDS.includes(service)) throw new Error(`unknown service ${service}; one of ${SERVICE_IDS.join(', ')}`);
@@ -73,11 +74,7 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const quantile = (values: readonly number[], q: number): number => {
-  const kept = values.slice(Math.floor(values.length / 3)).sort((a, b) => a - b);
-  return Number((kept[Math.min(kept.length - 1, Math.floor(q * kept.length))] ?? NaN).toFixed(2));
-};
-const summary = Object.fromEntries(STAGES.map((s) => [s, { p50: quantile(times[s], 0.5), p90: quantile(times[s], 0.9) }]));
+const summary = Object.fromEntries(STAGES.map((s) => [s, { p50: warmQuantile(times[s], 0.5), p90: warmQuantile(times[s], 0.9) }]));
 console.log(`${service} ${record} (${bytes.length} bytes), ${iterations} iterations; ms p50/p90:`);
 for (const s of STAGES) console.log(`  ${s.padEnd(10)} ${String(summary[s]?.p50).padStart(7)} ${String(summary[s]?.p90).padStart(7)}`);
 console.log(JSON.stringify({ service, record, bytes: bytes.length, iterations, stages: summary }));

@@ -18,6 +18,15 @@ export interface Row {
   ratios?: Record<string, number>;
 }
 
+/**
+ * The `q` quantile (0–1) of in-process timings in ms, after the first third (warm-up) is dropped,
+ * rounded to `digits` decimals (NaN when nothing is left).
+ */
+export function warmQuantile(values: readonly number[], q: number, digits = 2): number {
+  const kept = values.slice(Math.floor(values.length / 3)).sort((a, b) => a - b);
+  return Number((kept[Math.min(kept.length - 1, Math.floor(q * kept.length))] ?? NaN).toFixed(digits));
+}
+
 const BASELINES = ['bare-http', 'express', 'express+jose'] as const;
 
 /** Fills `ratios` (rps ÷ baseline rps, same phase) on every row. */
