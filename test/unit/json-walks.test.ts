@@ -72,4 +72,14 @@ describe('deepFreeze', () => {
     expect(Object.isFrozen(hidden)).toBe(false);
     expect(Object.isFrozen(Object.prototype)).toBe(false);
   });
+
+  it('leaves inherited enumerable members alone (own keys only, as Object.keys)', () => {
+    const inherited = { i: 1 };
+    const v = Object.assign(Object.create({ inherited }) as { own?: unknown }, { own: { o: 1 } });
+    deepFreeze(v);
+    expect(Object.isFrozen(v.own)).toBe(true);
+    expect(Object.isFrozen(inherited)).toBe(false);
+    expect(nestingDepth(v, 128)).toBe(2);
+    expect(nestingDepth(Object.create({ deep: { a: { b: {} } } }), 128)).toBe(1);
+  });
 });
