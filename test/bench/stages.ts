@@ -5,7 +5,12 @@
  * `npm start` runs it) and the answer's JSON. Median and p90 of each stage in ms, after the first
  * third of the iterations (warm-up) is dropped. Run pinned, e.g.
  *
- *   taskset -c 0 node --import tsx test/bench/stages.ts [serviceId] [typical|heavy] [iterations]
+ *   taskset -c 0 node --import tsx test/bench/stages.ts [serviceId] [typical|heavy] [iterations] [--alloc]
+ *
+ * `--alloc` also samples every allocation of the warm iterations, garbage included (V8's sampling
+ * heap profiler with the objects collected by minor and major GCs), and prints the KB allocated per
+ * call in all and by allocating function; a builtin such as `keys` is named with its caller. The
+ * timings of an `--alloc` run are slower than without it: compare them only with each other.
  *
  * The server adds socket reads, express, the response write and the access log on top.
  */
@@ -14,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { compose } from '../../src/compose.js';
 import { loadConfig } from '../../src/config/load.js';
 import { hookCallRecord } from '../../src/http/hook-call-record.js';
@@ -28,6 +34,8 @@ const service = (process.argv[2] ?? SERVICE_IDS[0]) as BenchServiceId;
 if (!SERVICE_IDS.includes(service)) throw new Error(`unknown service ${service}; one of ${SERVICE_IDS.join(', ')}`);
 const record = process.argv[3] === 'heavy' ? 'heavy' : 'typical';
 const iterations = Number(process.argv[4] ?? (record === 'heavy' ? 300 : 3000));
+const warm = Math.floor(iterations / 3);
+const alloc = process.argv.includes('--alloc') ? new Session() : undefined;
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-stages-'));
 const config = loadConfig({ DATA_DIR: join(dir, 'data'), AUTH_MODE: 'off', LOG_LEVEL: 'silent' });
@@ -47,8 +55,13 @@ function incoming(): IncomingMessage {
 
 const STAGES = ['body', 'validate', 'snapshot', 'service', 'record', 'stringify'] as const;
 const times: Record<(typeof STAGES)[number], number[]> = { body: [], validate: [], snapshot: [], service: [], record: [], stringify: [] };
+let allocations: { perCallKb: number; top: [string, number][] } | undefined;
 try {
+  alloc?.connect();
   for (let i = 0; i < iterations; i += 1) {
+    if (alloc && i === warm) {
+      await alloc.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    }
     let t = performance.now();
     const lap = (stage: (typeof STAGES)[number]): void => {
       const u = performance.now();
@@ -69,7 +82,9 @@ try {
     JSON.stringify(result.response);
     lap('stringify');
   }
+  if (alloc) allocations = byFunction((await alloc.post('HeapProfiler.stopSampling')).profile.head, iterations - warm);
 } finally {
+  alloc?.disconnect();
   await (await store).close();
   rmSync(dir, { recursive: true, force: true });
 }
@@ -77,4 +92,28 @@ try {
 const summary = Object.fromEntries(STAGES.map((s) => [s, { p50: warmQuantile(times[s], 0.5), p90: warmQuantile(times[s], 0.9) }]));
 console.log(`${service} ${record} (${bytes.length} bytes), ${iterations} iterations; ms p50/p90:`);
 for (const s of STAGES) console.log(`  ${s.padEnd(10)} ${String(summary[s]?.p50).padStart(7)} ${String(summary[s]?.p90).padStart(7)}`);
-console.log(JSON.stringify({ service, record, bytes: bytes.length, iterations, stages: summary }));
+if (allocations) {
+  console.log(`allocated per call: ${allocations.perCallKb} KB; by function, KB per call:`);
+  for (const [name, kb] of allocations.top) console.log(`  ${String(kb).padStart(7)}  ${name}`);
+}
+console.log(JSON.stringify({ service, record, bytes: bytes.length, iterations, stages: summary, allocations }));
+
+/** Self size of a sampling heap profile summed by function (a builtin with its caller), per call. */
+function byFunction(head: HeapNode, calls: number): { perCallKb: number; top: [string, number][] } {
+  const sizes = new Map<string, number>();
+  let total = 0;
+  const stack: { node: HeapNode; caller: string }[] = [{ node: head, caller: '' }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { functionName, url, lineNumber } = item.node.callFrame;
+    const name = `${functionName || '(anonymous)'} ${url.split('/').slice(-2).join('/')}:${lineNumber + 1}`;
+    const label = url ? name : `${name} <- ${item.caller}`;
+    total += item.node.selfSize;
+    if (item.node.selfSize > 0) sizes.set(label, (sizes.get(label) ?? 0) + item.node.selfSize);
+    for (const node of item.node.children) stack.push({ node, caller: name });
+  }
+  const kb = (bytes: number) => Number((bytes / calls / 1024).toFixed(1));
+  const top = [...sizes].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([name, bytes]): [string, number] => [name, kb(bytes)]);
+  return { perCallKb: kb(total), top };
+}
+
+type HeapNode = { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: HeapNode[] };
