@@ -178,6 +178,19 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       expect(await store.get(bare.id)).toEqual({ ...bare, rules: [] });
     });
 
+    it('stores a notice\'s content uncompressed and reads it back whole (migration 0005)', async () => {
+      const long = notice({ content: { noticeId: 'n', about: Array.from({ length: 40 }, (_, i) => `第${i}条：介入性产前诊断存在少量风险，如流产、出血、感染。`) } });
+      await store.recordHookCall(hookCall({ notice: long }));
+      const [row] = await db.sql.query<{ storage: string; compression: string | null }>(
+        `SELECT a.attstorage AS storage, pg_column_compression(n.content) AS compression
+         FROM notice n JOIN pg_attribute a ON a.attrelid = 'notice'::regclass AND a.attname = 'content' WHERE n.id = $1`,
+        [long.id],
+      );
+      // 'e' = EXTERNAL (out of line when the row is large, never compressed); compression null = stored as is.
+      expect(row).toEqual({ storage: 'e', compression: null });
+      expect(await store.get(long.id)).toEqual(long);
+    });
+
     it('appends feedback batches in order, repeats included, joined to the card it is about', async () => {
       const inst = randomUUID();
       const call = hookCall({ institutionId: inst });
