@@ -57,7 +57,7 @@ const DESCRIBE_EXECUTE_SYNC = Buffer.concat([protocol.serialize.describe({ type:
 /**
  * Bind (statement `name`, unnamed portal, every parameter and result in text format) followed by
  * DESCRIBE_EXECUTE_SYNC, written into one buffer of the exact size: the bytes PGlite's
- * `protocol.serialize` gives (tested), without its cost — it scans each string twice for its UTF-8
+ * `protocol.serialize` gives (test/store/pglite-bind.test.ts), without its cost — it scans each string twice for its UTF-8
  * length in JS and grows a 256-byte buffer by copying, ≈ 0.1 ms on a hook call's audit write
  * (≈ 10 KB of JSON parameters). Lone surrogates become U+FFFD, as with its TextEncoder.
  */
