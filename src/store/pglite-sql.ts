@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as protocolResults, PGlite, protocol, type Transaction } from '@electric-sql/pglite';
 import { AppError } from '../errors/app-error.js';
+import { DURABLE_START_PARAMS, DurableNodeFS } from './pglite-durable-fs.js';
 import { guarded, storeUnavailable, type QueryOptions, type Sql } from './sql.js';
 
 /** `DATA_DIR` value that keeps the embedded database in memory (tests, throwaway runs). */
@@ -144,7 +145,12 @@ export async function openPglite(dataDir: string, template?: () => Blob | undefi
     const fresh = dataDir === MEMORY_DATA_DIR || (onDisk && !holdsDatabase(dataDir));
     // Read only for a new database: an existing one never needs the (several MB) template.
     const loadDataDir = fresh ? template?.() : undefined;
-    return PGlite.create(dataDir, loadDataDir ? { loadDataDir } : {});
+    // On disk, commits are fsynced (./pglite-durable-fs.ts); in memory there is no disk to reach.
+    if (!onDisk) return PGlite.create(dataDir, loadDataDir ? { loadDataDir } : {});
+    const fs = new DurableNodeFS(dataDir, { deferSyncs: loadDataDir !== undefined });
+    const opened = await PGlite.create({ fs, startParams: [...DURABLE_START_PARAMS], ...(loadDataDir ? { loadDataDir } : {}) });
+    if (loadDataDir) await fs.syncDataDir();
+    return opened;
   });
   let closed: Promise<void> | undefined;
   const prepared = preparedStatements(db);
