@@ -10,6 +10,11 @@ interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: numb
 
 const short = (url: string): string => url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, 'nm:').replace(/^.*\/work\/main\//, '');
 
+/** A V8 call frame as profiles name it: `function file:line` (`(anonymous)`; no location for builtins). */
+export function frameLabel(f: { functionName: string; url: string; lineNumber: number }): string {
+  return `${f.functionName || '(anonymous)'} ${f.url ? `${short(f.url)}:${f.lineNumber + 1}` : ''}`.trim();
+}
+
 /** A text table of the `top` functions by self time (ms and % of all samples). */
 export function summariseProfile(file: string, top = 10): string {
   const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
@@ -21,8 +26,7 @@ export function summariseProfile(file: string, top = 10): string {
     const dt = (p.timeDeltas[i] ?? 0) / 1000;
     total += dt;
     if (!n) return;
-    const f = n.callFrame;
-    const key = `${f.functionName || '(anonymous)'} ${f.url ? `${short(f.url)}:${f.lineNumber + 1}` : ''}`.trim();
+    const key = frameLabel(n.callFrame);
     self.set(key, (self.get(key) ?? 0) + dt);
   });
   const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);

@@ -28,13 +28,14 @@ import { validateHookRequest } from '../../src/http/validate-hook-request.js';
 import { createLogger } from '../../src/log.js';
 import { createStore } from '../../src/store/create-store.js';
 import { paddedRequest, SERVICE_IDS, type BenchServiceId } from './lib/records.js';
-import { warmQuantile } from './lib/report.js';
+import { warmQuantile, warmUpCount } from './lib/report.js';
+import { frameLabel } from './profile-summary.js';
 
 const service = (process.argv[2] ?? SERVICE_IDS[0]) as BenchServiceId;
 if (!SERVICE_IDS.includes(service)) throw new Error(`unknown service ${service}; one of ${SERVICE_IDS.join(', ')}`);
 const record = process.argv[3] === 'heavy' ? 'heavy' : 'typical';
 const iterations = Number(process.argv[4] ?? (record === 'heavy' ? 300 : 3000));
-const warm = Math.floor(iterations / 3);
+const warm = warmUpCount(iterations);
 const alloc = process.argv.includes('--alloc') ? new Session() : undefined;
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-stages-'));
@@ -104,9 +105,8 @@ function byFunction(head: HeapNode, calls: number): { perCallKb: number; top: [s
   let total = 0;
   const stack: { node: HeapNode; caller: string }[] = [{ node: head, caller: '' }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { functionName, url, lineNumber } = item.node.callFrame;
-    const name = `${functionName || '(anonymous)'} ${url.split('/').slice(-2).join('/')}:${lineNumber + 1}`;
-    const label = url ? name : `${name} <- ${item.caller}`;
+    const name = frameLabel(item.node.callFrame);
+    const label = item.node.callFrame.url ? name : `${name} <- ${item.caller}`;
     total += item.node.selfSize;
     if (item.node.selfSize > 0) sizes.set(label, (sizes.get(label) ?? 0) + item.node.selfSize);
     for (const node of item.node.children) stack.push({ node, caller: name });

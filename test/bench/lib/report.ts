@@ -18,12 +18,17 @@ export interface Row {
   ratios?: Record<string, number>;
 }
 
+/** How many of `n` in-process iterations are warm-up: the first third. */
+export function warmUpCount(n: number): number {
+  return Math.floor(n / 3);
+}
+
 /**
- * The `q` quantile (0–1) of in-process timings in ms, after the first third (warm-up) is dropped,
+ * The `q` quantile (0–1) of in-process timings in ms, after the warm-up (`warmUpCount`) is dropped,
  * rounded to `digits` decimals (NaN when nothing is left).
  */
 export function warmQuantile(values: readonly number[], q: number, digits = 2): number {
-  const kept = values.slice(Math.floor(values.length / 3)).sort((a, b) => a - b);
+  const kept = values.slice(warmUpCount(values.length)).sort((a, b) => a - b);
   return Number((kept[Math.min(kept.length - 1, Math.floor(q * kept.length))] ?? NaN).toFixed(digits));
 }
 
