@@ -8,7 +8,10 @@ import { pathToFileURL } from 'node:url';
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
 interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
 
-const short = (url: string): string => url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, 'nm:').replace(/^.*\/work\/main\//, '');
+/** The checkout's root as profiles write it (`file:///…/`), stripped from frame URLs. */
+const ROOT_URL = new URL('../../', import.meta.url).href;
+
+const short = (url: string): string => url.replace(/^.*\/node_modules\//, 'nm:').replace(ROOT_URL, '').replace(/^file:\/\//, '');
 
 /** A V8 call frame as profiles name it: `function file:line` (`(anonymous)`; no location for builtins). */
 export function frameLabel(f: { functionName: string; url: string; lineNumber: number }): string {
