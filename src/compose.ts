@@ -6,7 +6,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/schema.js';
 import { createSnapshotLoader } from './fhir/load-snapshot.js';
 import type { AppDeps } from './ports.js';
-import { createServices } from './services/index.js';
+import { createServices } from './services.js';
 import { createStore, type OpenedStore } from './store/create-store.js';
 import { createSqlRegistryStore } from './store/sql-registry-store.js';
 

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock, ClinicalNow } from './clock.js';
 import type { Config } from './config/schema.js';
 import type { PatientSnapshot } from './fhir/snapshot.js';
-import type { Finding, ServiceId } from './clinical/rule.js';
+import type { Finding, ServiceId } from './engine/rule.js';
 import type { HookCallRecord } from './store/records.js';
 import type { AuditStore } from './store/audit-store.js';
 import type { RegistryStore } from './orders/credential-records.js';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  * driver, the file system, the network or an adapter.
  */
 const ROOT = join(import.meta.dirname, '..');
-const PURE_FOLDERS = ['src/clinical', 'src/cards', 'src/notice', 'src/orders', 'src/nipt', 'src/services', 'src/qc'];
+const PURE_FOLDERS = ['src/engine', 'src/clinical', 'src/render', 'src/referral', 'src/orders', 'src/nipt', 'src/qc'];
 const FORBIDDEN = [
   /^express$/, /^pg$/, /^@electric-sql\/pglite/, /^pino$/, /^jose$/,
   /^node:(fs|net|http|https|child_process|dgram|tls)(\/|$)/, /^(fs|net|http|https|child_process)$/,

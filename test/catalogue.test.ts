@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadServiceDefinitions } from '../src/cds-hooks/service-definitions.js';
-import { ALL_RULE_IDS } from '../src/clinical/rule-ids.js';
-import { citationText, type Rule } from '../src/clinical/rule.js';
-import { REFERRAL_RULES } from '../src/clinical/rules/referral/index.js';
+import { ALL_RULE_IDS } from '../src/engine/rule-ids.js';
+import { citationText, type Rule } from '../src/engine/rule.js';
+import { REFERRAL_RULES } from '../src/referral/rules/index.js';
 import { ERRORS } from '../src/errors/catalogue.js';
 import { ORDER_RULES } from '../src/orders/rules/index.js';
 import { NIPT_RULES } from '../src/nipt/rules/index.js';
@@ -47,7 +47,7 @@ describe('rule catalogue', () => {
   });
 
   it.each(REFERRAL_RULES.map((r) => [r.id]))('%s has its table-driven test', (id) => {
-    expect(existsSync(join(ROOT, 'test/clinical/rules', `${id}.test.ts`))).toBe(true);
+    expect(existsSync(join(ROOT, 'test/referral/rules', `${id}.test.ts`))).toBe(true);
   });
 
   it.each(ORDER_RULES.map((r) => [r.id]))('%s is exercised by the order rule tests', (id) => {

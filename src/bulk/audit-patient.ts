@@ -1,9 +1,9 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { ClinicalNow } from '../clock.js';
 import type { Policy } from '../clinical/policy.js';
-import { evaluateReferral } from '../clinical/engine.js';
+import { evaluateReferral } from '../referral/evaluate.js';
 import { createSnapshot, type PatientSnapshot } from '../fhir/snapshot.js';
-import { existingNoticeFor } from '../services/existing-notice.js';
+import { existingNoticeFor } from '../referral/existing-notice.js';
 
 /** What the retrospective audit found for one patient of a Bulk Data export. */
 export interface PatientAudit {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALL_RULE_IDS } from '../clinical/rule-ids.js';
+import { ALL_RULE_IDS } from '../engine/rule-ids.js';
 import { cdsResponseSchema } from './card-schema.js';
 import { formatPath } from './zod-issues.js';
 

@@ -1,4 +1,4 @@
-import type { ServiceId } from '../clinical/rule.js';
+import type { ServiceId } from '../engine/rule.js';
 
 /**
  * The CDS Hooks 2.0 hooks this service answers (https://cds-hooks.hl7.org/2.0/#hooks) and the hook

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { REFERRAL_RULE_IDS } from '../clinical/rule-ids.js';
+import { REFERRAL_RULE_IDS } from '../engine/rule-ids.js';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { computeCompliance } from '../qc/compliance.js';

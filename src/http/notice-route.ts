@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors/app-error.js';
-import { renderNoticeHtml } from '../notice/notice-page.js';
+import { renderNoticeHtml } from '../referral/notice/page.js';
 import type { NoticeStore } from '../ports.js';
 import { isNoticeId } from './notice-id.js';
 

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { qcAuthenticator, scopeInstitution, type QcAuthenticate } from '../auth/qc-auth.js';
-import { REFERRAL_RULE_IDS } from '../clinical/rule-ids.js';
+import { REFERRAL_RULE_IDS } from '../engine/rule-ids.js';
 import { AppError } from '../errors/app-error.js';
 import { computeCompliance } from '../qc/compliance.js';
 import { DEFAULT_LIMIT, parseComplianceQuery, type ComplianceQuery } from '../qc/compliance-query.js';

@@ -1,8 +1,8 @@
 import type { ServiceRequest } from '@medplum/fhirtypes';
 import type { ClinicalNow } from '../clock.js';
 import type { Policy } from '../clinical/policy.js';
-import { citationText, type Finding, type RuleError, type RuleOutcome } from '../clinical/rule.js';
-import type { NiptCategoryId, NiptReasonId } from '../clinical/rule-ids.js';
+import { citationText, type Finding, type RuleError, type RuleOutcome } from '../engine/rule.js';
+import type { NiptCategoryId, NiptReasonId } from '../engine/rule-ids.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
 import type { NiptFacts } from './facts.js';
 import { institutionStatus } from './institution-status.js';

@@ -1,5 +1,5 @@
 import type { ServiceRequest } from '@medplum/fhirtypes';
-import type { ReferralEvaluation } from '../clinical/engine.js';
+import type { ReferralEvaluation } from '../referral/evaluate.js';
 import type { PregnancyFacts } from '../clinical/finding-params.js';
 import type { InstitutionRole } from '../orders/credential-records.js';
 

@@ -1,6 +1,6 @@
-import { formatNumber } from '../cards/evidence-text.js';
-import type { Locale } from '../cards/messages.js';
-import type { Finding } from '../clinical/rule.js';
+import { formatNumber } from '../render/evidence-text.js';
+import type { Locale } from '../render/messages.js';
+import type { Finding } from '../engine/rule.js';
 import { hasNiptMessage, niptMessage } from './messages.js';
 
 /**

@@ -1,6 +1,6 @@
 import en from '../../cds-hooks/messages/nipt.en.json' with { type: 'json' };
 import zhCN from '../../cds-hooks/messages/nipt.zh-CN.json' with { type: 'json' };
-import type { Locale } from '../cards/messages.js';
+import type { Locale } from '../render/messages.js';
 
 /**
  * Message catalogue of the NIPT card (`cds-hooks/messages/nipt.<locale>.json`, zh-CN default):

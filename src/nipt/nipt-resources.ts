@@ -1,5 +1,5 @@
 import type { Consent, ServiceRequest } from '@medplum/fhirtypes';
-import { URI_SYSTEM } from '../cards/referral-resources.js';
+import { URI_SYSTEM } from '../referral/card-resources.js';
 import type { ClinicalNow } from '../clock.js';
 import { SYSTEMS } from '../clinical/codes.js';
 

@@ -1,7 +1,7 @@
 import type { Card } from '../cds-hooks/card-schema.js';
-import type { Locale } from '../cards/messages.js';
+import type { Locale } from '../render/messages.js';
 import type { ClinicalNow } from '../clock.js';
-import { evaluateReferral } from '../clinical/engine.js';
+import { evaluateReferral } from '../referral/evaluate.js';
 import type { Policy } from '../clinical/policy.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
 import type { RegistryStore } from '../orders/credential-records.js';
@@ -10,7 +10,7 @@ import type { ServiceHandler, ServiceResult } from '../ports.js';
 import { evaluateNiptOrder, type NiptContext } from './evaluate.js';
 import type { NiptHook } from './facts.js';
 import { loadInstitutionFacts } from './institution.js';
-import { buildNiptCard } from './nipt-card.js';
+import { buildNiptCard } from './card.js';
 import { niptOrdersOf } from './nipt-order.js';
 
 /**

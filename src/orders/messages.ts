@@ -1,6 +1,6 @@
 import en from '../../cds-hooks/messages/orders.en.json' with { type: 'json' };
 import zhCN from '../../cds-hooks/messages/orders.zh-CN.json' with { type: 'json' };
-import type { Locale } from '../cards/messages.js';
+import type { Locale } from '../render/messages.js';
 
 /**
  * Message catalogue of the order-sign cards (`cds-hooks/messages/orders.<locale>.json`): wording

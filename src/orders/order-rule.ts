@@ -1,6 +1,6 @@
 import type { ServiceRequest } from '@medplum/fhirtypes';
-import { citationText, type Finding, type Rule, type RuleInput, type RuleOutcome } from '../clinical/rule.js';
-import type { OrderRuleId } from '../clinical/rule-ids.js';
+import { citationText, type Finding, type Rule, type RuleInput, type RuleOutcome } from '../engine/rule.js';
+import type { OrderRuleId } from '../engine/rule-ids.js';
 import type { CredentialContext } from './credential-context.js';
 import type { OrderTechniques, TechniqueRequirement } from './technique.js';
 

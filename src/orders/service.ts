@@ -4,9 +4,9 @@ import type { Policy } from '../clinical/policy.js';
 import type { ServiceHandler, ServiceResult } from '../ports.js';
 import { loadCredentialContext } from './credential-context.js';
 import type { RegistryStore } from './credential-records.js';
-import { evaluateOrder } from './evaluate-order.js';
+import { evaluateOrder } from './evaluate.js';
 import type { OrderLocale } from './messages.js';
-import { buildOrderSignCard } from './order-sign-card.js';
+import { buildOrderSignCard } from './card.js';
 import { ORDER_RULES } from './rules/index.js';
 import { orderTechniques, type OrderTechniques } from './technique.js';
 

@@ -10,9 +10,9 @@
  */
 import type { Resource } from '@medplum/fhirtypes';
 import { systemClock } from '../../src/clock.js';
-import { evaluateReferral } from '../../src/clinical/engine.js';
+import { evaluateReferral } from '../../src/referral/evaluate.js';
 import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
-import { REFERRAL_RULES } from '../../src/clinical/rules/referral/index.js';
+import { REFERRAL_RULES } from '../../src/referral/rules/index.js';
 import { createSnapshot } from '../../src/fhir/snapshot.js';
 import { paddedRequest, prefetchResources } from './lib/records.js';
 

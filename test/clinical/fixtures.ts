@@ -7,7 +7,7 @@ import { SYSTEMS } from '../../src/clinical/codes.js';
 import { derivePregnancyFacts } from '../../src/clinical/pregnancy/derive-facts.js';
 import { DEFAULT_POLICY, parsePolicy, type Policy, type PolicyOverrides } from '../../src/clinical/policy.js';
 import type { PregnancyFacts } from '../../src/clinical/finding-params.js';
-import type { Rule, RuleOutcome } from '../../src/clinical/rule.js';
+import type { Rule, RuleOutcome } from '../../src/engine/rule.js';
 import { createSnapshot, type PatientSnapshot } from '../../src/fhir/snapshot.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Condition, Observation, Resource } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
-import { evaluateReferral } from '../../src/clinical/engine.js';
+import { evaluateReferral } from '../../src/referral/evaluate.js';
 import { conceptsAt } from '../../src/clinical/data-elements/fhirpath.js';
 import { codedIn, codingAt } from '../../src/clinical/data-elements/memo.js';
 import { observationDate } from '../../src/clinical/data-elements/resource-dates.js';

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors/app-error.js';
-import type { Finding } from '../../src/clinical/rule.js';
+import type { Finding } from '../../src/engine/rule.js';
 import { buildHarness, patientViewRequest } from '../support/app-fixture.js';
 import { sampleResponse } from '../support/sample-response.js';
 

@@ -6,7 +6,9 @@ import { buildDiscovery } from '../../src/cds-hooks/discovery.js';
 import { SERVICE_HOOKS, SERVICE_IDS } from '../../src/cds-hooks/hooks.js';
 import { loadServiceDefinitions } from '../../src/cds-hooks/service-definitions.js';
 import { packageRoot } from '../../src/package-root.js';
-import { placeholderServices } from '../../src/services/placeholder.js';
+import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
+import { MemoryRegistryStore } from '../../src/registry/memory-registry-store.js';
+import { createServices } from '../../src/services.js';
 import { buildHarness } from '../support/app-fixture.js';
 
 describe('GET /cds-services (discovery)', () => {
@@ -58,7 +60,7 @@ describe('discovery ⇔ definitions ⇔ code', () => {
   });
 
   it('every required prefetch key is advertised, and every definition has a handler', () => {
-    const services = placeholderServices();
+    const services = createServices({ policy: DEFAULT_POLICY, locale: 'zh-CN', newId: () => crypto.randomUUID(), publicBaseUrl: 'http://localhost:8080', registry: new MemoryRegistryStore() });
     for (const d of loadServiceDefinitions()) {
       expect(d.requiredPrefetch.length).toBeGreaterThan(0);
       for (const k of d.requiredPrefetch) expect(Object.keys(d.prefetch)).toContain(k);

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NIPT_REASON_IDS } from '../../src/clinical/rule-ids.js';
+import { NIPT_REASON_IDS } from '../../src/engine/rule-ids.js';
 import { VALUE_SETS } from '../../src/clinical/value-sets/catalogue.js';
 import { compileMatcher } from '../../src/clinical/value-sets/matcher.js';
 import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
 import { NIPT_CATALOGUES, hasNiptMessage } from '../../src/nipt/messages.js';
-import { NIPT_OVERRIDE_REASON_CODES } from '../../src/nipt/nipt-card.js';
+import { NIPT_OVERRIDE_REASON_CODES } from '../../src/nipt/card.js';
 import { NIPT_RULES } from '../../src/nipt/rules/index.js';
 import { generated } from '../profiles/generated-resources.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NiptRule } from '../../src/nipt/rules/index.js';
 import { NIPT_RULES } from '../../src/nipt/rules/index.js';
 import { evaluateNiptOrder } from '../../src/nipt/evaluate.js';
-import { evaluateReferral } from '../../src/clinical/engine.js';
+import { evaluateReferral } from '../../src/referral/evaluate.js';
 import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
 import { loadInstitutionFacts } from '../../src/nipt/institution.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-registry-store.js';

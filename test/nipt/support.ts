@@ -1,12 +1,12 @@
 import type { Extension, Organization, PractitionerRole, Resource, ServiceRequest } from '@medplum/fhirtypes';
 import { cardSchema, type Card } from '../../src/cds-hooks/card-schema.js';
-import type { Locale } from '../../src/cards/messages.js';
+import type { Locale } from '../../src/render/messages.js';
 import { fixedClock, type ClinicalNow } from '../../src/clock.js';
 import { EXTENSIONS, SYSTEMS } from '../../src/clinical/codes.js';
-import { evaluateReferral } from '../../src/clinical/engine.js';
+import { evaluateReferral } from '../../src/referral/evaluate.js';
 import { addDays } from '../../src/clinical/dates/day-number.js';
 import { DEFAULT_POLICY, parsePolicy, type Policy, type PolicyOverrides } from '../../src/clinical/policy.js';
-import type { Finding } from '../../src/clinical/rule.js';
+import type { Finding } from '../../src/engine/rule.js';
 import { createSnapshot, type PatientSnapshot } from '../../src/fhir/snapshot.js';
 import { evaluateNiptOrder, type NiptEvaluation } from '../../src/nipt/evaluate.js';
 import type { NiptHook } from '../../src/nipt/facts.js';

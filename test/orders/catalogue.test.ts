@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MCH_TECHNIQUE_CODES } from '../../src/clinical/codes.js';
-import { ORDER_RULE_IDS } from '../../src/clinical/rule-ids.js';
+import { ORDER_RULE_IDS } from '../../src/engine/rule-ids.js';
 import { ORDER_CATALOGUES, hasOrderMessage } from '../../src/orders/messages.js';
-import { OVERRIDE_REASON_CODES } from '../../src/orders/order-sign-card.js';
+import { OVERRIDE_REASON_CODES } from '../../src/orders/card.js';
 import { ORDER_RULES } from '../../src/orders/rules/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OVERRIDE_REASON_CODES } from '../../src/cards/referral-card.js';
+import { OVERRIDE_REASON_CODES } from '../../src/referral/card.js';
 import {
   CANONICAL_BASE,
   EXTENSIONS,

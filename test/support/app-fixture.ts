@@ -3,7 +3,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { createApp } from '../../src/app.js';
 import { loadServiceDefinitions } from '../../src/cds-hooks/service-definitions.js';
 import { SERVICE_IDS } from '../../src/cds-hooks/hooks.js';
-import type { ServiceId } from '../../src/clinical/rule.js';
+import type { ServiceId } from '../../src/engine/rule.js';
 import { fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createSnapshot } from '../../src/fhir/snapshot.js';

@@ -4,7 +4,7 @@ import { hasNoValue, selectObservations } from '../../clinical/data-elements/obs
 import { riskN } from '../../clinical/data-elements/risk.js';
 import type { EvidenceItem } from '../../clinical/finding-params.js';
 import type { Policy } from '../../clinical/policy.js';
-import { labCall } from '../../clinical/rules/referral/screening-interpretation.js';
+import { labCall } from '../../referral/rules/screening-interpretation.js';
 
 /** The serum risk tests (RULES §1 screening elements) with their high-risk cut-offs (1/N). */
 const RISK_TESTS: readonly { readonly element: string; readonly test: 't21' | 't18' | 't13'; readonly cutoff: (p: Policy) => number }[] = [

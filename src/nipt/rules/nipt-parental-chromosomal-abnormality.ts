@@ -1,6 +1,6 @@
 import { codedEvidence } from '../../clinical/data-elements/coded.js';
 import { codeRef } from '../../clinical/data-elements/items.js';
-import { familyHistoryItems, type FamilyHistoryItem } from '../../clinical/rules/referral/family-history.js';
+import { familyHistoryItems, type FamilyHistoryItem } from '../../referral/rules/family-history.js';
 import { BOTH_HOOKS, CLINICAL_CITATION, historyContext, NIPT_RULE_VERSION, NIPT_SERVICES, niptFired, quietOrInsufficient, type NiptRule } from './common.js';
 
 /**

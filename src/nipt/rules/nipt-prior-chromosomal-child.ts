@@ -1,4 +1,4 @@
-import { familyHistoryItems } from '../../clinical/rules/referral/family-history.js';
+import { familyHistoryItems } from '../../referral/rules/family-history.js';
 import { BOTH_HOOKS, CLINICAL_CITATION, historyContext, NIPT_RULE_VERSION, NIPT_SERVICES, niptFired, quietOrInsufficient, type NiptRule } from './common.js';
 
 /**

@@ -6,7 +6,7 @@ import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { createApp } from '../../../src/app.js';
 import { createAuthenticator } from '../../../src/auth/authenticator.js';
 import { loadServiceDefinitions } from '../../../src/cds-hooks/service-definitions.js';
-import type { ServiceId } from '../../../src/clinical/rule.js';
+import type { ServiceId } from '../../../src/engine/rule.js';
 import { fixedClock } from '../../../src/clock.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { createSnapshotLoader } from '../../../src/fhir/load-snapshot.js';
@@ -14,7 +14,7 @@ import { createLogger } from '../../../src/log.js';
 import { packageRoot } from '../../../src/package-root.js';
 import type { AppDeps } from '../../../src/ports.js';
 import { MemoryRegistryStore } from '../../../src/registry/memory-registry-store.js';
-import { createServices } from '../../../src/services/index.js';
+import { createServices } from '../../../src/services.js';
 import { MemoryFeedbackStore, MemoryHookCallLog, MemoryNoticeStore } from '../../../src/store/memory-stores.js';
 
 /**

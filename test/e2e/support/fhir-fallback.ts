@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServiceId } from '../../../src/clinical/rule.js';
+import type { ServiceId } from '../../../src/engine/rule.js';
 import { packageRoot } from '../../../src/package-root.js';
 import { json, sendJson, startFhirStub, type FhirStub, type StubHandler } from '../../fhir/support/fhir-stub.js';
 import { resourcesOf, searchset, type HookBody } from './e2e-app.js';

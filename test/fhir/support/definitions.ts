@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
-import type { ServiceId } from '../../../src/clinical/rule.js';
+import type { ServiceId } from '../../../src/engine/rule.js';
 import type { ServiceDefinition } from '../../../src/ports.js';
 
 /** Builds a ServiceDefinition from `cds-hooks/services/<id>.json` (the loader is not ours to use here). */

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServiceId } from '../../../src/clinical/rule.js';
+import type { ServiceId } from '../../../src/engine/rule.js';
 import { ERROR_CODE_SYSTEM, isErrorCode } from '../../../src/errors/catalogue.js';
 import { createSnapshotLoader } from '../../../src/fhir/load-snapshot.js';
 import { createLogger } from '../../../src/log.js';
 import { packageRoot } from '../../../src/package-root.js';
 import { MemoryRegistryStore } from '../../../src/registry/memory-registry-store.js';
-import { createServices } from '../../../src/services/index.js';
+import { createServices } from '../../../src/services.js';
 import { loadConfig } from '../../../src/config/load.js';
 import type { AppDeps } from '../../../src/ports.js';
 import { buildHarness, PUBLIC_BASE_URL, type Harness } from '../../support/app-fixture.js';

@@ -1,7 +1,7 @@
 import type { HookRequest, ServiceResult } from '../../../src/ports.js';
 import { cardSchema, type Card } from '../../../src/cds-hooks/card-schema.js';
 import { DEFAULT_POLICY, parsePolicy, type PolicyOverrides } from '../../../src/clinical/policy.js';
-import type { Finding } from '../../../src/clinical/rule.js';
+import type { Finding } from '../../../src/engine/rule.js';
 import type { RegistryStore } from '../../../src/orders/credential-records.js';
 import type { OrderLocale } from '../../../src/orders/messages.js';
 import { createOrderSignService } from '../../../src/orders/service.js';

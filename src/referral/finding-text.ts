@@ -1,0 +1,115 @@
+import type {
+  AmaParams, AmnioticFluidParams, FetalAnomalyParams, ReferralParamsByRule, ScreeningHighRiskParams, TeratogenExposureParams,
+} from '../clinical/finding-params.js';
+import type { Finding } from '../engine/rule.js';
+import { REFERRAL_RULE_IDS, type ReferralRuleId } from '../engine/rule-ids.js';
+import { evidenceLines, formatDate, formatNumber } from '../render/evidence-text.js';
+import { lookupMessage, message, type Locale } from '../render/messages.js';
+
+/**
+ * A referral finding in plain language (shared/RULES.md §1), per locale: its short label, one
+ * sentence built from its `params` (finding-params.ts), its citation and its evidence lines.
+ * Plain text: patient-derived parts are NOT escaped here; escape the result for its format.
+ */
+export interface FindingText {
+  readonly rule: string;
+  readonly label: string;
+  readonly sentence: string;
+  readonly citation: string;
+  readonly evidence: readonly string[];
+}
+
+export function isReferralRule(rule: string): rule is ReferralRuleId {
+  return (REFERRAL_RULE_IDS as readonly string[]).includes(rule);
+}
+
+/** Short label of a referral rule (card summary, notice headings). */
+export function ruleLabel(rule: string, locale: Locale): string {
+  return isReferralRule(rule) ? message(locale, `rule.${rule}.label`) : rule;
+}
+
+/** Joins words with the locale's list separator (、 / , ). */
+export function listText(items: readonly string[], locale: Locale): string {
+  return items.join(message(locale, 'card.list.separator'));
+}
+
+const num = (n: number | undefined): string => (typeof n === 'number' ? formatNumber(n) : '?');
+
+/** A word whose key comes from data (test, source, kind): the raw code when the catalogue lacks it. */
+const word = (l: Locale, prefix: string, code: unknown): string => lookupMessage(l, `${prefix}.${String(code)}`) ?? String(code ?? '?');
+
+function amaSentence(p: AmaParams, l: Locale): string {
+  return message(l, 'finding.ama', {
+    reference: message(l, p.reference === 'today' ? 'finding.ama.reference.today' : 'finding.ama.reference.edd'),
+    referenceDate: formatDate(p.referenceDate ?? '?'),
+    age: num(p.ageYears),
+    comparator: message(l, p.comparator === '>' ? 'finding.ama.comparator.gt' : 'finding.ama.comparator.gte'),
+    threshold: num(p.threshold),
+    birthDate: formatDate(p.birthDate ?? '?'),
+  });
+}
+
+function amnioticSentence(p: AmnioticFluidParams, l: Locale): string {
+  const kind = message(l, p.kind === 'polyhydramnios' ? 'finding.amniotic-fluid.kind.polyhydramnios' : 'finding.amniotic-fluid.kind.oligohydramnios');
+  const measured = Array.isArray(p.items) ? p.items.find((i) => typeof i?.value === 'number') : undefined;
+  if ((p.decidedBy === 'afi' || p.decidedBy === 'dvp') && measured) {
+    return message(l, p.decidedBy === 'afi' ? 'finding.amniotic-fluid.afi' : 'finding.amniotic-fluid.dvp', {
+      value: num(measured.value), kind, threshold: num(p.thresholdCm),
+    });
+  }
+  return message(l, 'finding.amniotic-fluid.coded', { kind });
+}
+
+function fetalAnomalySentence(p: FetalAnomalyParams, l: Locale): string {
+  const sources = (p.sources ?? []).map((s) => word(l, 'finding.fetal-anomaly.source', s));
+  const parts = [message(l, 'finding.fetal-anomaly', { sources: listText(sources, l) })];
+  if (p.sources?.includes('nt')) parts.push(message(l, 'finding.fetal-anomaly.nt', { threshold: num(p.ntThresholdMm) }));
+  return parts.join(l === 'en' ? ' ' : '');
+}
+
+function teratogenSentence(p: TeratogenExposureParams, l: Locale): string {
+  const kinds = (p.kinds ?? []).map((k) => word(l, 'finding.teratogen-exposure.kind', k));
+  return message(l, 'finding.teratogen-exposure', {
+    windowStart: formatDate(p.windowStart ?? '?'), windowEnd: formatDate(p.windowEnd ?? '?'), kinds: listText(kinds, l),
+  });
+}
+
+function screeningSentence(p: ScreeningHighRiskParams, l: Locale): string {
+  const test = word(l, 'finding.screening-high-risk.test', p.test);
+  if (p.decidedBy === 'interpretation' && p.interpretation) {
+    return message(l, 'finding.screening-high-risk.interpretation', { test, interpretation: p.interpretation });
+  }
+  if (typeof p.riskN === 'number' && typeof p.cutoffN === 'number') {
+    return message(l, 'finding.screening-high-risk.risk', { test, riskN: num(p.riskN), cutoffN: num(p.cutoffN) });
+  }
+  if (typeof p.mom === 'number') return message(l, 'finding.screening-high-risk.mom', { test, mom: num(p.mom) });
+  return message(l, 'finding.screening-high-risk.generic', { test });
+}
+
+/** The plain-language sentence of a referral finding. */
+export function findingSentence<R extends ReferralRuleId>(rule: R, params: ReferralParamsByRule[R], l: Locale): string {
+  const p = params as ReferralParamsByRule[ReferralRuleId];
+  switch (rule) {
+    case 'ama': return amaSentence(p as AmaParams, l);
+    case 'amniotic-fluid': return amnioticSentence(p as AmnioticFluidParams, l);
+    case 'fetal-anomaly': return fetalAnomalySentence(p as FetalAnomalyParams, l);
+    case 'teratogen-exposure': return teratogenSentence(p as TeratogenExposureParams, l);
+    case 'genetic-family-history': return message(l, 'finding.genetic-family-history');
+    case 'prior-affected-birth': return message(l, 'finding.prior-affected-birth');
+    case 'screening-high-risk': return screeningSentence(p as ScreeningHighRiskParams, l);
+    default: return '';
+  }
+}
+
+/** Describes a finding in plain language (unknown rules keep their id and evidence). */
+export function describeFinding(f: Finding, locale: Locale): FindingText {
+  // Params come from another module over a loose type: render what is there, never throw on gaps.
+  const sentence = isReferralRule(f.rule) ? findingSentence(f.rule, f.params as never, locale) : '';
+  return {
+    rule: f.rule,
+    label: ruleLabel(f.rule, locale),
+    sentence,
+    citation: f.citation,
+    evidence: evidenceLines(f.params, f.evidence, locale),
+  };
+}

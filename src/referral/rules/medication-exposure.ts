@@ -1,0 +1,85 @@
+import type { CodeableConcept, Coding, Medication, MedicationRequest, MedicationStatement, Period } from '@medplum/fhirtypes';
+import type { ReadContext, Unusable } from '../../clinical/data-elements/context.js';
+import { conceptsAt } from '../../clinical/data-elements/fhirpath.js';
+import { isAboutPatient, refOf } from '../../clinical/data-elements/subject.js';
+import { fromDayNumber, toDayNumber, type DayNumber } from '../../clinical/dates/day-number.js';
+import { parseFhirDate } from '../../clinical/dates/fhir-date.js';
+
+/** A teratogen medication whose period of use overlaps the window. */
+export interface MedicationHit {
+  readonly reference: string;
+  readonly coding: Coding;
+  /** Period start as written (FHIR date/dateTime). */
+  readonly date?: string;
+  readonly text?: string;
+}
+
+const STATEMENT_EXCLUDED = new Set(['entered-in-error', 'not-taken', 'intended']);
+const REQUEST_EXCLUDED = new Set(['entered-in-error', 'cancelled', 'draft']);
+const REQUEST_INTENT_EXCLUDED = new Set(['proposal', 'plan']);
+
+type Span = { start: DayNumber; end: DayNumber; startRaw?: string } | 'invalid' | undefined;
+
+/** A period, widest reading (partial dates span their whole month/year): "possible" exposure. */
+function spanOf(p: Period | undefined, ctx: ReadContext): Span {
+  if (!p || (p.start === undefined && p.end === undefined)) return undefined;
+  const s = p.start === undefined ? undefined : parseFhirDate(p.start, ctx.timeZone);
+  const e = p.end === undefined ? undefined : parseFhirDate(p.end, ctx.timeZone);
+  if ((p.start !== undefined && !s) || (p.end !== undefined && !e)) return 'invalid';
+  // Open start: since ever; open end: ongoing (until today).
+  return { start: s?.first ?? Number.MIN_SAFE_INTEGER, end: e?.last ?? ctx.today, ...(p.start ? { startRaw: p.start } : {}) };
+}
+
+function daySpan(raw: string | undefined, ctx: ReadContext, days = 0): Span {
+  if (raw === undefined) return undefined;
+  const d = parseFhirDate(raw, ctx.timeZone);
+  return d ? { start: d.first, end: d.last + days, startRaw: raw } : 'invalid';
+}
+
+function supplyDays(r: MedicationRequest): number {
+  const q = r.dispenseRequest?.expectedSupplyDuration;
+  if (!q || typeof q.value !== 'number' || q.value <= 0) return 0;
+  const unit = q.code ?? q.unit;
+  return unit === 'd' ? Math.ceil(q.value) : unit === 'wk' ? Math.ceil(q.value * 7) : 0;
+}
+
+function medicationConcepts(r: MedicationStatement | MedicationRequest, ctx: ReadContext): readonly CodeableConcept[] {
+  const direct = conceptsAt('medicationConcept', r);
+  const ref = r.medicationReference?.reference;
+  const med = ref ? (ctx.snapshot.byReference(ref) as Medication | undefined) : undefined;
+  return med?.code ? [...direct, med.code] : direct;
+}
+
+/**
+ * MedicationStatement / MedicationRequest with a `teratogen-medication` code whose period of use
+ * overlaps [windowStart, windowEnd]. Statements: effective[x] (open end = ongoing). Requests
+ * (intent order-like, not proposal/plan; not doNotPerform): dispenseRequest.validityPeriod, else the
+ * first dosage boundsPeriod, else authoredOn + expectedSupplyDuration (d/wk). Undated or invalid
+ * dates are reported unusable.
+ */
+export function teratogenMedications(ctx: ReadContext, windowStart: string, windowEnd: string): { hits: MedicationHit[]; unusable: Unusable[] } {
+  const ws = toDayNumber(windowStart)!;
+  const we = toDayNumber(windowEnd)!;
+  const hits: MedicationHit[] = [];
+  const unusable: Unusable[] = [];
+  const check = (r: MedicationStatement | MedicationRequest, span: Span) => {
+    const coding = medicationConcepts(r, ctx).map((c) => ctx.matcher.matchingCoding('teratogen-medication', c)).find((c) => c);
+    if (!coding) return;
+    if (span === undefined) return void unusable.push({ reference: refOf(r), reason: 'medication period unknown' });
+    if (span === 'invalid') return void unusable.push({ reference: refOf(r), reason: 'invalid date' });
+    if (span.start > we || span.end < ws) return;
+    const text = r.medicationCodeableConcept?.text;
+    const date = span.startRaw ?? (span.start > Number.MIN_SAFE_INTEGER ? fromDayNumber(span.start) : undefined);
+    hits.push({ reference: refOf(r), coding, ...(date ? { date } : {}), ...(text ? { text } : {}) });
+  };
+  for (const s of ctx.snapshot.ofType('MedicationStatement')) {
+    if (!isAboutPatient(s, ctx.snapshot.patientId) || STATEMENT_EXCLUDED.has(s.status)) continue;
+    check(s, spanOf(s.effectivePeriod, ctx) ?? daySpan(s.effectiveDateTime, ctx));
+  }
+  for (const r of ctx.snapshot.ofType('MedicationRequest')) {
+    if (!isAboutPatient(r, ctx.snapshot.patientId) || REQUEST_EXCLUDED.has(r.status) || REQUEST_INTENT_EXCLUDED.has(r.intent) || r.doNotPerform) continue;
+    const bounds = r.dosageInstruction?.find((d) => d.timing?.repeat?.boundsPeriod)?.timing?.repeat?.boundsPeriod;
+    check(r, spanOf(r.dispenseRequest?.validityPeriod, ctx) ?? spanOf(bounds, ctx) ?? daySpan(r.authoredOn, ctx, supplyDays(r)));
+  }
+  return { hits, unusable };
+}
