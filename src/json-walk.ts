@@ -3,7 +3,7 @@
  * elements) to `out`, without building an array of its keys or values: the inner step of every
  * walk over a whole request body (deepFreeze, nestingDepth), which sees each of its nodes. `for…in`
  * reads the keys from the object's cached enumeration, where `Object.keys` allocated an array per
- * object (≈ 55 KB per typical hook call over the two walks); `Object.hasOwn` drops inherited
+ * object; `Object.hasOwn` drops inherited
  * enumerable members, so the members seen are exactly those of `Object.keys`.
  */
 export function pushChildObjects(value: object, out: object[]): void {

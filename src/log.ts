@@ -2,7 +2,7 @@ import { destination as pinoDestination, pino, type DestinationStream, type Logg
 import type { Config } from './config/schema.js';
 
 /**
- * Paths pino removes before writing (shared/DESIGN.md §5: no JWT, access token or bodies in logs).
+ * Paths pino removes before writing (docs/design.md#logging: no JWT, access token or bodies in logs).
  * Bodies are never passed to the logger in the first place.
  */
 export const REDACT_PATHS = [
@@ -24,9 +24,9 @@ export const STDOUT_MAX_BACKLOG_BYTES = 32 * 1024 * 1024;
 
 /**
  * Stdout as pino writes it: asynchronous, but bounded. pino's default destination writes one 16 KiB
- * chunk per event-loop turn; under sustained load (measured: c=32, ≈ 200 hook calls/s, long turns)
+ * chunk per event-loop turn; under sustained load (long turns)
  * that is less than the service logs, and the backlog grew in memory for as long as the load
- * lasted (≈ 0.15 MiB/s of heap). Larger writes drain a turn's lines at once, and `maxLength` caps
+ * lasted. Larger writes drain a turn's lines at once, and `maxLength` caps
  * the backlog when stdout itself stalls (a stuck log collector): lines past it are dropped and
  * counted, never held without bound, and the count is logged once the backlog has drained.
  */

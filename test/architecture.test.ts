@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Pure core, IO at the edges (shared/STYLE.md): rules, credential checks, card/notice rendering and
+ * Pure core, IO at the edges (docs/conventions.md#pure-core): rules, credential checks, card/notice rendering and
  * QC aggregation are functions of data. This test fails if a pure folder imports a framework, a
  * driver, the file system, the network or an adapter.
  */

@@ -10,7 +10,7 @@ import { ORDER_RULES } from '../src/orders/rules/index.js';
 import { NIPT_RULES } from '../src/nipt/rules/index.js';
 
 /**
- * The catalogue test (shared/STYLE.md): every rule has a citation, a test, a service, and a line in
+ * The catalogue test (docs/conventions.md#tests): every rule has a citation, a test, a service, and a line in
  * the README's rule table; every error code has a line in the README's error table.
  */
 const ROOT = join(import.meta.dirname, '..');

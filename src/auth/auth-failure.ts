@@ -3,7 +3,7 @@ import type { RequiredClaim } from './auth-policy.js';
 
 /**
  * Why a token was refused: a stable code that is logged (never sent — a 401 carries no detail,
- * shared/DESIGN.md §4). Codes are data; nothing classifies errors by message text.
+ * docs/design.md#errors). Codes are data; nothing classifies errors by message text.
  */
 export type AuthFailureReason =
   | 'missing-bearer'

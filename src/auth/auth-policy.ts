@@ -1,5 +1,5 @@
 /**
- * Fixed limits of EHR JWT authentication (shared/DESIGN.md §4; CDS Hooks 2.0 "Trusting CDS
+ * Fixed limits of EHR JWT authentication (docs/design.md#authentication; CDS Hooks 2.0 "Trusting CDS
  * Clients", https://cds-hooks.hl7.org/2.0/#trusting-cds-clients). Exported so tests and docs
  * refer to the same numbers the code enforces.
  */

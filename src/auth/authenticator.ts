@@ -35,7 +35,7 @@ const systemNowSeconds = (): number => {
   return Math.floor(Date.parse(clock.now().instant) / 1000);
 };
 
-/** The line main.ts logs at `warn` when AUTH_MODE=off (development only, shared/DESIGN.md §4). */
+/** The line main.ts logs at `warn` when AUTH_MODE=off (development only, docs/design.md#authentication). */
 export function authOffWarning(): string {
   return 'AUTH_MODE=off: EHR JWT authentication is DISABLED. Every request is accepted as issuer "dev" and '
     + 'fhirServer is not checked against any allow-list. Never run like this with real patient data.';
@@ -43,7 +43,7 @@ export function authOffWarning(): string {
 
 /**
  * Builds the EHR authenticator: verifies the CDS Hooks JWT of each call
- * (https://cds-hooks.hl7.org/2.0/#trusting-cds-clients; shared/DESIGN.md §4). Order: bearer + header
+ * (https://cds-hooks.hl7.org/2.0/#trusting-cds-clients; docs/design.md#authentication). Order: bearer + header
  * checks (no key lookup for `none`/HS*), trusted `iss` (unknown ⇒ no network), `jku` = configured
  * `jwksUrl` or absent (never fetched), signature and claims with jose (`aud` = the exact endpoint,
  * required exp/iat/jti, bounded age and skew), tenant, `fhirServer` allow-list, then `jti` replay.

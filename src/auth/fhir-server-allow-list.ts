@@ -1,6 +1,6 @@
 /**
  * The `fhirServer` allow-list check, which is also our SSRF guard: the service only ever calls a
- * FHIR server that the verified issuer is configured for (shared/DESIGN.md §4;
+ * FHIR server that the verified issuer is configured for (docs/design.md#authentication;
  * https://cds-hooks.hl7.org/2.0/#trusting-cds-clients). Pure; URLs are compared parsed, never as
  * raw string prefixes.
  */

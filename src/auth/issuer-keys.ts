@@ -3,7 +3,7 @@ import type { TrustedIssuer } from '../config/schema.js';
 import { AuthRejection } from './auth-failure.js';
 import { createRemoteJwks, type RemoteJwksOptions } from './remote-jwks.js';
 
-/** A trusted issuer (TRUSTED_ISSUERS, shared/DESIGN.md §6) with its key resolver, built once at start. */
+/** A trusted issuer (TRUSTED_ISSUERS, docs/design.md#authentication) with its key resolver, built once at start. */
 export interface IssuerKeys {
   readonly issuer: TrustedIssuer;
   readonly getKey: JWTVerifyGetKey;

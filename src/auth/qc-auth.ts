@@ -3,7 +3,7 @@ import type { QcToken } from '../config/schema.js';
 import { AppError } from '../errors/app-error.js';
 
 /**
- * QC API authentication (shared/DESIGN.md §5–§6): opaque bearer tokens from QC_TOKENS, never the
+ * QC API authentication (docs/design.md#authentication): opaque bearer tokens from QC_TOKENS, never the
  * EHR's CDS Hooks JWT (a JWT is simply not a configured token → 401). Comparison is constant-time
  * (SHA-256 of both sides, `timingSafeEqual`, every configured token compared). The token itself is
  * never logged nor put in an error.

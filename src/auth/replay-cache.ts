@@ -4,7 +4,7 @@ import { DEFAULT_REPLAY_CACHE_SIZE } from './auth-policy.js';
  * Remembers `(iss, jti)` pairs of accepted tokens so a captured token cannot be replayed
  * (https://cds-hooks.hl7.org/2.0/#trusting-cds-clients: "jti … used to protect against replay
  * attacks"). One interface, two implementations: in memory (one replica) and, when the service is
- * scaled out, in the database (shared/DESIGN.md §7).
+ * scaled out, in the database (docs/design.md#scale-out).
  */
 export interface ReplayCache {
   /**

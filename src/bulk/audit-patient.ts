@@ -10,7 +10,7 @@ export interface PatientAudit {
   readonly patientId: string;
   /** Whether the export held her Patient resource (not only resources that point at her). */
   readonly hasPatientResource: boolean;
-  /** Currently pregnant on the as-of day (RULES §0). */
+  /** Currently pregnant on the as-of day (docs/rules.md#current-pregnancy). */
   readonly pregnant: boolean;
   readonly pregnancyKey?: string;
   /** Art. 24 / screening rule ids that fired, sorted; empty ⇒ not indicated. */

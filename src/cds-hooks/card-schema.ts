@@ -73,7 +73,7 @@ export const cardSchema = z.looseObject({
   if (c.suggestions?.length && !c.selectionBehavior) {
     ctx.addIssue({ code: 'custom', message: 'selectionBehavior is required when suggestions are present', path: ['selectionBehavior'] });
   }
-  // Every suggestion of ours carries a uuid (DESIGN §4) so feedback can name it.
+  // Every suggestion of ours carries a uuid (docs/design.md#contract) so feedback can name it.
   c.suggestions?.forEach((s, i) => {
     if (!s.uuid) ctx.addIssue({ code: 'custom', message: 'suggestion uuid is required by this service', path: ['suggestions', i, 'uuid'] });
   });

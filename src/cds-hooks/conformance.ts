@@ -3,10 +3,10 @@ import { ALL_RULE_IDS } from '../engine/rule-ids.js';
 import { cdsResponseSchema } from './card-schema.js';
 import { formatPath } from './zod-issues.js';
 
-/** Card extension key carrying the machine-readable findings (shared/DESIGN.md §4). */
+/** Card extension key carrying the machine-readable findings (docs/design.md#findings-extension). */
 export const FINDINGS_EXTENSION = 'org.prenatal-cds.findings';
 
-/** One finding on the wire (shared/DESIGN.md §4, https://cds-hooks.hl7.org/2.0/#extensions). */
+/** One finding on the wire (docs/design.md#findings-extension, https://cds-hooks.hl7.org/2.0/#extensions). */
 export const wireFindingSchema = z.looseObject({
   rule: z.string().refine((r) => (ALL_RULE_IDS as readonly string[]).includes(r), 'is not a rule id of RULES.md'),
   citation: z.string().min(1),

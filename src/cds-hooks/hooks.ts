@@ -2,7 +2,7 @@ import type { ServiceId } from '../engine/rule.js';
 
 /**
  * The CDS Hooks 2.0 hooks this service answers (https://cds-hooks.hl7.org/2.0/#hooks) and the hook
- * of each service — fixed by shared/DESIGN.md §4. `Record<ServiceId, …>` makes the compiler check
+ * of each service — fixed (docs/design.md#services). `Record<ServiceId, …>` makes the compiler check
  * that every ServiceId has exactly one entry; a test ties the definition files to this table.
  */
 export const SUPPORTED_HOOKS = ['patient-view', 'encounter-start', 'order-select', 'order-sign'] as const;
@@ -16,7 +16,7 @@ export const SERVICE_HOOKS: Readonly<Record<ServiceId, HookName>> = Object.freez
   'special-technique-order-sign': 'order-sign',
 });
 
-/** Every service id, in the order of DESIGN §4. */
+/** Every service id, in the order of docs/design.md#services. */
 export const SERVICE_IDS: readonly ServiceId[] = Object.freeze(Object.keys(SERVICE_HOOKS) as ServiceId[]);
 
 export function isServiceId(id: string): id is ServiceId {

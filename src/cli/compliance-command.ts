@@ -15,7 +15,7 @@ export const COMPLIANCE_USAGE =
   '                               [--format table|csv|json] [--section rows|cases] [--institution ID]\n';
 
 /**
- * `compliance`: the notification-compliance report of shared/DESIGN.md §5 from the audit store,
+ * `compliance`: the notification-compliance report (docs/design.md#qc) from the audit store,
  * computed by the same pure function as `GET /qc/notification-compliance`. JSON is the API body
  * (all cases); CSV is the grouped rows (`--section rows`, default) or the case list (`--section cases`).
  */

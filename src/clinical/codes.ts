@@ -1,6 +1,6 @@
 /**
  * Code systems and local codes used across the service. Local canonical base:
- * http://prenatal-cds.org/fhir (RULES.md §0). The FSH CodeSystems in fhir-profiles/ define the same
+ * http://prenatal-cds.org/fhir (docs/rules.md#value-sets). The FSH CodeSystems in fhir-profiles/ define the same
  * codes; a test keeps them in sync.
  */
 export const CANONICAL_BASE = 'http://prenatal-cds.org/fhir';

@@ -96,7 +96,7 @@ export interface ReferralParamsByRule {
 
 /** Facts about the current pregnancy, derived once per request, shown on card and notice. */
 export interface PregnancyFacts {
-  /** Whether the woman is currently pregnant (RULES §0), and the evidence for it. */
+  /** Whether the woman is currently pregnant (docs/rules.md#current-pregnancy), and the evidence for it. */
   readonly current: boolean;
   readonly currentEvidence: readonly string[];
   /** Best EDD (YYYY-MM-DD) and where it came from. */

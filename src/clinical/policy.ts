@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Policy: the RULES.md parameters with their defaults, overridable by `POLICY_FILE` (JSON).
+ * Policy: the rule parameters (docs/rules.md) with their defaults, overridable by `POLICY_FILE` (JSON).
  * Validated strictly (an unknown key is a typo, and a typo in clinical policy must stop the start).
  * Also carries the hospital's local codes (appended to the shipped value sets — configuration,
  * not code) and the institutions the written notice names.

@@ -59,7 +59,7 @@ export function loadConfig(env: Env): Config {
   const port = parseWith('PORT', intIn(0, 65535), env.PORT ?? '8080');
   const rawBase = env.PUBLIC_BASE_URL?.trim();
   const publicBaseUrl = parseWith('PUBLIC_BASE_URL', z.url({ protocol: /^https?$/ }), rawBase || `http://localhost:${port}`).replace(/\/+$/, '');
-  // Auth is never off by default once a public base URL is configured (DESIGN §4).
+  // Auth is never off by default once a public base URL is configured (docs/design.md#authentication).
   const authDefault = rawBase ? 'jwt' : 'off';
   const authMode = parseWith('AUTH_MODE', z.enum(['jwt', 'off']), env.AUTH_MODE?.trim() || authDefault);
   const trustedIssuers = parseWith('TRUSTED_ISSUERS', z.array(trustedIssuerSchema), readJson(env, 'TRUSTED_ISSUERS') ?? []);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Policy } from '../clinical/policy.js';
 
 /**
- * Configuration (shared/DESIGN.md §6): environment variables, validated once at start and frozen.
+ * Configuration (docs/design.md#configuration): environment variables, validated once at start and frozen.
  * JSON-valued variables take either JSON or `@path/to/file.json`.
  */
 export const trustedIssuerSchema = z.strictObject({

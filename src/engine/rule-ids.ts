@@ -1,6 +1,6 @@
 /**
  * Rule ids — an interface (card extension `org.prenatal-cds.findings`, QC API, acceptance checks).
- * Exactly those of shared/RULES.md; a catalogue test keeps this list, the rule files and the
+ * Each has its section in docs/rules.md; a catalogue test keeps this list, the rule files and the
  * README's rule table in sync.
  */
 export const REFERRAL_RULE_IDS = [

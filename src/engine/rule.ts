@@ -3,7 +3,7 @@ import type { PatientSnapshot } from '../fhir/snapshot.js';
 import type { Policy } from '../clinical/policy.js';
 import type { RuleId } from './rule-ids.js';
 
-/** Service ids — an interface (shared/DESIGN.md §4). */
+/** Service ids — an interface (docs/design.md#services). */
 export type ServiceId =
   | 'prenatal-diagnosis-referral'
   | 'prenatal-diagnosis-referral-encounter'
@@ -12,7 +12,7 @@ export type ServiceId =
 
 /**
  * A finding as it goes on the wire in the card extension `org.prenatal-cds.findings`
- * (shared/DESIGN.md §4). `params` carries the values that decided it (thresholds, measured values
+ * (docs/design.md#findings-extension). `params` carries the values that decided it (thresholds, measured values
  * with units and dates, which reference date was used…) so that rendering — per locale — and
  * auditors can explain it without re-reading the record.
  */
@@ -64,7 +64,7 @@ export interface RuleInput<F = unknown> {
 }
 
 /**
- * A rule is a record (shared/STYLE.md): one per file, with its citation, the services that run it,
+ * A rule is a record (docs/conventions.md#rule-record): one per file, with its citation, the services that run it,
  * the named data elements it reads, and a pure `evaluate`.
  */
 export interface Rule<F = unknown> {

@@ -11,7 +11,7 @@ import { checkResourceShape, describeShapeProblem } from './r4-shape.js';
 import { createSnapshot, type PatientSnapshot } from './snapshot.js';
 
 /**
- * Builds the frozen {@link PatientSnapshot} of a hook call (shared/DESIGN.md §4 "Prefetch";
+ * Builds the frozen {@link PatientSnapshot} of a hook call (docs/design.md#prefetch;
  * https://cds-hooks.hl7.org/2.0/#providing-fhir-resources-to-a-cds-service):
  *
  * 1. each prefetch key of the service is classified (`present` / `no-data` / `failed` / `absent`);

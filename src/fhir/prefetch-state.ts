@@ -3,7 +3,7 @@ import { checkResourceShape, describeShapeProblem } from './r4-shape.js';
 
 /**
  * The state of one prefetch key (https://cds-hooks.hl7.org/2.0/#prefetch-template and
- * shared/DESIGN.md §4 "Prefetch"):
+ * docs/design.md#prefetch):
  *
  * - `present`: a resource, or a Bundle whose entries are flattened (`_include`d resources too);
  * - `no-data`: `null`, or a Bundle with no entries — final, the EHR says there is nothing;

@@ -15,7 +15,7 @@ const MAX_FUTURE_MS = 5 * 60_000;
 const text = z.string().trim().min(1).max(200);
 
 /**
- * Body of `POST /notices/{noticeId}/acknowledgement` (shared/DESIGN.md §5): `id` is the client's
+ * Body of `POST /notices/{noticeId}/acknowledgement` (docs/design.md#acknowledgement): `id` is the client's
  * idempotency key; `recordedBy` a Practitioner reference (`Practitioner/abc`) or id.
  */
 export const acknowledgementBodySchema = z.strictObject({

@@ -5,7 +5,7 @@ import type { ErrorCode } from '../errors/catalogue.js';
 
 /** Sends a catalogue error as an OperationOutcome (https://hl7.org/fhir/R4/operationoutcome.html). */
 export function sendOutcome(res: Response, error: AppError): void {
-  // 401 never says why (DESIGN §4): the details stay in the server log.
+  // 401 never says why (docs/design.md#errors): the details stay in the server log.
   const details = error.code === 'unauthorized' ? [] : error.details;
   res.status(error.status).type('application/fhir+json').json(operationOutcome(error.code, details));
 }

@@ -38,7 +38,7 @@ export interface HookCallFacts {
 }
 
 /**
- * What one hook call leaves in the audit trail (DESIGN §5): ids, rule ids, card and suggestion
+ * What one hook call leaves in the audit trail (docs/design.md#audit): ids, rule ids, card and suggestion
  * uuids, the notice — never a token or a resource body.
  */
 export function hookCallRecord(f: HookCallFacts): HookCallRecord {

@@ -1,6 +1,6 @@
 import { AppError } from '../errors/app-error.js';
 
-/** Media types a CDS Hooks request may use (shared/DESIGN.md §4). */
+/** Media types a CDS Hooks request may use (docs/design.md#contract). */
 export const ACCEPTED_MEDIA_TYPES = ['application/json', 'application/fhir+json'] as const;
 
 /**

@@ -6,7 +6,7 @@ import { isNoticeId } from './notice-id.js';
 
 
 /**
- * `GET /notices/{noticeId}` (DESIGN §4): the printable Art. 25 written notice, as stored at card
+ * `GET /notices/{noticeId}` (docs/design.md#written-notice): the printable Art. 25 written notice, as stored at card
  * time (zh-CN, or `?lang=en`). No scripts, no external resources: a strict CSP says so.
  */
 export function noticePageHandler(notices: NoticeStore, defaultLocale: 'zh-CN' | 'en'): RequestHandler {

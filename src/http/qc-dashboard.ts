@@ -38,7 +38,7 @@ function send(res: Response, type: string, body: string): void {
 }
 
 /**
- * The QC dashboard (shared/DESIGN.md §5), mounted at `/qc`: `GET /qc/` (the page) and
+ * The QC dashboard (docs/design.md#qc), mounted at `/qc`: `GET /qc/` (the page) and
  * `GET /qc/assets/{file}`. Static and public: the data calls from the page carry the QC token.
  * `/qc` redirects to `/qc/` so the page's relative URLs (`assets/…`, `notification-compliance`)
  * resolve under any path prefix.

@@ -17,7 +17,7 @@ function scoped(all: RegistryContents, institutionId: string | undefined): Regis
 }
 
 /**
- * `GET /qc/registry` (issue [3/6]; ZJ-2023 Art.13, 15, 19): certificates and licences that are
+ * `GET /qc/registry` (docs/design.md#qc; ZJ-2023 Art.13, 15, 19): certificates and licences that are
  * expired, expire within EXPIRING_WITHIN_DAYS, or are overdue for training or verification — so QC
  * can act before an order is blocked. QC token; an institution token sees only its institution.
  * JSON, or CSV with `format=csv` / `Accept: text/csv`.

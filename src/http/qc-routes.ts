@@ -24,7 +24,7 @@ import { qcRegistryHandler } from './qc-registry-route.js';
 type QcDeps = AppDeps & { readonly audit: AuditStore };
 
 /**
- * The QC API (shared/DESIGN.md §5), protected by QC_TOKENS bearer tokens, never the EHR JWT:
+ * The QC API (docs/design.md#qc), protected by QC_TOKENS bearer tokens, never the EHR JWT:
  * `GET /qc/notification-compliance`. JSON by default; CSV with `format=csv` or `Accept: text/csv`
  * (`section=cases`, the default, or `section=rows`); `POST /qc/report-signing` (Art. 26 signing
  * check over a posted Bundle of DiagnosticReport + Practitioner, JSON). Never cached.

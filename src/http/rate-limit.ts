@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { AppError } from '../errors/app-error.js';
 
 /**
- * A per-issuer token bucket (DESIGN §6 `RATE_LIMIT_PER_MINUTE`): each verified issuer may make
+ * A per-issuer token bucket (`RATE_LIMIT_PER_MINUTE`, docs/design.md#call-flow): each verified issuer may make
  * `perMinute` calls in a burst, refilled continuously at `perMinute` per minute. `perMinute` 0 means
  * no limit. The time source is an argument (a monotonic clock in production, a counter in tests).
  */

@@ -16,7 +16,7 @@ import { NIPT_RULES } from './rules/index.js';
 
 /**
  * The NIPT card of one draft NIPT order (CDS Hooks 2.0, https://cds-hooks.hl7.org/2.0/#card-attributes;
- * shared/RULES.md §2, DESIGN §4): indicator from the evaluation (suitable info, caution / GA
+ * docs/rules.md#nipt, docs/design.md#findings-extension): indicator from the evaluation (suitable info, caution / GA
  * unknown / consent missing warning, not applicable / institution not authorised critical);
  * summary < 140 characters; markdown detail (record-derived text escaped) saying NIPT is screening,
  * not diagnosis, naming the Art.24 indications when there are any; extension

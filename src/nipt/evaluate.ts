@@ -37,11 +37,11 @@ const CATEGORY_INDICATOR: Readonly<Record<NiptCategoryId, Indicator>> = {
 };
 
 /**
- * Evaluates one draft NIPT order (shared/RULES.md §2; ZJ-2023 Art.28, 29, 37, 22; NIPT-2016).
+ * Evaluates one draft NIPT order (docs/rules.md#nipt; ZJ-2023 Art.28, 29, 37, 22; NIPT-2016).
  * Every rule of the hook runs (a rule that throws becomes a RuleError; the others run). Category
  * precedence: not-applicable > caution > suitable. `nipt-suitable` needs the window met (GA
  * 12+0..22+6); an unknown GA (`nipt-ga-unknown`) without a not-applicable reason makes the order
- * `nipt-caution` (the window cannot be confirmed — a decision where RULES is silent). The category
+ * `nipt-caution` (the window cannot be confirmed, docs/rules.md#nipt-caution). The category
  * finding's params list every reason found (`reasons`), the GA and window, the institution status
  * and the Art.24 referral findings (`art24`).
  */

@@ -3,7 +3,7 @@ import type { ReferralEvaluation } from '../referral/evaluate.js';
 import type { PregnancyFacts } from '../clinical/finding-params.js';
 import type { InstitutionRole } from '../orders/credential-records.js';
 
-/** The two hooks the NIPT pathway runs at (shared/RULES.md §2, DESIGN §4). */
+/** The two hooks the NIPT pathway runs at (docs/rules.md#nipt, docs/design.md#services). */
 export type NiptHook = 'order-select' | 'order-sign';
 
 /** One NIPT cooperation agreement of the ordering organization, with what we know of its partner. */

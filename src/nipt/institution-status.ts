@@ -8,7 +8,7 @@ import type { CooperationFact, InstitutionFacts } from './facts.js';
  * only with a current NIPT cooperation agreement whose partner is a prenatal-diagnosis institution;
  * any other organization may not.
  *
- * Decisions where RULES is silent:
+ * Decisions the regulations leave open:
  * - "current": the agreement period covers today (absent start / end = open; a partial date counts
  *   by its widest reading; an unreadable date makes the agreement not current);
  * - the partner is checked in the snapshot and the registry. A partner known there with another role

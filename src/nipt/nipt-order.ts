@@ -10,7 +10,7 @@ import type { NiptHook } from './facts.js';
 const SKIPPED_STATUS: readonly string[] = ['entered-in-error', 'revoked', 'completed'];
 
 /**
- * Whether a ServiceRequest is an NIPT order (RULES §2): its code or a category in value set
+ * Whether a ServiceRequest is an NIPT order (docs/rules.md#nipt): its code or a category in value set
  * `nipt-order` (`prenatal-order#nipt`, + `policy.localCodes['nipt-order']`), or a hospital code the
  * order checks already map to NIPT (`policy.localCodes['mch-technique-orders:nipt']`, technique.ts).
  */

@@ -14,8 +14,8 @@ import { buildNiptCard } from './card.js';
 import { niptOrdersOf } from './nipt-order.js';
 
 /**
- * Service `nipt-order-check` (order-select) and the NIPT re-check at order-sign (shared/RULES.md
- * §2; ZJ-2023 Art.22, 28, 29, 37; NIPT-2016). One card per NIPT draft order concerned — at
+ * Service `nipt-order-check` (order-select) and the NIPT re-check at order-sign (docs/rules.md#nipt;
+ * ZJ-2023 Art.22, 28, 29, 37; NIPT-2016). One card per NIPT draft order concerned — at
  * order-select the selected ones (`context.selections` ∩ `draftOrders`), at order-sign every one;
  * other orders are silent. Pregnancy facts and the Art.24 referral evaluation are derived once;
  * the institution (the only async step: the registry port) is loaded once.

@@ -10,8 +10,8 @@ import { findingIndicator, type OrderRule } from './order-rule.js';
  * The order-sign card of one draft order with problems (CDS Hooks 2.0 card,
  * https://cds-hooks.hl7.org/2.0/#card-attributes): indicator = the worst finding; summary < 140
  * characters; detail in markdown (record-derived text escaped) with plain-language explanation and
- * citations; extension `org.prenatal-cds.findings` (DESIGN §4). Critical cards carry
- * `overrideReasons` and a suggestion to remove the draft (`delete` action, RULES.md §3).
+ * citations; extension `org.prenatal-cds.findings` (docs/design.md#findings-extension). Critical cards carry
+ * `overrideReasons` and a suggestion to remove the draft (`delete` action, docs/rules.md#orders).
  */
 export interface RuledFinding {
   readonly rule: OrderRule;

@@ -12,7 +12,7 @@ import { resolveOrderingContext, type OrderingContext } from './ordering-context
 /**
  * The credential data of one hook call, gathered once (the only async step of the order checks:
  * the registry port), in the policy's source order `CERTIFICATE_SOURCE_ORDER` (default registry
- * first, then the EHR's FHIR data — RULES.md §3, ZJ-2023 Art.6, 39).
+ * first, then the EHR's FHIR data — docs/rules.md#credential-data, ZJ-2023 Art.6, 39).
  *
  * A source "knows" a practitioner when it has a record of them (the registry) or the snapshot holds
  * the Practitioner resource (the EHR); likewise for organizations. A registry that fails is skipped

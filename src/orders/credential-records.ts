@@ -3,7 +3,7 @@ import type { MchTechnique } from '../clinical/codes.js';
 /**
  * Credential records: certificates (《母婴保健技术考核合格证书》 or an annotated 《医师执业证书》,
  * ZJ-2023 Art.15) and institution licences (《母婴保健技术服务执业许可证》, Art.3, 10-13), as read
- * from the EHR's FHIR data (RULES.md §3 shape) or from the provincial registry import (Art.6, 39).
+ * from the EHR's FHIR data (docs/rules.md#credential-data shape) or from the provincial registry import (Art.6, 39).
  *
  * Dates are kept as written (FHIR date / dateTime, possibly partial); rules parse them and report an
  * unusable one instead of guessing. Ids are bare (`p1`, not `Practitioner/p1`).

@@ -13,7 +13,7 @@ import {
 import { idOf, nameText } from './refs.js';
 
 /**
- * Reads certificate and licence data from the FHIR shapes of RULES.md §3 (profiles
+ * Reads certificate and licence data from the FHIR shapes of docs/rules.md#credential-data (profiles
  * `mch-practitioner`, `mch-organization`): Practitioner.qualification (one per technique, ZJ-2023
  * Art.15) and Organization extensions `mch-licence` (Art.3, 10-13), `mch-institution-role` and
  * `nipt-cooperation` (Art.29, 37). Lenient: a malformed element is skipped and described in

@@ -18,7 +18,7 @@ export interface OrderFacts {
 }
 
 /**
- * An order rule: the shared Rule record (one per file, RULES.md §3 row) plus its indicator and
+ * An order rule: the shared Rule record (one per file, docs/rules.md#orders) plus its indicator and
  * whether it runs per technique requirement or once per order.
  */
 export interface OrderRule extends Rule<OrderFacts> {

@@ -3,7 +3,7 @@ import type { PatientSnapshot } from '../fhir/snapshot.js';
 import { idOf } from './refs.js';
 
 /**
- * Who orders, and for which institution (RULES.md §3): `context.userId` is a Practitioner (its
+ * Who orders, and for which institution (docs/rules.md#credential-data): `context.userId` is a Practitioner (its
  * PractitionerRole in the snapshot gives the organization) or a PractitionerRole (practitioner +
  * organization). Without a role organization, the Encounter's `serviceProvider` (encounter from
  * `context.encounterId`) is the institution. The licence follows the institution where the

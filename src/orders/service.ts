@@ -11,7 +11,7 @@ import { ORDER_RULES } from './rules/index.js';
 import { orderTechniques, type OrderTechniques } from './technique.js';
 
 /**
- * Service `special-technique-order-sign` (order-sign, RULES.md §3; ZJ-2023 Art.3, 10-19, 31):
+ * Service `special-technique-order-sign` (order-sign, docs/rules.md#orders; ZJ-2023 Art.3, 10-19, 31):
  * every draft ServiceRequest that is a special technique is checked independently — certificate
  * of the ordering practitioner, licence of the institution, the Art.31 sex-determination guard —
  * and gets one card when something is wrong; an order that passes gets none. The NIPT pathway

@@ -4,7 +4,7 @@ import type { Policy } from '../clinical/policy.js';
 
 /**
  * Which special technique(s) of ZJ-2023 Art.3 (CodeSystem `mch-technique`) a draft ServiceRequest
- * is (RULES.md §3). Sources, in this order:
+ * is (docs/rules.md#technique). Sources, in this order:
  *
  * 1. a `category` or `code` coding in `mch-technique` (the order names its technique directly);
  * 2. the shipped order-code value sets below;
@@ -38,7 +38,7 @@ type OrderKind = MchTechnique | 'nipt' | 'fetal-sex-determination';
 const DIAGNOSIS: readonly MchTechnique[] = ['prenatal-diagnosis'];
 const NIPT: readonly MchTechnique[] = ['prenatal-screening', 'prenatal-diagnosis'];
 
-/** Shipped order-code value sets (RULES.md §3). */
+/** Shipped order-code value sets (docs/rules.md#technique). */
 const SHIPPED: readonly { readonly system: string; readonly code: string; readonly kind: OrderKind }[] = [
   { system: SYSTEMS.prenatalOrder, code: 'amniocentesis', kind: 'prenatal-diagnosis' },
   { system: SYSTEMS.prenatalOrder, code: 'cvs', kind: 'prenatal-diagnosis' },

@@ -13,7 +13,7 @@ const day = z.string().refine((d) => parseDay(d) !== undefined, { message: 'expe
 const count = (max: number) => z.string().regex(/^\d{1,9}$/, 'expected a non-negative integer').transform(Number).pipe(z.number().max(max));
 
 /**
- * Query of `GET /qc/notification-compliance` (shared/DESIGN.md §5). Unknown parameters are refused
+ * Query of `GET /qc/notification-compliance` (docs/design.md#qc). Unknown parameters are refused
  * (a typo must not silently widen a report). `status` filters and `limit`/`offset` page the case
  * list only; rows and total always cover every case of the period (and institution).
  */

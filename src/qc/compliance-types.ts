@@ -1,5 +1,5 @@
 /**
- * Wire and input types of the notification-compliance report (shared/DESIGN.md §5, an interface).
+ * Wire and input types of the notification-compliance report (docs/design.md#qc, an interface).
  * Input types are structural: the audit store's query rows satisfy them, and the pure QC layer
  * never imports the store (architecture test).
  */

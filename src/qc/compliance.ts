@@ -5,7 +5,7 @@ import type {
 import { groupCases, countCases } from './compliance-groups.js';
 
 /**
- * Art. 25 written-notice compliance (shared/DESIGN.md §5 `notification-compliance`), a pure
+ * Art. 25 written-notice compliance (docs/design.md#qc, `notification-compliance`), a pure
  * function of audit rows:
  * - a pregnancy is `pregnancyKey` (patient + best EDD), else the patient id;
  * - *indicated*: its first referral-rule finding (REFERRAL_RULE_IDS) falls on a calendar day of

@@ -3,7 +3,7 @@ import { CANONICAL_BASE } from '../clinical/codes.js';
 import { dayOf } from './calendar.js';
 
 /**
- * Art. 26 report-signing compliance (RULES.md §4: a QC check, not a hook): a prenatal-diagnosis
+ * Art. 26 report-signing compliance (docs/rules.md#not-rules: a QC check, not a hook): a prenatal-diagnosis
  * DiagnosticReport needs ≥ 2 qualified signers (distinct `resultsInterpreter` Practitioners holding
  * a `mch-technique#prenatal-diagnosis` qualification valid on the report's `issued` day), and a
  * karyotype report (code `prenatal-order#karyotype`) one of those qualified signers (the reviewer)

@@ -4,7 +4,7 @@ import { EXTENSIONS, NOTICE_CATEGORY_CODE, PROFILES, SYSTEMS } from '../clinical
 import type { Policy } from '../clinical/policy.js';
 
 /**
- * The FHIR resources the referral card's suggestions create (shared/DESIGN.md §4): (a) a draft
+ * The FHIR resources the referral card's suggestions create (docs/design.md#written-notice): (a) a draft
  * referral ServiceRequest, (b) the notice Communication recording the Art. 25 written notice.
  *
  * Linking (b) to (a): CDS Hooks create actions cannot reference each other and the two

@@ -14,7 +14,7 @@ import { noticeCommunication, referralServiceRequest } from './card-resources.js
 
 /** `source.label` of every card of this service. */
 export const CARD_SOURCE_LABEL = 'prenatal-cds · 浙卫发〔2023〕9号';
-/** Card extension key of the machine-readable findings (shared/DESIGN.md §4). */
+/** Card extension key of the machine-readable findings (docs/design.md#findings-extension). */
 export const FINDINGS_EXTENSION = 'org.prenatal-cds.findings';
 export const OVERRIDE_REASON_CODES = ['already-referred', 'declined-after-counselling', 'data-incorrect', 'not-currently-pregnant'] as const;
 /** Citations of the notice paragraph (Art. 25; Art. 22 for informed, voluntary choice). */
@@ -49,7 +49,7 @@ function noticeLink(url: string, locale: Locale): string {
 }
 
 /**
- * The prenatal-diagnosis referral card (shared/RULES.md §1, DESIGN.md §4): one card listing every
+ * The prenatal-diagnosis referral card (docs/rules.md#referral, docs/design.md#written-notice): one card listing every
  * referral finding with evidence, dates and citations; `warning`, or `info` when `existingNotice`
  * covers every current rule. Suggestions: (a) draft referral ServiceRequest, (b) the notice
  * Communication (omitted when the notice on file already covers everything). `undefined` when there

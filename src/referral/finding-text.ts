@@ -7,7 +7,7 @@ import { evidenceLines, formatDate, formatNumber } from '../render/evidence-text
 import { lookupMessage, message, type Locale } from '../render/messages.js';
 
 /**
- * A referral finding in plain language (shared/RULES.md §1), per locale: its short label, one
+ * A referral finding in plain language (docs/rules.md#referral), per locale: its short label, one
  * sentence built from its `params` (finding-params.ts), its citation and its evidence lines.
  * Plain text: patient-derived parts are NOT escaped here; escape the result for its format.
  */

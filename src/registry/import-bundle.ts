@@ -8,7 +8,7 @@ import { certificateProblems, licenceProblems, mergeLicences, mergePractitioners
 
 /**
  * Parses a FHIR Bundle exported from the provincial resource system (ZJ-2023 Art.6, 39) — or any
- * Bundle of Practitioner / PractitionerRole / Organization in the RULES.md §3 shape — into registry
+ * Bundle of Practitioner / PractitionerRole / Organization in the docs/rules.md#credential-data shape — into registry
  * records. Each entry is a row (number = entry index + 1): an entry with any problem is rejected
  * whole, with every reason; the others are accepted.
  */

@@ -36,7 +36,7 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** Natural key of a certificate: (number, technique) — one qualification per technique (RULES §3). */
+/** Natural key of a certificate: (number, technique) — one qualification per technique (docs/rules.md#credential-data). */
 export function certificateKey(c: CertificateRecord): string {
   return `${c.number ?? `${c.practitionerId}#`}|${c.technique}`;
 }

@@ -11,7 +11,7 @@ import { compact, iso } from './row-values.js';
 import type { Sql } from './sql.js';
 
 /**
- * The audit store (shared/DESIGN.md §5) over the SQL port: the NoticeStore and FeedbackStore ports
+ * The audit store (docs/design.md#audit) over the SQL port: the NoticeStore and FeedbackStore ports
  * plus the audit trail of hook calls, notice acknowledgements, the shared JTI replay cache and the
  * read queries of the QC layer. Records are append-only (triggers enforce it). Every write resolves
  * only after its transaction committed; a driver failure rejects with AppError('store-unavailable').

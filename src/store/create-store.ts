@@ -30,7 +30,7 @@ export async function openSql(config: Pick<Config, 'databaseUrl' | 'dataDir'>, p
 }
 
 /**
- * Opens and migrates the store at start (shared/DESIGN.md §5–§7). Rejects with
+ * Opens and migrates the store at start (docs/design.md#store). Rejects with
  * AppError('store-unavailable') if the database cannot be reached; the Sql is closed on failure.
  */
 export async function createStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>, pgOptions?: PgSqlOptions): Promise<OpenedStore> {

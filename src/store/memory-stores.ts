@@ -3,7 +3,7 @@ import type { HookCallRecord } from './records.js';
 import { deepFreeze } from '../deep-freeze.js';
 
 /**
- * In-memory NoticeStore (same contract as the PostgreSQL store of issue [4/6]): append-only — a
+ * In-memory NoticeStore (same contract as the SQL audit store): append-only — a
  * notice id, once stored, cannot be replaced by different content.
  */
 export class MemoryNoticeStore implements NoticeStore {

@@ -30,7 +30,7 @@ function inTransaction(client: pg.PoolClient): Sql {
 }
 
 /**
- * A `pg.Pool` on `DATABASE_URL` (shared/DESIGN.md §6, §7: N replicas share one PostgreSQL). Same
+ * A `pg.Pool` on `DATABASE_URL` (docs/design.md#scale-out: N replicas share one PostgreSQL). Same
  * SQL as the PGlite adapter. A connection that failed mid-transaction is discarded, not reused.
  */
 export function createPgSql(connectionString: string, options: PgSqlOptions = {}): Sql {

@@ -32,7 +32,7 @@ interface WithNodeFs { readonly NODEFS: { stream_ops: { fsync?: (stream: Emscrip
  * its own Emscripten module). A failed fsync ends the process (status 70, a line on stderr), as
  * PostgreSQL's PANIC ends a server: the commit waiting for it is never acknowledged, and the data
  * may no longer be on disk as PostgreSQL believes, so nothing may be written after it. Handing the
- * error back to PGlite instead leaves it spinning on the next statement (measured). The restarted
+ * error back to PGlite instead leaves it spinning on the next statement. The restarted
  * service replays the WAL, which recovers every commit that was acknowledged.
  */
 export class DurableNodeFS extends NodeFS {
@@ -41,8 +41,8 @@ export class DurableNodeFS extends NodeFS {
   /**
    * `deferSyncs`: for a data directory just unpacked from the template, where nothing can have
    * been acknowledged yet. PostgreSQL first starts it as after a crash and fsyncs each of its
-   * ≈ 2,300 files one by one (≈ 0.6 s here); deferred, those fsyncs return at once and
-   * `syncDataDir` then syncs the directory on the thread pool (≈ 0.16 s), before the store is used.
+   * files one by one; deferred, those fsyncs return at once and
+   * `syncDataDir` then syncs the directory on the thread pool, before the store is used.
    */
   constructor(dataDir: string, { deferSyncs = false }: { readonly deferSyncs?: boolean } = {}) {
     super(dataDir);

@@ -122,7 +122,7 @@ function inTransaction(tx: Transaction, prepared: Prepared): Sql {
 }
 
 /**
- * Opens the embedded PostgreSQL (PGlite, shared/DESIGN.md §5) in `dataDir` (created if absent; a
+ * Opens the embedded PostgreSQL (PGlite, docs/design.md#store) in `dataDir` (created if absent; a
  * relative path is taken from the working directory), or in memory for `memory://`. PGlite is one
  * connection: statements and transactions are serialised by its own mutex. `template` reads a
  * dumped data directory (./pglite-template.ts); it is called, and the dump unpacked instead of

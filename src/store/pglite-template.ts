@@ -9,8 +9,8 @@ import { MEMORY_DATA_DIR, openPglite } from './pglite-sql.js';
 
 /**
  * A ready-made, migrated, empty PGlite database, so the first start in a new DATA_DIR does not run
- * `initdb` (≈ 5 s in WebAssembly): `npm run build` writes it (scripts/build-pglite-template.ts) and
- * src/store/pglite-sql.ts unpacks it into an empty data directory (≈ 1.5 s). The file name carries
+ * `initdb` (slow in WebAssembly): `npm run build` writes it (scripts/build-pglite-template.ts) and
+ * src/store/pglite-sql.ts unpacks it into an empty data directory. The file name carries
  * a key of the installed PGlite version and of every migration, so a template from another PGlite
  * or another schema is never used: without a matching one, PGlite runs `initdb` as before and the
  * migrations run at start as always.

@@ -1,7 +1,7 @@
 import type { StoredNotice } from '../ports.js';
 
 /**
- * Record types of the audit trail (shared/DESIGN.md §5). Instants are ISO 8601 strings; on the way
+ * Record types of the audit trail (docs/design.md#audit). Instants are ISO 8601 strings; on the way
  * out they are normalised to UTC with milliseconds (`2025-03-01T02:00:00.000Z`). Ids are bare or
  * relative references as the caller chose; evidence is a list of references (`Observation/abc`),
  * params are codes and numbers — never resource bodies, tokens or free text from the EHR.

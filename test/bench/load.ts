@@ -1,5 +1,5 @@
 /**
- * `npm run bench:load` (issue [5/6]): sustained mixed hook traffic (all four services, typical
+ * `npm run bench:load`: sustained mixed hook traffic (all four services, typical
  * record ≈ 50 resources, store on, auth off) at concurrency 32 against our service pinned to core 0,
  * autocannon pinned to core 1. Reports errors (non-2xx by status), p99, RSS / open fds / active
  * handles at start and end, memory (RSS and live heap after a GC) sampled during the run. Env:

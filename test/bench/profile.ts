@@ -1,7 +1,7 @@
 /**
  * Profiles our service on one service and record: starts it from dist/ under `node --cpu-prof`
  * (pinned to core 0, auth off, embedded store), drives it with autocannon from core 1, stops it and
- * prints the top self-time functions. Find the time before optimising (issue [6/6]).
+ * prints the top self-time functions. Find the time before optimising.
  * Run: `npm run build && node --import tsx test/bench/profile.ts [serviceId] [typical|heavy] [seconds] [connections]`.
  */
 import { readdirSync } from 'node:fs';

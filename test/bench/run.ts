@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (issue [6/6]): baselines and our service side by side in one run, server pinned to
+ * `npm run bench`: baselines and our service side by side in one run, server pinned to
  * core 0 and autocannon to core 1; table on stdout, JSON in test-results/bench/latest.json.
  * Env: BENCH_DURATION (s per phase, default 10), BENCH_WARMUP (s, default 3), BENCH_PROBE_RATE
  * (req/s, default 50), BENCH_HEAVY_AUTH=1 (also the heavy record with auth on), BENCH_LOG_LEVEL.

@@ -15,7 +15,7 @@ import { chromiumMissingReason, launchChromium, type LaunchedBrowser } from './s
 import { SCENARIO, seedQcScenario } from './support/qc-scenario.js';
 
 /**
- * The QC dashboard (`GET /qc/`, shared/DESIGN.md §5) in a real Chromium against the real app, an
+ * The QC dashboard (`GET /qc/`, docs/design.md#qc) in a real Chromium against the real app, an
  * in-memory PGlite store seeded through the audit store API, and the real QC API.
  */
 const TOKEN = 'qc-province-token-0123456789';

@@ -44,7 +44,7 @@ function post(app: E2eApp, path: string, authorization: string | undefined, body
   return req.send(JSON.stringify(body));
 }
 
-/** A 401 says nothing about why (DESIGN §4): one issue, the catalogue text, no diagnostics. */
+/** A 401 says nothing about why (docs/design.md#errors): one issue, the catalogue text, no diagnostics. */
 function expectBare401(res: request.Response): void {
   expect(res.status).toBe(401);
   const body = res.body as { resourceType: string; issue: Record<string, unknown>[] };

@@ -7,7 +7,7 @@ import { againstEhr, startFallbackEhr, type FallbackEhr } from './support/fhir-f
 import { HAN, unescapeMarkdown } from './support/markdown.js';
 
 /**
- * `special-technique-order-sign` end to end (RULES.md §3). The example: Dr 王芳 (Practitioner
+ * `special-technique-order-sign` end to end (docs/rules.md#orders). The example: Dr 王芳 (Practitioner
  * pr-wang-fang) signs an amniocentesis (SNOMED 34536000, category mch-technique#prenatal-diagnosis);
  * her prenatal-diagnosis certificate runs 2024-03-01..2027-02-28, last training 2025-10-15; her
  * institution's licence lists prenatal-diagnosis, valid to 2029-04-30, verified 2025-06-18. Today

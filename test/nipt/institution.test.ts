@@ -3,7 +3,7 @@ import type { RegistryStore } from '../../src/orders/credential-records.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-registry-store.js';
 import { cooperation, diagnosisOrg, evaluate, findingOf, org, role, roleAt, screeningOrg, type Scenario } from './support.js';
 
-/** ZJ-2023 Art.29, 37: who may order NIPT (RULES.md §2 institution role). */
+/** ZJ-2023 Art.29, 37: who may order NIPT (docs/rules.md#nipt-institution-not-authorized). */
 const AT_SCREENING = (coop: ReturnType<typeof cooperation>[], partner = [diagnosisOrg('org-zju-women')]): Scenario => ({
   institution: [screeningOrg('org-xihu', coop), roleAt('org-xihu'), ...partner],
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { clinical, code, condition, familyHistory, icd, local, loinc, nt, observation, patient, risk, sct, SUBJECT, ucum } from '../clinical/fixtures.js';
 import { daysAgo, eddForGa, evaluate, findingOf, type Scenario } from './support.js';
 
-/** One row per RULES.md §2 reason: fires / does not fire / boundary. */
+/** One row per docs/rules.md#nipt reason: fires / does not fire / boundary. */
 let seq = 0;
 function procedure(coding: ReturnType<typeof sct>, performed: string | undefined, status: Procedure['status'] = 'completed'): Procedure {
   return { resourceType: 'Procedure', id: `proc-${++seq}`, status, subject: SUBJECT, code: { coding: [coding] }, ...(performed ? { performedDateTime: performed } : {}) };

@@ -17,7 +17,7 @@ import {
 } from './support/fixtures.js';
 import { ruleReasons, runOrderSign } from './support/run.js';
 
-/** One table row per RULES.md §3 row and boundary (today = 2025-06-15, Asia/Shanghai). */
+/** One table row per rule of docs/rules.md#orders and boundary (today = 2025-06-15, Asia/Shanghai). */
 const withCert = (o: QualOpts): Practitioner =>
   practitioner('prac-li', [qualification('prenatal-diagnosis', { number: 'ZJ-CQ-2022-0018', lastTraining: yearsAgo(1), ...o })]);
 const withLicence = (o: LicenceOpts): Organization => organization('org-hz-mch', [licenceExtension({ lastVerified: yearsAgo(1), ...o })]);

@@ -8,7 +8,7 @@ import { composeForTest, type Composed } from './support/composed.js';
 import { startCountingServer, type CountingServer } from './support/counting-server.js';
 
 /**
- * `fhirServer` is on the verified issuer's allow-list or nothing is fetched (DESIGN §4, no SSRF):
+ * `fhirServer` is on the verified issuer's allow-list or nothing is fetched (docs/design.md#authentication, no SSRF):
  * a loopback tripwire that counts TCP connections must see none.
  */
 const PATH = '/cds-services/prenatal-diagnosis-referral';

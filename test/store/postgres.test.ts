@@ -9,7 +9,7 @@ import { acknowledgement, hookCall, notice, period } from './audit-fixtures.js';
 import { createDatabase, postgresTarget } from './postgres-target.js';
 
 /**
- * The same contract against a real PostgreSQL server (DATABASE_URL mode, shared/DESIGN.md §7),
+ * The same contract against a real PostgreSQL server (DATABASE_URL mode, docs/design.md#scale-out),
  * started by test/support/postgres-server.ts. In CI a missing server fails loudly; locally the suite
  * is skipped with the reason.
  */

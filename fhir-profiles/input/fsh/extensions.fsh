@@ -1,5 +1,5 @@
 // Extensions (canonical URLs = EXTENSIONS in src/clinical/codes.ts). Certificate and licence shapes:
-// shared/RULES.md §3 (ZJ-2023 Art. 10–19, 29, 37).
+// docs/rules.md#credential-data (ZJ-2023 Art. 10–19, 29, 37).
 
 Extension: MchCertificateType
 Id: mch-certificate-type
@@ -76,7 +76,7 @@ Context: Organization
 Extension: NoticeRules
 Id: notice-rules
 Title: "Notice rules"
-Description: "On a written-notice Communication: a rule id (shared/RULES.md §1) of an indication the notice covers; repeated per rule."
+Description: "On a written-notice Communication: a rule id (docs/rules.md#referral) of an indication the notice covers; repeated per rule."
 Context: Communication
 * value[x] 1..1
 * value[x] only code

@@ -1,4 +1,4 @@
-// Patient, family history, and the resources the referral card creates (DESIGN.md §4).
+// Patient, family history, and the resources the referral card creates (docs/design.md#written-notice).
 
 Profile: PrenatalPatient
 Parent: Patient
@@ -14,7 +14,7 @@ Profile: PrenatalFamilyMemberHistory
 Parent: FamilyMemberHistory
 Id: prenatal-family-member-history
 Title: "Prenatal family member history"
-Description: "A relative's condition relevant to genetic family history or a prior affected birth (RULES.md §1): relationship coded in v3-RoleCode, at least one condition."
+Description: "A relative's condition relevant to genetic family history or a prior affected birth (docs/rules.md#genetic-family-history, docs/rules.md#prior-affected-birth): relationship coded in v3-RoleCode, at least one condition."
 * patient only Reference(Patient)
 * relationship MS
 * relationship from $v3FamilyMemberVS (extensible)
@@ -33,7 +33,7 @@ Profile: PrenatalReferralServiceRequest
 Parent: ServiceRequest
 Id: prenatal-referral-service-request
 Title: "Referral for prenatal diagnosis"
-Description: "The referral the referral card suggests (DESIGN.md §4; ZJ-2023 Art. 24, 25): code prenatal-order#prenatal-diagnosis-referral, the indications as reasonCode / reasonReference."
+Description: "The referral the referral card suggests (docs/design.md#written-notice; ZJ-2023 Art. 24, 25): code prenatal-order#prenatal-diagnosis-referral, the indications as reasonCode / reasonReference."
 * status MS
 * intent MS
 * code 1..1 MS

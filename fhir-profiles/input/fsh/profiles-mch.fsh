@@ -1,4 +1,4 @@
-// Certificates and licences of MCH special techniques (shared/RULES.md §3; ZJ-2023 Art. 3, 10–19,
+// Certificates and licences of MCH special techniques (docs/rules.md#credential-data; ZJ-2023 Art. 3, 10–19,
 // 29, 37; NHC-2021 §1).
 
 Profile: MchPractitioner

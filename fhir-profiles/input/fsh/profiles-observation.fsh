@@ -1,10 +1,10 @@
-// Observation profiles for the data the rules read (shared/RULES.md §0–§1). Code lists are value
+// Observation profiles for the data the rules read (docs/rules.md). Code lists are value
 // sets (bindings) plus invariants (enforced by the validator).
 
 ValueSet: EddObservationCodeVS
 Id: edd-observation-code
 Title: "EDD observation codes"
-Description: "LOINC codes of an estimated date of delivery, in the order of preference of RULES.md §0."
+Description: "LOINC codes of an estimated date of delivery, in the order of preference of docs/rules.md#best-edd."
 * ^status = #active
 * $loinc#11778-8
 * $loinc#11781-2
@@ -14,7 +14,7 @@ Description: "LOINC codes of an estimated date of delivery, in the order of pref
 ValueSet: GestationalAgeObservationCodeVS
 Id: gestational-age-observation-code
 Title: "Gestational age observation codes"
-Description: "LOINC codes of a gestational age (RULES.md §0)."
+Description: "LOINC codes of a gestational age (docs/rules.md#gestational-age)."
 * ^status = #active
 * $loinc#18185-9
 * $loinc#11884-4
@@ -23,7 +23,7 @@ Description: "LOINC codes of a gestational age (RULES.md §0)."
 ValueSet: AmnioticFluidObservationCodeVS
 Id: amniotic-fluid-observation-code
 Title: "Amniotic fluid observation codes"
-Description: "LOINC codes of amniotic fluid measurements (RULES.md §1 amniotic-fluid)."
+Description: "LOINC codes of amniotic fluid measurements (docs/rules.md#amniotic-fluid)."
 * ^status = #active
 * $loinc#11627-7
 * $loinc#11832-3
@@ -31,7 +31,7 @@ Description: "LOINC codes of amniotic fluid measurements (RULES.md §1 amniotic-
 ValueSet: ScreeningRiskObservationCodeVS
 Id: screening-risk-observation-code
 Title: "Screening risk observation codes"
-Description: "Codes of prenatal screening results (RULES.md §1 screening-high-risk): local risk codes and LOINC."
+Description: "Codes of prenatal screening results (docs/rules.md#screening-high-risk): local risk codes and LOINC."
 * ^status = #active
 * PrenatalObservationCodes#t21-risk
 * PrenatalObservationCodes#t18-risk
@@ -50,7 +50,7 @@ Profile: EddObservation
 Parent: Observation
 Id: edd-observation
 Title: "Estimated date of delivery"
-Description: "An estimated date of delivery (EDD); the best EDD dates the pregnancy (RULES.md §0)."
+Description: "An estimated date of delivery (EDD); the best EDD dates the pregnancy (docs/rules.md#best-edd)."
 * insert PrenatalObservationBase
 * code from EddObservationCodeVS (required)
 * obeys edd-code
@@ -61,7 +61,7 @@ Profile: GestationalAgeObservation
 Parent: Observation
 Id: gestational-age-observation
 Title: "Gestational age"
-Description: "A gestational age in UCUM days or weeks, projected from its effective date (RULES.md §0)."
+Description: "A gestational age in UCUM days or weeks, projected from its effective date (docs/rules.md#gestational-age)."
 * insert PrenatalObservationBase
 * effective[x] 1..1
 * code from GestationalAgeObservationCodeVS (required)
@@ -75,7 +75,7 @@ Profile: AmnioticFluidObservation
 Parent: Observation
 Id: amniotic-fluid-observation
 Title: "Amniotic fluid measurement"
-Description: "Amniotic fluid index (AFI) or deepest vertical pocket, in UCUM cm or mm (RULES.md §1 amniotic-fluid)."
+Description: "Amniotic fluid index (AFI) or deepest vertical pocket, in UCUM cm or mm (docs/rules.md#amniotic-fluid)."
 * insert PrenatalObservationBase
 * code from AmnioticFluidObservationCodeVS (required)
 * obeys af-code
@@ -88,7 +88,7 @@ Profile: ScreeningRiskObservation
 Parent: Observation
 Id: screening-risk-observation
 Title: "Prenatal screening result"
-Description: "A serum, NT or NIPT screening result: a risk as a ratio (1:N), a string (\"1/270\"), a probability or MoM, or a coded result, with the lab's interpretation (RULES.md §0, §1 screening-high-risk)."
+Description: "A serum, NT or NIPT screening result: a risk as a ratio (1:N), a string (\"1/270\"), a probability or MoM, or a coded result, with the lab's interpretation (docs/rules.md#risks, docs/rules.md#screening-high-risk)."
 * insert PrenatalObservationBase
 * code from ScreeningRiskObservationCodeVS (extensible)
 * value[x] MS

@@ -1,11 +1,11 @@
-// Local CodeSystems of clinical data, orders, notices and overrides (canonical base http://prenatal-cds.org/fhir, RULES.md §0) and one
+// Local CodeSystems of clinical data, orders, notices and overrides (canonical base http://prenatal-cds.org/fhir, docs/rules.md#value-sets) and one
 // ValueSet of each. Display in Chinese (the CodeSystem language zh-CN), English as a designation.
 // test/profiles/terminology.test.ts keeps the codes equal to src/clinical/codes.ts.
 
 CodeSystem: PrenatalObservationCodes
 Id: prenatal-observation
 Title: "Prenatal observation codes"
-Description: "Local observation and finding codes of prenatal-cds (shared/RULES.md §0–§2)."
+Description: "Local observation and finding codes of prenatal-cds (docs/rules.md#value-sets)."
 * ^status = #active
 * ^caseSensitive = true
 * ^language = #zh-CN

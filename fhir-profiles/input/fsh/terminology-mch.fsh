@@ -1,4 +1,4 @@
-// Local CodeSystems of MCH techniques, certificates and institution roles (canonical base http://prenatal-cds.org/fhir, RULES.md §0) and one
+// Local CodeSystems of MCH techniques, certificates and institution roles (canonical base http://prenatal-cds.org/fhir, docs/rules.md#value-sets) and one
 // ValueSet of each. Display in Chinese (the CodeSystem language zh-CN), English as a designation.
 // test/profiles/terminology.test.ts keeps the codes equal to src/clinical/codes.ts.
 

@@ -40,7 +40,7 @@ export function conditionUsable(c: Condition): boolean {
 }
 
 /**
- * Coded evidence of an element across Condition, Observation and DiagnosticReport, per RULES §0:
+ * Coded evidence of an element across Condition, Observation and DiagnosticReport, per docs/rules.md#usable-evidence:
  * Conditions not entered-in-error/refuted (any clinical status: a resolved finding of this pregnancy
  * is still an indication); Observations and reports final-like, preliminary ones only when no final
  * one of the element exists; an Observation whose value negates its code (`false`, or a value in

@@ -34,7 +34,7 @@ export function byRecency(a: { date?: ClinicalDate; resource: { issued?: string 
 }
 
 /**
- * Observations whose code is in the element's value set, usable per RULES §0: status
+ * Observations whose code is in the element's value set, usable per docs/rules.md#usable-evidence: status
  * final|amended|corrected, or `preliminary` only when no final one exists for the element;
  * entered-in-error, cancelled, registered and unknown are never evidence. `scoped` elements are
  * pregnancy-specific: evidence before the current pregnancy is ignored (see scope.ts).

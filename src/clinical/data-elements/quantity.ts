@@ -10,7 +10,7 @@ export type Latest =
   | { readonly kind: 'none'; readonly unusable: readonly Unusable[] };
 
 /**
- * The most recent usable measurement decides (RULES §0). Observations with `dataAbsentReason` (or no
+ * The most recent usable measurement decides (docs/rules.md#usable-evidence). Observations with `dataAbsentReason` (or no
  * value) carry no value and are passed over. If the most recent one that has a value cannot be read
  * (unit, format), the answer is `unusable`: an older value is superseded and must not decide.
  * Undated / invalid-date evidence that could not even be placed is returned in `none.unusable`.

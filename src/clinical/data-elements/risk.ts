@@ -5,7 +5,7 @@ import type { Normalised } from './units.js';
 /**
  * Screening risk normalised to N, where risk = 1/N (so "high risk" at a 1/270 cut-off is N ≤ 270).
  *
- * Accepted (RULES §0):
+ * Accepted (docs/rules.md#risks):
  * - valueString `1:270`, `1/270`, full-width `1：270` / `1／270`, thousands separators `1:1,000`;
  * - valueRatio numerator a / denominator b, both positive → N = b / a (`1:270` → 270);
  * - valueQuantity with UCUM unit `1` (a probability 0 < p ≤ 1, e.g. 0.0037 → N ≈ 270.3) or `%`

@@ -5,7 +5,7 @@ import { EDD_PRECEDENCE, type EddCandidate } from './edd-candidates.js';
 /**
  * The best EDD of the most recent pregnancy in the record.
  *
- * RULES §0 gives a precedence between sources; it is silent on records that hold several
+ * docs/rules.md#best-edd gives a precedence between sources; it is silent on records that hold several
  * pregnancies. Applying the precedence blindly would let a 3-year-old clinical EDD beat this
  * pregnancy's ultrasound EDD. So: the most recently recorded candidate anchors the latest pregnancy;
  * candidates recorded before that pregnancy's LMP (anchor EDD − 280 d) belong to an earlier one and

@@ -12,12 +12,12 @@ import { activePregnancyRecords, latestPregnancyStatus } from './pregnancy-evide
 const NOT_PREGNANT: PregnancyFacts = Object.freeze({ current: false, currentEvidence: Object.freeze([]) });
 
 /**
- * Facts about the current pregnancy (RULES §0), derived once per request.
+ * Facts about the current pregnancy (docs/rules.md#current-pregnancy), derived once per request.
  *
  * Current when any of: the best EDD lies in [today − 14 d, today + 300 d]; the latest
  * pregnancy-status Observation (82810-3) says pregnant (77386006) and is at most 300 days old; an
  * active pregnancy Condition; an active pregnancy EpisodeOfCare. Never for a patient whose
- * `gender` is `male`. Decisions where RULES is silent:
+ * `gender` is `male`. Decisions the regulations leave open:
  * - a best EDD outside the window is a previous pregnancy's: it is not this pregnancy's EDD even
  *   when other evidence says she is pregnant (the facts then carry no EDD/LMP/GA);
  * - a latest pregnancy-status "not pregnant" (60001007) recorded on/after every piece of positive

@@ -19,7 +19,7 @@ export interface EddCandidate {
   readonly recorded?: ClinicalDate;
 }
 
-/** Precedence (RULES §0): 11778-8 > 11781-2 > 11779-6 > 11780-4 > LMP + 280 d > GA projected. */
+/** Precedence (docs/rules.md#best-edd): 11778-8 > 11781-2 > 11779-6 > 11780-4 > LMP + 280 d > GA projected. */
 export const EDD_PRECEDENCE: readonly { readonly source: EddSource; readonly element: string }[] = [
   { source: 'clinical', element: 'edd-clinical' },
   { source: 'ultrasound', element: 'edd-ultrasound' },

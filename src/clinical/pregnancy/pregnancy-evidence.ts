@@ -9,7 +9,7 @@ import { isAboutPatient, refOf } from '../data-elements/subject.js';
 import type { DayNumber } from '../dates/day-number.js';
 import { parseFhirDate } from '../dates/fhir-date.js';
 
-/** Evidence of pregnancy other than the EDD (RULES §0), with the day it was recorded when known. */
+/** Evidence of pregnancy other than the EDD (docs/rules.md#current-pregnancy), with the day it was recorded when known. */
 export interface PregnancySignal {
   readonly reference: string;
   readonly kind: 'status' | 'condition' | 'episode';

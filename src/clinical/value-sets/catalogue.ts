@@ -2,7 +2,7 @@ import { SYSTEMS } from '../codes.js';
 import type { ValueSetDefinition } from './types.js';
 
 /**
- * The shipped value sets, one per data element (shared/RULES.md §0–§1 codes, exactly). Plain data:
+ * The shipped value sets, one per data element (the default codes of docs/rules.md). Plain data:
  * fhir-profiles/ generates the FHIR ValueSets (`http://prenatal-cds.org/fhir/ValueSet/<id>`) from
  * this file. Hospital codes are appended from policy (`localCodes[<id>]`), never written here.
  * ICD-10 codes are listed once under `http://hl7.org/fhir/sid/icd-10`; the matcher also accepts
@@ -10,7 +10,7 @@ import type { ValueSetDefinition } from './types.js';
  */
 const { loinc, snomed, icd10, atc, v3RoleCode, v3Interpretation, prenatalObservation: po, prenatalOrder } = SYSTEMS;
 
-/** RULES §1 fetal-anomaly: the major-anomaly set (SNOMED CT). */
+/** docs/rules.md#fetal-anomaly: the major-anomaly set (SNOMED CT). */
 const MAJOR_ANOMALY = [
   '89369001', '67531005', '12770006', '17190001', '18735004', '72951007', '80281008', '87979003', '70156005',
   '409709004', '416010008',
@@ -21,7 +21,7 @@ function vs(id: string, title: string, include: ValueSetDefinition['include'], p
 }
 
 const LIST: readonly ValueSetDefinition[] = [
-  // Dating and pregnancy status (RULES §0)
+  // Dating and pregnancy status (docs/rules.md#current-pregnancy, #best-edd)
   vs('edd-clinical', 'EDD, clinical/final', [{ system: loinc, codes: ['11778-8'] }]),
   vs('edd-ultrasound', 'EDD from ultrasound', [{ system: loinc, codes: ['11781-2'] }]),
   vs('edd-lmp', 'EDD from LMP', [{ system: loinc, codes: ['11779-6'] }]),
@@ -30,14 +30,14 @@ const LIST: readonly ValueSetDefinition[] = [
   vs('gestational-age', 'Gestational age', [{ system: loinc, codes: ['18185-9', '11884-4', '11885-1'] }]),
   vs('pregnancy-status', 'Pregnancy status (observation code)', [{ system: loinc, codes: ['82810-3'] }]),
   vs('pregnant', 'Pregnant (pregnancy-status value)', [{ system: snomed, codes: ['77386006'] }]),
-  // Not in RULES: a pregnancy-status value that says she is not pregnant (ends a pregnancy; see pregnancy/).
+  // A pregnancy-status value that says she is not pregnant: ends a pregnancy (docs/rules.md#current-pregnancy).
   vs('not-pregnant', 'Not pregnant (pregnancy-status value)', [{ system: snomed, codes: ['60001007'] }]),
   vs('pregnancy-condition', 'Pregnancy (condition)', [{ system: snomed, codes: ['77386006'] }]),
   vs('pregnancy-episode', 'Pregnancy (EpisodeOfCare type)', [
     { system: snomed, codes: ['77386006'] },
     { system: po, codes: ['pregnancy-episode'] },
   ]),
-  // Amniotic fluid (RULES §1 amniotic-fluid)
+  // Amniotic fluid (docs/rules.md#amniotic-fluid)
   vs('afi', 'Amniotic fluid index', [{ system: loinc, codes: ['11627-7'] }]),
   vs('dvp', 'Deepest vertical pocket / maximum vertical pocket', [{ system: loinc, codes: ['11832-3'] }]),
   vs('oligohydramnios', 'Oligohydramnios / reduced amniotic fluid', [{ system: snomed, codes: ['289292001', '59566000'] }], [
@@ -46,13 +46,13 @@ const LIST: readonly ValueSetDefinition[] = [
   vs('polyhydramnios', 'Polyhydramnios / increased amniotic fluid', [{ system: snomed, codes: ['102886001', '86203003'] }], [
     { system: icd10, prefixes: ['O40'] },
   ]),
-  // Fetal anomaly (RULES §1 fetal-anomaly)
+  // Fetal anomaly (docs/rules.md#fetal-anomaly)
   vs('major-anomaly', 'Major congenital anomalies', [{ system: snomed, codes: [...MAJOR_ANOMALY] }]),
   vs('fetal-anomaly', 'Fetal anomaly (condition, ultrasound finding or conclusion)', [
     { system: snomed, codes: ['702709008', ...MAJOR_ANOMALY] },
   ], [{ system: icd10, prefixes: ['O35'], exclude: ['O35.5', 'O35.6'] }]),
   vs('nuchal-translucency', 'Nuchal translucency (mm)', [{ system: po, codes: ['nt-mm'] }]),
-  // Teratogen exposure (RULES §1 teratogen-exposure)
+  // Teratogen exposure (docs/rules.md#teratogen-exposure)
   vs('teratogen-exposure-condition', 'Teratogen exposure (coded)', [
     { system: po, codes: ['exposure-radiation', 'exposure-chemical', 'exposure-infection', 'exposure-drug'] },
   ], [{ system: icd10, prefixes: ['O35.5', 'O35.6'] }]),
@@ -66,7 +66,7 @@ const LIST: readonly ValueSetDefinition[] = [
       codes: ['D10BA01', 'N03AG01', 'B01AA03', 'L01BA01', 'L04AX03', 'L04AX02', 'L04AA06', 'L04AA13', 'N03AF01', 'N03AB02', 'N05AN01', 'J05AP01', 'A02BB01'],
     },
   ]),
-  // Family history and prior affected birth (RULES §1)
+  // Family history and prior affected birth (docs/rules.md#genetic-family-history, #prior-affected-birth)
   vs('genetic-condition', 'Genetic conditions (family history)', [
     { system: snomed, codes: ['409709004', '41040004', '253098009', '13213009', '190905008', '90935002', '40108008', '417357006'] },
   ]),
@@ -75,7 +75,7 @@ const LIST: readonly ValueSetDefinition[] = [
   ]),
   vs('prior-birth-defect', 'Prior birth of a child with a birth defect', [{ system: po, codes: ['prior-birth-defect'] }]),
   vs('child-relationship', 'Relationship: child of the patient', [{ system: v3RoleCode, codes: ['CHILD', 'SON', 'DAU', 'NCHILD'] }]),
-  // Screening (RULES §1 screening-high-risk)
+  // Screening (docs/rules.md#screening-high-risk)
   vs('screening-t21', 'Trisomy 21 screening risk', [{ system: po, codes: ['t21-risk'] }]),
   vs('screening-t18', 'Trisomy 18 screening risk', [{ system: po, codes: ['t18-risk'] }]),
   vs('screening-t13', 'Trisomy 13 screening risk', [{ system: po, codes: ['t13-risk'] }]),
@@ -90,7 +90,7 @@ const LIST: readonly ValueSetDefinition[] = [
     { system: v3Interpretation, codes: ['N', 'NEG', 'ND'] },
   ]),
   vs('positive-result', 'Positive result (coded value)', [{ system: snomed, codes: ['10828004'] }, { system: v3Interpretation, codes: ['POS'] }]),
-  // NIPT pathway (RULES §2 default codes; hospital codes via policy.localCodes[<id>])
+  // NIPT pathway (docs/rules.md#nipt default codes; hospital codes via policy.localCodes[<id>])
   vs('nipt-order', 'NIPT order (ServiceRequest code)', [{ system: prenatalOrder, codes: ['nipt'] }]),
   vs('nipt-consent', 'NIPT pre-test counselling and consent (Consent category)', [{ system: prenatalOrder, codes: ['nipt-counselling-consent'] }]),
   vs('transfusion', 'Allogeneic blood transfusion (Procedure)', [{ system: snomed, codes: ['116859006', '5447007'] }]),
@@ -114,7 +114,7 @@ const LIST: readonly ValueSetDefinition[] = [
   vs('threatened-abortion', 'Threatened abortion', [], [{ system: icd10, prefixes: ['O20.0'] }]),
   vs('bleeding-disorder', 'Bleeding tendency / coagulation disorder', [{ system: po, codes: ['bleeding-disorder'] }]),
   vs('chronic-infection', 'Active chronic infection', [{ system: po, codes: ['chronic-infection-active'] }]),
-  // Not in RULES: an Observation coded as a finding whose value says the finding is absent/negative.
+  // An Observation coded as a finding whose value says the finding is absent/negative (docs/rules.md#usable-evidence).
   vs('finding-absent', 'Finding absent / negative (value that negates an observation code)', [
     { system: snomed, codes: ['2667000', '260385009', '373067005'] },
     { system: v3Interpretation, codes: ['NEG'] },

@@ -3,7 +3,7 @@ import type { Normalised } from '../../clinical/data-elements/units.js';
 import { SYSTEMS } from '../../clinical/codes.js';
 
 /**
- * Readers of the NIPT measurements (RULES §0 units; unreadable values are reported, not guessed).
+ * Readers of the NIPT measurements (docs/rules.md#units; unreadable values are reported, not guessed).
  */
 
 /** BMI (LOINC 39156-5) in kg/m²: UCUM `kg/m2` (or the same written as unit text), or no unit. */

@@ -6,7 +6,7 @@ import type { EvidenceItem } from '../../clinical/finding-params.js';
 import type { Policy } from '../../clinical/policy.js';
 import { labCall } from '../../referral/rules/screening-interpretation.js';
 
-/** The serum risk tests (RULES §1 screening elements) with their high-risk cut-offs (1/N). */
+/** The serum risk tests (docs/rules.md#screening-high-risk elements) with their high-risk cut-offs (1/N). */
 const RISK_TESTS: readonly { readonly element: string; readonly test: 't21' | 't18' | 't13'; readonly cutoff: (p: Policy) => number }[] = [
   { element: 'screening-t21', test: 't21', cutoff: (p) => p.SERUM_T21_CUTOFF },
   { element: 'screening-t18', test: 't18', cutoff: (p) => p.SERUM_T18_CUTOFF },

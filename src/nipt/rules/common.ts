@@ -6,7 +6,7 @@ import type { NiptCategoryId, NiptReasonId, ReferralRuleId } from '../../engine/
 import type { NiptFacts, NiptHook } from '../facts.js';
 
 /**
- * Shared pieces of the NIPT rules (shared/RULES.md §2). Each rule is a record (shared/STYLE.md)
+ * Shared pieces of the NIPT rules (docs/rules.md#nipt). Each rule is a record (docs/conventions.md#rule-record)
  * with the category its reason belongs to and the card indicator it implies.
  */
 export type Indicator = 'info' | 'warning' | 'critical';

@@ -21,7 +21,7 @@ import { niptSevereObesityRule } from './nipt-severe-obesity.js';
 
 export type { NiptRule } from './common.js';
 
-/** The NIPT reason rules (shared/RULES.md §2), in the order of NIPT_REASON_IDS. */
+/** The NIPT reason rules (docs/rules.md#nipt), in the order of NIPT_REASON_IDS. */
 export const NIPT_RULES: readonly NiptRule[] = Object.freeze([
   niptGaTooEarlyRule,
   niptGaTooLateRule,

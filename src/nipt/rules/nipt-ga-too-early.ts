@@ -4,7 +4,7 @@ import { DATING_INPUTS, gaParams, niptWindow } from './ga-params.js';
 /**
  * `nipt-ga-too-early` — GA today < 12+0 (NIPT_GA_MIN_DAYS = 84): outside the NIPT window, NIPT not
  * applicable. ZJ-2023 Art.28; NIPT-2016 (适用孕周 12+0–22+6). GA = 280 − (best EDD − today)
- * (RULES §0). No GA: insufficient data (`nipt-ga-unknown` says so).
+ * (docs/rules.md#gestational-age). No GA: insufficient data (`nipt-ga-unknown` says so).
  */
 export const niptGaTooEarlyRule: NiptRule = {
   id: 'nipt-ga-too-early',

@@ -2,7 +2,7 @@ import { BOTH_HOOKS, CLINICAL_CITATION, NIPT_RULE_VERSION, NIPT_SERVICES, niptFi
 import { DATING_INPUTS, niptWindow } from './ga-params.js';
 
 /**
- * `nipt-ga-unknown` (warning) — no EDD / GA can be derived (RULES §0 best EDD), so the NIPT window
+ * `nipt-ga-unknown` (warning) — no EDD / GA can be derived (docs/rules.md#best-edd), so the NIPT window
  * (12+0–22+6) cannot be checked. ZJ-2023 Art.28; NIPT-2016. `params.reason`: `not-currently-pregnant`
  * (no evidence of a current pregnancy at all) or `no-dating` (pregnant, but undated).
  */

@@ -17,7 +17,7 @@ type Kind = 'rh-negative' | 'threatened-abortion' | 'bleeding-disorder' | 'chron
  * coded SNOMED 165747007 (any date); `threatened-abortion` — active Condition ICD-10 O20.0 of this
  * pregnancy; `bleeding-disorder` — active `prenatal-observation#bleeding-disorder`;
  * `chronic-infection` — active `prenatal-observation#chronic-infection-active` (any date). Fever
- * has no default code in RULES §2 and is not checked (left to the clinician).
+ * has no default code and is not checked (left to the clinician).
  */
 export const niptInvasiveContraindicationRule: NiptRule = {
   id: 'nipt-invasive-contraindication',

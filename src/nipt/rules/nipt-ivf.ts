@@ -14,7 +14,7 @@ export const IVF_SCOPE_LEAD_DAYS = 30;
  * NIPT-2016 (慎用: 体外受精-胚胎移植). Coded `ivf` evidence (SNOMED 63487001, ICD-10 Z31.2,
  * `prenatal-observation#ivf` + local) on a Condition, Observation or Procedure of this pregnancy.
  * The IVF cycle starts before the gestational LMP the EDD implies, so records dated up to
- * IVF_SCOPE_LEAD_DAYS (30) days before it count (a decision where RULES is silent); earlier ones
+ * IVF_SCOPE_LEAD_DAYS (30) days before it count (our decision); earlier ones
  * belong to a previous cycle.
  */
 export const niptIvfRule: NiptRule = {

@@ -10,7 +10,7 @@ import { BOTH_HOOKS, CLINICAL_CITATION, historyContext, NIPT_RULE_VERSION, NIPT_
  *
  * A FamilyMemberHistory (any relationship, either partner's side) with a condition in
  * `monogenic-disorder` (SNOMED 40108008, 90935002, 190905008, 417357006 + local); or — the "high
- * risk" half, a decision where RULES is silent — a Condition of the woman herself in that set.
+ * risk" half, our decision — a Condition of the woman herself in that set.
  * History: any date.
  */
 export const niptMonogenicRiskRule: NiptRule = {

@@ -6,8 +6,8 @@ import { BOTH_HOOKS, CLINICAL_CITATION, historyContext, NIPT_RULE_VERSION, NIPT_
 /**
  * `nipt-severe-obesity` — BMI > 40 kg/m² (NIPT_BMI_MAX; low fetal fraction): NIPT only with caution.
  * ZJ-2023 Art.28; NIPT-2016 (慎用: 重度肥胖, 体重指数>40). The latest usable BMI Observation
- * (LOINC 39156-5, value set `bmi`, kg/m2) decides, any date (pre-pregnancy BMI counts: a decision
- * where RULES is silent). 40 does not fire, 40.1 does. An unreadable latest value: insufficient data.
+ * (LOINC 39156-5, value set `bmi`, kg/m2) decides, any date (pre-pregnancy BMI counts: our
+ * decision). 40 does not fire, 40.1 does. An unreadable latest value: insufficient data.
  */
 export const niptSevereObesityRule: NiptRule = {
   id: 'nipt-severe-obesity',

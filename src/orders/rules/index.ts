@@ -6,7 +6,7 @@ import { licenceExpired } from './licence-expired.js';
 import { licenceMissing } from './licence-missing.js';
 import { sexDeterminationProhibited } from './sex-determination-prohibited.js';
 
-/** The order rules of RULES.md §3, in table order (ids = ORDER_RULE_IDS). */
+/** The order rules (docs/rules.md#orders), in table order (ids = ORDER_RULE_IDS). */
 export const ORDER_RULES: readonly OrderRule[] = Object.freeze([
   certMissing,
   certExpired,

@@ -1,6 +1,6 @@
 /* global fetch, URLSearchParams */
 /**
- * Calls of the QC API (shared/DESIGN.md §5) with the QC bearer token. Failures are data: a
+ * Calls of the QC API (docs/design.md#qc) with the QC bearer token. Failures are data: a
  * QcError with `kind` network | http | format and, for http, the status and the server's detail.
  */
 export class QcError extends Error {

@@ -6,7 +6,7 @@ import { MESSAGES, format } from './i18n.js';
 import { renderHeadline } from './headline.js';
 
 /**
- * The QC dashboard (shared/DESIGN.md §5): notification compliance by institution and month, the
+ * The QC dashboard (docs/design.md#qc): notification compliance by institution and month, the
  * missing/late case list, CSV download. The QC token lives in sessionStorage only and travels as
  * `Authorization: Bearer`. zh-CN by default, English on request.
  */

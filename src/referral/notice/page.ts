@@ -7,7 +7,7 @@ import { ageText } from './text.js';
 
 /**
  * The printable written notice (ZJ-2023 Art.25; PDM Art.20) served at `GET /notices/{id}`
- * (shared/DESIGN.md §4): a complete HTML document with print CSS, no scripts and no external
+ * (docs/design.md#written-notice): a complete HTML document with print CSS, no scripts and no external
  * resources. Every value from the stored content is HTML-escaped; catalogue text is escaped too.
  * Throws (a bug or a corrupt store) when `notice.content` is not a notice content.
  */

@@ -17,7 +17,7 @@ const CITATION = { zj: 'ZJ-2023 Art.24(5)', national: 'PDM Art.17(5)' } as const
  * Partial birthDate (`YYYY`, `YYYY-MM`): decided only when every possible birthday in that year/month
  * gives the same answer; then `ageYears` is the smallest possible age and `birthDate` is passed on as
  * written (partial), so the reader sees the imprecision. Otherwise `insufficient-data` with the
- * possible range — RULES: "say so, do not guess". No or invalid birthDate: `insufficient-data`.
+ * possible range (docs/rules.md#ama): say so, do not guess. No or invalid birthDate: `insufficient-data`.
  */
 export const amaRule: Rule<PregnancyFacts> = {
   id: 'ama',

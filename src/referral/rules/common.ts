@@ -6,7 +6,7 @@ import type { ReferralRuleId } from '../../engine/rule-ids.js';
 import type { ReferralParamsByRule } from '../../clinical/finding-params.js';
 import type { Citation } from '../../engine/rule.js';
 
-/** The services that run the referral rules (shared/DESIGN.md §4). */
+/** The services that run the referral rules (docs/design.md#services). */
 export const REFERRAL_SERVICES: readonly ServiceId[] = Object.freeze(['prenatal-diagnosis-referral', 'prenatal-diagnosis-referral-encounter']);
 
 export const RULE_VERSION = '1.0.0';

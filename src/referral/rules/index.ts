@@ -8,7 +8,7 @@ import { priorAffectedBirthRule } from './prior-affected-birth.js';
 import { screeningHighRiskRule } from './screening-high-risk.js';
 import { teratogenExposureRule } from './teratogen-exposure.js';
 
-/** The referral rules (shared/RULES.md §1), in the order of REFERRAL_RULE_IDS. */
+/** The referral rules (docs/rules.md#referral), in the order of REFERRAL_RULE_IDS. */
 export const REFERRAL_RULES: readonly Rule<PregnancyFacts>[] = Object.freeze([
   amaRule,
   amnioticFluidRule,

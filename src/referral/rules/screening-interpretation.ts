@@ -9,7 +9,7 @@ const HIGH_TEXT = /高风险|high[\s-]*risk/i;
 const LOW_TEXT = /低风险|low[\s-]*risk/i;
 
 /**
- * Interpretation first (RULES §1): Observation.interpretation in `high-risk-interpretation` (v3 H,
+ * Interpretation first (docs/rules.md#screening-high-risk): Observation.interpretation in `high-risk-interpretation` (v3 H,
  * HH, A, AA, POS; local `high-risk`) or whose text says 高风险 → high; in `low-risk-interpretation`
  * (v3 N, NEG, ND) or text 低风险 → low (a lab's "normal" beats a number that would cross the
  * cut-off — documented decision). A coded value (valueCodeableConcept) or a valueString that says

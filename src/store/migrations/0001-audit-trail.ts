@@ -3,7 +3,7 @@ import { appendOnly, type Migration } from './migration.js';
 const AUDIT_TABLES = ['hook_call', 'finding', 'card', 'suggestion', 'rule_error', 'notice', 'feedback', 'notice_acknowledgement'];
 
 /**
- * The audit trail (shared/DESIGN.md §5): every hook call with its findings, cards, suggestions,
+ * The audit trail (docs/design.md#audit): every hook call with its findings, cards, suggestions,
  * rule errors and notice; every feedback item; every notice acknowledgement. Append-only, enforced
  * by triggers. Findings hold codes, references and numbers (`params`), never resource bodies; the
  * notice content is our own generated notice data. `jti_seen` is the replay cache shared by

@@ -1,12 +1,10 @@
 import type { Migration } from './migration.js';
 
 /**
- * A notice's content (≈ 6 KB of jsonb on a typical referral card) is stored uncompressed
- * (`STORAGE EXTERNAL`: out of line once the row is large) instead of pglz-compressed. Every
- * referral card stores one, in the hook call's own audit write, which the obstetrician waits for,
- * and compressing the content took ≈ 8 % of that write (PGlite, referral typical,
- * `test/bench/stages.ts`: record stage p50 0.92–0.93 → 0.84–0.86 ms). The price is disk: ≈ 8.8 KB
- * a notice with its TOAST rows instead of ≈ 6.0 KB (jsonb with Chinese text compresses poorly).
+ * A notice's content is stored uncompressed (`STORAGE EXTERNAL`: out of line once the row is
+ * large) instead of pglz-compressed. Every referral card stores one, in the hook call's own audit
+ * write, which the obstetrician waits for, and compressing the content slowed that write. The
+ * price is disk: more bytes per notice (jsonb with Chinese text compresses poorly).
  * The heap row stays narrow (a large content is a TOAST pointer), so scans of `notice` that do not
  * read the content cost what they did. It applies to notices stored from now on; older ones stay
  * compressed, and both read the same.

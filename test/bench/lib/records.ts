@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The four services of DESIGN §4. */
+/** The four services (docs/design.md#services). */
 export const SERVICE_IDS = ['prenatal-diagnosis-referral', 'prenatal-diagnosis-referral-encounter', 'nipt-order-check', 'special-technique-order-sign'] as const;
 export type BenchServiceId = (typeof SERVICE_IDS)[number];
 

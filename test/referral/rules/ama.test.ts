@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { amaRule } from '../../../src/referral/rules/ama.js';
 import { condition, EDD, eddObs, nowOn, paramsOf, patient, policy, pregnant, run, sct, snapshotOf, TODAY } from '../../clinical/fixtures.js';
 
-/** RULES §1 `ama`: full years at the best EDD ≥ 35 (policy: threshold, comparator, reference). EDD = 2025-10-01, today = 2025-06-01. */
+/** docs/rules.md#ama: full years at the best EDD ≥ 35 (policy: threshold, comparator, reference). EDD = 2025-10-01, today = 2025-06-01. */
 describe('ama', () => {
   const withBirth = (birthDate: string | undefined) => pregnant([], patient(birthDate === undefined ? { birthDate: undefined } : { birthDate }));
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { amnioticFluidRule } from '../../../src/referral/rules/amniotic-fluid.js';
 import { afi, clinical, condition, dvp, icd, observation, paramsOf, policy, pregnant, run, sct, snapshotOf, verification, code } from '../../clinical/fixtures.js';
 
-/** RULES §1 `amniotic-fluid`: AFI ≤ 5 / ≥ 25 cm, DVP ≤ 2 / ≥ 8 cm (latest), or a coded finding. */
+/** docs/rules.md#amniotic-fluid: AFI ≤ 5 / ≥ 25 cm, DVP ≤ 2 / ≥ 8 cm (latest), or a coded finding. */
 describe('amniotic-fluid', () => {
   it.each<[string, number, string, string, string | undefined]>([
     ['AFI 5.0 cm', 5.0, 'cm', 'fired', 'oligohydramnios'],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fetalAnomalyRule } from '../../../src/referral/rules/fetal-anomaly.js';
 import { code, condition, icd, local, nt, observation, paramsOf, policy, pregnant, report, run, sct, snapshotOf, ucum, verification } from '../../clinical/fixtures.js';
 
-/** RULES §1 `fetal-anomaly`: O35.x (not .5/.6), 702709008 / major-anomaly set, ultrasound conclusion, NT ≥ 3.0 mm. */
+/** docs/rules.md#fetal-anomaly: O35.x (not .5/.6), 702709008 / major-anomaly set, ultrasound conclusion, NT ≥ 3.0 mm. */
 describe('fetal-anomaly', () => {
   it.each([
     ['ICD-10 O35.0', icd('O35.0'), 'fired'],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { geneticFamilyHistoryRule } from '../../../src/referral/rules/genetic-family-history.js';
 import { code, familyHistory, paramsOf, policy, pregnant, run, sct, snapshotOf } from '../../clinical/fixtures.js';
 
-/** RULES §1 `genetic-family-history`: FamilyMemberHistory (either side) with a genetic-set condition. */
+/** docs/rules.md#genetic-family-history: FamilyMemberHistory (either side) with a genetic-set condition. */
 describe('genetic-family-history', () => {
   it.each([
     ['mother, Down syndrome 41040004', 'MTH', sct('41040004'), 'fired'],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { priorAffectedBirthRule } from '../../../src/referral/rules/prior-affected-birth.js';
 import { condition, familyHistory, local, paramsOf, pregnant, run, sct, snapshotOf } from '../../clinical/fixtures.js';
 
-/** RULES §1 `prior-affected-birth`: child (CHILD/SON/DAU/NCHILD) with a congenital/chromosomal code, or local prior-birth-defect. */
+/** docs/rules.md#prior-affected-birth: child (CHILD/SON/DAU/NCHILD) with a congenital/chromosomal code, or local prior-birth-defect. */
 describe('prior-affected-birth', () => {
   it.each([
     ['SON with 70156005', 'SON', sct('70156005'), 'fired'],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { screeningHighRiskRule } from '../../../src/referral/rules/screening-high-risk.js';
 import { cc, code, interp, loinc, observation, paramsOf, policy, pregnant, risk, run, sct, snapshotOf, ucum } from '../../clinical/fixtures.js';
 
-/** RULES §1 `screening-high-risk`: interpretation first, else T21 ≥ 1/270, T18/T13 ≥ 1/350, AFP MoM ≥ 2.0, 48803-1 positive. */
+/** docs/rules.md#screening-high-risk: interpretation first, else T21 ≥ 1/270, T18/T13 ≥ 1/350, AFP MoM ≥ 2.0, 48803-1 positive. */
 describe('screening-high-risk', () => {
   it.each([
     ['T21 1/270', 't21-risk', { valueString: '1/270' }, 'fired', 270],

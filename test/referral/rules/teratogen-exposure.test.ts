@@ -3,7 +3,7 @@ import { teratogenExposureRule } from '../../../src/referral/rules/teratogen-exp
 import { atc, code, condition, icd, local, medRequest, medStatement, observation, paramsOf, policy, pregnant, run, sct, snapshotOf, verification } from '../../clinical/fixtures.js';
 
 /**
- * RULES §1 `teratogen-exposure`: first trimester LMP .. LMP + 13w6d. LMP = 2024-12-25, so 13+6 is
+ * docs/rules.md#teratogen-exposure: first trimester LMP .. LMP + 13w6d. LMP = 2024-12-25, so 13+6 is
  * 2025-04-01 and 14+0 is 2025-04-02.
  */
 describe('teratogen-exposure', () => {
