@@ -21,19 +21,23 @@ function tableRows(marker: string): string[][] {
   const end = README.indexOf(`<!-- ${marker}:end -->`);
   expect(start, `README has a ${marker} table`).toBeGreaterThan(-1);
   return README.slice(start, end).split('\n')
-    .filter((l) => l.startsWith('| `'))
+    .filter((l) => l.startsWith('| `') || l.startsWith('| [`'))
     .map((l) => l.slice(1, -1).split(' | ').map((c) => c.trim()));
 }
 
+/** The id in a rule table cell: `` `ama` `` or a link to its section, `` [`ama`](docs/rules.md#ama) ``. */
+const cellId = (cell: string): string => /`([^`]+)`/.exec(cell)?.[1] ?? cell;
+
 const ruleRows = tableRows('rules');
-const readmeRule = new Map(ruleRows.map((r) => [r[0]!.replace(/`/g, ''), r]));
+const readmeRule = new Map(ruleRows.map((r) => [cellId(r[0]!), r]));
 const RECORDS: readonly Rule<never>[] = [...REFERRAL_RULES, ...ORDER_RULES, ...NIPT_RULES] as unknown as Rule<never>[];
 
 describe('rule catalogue', () => {
-  it('the README rule table lists exactly the rule ids of RULES.md, once each', () => {
-    const ids = ruleRows.map((r) => r[0]!.replace(/`/g, ''));
+  it('the README rule table lists exactly the rule ids of the catalogue, once each, each linked to docs/rules.md', () => {
+    const ids = ruleRows.map((r) => cellId(r[0]!));
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual([...ALL_RULE_IDS].sort());
+    for (const r of ruleRows) expect(r[0], 'links to its section of docs/rules.md').toBe(`[\`${cellId(r[0]!)}\`](docs/rules.md#${cellId(r[0]!)})`);
   });
 
   it.each(RECORDS.map((r) => [r.id, r] as const))('%s: citation, services, inputs, README line agree', (id, rule) => {
