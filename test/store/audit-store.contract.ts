@@ -155,6 +155,38 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       expect(await db.sql.transaction((tx) => tx.query('SELECT count(*)::int AS n FROM jti_seen WHERE iss = $1', [tag]))).toEqual([{ n: 2 }]);
     });
 
+    it('a named statement outside a transaction never joins another caller\'s open transaction', async () => {
+      const tag = `apart-${randomUUID()}`;
+      const insert = 'INSERT INTO jti_seen (iss, jti, expires_at) VALUES ($1, $2, now() + interval \'1 hour\') RETURNING jti';
+      let opened!: () => void;
+      const open = new Promise<void>((resolve) => { opened = resolve; });
+      // A transaction that has written a row and then fails; meanwhile another caller runs named
+      // and unnamed statements outside any transaction.
+      const failed = rejection(db.sql.transaction(async (tx) => {
+        await tx.query(insert, [tag, 'in-tx']);
+        opened();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await tx.query(insert, [tag, 'named-in-tx'], { name: 'contract_apart_insert' });
+        throw new Error('rolled back');
+      }));
+      await open;
+      const later = Promise.all([
+        db.sql.query(insert, [tag, 'named-outside'], { name: 'contract_apart_insert' }),
+        db.sql.query(insert, [tag, 'unnamed-outside']),
+      ]);
+      expect(await failed).toMatchObject({ message: 'rolled back' });
+      expect(await later).toEqual([[{ jti: 'named-outside' }], [{ jti: 'unnamed-outside' }]]);
+      const stored = await db.sql.query<{ jti: string }>('SELECT jti FROM jti_seen WHERE iss = $1 ORDER BY jti', [tag]);
+      expect(stored.map((r) => r.jti)).toEqual(['named-outside', 'unnamed-outside']);
+    });
+
+    it('named and unnamed statements issued at once inside a transaction each get their own rows', async () => {
+      const text = 'SELECT $1::int AS i, $2::text AS t';
+      const rows = await db.sql.transaction((tx) => Promise.all(Array.from({ length: 12 }, (_, i) =>
+        tx.query(text, [i, `v${i}`], i % 2 === 0 ? { name: 'contract_parallel_select' } : {}))));
+      expect(rows).toEqual(Array.from({ length: 12 }, (_, i) => [{ i, t: `v${i}` }]));
+    });
+
     it('a hook call is all or nothing: a conflicting notice stores none of it', async () => {
       const inst = randomUUID();
       const n = notice({ institutionId: inst });
