@@ -8,6 +8,7 @@ const DATE_SENSITIVE = [
   'src/**/*.test.ts',
   'test/unit/**/*.test.ts',
   'test/clinical/**/*.test.ts',
+  'test/calendar/**/*.test.ts',
   'test/referral/**/*.test.ts',
   'test/render/**/*.test.ts',
   'test/engine/**/*.test.ts',

@@ -1,3 +1,5 @@
+import { calendarDay } from './calendar/index.js';
+
 /**
  * The clock is an argument: nothing else in the code base calls `new Date()` / `Date.now()` for
  * clinical decisions. `today` is the calendar day in CLINIC_TIMEZONE — it decides ages,
@@ -14,18 +16,6 @@ export interface ClinicalNow {
 
 export interface Clock {
   now(): ClinicalNow;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Calendar day (YYYY-MM-DD) of an instant in a time zone. */
-export function calendarDay(instant: Date, timeZone: string): string {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formatters.set(timeZone, f);
-  }
-  return f.format(instant);
 }
 
 export function clinicalNowAt(instant: Date, timeZone: string): ClinicalNow {

@@ -1,7 +1,8 @@
-import { calendarDay, clinicalNowAt, type ClinicalNow } from '../clock.js';
-import { parseDay } from '../qc/calendar.js';
+import { calendarDay, toDayNumber } from '../calendar/index.js';
+import { clinicalNowAt, type ClinicalNow } from '../clock.js';
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 /**
  * The clinical "now" of a retrospective audit as of `day` (YYYY-MM-DD) in `timeZone`: today is that
@@ -9,9 +10,9 @@ const HOUR = 3_600_000;
  * future". `undefined` for a malformed day.
  */
 export function asOfDay(day: string, timeZone: string): ClinicalNow | undefined {
-  const noon = parseDay(day);
-  if (noon === undefined) return undefined;
-  let ms = noon + 12 * HOUR;
+  const n = toDayNumber(day);
+  if (n === undefined) return undefined;
+  let ms = n * DAY + 12 * HOUR;
   for (let i = 0; i < 48 && calendarDay(new Date(ms), timeZone) > day; i++) ms -= HOUR;
   for (let i = 0; i < 48 && calendarDay(new Date(ms), timeZone) < day; i++) ms += HOUR;
   for (let i = 0; i < 48 && calendarDay(new Date(ms + HOUR), timeZone) === day; i++) ms += HOUR;

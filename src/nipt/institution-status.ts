@@ -1,5 +1,5 @@
 import type { ClinicalNow } from '../clock.js';
-import { parseFhirDay } from '../orders/dates.js';
+import { parseDateAsWritten } from '../calendar/index.js';
 import type { CooperationFact, InstitutionFacts } from './facts.js';
 
 /**
@@ -42,11 +42,11 @@ export type InstitutionStatus =
 
 export function cooperationCurrent(c: CooperationFact, today: string): boolean {
   if (c.validFrom !== undefined) {
-    const from = parseFhirDay(c.validFrom);
+    const from = parseDateAsWritten(c.validFrom);
     if (!from || from.first > today) return false;
   }
   if (c.validTo !== undefined) {
-    const to = parseFhirDay(c.validTo);
+    const to = parseDateAsWritten(c.validTo);
     if (!to || to.last < today) return false;
   }
   return true;

@@ -2,7 +2,7 @@ import type { MchTechnique } from '../clinical/codes.js';
 import type { Policy } from '../clinical/policy.js';
 import type { CredentialContext } from './credential-context.js';
 import type { CertificateRecord, CredentialSource, LicenceRecord } from './credential-records.js';
-import { addYears, parseFhirDay } from './dates.js';
+import { addYears, parseDateAsWritten } from '../calendar/index.js';
 
 /**
  * Picks the certificate / licence that decides an order's technique requirement, and judges it on
@@ -17,8 +17,8 @@ import { addYears, parseFhirDay } from './dates.js';
 export type PeriodState = 'in-force' | 'expired' | 'not-yet-valid' | 'validity-unusable';
 
 export function periodState(validFrom: string | undefined, validTo: string | undefined, today: string): PeriodState {
-  const start = validFrom === undefined ? undefined : parseFhirDay(validFrom);
-  const end = validTo === undefined ? undefined : parseFhirDay(validTo);
+  const start = validFrom === undefined ? undefined : parseDateAsWritten(validFrom);
+  const end = validTo === undefined ? undefined : parseDateAsWritten(validTo);
   if ((validFrom !== undefined && !start) || (validTo !== undefined && !end)) return 'validity-unusable';
   if (end && end.last < today) return 'expired';
   if (start && start.first > today) return 'not-yet-valid';
@@ -28,7 +28,7 @@ export function periodState(validFrom: string | undefined, validTo: string | und
 const RANK: Readonly<Record<PeriodState, number>> = { 'in-force': 0, 'validity-unusable': 1, 'not-yet-valid': 2, expired: 3 };
 
 function best<T extends { validFrom?: string; validTo?: string }>(list: readonly T[], today: string, extra: (t: T) => number): T {
-  const end = (t: T) => parseFhirDay(t.validTo)?.last ?? '9999-12-31';
+  const end = (t: T) => parseDateAsWritten(t.validTo)?.last ?? '9999-12-31';
   return [...list].sort((a, b) =>
     RANK[periodState(a.validFrom, a.validTo, today)] - RANK[periodState(b.validFrom, b.validTo, today)] ||
     extra(a) - extra(b) ||
@@ -74,7 +74,7 @@ export function trainingYears(technique: MchTechnique, policy: Policy): number {
 export function trainingState(certs: readonly CertificateRecord[], technique: MchTechnique, policy: Policy, today: string): TrainingState {
   const intervalYears = trainingYears(technique, policy);
   const raws = certs.map((c) => c.lastTraining).filter((d): d is string => d !== undefined);
-  const days = raws.map((r) => parseFhirDay(r)?.last).filter((d): d is string => d !== undefined).sort();
+  const days = raws.map((r) => parseDateAsWritten(r)?.last).filter((d): d is string => d !== undefined).sort();
   const last = days[days.length - 1];
   if (!last) return raws.length > 0 ? { status: 'unusable', intervalYears, raw: raws[0]! } : { status: 'unknown', intervalYears };
   const dueBy = addYears(last, intervalYears);
@@ -89,7 +89,7 @@ export type VerificationState =
 export function verificationState(l: LicenceRecord, years: number, today: string): VerificationState {
   const raw = l.lastVerified ?? l.validFrom;
   if (raw === undefined) return { status: 'unknown' };
-  const day = parseFhirDay(raw);
+  const day = parseDateAsWritten(raw);
   if (!day) return { status: 'unusable', raw };
   const dueBy = addYears(day.last, years);
   return { status: dueBy < today ? 'overdue' : 'on-time', reference: day.last, referenceKind: l.lastVerified !== undefined ? 'last-verified' : 'issued', dueBy };

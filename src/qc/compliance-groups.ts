@@ -1,4 +1,4 @@
-import { dayOf } from './calendar.js';
+import { instantDay } from '../calendar/index.js';
 import type { ComplianceCase, ComplianceCounts, ComplianceRow, GroupBy } from './compliance-types.js';
 
 /** Group key of a case without an institution / practitioner. */
@@ -27,7 +27,7 @@ export function keysOf(c: ComplianceCase, groupBy: GroupBy, timeZone: string): r
     case 'institution': return [c.institution ?? UNKNOWN_KEY];
     case 'practitioner': return [c.practitioner ?? UNKNOWN_KEY];
     case 'rule': return c.rules;
-    case 'month': return [dayOf(c.firstIndicatedAt, timeZone).slice(0, 7)];
+    case 'month': return [instantDay(c.firstIndicatedAt, timeZone).slice(0, 7)];
   }
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { issuesToDetails } from '../cds-hooks/zod-issues.js';
 import type { IssueDetail } from '../errors/app-error.js';
-import { daysBetween, parseDay } from './calendar.js';
+import { toDayNumber } from '../calendar/index.js';
 import { CASE_STATUSES, GROUP_BYS } from './compliance-types.js';
 
 /** Longest period one report covers (about three years). */
@@ -9,7 +9,7 @@ export const MAX_RANGE_DAYS = 3 * 366;
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
 
-const day = z.string().refine((d) => parseDay(d) !== undefined, { message: 'expected a calendar date YYYY-MM-DD' });
+const day = z.string().refine((d) => toDayNumber(d) !== undefined, { message: 'expected a calendar date YYYY-MM-DD' });
 const count = (max: number) => z.string().regex(/^\d{1,9}$/, 'expected a non-negative integer').transform(Number).pipe(z.number().max(max));
 
 /**
@@ -28,7 +28,7 @@ export const complianceQuerySchema = z.strictObject({
   format: z.enum(['json', 'csv']).optional(),
   section: z.enum(['cases', 'rows']).optional(),
 }).superRefine((q, ctx) => {
-  const span = daysBetween(q.from, q.to);
+  const span = (toDayNumber(q.to) ?? NaN) - (toDayNumber(q.from) ?? NaN);
   if (span < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: '"to" is before "from"' });
   else if (span >= MAX_RANGE_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `the period is longer than ${MAX_RANGE_DAYS} days` });
 });

@@ -1,4 +1,4 @@
-import { dayOf, daysBetween } from './calendar.js';
+import { daysBetween, instantDay } from '../calendar/index.js';
 import type {
   CallFacts, CaseStatus, ComplianceCase, ComplianceInput, ComplianceOptions, ComplianceReport, FindingFact,
 } from './compliance-types.js';
@@ -24,7 +24,7 @@ export function computeCompliance(input: ComplianceInput, opts: ComplianceOption
 
   const cases: ComplianceCase[] = [];
   for (const [pregnancy, f] of first) {
-    const day = dayOf(f.call.receivedAt, opts.timeZone);
+    const day = instantDay(f.call.receivedAt, opts.timeZone);
     if (day < opts.from || day > opts.to) continue;
     const noticeAt = notices.get(pregnancy) ?? null;
     cases.push({
@@ -66,7 +66,7 @@ function firstFindings(findings: readonly FindingFact[], opts: ComplianceOptions
   const out = new Map<string, First>();
   for (const f of findings) {
     const pregnancy = pregnancyOf(f);
-    if (!pregnancy || !referral.has(f.rule) || dayOf(f.receivedAt, opts.timeZone) > opts.to) continue;
+    if (!pregnancy || !referral.has(f.rule) || instantDay(f.receivedAt, opts.timeZone) > opts.to) continue;
     const seen = out.get(pregnancy);
     if (!seen) out.set(pregnancy, { call: f, rules: new Set([f.rule]) });
     else {
@@ -103,7 +103,7 @@ function earliest(map: Map<string, string>, key: string, instant: string): void 
 
 function statusOf(firstDay: string, noticeAt: string | null, opts: ComplianceOptions): CaseStatus {
   if (noticeAt === null) return 'missing';
-  return daysBetween(firstDay, dayOf(noticeAt, opts.timeZone)) <= opts.deadlineDays ? 'notified' : 'late';
+  return daysBetween(firstDay, instantDay(noticeAt, opts.timeZone)) <= opts.deadlineDays ? 'notified' : 'late';
 }
 
 function iso(instant: string): string {

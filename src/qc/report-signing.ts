@@ -1,6 +1,6 @@
 import type { Bundle, CodeableConcept, DiagnosticReport, Practitioner } from '@medplum/fhirtypes';
 import { CANONICAL_BASE } from '../clinical/codes.js';
-import { dayOf } from './calendar.js';
+import { instantDay } from '../calendar/index.js';
 
 /**
  * Art. 26 report-signing compliance (docs/rules.md#not-rules: a QC check, not a hook): a prenatal-diagnosis
@@ -41,8 +41,8 @@ const has = (cc: CodeableConcept | undefined, system: string, code: string): boo
 
 function within(period: { start?: string; end?: string } | undefined, day: string, timeZone: string): boolean {
   if (!period) return true;
-  if (period.start && (period.start.length > 10 ? dayOf(period.start, timeZone) : period.start) > day) return false;
-  if (period.end && (period.end.length > 10 ? dayOf(period.end, timeZone) : period.end) < day) return false;
+  if (period.start && (period.start.length > 10 ? instantDay(period.start, timeZone) : period.start) > day) return false;
+  if (period.end && (period.end.length > 10 ? instantDay(period.end, timeZone) : period.end) < day) return false;
   return true;
 }
 
@@ -74,7 +74,7 @@ function practitionerIndex(bundle: Bundle): Map<string, Practitioner> {
 }
 
 function checkReport(r: DiagnosticReport, practitioners: Map<string, Practitioner>, timeZone: string): SigningCase {
-  const day = r.issued ? dayOf(r.issued, timeZone) : undefined;
+  const day = r.issued ? instantDay(r.issued, timeZone) : undefined;
   const signers = [...new Set((r.resultsInterpreter ?? []).map((ref) => ref.reference ?? '').filter((s) => s.length > 0))];
   const resolved = signers.flatMap((s) => {
     const p = practitioners.get(s);

@@ -1,6 +1,6 @@
 import type { Communication } from '@medplum/fhirtypes';
 import { EXTENSIONS, NOTICE_CATEGORY_CODE, SYSTEMS } from '../clinical/codes.js';
-import { parseFhirDate, toDayNumber } from '../clinical/dates/index.js';
+import { parseFhirDate, toDayNumber } from '../calendar/index.js';
 import type { PregnancyFacts } from '../clinical/finding-params.js';
 import type { ExistingNotice } from './card-detail.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';

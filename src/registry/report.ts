@@ -1,6 +1,6 @@
 import type { ClinicalNow } from '../clock.js';
 import type { Policy } from '../clinical/policy.js';
-import { addDays, daysBetween, parseFhirDay } from '../orders/dates.js';
+import { addDays, daysBetween, parseDateAsWritten } from '../calendar/index.js';
 import { periodState, trainingState, verificationState } from '../orders/select-credential.js';
 import type { CertificateRecord, RegistryContents } from './registry-store.js';
 
@@ -44,7 +44,7 @@ export function registryReport(records: RegistryContents, now: ClinicalNow, poli
   const horizon = addDays(today, policy.EXPIRING_WITHIN_DAYS);
   const items: ReportItem[] = [];
   const validity = (validTo: string | undefined, base: Omit<ReportItem, 'bucket'>, state: ReturnType<typeof periodState>) => {
-    const end = parseFhirDay(validTo)?.last;
+    const end = parseDateAsWritten(validTo)?.last;
     if (state === 'expired' || state === 'validity-unusable') {
       items.push({ ...base, bucket: 'expired', ...(end ? { date: end, days: daysBetween(today, end) } : { reason: 'unusable' }) });
       return false;

@@ -1,5 +1,5 @@
 import { MCH_TECHNIQUE_CODES } from '../clinical/codes.js';
-import { parseFhirDay } from '../orders/dates.js';
+import { parseDateAsWritten } from '../calendar/index.js';
 import type { CertificateRecord, LicenceRecord, RegistryBatch } from './registry-store.js';
 
 /**
@@ -9,7 +9,7 @@ import type { CertificateRecord, LicenceRecord, RegistryBatch } from './registry
  */
 function dateProblems(label: string, v: string | undefined, required: boolean): string[] {
   if (v === undefined || v === '') return required ? [`${label} is required`] : [];
-  return parseFhirDay(v) ? [] : [`${label} "${v}" is not a valid date (YYYY-MM-DD)`];
+  return parseDateAsWritten(v) ? [] : [`${label} "${v}" is not a valid date (YYYY-MM-DD)`];
 }
 
 function technique(t: string): string[] {
@@ -23,8 +23,8 @@ export function certificateProblems(c: CertificateRecord): string[] {
   out.push(...technique(c.technique));
   out.push(...dateProblems('valid_from', c.validFrom, false), ...dateProblems('valid_to', c.validTo, false));
   out.push(...dateProblems('last_training', c.lastTraining, false));
-  const from = parseFhirDay(c.validFrom);
-  const to = parseFhirDay(c.validTo);
+  const from = parseDateAsWritten(c.validFrom);
+  const to = parseDateAsWritten(c.validTo);
   if (from && to && to.last < from.first) out.push('valid_to is before valid_from');
   return out;
 }
@@ -37,8 +37,8 @@ export function licenceProblems(l: LicenceRecord): string[] {
   for (const t of l.techniques) out.push(...technique(t));
   out.push(...dateProblems('valid_from', l.validFrom, false), ...dateProblems('valid_to', l.validTo, false));
   out.push(...dateProblems('last_verified', l.lastVerified, false));
-  const from = parseFhirDay(l.validFrom);
-  const to = parseFhirDay(l.validTo);
+  const from = parseDateAsWritten(l.validFrom);
+  const to = parseDateAsWritten(l.validTo);
   if (from && to && to.last < from.first) out.push('valid_to is before valid_from');
   return out;
 }

@@ -1,4 +1,4 @@
-import { addDays } from '../qc/calendar.js';
+import { addDays } from '../calendar/index.js';
 import type { ComplianceInput } from '../qc/compliance-types.js';
 import type { AuditStore } from './audit-store.js';
 

@@ -4,7 +4,7 @@ import type { Locale } from '../../src/render/messages.js';
 import { fixedClock, type ClinicalNow } from '../../src/clock.js';
 import { EXTENSIONS, SYSTEMS } from '../../src/clinical/codes.js';
 import { evaluateReferral } from '../../src/referral/evaluate.js';
-import { addDays } from '../../src/clinical/dates/day-number.js';
+import { addDays } from '../../src/calendar/index.js';
 import { DEFAULT_POLICY, parsePolicy, type Policy, type PolicyOverrides } from '../../src/clinical/policy.js';
 import type { Finding } from '../../src/engine/rule.js';
 import { createSnapshot, type PatientSnapshot } from '../../src/fhir/snapshot.js';

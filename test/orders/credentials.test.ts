@@ -1,24 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EXTENSIONS, SYSTEMS } from '../../src/clinical/codes.js';
 import { certificatesFromPractitioner, organizationCredentialsFromFhir } from '../../src/orders/credentials.js';
-import { addYears, parseFhirDay } from '../../src/orders/dates.js';
 import { resolveOrderingContext } from '../../src/orders/ordering-context.js';
 import { amnio, encounter, goodOrganization, goodPractitioner, organization, practitionerRole, snapshotOf } from './support/fixtures.js';
-
-describe('credential dates', () => {
-  it.each([
-    ['2025-06-15', { first: '2025-06-15', last: '2025-06-15', precision: 'day' }],
-    ['2025-02', { first: '2025-02-01', last: '2025-02-28', precision: 'month' }],
-    ['2024', { first: '2024-01-01', last: '2024-12-31', precision: 'year' }],
-    ['2025-06-15T23:30:00+08:00', { first: '2025-06-15', last: '2025-06-15', precision: 'day' }],
-  ])('%s', (raw, expected) => expect(parseFhirDay(raw)).toEqual(expected));
-
-  it.each(['2025-02-29', '2025-13-01', '15/06/2025', '', 'soon', '2025-6-1'])('unusable: %j', (raw) => {
-    expect(parseFhirDay(raw)).toBeUndefined();
-  });
-
-  it('29 February plus a year is 28 February', () => expect(addYears('2024-02-29', 1)).toBe('2025-02-28'));
-});
 
 describe('certificatesFromPractitioner / organizationCredentialsFromFhir (RULES.md §3 shape)', () => {
   it('reads one certificate per mch-technique qualification and ignores other qualifications', () => {

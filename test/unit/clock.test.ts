@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { calendarDay, fixedClock } from '../../src/clock.js';
+import { calendarDay } from '../../src/calendar/index.js';
+import { fixedClock } from '../../src/clock.js';
 
 describe('clinical clock', () => {
   it('takes today as the calendar day in the clinic time zone, not the process zone', () => {

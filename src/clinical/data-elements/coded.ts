@@ -1,5 +1,5 @@
 import type { Coding, Condition, DiagnosticReport, Observation } from '@medplum/fhirtypes';
-import type { ClinicalDate } from '../dates/fhir-date.js';
+import type { ClinicalDate } from '../../calendar/index.js';
 import type { ReadContext, Unusable } from './context.js';
 import { codedIn, codingAt } from './memo.js';
 import { byRecency } from './observations.js';

@@ -1,6 +1,6 @@
 import type { ClinicalNow } from '../../clock.js';
 import type { PatientSnapshot } from '../../fhir/snapshot.js';
-import { toDayNumber, type DayNumber } from '../dates/day-number.js';
+import { toDayNumber, type DayNumber } from '../../calendar/index.js';
 import type { Policy } from '../policy.js';
 import { matcherFor, type ValueSetMatcher } from '../value-sets/matcher.js';
 

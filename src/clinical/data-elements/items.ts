@@ -1,5 +1,5 @@
 import type { Coding } from '@medplum/fhirtypes';
-import type { ClinicalDate } from '../dates/fhir-date.js';
+import type { ClinicalDate } from '../../calendar/index.js';
 import type { CodeRef, EvidenceItem } from '../finding-params.js';
 
 /** A CodeRef from a record coding (display is patient-derived). */

@@ -1,5 +1,5 @@
 import type { Observation } from '@medplum/fhirtypes';
-import type { ClinicalDate } from '../dates/fhir-date.js';
+import type { ClinicalDate } from '../../calendar/index.js';
 import type { ReadContext, Unusable } from './context.js';
 import { codedIn } from './memo.js';
 import { issuedMs, observationDate } from './resource-dates.js';

@@ -1,5 +1,5 @@
 import type { Condition, DiagnosticReport, Observation, Period } from '@medplum/fhirtypes';
-import { parseFhirDate, type ClinicalDate } from '../dates/fhir-date.js';
+import { parseFhirDate, type ClinicalDate } from '../../calendar/index.js';
 import { memoOn } from './memo.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ClinicalDate } from '../dates/fhir-date.js';
+import type { ClinicalDate } from '../../calendar/index.js';
 import type { ReadContext } from './context.js';
 import type { EvidenceDate } from './resource-dates.js';
 

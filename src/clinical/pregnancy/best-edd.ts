@@ -1,5 +1,4 @@
-import { toDayNumber } from '../dates/day-number.js';
-import { lmpFromEdd } from '../dates/gestational-age.js';
+import { lmpFromEdd, toDayNumber } from '../../calendar/index.js';
 import { EDD_PRECEDENCE, type EddCandidate } from './edd-candidates.js';
 
 /**

@@ -1,8 +1,7 @@
 import type { ClinicalNow } from '../../clock.js';
 import type { PatientSnapshot } from '../../fhir/snapshot.js';
 import { readContext } from '../data-elements/context.js';
-import { toDayNumber } from '../dates/day-number.js';
-import { formatGestationalAge, gestationalAgeDays, lmpFromEdd } from '../dates/gestational-age.js';
+import { formatGestationalAge, gestationalAgeDays, lmpFromEdd, toDayNumber } from '../../calendar/index.js';
 import type { PregnancyFacts } from '../finding-params.js';
 import type { Policy } from '../policy.js';
 import { bestEdd } from './best-edd.js';

@@ -1,7 +1,4 @@
-import type { ClinicalDate } from '../dates/fhir-date.js';
-import { addDays } from '../dates/day-number.js';
-import { parseFhirDate } from '../dates/fhir-date.js';
-import { eddFromGestationalAge, eddFromLmp } from '../dates/gestational-age.js';
+import { addDays, eddFromGestationalAge, eddFromLmp, parseFhirDate, type ClinicalDate } from '../../calendar/index.js';
 import type { ReadContext } from '../data-elements/context.js';
 import { hasNoValue, selectObservations } from '../data-elements/observations.js';
 import { durationInDays } from '../data-elements/units.js';

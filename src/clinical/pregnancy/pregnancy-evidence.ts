@@ -6,8 +6,7 @@ import { codedIn } from '../data-elements/memo.js';
 import { hasNoValue, selectObservations } from '../data-elements/observations.js';
 import { conditionDate, type EvidenceDate } from '../data-elements/resource-dates.js';
 import { isAboutPatient, refOf } from '../data-elements/subject.js';
-import type { DayNumber } from '../dates/day-number.js';
-import { parseFhirDate } from '../dates/fhir-date.js';
+import { parseFhirDate, type DayNumber } from '../../calendar/index.js';
 
 /** Evidence of pregnancy other than the EDD (docs/rules.md#current-pregnancy), with the day it was recorded when known. */
 export interface PregnancySignal {

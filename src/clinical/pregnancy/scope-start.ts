@@ -1,5 +1,5 @@
 import type { ClinicalNow } from '../../clock.js';
-import { addDays } from '../dates/day-number.js';
+import { addDays } from '../../calendar/index.js';
 import type { PregnancyFacts } from '../finding-params.js';
 import type { Policy } from '../policy.js';
 

@@ -2,7 +2,7 @@ import type { Consent } from '@medplum/fhirtypes';
 import type { ReadContext, Unusable } from '../../clinical/data-elements/context.js';
 import { place } from '../../clinical/data-elements/scope.js';
 import { isAboutPatient, refOf } from '../../clinical/data-elements/subject.js';
-import { parseFhirDate } from '../../clinical/dates/fhir-date.js';
+import { parseFhirDate } from '../../calendar/index.js';
 
 /**
  * The NIPT pre-test counselling consent (ZJ-2023 Art.22 informed choice; NIPT-2016 pre-test

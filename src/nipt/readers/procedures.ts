@@ -3,7 +3,7 @@ import type { ReadContext, Unusable } from '../../clinical/data-elements/context
 import { conceptsAt } from '../../clinical/data-elements/fhirpath.js';
 import { isAboutPatient, refOf } from '../../clinical/data-elements/subject.js';
 import { place } from '../../clinical/data-elements/scope.js';
-import { parseFhirDate, type ClinicalDate } from '../../clinical/dates/fhir-date.js';
+import { parseFhirDate, type ClinicalDate } from '../../calendar/index.js';
 
 /** A Procedure of a value set performed within the window. */
 export interface ProcedureHit {

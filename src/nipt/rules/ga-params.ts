@@ -1,4 +1,4 @@
-import { formatGestationalAge } from '../../clinical/dates/gestational-age.js';
+import { formatGestationalAge } from '../../calendar/index.js';
 import type { PregnancyFacts } from '../../clinical/finding-params.js';
 import type { Policy } from '../../clinical/policy.js';
 

@@ -1,7 +1,7 @@
 import { codedEvidence } from '../../clinical/data-elements/coded.js';
 import { readContext } from '../../clinical/data-elements/context.js';
 import { evidenceItem } from '../../clinical/data-elements/items.js';
-import { addDays } from '../../clinical/dates/day-number.js';
+import { addDays } from '../../calendar/index.js';
 import { pregnancyScopeStart } from '../../clinical/pregnancy/scope-start.js';
 import { codedProcedures } from '../readers/procedures.js';
 import { BOTH_HOOKS, CLINICAL_CITATION, NIPT_RULE_VERSION, NIPT_SERVICES, niptFired, NOT_PREGNANT, quietOrInsufficient, type NiptRule } from './common.js';

@@ -1,5 +1,5 @@
 import type { HumanName, Patient } from '@medplum/fhirtypes';
-import { fullYears, toDayNumber } from '../../clinical/dates/index.js';
+import { fullYears, toDayNumber } from '../../calendar/index.js';
 
 /**
  * The woman's name and ages as the written notice shows them. Names are patient-derived: they are

@@ -1,6 +1,4 @@
-import { fullYears } from '../../clinical/dates/age.js';
-import { fromDayNumber } from '../../clinical/dates/day-number.js';
-import { parseFhirDate } from '../../clinical/dates/fhir-date.js';
+import { fromDayNumber, fullYears, parseFhirDate } from '../../calendar/index.js';
 import type { AmaParams, EvidenceItem, PregnancyFacts } from '../../clinical/finding-params.js';
 import type { Rule } from '../../engine/rule.js';
 import { fired, NOT_PREGNANT, REFERRAL_SERVICES, RULE_VERSION } from './common.js';

@@ -3,7 +3,7 @@ import type { ReadContext, Unusable } from '../../clinical/data-elements/context
 import { conceptsAt } from '../../clinical/data-elements/fhirpath.js';
 import { codeRef } from '../../clinical/data-elements/items.js';
 import { isAboutPatient, refOf } from '../../clinical/data-elements/subject.js';
-import { parseFhirDate } from '../../clinical/dates/fhir-date.js';
+import { parseFhirDate } from '../../calendar/index.js';
 import type { FamilyHistoryParams } from '../../clinical/finding-params.js';
 
 export type FamilyHistoryItem = FamilyHistoryParams['items'][number];

@@ -2,8 +2,7 @@ import type { CodeableConcept, Coding, Medication, MedicationRequest, Medication
 import type { ReadContext, Unusable } from '../../clinical/data-elements/context.js';
 import { conceptsAt } from '../../clinical/data-elements/fhirpath.js';
 import { isAboutPatient, refOf } from '../../clinical/data-elements/subject.js';
-import { fromDayNumber, toDayNumber, type DayNumber } from '../../clinical/dates/day-number.js';
-import { parseFhirDate } from '../../clinical/dates/fhir-date.js';
+import { fromDayNumber, parseFhirDate, toDayNumber, type DayNumber } from '../../calendar/index.js';
 
 /** A teratogen medication whose period of use overlaps the window. */
 export interface MedicationHit {

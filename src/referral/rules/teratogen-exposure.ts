@@ -1,7 +1,7 @@
 import type { Unusable } from '../../clinical/data-elements/context.js';
 import { codedEvidence } from '../../clinical/data-elements/coded.js';
 import { evidenceItem } from '../../clinical/data-elements/items.js';
-import { addDays, toDayNumber } from '../../clinical/dates/day-number.js';
+import { addDays, toDayNumber } from '../../calendar/index.js';
 import type { EvidenceItem, PregnancyFacts, TeratogenExposureParams } from '../../clinical/finding-params.js';
 import type { Rule } from '../../engine/rule.js';
 import { fired, historyContext, notFiredOrInsufficient, NOT_PREGNANT, REFERRAL_SERVICES, RULE_VERSION } from './common.js';

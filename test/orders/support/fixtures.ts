@@ -2,7 +2,7 @@ import type { Condition, Encounter, Extension, Organization, Practitioner, Pract
 import { fixedClock } from '../../../src/clock.js';
 import { EXTENSIONS, SYSTEMS, type MchTechnique } from '../../../src/clinical/codes.js';
 import { createSnapshot, type PatientSnapshot } from '../../../src/fhir/snapshot.js';
-import { addDays, addYears } from '../../../src/orders/dates.js';
+import { addDays, addYears } from '../../../src/calendar/index.js';
 
 /** Realistic FHIR R4 fixtures for the order checks (Hangzhou MCH hospital, prenatal clinic). */
 export const TZ = 'Asia/Shanghai';

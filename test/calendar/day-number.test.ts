@@ -1,10 +1,10 @@
 /**
- * The integer day-number arithmetic of src/clinical/dates/day-number.ts equals the UTC `Date`
+ * The integer day-number arithmetic of src/calendar/day-number.ts equals the UTC `Date`
  * computation it replaced, over a wide range of days and of (year, month, day) inputs, including
  * overflowing months / days, negative years and the edges of what a `Date` can hold.
  */
 import { describe, expect, it } from 'vitest';
-import { addDays, dayNumberOf, daysBetween, fromDayNumber, toDayNumber } from '../../src/clinical/dates/day-number.js';
+import { addDays, dayNumberOf, daysBetween, fromDayNumber, toDayNumber } from '../../src/calendar/index.js';
 
 const MS_PER_DAY = 86_400_000;
 

@@ -4,7 +4,11 @@
  * arithmetic only (H. Hinnant's days-from-civil / civil-from-days), so the process TZ cannot shift
  * a day. Inputs the integer path does not cover (non-integers, beyond the ±10⁸ days a `Date`
  * holds) go through the UTC `Date` computation, whose results the integer path reproduces exactly
- * (tested against it over a wide range, test/clinical/day-number.test.ts).
+ * (tested against it over a wide range, test/calendar/day-number.test.ts).
+ *
+ * Days are `YYYY-MM-DD` strings (years 0001–9999) or day numbers; an invalid day (`1985-02-30`) is
+ * `undefined` from `toDayNumber` and a `RangeError` from the arithmetic (a bug in the caller, who
+ * should have validated it), never a rolled-over day.
  */
 const MS_PER_DAY = 86_400_000;
 
@@ -106,6 +110,18 @@ export function addDays(ymd: string, days: number): string {
   const n = toDayNumber(ymd);
   if (n === undefined) throw new RangeError(`not a calendar day: ${ymd}`);
   return fromDayNumber(n + days);
+}
+
+/**
+ * `ymd` + `years` calendar years, for due dates (credential renewal, training intervals): 29 February
+ * becomes 28 February in a common year. Ages use `fullYears` (age.ts) instead, where a 29 February
+ * birthday falls on 1 March in a common year — two conventions, each the usual one for its use.
+ */
+export function addYears(ymd: string, years: number): string {
+  const { year, month, day } = ymdParts(ymd);
+  const y = year + years;
+  const d = Math.min(day, daysInMonth(y, month));
+  return `${String(y).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
 /** Whole calendar days from `from` to `to` (positive when `to` is later). */
