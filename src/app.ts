@@ -13,7 +13,8 @@ import { qcRouter } from './http/qc-routes.js';
 import { qcDashboardRouter } from './http/qc-dashboard.js';
 import { healthzHandler, readyzHandler } from './http/health-routes.js';
 import { AppError } from './errors/app-error.js';
-import type { AppDeps, ServiceDefinition } from './ports.js';
+import type { AppDeps } from './ports.js';
+import type { ServiceDefinition } from './cds-hooks/wire.js';
 
 /**
  * Builds the HTTP app from explicit dependencies; never listens (main.ts does; tests use

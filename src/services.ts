@@ -1,11 +1,11 @@
-import type { Locale } from './render/messages.js';
 import type { Policy } from './clinical/policy.js';
 import type { ServiceId } from './engine/rule.js';
+import { combineResults, type ServiceHandler } from './engine/service.js';
 import { createNiptService } from './nipt/service.js';
 import type { RegistryStore } from './orders/credential-records.js';
 import { createOrderSignService } from './orders/service.js';
-import type { ServiceHandler, ServiceResult } from './ports.js';
 import { createReferralService } from './referral/service.js';
+import type { Locale } from './render/messages.js';
 
 export interface ServicesDeps {
   readonly policy: Policy;
@@ -17,22 +17,17 @@ export interface ServicesDeps {
 
 /**
  * One service answering with the cards of several handlers, in order (e.g. order-sign: the
- * certificate/licence checks of RULES §3, then the NIPT re-check of RULES §2).
+ * certificate and licence checks, then the NIPT re-check), all given the same `now`.
  */
 export function combineHandlers(...handlers: readonly ServiceHandler[]): ServiceHandler {
   return async (input) => {
-    const results: ServiceResult[] = [];
+    const results = [];
     for (const h of handlers) results.push(await h(input));
-    return {
-      response: { cards: results.flatMap((r) => r.response.cards) },
-      findings: results.flatMap((r) => r.findings),
-      ruleErrors: results.flatMap((r) => r.ruleErrors),
-      ...(results.find((r) => r.audit) ? { audit: results.find((r) => r.audit)!.audit } : {}),
-    };
+    return combineResults(input.now, results);
   };
 }
 
-/** The handler of every service id (DESIGN §4), built from explicit dependencies. */
+/** The handler of every service id (docs/design.md#services), built from explicit dependencies. */
 export function createServices(deps: ServicesDeps): Readonly<Record<ServiceId, ServiceHandler>> {
   const referral = createReferralService(deps);
   return Object.freeze({

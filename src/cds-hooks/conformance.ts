@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { ALL_RULE_IDS } from '../engine/rule-ids.js';
 import { cdsResponseSchema } from './card-schema.js';
+import { FINDINGS_EXTENSION } from './extensions.js';
 import { formatPath } from './zod-issues.js';
 
-/** Card extension key carrying the machine-readable findings (docs/design.md#findings-extension). */
-export const FINDINGS_EXTENSION = 'org.prenatal-cds.findings';
 
 /** One finding on the wire (docs/design.md#findings-extension, https://cds-hooks.hl7.org/2.0/#extensions). */
 export const wireFindingSchema = z.looseObject({

@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '../ports.js';
+import type { ServiceDefinition } from './wire.js';
 
 /** One entry of the discovery response (https://cds-hooks.hl7.org/2.0/#response). */
 export interface DiscoveryService {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HookRequest } from '../ports.js';
+import type { HookRequest } from './wire.js';
 import type { IssueDetail } from '../errors/app-error.js';
 import type { HookName } from './hooks.js';
 import { issuesToDetails } from './zod-issues.js';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import type { ServiceDefinition } from '../ports.js';
+import type { ServiceDefinition } from './wire.js';
 import { packageRoot } from '../package-root.js';
 import { SERVICE_HOOKS, SUPPORTED_HOOKS, isServiceId } from './hooks.js';
 

@@ -32,14 +32,37 @@ export type RuleOutcome =
   /** The rule does not apply to this record (e.g. not currently pregnant). */
   | { readonly status: 'not-applicable'; readonly reason: string }
   /** The rule could not decide: data missing or unusable (e.g. year-only birthDate). */
-  | { readonly status: 'insufficient-data'; readonly reason: string; readonly params?: Readonly<Record<string, unknown>> };
+  | {
+      readonly status: 'insufficient-data';
+      readonly reason: string;
+      /** References of the records that could not be used, when there are any. */
+      readonly evidence?: readonly string[];
+      readonly params?: Readonly<Record<string, unknown>>;
+    };
 
 /** A rule that threw: recorded, audited, counted, and the other rules still run. */
 export interface RuleError {
   readonly rule: RuleId;
   readonly version: string;
   readonly citation: string;
+  /** The error's message. */
   readonly cause: string;
+  /** The error's class (`TypeError`, …), for counting without reading messages. */
+  readonly errorClass: string;
+}
+
+/** A finding as the audit keeps it: the wire finding plus the version of the rule that made it. */
+export interface AuditedFinding extends Finding {
+  readonly ruleVersion: string;
+}
+
+/** A rule that could not decide, as the audit keeps it (and, later, the undecided card shows it). */
+export interface Undecided {
+  readonly rule: RuleId;
+  readonly ruleVersion: string;
+  readonly citation: string;
+  readonly reason: string;
+  readonly evidence: readonly string[];
 }
 
 /** Citation of a rule: the Zhejiang article and, where it exists, the national one. */

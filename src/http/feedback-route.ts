@@ -1,7 +1,9 @@
 import type { RequestHandler } from 'express';
 import { parseFeedback } from '../cds-hooks/feedback-schema.js';
 import { AppError } from '../errors/app-error.js';
-import type { AppDeps, FeedbackRecord, ServiceDefinition } from '../ports.js';
+import type { AppDeps } from '../ports.js';
+import type { FeedbackRecord } from '../store/records.js';
+import type { ServiceDefinition } from '../cds-hooks/wire.js';
 import { admit, type RateLimiter } from './rate-limit.js';
 import { readJsonBody } from './read-json-body.js';
 import { definitionFor } from './service-route.js';

@@ -1,68 +1,71 @@
-import type { CdsResponse } from '../cds-hooks/card-schema.js';
-import type { AuthContext, HookRequest, ServiceDefinition, ServiceResult } from '../ports.js';
+import type { Suggestion } from '../cds-hooks/card-schema.js';
+import type { AuthContext } from '../ports.js';
+import type { HookRequest, ServiceDefinition } from '../cds-hooks/wire.js';
+import type { CardResult, ServiceResult } from '../engine/service.js';
+import type { ClinicalNow } from '../clock.js';
+import { idOf } from '../fhir/references.js';
 import type { CardRecord, HookCallRecord } from '../store/records.js';
-import { FINDINGS_EXTENSION } from '../cds-hooks/conformance.js';
 
 /** A suggestion's kind for the audit trail: its actions, e.g. `create:ServiceRequest`, `delete`. */
-function suggestionKind(actions: readonly { type: string; resource?: { resourceType: string } }[] | undefined): string {
-  const kinds = (actions ?? []).map((a) => (a.resource ? `${a.type}:${a.resource.resourceType}` : a.type));
+function suggestionKind(actions: Suggestion['actions']): string {
+  const kinds = (actions ?? []).map((a) => (a.resource ? `${a.type}:${String(a.resource['resourceType'])}` : a.type));
   return kinds.length ? kinds.join('+') : 'none';
 }
 
-function cardRecords(response: CdsResponse): CardRecord[] {
-  return response.cards.map((c) => {
-    const findings = (c.extension?.[FINDINGS_EXTENSION] ?? []) as { rule?: unknown }[];
-    return {
-      uuid: c.uuid,
-      indicator: c.indicator,
-      rules: [...new Set(findings.map((f) => String(f.rule)))],
-      suggestions: (c.suggestions ?? []).map((s) => ({ uuid: s.uuid ?? '', kind: suggestionKind(s.actions) })),
-    };
-  });
+function cardRecord({ card, findings, undecided }: CardResult): CardRecord {
+  return {
+    uuid: card.uuid,
+    indicator: card.indicator,
+    rules: [...new Set([...findings.map((f) => f.rule), ...undecided.map((u) => u.rule)])],
+    suggestions: (card.suggestions ?? []).map((s) => ({ uuid: s.uuid ?? '', kind: suggestionKind(s.actions) })),
+  };
 }
-
-const idOf = (reference: unknown, type: string): string | undefined => {
-  if (typeof reference !== 'string') return undefined;
-  const m = new RegExp(`^${type}/([^/]+)$`).exec(reference);
-  return m?.[1];
-};
 
 export interface HookCallFacts {
   readonly def: ServiceDefinition;
   readonly request: HookRequest;
   readonly auth: AuthContext;
-  readonly receivedAt: string;
+  /** The one clock reading of the call: when it was received, and the "now" the rules were given. */
+  readonly now: ClinicalNow;
   readonly status: number;
   readonly latencyMs: number;
   readonly result?: ServiceResult;
 }
 
 /**
- * What one hook call leaves in the audit trail (docs/design.md#audit): ids, rule ids, card and suggestion
- * uuids, the notice — never a token or a resource body.
+ * What one hook call leaves in the audit trail (docs/design.md#audit), from the service's result
+ * as data (never from the rendered JSON): ids, rule ids with their versions and citations, card and
+ * suggestion uuids, rule errors, the notice and the clinical "now" — never a token or a resource body.
  */
 export function hookCallRecord(f: HookCallFacts): HookCallRecord {
   const ctx = f.request.context;
-  const audit = f.result?.audit;
-  const notice = f.result?.notice;
+  const r = f.result;
+  const findings = (r?.cards ?? []).flatMap((c) => c.findings);
+  const notice = r?.notice;
   return {
     hookInstance: f.request.hookInstance,
     serviceId: f.def.id,
     hook: f.def.hook,
-    receivedAt: f.receivedAt,
+    receivedAt: f.now.instant,
+    clinicalToday: f.now.today,
+    clinicTimeZone: f.now.timeZone,
     issuer: f.auth.issuer,
     tenant: f.auth.tenant,
-    institutionId: audit?.institutionId,
-    practitionerId: audit?.practitionerId ?? idOf(ctx.userId, 'Practitioner'),
+    institutionId: r?.institution?.id,
+    institutionVia: r?.institution?.via,
+    practitionerId: r?.practitionerId ?? idOf(typeof ctx.userId === 'string' ? ctx.userId : undefined, 'Practitioner'),
     patientId: typeof ctx.patientId === 'string' ? ctx.patientId : undefined,
-    pregnancyKey: audit?.pregnancyKey,
+    pregnancyKey: r?.pregnancyKey,
     status: f.status,
     latencyMs: f.latencyMs,
-    findings: (f.result?.findings ?? []).map((x) => ({ rule: x.rule, citation: x.citation, evidence: x.evidence, params: x.params })),
-    cards: f.result ? cardRecords(f.result.response) : [],
-    ruleErrors: (f.result?.ruleErrors ?? []).map((e) => ({ rule: e.rule, cause: e.cause })),
+    findings: findings.map((x) => ({ rule: x.rule, ruleVersion: x.ruleVersion, citation: x.citation, evidence: x.evidence, params: x.params })),
+    cards: (r?.cards ?? []).map(cardRecord),
+    ruleErrors: (r?.ruleErrors ?? []).map((e) => ({ rule: e.rule, ruleVersion: e.version, citation: e.citation, cause: e.cause, errorClass: e.errorClass })),
+    undecided: [...(r?.undecided ?? []), ...(r?.cards ?? []).flatMap((c) => c.undecided)].map((u) => ({
+      rule: u.rule, ruleVersion: u.ruleVersion, citation: u.citation, reason: u.reason, evidence: u.evidence,
+    })),
     notice: notice
-      ? { ...notice, pregnancyKey: audit?.pregnancyKey, practitionerId: audit?.practitionerId, rules: [...new Set((f.result?.findings ?? []).map((x) => x.rule))] }
+      ? { ...notice, pregnancyKey: r?.pregnancyKey, practitionerId: r?.practitionerId, rules: [...new Set(findings.map((x) => x.rule))] }
       : undefined,
   };
 }

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors/app-error.js';
 import { renderNoticeHtml } from '../referral/notice/page.js';
-import type { NoticeStore } from '../ports.js';
+import type { NoticeStore } from '../store/records.js';
 import { isNoticeId } from './notice-id.js';
 
 

@@ -1,6 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../errors/app-error.js';
-import type { AppDeps, ServiceDefinition, ServiceResult } from '../ports.js';
+import type { AppDeps } from '../ports.js';
+import type { ServiceDefinition } from '../cds-hooks/wire.js';
+import type { ServiceResult } from '../engine/service.js';
 import { hookCallRecord } from './hook-call-record.js';
 import { admit, type RateLimiter } from './rate-limit.js';
 import { readJsonBody } from './read-json-body.js';
@@ -42,7 +44,8 @@ export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, Serv
     const body = await readJsonBody(req, deps.config.bodyLimitBytes);
     noteHookInstance(res.locals as RequestLogLocals, body);
     const started = performance.now();
-    const receivedAt = deps.clock.now().instant;
+    // The one clock reading of the call: stored as its time, and given to the rules as their "now".
+    const now = deps.clock.now();
     const auth = await deps.authenticate({
       authorization: req.headers.authorization,
       audience: `${deps.config.publicBaseUrl}/cds-services/${def.id}`,
@@ -51,11 +54,11 @@ export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, Serv
     admit(limiter, auth.issuer, res);
     const request = validateHookRequest(def, body);
     const record = (status: number, result?: ServiceResult) =>
-      deps.recordHookCall(hookCallRecord({ def, request, auth, receivedAt, status, latencyMs: Math.round(performance.now() - started), result }));
+      deps.recordHookCall(hookCallRecord({ def, request, auth, now, status, latencyMs: Math.round(performance.now() - started), result }));
     let result: ServiceResult;
     try {
       const snapshot = await deps.loadSnapshot(def, request, abortOnClose(res));
-      result = await deps.services[def.id]({ snapshot, request, now: deps.clock.now() });
+      result = await deps.services[def.id]({ snapshot, request, now });
     } catch (e) {
       // A call that could not be answered (e.g. 412) is audited too; the original error is answered.
       if (e instanceof AppError && e.code !== 'store-unavailable') await record(e.status).catch(() => undefined);
@@ -63,6 +66,6 @@ export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, Serv
     }
     // The audit record — and the notice the card links to — is durable before the answer leaves.
     await record(200, result);
-    res.status(200).json(result.response);
+    res.status(200).json({ cards: result.cards.map((c) => c.card) });
   };
 }

@@ -1,7 +1,7 @@
 import { parseHookContext, parseHookRequest } from '../cds-hooks/request-schema.js';
 import { isSupportedHook } from '../cds-hooks/hooks.js';
 import { AppError } from '../errors/app-error.js';
-import type { HookRequest, ServiceDefinition } from '../ports.js';
+import type { HookRequest, ServiceDefinition } from '../cds-hooks/wire.js';
 
 /**
  * Validates a parsed body as a request to `def`: the CDS Hooks 2.0 envelope, then the hook (must be

@@ -5,7 +5,7 @@ import { ruleLabel } from '../referral/finding-text.js';
 import type { Locale } from '../render/messages.js';
 import { referralServiceRequest } from '../referral/card-resources.js';
 import type { ClinicalNow } from '../clock.js';
-import { SYSTEMS } from '../clinical/codes.js';
+import { findingsExtension, fitSummary, INDICATOR_RANK, orderLabel, overrideReasons } from '../render/card-kit.js';
 import type { Policy } from '../clinical/policy.js';
 import type { Finding } from '../engine/rule.js';
 import type { NiptEvaluation } from './evaluate.js';
@@ -23,10 +23,7 @@ import { NIPT_RULES } from './rules/index.js';
  * `org.prenatal-cds.findings`; critical cards carry overrideReasons and a suggestion to replace the
  * order by a prenatal-diagnosis referral; a missing consent, a suggestion to record counselling.
  */
-export const FINDINGS_EXTENSION = 'org.prenatal-cds.findings';
 export const NIPT_OVERRIDE_REASON_CODES = ['declined-after-counselling', 'data-incorrect', 'certificate-data-outdated', 'registry-not-updated'] as const;
-const SUMMARY_MAX = 139;
-const RANK = { info: 0, warning: 1, critical: 2 } as const;
 
 export interface NiptCardInput {
   readonly order: ServiceRequest;
@@ -43,29 +40,23 @@ export interface NiptCardInput {
   readonly organizationRef?: string;
 }
 
-function oneLine(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
-}
-
 /** The order's name as the EHR wrote it (record-derived: escape before markdown). */
 export function niptOrderLabel(order: ServiceRequest, locale: Locale): string {
-  const t = order.code?.text ?? order.code?.coding?.find((c) => c.display)?.display;
-  return t && oneLine(t) ? oneLine(t) : niptMessage(locale, 'order.unnamed');
+  return orderLabel(order, niptMessage(locale, 'order.unnamed'));
 }
 
 const indicatorOf = (rule: string) => NIPT_RULES.find((r) => r.id === rule)?.indicator ?? 'info';
 
 function summaryOf(label: string, category: string, reasons: readonly string[], l: Locale): string {
-  const build = (order: string) =>
-    reasons.length === 0
-      ? niptMessage(l, 'summary.none', { order, category })
-      : reasons.length === 1
-        ? niptMessage(l, 'summary.one', { order, category, reason: reasons[0]! })
-        : niptMessage(l, 'summary.more', { order, category, reason: reasons[0]!, count: reasons.length - 1 });
-  let s = build(label);
-  if (s.length > SUMMARY_MAX) s = build(`${label.slice(0, Math.max(4, label.length - (s.length - SUMMARY_MAX) - 1))}…`);
-  return s.length > SUMMARY_MAX ? `${s.slice(0, SUMMARY_MAX - 1)}…` : s;
+  return fitSummary(
+    (order) =>
+      reasons.length === 0
+        ? niptMessage(l, 'summary.none', { order, category })
+        : reasons.length === 1
+          ? niptMessage(l, 'summary.one', { order, category, reason: reasons[0]! })
+          : niptMessage(l, 'summary.more', { order, category, reason: reasons[0]!, count: reasons.length - 1 }),
+    label,
+  );
 }
 
 function detailOf(i: NiptCardInput, label: string, orderRef: string, reasons: readonly Finding[], critical: boolean): string {
@@ -102,11 +93,11 @@ function detailOf(i: NiptCardInput, label: string, orderRef: string, reasons: re
   return lines.join('\n');
 }
 
-function overrideReasons(reasons: readonly Finding[], category: string, l: Locale): Coding[] {
+function overrideReasonsOf(reasons: readonly Finding[], category: string, l: Locale): Coding[] {
   const codes = new Set<string>();
   if (category === 'nipt-not-applicable') ['declined-after-counselling', 'data-incorrect'].forEach((c) => codes.add(c));
   if (reasons.some((f) => f.rule === 'nipt-institution-not-authorized')) ['data-incorrect', 'certificate-data-outdated', 'registry-not-updated'].forEach((c) => codes.add(c));
-  return NIPT_OVERRIDE_REASON_CODES.filter((c) => codes.has(c)).map((code) => ({ system: SYSTEMS.overrideReason, code, display: niptMessage(l, `override.${code}`) }));
+  return overrideReasons(NIPT_OVERRIDE_REASON_CODES, codes, (code) => niptMessage(l, `override.${code}`));
 }
 
 function suggestionsOf(i: NiptCardInput, label: string, reasons: readonly Finding[], critical: boolean): Suggestion[] {
@@ -155,7 +146,7 @@ function suggestionsOf(i: NiptCardInput, label: string, reasons: readonly Findin
 export function buildNiptCard(i: NiptCardInput): Card {
   const { evaluation: ev, locale: l } = i;
   const orderRef = String(ev.findings[0]!.params['order']);
-  const reasons = ev.findings.slice(1).sort((a, b) => RANK[indicatorOf(b.rule)] - RANK[indicatorOf(a.rule)]);
+  const reasons = ev.findings.slice(1).sort((a, b) => INDICATOR_RANK[indicatorOf(b.rule)] - INDICATOR_RANK[indicatorOf(a.rule)]);
   const critical = ev.indicator === 'critical';
   const label = niptOrderLabel(i.order, l);
   const cardId = i.newId();
@@ -166,11 +157,9 @@ export function buildNiptCard(i: NiptCardInput): Card {
     indicator: ev.indicator,
     detail: detailOf(i, label, orderRef, reasons, critical),
     source: { label: niptMessage(l, 'source.label') },
-    extension: {
-      [FINDINGS_EXTENSION]: ev.findings.map((f) => ({ rule: f.rule, citation: f.citation, evidence: [...f.evidence], params: f.params })),
-    },
+    extension: findingsExtension(ev.findings),
   };
-  if (critical) card.overrideReasons = overrideReasons(reasons, ev.category, l);
+  if (critical) card.overrideReasons = overrideReasonsOf(reasons, ev.category, l);
   if (suggestions.length > 0) {
     card.suggestions = suggestions;
     card.selectionBehavior = 'at-most-one';

@@ -1,13 +1,14 @@
 import type { ServiceRequest } from '@medplum/fhirtypes';
 import type { ClinicalNow } from '../clock.js';
 import type { Policy } from '../clinical/policy.js';
-import { citationText, type Finding, type RuleError, type RuleOutcome } from '../engine/rule.js';
+import { citationText, type AuditedFinding, type Finding, type RuleError, type RuleOutcome, type Undecided } from '../engine/rule.js';
+import { audited, runRules } from '../engine/run-rules.js';
 import type { NiptCategoryId, NiptReasonId } from '../engine/rule-ids.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
 import type { NiptFacts } from './facts.js';
 import { institutionStatus } from './institution-status.js';
 import { orderReference } from './nipt-order.js';
-import { CLINICAL_CITATION, type Indicator, type NiptRule } from './rules/common.js';
+import { CLINICAL_CITATION, NIPT_RULE_VERSION, type Indicator, type NiptRule } from './rules/common.js';
 import { gaParams, niptWindow, windowMet } from './rules/ga-params.js';
 import { NIPT_RULES } from './rules/index.js';
 
@@ -25,7 +26,10 @@ export interface NiptEvaluation {
   readonly indicator: Indicator;
   /** Exactly one category finding first, then every reason found (NIPT_REASON_IDS order). */
   readonly findings: readonly Finding[];
+  /** The same findings with the version of the rule that made each (the category: the NIPT rule version). */
+  readonly audited: readonly AuditedFinding[];
   readonly outcomes: Readonly<Partial<Record<NiptReasonId, RuleOutcome>>>;
+  readonly undecided: readonly Undecided[];
   readonly errors: readonly RuleError[];
 }
 
@@ -48,19 +52,13 @@ const CATEGORY_INDICATOR: Readonly<Record<NiptCategoryId, Indicator>> = {
 export function evaluateNiptOrder(order: ServiceRequest, ctx: NiptContext, rules: readonly NiptRule[] = NIPT_RULES): NiptEvaluation {
   const orderRef = orderReference(order);
   const facts: NiptFacts = { ...ctx.facts, order, orderRef };
+  const run = runRules(
+    rules.filter((rule) => rule.hooks.includes(facts.hook)).map((rule) => ({ rule, facts })),
+    { snapshot: ctx.snapshot, policy: ctx.policy, now: ctx.now },
+  );
   const outcomes: Partial<Record<NiptReasonId, RuleOutcome>> = {};
-  const reasons: { rule: NiptRule; finding: Finding }[] = [];
-  const errors: RuleError[] = [];
-  for (const rule of rules) {
-    if (!rule.hooks.includes(facts.hook)) continue;
-    try {
-      const outcome = rule.evaluate({ snapshot: ctx.snapshot, facts, policy: ctx.policy, now: ctx.now });
-      outcomes[rule.id] = outcome;
-      if (outcome.status === 'fired') for (const finding of outcome.findings) reasons.push({ rule, finding });
-    } catch (e) {
-      errors.push({ rule: rule.id, version: rule.version, citation: citationText(rule.citation), cause: e instanceof Error ? e.message : String(e) });
-    }
-  }
+  for (const { rule, outcome } of run.outcomes) outcomes[rule.id] = outcome;
+  const reasons = run.fired;
   const fired = (c: NiptCategoryId) => reasons.some((r) => r.rule.category === c);
   const met = windowMet(facts.pregnancy, ctx.policy);
   const category: NiptCategoryId = fired('nipt-not-applicable')
@@ -92,5 +90,13 @@ export function evaluateNiptOrder(order: ServiceRequest, ctx: NiptContext, rules
       items: ga ? ga.items : [],
     },
   };
-  return { category, indicator, findings: [categoryFinding, ...reasons.map((r) => r.finding)], outcomes, errors };
+  return {
+    category,
+    indicator,
+    findings: [categoryFinding, ...reasons.map((r) => r.finding)],
+    audited: [audited({ version: NIPT_RULE_VERSION }, categoryFinding), ...reasons.map((r) => audited(r.rule, r.finding))],
+    outcomes,
+    undecided: run.undecided,
+    errors: run.errors,
+  };
 }

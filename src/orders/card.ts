@@ -1,6 +1,6 @@
 import type { ServiceRequest } from '@medplum/fhirtypes';
 import type { Card, Coding } from '../cds-hooks/card-schema.js';
-import { SYSTEMS } from '../clinical/codes.js';
+import { findingsExtension, fitSummary, orderLabel, overrideReasons } from '../render/card-kit.js';
 import type { Finding } from '../engine/rule.js';
 import { escapeMarkdown } from '../render/escape.js';
 import { hasOrderMessage, orderMessage, type OrderLocale } from './messages.js';
@@ -26,21 +26,7 @@ export interface OrderCardInput {
   readonly newId: () => string;
 }
 
-export const FINDINGS_EXTENSION = 'org.prenatal-cds.findings';
 export const OVERRIDE_REASON_CODES = ['emergency-clinical-need', 'certificate-data-outdated', 'registry-not-updated', 'medical-necessity-documented'] as const;
-const SUMMARY_MAX = 139;
-
-function oneLine(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
-}
-
-/** The order's name as the EHR wrote it (record-derived: escape before markdown). */
-export function orderLabel(order: ServiceRequest, locale: OrderLocale): string {
-  const t = order.code?.text ?? order.code?.coding?.find((c) => c.display)?.display;
-  return t && oneLine(t) ? oneLine(t) : orderMessage(locale, 'order.unnamed');
-}
-
 function techniqueText(p: Readonly<Record<string, unknown>>, locale: OrderLocale): string {
   const list = typeof p['technique'] === 'string' ? [p['technique']] : Array.isArray(p['techniques']) ? (p['techniques'] as string[]) : [];
   const names = list.map((t) => (hasOrderMessage(locale, `technique.${t}`) ? orderMessage(locale, `technique.${t}`) : t));
@@ -79,40 +65,36 @@ function problem(f: Finding, locale: OrderLocale, escape: (s: string) => string)
 }
 
 function summaryOf(label: string, problems: readonly string[], locale: OrderLocale): string {
-  const build = (order: string) =>
-    problems.length > 1
-      ? orderMessage(locale, 'summary.more', { order, problem: problems[0]!, more: problems.length - 1 })
-      : orderMessage(locale, 'summary.one', { order, problem: problems[0]! });
-  let s = build(label);
-  if (s.length > SUMMARY_MAX) {
-    const keep = Math.max(4, label.length - (s.length - SUMMARY_MAX) - 1);
-    s = build(`${label.slice(0, keep)}…`);
-  }
-  return s.length > SUMMARY_MAX ? `${s.slice(0, SUMMARY_MAX - 1)}…` : s;
+  return fitSummary(
+    (order) =>
+      problems.length > 1
+        ? orderMessage(locale, 'summary.more', { order, problem: problems[0]!, more: problems.length - 1 })
+        : orderMessage(locale, 'summary.one', { order, problem: problems[0]! }),
+    label,
+  );
 }
 
-function overrideReasons(findings: readonly RuledFinding[], locale: OrderLocale): Coding[] {
+function overrideReasonsOf(findings: readonly RuledFinding[], locale: OrderLocale): Coding[] {
   const codes = new Set<string>();
   for (const { rule, finding } of findings) {
     if (findingIndicator(rule, finding) !== 'critical') continue;
     if (rule.id === 'sex-determination-prohibited') codes.add('medical-necessity-documented');
     else ['emergency-clinical-need', 'certificate-data-outdated', 'registry-not-updated'].forEach((c) => codes.add(c));
   }
-  return OVERRIDE_REASON_CODES.filter((c) => codes.has(c)).map((code) => ({
-    system: SYSTEMS.overrideReason,
-    code,
-    display: orderMessage(locale, `override.${code}`),
-  }));
+  return overrideReasons(OVERRIDE_REASON_CODES, codes, (code) => orderMessage(locale, `override.${code}`));
 }
 
-/** Builds the card of one draft order; `findings` must be non-empty. */
-export function buildOrderSignCard(input: OrderCardInput): Card {
+/**
+ * Builds the card of one draft order; `findings` must be non-empty. Returns the card and its
+ * findings in the order the card lists them (worst first), for the audit.
+ */
+export function buildOrderSignCard(input: OrderCardInput): { card: Card; findings: readonly RuledFinding[] } {
   const { order, orderRef, locale, newId } = input;
   const sorted = [...input.findings].sort(
     (a, b) => Number(findingIndicator(b.rule, b.finding) === 'critical') - Number(findingIndicator(a.rule, a.finding) === 'critical'),
   );
   const critical = sorted.some((f) => findingIndicator(f.rule, f.finding) === 'critical');
-  const label = orderLabel(order, locale);
+  const label = orderLabel(order, orderMessage(locale, 'order.unnamed'));
   const plain = (s: string) => s;
   const summary = summaryOf(label, sorted.map((f) => problem(f.finding, locale, plain)), locale);
 
@@ -133,12 +115,10 @@ export function buildOrderSignCard(input: OrderCardInput): Card {
     indicator: critical ? 'critical' : 'warning',
     detail: lines.join('\n'),
     source: { label: orderMessage(locale, 'source.label') },
-    extension: {
-      [FINDINGS_EXTENSION]: sorted.map(({ finding }) => ({ rule: finding.rule, citation: finding.citation, evidence: [...finding.evidence], params: finding.params })),
-    },
+    extension: findingsExtension(sorted.map(({ finding }) => finding)),
   };
-  if (!critical) return card;
-  card.overrideReasons = overrideReasons(sorted, locale);
+  if (!critical) return { card, findings: sorted };
+  card.overrideReasons = overrideReasonsOf(sorted, locale);
   if (order.id) {
     card.selectionBehavior = 'at-most-one';
     card.suggestions = [
@@ -150,5 +130,5 @@ export function buildOrderSignCard(input: OrderCardInput): Card {
       },
     ];
   }
-  return card;
+  return { card, findings: sorted };
 }

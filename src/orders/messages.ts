@@ -1,11 +1,10 @@
 import en from '../../cds-hooks/messages/orders.en.json' with { type: 'json' };
 import zhCN from '../../cds-hooks/messages/orders.zh-CN.json' with { type: 'json' };
-import type { Locale } from '../render/messages.js';
+import { catalogue, type Locale, type MessageValues } from '../render/messages.js';
 
 /**
- * Message catalogue of the order-sign cards (`cds-hooks/messages/orders.<locale>.json`): wording
- * per locale; code picks keys and fills `{name}` placeholders. Values are inserted as given;
- * callers escape record-derived values for markdown before formatting.
+ * Message catalogue of the order-sign cards (`cds-hooks/messages/orders.<locale>.json`), formatted
+ * by the one formatter of src/render/messages.ts. Callers escape record-derived values.
  */
 export type OrderMessageKey = keyof typeof zhCN;
 export type OrderLocale = Locale;
@@ -15,21 +14,14 @@ export const ORDER_CATALOGUES: Readonly<Record<OrderLocale, Readonly<Record<Orde
   en,
 });
 
-const PLACEHOLDER = /\{(\w+)\}/g;
+const ORDERS = catalogue<string>('order', ORDER_CATALOGUES);
 
-/** Formats `key` of `locale`; a missing placeholder value is a caller bug and throws. */
-export function orderMessage(locale: OrderLocale, key: OrderMessageKey | string, values: Readonly<Record<string, string | number>> = {}): string {
-  const cat = ORDER_CATALOGUES[locale] as Readonly<Record<string, string>>;
-  const template = cat[key];
-  if (template === undefined) throw new Error(`order message ${key} (${locale}) not found`);
-  return template.replace(PLACEHOLDER, (_m, name: string) => {
-    const v = values[name];
-    if (v === undefined) throw new Error(`order message ${key} (${locale}): no value for {${name}}`);
-    return String(v);
-  });
+/** Formats `key` of `locale`; a missing key or placeholder value is a caller bug and throws. */
+export function orderMessage(locale: OrderLocale, key: OrderMessageKey | string, values: MessageValues = {}): string {
+  return ORDERS.message(locale, key, values);
 }
 
 /** Whether the catalogue has `key` (keys built from rule ids and reasons). */
 export function hasOrderMessage(locale: OrderLocale, key: string): boolean {
-  return Object.hasOwn(ORDER_CATALOGUES[locale], key);
+  return ORDERS.has(locale, key);
 }

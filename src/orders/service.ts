@@ -1,7 +1,8 @@
 import type { ServiceRequest } from '@medplum/fhirtypes';
-import type { Card } from '../cds-hooks/card-schema.js';
+import type { RuleError, Undecided } from '../engine/rule.js';
+import { audited } from '../engine/run-rules.js';
 import type { Policy } from '../clinical/policy.js';
-import type { ServiceHandler, ServiceResult } from '../ports.js';
+import { emptyResult, type CardResult, type ServiceHandler, type ServiceResult } from '../engine/service.js';
 import { loadCredentialContext } from './credential-context.js';
 import type { RegistryStore } from './credential-records.js';
 import { evaluateOrder } from './evaluate.js';
@@ -14,8 +15,8 @@ import { orderTechniques, type OrderTechniques } from './technique.js';
  * Service `special-technique-order-sign` (order-sign, docs/rules.md#orders; ZJ-2023 Art.3, 10-19, 31):
  * every draft ServiceRequest that is a special technique is checked independently — certificate
  * of the ordering practitioner, licence of the institution, the Art.31 sex-determination guard —
- * and gets one card when something is wrong; an order that passes gets none. The NIPT pathway
- * re-check (RULES §2) is a separate issue and is not part of this handler.
+ * and gets one card when something is wrong; an order that passes gets none. The NIPT re-check is
+ * a separate handler (src/nipt/service.ts), combined with this one in src/services.ts.
  */
 export interface OrderSignDeps {
   readonly registry: RegistryStore;
@@ -36,20 +37,26 @@ export function createOrderSignService(deps: OrderSignDeps): ServiceHandler {
       const techniques = orderTechniques(r, deps.policy);
       if (techniques) special.push({ order: r, techniques });
     }
-    if (special.length === 0) return { response: { cards: [] }, findings: [], ruleErrors: [] };
+    if (special.length === 0) return emptyResult(now);
 
     const context = await loadCredentialContext(snapshot, deps.registry, deps.policy);
-    const cards: Card[] = [];
-    const findings: ServiceResult['findings'][number][] = [];
-    const ruleErrors: ServiceResult['ruleErrors'][number][] = [];
+    const cards: CardResult[] = [];
+    const undecided: Undecided[] = [];
+    const ruleErrors: RuleError[] = [];
     for (const { order, techniques } of special) {
       const out = evaluateOrder(ORDER_RULES, { order, techniques, context, snapshot, policy: deps.policy, now });
-      ruleErrors.push(...out.errors.map((e) => ({ rule: e.rule, cause: e.cause })));
+      ruleErrors.push(...out.errors);
+      undecided.push(...out.undecided);
       if (out.findings.length === 0) continue;
-      findings.push(...out.findings.map(({ finding }) => finding));
       const orderRef = order.id ? `ServiceRequest/${order.id}` : 'ServiceRequest';
-      cards.push(buildOrderSignCard({ order, orderRef, findings: out.findings, locale: deps.locale, newId: deps.newId }));
+      const card = buildOrderSignCard({ order, orderRef, findings: out.findings, locale: deps.locale, newId: deps.newId });
+      cards.push({ card: card.card, findings: card.findings.map(({ rule, finding }) => audited(rule, finding)), undecided: [] });
     }
-    return { response: { cards }, findings, ruleErrors };
+    return {
+      ...emptyResult(now, { undecided, ruleErrors }),
+      cards,
+      ...(context.practitionerId ? { practitionerId: context.practitionerId } : {}),
+      ...(context.organizationId && context.organizationVia ? { institution: { id: context.organizationId, via: context.organizationVia } } : {}),
+    };
   };
 }

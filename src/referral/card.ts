@@ -5,17 +5,16 @@ import { SYSTEMS } from '../clinical/codes.js';
 import type { PregnancyFacts } from '../clinical/finding-params.js';
 import type { Policy } from '../clinical/policy.js';
 import type { Finding } from '../engine/rule.js';
-import { buildNoticeContent, type NoticeContent } from './notice/content.js';
+import type { NoticeContent } from './notice/content-schema.js';
 import { ageText, noticePlainText } from './notice/text.js';
 import { listText, ruleLabel } from './finding-text.js';
-import { message, type Locale } from '../render/messages.js';
+import { findingsExtension, overrideReasons } from '../render/card-kit.js';
+import { message, type Locale, type MessageKey } from '../render/messages.js';
 import { referralDetail, referralSummary, type ExistingNotice } from './card-detail.js';
 import { noticeCommunication, referralServiceRequest } from './card-resources.js';
 
 /** `source.label` of every card of this service. */
 export const CARD_SOURCE_LABEL = 'prenatal-cds · 浙卫发〔2023〕9号';
-/** Card extension key of the machine-readable findings (docs/design.md#findings-extension). */
-export const FINDINGS_EXTENSION = 'org.prenatal-cds.findings';
 export const OVERRIDE_REASON_CODES = ['already-referred', 'declined-after-counselling', 'data-incorrect', 'not-currently-pregnant'] as const;
 /** Citations of the notice paragraph (Art. 25; Art. 22 for informed, voluntary choice). */
 const NOTICE_CITATION = 'ZJ-2023 Art.25; PDM Art.20';
@@ -36,8 +35,8 @@ export interface ReferralCardInput {
   readonly now: ClinicalNow;
   readonly practitionerRef?: string;
   readonly encounterRef?: string;
-  /** The notice content the caller stores under `noticeId`; built from the same input when absent. */
-  readonly notice?: NoticeContent;
+  /** The notice content the caller stores under `noticeId` (built once, by the referral service). */
+  readonly notice: NoticeContent;
 }
 
 /** The print link; `lang=en` is added for English cards (the page defaults to zh-CN). */
@@ -60,10 +59,7 @@ export function buildReferralCard(input: ReferralCardInput): Card | undefined {
   if (findings.length === 0) return undefined;
   if (!input.patient.id) throw new Error('buildReferralCard: Patient.id is required');
   const patientRef = `Patient/${input.patient.id}`;
-  const notice = input.notice ?? buildNoticeContent({
-    noticeId: input.noticeId, findings, facts: input.facts, patient: input.patient, policy: input.policy, now,
-    practitionerRef: input.practitionerRef, encounterRef: input.encounterRef,
-  });
+  const notice = input.notice;
   const rules = [...new Set(findings.map((f) => f.rule as string))];
   const uncovered = existing ? rules.filter((r) => !existing.rules.includes(r)) : rules;
   const covered = !!existing && uncovered.length === 0;
@@ -118,10 +114,8 @@ export function buildReferralCard(input: ReferralCardInput): Card | undefined {
     },
     suggestions,
     selectionBehavior: 'any',
-    overrideReasons: OVERRIDE_REASON_CODES.map((code) => ({ system: SYSTEMS.overrideReason, code, display: message(l, `override.${code}`) })),
+    overrideReasons: overrideReasons(OVERRIDE_REASON_CODES, new Set(OVERRIDE_REASON_CODES), (code) => message(l, `override.${code}` as MessageKey)),
     links: [{ label: message(l, 'link.notice'), url: noticeLink(input.noticeUrl, l), type: 'absolute' }],
-    extension: {
-      [FINDINGS_EXTENSION]: findings.map((f) => ({ rule: f.rule, citation: f.citation, evidence: [...f.evidence], params: f.params })),
-    },
+    extension: findingsExtension(findings),
   };
 }

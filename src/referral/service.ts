@@ -1,10 +1,12 @@
+import type { Policy } from '../clinical/policy.js';
+import { emptyResult, type ServiceHandler } from '../engine/service.js';
+import { idOf } from '../fhir/references.js';
 import type { Locale } from '../render/messages.js';
 import { buildReferralCard } from './card.js';
 import { evaluateReferral } from './evaluate.js';
-import type { Policy } from '../clinical/policy.js';
-import { buildNoticeContent, hashNoticeContent } from './notice/content.js';
-import type { ServiceHandler, StoredNotice } from '../ports.js';
 import { existingNoticeFor } from './existing-notice.js';
+import { buildNoticeContent, hashNoticeContent } from './notice/content.js';
+import type { StoredNotice } from './notice/stored.js';
 
 export interface ReferralServiceDeps {
   readonly policy: Policy;
@@ -15,29 +17,29 @@ export interface ReferralServiceDeps {
   readonly publicBaseUrl: string;
 }
 
-function idOf(reference: string | undefined, type: string): string | undefined {
-  const m = reference ? new RegExp(`(?:^|/)${type}/([^/]+)$`).exec(reference) : null;
-  return m?.[1];
-}
-
 /**
  * `prenatal-diagnosis-referral` (patient-view) and `…-encounter` (encounter-start): Art. 24 and
  * screening findings for the current pregnancy → one referral card carrying the Art. 25 written
- * notice, whose content is fixed now and returned for storage with its hash. No current pregnancy
- * or no finding → `cards: []`.
+ * notice. The notice content is built once, here, and handed to the card and to the store (with
+ * its hash). No current pregnancy or no finding → no card.
  */
 export function createReferralService(deps: ReferralServiceDeps): ServiceHandler {
   return ({ snapshot, now }) => {
     const evaluation = evaluateReferral(snapshot, deps.policy, now);
     const { facts, findings, errors } = evaluation;
-    const ruleErrors = errors.map((e) => ({ rule: e.rule, cause: e.cause }));
+    const institutionId = deps.policy.institution.id;
     const practitionerId = idOf(snapshot.userId, 'Practitioner');
-    const audit = { pregnancyKey: facts.pregnancyKey, practitionerId, institutionId: deps.policy.institution.id };
-    if (!facts.current || findings.length === 0 || !snapshot.patient) {
-      return { response: { cards: [] }, findings: [], ruleErrors, audit };
-    }
+    const audit = {
+      undecided: evaluation.undecided,
+      ruleErrors: errors,
+      ...(facts.pregnancyKey ? { pregnancyKey: facts.pregnancyKey } : {}),
+      ...(practitionerId ? { practitionerId } : {}),
+      ...(institutionId ? { institution: { id: institutionId, via: 'policy' as const } } : {}),
+    };
+    if (!facts.current || findings.length === 0 || !snapshot.patient) return emptyResult(now, audit);
     const noticeId = deps.newId();
-    const practitionerRef = snapshot.userId?.startsWith('Practitioner/') || snapshot.userId?.startsWith('PractitionerRole/') ? snapshot.userId : undefined;
+    const practitionerRef =
+      snapshot.userId?.startsWith('Practitioner/') || snapshot.userId?.startsWith('PractitionerRole/') ? snapshot.userId : undefined;
     const encounterRef = snapshot.encounterId ? `Encounter/${snapshot.encounterId}` : undefined;
     const notice = buildNoticeContent({ noticeId, findings, facts, patient: snapshot.patient, policy: deps.policy, now, practitionerRef, encounterRef });
     const card = buildReferralCard({
@@ -45,16 +47,11 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
       noticeId, noticeUrl: `${deps.publicBaseUrl}/notices/${noticeId}`, locale: deps.locale, newId: deps.newId,
       policy: deps.policy, now, practitionerRef, encounterRef, notice,
     });
+    if (!card) return emptyResult(now, audit);
     const stored: StoredNotice = {
       id: noticeId, createdAt: now.instant, hash: hashNoticeContent(notice), patientId: snapshot.patientId,
-      institutionId: deps.policy.institution.id, content: notice,
+      ...(institutionId ? { institutionId } : {}), content: notice,
     };
-    return {
-      response: { cards: card ? [card] : [] },
-      findings,
-      ruleErrors,
-      notice: stored,
-      audit,
-    };
+    return { ...emptyResult(now, audit), cards: [{ card, findings: evaluation.audited, undecided: [] }], notice: stored };
   };
 }

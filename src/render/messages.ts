@@ -32,9 +32,6 @@ export function placeholdersOf(template: string): string[] {
 /** A template split at its placeholders: literal text, and `{ name }` where a value goes. */
 type Parts = readonly (string | { readonly name: string })[];
 
-/** locale → key → the template's parts, or the template itself when it has no placeholder. */
-const compiled: Record<Locale, Map<string, string | Parts>> = { 'zh-CN': new Map(), en: new Map() };
-
 function compile(template: string): string | Parts {
   const parts: (string | { name: string })[] = [];
   let at = 0;
@@ -48,30 +45,51 @@ function compile(template: string): string | Parts {
   return parts;
 }
 
+/** A message catalogue: per-locale templates with `{name}` placeholders. */
+export interface Catalogue<K extends string> {
+  /** Formats `key`; a missing key or placeholder value is a bug in the caller and throws. */
+  message(locale: Locale, key: K, values?: MessageValues): string;
+  /** Whether the catalogue has `key` (keys built from data: rule ids, reasons, codes). */
+  has(locale: Locale, key: string): boolean;
+}
+
 /**
- * Formats message `key` of `locale`. A placeholder without a value is a bug in the caller, not a
- * data problem, so it throws. Each template is split at its placeholders once, on first use.
+ * The one message formatter of every card and notice: each template is split at its placeholders
+ * once, on first use; values are inserted as given (callers escape for the target format).
  */
+export function catalogue<K extends string>(name: string, templates: Readonly<Record<Locale, Readonly<Record<K, string>>>>): Catalogue<K> {
+  const compiled: Record<Locale, Map<string, string | Parts>> = { 'zh-CN': new Map(), en: new Map() };
+  return {
+    message(locale, key, values = {}) {
+      const byKey = compiled[locale];
+      let parts = byKey.get(key);
+      if (parts === undefined) {
+        const template = (templates[locale] as Readonly<Record<string, string>>)[key];
+        if (template === undefined || !Object.hasOwn(templates[locale], key)) throw new Error(`${name} message ${key} (${locale}): no such message`);
+        byKey.set(key, (parts = compile(template)));
+      }
+      if (typeof parts === 'string') return parts;
+      let out = '';
+      for (const part of parts) {
+        if (typeof part === 'string') {
+          out += part;
+          continue;
+        }
+        const v = values[part.name];
+        if (v === undefined) throw new Error(`${name} message ${key} (${locale}): no value for {${part.name}}`);
+        out += String(v);
+      }
+      return out;
+    },
+    has: (locale, key) => Object.hasOwn(templates[locale], key),
+  };
+}
+
+const CARDS = catalogue<MessageKey>('card', CATALOGUES);
+
+/** Formats message `key` of `locale` (the referral card and notice catalogue). */
 export function message(locale: Locale, key: MessageKey, values: MessageValues = {}): string {
-  const byKey = compiled[locale];
-  let parts = byKey.get(key);
-  if (parts === undefined) {
-    const template = CATALOGUES[locale][key] as string | undefined;
-    if (template === undefined) throw new Error(`message ${key} (${locale}): no such message`);
-    byKey.set(key, (parts = compile(template)));
-  }
-  if (typeof parts === 'string') return parts;
-  let out = '';
-  for (const part of parts) {
-    if (typeof part === 'string') {
-      out += part;
-      continue;
-    }
-    const v = values[part.name];
-    if (v === undefined) throw new Error(`message ${key} (${locale}): no value for {${part.name}}`);
-    out += String(v);
-  }
-  return out;
+  return CARDS.message(locale, key, values);
 }
 
 /** Looks up a message whose key is data (e.g. a relationship code); `undefined` when absent. */

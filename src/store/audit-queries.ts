@@ -1,6 +1,8 @@
-import type { FeedbackRecord } from '../ports.js';
+import type { FeedbackRecord } from './records.js';
 import { ACK_COLUMNS, acknowledgementFromRow, type AcknowledgementRow } from './acknowledgements.js';
-import type { AcknowledgementRecord, CardRecord, FindingRecord, HookCallRecord, NoticeRecord, PeriodQuery } from './records.js';
+import type {
+  AcknowledgementRecord, CardRecord, FindingRecord, HookCallRecord, NoticeRecord, PeriodQuery, RuleErrorRecord, UndecidedRecord,
+} from './records.js';
 import { compact, iso } from './row-values.js';
 import type { Sql } from './sql.js';
 
@@ -15,8 +17,13 @@ export interface CallContext {
   readonly pregnancyKey?: string;
 }
 
-export type HookCallRow = Omit<HookCallRecord, 'id' | 'findings' | 'cards' | 'ruleErrors' | 'notice'> & { readonly id: string; readonly noticeId?: string };
+export type HookCallRow = Omit<HookCallRecord, 'id' | 'findings' | 'cards' | 'ruleErrors' | 'undecided' | 'notice'> & {
+  readonly id: string;
+  readonly noticeId?: string;
+};
 export type FindingRow = FindingRecord & CallContext;
+export type RuleErrorRow = RuleErrorRecord & CallContext;
+export type UndecidedRow = UndecidedRecord & CallContext;
 export type CardRow = CardRecord & CallContext;
 /** A notice without its content (fetch that with `get`). */
 export type NoticeRow = Omit<NoticeRecord, 'content'> & { readonly hookCallId?: string };
@@ -51,6 +58,13 @@ function context(r: Raw): CallContext {
   });
 }
 
+/** A SQL `date` as YYYY-MM-DD (pg gives a string with our type parser, PGlite a Date at UTC midnight). */
+function dateText(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  return String(v).slice(0, 10);
+}
+
 function withoutCallTimes(c: CallContext): Omit<CallContext, 'receivedAt' | 'serviceId'> {
   const { receivedAt: _r, serviceId: _s, ...rest } = c;
   return rest;
@@ -63,8 +77,10 @@ export async function listHookCalls(sql: Sql, q: PeriodQuery): Promise<HookCallR
      WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id`, params(q));
   return rows.map((r) => compact({
     id: r.id as string, hookInstance: r.hook_instance as string, serviceId: r.service_id as string, hook: r.hook as string,
-    receivedAt: iso(r.received_at), issuer: r.issuer as string, tenant: r.tenant as string | null,
-    institutionId: r.institution_id as string | null, practitionerId: r.practitioner_id as string | null,
+    receivedAt: iso(r.received_at), clinicalToday: dateText(r.clinical_today), clinicTimeZone: r.clinic_time_zone as string | null,
+    issuer: r.issuer as string, tenant: r.tenant as string | null,
+    institutionId: r.institution_id as string | null, institutionVia: r.institution_via as string | null,
+    practitionerId: r.practitioner_id as string | null,
     patientId: r.patient_id as string | null, pregnancyKey: r.pregnancy_key as string | null,
     status: Number(r.status), latencyMs: Number(r.latency_ms), noticeId: r.notice_id as string | null,
   }));
@@ -79,6 +95,32 @@ export async function listFindings(sql: Sql, q: PeriodQuery): Promise<FindingRow
     ...context(r),
     ...compact({ rule: r.rule as string, ruleVersion: r.rule_version as string | null, citation: r.citation as string }),
     evidence: r.evidence as string[], params: r.params as Record<string, unknown>,
+  }));
+}
+
+/** Rule errors of hook calls received in the period, with their call's context. */
+export async function listRuleErrors(sql: Sql, q: PeriodQuery): Promise<RuleErrorRow[]> {
+  const rows = await sql.query<Raw>(
+    `SELECT ${CALL}, e.rule, e.rule_version, e.citation, e.cause, e.error_class FROM rule_error e JOIN hook_call h ON h.id = e.hook_call_id
+     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, e.ordinal`, params(q));
+  return rows.map((r) => ({
+    ...context(r),
+    ...compact({
+      rule: r.rule as string, ruleVersion: r.rule_version as string | null, citation: r.citation as string | null,
+      cause: r.cause as string, errorClass: r.error_class as string | null,
+    }),
+  }));
+}
+
+/** Undecided outcomes of hook calls received in the period, with their call's context. */
+export async function listUndecided(sql: Sql, q: PeriodQuery): Promise<UndecidedRow[]> {
+  const rows = await sql.query<Raw>(
+    `SELECT ${CALL}, u.rule, u.rule_version, u.citation, u.reason, u.evidence FROM undecided u JOIN hook_call h ON h.id = u.hook_call_id
+     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, u.ordinal`, params(q));
+  return rows.map((r) => ({
+    ...context(r),
+    rule: r.rule as string, ruleVersion: r.rule_version as string, citation: r.citation as string,
+    reason: r.reason as string, evidence: r.evidence as string[],
   }));
 }
 

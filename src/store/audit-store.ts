@@ -1,8 +1,10 @@
-import type { FeedbackRecord, FeedbackStore, NoticeStore, StoredNotice } from '../ports.js';
+import type { FeedbackRecord, FeedbackStore, NoticeStore } from './records.js';
+import type { StoredNotice } from '../referral/notice/stored.js';
 import { appendAcknowledgement } from './acknowledgements.js';
 import {
-  listAcknowledgements, listCards, listFeedback, listFindings, listHookCalls, listNotices,
+  listAcknowledgements, listCards, listFeedback, listFindings, listHookCalls, listNotices, listRuleErrors, listUndecided,
   type AcknowledgementQueryRow, type CardRow, type FeedbackRow, type FindingRow, type HookCallRow, type NoticeRow,
+  type RuleErrorRow, type UndecidedRow,
 } from './audit-queries.js';
 import { createHookCallBatcher } from './hook-call-batcher.js';
 import { insertFeedback, insertNotice } from './hook-call-writes.js';
@@ -35,6 +37,8 @@ export interface AuditStore extends NoticeStore, FeedbackStore {
   pruneJtis(before: string): Promise<number>;
   listHookCalls(q: PeriodQuery): Promise<HookCallRow[]>;
   listFindings(q: PeriodQuery): Promise<FindingRow[]>;
+  listRuleErrors(q: PeriodQuery): Promise<RuleErrorRow[]>;
+  listUndecided(q: PeriodQuery): Promise<UndecidedRow[]>;
   listCards(q: PeriodQuery): Promise<CardRow[]>;
   listNotices(q: PeriodQuery): Promise<NoticeRow[]>;
   listFeedback(q: PeriodQuery): Promise<FeedbackRow[]>;
@@ -82,6 +86,8 @@ export function createAuditStore(sql: Sql): AuditStore {
     },
     listHookCalls: (q) => listHookCalls(sql, q),
     listFindings: (q) => listFindings(sql, q),
+    listRuleErrors: (q) => listRuleErrors(sql, q),
+    listUndecided: (q) => listUndecided(sql, q),
     listCards: (q) => listCards(sql, q),
     listNotices: (q) => listNotices(sql, q),
     listFeedback: (q) => listFeedback(sql, q),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../canonical-json.js';
 import { AppError } from '../errors/app-error.js';
-import type { FeedbackRecord } from '../ports.js';
+import type { FeedbackRecord } from './records.js';
 import { NOTICE_CONFLICT_SQLSTATE } from './migrations/0003-notice-conflict.js';
 import type { HookCallRecord, NoticeRecord } from './records.js';
 import { json, sha256 } from './row-values.js';
@@ -46,7 +46,7 @@ export function identify(record: HookCallRecord): IdentifiedHookCall {
 }
 
 /**
- * Every row of a set of hook calls (calls, findings, cards, suggestions, rule errors, notices) in
+ * Every row of a set of hook calls (calls, findings, cards, suggestions, rule errors, undecided outcomes, notices) in
  * ONE statement: data-modifying CTEs over `jsonb_to_recordset`, one round trip whatever the count.
  * A CTE is left out when it has no rows (most calls have no rule error, many no card or notice):
  * each one costs planning and executor start-up even when empty, a large part of a single write on
@@ -55,12 +55,13 @@ export function identify(record: HookCallRecord): IdentifiedHookCall {
  */
 const CTES = {
   h: (p: string) => `h AS (
-  INSERT INTO hook_call (id, hook_instance, service_id, hook, received_at, issuer, tenant, institution_id,
-    practitioner_id, patient_id, pregnancy_key, status, latency_ms)
-  SELECT x.id, x.hook_instance, x.service_id, x.hook, x.received_at, x.issuer, x.tenant, x.institution_id,
-    x.practitioner_id, x.patient_id, x.pregnancy_key, x.status, x.latency_ms
+  INSERT INTO hook_call (id, hook_instance, service_id, hook, received_at, clinical_today, clinic_time_zone, issuer, tenant,
+    institution_id, institution_via, practitioner_id, patient_id, pregnancy_key, status, latency_ms)
+  SELECT x.id, x.hook_instance, x.service_id, x.hook, x.received_at, x.clinical_today, x.clinic_time_zone, x.issuer, x.tenant,
+    x.institution_id, x.institution_via, x.practitioner_id, x.patient_id, x.pregnancy_key, x.status, x.latency_ms
   FROM jsonb_to_recordset(${p}::jsonb) AS x(id uuid, hook_instance text, service_id text, hook text, received_at timestamptz,
-    issuer text, tenant text, institution_id text, practitioner_id text, patient_id text, pregnancy_key text, status int, latency_ms int))`,
+    clinical_today date, clinic_time_zone text, issuer text, tenant text, institution_id text, institution_via text,
+    practitioner_id text, patient_id text, pregnancy_key text, status int, latency_ms int))`,
   f: (p: string) => `f AS (
   INSERT INTO finding (hook_call_id, ordinal, rule, rule_version, citation, evidence, params)
   SELECT x.hook_call_id, x.ordinal, x.rule, x.rule_version, x.citation, x.evidence, x.params
@@ -74,9 +75,15 @@ const CTES = {
   SELECT x.hook_call_id, x.card_uuid, x.uuid, x.kind
   FROM jsonb_to_recordset(${p}::jsonb) AS x(hook_call_id uuid, card_uuid text, uuid text, kind text))`,
   e: (p: string) => `e AS (
-  INSERT INTO rule_error (hook_call_id, ordinal, rule, rule_version, citation, cause)
-  SELECT x.hook_call_id, x.ordinal, x.rule, x.rule_version, x.citation, x.cause
-  FROM jsonb_to_recordset(${p}::jsonb) AS x(hook_call_id uuid, ordinal int, rule text, rule_version text, citation text, cause text))`,
+  INSERT INTO rule_error (hook_call_id, ordinal, rule, rule_version, citation, cause, error_class)
+  SELECT x.hook_call_id, x.ordinal, x.rule, x.rule_version, x.citation, x.cause, x.error_class
+  FROM jsonb_to_recordset(${p}::jsonb) AS x(hook_call_id uuid, ordinal int, rule text, rule_version text, citation text, cause text,
+    error_class text))`,
+  u: (p: string) => `u AS (
+  INSERT INTO undecided (hook_call_id, ordinal, rule, rule_version, citation, reason, evidence)
+  SELECT x.hook_call_id, x.ordinal, x.rule, x.rule_version, x.citation, x.reason, x.evidence
+  FROM jsonb_to_recordset(${p}::jsonb) AS x(hook_call_id uuid, ordinal int, rule text, rule_version text, citation text, reason text,
+    evidence jsonb))`,
   n: (p: string) => `n AS (
   INSERT INTO notice (id, created_at, hash, patient_id, pregnancy_key, institution_id, practitioner_id, hook_call_id, rules, content)
   SELECT x.id, x.created_at, x.hash, x.patient_id, x.pregnancy_key, x.institution_id, x.practitioner_id, x.hook_call_id, x.rules, COALESCE(x.content, 'null'::jsonb)
@@ -142,8 +149,10 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
   const rows = <T>(pick: (c: IdentifiedHookCall) => T[]): T[] => calls.flatMap(pick);
   const sets: Record<CteName, readonly unknown[]> = {
     h: rows(({ id, record: r }) => [{
-      id, hook_instance: r.hookInstance, service_id: r.serviceId, hook: r.hook, received_at: r.receivedAt, issuer: r.issuer,
-      tenant: r.tenant ?? null, institution_id: r.institutionId ?? null, practitioner_id: r.practitionerId ?? null,
+      id, hook_instance: r.hookInstance, service_id: r.serviceId, hook: r.hook, received_at: r.receivedAt,
+      clinical_today: r.clinicalToday ?? null, clinic_time_zone: r.clinicTimeZone ?? null, issuer: r.issuer,
+      tenant: r.tenant ?? null, institution_id: r.institutionId ?? null, institution_via: r.institutionVia ?? null,
+      practitioner_id: r.practitionerId ?? null,
       patient_id: r.patientId ?? null, pregnancy_key: r.pregnancyKey ?? null, status: r.status, latency_ms: Math.max(0, Math.round(r.latencyMs)),
     }]),
     f: rows(({ id, record: r }) => r.findings.map((f, ordinal) => ({
@@ -153,13 +162,17 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
     s: rows(({ id, record: r }) => r.cards.flatMap((c) => c.suggestions.map((s) => ({ hook_call_id: id, card_uuid: c.uuid, uuid: s.uuid, kind: s.kind })))),
     e: rows(({ id, record: r }) => r.ruleErrors.map((e, ordinal) => ({
       hook_call_id: id, ordinal, rule: e.rule, rule_version: e.ruleVersion ?? null, citation: e.citation ?? null, cause: e.cause,
+      error_class: e.errorClass ?? null,
+    }))),
+    u: rows(({ id, record: r }) => (r.undecided ?? []).map((u, ordinal) => ({
+      hook_call_id: id, ordinal, rule: u.rule, rule_version: u.ruleVersion, citation: u.citation, reason: u.reason, evidence: u.evidence,
     }))),
     n: notices,
   };
   const present = (Object.keys(CTES) as CteName[]).filter((k) => k === 'h' || sets[k].length > 0);
   const text = insertStatement(present);
   const params = [...present.map((k) => json(sets[k])), ...(notices.length > 0 ? [json(notices.map(({ id, hash }) => ({ id, hash })))] : [])];
-  // A named statement: at most 2^5 texts (h plus any of the others), each parsed and planned once.
+  // A named statement: at most 2^6 texts (h plus any of the others), each parsed and planned once.
   const options = { name: `insert_hook_calls_${present.join('')}` };
   for (let attempt = 1; ; attempt += 1) {
     try {

@@ -1,4 +1,5 @@
-import type { StoredNotice } from '../ports.js';
+import type { ServiceId } from '../engine/rule.js';
+import type { StoredNotice } from '../referral/notice/stored.js';
 
 /**
  * Record types of the audit trail (docs/design.md#audit). Instants are ISO 8601 strings; on the way
@@ -22,6 +23,17 @@ export interface RuleErrorRecord {
   readonly ruleVersion?: string;
   readonly citation?: string;
   readonly cause: string;
+  /** The error's class (`TypeError`, …). */
+  readonly errorClass?: string;
+}
+
+/** A rule that could not decide (insufficient or conflicting data): audited, counted in QC. */
+export interface UndecidedRecord {
+  readonly rule: string;
+  readonly ruleVersion: string;
+  readonly citation: string;
+  readonly reason: string;
+  readonly evidence: readonly string[];
 }
 
 /** A suggestion of a card: its uuid and what it does (e.g. `referral`, `notice-communication`). */
@@ -54,11 +66,17 @@ export interface HookCallRecord {
   readonly hookInstance: string;
   readonly serviceId: string;
   readonly hook: string;
+  /** The instant of the call's one clock reading, which the rules were given as "now". */
   readonly receivedAt: string;
+  /** The calendar day of that instant in the clinic's time zone: the "today" of the rules. */
+  readonly clinicalToday?: string;
+  readonly clinicTimeZone?: string;
   /** Verified `iss` (`"dev"` when auth is off). */
   readonly issuer: string;
   readonly tenant?: string;
   readonly institutionId?: string;
+  /** How the institution was found (`practitioner-role`, `encounter`, `policy`). */
+  readonly institutionVia?: string;
   readonly practitionerId?: string;
   readonly patientId?: string;
   readonly pregnancyKey?: string;
@@ -68,6 +86,7 @@ export interface HookCallRecord {
   readonly findings: readonly FindingRecord[];
   readonly cards: readonly CardRecord[];
   readonly ruleErrors: readonly RuleErrorRecord[];
+  readonly undecided?: readonly UndecidedRecord[];
   readonly notice?: NoticeRecord;
 }
 
@@ -113,4 +132,23 @@ export interface PeriodQuery {
   readonly to: string;
   /** Only rows of this institution (Organization id) when set. */
   readonly institutionId?: string;
+}
+
+/** One feedback item as received (https://cds-hooks.hl7.org/2.0/#feedback). */
+export interface FeedbackRecord {
+  readonly serviceId: ServiceId;
+  readonly receivedAt: string;
+  readonly issuer: string;
+  readonly item: Readonly<Record<string, unknown>>;
+}
+
+/** Notice persistence port; in memory (tests) or the audit store — same contract. */
+export interface NoticeStore {
+  put(notice: StoredNotice): Promise<void>;
+  get(id: string): Promise<StoredNotice | undefined>;
+}
+
+/** Durable sink for feedback: resolves only once every item is stored. */
+export interface FeedbackStore {
+  append(records: readonly FeedbackRecord[]): Promise<void>;
 }

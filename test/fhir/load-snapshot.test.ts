@@ -2,7 +2,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors/app-error.js';
 import { createSnapshotLoader } from '../../src/fhir/load-snapshot.js';
-import type { HookRequest } from '../../src/ports.js';
+import type { HookRequest } from '../../src/cds-hooks/wire.js';
 import { captureLogger, definitionOf, definitionWith } from './support/definitions.js';
 import { gated, hang, json, raw, startFhirStub, truncated, type FhirStub, type StubHandler } from './support/fhir-stub.js';
 import {

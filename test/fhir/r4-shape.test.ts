@@ -8,7 +8,7 @@ import { createFhirReader } from '../../src/fhir/fhir-client.js';
 import { createSnapshotLoader } from '../../src/fhir/load-snapshot.js';
 import { classifyValue } from '../../src/fhir/prefetch-state.js';
 import { checkResourceShape, describeShapeProblem } from '../../src/fhir/r4-shape.js';
-import type { HookRequest } from '../../src/ports.js';
+import type { HookRequest } from '../../src/cds-hooks/wire.js';
 import { captureLogger, definitionWith } from './support/definitions.js';
 import { hang, json, startFhirStub } from './support/fhir-stub.js';
 import { PATIENT_ID, afiObservation, eddObservation, patient, searchset } from './support/fixtures.js';

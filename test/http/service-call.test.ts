@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { emptyResult } from '../../src/engine/service.js';
 import { buildHarness, patientViewRequest, PUBLIC_BASE_URL } from '../support/app-fixture.js';
 import { expectConformant } from '../support/expect-conformant.js';
 import { sampleResponse } from '../support/sample-response.js';
@@ -29,7 +30,7 @@ describe('POST /cds-services/{id}: successful calls', () => {
   });
 
   it('returns the handler response as is, and it conforms', async () => {
-    const h = buildHarness({ services: { 'prenatal-diagnosis-referral': () => ({ response: sampleResponse(), findings: [], ruleErrors: [] }) } });
+    const h = buildHarness({ services: { 'prenatal-diagnosis-referral': ({ now }) => ({ ...emptyResult(now), cards: sampleResponse().cards.map((card) => ({ card, findings: [], undecided: [] })) }) } });
     const res = await request(h.app).post('/cds-services/prenatal-diagnosis-referral').send(patientViewRequest()).expect(200);
     expect(res.body).toEqual(sampleResponse());
     expectConformant(res.body);
@@ -59,7 +60,7 @@ describe('POST /cds-services/{id}: successful calls', () => {
 
   it('passes the clinical clock to the service', async () => {
     let today = '';
-    const h = buildHarness({ services: { 'prenatal-diagnosis-referral': ({ now }) => { today = now.today; return { response: { cards: [] }, findings: [], ruleErrors: [] }; } } });
+    const h = buildHarness({ services: { 'prenatal-diagnosis-referral': ({ now }) => { today = now.today; return emptyResult(now); } } });
     await request(h.app).post('/cds-services/prenatal-diagnosis-referral').send(patientViewRequest()).expect(200);
     expect(today).toBe('2026-11-23');
   });

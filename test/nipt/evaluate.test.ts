@@ -102,7 +102,7 @@ describe('evaluateNiptOrder: category and precedence (RULES.md §2)', () => {
     const ev = evaluateNiptOrder(snapshot.draftOrders[0] as ServiceRequest, {
       snapshot, policy: DEFAULT_POLICY, now: NOW, facts: { hook: 'order-select', pregnancy: referral.facts, referral, institution },
     }, [broken, ...NIPT_RULES.slice(1)]);
-    expect(ev.errors).toEqual([{ rule: 'nipt-ga-too-early', version: '1.0.0', citation: 'ZJ-2023 Art.28; NIPT-2016', cause: 'boom' }]);
+    expect(ev.errors).toEqual([{ rule: 'nipt-ga-too-early', version: '1.0.0', citation: 'ZJ-2023 Art.28; NIPT-2016', cause: 'boom', errorClass: 'Error' }]);
     expect(ev.findings.map((f) => f.rule)).toEqual(['nipt-caution', 'nipt-severe-obesity']);
   });
 

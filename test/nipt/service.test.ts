@@ -1,12 +1,12 @@
 import type { Consent, Resource, ServiceRequest } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { PROFILES, SYSTEMS } from '../../src/clinical/codes.js';
-import { niptCardsForOrderSign } from '../../src/nipt/service.js';
+import { createNiptService } from '../../src/nipt/service.js';
 import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-registry-store.js';
 import { validationErrors } from '../support/fhir-validate.js';
 import { familyHistory, icd, condition, patient, sct, SUBJECT } from '../clinical/fixtures.js';
-import { cardFindings, cbcOrder, cooperation, eddForGa, niptOrder, NOW, roleAt, runService, scenario, screeningOrg } from './support.js';
+import { cardFindings, cbcOrder, cooperation, eddForGa, niptOrder, NOW, request, roleAt, runService, scenario, screeningOrg } from './support.js';
 
 const consent = (dateTime: string, status: Consent['status'] = 'active'): Consent => ({
   resourceType: 'Consent', id: `consent-${dateTime}`, status, patient: SUBJECT, dateTime,
@@ -26,8 +26,8 @@ describe('nipt-order-check (order-select)', () => {
     expect(c.detail).toContain('介入性产前诊断');
     expect(c.suggestions).toBeUndefined();
     expect(cardFindings(c).map((f) => f.rule)).toEqual(['nipt-suitable']);
-    expect(result.findings.map((f) => f.rule)).toEqual(['nipt-suitable']);
-    expect(result.audit).toMatchObject({ practitionerId: 'prac-wang', institutionId: 'org-hz-mch' });
+    expect(result.cards.flatMap((r) => r.findings).map((f) => [f.rule, f.ruleVersion])).toEqual([['nipt-suitable', '1.0.0']]);
+    expect(result).toMatchObject({ practitionerId: 'prac-wang', institution: { id: 'org-hz-mch', via: 'practitioner-role' } });
   });
 
   it('uses the selections only: an unselected NIPT draft is silent', async () => {
@@ -144,13 +144,14 @@ describe('NIPT re-check at order-sign', () => {
     expect(cardFindings(cards[0]!).map((f) => f.rule)).not.toContain('nipt-consent-missing');
   });
 
-  it('niptCardsForOrderSign gives the order-sign service the same cards to merge', async () => {
+  it('the order-sign NIPT re-check gives the order-sign service its cards to merge, consent checked', async () => {
     let n = 0;
-    const out = await niptCardsForOrderSign(scenario({ selections: [] }), NOW, {
-      registry: new MemoryRegistryStore(), policy: DEFAULT_POLICY, locale: 'zh-CN', newId: () => `id-${++n}`,
+    const service = createNiptService({
+      registry: new MemoryRegistryStore(), policy: DEFAULT_POLICY, locale: 'zh-CN', newId: () => `id-${++n}`, hook: 'order-sign',
     });
+    const out = await service({ snapshot: scenario({ selections: [] }), request: request('order-sign'), now: NOW });
     expect(out.cards).toHaveLength(1);
-    expect(out.findings.map((f) => f.rule)).toEqual(['nipt-suitable', 'nipt-consent-missing']);
+    expect(out.cards.flatMap((c) => c.findings).map((f) => f.rule)).toEqual(['nipt-suitable', 'nipt-consent-missing']);
     expect(out.ruleErrors).toEqual([]);
   });
 });

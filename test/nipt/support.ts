@@ -13,7 +13,8 @@ import type { NiptHook } from '../../src/nipt/facts.js';
 import { loadInstitutionFacts } from '../../src/nipt/institution.js';
 import { createNiptService } from '../../src/nipt/service.js';
 import type { RegistryStore } from '../../src/orders/credential-records.js';
-import type { HookRequest, ServiceResult } from '../../src/ports.js';
+import type { HookRequest } from '../../src/cds-hooks/wire.js';
+import type { ServiceResult } from '../../src/engine/service.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-registry-store.js';
 import { eddObs, PID, patient, SUBJECT } from '../clinical/fixtures.js';
 
@@ -149,8 +150,8 @@ export async function runService(
     },
   });
   const result = await service({ snapshot: scenario(s), request: request(hook), now: NOW });
-  for (const c of result.response.cards) cardSchema.parse(c);
-  return { result, cards: result.response.cards, ids };
+  for (const c of result.cards.map((c) => c.card)) cardSchema.parse(c);
+  return { result, cards: result.cards.map((c) => c.card), ids };
 }
 
 /** The findings of a card's extension, as an EHR reads them. */

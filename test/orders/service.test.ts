@@ -35,7 +35,8 @@ describe('special-technique-order-sign: which orders get a card', () => {
     };
     const med: Resource = { resourceType: 'MedicationRequest', id: 'mr-1', status: 'draft', intent: 'order', subject: { reference: 'Patient/p' } } as Resource;
     const { result } = await runOrderSign({ orders: [cbc(), med], userId: user }, { registry });
-    expect(result).toEqual({ response: { cards: [] }, findings: [], ruleErrors: [] });
+    expect(result).toEqual({ now: result.now, cards: [], undecided: [], ruleErrors: [] });
+    expect(result.now.today).toBe('2025-06-15');
   });
 
   it('a special-technique order that passes every check gets no card', async () => {
@@ -59,7 +60,7 @@ describe('special-technique-order-sign: which orders get a card', () => {
       'cert-missing:no-certificate',
       'licence-missing:technique-not-licensed',
     ]);
-    expect(result.findings.map((f) => f.rule).sort()).toEqual(['cert-expired', 'cert-missing', 'licence-missing']);
+    expect(result.cards.flatMap((c) => c.findings).map((f) => f.rule).sort()).toEqual(['cert-expired', 'cert-missing', 'licence-missing']);
   });
 
   it('NIPT is satisfied by either a screening or a diagnosis certificate', async () => {

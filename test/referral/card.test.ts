@@ -4,17 +4,25 @@ import { cardSchema, type Card } from '../../src/cds-hooks/card-schema.js';
 import { EXTENSIONS, NOTICE_CATEGORY_CODE, PROFILES, SYSTEMS } from '../../src/clinical/codes.js';
 import { REFERRAL_RULE_IDS } from '../../src/engine/rule-ids.js';
 import type { Finding } from '../../src/engine/rule.js';
-import { buildReferralCard, CARD_SOURCE_LABEL, FINDINGS_EXTENSION, type ReferralCardInput } from '../../src/referral/card.js';
+import { FINDINGS_EXTENSION } from '../../src/cds-hooks/extensions.js';
+import { buildReferralCard, CARD_SOURCE_LABEL, type ReferralCardInput } from '../../src/referral/card.js';
+import { buildNoticeContent } from '../../src/referral/notice/content.js';
 import { ALL_FINDINGS, FACTS, finding, idSequence, NOW, patient, POLICY } from './fixtures.js';
 
 const NOTICE_URL = 'https://cds.example.org/notices/n-1';
 
-function build(over: Partial<ReferralCardInput> = {}): Card {
-  const card = buildReferralCard({
+/** The card's input with the notice content the referral service builds once from the same facts. */
+function input(over: Partial<ReferralCardInput> = {}): ReferralCardInput {
+  const base = {
     findings: [finding('ama')], facts: FACTS, patient: patient(), noticeId: 'n-1', noticeUrl: NOTICE_URL,
-    locale: 'zh-CN', newId: idSequence(), policy: POLICY, now: NOW, practitionerRef: 'Practitioner/dr1', encounterRef: 'Encounter/e1',
+    locale: 'zh-CN' as const, newId: idSequence(), policy: POLICY, now: NOW, practitionerRef: 'Practitioner/dr1', encounterRef: 'Encounter/e1',
     ...over,
-  });
+  };
+  return { ...base, notice: over.notice ?? buildNoticeContent(base) };
+}
+
+function build(over: Partial<ReferralCardInput> = {}): Card {
+  const card = buildReferralCard(input(over));
   if (!card) throw new Error('expected a card');
   expect(() => cardSchema.parse(card)).not.toThrow();
   return card;
@@ -24,7 +32,7 @@ const resourceOf = <T>(card: Card, i: number): T => card.suggestions![i]!.action
 
 describe('referral card', () => {
   it('returns undefined when there are no findings', () => {
-    expect(buildReferralCard({ findings: [], facts: FACTS, patient: patient(), noticeId: 'n', noticeUrl: NOTICE_URL, locale: 'zh-CN', newId: idSequence(), policy: POLICY, now: NOW })).toBeUndefined();
+    expect(buildReferralCard({ ...input(), findings: [] })).toBeUndefined();
   });
 
   it('one finding: warning, zh-CN wording, GA/EDD, citation, evidence', () => {

@@ -60,7 +60,7 @@ describe('evaluateReferral', () => {
     const boom: Rule<PregnancyFacts> = { ...REFERRAL_RULES[1]!, evaluate: () => { throw new Error('boom'); } };
     const rules = [REFERRAL_RULES[0]!, boom, ...REFERRAL_RULES.slice(2)];
     const r = evaluateReferral(pregnant(everything(), patient({ birthDate: '1985-03-03' })), DEFAULT_POLICY, nowOn(), rules);
-    expect(r.errors).toEqual([{ rule: 'amniotic-fluid', version: '1.0.0', citation: 'ZJ-2023 Art.24(1); PDM Art.17(1)', cause: 'boom' }]);
+    expect(r.errors).toEqual([{ rule: 'amniotic-fluid', version: '1.0.0', citation: 'ZJ-2023 Art.24(1); PDM Art.17(1)', cause: 'boom', errorClass: 'Error' }]);
     expect(r.outcomes['amniotic-fluid']).toBeUndefined();
     expect(r.findings.map((f) => f.rule)).toEqual(REFERRAL_RULE_IDS.filter((id) => id !== 'amniotic-fluid'));
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FeedbackRecord } from '../../src/ports.js';
+import type { FeedbackRecord } from '../../src/store/records.js';
 import type { AcknowledgementRecord, HookCallRecord, NoticeRecord } from '../../src/store/records.js';
 
 /** Builders for store tests: every call gets fresh ids so tests sharing one database never collide. */

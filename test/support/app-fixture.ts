@@ -8,7 +8,9 @@ import { fixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createSnapshot } from '../../src/fhir/snapshot.js';
 import { createLogger } from '../../src/log.js';
-import type { AppDeps, AuthRequest, HookRequest, LoadSnapshot, ServiceHandler } from '../../src/ports.js';
+import type { AppDeps, AuthRequest, LoadSnapshot } from '../../src/ports.js';
+import type { HookRequest } from '../../src/cds-hooks/wire.js';
+import { emptyResult, type ServiceHandler } from '../../src/engine/service.js';
 import { MemoryFeedbackStore, MemoryHookCallLog, MemoryNoticeStore } from '../../src/store/memory-stores.js';
 
 export const PUBLIC_BASE_URL = 'https://cds.test.example';
@@ -73,7 +75,7 @@ export function buildHarness(opts: HarnessOptions = {}): Harness {
   const recording = (id: ServiceId): ServiceHandler => async (input) => {
     handled.push({ service: id, request: input.request });
     const custom = opts.services?.[id];
-    return custom ? custom(input) : { response: { cards: [] }, findings: [], ruleErrors: [] };
+    return custom ? custom(input) : emptyResult(input.now);
   };
   const deps: AppDeps = {
     config,

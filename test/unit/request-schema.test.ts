@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseHookContext, parseHookRequest } from '../../src/cds-hooks/request-schema.js';
-import type { HookRequest } from '../../src/ports.js';
+import type { HookRequest } from '../../src/cds-hooks/wire.js';
 
 const base = { hook: 'patient-view', hookInstance: 'a1b2', context: { userId: 'Practitioner/1', patientId: 'p1' } };
 const issuePaths = (r: { ok: boolean; issues?: { path?: string }[] }) => (r.ok ? [] : (r.issues ?? []).map((i) => i.path));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import type { ServiceId } from '../../../src/engine/rule.js';
-import type { ServiceDefinition } from '../../../src/ports.js';
+import type { ServiceDefinition } from '../../../src/cds-hooks/wire.js';
 
 /** Builds a ServiceDefinition from `cds-hooks/services/<id>.json` (the loader is not ours to use here). */
 export function definitionOf(id: ServiceId): ServiceDefinition {

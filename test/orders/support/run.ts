@@ -1,4 +1,5 @@
-import type { HookRequest, ServiceResult } from '../../../src/ports.js';
+import type { HookRequest } from '../../../src/cds-hooks/wire.js';
+import type { ServiceResult } from '../../../src/engine/service.js';
 import { cardSchema, type Card } from '../../../src/cds-hooks/card-schema.js';
 import { DEFAULT_POLICY, parsePolicy, type PolicyOverrides } from '../../../src/clinical/policy.js';
 import type { Finding } from '../../../src/engine/rule.js';
@@ -30,7 +31,7 @@ export async function runOrderSign(
     newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
   });
   const result = await service({ snapshot: snapshotOf(parts), request, now: opts.now ?? NOW });
-  const cards = result.response.cards;
+  const cards = result.cards.map((c) => c.card);
   for (const c of cards) cardSchema.parse(c);
   const findings = cards.flatMap((c) => (c.extension?.['org.prenatal-cds.findings'] as Finding[] | undefined) ?? []);
   return { result, cards, findings };

@@ -1,0 +1,72 @@
+import type { Card } from '../cds-hooks/card-schema.js';
+import type { HookRequest } from '../cds-hooks/wire.js';
+import type { ClinicalNow } from '../clock.js';
+import type { PatientSnapshot } from '../fhir/snapshot.js';
+import type { StoredNotice } from '../referral/notice/stored.js';
+import type { AuditedFinding, RuleError, Undecided } from './rule.js';
+
+/**
+ * One card of an answer with what the audit keeps of it: the findings it carries (its
+ * `org.prenatal-cds.findings`, with rule versions) and the undecided outcomes it reports.
+ */
+export interface CardResult {
+  readonly card: Card;
+  readonly findings: readonly AuditedFinding[];
+  readonly undecided: readonly Undecided[];
+}
+
+/** How the institution of a call was found (docs/design.md#institution). */
+export type InstitutionSource = 'practitioner-role' | 'encounter' | 'policy';
+
+/**
+ * What a service returns for one hook call: its cards and everything the audit records of them,
+ * as data — the audit never reads the rendered JSON back.
+ */
+export interface ServiceResult {
+  /** The clinical "now" the rules were given. */
+  readonly now: ClinicalNow;
+  readonly cards: readonly CardResult[];
+  /** Undecided outcomes of the call that no card reports. */
+  readonly undecided: readonly Undecided[];
+  /** Rules that threw (id, version, citation, error); the other rules still ran. */
+  readonly ruleErrors: readonly RuleError[];
+  /** Notice issued by this call, if any: stored (with its hash) before the answer leaves. */
+  readonly notice?: StoredNotice;
+  readonly pregnancyKey?: string;
+  readonly practitionerId?: string;
+  readonly institution?: { readonly id: string; readonly via: InstitutionSource };
+}
+
+/** A service: snapshot + request + now → result. Persisting is the caller's job. */
+export type ServiceHandler = (input: {
+  readonly snapshot: PatientSnapshot;
+  readonly request: HookRequest;
+  readonly now: ClinicalNow;
+}) => Promise<ServiceResult> | ServiceResult;
+
+/** An answer with no card. */
+export function emptyResult(now: ClinicalNow, extra: Partial<Omit<ServiceResult, 'now' | 'cards'>> = {}): ServiceResult {
+  return { now, cards: [], undecided: [], ruleErrors: [], ...extra };
+}
+
+/**
+ * One answer made of several services' results, in order (e.g. order-sign: the certificate and
+ * licence checks, then the NIPT re-check). Audit facts come from the first result that has them.
+ */
+export function combineResults(now: ClinicalNow, results: readonly ServiceResult[]): ServiceResult {
+  const first = <K extends 'notice' | 'pregnancyKey' | 'practitionerId' | 'institution'>(k: K) => results.find((r) => r[k] !== undefined)?.[k];
+  const notice = first('notice');
+  const pregnancyKey = first('pregnancyKey');
+  const practitionerId = first('practitionerId');
+  const institution = first('institution');
+  return {
+    now,
+    cards: results.flatMap((r) => r.cards),
+    undecided: results.flatMap((r) => r.undecided),
+    ruleErrors: results.flatMap((r) => r.ruleErrors),
+    ...(notice ? { notice } : {}),
+    ...(pregnancyKey ? { pregnancyKey } : {}),
+    ...(practitionerId ? { practitionerId } : {}),
+    ...(institution ? { institution } : {}),
+  };
+}
