@@ -1,4 +1,6 @@
+import type { PregnancyFacts } from '../clinical/finding-params.js';
 import type { Policy } from '../clinical/policy.js';
+import type { Rule } from '../engine/rule.js';
 import { emptyResult, type ServiceHandler } from '../engine/service.js';
 import { idOf } from '../fhir/references.js';
 import type { Locale } from '../render/messages.js';
@@ -15,6 +17,8 @@ export interface ReferralServiceDeps {
   readonly newId: () => string;
   /** PUBLIC_BASE_URL without trailing slash; the notice link is `${publicBaseUrl}/notices/{id}`. */
   readonly publicBaseUrl: string;
+  /** The referral rules (the catalogue by default; tests inject a failing one). */
+  readonly rules?: readonly Rule<PregnancyFacts>[];
 }
 
 /**
@@ -25,7 +29,7 @@ export interface ReferralServiceDeps {
  */
 export function createReferralService(deps: ReferralServiceDeps): ServiceHandler {
   return ({ snapshot, now }) => {
-    const evaluation = evaluateReferral(snapshot, deps.policy, now);
+    const evaluation = evaluateReferral(snapshot, deps.policy, now, deps.rules);
     const { facts, findings, errors } = evaluation;
     const institutionId = deps.policy.institution.id;
     const practitionerId = idOf(snapshot.userId, 'Practitioner');

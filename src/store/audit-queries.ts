@@ -58,13 +58,6 @@ function context(r: Raw): CallContext {
   });
 }
 
-/** A SQL `date` as YYYY-MM-DD (pg gives a string with our type parser, PGlite a Date at UTC midnight). */
-function dateText(v: unknown): string | undefined {
-  if (v === null || v === undefined) return undefined;
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  return String(v).slice(0, 10);
-}
-
 function withoutCallTimes(c: CallContext): Omit<CallContext, 'receivedAt' | 'serviceId'> {
   const { receivedAt: _r, serviceId: _s, ...rest } = c;
   return rest;
@@ -73,11 +66,11 @@ function withoutCallTimes(c: CallContext): Omit<CallContext, 'receivedAt' | 'ser
 /** Hook calls received in the period (oldest first). */
 export async function listHookCalls(sql: Sql, q: PeriodQuery): Promise<HookCallRow[]> {
   const rows = await sql.query<Raw>(
-    `SELECT h.*, h.id::text AS id, n.id AS notice_id FROM hook_call h LEFT JOIN notice n ON n.hook_call_id = h.id
+    `SELECT h.*, h.id::text AS id, h.clinical_today::text AS clinical_today_text, n.id AS notice_id FROM hook_call h LEFT JOIN notice n ON n.hook_call_id = h.id
      WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id`, params(q));
   return rows.map((r) => compact({
     id: r.id as string, hookInstance: r.hook_instance as string, serviceId: r.service_id as string, hook: r.hook as string,
-    receivedAt: iso(r.received_at), clinicalToday: dateText(r.clinical_today), clinicTimeZone: r.clinic_time_zone as string | null,
+    receivedAt: iso(r.received_at), clinicalToday: r.clinical_today_text as string | null, clinicTimeZone: r.clinic_time_zone as string | null,
     issuer: r.issuer as string, tenant: r.tenant as string | null,
     institutionId: r.institution_id as string | null, institutionVia: r.institution_via as string | null,
     practitionerId: r.practitioner_id as string | null,
