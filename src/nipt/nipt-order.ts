@@ -2,7 +2,7 @@ import type { ServiceRequest } from '@medplum/fhirtypes';
 import type { Policy } from '../clinical/policy.js';
 import { matcherFor } from '../clinical/value-sets/matcher.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
-import { relativeReference } from '../orders/refs.js';
+import { relativeReference } from '../fhir/references.js';
 import { TECHNIQUE_ORDER_POLICY_PREFIX } from '../orders/technique.js';
 import type { NiptHook } from './facts.js';
 

@@ -10,7 +10,7 @@ import {
   type NiptCooperation,
   type OrganizationCredentials,
 } from './credential-records.js';
-import { idOf, nameText } from './refs.js';
+import { idOf, nameText } from '../fhir/references.js';
 
 /**
  * Reads certificate and licence data from the FHIR shapes of docs/rules.md#credential-data (profiles

@@ -1,6 +1,6 @@
 import type { Encounter, Organization, Practitioner, PractitionerRole } from '@medplum/fhirtypes';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
-import { idOf } from './refs.js';
+import { idOf } from '../fhir/references.js';
 
 /**
  * Who orders, and for which institution (docs/rules.md#credential-data): `context.userId` is a Practitioner (its

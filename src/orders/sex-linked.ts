@@ -2,7 +2,7 @@ import type { CodeableConcept, Condition, ServiceRequest } from '@medplum/fhirty
 import { SYSTEMS } from '../clinical/codes.js';
 import type { Policy } from '../clinical/policy.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
-import { relativeReference } from './refs.js';
+import { relativeReference } from '../fhir/references.js';
 
 /**
  * Value set `sex-linked-disorder`: the medical-necessity reasons that make fetal sex determination

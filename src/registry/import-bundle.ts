@@ -1,6 +1,6 @@
 import type { Organization, Practitioner, PractitionerRole, Resource } from '@medplum/fhirtypes';
 import { certificatesFromPractitioner, organizationCredentialsFromFhir, practitionerName } from '../orders/credentials.js';
-import { idOf } from '../orders/refs.js';
+import { idOf } from '../fhir/references.js';
 import type { ParsedImport, RejectedRow } from './import-result.js';
 import { EMPTY_BATCH } from './import-result.js';
 import type { CertificateRecord, LicenceRecord, RegistryBatch } from './registry-store.js';
