@@ -2,7 +2,7 @@ import type { Card } from '../cds-hooks/card-schema.js';
 import type { HookRequest } from '../cds-hooks/wire.js';
 import type { ClinicalNow } from '../clock.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
-import type { StoredNotice } from '../referral/notice/stored.js';
+import type { StoredNotice } from './stored-notice.js';
 import type { AuditedFinding, RuleError, Undecided } from './rule.js';
 
 /**

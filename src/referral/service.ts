@@ -8,7 +8,7 @@ import { buildReferralCard } from './card.js';
 import { evaluateReferral } from './evaluate.js';
 import { existingNoticeFor } from './existing-notice.js';
 import { buildNoticeContent, hashNoticeContent } from './notice/content.js';
-import type { StoredNotice } from './notice/stored.js';
+import type { StoredNotice } from '../engine/stored-notice.js';
 
 export interface ReferralServiceDeps {
   readonly policy: Policy;

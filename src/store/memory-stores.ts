@@ -1,5 +1,5 @@
 import type { FeedbackRecord, FeedbackStore, NoticeStore } from './records.js';
-import type { StoredNotice } from '../referral/notice/stored.js';
+import type { StoredNotice } from '../engine/stored-notice.js';
 import type { HookCallRecord } from './records.js';
 import { deepFreeze } from '../deep-freeze.js';
 

@@ -1,5 +1,5 @@
 import type { ServiceId } from '../engine/rule.js';
-import type { StoredNotice } from '../referral/notice/stored.js';
+import type { StoredNotice } from '../engine/stored-notice.js';
 
 /**
  * Record types of the audit trail (docs/design.md#audit). Instants are ISO 8601 strings; on the way
@@ -8,7 +8,7 @@ import type { StoredNotice } from '../referral/notice/stored.js';
  * params are codes and numbers — never resource bodies, tokens or free text from the EHR.
  */
 
-/** One finding of a hook call (the card extension `org.prenatal-cds.findings`, one entry). */
+/** One finding of a hook call, as its card carries it, with the version of the rule that made it. */
 export interface FindingRecord {
   readonly rule: string;
   readonly ruleVersion?: string;

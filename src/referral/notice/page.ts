@@ -1,4 +1,4 @@
-import type { StoredNotice } from './stored.js';
+import type { StoredNotice } from '../../engine/stored-notice.js';
 import { escapeHtml as h } from '../../render/escape.js';
 import { message, type Locale } from '../../render/messages.js';
 import { noticeContentSchema, type NoticeContent } from './content-schema.js';

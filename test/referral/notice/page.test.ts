@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredNotice } from '../../../src/referral/notice/stored.js';
+import type { StoredNotice } from '../../../src/engine/stored-notice.js';
 import { buildNoticeContent, hashNoticeContent } from '../../../src/referral/notice/content.js';
 import { renderNoticeHtml } from '../../../src/referral/notice/page.js';
 import { ALL_FINDINGS, FACTS, finding, INJECTION, NOW, patient, POLICY } from '../fixtures.js';

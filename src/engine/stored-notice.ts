@@ -2,7 +2,7 @@
 export interface StoredNotice {
   readonly id: string;
   readonly createdAt: string;
-  /** SHA-256 (hex) of the canonical JSON (sorted keys) of `content` (see ./content.ts). */
+  /** SHA-256 (hex) of the canonical JSON (sorted keys) of `content` (see src/referral/notice/content.ts). */
   readonly hash: string;
   readonly patientId: string;
   readonly institutionId?: string;
