@@ -1,7 +1,7 @@
 import type { Observation } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { readContext } from '../../src/clinical/data-elements/context.js';
-import { conceptsAt } from '../../src/clinical/data-elements/fhirpath.js';
+import { codes, interpretations } from '../../src/clinical/data-elements/concepts.js';
 import { DATA_ELEMENTS } from '../../src/clinical/data-elements/dictionary.js';
 import { latestMeasurement } from '../../src/clinical/data-elements/quantity.js';
 import { momValue, riskN } from '../../src/clinical/data-elements/risk.js';
@@ -92,7 +92,7 @@ describe('usable evidence', () => {
   });
 });
 
-describe('FHIRPath over the frozen snapshot', () => {
+describe('concept accessors over the frozen snapshot', () => {
   it('neither throws nor mutates frozen resources; invalid dates do not crash', () => {
     const res = afi(4, 'cm', { date: '1985-02-30', interpretation: [interp('H')], valueCodeableConcept: { text: 'x' } });
     const snap = snapshotOf([res]);
@@ -100,8 +100,8 @@ describe('FHIRPath over the frozen snapshot', () => {
     expect(Object.isFrozen(frozen)).toBe(true);
     const before = JSON.stringify(frozen);
     const ownNames = Object.getOwnPropertyNames(frozen.code!.coding![0]!);
-    expect(conceptsAt('code', frozen)[0]?.coding?.[0]?.code).toBe('11627-7');
-    expect(conceptsAt('interpretation', frozen)[0]?.coding?.[0]?.code).toBe('H');
+    expect(codes(frozen)[0]?.coding?.[0]?.code).toBe('11627-7');
+    expect(interpretations(frozen)[0]?.coding?.[0]?.code).toBe('H');
     expect(JSON.stringify(frozen)).toBe(before);
     expect(Object.getOwnPropertyNames(frozen.code!.coding![0]!)).toEqual(ownNames);
   });

@@ -1,7 +1,7 @@
 import type { Condition, Observation, Resource } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { evaluateReferral } from '../../src/referral/evaluate.js';
-import { conceptsAt } from '../../src/clinical/data-elements/fhirpath.js';
+import { codes, conclusionCodes, valueConcepts, type Concepts } from '../../src/clinical/data-elements/concepts.js';
 import { codedIn, codingAt } from '../../src/clinical/data-elements/memo.js';
 import { observationDate } from '../../src/clinical/data-elements/resource-dates.js';
 import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
@@ -29,13 +29,13 @@ describe('memoised value-set candidates (data-elements/memo.ts)', () => {
 
   it('codedIn returns exactly the resources a full scan finds, in snapshot order, for every value set', () => {
     for (const vs of Object.keys(VALUE_SETS)) {
-      for (const [type, paths] of [['Observation', ['code'] as const], ['Observation', ['valueConcept', 'code'] as const], ['Condition', ['code'] as const]] as const) {
-        const list = snapshot.ofType(type) as readonly (Observation | Condition)[];
-        const scan = list.filter((r) => paths.some((p) => conceptsAt(p, r).some((c) => matcher.inValueSet(vs, c))));
+      for (const [type, paths] of [['Observation', [codes]], ['Observation', [valueConcepts, codes]], ['Condition', [codes]]] as const) {
+        const list = snapshot.ofType(type) as readonly Observation[];
+        const scan = list.filter((r) => paths.some((p) => p(r).some((c) => matcher.inValueSet(vs, c))));
         expect(codedIn(matcher, vs, paths, list)).toEqual(scan);
         expect(codedIn(matcher, vs, paths, list)).toBe(codedIn(matcher, vs, paths, list));
         for (const r of list) for (const p of paths) {
-          const first = conceptsAt(p, r).map((c) => matcher.matchingCoding(vs, c)).find((c) => c !== undefined);
+          const first = p(r).map((c) => matcher.matchingCoding(vs, c)).find((c) => c !== undefined);
           expect(codingAt(matcher, vs, p, r)).toBe(first);
         }
       }
@@ -54,10 +54,11 @@ describe('memoised value-set candidates (data-elements/memo.ts)', () => {
       const snap = createSnapshot({ patientId: String(body.context['patientId']), resources: all });
       let hits = 0;
       for (const vs of Object.keys(VALUE_SETS)) {
-        for (const [type, paths] of [['Observation', ['valueConcept', 'code'] as const], ['Condition', ['code'] as const], ['DiagnosticReport', ['conclusionCode'] as const]] as const) {
+        for (const [type, paths] of [['Observation', [valueConcepts, codes]], ['Condition', [codes]], ['DiagnosticReport', [conclusionCodes]]] as const) {
           const list = snap.ofType(type) as readonly Resource[];
-          const scan = list.filter((r) => paths.some((p) => conceptsAt(p, r).some((c) => matcher.inValueSet(vs, c))));
-          expect(codedIn(matcher, vs, paths, list), `${id} ${vs} ${type}`).toEqual(scan);
+          const at = paths as readonly Concepts<Resource>[];
+          const scan = list.filter((r) => at.some((p) => p(r).some((c) => matcher.inValueSet(vs, c))));
+          expect(codedIn(matcher, vs, at, list), `${id} ${vs} ${type}`).toEqual(scan);
           hits += scan.length;
         }
       }
@@ -66,24 +67,23 @@ describe('memoised value-set candidates (data-elements/memo.ts)', () => {
   });
 
   it('an unknown value set id throws, frozen list or not', () => {
-    expect(() => codedIn(matcher, 'no-such-set', ['code'], snapshot.ofType('Observation'))).toThrow(/unknown value set/);
-    expect(() => codedIn(matcher, 'no-such-set', ['code'], [afi(1)])).toThrow(/unknown value set/);
+    expect(() => codedIn(matcher, 'no-such-set', [codes], snapshot.ofType('Observation'))).toThrow(/unknown value set/);
+    expect(() => codedIn(matcher, 'no-such-set', [codes], [afi(1)])).toThrow(/unknown value set/);
   });
 
   it('answers per matcher: local codes of another policy are not served from this one', () => {
     const obs = snapshot.ofType('Observation');
     const local = compileMatcher({ localCodes: { afi: [{ system: 'http://loinc.org', code: '8480-6' }] } });
-    expect(codedIn(matcher, 'afi', ['code'], obs).length + 1).toBe(codedIn(local, 'afi', ['code'], obs).length);
+    expect(codedIn(matcher, 'afi', [codes], obs).length + 1).toBe(codedIn(local, 'afi', [codes], obs).length);
   });
 
   it('never memoises unfrozen data (it could change between two calls)', () => {
     const o = afi(1.5);
     expect(observationDate(o, TZ)).not.toBe(observationDate(o, TZ));
     const list: Observation[] = [o];
-    expect(codedIn(matcher, 'afi', ['code'], list)).toEqual([o]);
+    expect(codedIn(matcher, 'afi', [codes], list)).toEqual([o]);
     list.push(afi(2));
-    expect(codedIn(matcher, 'afi', ['code'], list)).toHaveLength(2);
-    // (conceptsAt itself still reads an unfrozen resource through its cached clone: pre-existing.)
+    expect(codedIn(matcher, 'afi', [codes], list)).toHaveLength(2);
   });
 
   it('leaves the frozen snapshot untouched and gives the same evaluation on repeated (memoised) runs', () => {

@@ -1,6 +1,7 @@
 import type { Coding, Condition, DiagnosticReport, Observation } from '@medplum/fhirtypes';
 import type { ClinicalDate } from '../../calendar/index.js';
 import type { ReadContext, Unusable } from './context.js';
+import { codes, conclusionCodes, valueConcepts, type Concepts } from './concepts.js';
 import { codedIn, codingAt } from './memo.js';
 import { byRecency } from './observations.js';
 import { conditionDate, observationDate, type EvidenceDate } from './resource-dates.js';
@@ -29,9 +30,9 @@ type RecencyKey = Parameters<typeof byRecency>[0];
 const EXCLUDED_VERIFICATION = new Set(['entered-in-error', 'refuted']);
 const FINAL_OBS = new Set(['final', 'amended', 'corrected']);
 const FINAL_REPORT = new Set(['final', 'amended', 'corrected', 'appended']);
-const CONDITION_PATHS = ['code'] as const;
-const OBSERVATION_PATHS = ['valueConcept', 'code'] as const;
-const REPORT_PATHS = ['conclusionCode'] as const;
+const CONDITION_PATHS = [codes] as const;
+const OBSERVATION_PATHS = [valueConcepts, codes] as const;
+const REPORT_PATHS = [conclusionCodes] as const;
 
 /** Condition usable as evidence: not entered-in-error / refuted (clinicalStatus is the caller's business). */
 export function conditionUsable(c: Condition): boolean {
@@ -64,27 +65,27 @@ export function codedEvidence(
     const hit: CodedHit = { source, resource, reference: refOf(resource), coding, ...(p.date ? { date: p.date } : {}), ...(text ? { text } : {}) };
     (final ? finals : prelims).push(hit);
   };
-  // The first coding in the value set at a path (memoised per resource); `codedIn` lists, in
+  // The first coding in the value set among an accessor's concepts; `codedIn` lists, in
   // snapshot order, only the resources that have one, i.e. the only ones `consider` can keep.
-  const first = (path: Parameters<typeof codingAt>[2], r: CodedHit['resource']) => codingAt(matcher, valueSetId, path, r);
+  const first = <T extends CodedHit['resource']>(at: Concepts<T>, r: T) => codingAt(matcher, valueSetId, at, r);
   if (sources.includes('condition')) {
     for (const c of codedIn(matcher, valueSetId, CONDITION_PATHS, snapshot.ofType('Condition'))) {
       if (!isAboutPatient(c, snapshot.patientId) || !conditionUsable(c)) continue;
-      consider(c, 'condition', first('code', c), conditionDate(c, ctx.timeZone), true, c.code?.text);
+      consider(c, 'condition', first(codes, c), conditionDate(c, ctx.timeZone), true, c.code?.text);
     }
   }
   if (sources.includes('observation')) {
     for (const o of codedIn(matcher, valueSetId, OBSERVATION_PATHS, snapshot.ofType('Observation'))) {
       if (!isAboutPatient(o, snapshot.patientId) || (!FINAL_OBS.has(o.status) && o.status !== 'preliminary')) continue;
-      if (o.valueBoolean === false || codingAt(matcher, 'finding-absent', 'valueConcept', o) !== undefined) continue;
-      const coding = first('valueConcept', o) ?? first('code', o);
+      if (o.valueBoolean === false || codingAt(matcher, 'finding-absent', valueConcepts, o) !== undefined) continue;
+      const coding = first(valueConcepts, o) ?? first(codes, o);
       consider(o, 'observation', coding, observationDate(o, ctx.timeZone), FINAL_OBS.has(o.status), o.valueCodeableConcept?.text ?? o.code?.text);
     }
   }
   if (sources.includes('report')) {
     for (const r of codedIn(matcher, valueSetId, REPORT_PATHS, snapshot.ofType('DiagnosticReport'))) {
       if (!isAboutPatient(r, snapshot.patientId) || (!FINAL_REPORT.has(r.status) && r.status !== 'preliminary')) continue;
-      consider(r, 'report', first('conclusionCode', r), observationDate(r, ctx.timeZone), FINAL_REPORT.has(r.status), r.conclusion);
+      consider(r, 'report', first(conclusionCodes, r), observationDate(r, ctx.timeZone), FINAL_REPORT.has(r.status), r.conclusion);
     }
   }
   const hits = finals.length > 0 ? finals : prelims;

@@ -1,6 +1,6 @@
 import type { Coding, Resource } from '@medplum/fhirtypes';
 import type { ValueSetMatcher } from '../value-sets/matcher.js';
-import { conceptsAt, conceptsAtOnce, type ConceptPath } from './fhirpath.js';
+import type { Concepts } from './concepts.js';
 
 /**
  * Memoisation of pure derivations of frozen data (performance only: no behaviour of its own).
@@ -25,10 +25,10 @@ export function memoOn<T>(owner: object, key: string, compute: () => T): T {
   return value;
 }
 
-/** list → matcher → paths → coded index: no closures or key strings on the hot (hit) path. */
-const indexes = new WeakMap<object, WeakMap<ValueSetMatcher, Map<readonly ConceptPath[], ReadonlyMap<string, readonly Resource[]>>>>();
+/** list → matcher → accessors → coded index: no closures or key strings on the hot (hit) path. */
+const indexes = new WeakMap<object, WeakMap<ValueSetMatcher, Map<readonly object[], ReadonlyMap<string, readonly Resource[]>>>>();
 
-function indexTable(list: object, matcher: ValueSetMatcher): Map<readonly ConceptPath[], ReadonlyMap<string, readonly Resource[]>> {
+function indexTable(list: object, matcher: ValueSetMatcher): Map<readonly object[], ReadonlyMap<string, readonly Resource[]>> {
   let m = indexes.get(list);
   if (m === undefined) indexes.set(list, (m = new WeakMap()));
   let t = m.get(matcher);
@@ -37,14 +37,14 @@ function indexTable(list: object, matcher: ValueSetMatcher): Map<readonly Concep
 }
 
 /**
- * The first coding, in concept order, of the concepts at `path` of `resource` that is in value set
- * `valueSetId` (= `conceptsAt(path, r)` then `matchingCoding` on each concept until one matches).
- * `!== undefined` is `conceptsAt(path, r).some((c) => matcher.inValueSet(valueSetId, c))`.
- * Not memoised here: `conceptsAt` is memoised per frozen resource and path, and the matcher keeps
- * the value sets of each (system, code), so this is a few lookups — cheaper than a memo table.
+ * The first coding, in concept order, of the concepts `at(resource)` that is in value set
+ * `valueSetId` (`matchingCoding` on each concept until one matches).
+ * `!== undefined` is `at(r).some((c) => matcher.inValueSet(valueSetId, c))`.
+ * Not memoised: the accessor is a property read, and the matcher keeps the value sets of each
+ * (system, code), so this is a few lookups — cheaper than a memo table.
  */
-export function codingAt(matcher: ValueSetMatcher, valueSetId: string, path: ConceptPath, resource: Resource): Coding | undefined {
-  for (const c of conceptsAt(path, resource)) {
+export function codingAt<T extends Resource>(matcher: ValueSetMatcher, valueSetId: string, at: Concepts<T>, resource: T): Coding | undefined {
+  for (const c of at(resource)) {
     const m = matcher.matchingCoding(valueSetId, c);
     if (m) return m;
   }
@@ -53,15 +53,15 @@ export function codingAt(matcher: ValueSetMatcher, valueSetId: string, path: Con
 
 /**
  * value-set id → the resources of `list` (in list order, each once) with a coding in that value set
- * at any of `paths`: one pass over the list for every value set at once. Scanning the list once
+ * in the concepts of any of the accessors `at`: one pass over the list for every value set at once. Scanning the list once
  * per value set instead cost (value sets asked) × (resources) lookups — on a 1,000-resource record
  * most of a request's time.
  */
-function codedIndex<T extends Resource>(matcher: ValueSetMatcher, paths: readonly ConceptPath[], list: readonly T[]): ReadonlyMap<string, readonly T[]> {
+function codedIndex<T extends Resource>(matcher: ValueSetMatcher, at: readonly Concepts<T>[], list: readonly T[]): ReadonlyMap<string, readonly T[]> {
   const index = new Map<string, T[]>();
   for (const r of list) {
-    for (const p of paths) {
-      for (const concept of conceptsAtOnce(p, r)) {
+    for (const concepts of at) {
+      for (const concept of concepts(r)) {
         for (const sets of matcher.valueSetsOf(concept)) {
           for (const id of sets) {
             const hits = index.get(id);
@@ -79,16 +79,17 @@ function codedIndex<T extends Resource>(matcher: ValueSetMatcher, paths: readonl
 const NONE: readonly never[] = Object.freeze([]);
 
 /**
- * The resources of `list` (in order) with a coding in value set `valueSetId` at any of `paths`: the
- * only candidates a value-set element can select, so readers scan these instead of every resource
- * of the type. The index behind it is built once per frozen list (a snapshot's `ofType` list),
- * matcher, and `paths` array (pass a module constant); an unfrozen list is indexed on every call.
+ * The resources of `list` (in order) with a coding in value set `valueSetId` in the concepts of any
+ * of the accessors `at` (./concepts.ts): the only candidates a value-set element can select, so
+ * readers scan these instead of every resource of the type. The index behind it is built once per
+ * frozen list (a snapshot's `ofType` list), matcher, and `at` array (pass a module constant); an
+ * unfrozen list is indexed on every call.
  */
-export function codedIn<T extends Resource>(matcher: ValueSetMatcher, valueSetId: string, paths: readonly ConceptPath[], list: readonly T[]): readonly T[] {
+export function codedIn<T extends Resource>(matcher: ValueSetMatcher, valueSetId: string, at: readonly Concepts<T>[], list: readonly T[]): readonly T[] {
   matcher.assertKnown(valueSetId);
-  if (!Object.isFrozen(list)) return codedIndex(matcher, paths, list).get(valueSetId) ?? NONE;
+  if (!Object.isFrozen(list)) return codedIndex(matcher, at, list).get(valueSetId) ?? NONE;
   const t = indexTable(list, matcher);
-  let index = t.get(paths);
-  if (index === undefined) t.set(paths, (index = codedIndex(matcher, paths, list)));
+  let index = t.get(at);
+  if (index === undefined) t.set(at, (index = codedIndex(matcher, at, list)));
   return (index.get(valueSetId) ?? NONE) as readonly T[];
 }

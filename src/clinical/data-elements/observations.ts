@@ -1,6 +1,7 @@
 import type { Observation } from '@medplum/fhirtypes';
 import type { ClinicalDate } from '../../calendar/index.js';
 import type { ReadContext, Unusable } from './context.js';
+import { codes } from './concepts.js';
 import { codedIn } from './memo.js';
 import { issuedMs, observationDate } from './resource-dates.js';
 import { place } from './scope.js';
@@ -20,7 +21,7 @@ export interface ObservationSelection {
 }
 
 const FINAL = new Set(['final', 'amended', 'corrected']);
-const CODE = ['code'] as const;
+const CODE = [codes] as const;
 
 /** Most recent first: by last possible day, then first day, then `issued`; undated last. */
 export function byRecency(a: { date?: ClinicalDate; resource: { issued?: string } }, b: typeof a): number {

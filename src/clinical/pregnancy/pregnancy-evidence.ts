@@ -1,7 +1,7 @@
 import type { EpisodeOfCare } from '@medplum/fhirtypes';
 import type { ReadContext } from '../data-elements/context.js';
 import { conditionUsable } from '../data-elements/coded.js';
-import { conceptsAt } from '../data-elements/fhirpath.js';
+import { codes, episodeTypes, valueConcepts } from '../data-elements/concepts.js';
 import { codedIn } from '../data-elements/memo.js';
 import { hasNoValue, selectObservations } from '../data-elements/observations.js';
 import { conditionDate, type EvidenceDate } from '../data-elements/resource-dates.js';
@@ -17,8 +17,8 @@ export interface PregnancySignal {
 
 const ACTIVE_CLINICAL = new Set(['active', 'recurrence', 'relapse']);
 // Value-set candidates only (memoised per snapshot list; see data-elements/memo.ts).
-const CODE = ['code'] as const;
-const EPISODE_TYPE = ['episodeType'] as const;
+const CODE = [codes] as const;
+const EPISODE_TYPE = [episodeTypes] as const;
 
 const dayOf = (ed: EvidenceDate): DayNumber | undefined => ed.date?.last;
 
@@ -30,7 +30,7 @@ const dayOf = (ed: EvidenceDate): DayNumber | undefined => ed.date?.last;
 export function latestPregnancyStatus(ctx: ReadContext): { value: 'pregnant' | 'not-pregnant'; reference: string; day: DayNumber } | undefined {
   for (const ev of selectObservations(ctx, 'pregnancy-status', false).usable) {
     if (hasNoValue(ev.resource) || !ev.date) continue;
-    const values = conceptsAt('valueConcept', ev.resource);
+    const values = valueConcepts(ev.resource);
     const value = values.some((c) => ctx.matcher.inValueSet('pregnant', c))
       ? 'pregnant'
       : values.some((c) => ctx.matcher.inValueSet('not-pregnant', c))

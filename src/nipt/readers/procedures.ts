@@ -1,6 +1,6 @@
 import type { Coding, Procedure } from '@medplum/fhirtypes';
 import type { ReadContext, Unusable } from '../../clinical/data-elements/context.js';
-import { conceptsAt } from '../../clinical/data-elements/fhirpath.js';
+import { codes } from '../../clinical/data-elements/concepts.js';
 import { isAboutPatient, refOf } from '../../clinical/data-elements/subject.js';
 import { place } from '../../clinical/data-elements/scope.js';
 import { parseFhirDate, type ClinicalDate } from '../../calendar/index.js';
@@ -40,7 +40,7 @@ export function recentProcedures(ctx: ReadContext, valueSetIds: readonly string[
     if (!isAboutPatient(p, ctx.snapshot.patientId) || NOT_PERFORMED.has(p.status)) continue;
     let match: { valueSet: string; coding: Coding } | undefined;
     for (const vs of valueSetIds) {
-      const coding = conceptsAt('code', p).map((c) => ctx.matcher.matchingCoding(vs, c)).find((c) => c !== undefined);
+      const coding = codes(p).map((c) => ctx.matcher.matchingCoding(vs, c)).find((c) => c !== undefined);
       if (coding) {
         match = { valueSet: vs, coding };
         break;
@@ -71,7 +71,7 @@ export function codedProcedures(ctx: ReadContext, valueSetId: string, scoped: bo
   const unusable: Unusable[] = [];
   for (const p of ctx.snapshot.ofType('Procedure')) {
     if (!isAboutPatient(p, ctx.snapshot.patientId) || NOT_PERFORMED.has(p.status)) continue;
-    const coding = conceptsAt('code', p).map((c) => ctx.matcher.matchingCoding(valueSetId, c)).find((c) => c !== undefined);
+    const coding = codes(p).map((c) => ctx.matcher.matchingCoding(valueSetId, c)).find((c) => c !== undefined);
     if (!coding) continue;
     const pl = place(performed(p, ctx.timeZone), ctx, scoped);
     if (pl.kind === 'previous') continue;

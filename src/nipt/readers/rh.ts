@@ -1,5 +1,5 @@
 import type { ReadContext, Unusable } from '../../clinical/data-elements/context.js';
-import { conceptsAt } from '../../clinical/data-elements/fhirpath.js';
+import { valueConcepts } from '../../clinical/data-elements/concepts.js';
 import { hasNoValue, selectObservations, type ObservationEvidence } from '../../clinical/data-elements/observations.js';
 
 /** What the latest Rh typing says. */
@@ -19,7 +19,7 @@ export function latestRh(ctx: ReadContext): RhCall {
   for (const ev of sel.usable) {
     const o = ev.resource;
     if (hasNoValue(o)) continue;
-    const concepts = conceptsAt('valueConcept', o);
+    const concepts = valueConcepts(o);
     const texts = [o.valueString, ...concepts.map((c) => c.text), ...concepts.flatMap((c) => (c.coding ?? []).map((x) => x.display))].filter(
       (t): t is string => typeof t === 'string',
     );

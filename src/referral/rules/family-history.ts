@@ -1,6 +1,6 @@
 import type { Coding, FamilyMemberHistory } from '@medplum/fhirtypes';
 import type { ReadContext, Unusable } from '../../clinical/data-elements/context.js';
-import { conceptsAt } from '../../clinical/data-elements/fhirpath.js';
+import { familyConditionCodes, relationships } from '../../clinical/data-elements/concepts.js';
 import { codeRef } from '../../clinical/data-elements/items.js';
 import { isAboutPatient, refOf } from '../../clinical/data-elements/subject.js';
 import { parseFhirDate } from '../../calendar/index.js';
@@ -22,11 +22,11 @@ export function familyHistoryItems(
   const unusable: Unusable[] = [];
   for (const f of ctx.snapshot.ofType('FamilyMemberHistory') as readonly FamilyMemberHistory[]) {
     if (!isAboutPatient(f, ctx.snapshot.patientId) || f.status === 'entered-in-error') continue;
-    const rel = conceptsAt('relationship', f)[0];
+    const rel = relationships(f)[0];
     if (relationshipSet && !ctx.matcher.inValueSet(relationshipSet, rel)) continue;
     let coding: Coding | undefined;
     let text: string | undefined;
-    for (const c of conceptsAt('familyConditions', f)) {
+    for (const c of familyConditionCodes(f)) {
       coding = ctx.matcher.matchingCoding(valueSetId, c);
       if (coding) {
         text = c.text;

@@ -1,6 +1,6 @@
 import type { CodeableConcept, Coding, Medication, MedicationRequest, MedicationStatement, Period } from '@medplum/fhirtypes';
 import type { ReadContext, Unusable } from '../../clinical/data-elements/context.js';
-import { conceptsAt } from '../../clinical/data-elements/fhirpath.js';
+import { medicationCodes } from '../../clinical/data-elements/concepts.js';
 import { isAboutPatient, refOf } from '../../clinical/data-elements/subject.js';
 import { fromDayNumber, parseFhirDate, toDayNumber, type DayNumber } from '../../calendar/index.js';
 
@@ -43,7 +43,7 @@ function supplyDays(r: MedicationRequest): number {
 }
 
 function medicationConcepts(r: MedicationStatement | MedicationRequest, ctx: ReadContext): readonly CodeableConcept[] {
-  const direct = conceptsAt('medicationConcept', r);
+  const direct = medicationCodes(r);
   const ref = r.medicationReference?.reference;
   const med = ref ? (ctx.snapshot.byReference(ref) as Medication | undefined) : undefined;
   return med?.code ? [...direct, med.code] : direct;

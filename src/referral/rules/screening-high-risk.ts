@@ -1,6 +1,6 @@
 import type { Observation } from '@medplum/fhirtypes';
 import type { ReadContext, Unusable } from '../../clinical/data-elements/context.js';
-import { conceptsAt } from '../../clinical/data-elements/fhirpath.js';
+import { valueConcepts } from '../../clinical/data-elements/concepts.js';
 import { evidenceItem } from '../../clinical/data-elements/items.js';
 import { hasNoValue, selectObservations, type ObservationEvidence } from '../../clinical/data-elements/observations.js';
 import { momValue, riskN } from '../../clinical/data-elements/risk.js';
@@ -44,7 +44,7 @@ function decide(ev: ObservationEvidence, spec: (typeof ELEMENTS)[number], ctx: R
     return m.value >= cutoff ? { ...base, decidedBy: 'cutoff', mom: m.value, item: item(m.value, 'MoM') } : 'not-high';
   }
   if (spec.numeric === 'positive') {
-    const pos = conceptsAt('valueConcept', o).find((c) => ctx.matcher.inValueSet('positive-result', c));
+    const pos = valueConcepts(o).find((c) => ctx.matcher.inValueSet('positive-result', c));
     if (pos) return { ...base, decidedBy: 'interpretation', interpretation: ctx.matcher.matchingCoding('positive-result', pos)?.code ?? 'POS', item: item() };
     return o.valueCodeableConcept ? 'not-high' : { reference: ev.reference, reason: 'no coded result' };
   }

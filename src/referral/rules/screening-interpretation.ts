@@ -1,6 +1,6 @@
 import type { Observation } from '@medplum/fhirtypes';
 import type { ReadContext } from '../../clinical/data-elements/context.js';
-import { conceptsAt } from '../../clinical/data-elements/fhirpath.js';
+import { interpretations, valueConcepts } from '../../clinical/data-elements/concepts.js';
 
 /** What the lab said, if anything: high risk (with the code/text that said it), low risk, or nothing. */
 export type LabCall = { readonly call: 'high'; readonly code: string } | { readonly call: 'low' } | undefined;
@@ -17,7 +17,7 @@ const LOW_TEXT = /低风险|low[\s-]*risk/i;
  * the numeric cut-off decides.
  */
 export function labCall(o: Observation, ctx: ReadContext): LabCall {
-  const concepts = [...conceptsAt('interpretation', o), ...conceptsAt('valueConcept', o)];
+  const concepts = [...interpretations(o), ...valueConcepts(o)];
   for (const c of concepts) {
     const high = ctx.matcher.matchingCoding('high-risk-interpretation', c);
     if (high) return { call: 'high', code: high.code ?? '' };
