@@ -1,18 +1,17 @@
+import { toCsv } from '../csv/index.js';
 import type { BulkAuditReport } from './audit-tally.js';
 
 export type BulkAuditFormat = 'table' | 'csv' | 'json';
 
-/** RFC 4180 field: quoted when it holds a comma, quote or line break; formula-leading cells defused. */
-function csvField(value: string): string {
-  const v = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-/** CSV: one row per indicated pregnancy with no notice (the totals are in the table / JSON forms). */
+/**
+ * CSV (src/csv: RFC 4180, UTF-8 BOM, formula guard): one row per indicated pregnancy with no notice
+ * (the totals are in the table / JSON forms).
+ */
 export function bulkAuditCsv(r: BulkAuditReport): string {
-  const rows = [['patient', 'pregnancyKey', 'rules', 'firstEvidenceDate']];
-  for (const m of r.missing) rows.push([m.patient, m.pregnancyKey ?? '', m.rules.join(' '), m.firstEvidenceDate ?? '']);
-  return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+  return toCsv(
+    ['patient', 'pregnancyKey', 'rules', 'firstEvidenceDate'],
+    r.missing.map((m) => [m.patient, m.pregnancyKey ?? '', m.rules.join(' '), m.firstEvidenceDate ?? '']),
+  );
 }
 
 function pad(rows: readonly (readonly string[])[]): string {

@@ -1,6 +1,7 @@
 /**
- * A small RFC 4180 CSV reader: comma-separated fields, CRLF or LF record ends, double-quoted
- * fields (may contain commas, quotes as `""`, and line breaks), a leading UTF-8 BOM ignored.
+ * A small RFC 4180 CSV reader (used by the registry import): comma-separated fields, CRLF or LF
+ * record ends, double-quoted fields (may contain commas, quotes as `""`, and line breaks), a
+ * leading UTF-8 BOM ignored.
  * Records are numbered like spreadsheet rows (the first record is row 1), blank records skipped.
  * Malformed quoting is reported per row, never thrown.
  */

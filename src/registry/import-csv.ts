@@ -1,6 +1,6 @@
 import type { MchTechnique } from '../clinical/codes.js';
+import { parseCsv } from '../csv/index.js';
 import { CERTIFICATE_TYPES, INSTITUTION_ROLES, type CertificateType, type InstitutionRole } from '../orders/credential-records.js';
-import { parseCsv } from './csv.js';
 import type { ParsedImport, RejectedRow } from './import-result.js';
 import { EMPTY_BATCH } from './import-result.js';
 import type { CertificateRecord, LicenceRecord, RegistryBatch } from './registry-store.js';

@@ -1,3 +1,4 @@
+import { toCsv } from '../csv/index.js';
 import type { ReportItem, RegistryReport } from './report.js';
 
 /** Renders the registry report as CSV (RFC 4180) or an aligned text table. */
@@ -7,14 +8,9 @@ function row(i: ReportItem): string[] {
   return [i.bucket, i.kind, i.holder, i.holderName ?? '', i.number, i.techniques.join(';'), i.date ?? '', i.dueBy ?? '', i.days === undefined ? '' : String(i.days), i.reason ?? ''];
 }
 
-/** Quotes a CSV field when needed; a leading =,+,-,@ is prefixed with ' (spreadsheet formula injection). */
-export function csvField(v: string): string {
-  const safe = /^[=+\-@]/.test(v) && !/^-?\d+$/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
+/** The report as a CSV document (src/csv: RFC 4180, UTF-8 BOM, formula guard; `days` such as -3 stays a number). */
 export function reportCsv(r: RegistryReport): string {
-  return [HEADER.join(','), ...r.items.map((i) => row(i).map(csvField).join(','))].join('\r\n') + '\r\n';
+  return toCsv(HEADER, r.items.map(row));
 }
 
 export function reportTable(r: RegistryReport): string {

@@ -52,7 +52,7 @@ describe('bulk-audit: small cases', () => {
     const table = formatBulkAudit(r, 'table');
     expect(table).toContain('Patient.ndjson:2: invalid JSON');
     expect(table).toMatch(/missing notice\s+1/);
-    expect(formatBulkAudit(r, 'csv')).toBe('patient,pregnancyKey,rules,firstEvidenceDate\r\nPatient/a,Patient/a|2025-10-01,ama,2025-03-01\r\n');
+    expect(formatBulkAudit(r, 'csv')).toBe('\uFEFFpatient,pregnancyKey,rules,firstEvidenceDate\r\nPatient/a,Patient/a|2025-10-01,ama,2025-03-01\r\n');
     expect(JSON.parse(formatBulkAudit(r, 'json'))).toEqual(r);
   });
 

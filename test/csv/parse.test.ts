@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/registry/csv.js';
+import { parseCsv } from '../../src/csv/index.js';
 
 describe('parseCsv (RFC 4180)', () => {
   it('reads quoted fields with commas, doubled quotes and line breaks; CRLF and LF; BOM ignored', () => {
