@@ -31,7 +31,7 @@ export function patientDisplayName(patient: Patient): string | undefined {
 
 /**
  * Full years (周岁) between a birth date and a calendar day (both YYYY-MM-DD), with the clinical
- * age rules of src/clinical/dates (29 February births age on 1 March in non-leap years). A partial
+ * age rules of src/calendar (29 February births age on 1 March in non-leap years). A partial
  * or invalid birth date (`1985`, `1985-02-30`) gives `undefined`: the notice says "unknown" rather
  * than guess.
  */
