@@ -61,6 +61,8 @@ export interface Undecided {
   readonly rule: RuleId;
   readonly ruleVersion: string;
   readonly citation: string;
+  /** The rule's title per locale, for the card. */
+  readonly title: Rule['title'];
   readonly reason: string;
   readonly evidence: readonly string[];
 }

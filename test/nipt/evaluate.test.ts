@@ -67,7 +67,9 @@ describe('evaluateNiptOrder: category and precedence (RULES.md §2)', () => {
     expect(ev.indicator).toBe('warning');
     expect(ev.findings[1]!.params).toMatchObject({ reason: 'no-dating' });
     expect(ev.findings[0]!.params['windowMet']).toBe('unknown');
-    expect(ev.outcomes['nipt-ga-too-early']).toMatchObject({ status: 'insufficient-data' });
+    // The window rules leave it to nipt-ga-unknown: no second "could not decide" for the same missing GA.
+    expect(ev.outcomes['nipt-ga-too-early']).toMatchObject({ status: 'not-applicable' });
+    expect(ev.undecided).toEqual([]);
   });
 
   it('no pregnancy evidence at all ⇒ GA unknown (not currently pregnant), no crash', async () => {

@@ -17,7 +17,8 @@ export const niptGaTooLateRule: NiptRule = {
   hooks: BOTH_HOOKS,
   evaluate({ facts, policy }) {
     const ga = gaParams(facts.pregnancy);
-    if (!ga) return { status: 'insufficient-data', reason: 'gestational age unknown' };
+    // No GA: nipt-ga-unknown fires and says so on the NIPT card; this window rule has nothing to add.
+    if (!ga) return { status: 'not-applicable', reason: 'gestational age unknown (reported by nipt-ga-unknown)' };
     const w = niptWindow(policy);
     if (ga.gaDays <= w.maxDays) return { status: 'not-fired' };
     return niptFired('nipt-ga-too-late', CLINICAL_CITATION, { ...ga, limitDays: w.maxDays, limit: w.max });

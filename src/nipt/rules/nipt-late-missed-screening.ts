@@ -20,7 +20,8 @@ export const niptLateMissedScreeningRule: NiptRule = {
   hooks: BOTH_HOOKS,
   evaluate(input) {
     const ga = gaParams(input.facts.pregnancy);
-    if (!ga) return { status: 'insufficient-data', reason: 'gestational age unknown' };
+    // No GA: nipt-ga-unknown fires and says so on the NIPT card; this window rule has nothing to add.
+    if (!ga) return { status: 'not-applicable', reason: 'gestational age unknown (reported by nipt-ga-unknown)' };
     const from = input.policy.NIPT_LATE_SCREENING_DAYS;
     if (ga.gaDays < from) return { status: 'not-fired' };
     if (serumScreeningResults(pregnancyContext(input)).length > 0) return { status: 'not-fired' };

@@ -30,12 +30,13 @@ export const amaRule: Rule<PregnancyFacts> = {
     const reference: AmaParams['reference'] = useEdd ? 'edd' : 'today';
     const referenceDate = useEdd ? facts.edd!.date : now.today;
     const birthDate = snapshot.patient?.birthDate;
+    const patientRef = `Patient/${snapshot.patientId}`;
     const base = { reference, referenceDate, threshold: policy.AMA_AGE_YEARS, comparator: policy.AMA_COMPARATOR };
     if (typeof birthDate !== 'string' || birthDate === '') {
-      return { status: 'insufficient-data', reason: 'no birthDate', params: base };
+      return { status: 'insufficient-data', reason: 'no birthDate', evidence: [patientRef], params: base };
     }
     const parsed = parseFhirDate(birthDate, now.timeZone);
-    if (!parsed) return { status: 'insufficient-data', reason: `invalid birthDate ${birthDate}`, params: { ...base, birthDate } };
+    if (!parsed) return { status: 'insufficient-data', reason: `invalid birthDate ${birthDate}`, evidence: [patientRef], params: { ...base, birthDate } };
     const youngest = fullYears(fromDayNumber(parsed.last), referenceDate);
     const oldest = fullYears(fromDayNumber(parsed.first), referenceDate);
     const meets = (age: number) => (policy.AMA_COMPARATOR === '>=' ? age >= policy.AMA_AGE_YEARS : age > policy.AMA_AGE_YEARS);
@@ -44,10 +45,10 @@ export const amaRule: Rule<PregnancyFacts> = {
       return {
         status: 'insufficient-data',
         reason: `birthDate ${birthDate} is partial (${parsed.precision}): age at ${referenceDate} is ${youngest} or ${oldest}`,
+        evidence: [patientRef],
         params: { ...base, birthDate, ageYearsMin: youngest, ageYearsMax: oldest },
       };
     }
-    const patientRef = `Patient/${snapshot.patientId}`;
     const items: EvidenceItem[] = [{ reference: patientRef, date: birthDate }];
     if (useEdd) items.push({ reference: facts.edd!.reference, date: facts.edd!.date });
     const params: AmaParams = { ...base, ageYears: youngest, birthDate, items };
