@@ -54,7 +54,9 @@ export async function main(argv) {
       logLevel: args.verbose ? 'info' : 'warn',
     });
     if (result.errors.length > 0 || result.warnings.length > 0) {
-      process.stderr.write(`SUSHI ${SUSHI_VERSION}: ${result.errors.length} error(s), ${result.warnings.length} warning(s); output not written\n`);
+      process.stderr.write(
+        `SUSHI ${SUSHI_VERSION}: ${result.errors.length} error(s), ${result.warnings.length} warning(s); output not written\n`,
+      );
       return 1;
     }
     const target = join(args.out, 'fsh-generated');

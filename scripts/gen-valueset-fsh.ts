@@ -64,8 +64,10 @@ export function valueSetFsh(def: ValueSetDefinition): string {
     }
   }
   for (const p of def.prefixes ?? []) {
-    for (const prefix of p.prefixes) lines.push(`* include codes from system ${p.system} where code regex ${str(prefixRegex(p.system, prefix))}`);
-    for (const ex of p.exclude ?? []) lines.push(`* exclude codes from system ${p.system} where code regex ${str(prefixRegex(p.system, ex))}`);
+    for (const prefix of p.prefixes)
+      lines.push(`* include codes from system ${p.system} where code regex ${str(prefixRegex(p.system, prefix))}`);
+    for (const ex of p.exclude ?? [])
+      lines.push(`* exclude codes from system ${p.system} where code regex ${str(prefixRegex(p.system, ex))}`);
   }
   return lines.join('\n');
 }

@@ -30,9 +30,10 @@ export async function compose(
   const store = await (opts.store ?? createStore(config));
   const clock = opts.clock ?? systemClock(config.clinicTimeZone);
   const registry = createSqlRegistryStore(store.sql);
-  const replayCache = store.engine === 'postgres'
-    ? { remember: (iss: string, jti: string, exp: number) => store.audit.rememberJti(iss, jti, new Date(exp * 1000).toISOString()) }
-    : undefined;
+  const replayCache =
+    store.engine === 'postgres'
+      ? { remember: (iss: string, jti: string, exp: number) => store.audit.rememberJti(iss, jti, new Date(exp * 1000).toISOString()) }
+      : undefined;
   const deps: AppDeps = {
     config,
     clock,
@@ -40,7 +41,13 @@ export async function compose(
     definitions: loadServiceDefinitions(),
     authenticate: createAuthenticator(config, { logger, ...(replayCache ? { replayCache } : {}) }),
     loadSnapshot: createSnapshotLoader({ timeoutMs: config.fhirTimeoutMs, maxPages: config.fhirMaxPages, logger }),
-    services: createServices({ policy: config.policy, locale: config.locale, newId: opts.newId ?? randomUUID, publicBaseUrl: config.publicBaseUrl, registry }),
+    services: createServices({
+      policy: config.policy,
+      locale: config.locale,
+      newId: opts.newId ?? randomUUID,
+      publicBaseUrl: config.publicBaseUrl,
+      registry,
+    }),
     notices: store.audit,
     feedback: store.audit,
     recordHookCall: async (rec) => {

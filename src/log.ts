@@ -43,7 +43,9 @@ export function boundedDestination(fd = 1, maxBacklog = STDOUT_MAX_BACKLOG_BYTES
     if (dropped === 0) return;
     const n = dropped;
     dropped = 0;
-    stream.write(`${JSON.stringify({ level: 40, time: Date.now(), name: 'prenatal-cds', droppedLines: n, msg: 'log backlog was full: lines dropped' })}\n`);
+    stream.write(
+      `${JSON.stringify({ level: 40, time: Date.now(), name: 'prenatal-cds', droppedLines: n, msg: 'log backlog was full: lines dropped' })}\n`,
+    );
   });
   return { stream, dropped: () => total };
 }

@@ -44,7 +44,10 @@ async function main(): Promise<void> {
       logger.fatal({ err }, 'cannot listen');
       process.exit(1);
     }
-    logger.info({ host: config.host, port: config.port, publicBaseUrl: config.publicBaseUrl, authMode: config.authMode }, 'prenatal-cds listening');
+    logger.info(
+      { host: config.host, port: config.port, publicBaseUrl: config.publicBaseUrl, authMode: config.authMode },
+      'prenatal-cds listening',
+    );
   });
   let closing = false;
   const shutdown = (signal: NodeJS.Signals): void => {

@@ -15,8 +15,6 @@ import type { FeedbackStore, HookCallRecord, NoticeStore } from './store/records
  * (loopback servers, generated keys), never by a stub that pretends.
  */
 
-
-
 /** Who called, once the JWT has been verified (or auth is off in development). */
 export interface AuthContext {
   /** `iss` of the verified JWT; `"dev"` when AUTH_MODE=off. */

@@ -8,11 +8,29 @@ import { describe, expect, it } from 'vitest';
  * driver, the file system, the network or an adapter.
  */
 const ROOT = join(import.meta.dirname, '..');
-const PURE_FOLDERS = ['src/calendar', 'src/csv', 'src/engine', 'src/clinical', 'src/render', 'src/referral', 'src/orders', 'src/nipt', 'src/qc'];
+const PURE_FOLDERS = [
+  'src/calendar',
+  'src/csv',
+  'src/engine',
+  'src/clinical',
+  'src/render',
+  'src/referral',
+  'src/orders',
+  'src/nipt',
+  'src/qc',
+];
 const FORBIDDEN = [
-  /^express$/, /^pg$/, /^@electric-sql\/pglite/, /^pino$/, /^jose$/,
-  /^node:(fs|net|http|https|child_process|dgram|tls)(\/|$)/, /^(fs|net|http|https|child_process)$/,
-  /\/(http|store|auth|registry)\//, /\/fhir\/(fhir-client|load-snapshot)/, /\/main\.js$/, /\/app\.js$/,
+  /^express$/,
+  /^pg$/,
+  /^@electric-sql\/pglite/,
+  /^pino$/,
+  /^jose$/,
+  /^node:(fs|net|http|https|child_process|dgram|tls)(\/|$)/,
+  /^(fs|net|http|https|child_process)$/,
+  /\/(http|store|auth|registry)\//,
+  /\/fhir\/(fhir-client|load-snapshot)/,
+  /\/main\.js$/,
+  /\/app\.js$/,
 ];
 
 function sourceFiles(dir: string): string[] {
@@ -58,7 +76,20 @@ describe('architecture: pure folders do no IO', () => {
   it('the wall clock is read in one place only', () => {
     const all = sourceFiles(join(ROOT, 'src'));
     const readers = all.filter((f) => /new Date\(\)|Date\.now\(\)/.test(readFileSync(f, 'utf8'))).map((f) => relative(ROOT, f));
-    for (const r of readers) expect(['src/clock.ts', 'src/http', 'src/auth', 'src/fhir', 'src/store', 'src/main.ts', 'src/log.ts', 'src/registry/cli.ts', 'src/cli'].some((ok) => r.startsWith(ok))).toBe(true);
+    for (const r of readers)
+      expect(
+        [
+          'src/clock.ts',
+          'src/http',
+          'src/auth',
+          'src/fhir',
+          'src/store',
+          'src/main.ts',
+          'src/log.ts',
+          'src/registry/cli.ts',
+          'src/cli',
+        ].some((ok) => r.startsWith(ok)),
+      ).toBe(true);
   });
 });
 

@@ -20,9 +20,15 @@ function tableRows(marker: string): string[][] {
   const start = README.indexOf(`<!-- ${marker}:start -->`);
   const end = README.indexOf(`<!-- ${marker}:end -->`);
   expect(start, `README has a ${marker} table`).toBeGreaterThan(-1);
-  return README.slice(start, end).split('\n')
+  return README.slice(start, end)
+    .split('\n')
     .filter((l) => l.startsWith('| `') || l.startsWith('| [`'))
-    .map((l) => l.slice(1, -1).split(' | ').map((c) => c.trim()));
+    .map((l) =>
+      l
+        .slice(1, -1)
+        .split(' | ')
+        .map((c) => c.trim()),
+    );
 }
 
 /** The id in a rule table cell: `` `ama` `` or a link to its section, `` [`ama`](docs/rules.md#ama) ``. */
@@ -37,7 +43,8 @@ describe('rule catalogue', () => {
     const ids = ruleRows.map((r) => cellId(r[0]!));
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual([...ALL_RULE_IDS].sort());
-    for (const r of ruleRows) expect(r[0], 'links to its section of docs/rules.md').toBe(`[\`${cellId(r[0]!)}\`](docs/rules.md#${cellId(r[0]!)})`);
+    for (const r of ruleRows)
+      expect(r[0], 'links to its section of docs/rules.md').toBe(`[\`${cellId(r[0]!)}\`](docs/rules.md#${cellId(r[0]!)})`);
   });
 
   it.each(RECORDS.map((r) => [r.id, r] as const))('%s: citation, services, inputs, README line agree', (id, rule) => {
@@ -60,7 +67,9 @@ describe('rule catalogue', () => {
 });
 
 it.each(NIPT_RULES.map((r) => [r.id]))('%s is exercised by the NIPT tests', (id) => {
-  const tests = ['rules', 'evaluate', 'institution', 'service'].map((f) => readFileSync(join(ROOT, `test/nipt/${f}.test.ts`), 'utf8')).join('\n');
+  const tests = ['rules', 'evaluate', 'institution', 'service']
+    .map((f) => readFileSync(join(ROOT, `test/nipt/${f}.test.ts`), 'utf8'))
+    .join('\n');
   expect(tests).toMatch(new RegExp(`['\`]${id}[':]`));
 });
 

@@ -66,7 +66,13 @@ function anchorsOf(markdown: string): Set<string> {
   const anchors = new Set<string>();
   for (const m of markdown.matchAll(/\bid="([^"]+)"/g)) anchors.add(m[1]!);
   for (const m of markdown.matchAll(/^#{1,6}\s+(.+)$/gm)) {
-    anchors.add(m[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-'));
+    anchors.add(
+      m[1]!
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .replace(/\s/g, '-'),
+    );
   }
   return anchors;
 }
@@ -83,7 +89,15 @@ describe('docs', () => {
 
   it('no comment in src/, test/ or scripts/ cites a file outside the repository', () => {
     const offenders = comments.flatMap(({ file, comments: cs }) =>
-      cs.filter((c) => OUTSIDE.some((re) => re.test(c.text))).map((c) => `${file}:${c.line}: ${c.text.split('\n').find((l) => OUTSIDE.some((re) => re.test(l)))?.trim()}`),
+      cs
+        .filter((c) => OUTSIDE.some((re) => re.test(c.text)))
+        .map(
+          (c) =>
+            `${file}:${c.line}: ${c.text
+              .split('\n')
+              .find((l) => OUTSIDE.some((re) => re.test(l)))
+              ?.trim()}`,
+        ),
     );
     expect(offenders).toEqual([]);
   });

@@ -16,14 +16,35 @@ import type { ShapeKind, ShapeTable } from '../../src/fhir/r4-shape.js';
 
 const PRIMITIVE_KIND: Readonly<Record<string, ShapeKind>> = {
   boolean: 'boolean',
-  integer: 'integer', positiveInt: 'integer', unsignedInt: 'integer', integer64: 'integer',
+  integer: 'integer',
+  positiveInt: 'integer',
+  unsignedInt: 'integer',
+  integer64: 'integer',
   decimal: 'decimal',
-  string: 'string', code: 'string', id: 'string', uri: 'string', url: 'string', canonical: 'string', oid: 'string',
-  uuid: 'string', markdown: 'string', base64Binary: 'string', instant: 'string', date: 'string', dateTime: 'string',
-  time: 'string', xhtml: 'string',
+  string: 'string',
+  code: 'string',
+  id: 'string',
+  uri: 'string',
+  url: 'string',
+  canonical: 'string',
+  oid: 'string',
+  uuid: 'string',
+  markdown: 'string',
+  base64Binary: 'string',
+  instant: 'string',
+  date: 'string',
+  dateTime: 'string',
+  time: 'string',
+  xhtml: 'string',
 };
 const SYSTEM_KIND: Readonly<Record<string, ShapeKind>> = {
-  String: 'string', Boolean: 'boolean', Integer: 'integer', Decimal: 'decimal', Date: 'string', DateTime: 'string', Time: 'string',
+  String: 'string',
+  Boolean: 'boolean',
+  Integer: 'integer',
+  Decimal: 'decimal',
+  Date: 'string',
+  DateTime: 'string',
+  Time: 'string',
 };
 const SYSTEM_PREFIX = 'http://hl7.org/fhirpath/System.';
 
@@ -44,7 +65,7 @@ function kindOf(code: string): ShapeKind {
   if (own(PRIMITIVE_KIND, code)) return PRIMITIVE_KIND[code] as ShapeKind;
   if (code.startsWith(SYSTEM_PREFIX)) {
     const k = code.slice(SYSTEM_PREFIX.length);
-    return own(SYSTEM_KIND, k) ? SYSTEM_KIND[k] as ShapeKind : 'any';
+    return own(SYSTEM_KIND, k) ? (SYSTEM_KIND[k] as ShapeKind) : 'any';
   }
   if (code === 'Resource' || code === 'DomainResource') return 'resource';
   const schema = schemaOf(code);
@@ -81,7 +102,7 @@ export function buildShapeTable(): ShapeTable {
       if (kind === 'complex') pending.push(code);
     };
     for (const [name, el] of Object.entries(schema.elements)) {
-      const array = el.isArray ?? (el.max > 1);
+      const array = el.isArray ?? el.max > 1;
       const codes = (el.type ?? []).map((t) => t.code);
       if (name.endsWith('[x]')) {
         const base = name.slice(0, -3);

@@ -35,18 +35,28 @@ export type AuthFailureReason =
 
 /** Internal rejection with its reason; the authenticator turns it into AppError('unauthorized'). */
 export class AuthRejection extends Error {
-  constructor(readonly reason: AuthFailureReason, options?: { cause?: unknown }) {
+  constructor(
+    readonly reason: AuthFailureReason,
+    options?: { cause?: unknown },
+  ) {
     super(`EHR JWT rejected: ${reason}`, options);
     this.name = 'AuthRejection';
   }
 }
 
 const MISSING: Readonly<Record<string, AuthFailureReason>> = {
-  iss: 'missing-iss', aud: 'missing-aud', exp: 'missing-exp', iat: 'missing-iat', jti: 'missing-jti',
+  iss: 'missing-iss',
+  aud: 'missing-aud',
+  exp: 'missing-exp',
+  iat: 'missing-iat',
+  jti: 'missing-jti',
 };
 
 const CHECK_FAILED: Readonly<Record<string, AuthFailureReason>> = {
-  aud: 'audience-mismatch', iss: 'issuer-mismatch', iat: 'iat-in-future', nbf: 'not-yet-valid',
+  aud: 'audience-mismatch',
+  iss: 'issuer-mismatch',
+  iat: 'iat-in-future',
+  nbf: 'not-yet-valid',
 };
 
 /** Maps any error raised while verifying to a reason code (by error class and claim, never by text). */

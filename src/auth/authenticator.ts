@@ -5,8 +5,14 @@ import type { Config } from '../config/schema.js';
 import { AppError } from '../errors/app-error.js';
 import type { AuthContext, AuthRequest, Authenticate } from '../ports.js';
 import {
-  ALLOWED_ALGORITHMS, CLOCK_TOLERANCE_SECONDS, JWKS_COOLDOWN_MS, JWKS_FETCH_TIMEOUT_MS, JWKS_REFRESH_AFTER_MS,
-  MAX_JTI_LENGTH, MAX_TOKEN_AGE_SECONDS, REQUIRED_CLAIMS,
+  ALLOWED_ALGORITHMS,
+  CLOCK_TOLERANCE_SECONDS,
+  JWKS_COOLDOWN_MS,
+  JWKS_FETCH_TIMEOUT_MS,
+  JWKS_REFRESH_AFTER_MS,
+  MAX_JTI_LENGTH,
+  MAX_TOKEN_AGE_SECONDS,
+  REQUIRED_CLAIMS,
 } from './auth-policy.js';
 import { AuthRejection, failureReason } from './auth-failure.js';
 import { isAllowedFhirServer } from './fhir-server-allow-list.js';
@@ -37,8 +43,10 @@ const systemNowSeconds = (): number => {
 
 /** The line main.ts logs at `warn` when AUTH_MODE=off (development only, docs/design.md#authentication). */
 export function authOffWarning(): string {
-  return 'AUTH_MODE=off: EHR JWT authentication is DISABLED. Every request is accepted as issuer "dev" and '
-    + 'fhirServer is not checked against any allow-list. Never run like this with real patient data.';
+  return (
+    'AUTH_MODE=off: EHR JWT authentication is DISABLED. Every request is accepted as issuer "dev" and ' +
+    'fhirServer is not checked against any allow-list. Never run like this with real patient data.'
+  );
 }
 
 /**
@@ -57,13 +65,16 @@ export function createAuthenticator(config: Config, opts: AuthenticatorOptions):
   const issuers = new Map<string, IssuerKeys>();
   for (const issuer of config.trustedIssuers) {
     if (issuers.has(issuer.iss)) continue;
-    issuers.set(issuer.iss, createIssuerKeys(issuer, {
-      timeoutMs: opts.fetchTimeoutMs ?? JWKS_FETCH_TIMEOUT_MS,
-      cooldownMs: opts.jwksCooldownMs ?? JWKS_COOLDOWN_MS,
-      refreshAfterMs: opts.jwksRefreshAfterMs ?? JWKS_REFRESH_AFTER_MS,
-      nowMs: () => nowSeconds() * 1000,
-      onRefreshError: (err) => opts.logger.warn({ iss: issuer.iss, err: errorName(err) }, 'JWKS refresh failed; cached keys stay in use'),
-    }));
+    issuers.set(
+      issuer.iss,
+      createIssuerKeys(issuer, {
+        timeoutMs: opts.fetchTimeoutMs ?? JWKS_FETCH_TIMEOUT_MS,
+        cooldownMs: opts.jwksCooldownMs ?? JWKS_COOLDOWN_MS,
+        refreshAfterMs: opts.jwksRefreshAfterMs ?? JWKS_REFRESH_AFTER_MS,
+        nowMs: () => nowSeconds() * 1000,
+        onRefreshError: (err) => opts.logger.warn({ iss: issuer.iss, err: errorName(err) }, 'JWKS refresh failed; cached keys stay in use'),
+      }),
+    );
   }
 
   async function verify(req: AuthRequest, facts: TokenLogFacts): Promise<AuthContext> {

@@ -42,10 +42,12 @@ export function isAllowedFhirServer(url: string, prefixes: readonly string[]): b
   const path = withSlash(candidate.pathname);
   return prefixes.some((raw) => {
     const prefix = parseServerUrl(raw);
-    return prefix !== undefined
-      && prefix.protocol === candidate.protocol
-      && prefix.hostname === candidate.hostname
-      && prefix.port === candidate.port
-      && path.startsWith(withSlash(prefix.pathname));
+    return (
+      prefix !== undefined &&
+      prefix.protocol === candidate.protocol &&
+      prefix.hostname === candidate.hostname &&
+      prefix.port === candidate.port &&
+      path.startsWith(withSlash(prefix.pathname))
+    );
   });
 }

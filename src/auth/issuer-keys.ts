@@ -11,9 +11,7 @@ export interface IssuerKeys {
 
 /** Errors that mean "no such key" or "not this kind of token" rather than "keys unavailable". */
 const isKeySelectionError = (err: unknown): boolean =>
-  err instanceof errors.JWKSNoMatchingKey
-  || err instanceof errors.JWKSMultipleMatchingKeys
-  || err instanceof errors.JOSENotSupported;
+  err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys || err instanceof errors.JOSENotSupported;
 
 /**
  * Builds the key resolver of one issuer: the inline `jwks` (jose `createLocalJWKSet`, validated

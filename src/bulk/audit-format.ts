@@ -16,13 +16,23 @@ export function bulkAuditCsv(r: BulkAuditReport): string {
 
 function pad(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** Human-readable: totals, the missing-notice list, the first malformed lines. */
 export function bulkAuditTable(r: BulkAuditReport): string {
   const t = r.totals;
-  const unattributed = Object.entries(t.unattributed).map(([k, v]) => `${k} ${v}`).join(', ') || '0';
+  const unattributed =
+    Object.entries(t.unattributed)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || '0';
   const out = [
     `Art. 24 indications without an Art. 25 notice — as of ${r.asOf} (${r.timeZone})`,
     '',
@@ -42,7 +52,13 @@ export function bulkAuditTable(r: BulkAuditReport): string {
     '',
   ];
   if (r.missing.length > 0) {
-    out.push(pad([['patient', 'pregnancy', 'rules', 'first evidence'], ...r.missing.map((m) => [m.patient, m.pregnancyKey ?? '-', m.rules.join(','), m.firstEvidenceDate ?? '-'])]), '');
+    out.push(
+      pad([
+        ['patient', 'pregnancy', 'rules', 'first evidence'],
+        ...r.missing.map((m) => [m.patient, m.pregnancyKey ?? '-', m.rules.join(','), m.firstEvidenceDate ?? '-']),
+      ]),
+      '',
+    );
   }
   if (r.malformed.length > 0) {
     out.push('malformed lines:', ...r.malformed.map((m) => `  ${m.file}:${m.line}: ${m.reason}`));

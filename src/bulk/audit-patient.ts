@@ -23,7 +23,15 @@ export interface PatientAudit {
   readonly ruleErrors: number;
 }
 
-type Dated = { effectiveDateTime?: string; effectivePeriod?: { start?: string }; onsetDateTime?: string; recordedDate?: string; date?: string; authoredOn?: string; issued?: string };
+type Dated = {
+  effectiveDateTime?: string;
+  effectivePeriod?: { start?: string };
+  onsetDateTime?: string;
+  recordedDate?: string;
+  date?: string;
+  authoredOn?: string;
+  issued?: string;
+};
 
 /** The clinical date of the evidence resource itself (when it was observed / recorded). */
 function resourceDay(snapshot: PatientSnapshot, reference: string): string | undefined {
@@ -51,7 +59,7 @@ export function auditPatient(patientId: string, resources: readonly Resource[], 
   const snapshot = createSnapshot({ patientId, resources });
   const { facts, findings, errors } = evaluateReferral(snapshot, policy, now);
   const rules = [...new Set(findings.map((f) => f.rule as string))].sort();
-  const items = findings.flatMap((f) => ((f.params as { items?: { reference: string; date?: string }[] }).items ?? []));
+  const items = findings.flatMap((f) => (f.params as { items?: { reference: string; date?: string }[] }).items ?? []);
   const first = rules.length > 0 ? firstEvidenceDay(snapshot, items) : undefined;
   const notice = facts.current ? existingNoticeFor(snapshot, facts, now.timeZone) : undefined;
   return {

@@ -48,11 +48,24 @@ export interface BulkAuditReport {
 /** Accumulates patient audits; the state is counters plus the (small) missing list. */
 export interface AuditTally {
   add(a: PatientAudit): void;
-  report(input: { asOf: string; timeZone: string; lines: number; malformed: readonly MalformedLine[]; malformedCount: number; unattributed: Readonly<Record<string, number>> }): BulkAuditReport;
+  report(input: {
+    asOf: string;
+    timeZone: string;
+    lines: number;
+    malformed: readonly MalformedLine[];
+    malformedCount: number;
+    unattributed: Readonly<Record<string, number>>;
+  }): BulkAuditReport;
 }
 
 export function createAuditTally(): AuditTally {
-  let patients = 0, withoutPatient = 0, pregnantNow = 0, indicated = 0, withNotice = 0, notCovering = 0, ruleErrors = 0;
+  let patients = 0,
+    withoutPatient = 0,
+    pregnantNow = 0,
+    indicated = 0,
+    withNotice = 0,
+    notCovering = 0,
+    ruleErrors = 0;
   const missing: MissingNotice[] = [];
   return {
     add(a) {
@@ -68,16 +81,32 @@ export function createAuditTally(): AuditTally {
         if (a.rules.some((r) => !a.notice!.rules.includes(r))) notCovering++;
         return;
       }
-      missing.push({ patient: `Patient/${a.patientId}`, pregnancyKey: a.pregnancyKey ?? null, rules: a.rules, firstEvidenceDate: a.firstEvidenceDate ?? null });
+      missing.push({
+        patient: `Patient/${a.patientId}`,
+        pregnancyKey: a.pregnancyKey ?? null,
+        rules: a.rules,
+        firstEvidenceDate: a.firstEvidenceDate ?? null,
+      });
     },
     report({ asOf, timeZone, lines, malformed, malformedCount, unattributed }) {
-      const sorted = [...missing].sort((x, y) => (x.patient < y.patient ? -1 : x.patient > y.patient ? 1 : (x.pregnancyKey ?? '') < (y.pregnancyKey ?? '') ? -1 : 1));
+      const sorted = [...missing].sort((x, y) =>
+        x.patient < y.patient ? -1 : x.patient > y.patient ? 1 : (x.pregnancyKey ?? '') < (y.pregnancyKey ?? '') ? -1 : 1,
+      );
       return {
         asOf,
         timeZone,
         totals: {
-          lines, patients, patientsWithoutPatientResource: withoutPatient, pregnantNow, indicated, withNotice,
-          missing: missing.length, noticeNotCoveringAll: notCovering, malformedLines: malformedCount, unattributed, ruleErrors,
+          lines,
+          patients,
+          patientsWithoutPatientResource: withoutPatient,
+          pregnantNow,
+          indicated,
+          withNotice,
+          missing: missing.length,
+          noticeNotCoveringAll: notCovering,
+          malformedLines: malformedCount,
+          unattributed,
+          ruleErrors,
         },
         missing: sorted,
         malformed,

@@ -27,7 +27,13 @@ export async function forEachPatient(
       list.push(p.resource);
     }
     for (const [pid, resources] of groups) {
-      const extra = shared.size === 0 ? [] : resources.flatMap(sharedReferencesOf).map((ref) => shared.get(ref)).filter((r): r is Resource => r !== undefined);
+      const extra =
+        shared.size === 0
+          ? []
+          : resources
+              .flatMap(sharedReferencesOf)
+              .map((ref) => shared.get(ref))
+              .filter((r): r is Resource => r !== undefined);
       visit(pid, extra.length > 0 ? [...resources, ...extra] : resources);
     }
     groups.clear();

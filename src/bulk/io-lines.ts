@@ -23,7 +23,12 @@ export async function* readNdjson(path: string): AsyncGenerator<ParsedLine> {
         yield { ok: false, line, reason: `invalid JSON (${e instanceof Error ? e.message : String(e)})`.slice(0, 200) };
         continue;
       }
-      if (!value || typeof value !== 'object' || Array.isArray(value) || typeof (value as { resourceType?: unknown }).resourceType !== 'string') {
+      if (
+        !value ||
+        typeof value !== 'object' ||
+        Array.isArray(value) ||
+        typeof (value as { resourceType?: unknown }).resourceType !== 'string'
+      ) {
         yield { ok: false, line, reason: 'not a FHIR resource (no resourceType)' };
         continue;
       }

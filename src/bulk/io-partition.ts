@@ -27,10 +27,16 @@ export async function exportFiles(dir: string): Promise<{ path: string; bytes: n
 }
 
 async function closeAll(streams: readonly WriteStream[]): Promise<void> {
-  await Promise.all(streams.map((s) => (s.closed ? Promise.resolve() : new Promise<void>((resolve, reject) => {
-    s.once('error', reject);
-    s.end(() => resolve());
-  }))));
+  await Promise.all(
+    streams.map((s) =>
+      s.closed
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            s.once('error', reject);
+            s.end(() => resolve());
+          }),
+    ),
+  );
 }
 
 /**
@@ -39,10 +45,16 @@ async function closeAll(streams: readonly WriteStream[]): Promise<void> {
  * bucket fits in memory. Malformed lines and resources naming no patient are counted, never fatal.
  */
 export async function partitionExport(
-  dir: string, tmpDir: string, bucketBytes: number, onLine: (lines: number) => void,
+  dir: string,
+  tmpDir: string,
+  bucketBytes: number,
+  onLine: (lines: number) => void,
 ): Promise<PartitionResult> {
   const files = await exportFiles(dir);
-  const k = bucketCount(files.reduce((n, f) => n + f.bytes, 0), bucketBytes);
+  const k = bucketCount(
+    files.reduce((n, f) => n + f.bytes, 0),
+    bucketBytes,
+  );
   const bucketFiles = Array.from({ length: k }, (_, i) => join(tmpDir, `bucket-${String(i).padStart(4, '0')}.ndjson`));
   const highWaterMark = Math.max(16 * 1024, Math.min(1 << 20, Math.floor((64 << 20) / k)));
   const streams = bucketFiles.map((p) => createWriteStream(p, { highWaterMark }));
@@ -51,7 +63,8 @@ export async function partitionExport(
   const malformed: MalformedLine[] = [];
   const unattributed: Record<string, number> = {};
   const shared = new Map<string, Resource>();
-  let lines = 0, malformedCount = 0;
+  let lines = 0,
+    malformedCount = 0;
   try {
     for (const f of files) {
       const file = basename(f.path);

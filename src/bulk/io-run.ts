@@ -34,10 +34,19 @@ export async function runBulkAudit(o: BulkAuditOptions): Promise<BulkAuditReport
   try {
     const part = await partitionExport(o.dir, tmp, o.bucketBytes ?? DEFAULT_BUCKET_BYTES, (n) => o.onProgress?.('partition', n));
     const tally = createAuditTally();
-    await forEachPatient(part.bucketFiles, part.shared, (pid, resources) => tally.add(auditPatient(pid, resources, o.policy, o.now)), (n) => o.onProgress?.('evaluate', n));
+    await forEachPatient(
+      part.bucketFiles,
+      part.shared,
+      (pid, resources) => tally.add(auditPatient(pid, resources, o.policy, o.now)),
+      (n) => o.onProgress?.('evaluate', n),
+    );
     return tally.report({
-      asOf: o.now.today, timeZone: o.now.timeZone, lines: part.lines,
-      malformed: part.malformed, malformedCount: part.malformedCount, unattributed: part.unattributed,
+      asOf: o.now.today,
+      timeZone: o.now.timeZone,
+      lines: part.lines,
+      malformed: part.malformed,
+      malformedCount: part.malformedCount,
+      unattributed: part.unattributed,
     });
   } finally {
     await rm(tmp, { recursive: true, force: true });

@@ -29,8 +29,15 @@ export function daysInMonth(year: number, month: number): number {
 /** Whether (year, month, day) is a real calendar day (rejects 1985-02-30, 2023-13-01). */
 export function isValidYmd(year: number, month: number, day: number): boolean {
   return (
-    Number.isInteger(year) && Number.isInteger(month) && Number.isInteger(day) &&
-    year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
+    Number.isInteger(year) &&
+    Number.isInteger(month) &&
+    Number.isInteger(day) &&
+    year >= 1 &&
+    year <= 9999 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month)
   );
 }
 
@@ -50,8 +57,15 @@ function dayNumberByDate(year: number, month: number, day: number): DayNumber {
 }
 
 export function dayNumberOf(year: number, month: number, day: number): DayNumber {
-  if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day) ||
-    Math.abs(year) > MAX_YEAR || Math.abs(month) > MAX_MONTH || Math.abs(day) > MAX_DAY) return dayNumberByDate(year, month, day);
+  if (
+    !Number.isInteger(year) ||
+    !Number.isInteger(month) ||
+    !Number.isInteger(day) ||
+    Math.abs(year) > MAX_YEAR ||
+    Math.abs(month) > MAX_MONTH ||
+    Math.abs(day) > MAX_DAY
+  )
+    return dayNumberByDate(year, month, day);
   // Months outside 1..12 roll into the year, as `setUTCFullYear` does.
   const m0 = month - 1;
   let y = year + Math.floor(m0 / 12);

@@ -43,8 +43,7 @@ export interface DayRange {
 }
 
 const DATE_RE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
-const DATETIME_RE =
-  /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d|60)(?:\.\d+)?)?(Z|[+-](?:0\d|1[0-4]):[0-5]\d)?$/;
+const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d|60)(?:\.\d+)?)?(Z|[+-](?:0\d|1[0-4]):[0-5]\d)?$/;
 
 /** A value that passed the grammar and the calendar: the days as written, and its instant if any. */
 interface Written {
@@ -98,7 +97,9 @@ export function parseFhirDate(raw: unknown, timeZone: string): ClinicalDate | un
   const value = raw as string;
   if (w.instant === undefined) {
     const { first, last } = spanOf(w);
-    return w.day === undefined ? { raw: value, precision: w.precision, first, last } : { raw: value, precision: w.precision, day: fromDayNumber(first), first, last };
+    return w.day === undefined
+      ? { raw: value, precision: w.precision, first, last }
+      : { raw: value, precision: w.precision, day: fromDayNumber(first), first, last };
   }
   const instant = new Date(w.instant.replace(/:60(?=[.Z+-]|$)/, ':59'));
   if (Number.isNaN(instant.getTime())) return undefined;

@@ -4,7 +4,6 @@ import { cdsResponseSchema } from './card-schema.js';
 import { FINDINGS_EXTENSION, UNDECIDED_EXTENSION } from './extensions.js';
 import { formatPath } from './zod-issues.js';
 
-
 /** One finding on the wire (docs/design.md#findings-extension, https://cds-hooks.hl7.org/2.0/#extensions). */
 export const wireFindingSchema = z.looseObject({
   rule: z.string().refine((r) => (ALL_RULE_IDS as readonly string[]).includes(r), 'is not a rule id of RULES.md'),

@@ -25,20 +25,26 @@ export const feedbackOverrideReasonSchema = z.looseObject({
  * One feedback item (https://cds-hooks.hl7.org/2.0/#feedback): `accepted` names the accepted
  * suggestions (non-empty); `overridden` accepts none. Unknown fields (e.g. `extension`) pass through.
  */
-export const feedbackItemSchema = z.looseObject({
-  card: z.uuid(),
-  outcome: z.enum(['accepted', 'overridden']),
-  acceptedSuggestions: z.array(z.looseObject({ id: z.string().min(1) })).optional(),
-  overrideReason: feedbackOverrideReasonSchema.optional(),
-  outcomeTimestamp: rfc3339Schema,
-}).superRefine((f, ctx) => {
-  if (f.outcome === 'accepted' && !f.acceptedSuggestions?.length) {
-    ctx.addIssue({ code: 'custom', message: 'outcome "accepted" requires a non-empty acceptedSuggestions', path: ['acceptedSuggestions'] });
-  }
-  if (f.outcome === 'overridden' && f.acceptedSuggestions?.length) {
-    ctx.addIssue({ code: 'custom', message: 'outcome "overridden" must not carry acceptedSuggestions', path: ['acceptedSuggestions'] });
-  }
-});
+export const feedbackItemSchema = z
+  .looseObject({
+    card: z.uuid(),
+    outcome: z.enum(['accepted', 'overridden']),
+    acceptedSuggestions: z.array(z.looseObject({ id: z.string().min(1) })).optional(),
+    overrideReason: feedbackOverrideReasonSchema.optional(),
+    outcomeTimestamp: rfc3339Schema,
+  })
+  .superRefine((f, ctx) => {
+    if (f.outcome === 'accepted' && !f.acceptedSuggestions?.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'outcome "accepted" requires a non-empty acceptedSuggestions',
+        path: ['acceptedSuggestions'],
+      });
+    }
+    if (f.outcome === 'overridden' && f.acceptedSuggestions?.length) {
+      ctx.addIssue({ code: 'custom', message: 'outcome "overridden" must not carry acceptedSuggestions', path: ['acceptedSuggestions'] });
+    }
+  });
 
 /** The feedback request body (https://cds-hooks.hl7.org/2.0/#feedback): a batch of one or more items. */
 export const feedbackRequestSchema = z.looseObject({

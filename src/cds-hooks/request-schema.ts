@@ -29,27 +29,36 @@ export const fhirAuthorizationSchema = z.looseObject({
  * pass through (`looseObject`); `prefetch` values may be any JSON, including `null` ("no data").
  * If `fhirAuthorization` is present, `fhirServer` must be too.
  */
-export const hookRequestSchema = z.looseObject({
-  hook: z.string().min(1),
-  hookInstance: z.string().min(1),
-  fhirServer: z.url({ protocol: /^https?$/ }).optional(),
-  fhirAuthorization: fhirAuthorizationSchema.optional(),
-  context: z.looseObject({}),
-  prefetch: z.record(z.string(), z.unknown()).optional(),
-}).superRefine((r, ctx) => {
-  if (r.fhirAuthorization && r.fhirServer === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'fhirServer is required when fhirAuthorization is present', path: ['fhirServer'] });
-  }
-});
+export const hookRequestSchema = z
+  .looseObject({
+    hook: z.string().min(1),
+    hookInstance: z.string().min(1),
+    fhirServer: z.url({ protocol: /^https?$/ }).optional(),
+    fhirAuthorization: fhirAuthorizationSchema.optional(),
+    context: z.looseObject({}),
+    prefetch: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.fhirAuthorization && r.fhirServer === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'fhirServer is required when fhirAuthorization is present', path: ['fhirServer'] });
+    }
+  });
 
 export type ParsedHookRequest = z.infer<typeof hookRequestSchema>;
 
 /** FHIR Bundle of draft orders (`context.draftOrders` of order-select / order-sign). */
 export const draftOrdersSchema = z.looseObject({
   resourceType: z.literal('Bundle'),
-  entry: z.array(z.looseObject({
-    resource: z.looseObject({ resourceType: z.string().regex(/^[A-Z][A-Za-z]+$/, 'must be a FHIR resource type'), id: fhirIdSchema.optional() }),
-  })).optional(),
+  entry: z
+    .array(
+      z.looseObject({
+        resource: z.looseObject({
+          resourceType: z.string().regex(/^[A-Z][A-Za-z]+$/, 'must be a FHIR resource type'),
+          id: fhirIdSchema.optional(),
+        }),
+      }),
+    )
+    .optional(),
 });
 
 const anyUser = referenceTo(['Practitioner', 'PractitionerRole', 'Patient', 'RelatedPerson']);
@@ -70,18 +79,20 @@ export const encounterStartContextSchema = z.looseObject({
 });
 
 /** https://cds-hooks.org/hooks/order-select/ (context): selections reference draftOrders entries. */
-export const orderSelectContextSchema = z.looseObject({
-  userId: clinician,
-  patientId: fhirIdSchema,
-  encounterId: fhirIdSchema.optional(),
-  selections: z.array(z.string().min(1)).min(1),
-  draftOrders: draftOrdersSchema,
-}).superRefine((c, ctx) => {
-  const present = new Set((c.draftOrders.entry ?? []).map((e) => `${e.resource.resourceType}/${e.resource.id ?? ''}`));
-  c.selections.forEach((s, i) => {
-    if (!present.has(s)) ctx.addIssue({ code: 'custom', message: `selection ${s} is not in draftOrders`, path: ['selections', i] });
+export const orderSelectContextSchema = z
+  .looseObject({
+    userId: clinician,
+    patientId: fhirIdSchema,
+    encounterId: fhirIdSchema.optional(),
+    selections: z.array(z.string().min(1)).min(1),
+    draftOrders: draftOrdersSchema,
+  })
+  .superRefine((c, ctx) => {
+    const present = new Set((c.draftOrders.entry ?? []).map((e) => `${e.resource.resourceType}/${e.resource.id ?? ''}`));
+    c.selections.forEach((s, i) => {
+      if (!present.has(s)) ctx.addIssue({ code: 'custom', message: `selection ${s} is not in draftOrders`, path: ['selections', i] });
+    });
   });
-});
 
 /** https://cds-hooks.org/hooks/order-sign/ (context) */
 export const orderSignContextSchema = z.looseObject({

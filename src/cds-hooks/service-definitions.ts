@@ -16,33 +16,42 @@ const CONTEXT_TOKENS = ['patientId', 'encounterId', 'userId'];
  * A service definition file in `cds-hooks/services/` (https://cds-hooks.hl7.org/2.0/#response):
  * strict, so a typo fails the start rather than silently vanishing from discovery.
  */
-export const definitionFileSchema = z.strictObject({
-  id: z.string().min(1).refine(isServiceId, 'is not a ServiceId of src/clinical/rule.ts'),
-  hook: z.enum(SUPPORTED_HOOKS),
-  title: z.string().min(1),
-  description: z.string().min(1),
-  prefetch: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.string().min(1)).default({}),
-  extension: z.record(z.string(), z.unknown()).optional(),
-}).superRefine((d, ctx) => {
-  if (isServiceId(d.id) && SERVICE_HOOKS[d.id] !== d.hook) {
-    ctx.addIssue({ code: 'custom', message: `service ${d.id} must use hook ${SERVICE_HOOKS[d.id]}`, path: ['hook'] });
-  }
-  for (const [key, template] of Object.entries(d.prefetch)) {
-    for (const m of template.matchAll(/\{\{([^}]*)\}\}/g)) {
-      const token = (m[1] ?? '').trim();
-      const ok = USER_TOKENS.includes(token) || (token.startsWith('context.') && CONTEXT_TOKENS.includes(token.slice(8)));
-      if (!ok) ctx.addIssue({ code: 'custom', message: `unknown prefetch token {{${token}}}`, path: ['prefetch', key] });
+export const definitionFileSchema = z
+  .strictObject({
+    id: z.string().min(1).refine(isServiceId, 'is not a ServiceId of src/clinical/rule.ts'),
+    hook: z.enum(SUPPORTED_HOOKS),
+    title: z.string().min(1),
+    description: z.string().min(1),
+    prefetch: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.string().min(1)).default({}),
+    extension: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((d, ctx) => {
+    if (isServiceId(d.id) && SERVICE_HOOKS[d.id] !== d.hook) {
+      ctx.addIssue({ code: 'custom', message: `service ${d.id} must use hook ${SERVICE_HOOKS[d.id]}`, path: ['hook'] });
     }
-  }
-  const required = d.extension?.[REQUIRED_PREFETCH_EXTENSION];
-  if (required !== undefined) {
-    const r = z.array(z.string()).safeParse(required);
-    if (!r.success) ctx.addIssue({ code: 'custom', message: 'must be an array of prefetch keys', path: ['extension', REQUIRED_PREFETCH_EXTENSION] });
-    else for (const k of r.data) {
-      if (!(k in d.prefetch)) ctx.addIssue({ code: 'custom', message: `required key ${k} is not a prefetch key`, path: ['extension', REQUIRED_PREFETCH_EXTENSION] });
+    for (const [key, template] of Object.entries(d.prefetch)) {
+      for (const m of template.matchAll(/\{\{([^}]*)\}\}/g)) {
+        const token = (m[1] ?? '').trim();
+        const ok = USER_TOKENS.includes(token) || (token.startsWith('context.') && CONTEXT_TOKENS.includes(token.slice(8)));
+        if (!ok) ctx.addIssue({ code: 'custom', message: `unknown prefetch token {{${token}}}`, path: ['prefetch', key] });
+      }
     }
-  }
-});
+    const required = d.extension?.[REQUIRED_PREFETCH_EXTENSION];
+    if (required !== undefined) {
+      const r = z.array(z.string()).safeParse(required);
+      if (!r.success)
+        ctx.addIssue({ code: 'custom', message: 'must be an array of prefetch keys', path: ['extension', REQUIRED_PREFETCH_EXTENSION] });
+      else
+        for (const k of r.data) {
+          if (!(k in d.prefetch))
+            ctx.addIssue({
+              code: 'custom',
+              message: `required key ${k} is not a prefetch key`,
+              path: ['extension', REQUIRED_PREFETCH_EXTENSION],
+            });
+        }
+    }
+  });
 
 /** Default location: `<package root>/cds-hooks/services`. */
 export function defaultServicesDir(): string {
@@ -54,7 +63,9 @@ export function defaultServicesDir(): string {
  * and path of the first problem; ids must be unique and each file named `<id>.json`.
  */
 export function loadServiceDefinitions(dir: string = defaultServicesDir()): readonly ServiceDefinition[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const seen = new Set<string>();
   const defs = files.map((file) => {
     const path = join(dir, file);

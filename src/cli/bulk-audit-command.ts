@@ -19,8 +19,15 @@ export async function bulkAuditCommand(argv: readonly string[], io: CliIo, confi
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv], allowPositionals: true, strict: true,
-      options: { format: { type: 'string', default: 'table' }, 'as-of': { type: 'string' }, progress: { type: 'boolean', default: false }, 'bucket-mb': { type: 'string' } },
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', default: 'table' },
+        'as-of': { type: 'string' },
+        progress: { type: 'boolean', default: false },
+        'bucket-mb': { type: 'string' },
+      },
     });
   } catch (e) {
     io.stderr(`${errorText(e)}\n${BULK_AUDIT_USAGE}`);
@@ -42,7 +49,9 @@ export async function bulkAuditCommand(argv: readonly string[], io: CliIo, confi
   const progress = values.progress || io.stderrIsTty ? progressReporter(io.stderr) : undefined;
   try {
     const report = await runBulkAudit({
-      dir: positionals[0]!, policy: config.policy, now,
+      dir: positionals[0]!,
+      policy: config.policy,
+      now,
       bucketBytes: bucketMb === undefined ? DEFAULT_BUCKET_BYTES : Math.round(bucketMb * 2 ** 20),
       ...(progress ? { onProgress: progress } : {}),
     });

@@ -23,10 +23,16 @@ export async function complianceCommand(argv: readonly string[], io: CliIo, conf
   let values;
   try {
     ({ values } = parseArgs({
-      args: [...argv], strict: true, allowPositionals: false,
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
       options: {
-        from: { type: 'string' }, to: { type: 'string' }, 'group-by': { type: 'string' }, format: { type: 'string', default: 'table' },
-        section: { type: 'string', default: 'rows' }, institution: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'group-by': { type: 'string' },
+        format: { type: 'string', default: 'table' },
+        section: { type: 'string', default: 'rows' },
+        institution: { type: 'string' },
       },
     }));
   } catch (e) {
@@ -34,11 +40,15 @@ export async function complianceCommand(argv: readonly string[], io: CliIo, conf
     return EXIT.usage;
   }
   const q = parseComplianceQuery({
-    from: values.from, to: values.to,
+    from: values.from,
+    to: values.to,
     ...(values['group-by'] !== undefined ? { groupBy: values['group-by'] } : {}),
     ...(values.institution !== undefined ? { institution: values.institution } : {}),
   });
-  const bad = [!['table', 'csv', 'json'].includes(values.format) && '--format: expected table, csv or json', !['rows', 'cases'].includes(values.section) && '--section: expected rows or cases'];
+  const bad = [
+    !['table', 'csv', 'json'].includes(values.format) && '--format: expected table, csv or json',
+    !['rows', 'cases'].includes(values.section) && '--section: expected rows or cases',
+  ];
   if (!q.ok || bad.some(Boolean)) {
     const issues = q.ok ? [] : q.issues.map((i) => `--${String(i.path ?? '').replace('groupBy', 'group-by')}: ${i.message}`);
     io.stderr(`${[...issues, ...bad.filter((b): b is string => typeof b === 'string')].join('\n')}\n${COMPLIANCE_USAGE}`);
@@ -55,7 +65,12 @@ export async function complianceCommand(argv: readonly string[], io: CliIo, conf
     const { from, to, groupBy, institution } = q.value;
     const input = await readCompliancePeriod(store.audit, { from, to, institution }, systemClock(config.clinicTimeZone).now().today);
     const report = computeCompliance(input, {
-      from, to, groupBy, timeZone: config.clinicTimeZone, deadlineDays: config.noticeDeadlineDays, referralRules: REFERRAL_RULE_IDS,
+      from,
+      to,
+      groupBy,
+      timeZone: config.clinicTimeZone,
+      deadlineDays: config.noticeDeadlineDays,
+      referralRules: REFERRAL_RULE_IDS,
     });
     if (values.format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else if (values.format === 'csv') io.stdout(values.section === 'cases' ? casesCsv(report.cases) : rowsCsv(report.rows, report.total));

@@ -5,7 +5,8 @@ import { COMPLIANCE_USAGE, complianceCommand } from './compliance-command.js';
 import { EXIT, type CliIo } from './io.js';
 import { registryCommand } from './registry-command.js';
 
-const REGISTRY_USAGE = 'usage: prenatal-cds registry import <file.json|file.csv>\n       prenatal-cds registry report [--format table|csv|json]\n';
+const REGISTRY_USAGE =
+  'usage: prenatal-cds registry import <file.json|file.csv>\n       prenatal-cds registry report [--format table|csv|json]\n';
 
 export const USAGE = `prenatal-cds — command line of the prenatal-diagnosis CDS service (configuration from the environment)\n\n${COMPLIANCE_USAGE}${REGISTRY_USAGE}${BULK_AUDIT_USAGE}`;
 

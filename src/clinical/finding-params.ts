@@ -100,7 +100,11 @@ export interface PregnancyFacts {
   readonly current: boolean;
   readonly currentEvidence: readonly string[];
   /** Best EDD (YYYY-MM-DD) and where it came from. */
-  readonly edd?: { readonly date: string; readonly source: 'clinical' | 'ultrasound' | 'lmp-edd' | 'ovulation' | 'lmp' | 'ga'; readonly reference: string };
+  readonly edd?: {
+    readonly date: string;
+    readonly source: 'clinical' | 'ultrasound' | 'lmp-edd' | 'ovulation' | 'lmp' | 'ga';
+    readonly reference: string;
+  };
   /** LMP = EDD - 280 d (YYYY-MM-DD), the start of the current pregnancy's window. */
   readonly lmp?: string;
   /** Gestational age today in days, and as "w+d". */

@@ -61,7 +61,10 @@ export const policySchema = z.strictObject({
   /** Days a pregnancy-status observation counts as current. */
   PREGNANCY_STATUS_DAYS: z.number().int().positive().default(300),
   /** Which source the order checks trust first. */
-  CERTIFICATE_SOURCE_ORDER: z.array(z.enum(['registry', 'ehr'])).min(1).default(['registry', 'ehr']),
+  CERTIFICATE_SOURCE_ORDER: z
+    .array(z.enum(['registry', 'ehr']))
+    .min(1)
+    .default(['registry', 'ehr']),
   /** Local codes appended to the shipped value sets, by value-set / data-element id. */
   localCodes: z.record(z.string(), z.array(coding)).default({}),
   /** The institution issuing the notice (the one running the service). */

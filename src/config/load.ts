@@ -6,7 +6,10 @@ import { deepFreeze } from '../deep-freeze.js';
 
 /** A configuration error names the variable; the entry point prints it and exits non-zero. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`);
     this.name = 'ConfigError';
   }
@@ -58,7 +61,10 @@ function isTimeZone(tz: string): boolean {
 export function loadConfig(env: Env): Config {
   const port = parseWith('PORT', intIn(0, 65535), env.PORT ?? '8080');
   const rawBase = env.PUBLIC_BASE_URL?.trim();
-  const publicBaseUrl = parseWith('PUBLIC_BASE_URL', z.url({ protocol: /^https?$/ }), rawBase || `http://localhost:${port}`).replace(/\/+$/, '');
+  const publicBaseUrl = parseWith('PUBLIC_BASE_URL', z.url({ protocol: /^https?$/ }), rawBase || `http://localhost:${port}`).replace(
+    /\/+$/,
+    '',
+  );
   // Auth is never off by default once a public base URL is configured (docs/design.md#authentication).
   const authDefault = rawBase ? 'jwt' : 'off';
   const authMode = parseWith('AUTH_MODE', z.enum(['jwt', 'off']), env.AUTH_MODE?.trim() || authDefault);
@@ -66,7 +72,11 @@ export function loadConfig(env: Env): Config {
   if (authMode === 'jwt' && trustedIssuers.length === 0) {
     throw new ConfigError('TRUSTED_ISSUERS', 'AUTH_MODE=jwt needs at least one trusted issuer');
   }
-  const qcTokens = parseWith('QC_TOKENS', z.record(z.string().min(16, 'QC tokens must be at least 16 characters'), qcTokenSchema), readJson(env, 'QC_TOKENS') ?? {});
+  const qcTokens = parseWith(
+    'QC_TOKENS',
+    z.record(z.string().min(16, 'QC tokens must be at least 16 characters'), qcTokenSchema),
+    readJson(env, 'QC_TOKENS') ?? {},
+  );
   const locale = parseWith('LOCALE', z.enum(['zh-CN', 'en']), env.LOCALE?.trim() || 'zh-CN');
   let policy;
   try {
@@ -94,11 +104,14 @@ export function loadConfig(env: Env): Config {
     noticeDeadlineDays: parseWith('NOTICE_DEADLINE_DAYS', intIn(0, 365), env.NOTICE_DEADLINE_DAYS ?? '7'),
     fhirTimeoutMs: parseWith('FHIR_TIMEOUT_MS', intIn(100, 120_000), env.FHIR_TIMEOUT_MS ?? '3000'),
     clinicTimeZone,
-    logLevel: parseWith('LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), env.LOG_LEVEL?.trim() || 'info'),
+    logLevel: parseWith(
+      'LOG_LEVEL',
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+      env.LOG_LEVEL?.trim() || 'info',
+    ),
     bodyLimitBytes: parseWith('BODY_LIMIT_BYTES', intIn(1024, 64 * 1024 * 1024), env.BODY_LIMIT_BYTES ?? String(5 * 1024 * 1024)),
     fhirMaxPages: parseWith('FHIR_MAX_PAGES', intIn(1, 1000), env.FHIR_MAX_PAGES ?? '20'),
     rateLimitPerMinute: parseWith('RATE_LIMIT_PER_MINUTE', intIn(0, 10_000_000), env.RATE_LIMIT_PER_MINUTE ?? '0'),
   };
   return deepFreeze(config);
 }
-

@@ -5,19 +5,23 @@ import type { Policy } from '../clinical/policy.js';
  * Configuration (docs/design.md#configuration): environment variables, validated once at start and frozen.
  * JSON-valued variables take either JSON or `@path/to/file.json`.
  */
-export const trustedIssuerSchema = z.strictObject({
-  iss: z.string().min(1),
-  jwksUrl: z.url().optional(),
-  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) }).optional(),
-  /** Allowed `fhirServer` prefixes for this issuer (no SSRF). */
-  fhirServers: z.array(z.url()).default([]),
-  tenant: z.string().optional(),
-}).refine((v) => Boolean(v.jwksUrl) !== Boolean(v.jwks), { message: 'exactly one of jwksUrl or jwks is required' });
+export const trustedIssuerSchema = z
+  .strictObject({
+    iss: z.string().min(1),
+    jwksUrl: z.url().optional(),
+    jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) }).optional(),
+    /** Allowed `fhirServer` prefixes for this issuer (no SSRF). */
+    fhirServers: z.array(z.url()).default([]),
+    tenant: z.string().optional(),
+  })
+  .refine((v) => Boolean(v.jwksUrl) !== Boolean(v.jwks), { message: 'exactly one of jwksUrl or jwks is required' });
 
-export const qcTokenSchema = z.strictObject({
-  role: z.enum(['province', 'institution']),
-  institution: z.string().optional(),
-}).refine((v) => v.role === 'province' || Boolean(v.institution), { message: 'an institution token needs "institution"' });
+export const qcTokenSchema = z
+  .strictObject({
+    role: z.enum(['province', 'institution']),
+    institution: z.string().optional(),
+  })
+  .refine((v) => v.role === 'province' || Boolean(v.institution), { message: 'an institution token needs "institution"' });
 
 export type TrustedIssuer = z.infer<typeof trustedIssuerSchema>;
 export type QcToken = z.infer<typeof qcTokenSchema>;

@@ -52,9 +52,4 @@ export type NiptReasonId = (typeof NIPT_REASON_IDS)[number];
 export type OrderRuleId = (typeof ORDER_RULE_IDS)[number];
 export type RuleId = ReferralRuleId | NiptCategoryId | NiptReasonId | OrderRuleId;
 
-export const ALL_RULE_IDS: readonly RuleId[] = [
-  ...REFERRAL_RULE_IDS,
-  ...NIPT_CATEGORY_IDS,
-  ...NIPT_REASON_IDS,
-  ...ORDER_RULE_IDS,
-];
+export const ALL_RULE_IDS: readonly RuleId[] = [...REFERRAL_RULE_IDS, ...NIPT_CATEGORY_IDS, ...NIPT_REASON_IDS, ...ORDER_RULE_IDS];

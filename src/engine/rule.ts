@@ -5,10 +5,7 @@ import type { RuleId } from './rule-ids.js';
 
 /** Service ids — an interface (docs/design.md#services). */
 export type ServiceId =
-  | 'prenatal-diagnosis-referral'
-  | 'prenatal-diagnosis-referral-encounter'
-  | 'nipt-order-check'
-  | 'special-technique-order-sign';
+  'prenatal-diagnosis-referral' | 'prenatal-diagnosis-referral-encounter' | 'nipt-order-check' | 'special-technique-order-sign';
 
 /**
  * A finding as it goes on the wire in the card extension `org.prenatal-cds.findings`

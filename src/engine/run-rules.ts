@@ -45,7 +45,9 @@ export function ruleError(rule: Rule<never>, e: unknown): RuleError {
 function evidenceOf(params: Readonly<Record<string, unknown>> | undefined): string[] {
   const unusable = params?.['unusable'];
   if (!Array.isArray(unusable)) return [];
-  return [...new Set(unusable.map((u) => (u as { reference?: unknown }).reference).filter((r): r is string => typeof r === 'string' && r !== ''))];
+  return [
+    ...new Set(unusable.map((u) => (u as { reference?: unknown }).reference).filter((r): r is string => typeof r === 'string' && r !== '')),
+  ];
 }
 
 /** A finding with the version of the rule that made it, for the audit. */

@@ -54,7 +54,8 @@ export function emptyResult(now: ClinicalNow, extra: Partial<Omit<ServiceResult,
  * licence checks, then the NIPT re-check). Audit facts come from the first result that has them.
  */
 export function combineResults(now: ClinicalNow, results: readonly ServiceResult[]): ServiceResult {
-  const first = <K extends 'notice' | 'pregnancyKey' | 'practitionerId' | 'institution'>(k: K) => results.find((r) => r[k] !== undefined)?.[k];
+  const first = <K extends 'notice' | 'pregnancyKey' | 'practitionerId' | 'institution'>(k: K) =>
+    results.find((r) => r[k] !== undefined)?.[k];
   const notice = first('notice');
   const pregnancyKey = first('pregnancyKey');
   const practitionerId = first('practitionerId');

@@ -31,14 +31,15 @@ export function operationOutcome(code: ErrorCode, details: readonly IssueDetail[
   const def = ERRORS[code];
   const coding = [{ system: ERROR_CODE_SYSTEM, code }];
   const severity = def.status >= 500 ? 'fatal' : 'error';
-  const issues = details.length === 0
-    ? [{ severity, code: def.issueType, details: { coding, text: def.text } }]
-    : details.map((d) => ({
-        severity,
-        code: def.issueType,
-        details: { coding, text: def.text },
-        diagnostics: d.message,
-        ...(d.path ? { expression: [d.path] } : {}),
-      }));
+  const issues =
+    details.length === 0
+      ? [{ severity, code: def.issueType, details: { coding, text: def.text } }]
+      : details.map((d) => ({
+          severity,
+          code: def.issueType,
+          details: { coding, text: def.text },
+          diagnostics: d.message,
+          ...(d.path ? { expression: [d.path] } : {}),
+        }));
   return { resourceType: 'OperationOutcome', issue: issues } as OperationOutcome;
 }

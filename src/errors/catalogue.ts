@@ -12,7 +12,18 @@ export interface ErrorDefinition {
   /** HTTP status. */
   readonly status: number;
   /** FHIR IssueType (https://hl7.org/fhir/R4/valueset-issue-type.html). */
-  readonly issueType: 'invalid' | 'security' | 'not-found' | 'not-supported' | 'too-costly' | 'exception' | 'incomplete' | 'transient' | 'throttled' | 'processing' | 'conflict';
+  readonly issueType:
+    | 'invalid'
+    | 'security'
+    | 'not-found'
+    | 'not-supported'
+    | 'too-costly'
+    | 'exception'
+    | 'incomplete'
+    | 'transient'
+    | 'throttled'
+    | 'processing'
+    | 'conflict';
   /** Human text (English), stable. */
   readonly text: string;
 }
@@ -25,15 +36,19 @@ export const ERRORS = {
   'invalid-query': { status: 400, issueType: 'invalid', text: 'The query parameters are not valid.' },
   'invalid-bundle': { status: 400, issueType: 'invalid', text: 'The body is not a FHIR Bundle of the expected resources.' },
   'hook-mismatch': { status: 400, issueType: 'invalid', text: 'The request hook does not match the hook of this service.' },
-  'unauthorized': { status: 401, issueType: 'security', text: 'Authentication failed.' },
-  'forbidden': { status: 403, issueType: 'security', text: 'Not allowed.' },
+  unauthorized: { status: 401, issueType: 'security', text: 'Authentication failed.' },
+  forbidden: { status: 403, issueType: 'security', text: 'Not allowed.' },
   'unknown-service': { status: 404, issueType: 'not-found', text: 'No CDS service with this id.' },
   'not-found': { status: 404, issueType: 'not-found', text: 'Not found.' },
   'method-not-allowed': { status: 405, issueType: 'not-supported', text: 'Method not allowed on this resource.' },
-  'conflict': { status: 409, issueType: 'conflict', text: 'A record with this id already exists with different content.' },
+  conflict: { status: 409, issueType: 'conflict', text: 'A record with this id already exists with different content.' },
   'data-unavailable': { status: 412, issueType: 'incomplete', text: 'Required FHIR data could be neither prefetched nor fetched.' },
   'payload-too-large': { status: 413, issueType: 'too-costly', text: 'The request body is too large.' },
-  'unsupported-media-type': { status: 415, issueType: 'not-supported', text: 'Content-Type must be application/json or application/fhir+json.' },
+  'unsupported-media-type': {
+    status: 415,
+    issueType: 'not-supported',
+    text: 'Content-Type must be application/json or application/fhir+json.',
+  },
   'rate-limited': { status: 429, issueType: 'throttled', text: 'Too many requests.' },
   'internal-error': { status: 500, issueType: 'exception', text: 'Internal error.' },
   'store-unavailable': { status: 503, issueType: 'transient', text: 'The audit store is unavailable; nothing was recorded. Retry later.' },

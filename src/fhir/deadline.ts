@@ -20,7 +20,10 @@ export function deadline(timeoutMs: number | undefined, caller?: AbortSignal): D
   if (caller?.aborted) controller.abort(caller.reason);
   else caller?.addEventListener('abort', onAbort, { once: true });
   if (timeoutMs !== undefined && !controller.signal.aborted) {
-    timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), Math.max(0, timeoutMs));
+    timer = setTimeout(
+      () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+      Math.max(0, timeoutMs),
+    );
   }
   return {
     signal: controller.signal,

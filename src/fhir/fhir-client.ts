@@ -78,7 +78,8 @@ export function createFhirReader(opts: FhirReaderOptions): FhirReader {
           pages += 1;
           const state = classifyValue(body);
           if (state.state === 'failed') {
-            if (state.reason === 'malformed-resource') return { ok: false, reason: 'malformed-resource', ...(state.detail ? { detail: state.detail } : {}) };
+            if (state.reason === 'malformed-resource')
+              return { ok: false, reason: 'malformed-resource', ...(state.detail ? { detail: state.detail } : {}) };
             return { ok: false, reason: state.reason === 'operation-outcome' ? 'operation-outcome' : 'not-fhir' };
           }
           if (state.state === 'present') resources.push(...state.resources);

@@ -92,7 +92,12 @@ async function fetchPending(
   signal: AbortSignal | undefined,
 ): Promise<KeyOutcome[]> {
   const noFetch = (p: Pending & { reason: string }): KeyOutcome => ({
-    key: p.key, prefetch: p.prefetch, fetched: false, resources: [], reason: p.reason, ...(p.invalid ? { invalid: p.invalid } : {}),
+    key: p.key,
+    prefetch: p.prefetch,
+    fetched: false,
+    resources: [],
+    reason: p.reason,
+    ...(p.invalid ? { invalid: p.invalid } : {}),
   });
   if (!pending.some((p) => 'query' in p)) return pending.map((p) => noFetch(p as Pending & { reason: string }));
   // Own timer + controller, not AbortSignal.timeout via AbortSignal.any (see ./deadline.ts).
@@ -107,11 +112,13 @@ async function fetchPending(
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
   try {
-    return await Promise.all(pending.map(async (p): Promise<KeyOutcome> => {
-      if (!('query' in p)) return noFetch(p);
-      const result = await reader.read(p.query, phase.signal);
-      return fetchedOutcome(p, result);
-    }));
+    return await Promise.all(
+      pending.map(async (p): Promise<KeyOutcome> => {
+        if (!('query' in p)) return noFetch(p);
+        const result = await reader.read(p.query, phase.signal);
+        return fetchedOutcome(p, result);
+      }),
+    );
   } finally {
     phase.dispose();
   }
@@ -123,18 +130,29 @@ function fetchedOutcome(p: Pending, result: FhirReadResult): KeyOutcome {
     const status = result.status === undefined ? '' : ` ${result.status}`;
     const detail = result.detail === undefined ? '' : ` (${result.detail})`;
     return {
-      key: p.key, prefetch: p.prefetch, fetched: true, resources: [], reason: `${was}; fetch failed: ${result.reason}${status}${detail}`,
+      key: p.key,
+      prefetch: p.prefetch,
+      fetched: true,
+      resources: [],
+      reason: `${was}; fetch failed: ${result.reason}${status}${detail}`,
       ...(result.reason === 'malformed-resource' && result.detail ? { invalid: result.detail } : {}),
     };
   }
   return {
-    key: p.key, prefetch: p.prefetch, fetched: true, resources: result.resources,
+    key: p.key,
+    prefetch: p.prefetch,
+    fetched: true,
+    resources: result.resources,
     ...(result.incomplete ? { incomplete: result.incomplete } : {}),
   };
 }
 
 function finish(
-  def: ServiceDefinition, request: HookRequest, outcomes: readonly KeyOutcome[], orders: readonly Resource[], logger: Logger,
+  def: ServiceDefinition,
+  request: HookRequest,
+  outcomes: readonly KeyOutcome[],
+  orders: readonly Resource[],
+  logger: Logger,
 ): PatientSnapshot {
   const required = new Set([...def.requiredPrefetch, 'patient']);
   const missing: IssueDetail[] = [];
@@ -147,7 +165,10 @@ function finish(
   // Operators care about calls that went to the FHIR server or lacked data (info); a call answered
   // wholly from prefetch is routine (debug): at info it would double the log volume under load.
   const notable = unavailable.length > 0 || missing.length > 0 || outcomes.some((o) => o.fetched);
-  logger[notable ? 'info' : 'debug']({ hookInstance: request.hookInstance, service: def.id, keys: summarise(outcomes), unavailable }, 'prefetch resolved');
+  logger[notable ? 'info' : 'debug'](
+    { hookInstance: request.hookInstance, service: def.id, keys: summarise(outcomes), unavailable },
+    'prefetch resolved',
+  );
   if (missing.length > 0) throw new AppError('data-unavailable', missing);
 
   const ctx = request.context;
@@ -162,7 +183,9 @@ function finish(
     unavailable,
   });
   if (!snapshot.patient) {
-    throw new AppError('data-unavailable', [{ path: 'prefetch.patient', message: 'the Patient of context.patientId is not in the prefetched or fetched data' }]);
+    throw new AppError('data-unavailable', [
+      { path: 'prefetch.patient', message: 'the Patient of context.patientId is not in the prefetched or fetched data' },
+    ]);
   }
   return snapshot;
 }
@@ -179,7 +202,10 @@ function draftOrders(value: unknown): readonly Resource[] {
   if (resources === undefined) return [];
   const problem = checkResourceShape(value);
   if (problem) {
-    const path = problem.fullPath === '' ? 'context.draftOrders' : `context.draftOrders${problem.fullPath.startsWith('[') ? '' : '.'}${problem.fullPath}`;
+    const path =
+      problem.fullPath === ''
+        ? 'context.draftOrders'
+        : `context.draftOrders${problem.fullPath.startsWith('[') ? '' : '.'}${problem.fullPath}`;
     throw new AppError('invalid-request', [{ path, message: describeShapeProblem(problem) }]);
   }
   return resources;

@@ -26,9 +26,13 @@ export type PrefetchFailure = 'operation-outcome' | 'wrong-type' | 'malformed-re
 
 /** A plain object with a string `resourceType`: the structural test for "is a FHIR resource". */
 export function isResourceObject(value: unknown): value is Resource {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    && typeof (value as { resourceType?: unknown }).resourceType === 'string'
-    && (value as { resourceType: string }).resourceType !== '';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as { resourceType?: unknown }).resourceType === 'string' &&
+    (value as { resourceType: string }).resourceType !== ''
+  );
 }
 
 /**

@@ -15,8 +15,7 @@
 
 /** The result of rendering one template: a relative FHIR query, or which token could not be resolved. */
 export type TemplateRendering =
-  | { readonly ok: true; readonly query: string }
-  | { readonly ok: false; readonly token: string; readonly reason: string };
+  { readonly ok: true; readonly query: string } | { readonly ok: false; readonly token: string; readonly reason: string };
 
 /** `userXId` token → the resource type `context.userId` must reference. */
 export const USER_ID_TOKENS: Readonly<Record<string, string>> = Object.freeze({

@@ -74,7 +74,9 @@ function fieldsOf(type: string): Fields | undefined {
   // names are not cached: a resourceType is request data, and the cache must stay bounded.
   const members = Object.prototype.hasOwnProperty.call(TABLE, type) ? TABLE[type] : undefined;
   if (!members) return undefined;
-  const fields = new Map<string, Field>(Object.entries(members).map(([name, [array, kind, code]]) => [name, { array: array === 1, kind, type: code }]));
+  const fields = new Map<string, Field>(
+    Object.entries(members).map(([name, [array, kind, code]]) => [name, { array: array === 1, kind, type: code }]),
+  );
   fieldCache.set(type, fields);
   return fields;
 }
@@ -177,7 +179,13 @@ function checkValue(value: unknown, field: Field, key: string, depth: number): F
       const found = checkResource(value, depth + 1);
       // A contained resource is reported relative to its container; any other nested resource
       // (Bundle.entry.resource, Parameters.parameter.resource) is reported as itself.
-      if (found && found.resource === undefined && key !== 'contained' && isPlainObject(value) && typeof value['resourceType'] === 'string') {
+      if (
+        found &&
+        found.resource === undefined &&
+        key !== 'contained' &&
+        isPlainObject(value) &&
+        typeof value['resourceType'] === 'string'
+      ) {
         found.resource = labelOf(value);
         if (found.path === '') found.path = '(root)';
       }

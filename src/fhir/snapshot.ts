@@ -42,7 +42,6 @@ export interface SnapshotInput {
   readonly unavailable?: readonly string[];
 }
 
-
 /** Builds the snapshot: dedupes, indexes by type and reference, deep-freezes. */
 export function createSnapshot(input: SnapshotInput): PatientSnapshot {
   const byRef = new Map<string, Resource>();

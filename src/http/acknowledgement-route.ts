@@ -20,14 +20,18 @@ const text = z.string().trim().min(1).max(200);
  */
 export const acknowledgementBodySchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'expected an id of 1–64 letters, digits, "-" or "."'),
-  signer: z.strictObject({
-    kind: z.enum(SIGNER_KINDS),
-    name: text,
-    relationship: text.optional(),
-  }).superRefine((s, ctx) => {
-    if (s.kind === 'family-member' && !s.relationship) ctx.addIssue({ code: 'custom', path: ['relationship'], message: 'required for a family-member signer' });
-    if (s.kind === 'patient' && s.relationship) ctx.addIssue({ code: 'custom', path: ['relationship'], message: 'only for a family-member signer' });
-  }),
+  signer: z
+    .strictObject({
+      kind: z.enum(SIGNER_KINDS),
+      name: text,
+      relationship: text.optional(),
+    })
+    .superRefine((s, ctx) => {
+      if (s.kind === 'family-member' && !s.relationship)
+        ctx.addIssue({ code: 'custom', path: ['relationship'], message: 'required for a family-member signer' });
+      if (s.kind === 'patient' && s.relationship)
+        ctx.addIssue({ code: 'custom', path: ['relationship'], message: 'only for a family-member signer' });
+    }),
   decision: z.enum(ACK_DECISIONS),
   signedAt: z.iso.datetime({ offset: true }),
   recordedBy: z.string().regex(/^(Practitioner\/)?[A-Za-z0-9\-.]{1,64}$/, 'expected a Practitioner reference or id'),
@@ -72,16 +76,29 @@ export function acknowledgementHandler(deps: AppDeps & { readonly audit: AuditSt
       throw new AppError('invalid-acknowledgement', [{ path: 'signedAt', message: 'signedAt is in the future' }]);
     }
     const result = await deps.audit.appendAcknowledgement({
-      id: b.id, noticeId, signerKind: b.signer.kind, signerName: b.signer.name, relationship: b.signer.relationship,
-      decision: b.decision, signedAt: b.signedAt, recordedBy: b.recordedBy, recordedAt: now,
+      id: b.id,
+      noticeId,
+      signerKind: b.signer.kind,
+      signerName: b.signer.name,
+      relationship: b.signer.relationship,
+      decision: b.decision,
+      signedAt: b.signedAt,
+      recordedBy: b.recordedBy,
+      recordedAt: now,
       origin: { issuer: auth.issuer, ...(auth.tenant !== undefined ? { tenant: auth.tenant } : {}) },
     });
     res.setHeader('Cache-Control', 'no-store');
     switch (result.status) {
-      case 'unknown-notice': throw new AppError('not-found', [{ message: 'no notice with this id' }]);
-      case 'conflict': throw new AppError('conflict', [{ path: 'id', message: 'this acknowledgement id is already stored with different content' }]);
-      case 'created': res.status(201).json(wire(result.acknowledgement)); return;
-      case 'repeat': res.status(200).json(wire(result.acknowledgement)); return;
+      case 'unknown-notice':
+        throw new AppError('not-found', [{ message: 'no notice with this id' }]);
+      case 'conflict':
+        throw new AppError('conflict', [{ path: 'id', message: 'this acknowledgement id is already stored with different content' }]);
+      case 'created':
+        res.status(201).json(wire(result.acknowledgement));
+        return;
+      case 'repeat':
+        res.status(200).json(wire(result.acknowledgement));
+        return;
     }
   };
 }

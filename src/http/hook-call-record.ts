@@ -58,11 +58,27 @@ export function hookCallRecord(f: HookCallFacts): HookCallRecord {
     pregnancyKey: r?.pregnancyKey,
     status: f.status,
     latencyMs: f.latencyMs,
-    findings: findings.map((x) => ({ rule: x.rule, ruleVersion: x.ruleVersion, citation: x.citation, evidence: x.evidence, params: x.params })),
+    findings: findings.map((x) => ({
+      rule: x.rule,
+      ruleVersion: x.ruleVersion,
+      citation: x.citation,
+      evidence: x.evidence,
+      params: x.params,
+    })),
     cards: (r?.cards ?? []).map(cardRecord),
-    ruleErrors: (r?.ruleErrors ?? []).map((e) => ({ rule: e.rule, ruleVersion: e.version, citation: e.citation, cause: e.cause, errorClass: e.errorClass })),
+    ruleErrors: (r?.ruleErrors ?? []).map((e) => ({
+      rule: e.rule,
+      ruleVersion: e.version,
+      citation: e.citation,
+      cause: e.cause,
+      errorClass: e.errorClass,
+    })),
     undecided: [...(r?.undecided ?? []), ...(r?.cards ?? []).flatMap((c) => c.undecided)].map((u) => ({
-      rule: u.rule, ruleVersion: u.ruleVersion, citation: u.citation, reason: u.reason, evidence: u.evidence,
+      rule: u.rule,
+      ruleVersion: u.ruleVersion,
+      citation: u.citation,
+      reason: u.reason,
+      evidence: u.evidence,
     })),
     notice: notice
       ? { ...notice, pregnancyKey: r?.pregnancyKey, practitionerId: r?.practitionerId, rules: [...new Set(findings.map((x) => x.rule))] }

@@ -4,7 +4,6 @@ import { renderNoticeHtml } from '../referral/notice/page.js';
 import type { NoticeStore } from '../store/records.js';
 import { isNoticeId } from './notice-id.js';
 
-
 /**
  * `GET /notices/{noticeId}` (docs/design.md#written-notice): the printable Art. 25 written notice, as stored at card
  * time (zh-CN, or `?lang=en`). No scripts, no external resources: a strict CSP says so.
@@ -21,7 +20,8 @@ export function noticePageHandler(notices: NoticeStore, defaultLocale: 'zh-CN' |
       .status(200)
       .set({
         'Content-Type': 'text/html; charset=utf-8',
-        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+        'Content-Security-Policy':
+          "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
         'Cache-Control': 'private, no-store',
         'Referrer-Policy': 'no-referrer',
         'X-Content-Type-Options': 'nosniff',

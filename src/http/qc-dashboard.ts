@@ -17,7 +17,8 @@ export const DASHBOARD_ASSETS: Readonly<Record<string, string>> = {
 };
 
 /** Same-origin scripts, styles, data calls only: no inline script, no CDN, no framing. */
-export const DASHBOARD_CSP = "default-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
+export const DASHBOARD_CSP =
+  "default-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy': DASHBOARD_CSP,
@@ -34,7 +35,10 @@ export function loadDashboardFiles(root: string = packageRoot()): { html: string
 }
 
 function send(res: Response, type: string, body: string): void {
-  res.status(200).set({ ...SECURITY_HEADERS, 'Content-Type': type }).send(body);
+  res
+    .status(200)
+    .set({ ...SECURITY_HEADERS, 'Content-Type': type })
+    .send(body);
 }
 
 /**

@@ -22,19 +22,28 @@ function scoped(all: RegistryContents, institutionId: string | undefined): Regis
  * can act before an order is blocked. QC token; an institution token sees only its institution.
  * JSON, or CSV with `format=csv` / `Accept: text/csv`.
  */
-export function qcRegistryHandler(deps: { registry: RegistryStore; clock: Clock; policy: Policy }, authenticate: QcAuthenticate): RequestHandler {
+export function qcRegistryHandler(
+  deps: { registry: RegistryStore; clock: Clock; policy: Policy },
+  authenticate: QcAuthenticate,
+): RequestHandler {
   return async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     const principal = authenticate(req.headers.authorization);
     const requested = req.query.institution;
-    if (requested !== undefined && typeof requested !== 'string') throw new AppError('invalid-query', [{ path: 'institution', message: 'one institution id' }]);
+    if (requested !== undefined && typeof requested !== 'string')
+      throw new AppError('invalid-query', [{ path: 'institution', message: 'one institution id' }]);
     const format = req.query.format;
-    if (format !== undefined && format !== 'json' && format !== 'csv') throw new AppError('invalid-query', [{ path: 'format', message: 'json or csv' }]);
+    if (format !== undefined && format !== 'json' && format !== 'csv')
+      throw new AppError('invalid-query', [{ path: 'format', message: 'json or csv' }]);
     const institutionId = scopeInstitution(principal, requested);
     const report = registryReport(scoped(await deps.registry.list(), institutionId), deps.clock.now(), deps.policy);
     const csv = format === 'csv' || (format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
     if (csv) {
-      res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="registry-${report.today}.csv"`).send(reportCsv(report));
+      res
+        .status(200)
+        .type('text/csv; charset=utf-8')
+        .setHeader('Content-Disposition', `attachment; filename="registry-${report.today}.csv"`)
+        .send(reportCsv(report));
       return;
     }
     res.status(200).json(report);

@@ -53,15 +53,20 @@ function complianceHandler(deps: QcDeps, authenticate: QcAuthenticate): RequestH
     const institutionId = scopeInstitution(principal, q.institution);
     const input = await readCompliancePeriod(deps.audit, { from: q.from, to: q.to, institution: institutionId }, deps.clock.now().today);
     const report = computeCompliance(input, {
-      from: q.from, to: q.to, groupBy: q.groupBy, timeZone: deps.config.clinicTimeZone,
-      deadlineDays: deps.config.noticeDeadlineDays, referralRules: REFERRAL_RULE_IDS,
+      from: q.from,
+      to: q.to,
+      groupBy: q.groupBy,
+      timeZone: deps.config.clinicTimeZone,
+      deadlineDays: deps.config.noticeDeadlineDays,
+      referralRules: REFERRAL_RULE_IDS,
     });
     const filtered = q.status ? report.cases.filter((c) => c.status === q.status) : report.cases;
     res.setHeader('X-Total-Count', String(filtered.length));
     const csv = q.format === 'csv' || (q.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
     if (csv) {
       const paged = q.limit === undefined && q.offset === undefined ? filtered : page(filtered, q);
-      res.status(200)
+      res
+        .status(200)
         .type('text/csv; charset=utf-8')
         .setHeader('Content-Disposition', `attachment; filename="notification-compliance-${q.section ?? 'cases'}-${q.from}-${q.to}.csv"`)
         .send(q.section === 'rows' ? rowsCsv(report.rows, report.total) : casesCsv(paged));
@@ -86,4 +91,3 @@ function page<T>(items: readonly T[], q: ComplianceQuery): T[] {
   const offset = q.offset ?? 0;
   return items.slice(offset, offset + (q.limit ?? DEFAULT_LIMIT));
 }
-

@@ -22,16 +22,19 @@ export function requestLog(logger: Logger): RequestHandler {
       if (logged) return;
       logged = true;
       const locals = res.locals as RequestLogLocals;
-      logger.info({
-        method: req.method,
-        path: req.path,
-        status: res.statusCode,
-        aborted: !res.writableFinished || undefined,
-        latencyMs: Math.round((performance.now() - started) * 10) / 10,
-        serviceId: locals.serviceId,
-        hookInstance: locals.hookInstance,
-        errorCode: locals.errorCode,
-      }, 'request');
+      logger.info(
+        {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          aborted: !res.writableFinished || undefined,
+          latencyMs: Math.round((performance.now() - started) * 10) / 10,
+          serviceId: locals.serviceId,
+          hookInstance: locals.hookInstance,
+          errorCode: locals.errorCode,
+        },
+        'request',
+      );
     };
     res.on('finish', log);
     res.on('close', log);

@@ -23,7 +23,12 @@ import { NIPT_RULES } from './rules/index.js';
  * `org.prenatal-cds.findings`; critical cards carry overrideReasons and a suggestion to replace the
  * order by a prenatal-diagnosis referral; a missing consent, a suggestion to record counselling.
  */
-export const NIPT_OVERRIDE_REASON_CODES = ['declined-after-counselling', 'data-incorrect', 'certificate-data-outdated', 'registry-not-updated'] as const;
+export const NIPT_OVERRIDE_REASON_CODES = [
+  'declined-after-counselling',
+  'data-incorrect',
+  'certificate-data-outdated',
+  'registry-not-updated',
+] as const;
 
 export interface NiptCardInput {
   readonly order: ServiceRequest;
@@ -74,7 +79,11 @@ function detailOf(i: NiptCardInput, label: string, orderRef: string, reasons: re
   if (reasons.length > 0) {
     lines.push('', niptMessage(l, 'detail.reasons'));
     for (const f of reasons) {
-      const item = niptMessage(l, 'detail.item', { label: reasonLabel(f.rule, l), explain: escapeMarkdown(explainFinding(f, l)), citation: escapeMarkdown(f.citation) });
+      const item = niptMessage(l, 'detail.item', {
+        label: reasonLabel(f.rule, l),
+        explain: escapeMarkdown(explainFinding(f, l)),
+        citation: escapeMarkdown(f.citation),
+      });
       const refs = f.evidence.filter((r) => r !== orderRef);
       lines.push(`- ${item}${refs.length ? ` ${niptMessage(l, 'detail.evidence', { refs: escapeMarkdown(refs.join(', ')) })}` : ''}`);
     }
@@ -85,7 +94,10 @@ function detailOf(i: NiptCardInput, label: string, orderRef: string, reasons: re
   }
   const inst = cat['institution'] as Record<string, unknown>;
   if (inst['via'] === 'cooperation' && inst['partnerVerified'] === false) {
-    lines.push('', niptMessage(l, 'detail.partnerUnverified', { partner: escapeMarkdown(`Organization/${String(inst['partnerOrganizationId'])}`) }));
+    lines.push(
+      '',
+      niptMessage(l, 'detail.partnerUnverified', { partner: escapeMarkdown(`Organization/${String(inst['partnerOrganizationId'])}`) }),
+    );
   }
   if (reasons.some((f) => f.params['registryUnavailable'] === true)) lines.push('', niptMessage(l, 'detail.registryUnavailable'));
   lines.push('', `**${niptMessage(l, 'detail.screening')}**`);
@@ -96,7 +108,8 @@ function detailOf(i: NiptCardInput, label: string, orderRef: string, reasons: re
 function overrideReasonsOf(reasons: readonly Finding[], category: string, l: Locale): Coding[] {
   const codes = new Set<string>();
   if (category === 'nipt-not-applicable') ['declined-after-counselling', 'data-incorrect'].forEach((c) => codes.add(c));
-  if (reasons.some((f) => f.rule === 'nipt-institution-not-authorized')) ['data-incorrect', 'certificate-data-outdated', 'registry-not-updated'].forEach((c) => codes.add(c));
+  if (reasons.some((f) => f.rule === 'nipt-institution-not-authorized'))
+    ['data-incorrect', 'certificate-data-outdated', 'registry-not-updated'].forEach((c) => codes.add(c));
   return overrideReasons(NIPT_OVERRIDE_REASON_CODES, codes, (code) => niptMessage(l, `override.${code}`));
 }
 
@@ -105,12 +118,16 @@ function suggestionsOf(i: NiptCardInput, label: string, reasons: readonly Findin
   const out: Suggestion[] = [];
   if (critical && order.id) {
     const orderRef = `ServiceRequest/${order.id}`;
-    const evidence = [...new Set(reasons.flatMap((f) => f.evidence))].filter((r) => r !== orderRef && !/^(Organization|PractitionerRole|Encounter)\//.test(r));
+    const evidence = [...new Set(reasons.flatMap((f) => f.evidence))].filter(
+      (r) => r !== orderRef && !/^(Organization|PractitionerRole|Encounter)\//.test(r),
+    );
     const referral = referralServiceRequest({
       identifier: newId(),
       patientRef: i.patientRef,
       evidence,
-      reasonText: niptMessage(l, 'referral.reason', { reasons: reasons.map((f) => reasonLabel(f.rule, l)).join(niptMessage(l, 'list.separator')) }),
+      reasonText: niptMessage(l, 'referral.reason', {
+        reasons: reasons.map((f) => reasonLabel(f.rule, l)).join(niptMessage(l, 'list.separator')),
+      }),
       text: niptMessage(l, 'referral.text'),
       policy: i.policy,
       now: i.now,
@@ -123,7 +140,11 @@ function suggestionsOf(i: NiptCardInput, label: string, reasons: readonly Findin
       isRecommended: true,
       actions: [
         { type: 'delete', description: niptMessage(l, 'action.delete', { order: label }), resourceId: [orderRef] },
-        { type: 'create', description: niptMessage(l, 'action.referral', { institution: i.policy.referralInstitution.name }), resource: { ...referral } },
+        {
+          type: 'create',
+          description: niptMessage(l, 'action.referral', { institution: i.policy.referralInstitution.name }),
+          resource: { ...referral },
+        },
       ],
     });
   }
@@ -137,7 +158,11 @@ function suggestionsOf(i: NiptCardInput, label: string, reasons: readonly Findin
       now: i.now,
       ...(i.organizationRef ? { organizationRef: i.organizationRef } : {}),
     });
-    out.push({ label: niptMessage(l, 'suggestion.consent'), uuid: newId(), actions: [{ type: 'create', description: niptMessage(l, 'action.consent'), resource: { ...consent } }] });
+    out.push({
+      label: niptMessage(l, 'suggestion.consent'),
+      uuid: newId(),
+      actions: [{ type: 'create', description: niptMessage(l, 'action.consent'), resource: { ...consent } }],
+    });
   }
   return out;
 }
@@ -153,7 +178,12 @@ export function buildNiptCard(i: NiptCardInput): Card {
   const suggestions = suggestionsOf(i, label, reasons, critical);
   const card: Card = {
     uuid: cardId,
-    summary: summaryOf(label, niptMessage(l, `category.${ev.category}`), reasons.map((f) => reasonLabel(f.rule, l)), l),
+    summary: summaryOf(
+      label,
+      niptMessage(l, `category.${ev.category}`),
+      reasons.map((f) => reasonLabel(f.rule, l)),
+      l,
+    ),
     indicator: ev.indicator,
     detail: detailOf(i, label, orderRef, reasons, critical),
     source: { label: niptMessage(l, 'source.label') },

@@ -66,7 +66,10 @@ export function evaluateNiptOrder(order: ServiceRequest, ctx: NiptContext, rules
     : fired('nipt-caution') || met !== true
       ? 'nipt-caution'
       : 'nipt-suitable';
-  const indicator = reasons.reduce<Indicator>((w, r) => (RANK[r.rule.indicator] > RANK[w] ? r.rule.indicator : w), CATEGORY_INDICATOR[category]);
+  const indicator = reasons.reduce<Indicator>(
+    (w, r) => (RANK[r.rule.indicator] > RANK[w] ? r.rule.indicator : w),
+    CATEGORY_INDICATOR[category],
+  );
   const ga = gaParams(facts.pregnancy);
   const { authorized, ...institution } = institutionStatus(facts.institution, ctx.now);
   const categoryFinding: Finding = {

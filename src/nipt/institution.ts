@@ -18,10 +18,12 @@ export async function loadInstitutionFacts(snapshot: PatientSnapshot, registry: 
   const ctx = await loadCredentialContext(snapshot, registry, policy);
   let registryUnavailable = ctx.registryUnavailable;
   const stated = ctx.organizations.find((o) => o.credentials.institutionRole !== undefined);
-  const raw: (Omit<CooperationFact, 'partnerRole'>)[] = [];
+  const raw: Omit<CooperationFact, 'partnerRole'>[] = [];
   for (const o of ctx.organizations) {
     for (const c of o.credentials.niptCooperation) {
-      const dup = raw.some((r) => r.partnerOrganizationId === c.partnerOrganizationId && r.validFrom === c.validFrom && r.validTo === c.validTo);
+      const dup = raw.some(
+        (r) => r.partnerOrganizationId === c.partnerOrganizationId && r.validFrom === c.validFrom && r.validTo === c.validTo,
+      );
       if (!dup) raw.push({ ...c, source: o.source });
     }
   }
@@ -41,7 +43,8 @@ export async function loadInstitutionFacts(snapshot: PatientSnapshot, registry: 
         }
       } else {
         const r = snapshot.byReference(`Organization/${id}`);
-        if (r?.resourceType === 'Organization') role = organizationCredentialsFromFhir(r).value.institutionRole ?? (role === 'unknown' ? 'none' : role);
+        if (r?.resourceType === 'Organization')
+          role = organizationCredentialsFromFhir(r).value.institutionRole ?? (role === 'unknown' ? 'none' : role);
       }
     }
     roles.set(id, role);

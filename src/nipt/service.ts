@@ -35,7 +35,12 @@ export async function niptResult(snapshot: PatientSnapshot, now: ClinicalNow, de
   if (orders.length === 0) return emptyResult(now);
   const referral = evaluateReferral(snapshot, deps.policy, now);
   const institution = await loadInstitutionFacts(snapshot, deps.registry, deps.policy);
-  const ctx: NiptContext = { snapshot, policy: deps.policy, now, facts: { hook: deps.hook, pregnancy: referral.facts, referral, institution } };
+  const ctx: NiptContext = {
+    snapshot,
+    policy: deps.policy,
+    now,
+    facts: { hook: deps.hook, pregnancy: referral.facts, referral, institution },
+  };
   const ordering = resolveOrderingContext(snapshot);
   const cards: CardResult[] = [];
   const undecided: Undecided[] = [];
@@ -64,7 +69,9 @@ export async function niptResult(snapshot: PatientSnapshot, now: ClinicalNow, de
     cards,
     ...(referral.facts.pregnancyKey ? { pregnancyKey: referral.facts.pregnancyKey } : {}),
     ...(ordering.practitionerId ? { practitionerId: ordering.practitionerId } : {}),
-    ...(institution.organizationId && ordering.organizationVia ? { institution: { id: institution.organizationId, via: ordering.organizationVia } } : {}),
+    ...(institution.organizationId && ordering.organizationVia
+      ? { institution: { id: institution.organizationId, via: ordering.organizationVia } }
+      : {}),
   };
 }
 

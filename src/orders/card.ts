@@ -26,7 +26,12 @@ export interface OrderCardInput {
   readonly newId: () => string;
 }
 
-export const OVERRIDE_REASON_CODES = ['emergency-clinical-need', 'certificate-data-outdated', 'registry-not-updated', 'medical-necessity-documented'] as const;
+export const OVERRIDE_REASON_CODES = [
+  'emergency-clinical-need',
+  'certificate-data-outdated',
+  'registry-not-updated',
+  'medical-necessity-documented',
+] as const;
 function techniqueText(p: Readonly<Record<string, unknown>>, locale: OrderLocale): string {
   const list = typeof p['technique'] === 'string' ? [p['technique']] : Array.isArray(p['techniques']) ? (p['techniques'] as string[]) : [];
   const names = list.map((t) => (hasOrderMessage(locale, `technique.${t}`) ? orderMessage(locale, `technique.${t}`) : t));
@@ -96,17 +101,25 @@ export function buildOrderSignCard(input: OrderCardInput): { card: Card; finding
   const critical = sorted.some((f) => findingIndicator(f.rule, f.finding) === 'critical');
   const label = orderLabel(order, orderMessage(locale, 'order.unnamed'));
   const plain = (s: string) => s;
-  const summary = summaryOf(label, sorted.map((f) => problem(f.finding, locale, plain)), locale);
+  const summary = summaryOf(
+    label,
+    sorted.map((f) => problem(f.finding, locale, plain)),
+    locale,
+  );
 
   const lines = [`**${escapeMarkdown(label)}** (${escapeMarkdown(orderRef)})`, ''];
   for (const { finding } of sorted) {
     const p = finding.params;
     const explain = orderMessage(locale, `explain.${finding.rule}.${String(p['reason'])}`, values(finding, locale, escapeMarkdown));
-    const source = p['source'] === undefined ? '' : ` ${orderMessage(locale, 'detail.source', { source: orderMessage(locale, `source.${String(p['source'])}`) })}`;
+    const source =
+      p['source'] === undefined
+        ? ''
+        : ` ${orderMessage(locale, 'detail.source', { source: orderMessage(locale, `source.${String(p['source'])}`) })}`;
     const basis = orderMessage(locale, 'detail.basis', { citation: escapeMarkdown(finding.citation) });
     lines.push(`- ${orderMessage(locale, 'detail.item', { problem: problem(finding, locale, escapeMarkdown), explain, basis, source })}`);
   }
-  if (sorted.some((f) => f.finding.params['registryUnavailable'] === true)) lines.push('', orderMessage(locale, 'detail.registryUnavailable'));
+  if (sorted.some((f) => f.finding.params['registryUnavailable'] === true))
+    lines.push('', orderMessage(locale, 'detail.registryUnavailable'));
   lines.push('', orderMessage(locale, critical ? 'detail.action.critical' : 'detail.action.warning'));
 
   const card: Card = {
@@ -126,7 +139,13 @@ export function buildOrderSignCard(input: OrderCardInput): { card: Card; finding
         label: orderMessage(locale, 'suggestion.remove'),
         uuid: newId(),
         isRecommended: true,
-        actions: [{ type: 'delete', description: orderMessage(locale, 'action.remove', { order: label }), resourceId: [`ServiceRequest/${order.id}`] }],
+        actions: [
+          {
+            type: 'delete',
+            description: orderMessage(locale, 'action.remove', { order: label }),
+            resourceId: [`ServiceRequest/${order.id}`],
+          },
+        ],
       },
     ];
   }

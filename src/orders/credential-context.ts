@@ -1,11 +1,6 @@
 import type { Policy } from '../clinical/policy.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
-import type {
-  CertificateRecord,
-  CredentialSource,
-  OrganizationCredentials,
-  RegistryStore,
-} from './credential-records.js';
+import type { CertificateRecord, CredentialSource, OrganizationCredentials, RegistryStore } from './credential-records.js';
 import { certificatesFromPractitioner, organizationCredentialsFromFhir } from './credentials.js';
 import { resolveOrderingContext, type OrderingContext } from './ordering-context.js';
 

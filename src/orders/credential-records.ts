@@ -76,7 +76,11 @@ export interface RegistryContents {
 
 /** A batch to upsert: records keyed by their natural keys. */
 export interface RegistryBatch {
-  readonly practitioners: readonly { readonly practitionerId: string; readonly name?: string; readonly organizationIds?: readonly string[] }[];
+  readonly practitioners: readonly {
+    readonly practitionerId: string;
+    readonly name?: string;
+    readonly organizationIds?: readonly string[];
+  }[];
   /** Organization facts; an absent field keeps the stored value (CSV rows carry no cooperation). */
   readonly organizations: readonly (Omit<OrganizationCredentials, 'licences' | 'niptCooperation'> & {
     readonly niptCooperation?: readonly NiptCooperation[];

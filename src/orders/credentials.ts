@@ -58,7 +58,7 @@ export function certificatesFromPractitioner(p: Practitioner): Parsed<Certificat
         ...(q.issuer?.display || q.issuer?.reference ? { issuer: (q.issuer.display ?? q.issuer.reference)! } : {}),
         ...(q.period?.start ? { validFrom: q.period.start } : {}),
         ...(q.period?.end ? { validTo: q.period.end } : {}),
-        ...(lastTraining?.valueDate ?? lastTraining?.valueDateTime
+        ...((lastTraining?.valueDate ?? lastTraining?.valueDateTime)
           ? { lastTraining: (lastTraining.valueDate ?? lastTraining.valueDateTime)! }
           : {}),
       });

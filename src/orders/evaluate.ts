@@ -29,7 +29,8 @@ export function evaluateOrder(
   const runs: RuleRun<OrderFacts, OrderRule>[] = [];
   for (const rule of rules) {
     if (rule.scope === 'order') runs.push({ rule, facts: { order, orderRef, techniques, context } });
-    else for (const requirement of techniques.requirements) runs.push({ rule, facts: { order, orderRef, techniques, requirement, context } });
+    else
+      for (const requirement of techniques.requirements) runs.push({ rule, facts: { order, orderRef, techniques, requirement, context } });
   }
   const run = runRules(runs, { snapshot, policy, now });
   return { findings: [...run.fired], undecided: [...run.undecided], errors: [...run.errors] };

@@ -68,8 +68,15 @@ export function evidence(f: OrderFacts, kind: 'certificate' | 'licence' | 'order
 }
 
 /** A fired outcome with one finding of `rule`. */
-export function fired(rule: Pick<OrderRule, 'id' | 'citation'>, evidenceRefs: readonly string[], params: Record<string, unknown>): RuleOutcome {
-  return { status: 'fired', findings: [{ rule: rule.id, citation: citationText(rule.citation), evidence: evidenceRefs, params: compact(params) }] };
+export function fired(
+  rule: Pick<OrderRule, 'id' | 'citation'>,
+  evidenceRefs: readonly string[],
+  params: Record<string, unknown>,
+): RuleOutcome {
+  return {
+    status: 'fired',
+    findings: [{ rule: rule.id, citation: citationText(rule.citation), evidence: evidenceRefs, params: compact(params) }],
+  };
 }
 
 export const NOT_FIRED: RuleOutcome = { status: 'not-fired' };

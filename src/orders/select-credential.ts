@@ -29,10 +29,11 @@ const RANK: Readonly<Record<PeriodState, number>> = { 'in-force': 0, 'validity-u
 
 function best<T extends { validFrom?: string; validTo?: string }>(list: readonly T[], today: string, extra: (t: T) => number): T {
   const end = (t: T) => parseDateAsWritten(t.validTo)?.last ?? '9999-12-31';
-  return [...list].sort((a, b) =>
-    RANK[periodState(a.validFrom, a.validTo, today)] - RANK[periodState(b.validFrom, b.validTo, today)] ||
-    extra(a) - extra(b) ||
-    (end(b) > end(a) ? 1 : end(b) < end(a) ? -1 : 0),
+  return [...list].sort(
+    (a, b) =>
+      RANK[periodState(a.validFrom, a.validTo, today)] - RANK[periodState(b.validFrom, b.validTo, today)] ||
+      extra(a) - extra(b) ||
+      (end(b) > end(a) ? 1 : end(b) < end(a) ? -1 : 0),
   )[0]!;
 }
 
@@ -74,7 +75,10 @@ export function trainingYears(technique: MchTechnique, policy: Policy): number {
 export function trainingState(certs: readonly CertificateRecord[], technique: MchTechnique, policy: Policy, today: string): TrainingState {
   const intervalYears = trainingYears(technique, policy);
   const raws = certs.map((c) => c.lastTraining).filter((d): d is string => d !== undefined);
-  const days = raws.map((r) => parseDateAsWritten(r)?.last).filter((d): d is string => d !== undefined).sort();
+  const days = raws
+    .map((r) => parseDateAsWritten(r)?.last)
+    .filter((d): d is string => d !== undefined)
+    .sort();
   const last = days[days.length - 1];
   if (!last) return raws.length > 0 ? { status: 'unusable', intervalYears, raw: raws[0]! } : { status: 'unknown', intervalYears };
   const dueBy = addYears(last, intervalYears);
@@ -82,7 +86,12 @@ export function trainingState(certs: readonly CertificateRecord[], technique: Mc
 }
 
 export type VerificationState =
-  | { readonly status: 'on-time' | 'overdue'; readonly reference: string; readonly referenceKind: 'last-verified' | 'issued'; readonly dueBy: string }
+  | {
+      readonly status: 'on-time' | 'overdue';
+      readonly reference: string;
+      readonly referenceKind: 'last-verified' | 'issued';
+      readonly dueBy: string;
+    }
   | { readonly status: 'unknown' | 'unusable'; readonly raw?: string };
 
 /** Licence verification (校验, Art.13): the last verification, else the licence's start (issue). */
@@ -92,22 +101,44 @@ export function verificationState(l: LicenceRecord, years: number, today: string
   const day = parseDateAsWritten(raw);
   if (!day) return { status: 'unusable', raw };
   const dueBy = addYears(day.last, years);
-  return { status: dueBy < today ? 'overdue' : 'on-time', reference: day.last, referenceKind: l.lastVerified !== undefined ? 'last-verified' : 'issued', dueBy };
+  return {
+    status: dueBy < today ? 'overdue' : 'on-time',
+    reference: day.last,
+    referenceKind: l.lastVerified !== undefined ? 'last-verified' : 'issued',
+    dueBy,
+  };
 }
 
 export type LicenceSelection =
   | { readonly kind: 'organization-unknown' }
   | { readonly kind: 'none'; readonly consulted: readonly CredentialSource[]; readonly licenceNumbers: readonly string[] }
-  | { readonly kind: 'found'; readonly source: CredentialSource; readonly licence: LicenceRecord; readonly state: PeriodState; readonly verification: VerificationState };
+  | {
+      readonly kind: 'found';
+      readonly source: CredentialSource;
+      readonly licence: LicenceRecord;
+      readonly state: PeriodState;
+      readonly verification: VerificationState;
+    };
 
-export function selectLicence(ctx: CredentialContext, acceptable: readonly MchTechnique[], policy: Policy, today: string): LicenceSelection {
+export function selectLicence(
+  ctx: CredentialContext,
+  acceptable: readonly MchTechnique[],
+  policy: Policy,
+  today: string,
+): LicenceSelection {
   if (!ctx.organizationId || ctx.organizations.length === 0) return { kind: 'organization-unknown' };
   const years = policy.LICENCE_VERIFICATION_YEARS;
   for (const { source, credentials } of ctx.organizations) {
     const candidates = credentials.licences.filter((l) => l.techniques.some((t) => acceptable.includes(t)));
     if (candidates.length === 0) continue;
     const licence = best(candidates, today, (l) => (verificationState(l, years, today).status === 'on-time' ? 0 : 1));
-    return { kind: 'found', source, licence, state: periodState(licence.validFrom, licence.validTo, today), verification: verificationState(licence, years, today) };
+    return {
+      kind: 'found',
+      source,
+      licence,
+      state: periodState(licence.validFrom, licence.validTo, today),
+      verification: verificationState(licence, years, today),
+    };
   }
   return {
     kind: 'none',

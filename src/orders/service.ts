@@ -56,7 +56,9 @@ export function createOrderSignService(deps: OrderSignDeps): ServiceHandler {
       ...emptyResult(now, { undecided, ruleErrors }),
       cards,
       ...(context.practitionerId ? { practitionerId: context.practitionerId } : {}),
-      ...(context.organizationId && context.organizationVia ? { institution: { id: context.organizationId, via: context.organizationVia } } : {}),
+      ...(context.organizationId && context.organizationVia
+        ? { institution: { id: context.organizationId, via: context.organizationVia } }
+        : {}),
     };
   };
 }

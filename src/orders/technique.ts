@@ -80,7 +80,9 @@ function codingsOf(concepts: readonly (CodeableConcept | undefined)[]): Coding[]
 function minimal(reqs: TechniqueRequirement[]): TechniqueRequirement[] {
   const out: TechniqueRequirement[] = [];
   for (const r of reqs) {
-    const implied = reqs.some((o) => o !== r && o.acceptable.length < r.acceptable.length && o.acceptable.every((t) => r.acceptable.includes(t)));
+    const implied = reqs.some(
+      (o) => o !== r && o.acceptable.length < r.acceptable.length && o.acceptable.every((t) => r.acceptable.includes(t)),
+    );
     const duplicate = out.some((o) => o.acceptable.length === r.acceptable.length && o.acceptable.every((t) => r.acceptable.includes(t)));
     if (!implied && !duplicate) out.push(r);
   }

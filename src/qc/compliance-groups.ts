@@ -24,10 +24,14 @@ export function countCases(cases: readonly ComplianceCase[]): ComplianceCounts {
 /** The group keys of a case: one, except `rule` (a case with two rules counts in both rule rows). */
 export function keysOf(c: ComplianceCase, groupBy: GroupBy, timeZone: string): readonly string[] {
   switch (groupBy) {
-    case 'institution': return [c.institution ?? UNKNOWN_KEY];
-    case 'practitioner': return [c.practitioner ?? UNKNOWN_KEY];
-    case 'rule': return c.rules;
-    case 'month': return [instantDay(c.firstIndicatedAt, timeZone).slice(0, 7)];
+    case 'institution':
+      return [c.institution ?? UNKNOWN_KEY];
+    case 'practitioner':
+      return [c.practitioner ?? UNKNOWN_KEY];
+    case 'rule':
+      return c.rules;
+    case 'month':
+      return [instantDay(c.firstIndicatedAt, timeZone).slice(0, 7)];
   }
 }
 

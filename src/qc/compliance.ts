@@ -1,6 +1,12 @@
 import { daysBetween, instantDay } from '../calendar/index.js';
 import type {
-  CallFacts, CaseStatus, ComplianceCase, ComplianceInput, ComplianceOptions, ComplianceReport, FindingFact,
+  CallFacts,
+  CaseStatus,
+  ComplianceCase,
+  ComplianceInput,
+  ComplianceOptions,
+  ComplianceReport,
+  FindingFact,
 } from './compliance-types.js';
 import { groupCases, countCases } from './compliance-groups.js';
 

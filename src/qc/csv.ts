@@ -7,21 +7,41 @@ import type { ComplianceCase, ComplianceRow } from './compliance-types.js';
  */
 
 export const CASE_COLUMNS = [
-  'pregnancy', 'patient', 'institution', 'practitioner', 'rules', 'firstIndicatedAt', 'noticeAt', 'acknowledgedAt', 'status',
+  'pregnancy',
+  'patient',
+  'institution',
+  'practitioner',
+  'rules',
+  'firstIndicatedAt',
+  'noticeAt',
+  'acknowledgedAt',
+  'status',
 ] as const;
 
 export const ROW_COLUMNS = ['key', 'indicated', 'notified', 'notifiedInTime', 'rate', 'inTimeRate'] as const;
 
 /** The case list as CSV; `rules` joined with `;`. */
 export function casesCsv(cases: readonly ComplianceCase[]): string {
-  return toCsv(CASE_COLUMNS, cases.map((c) => [
-    c.pregnancy, c.patient, c.institution, c.practitioner, c.rules.join(';'), c.firstIndicatedAt, c.noticeAt, c.acknowledgedAt, c.status,
-  ]));
+  return toCsv(
+    CASE_COLUMNS,
+    cases.map((c) => [
+      c.pregnancy,
+      c.patient,
+      c.institution,
+      c.practitioner,
+      c.rules.join(';'),
+      c.firstIndicatedAt,
+      c.noticeAt,
+      c.acknowledgedAt,
+      c.status,
+    ]),
+  );
 }
 
 /** The grouped rows as CSV (the total as a last row with key `total`). */
 export function rowsCsv(rows: readonly ComplianceRow[], total: Omit<ComplianceRow, 'key'>): string {
-  return toCsv(ROW_COLUMNS, [...rows, { key: 'total', ...total }].map((r) => [
-    r.key, r.indicated, r.notified, r.notifiedInTime, r.rate, r.inTimeRate,
-  ]));
+  return toCsv(
+    ROW_COLUMNS,
+    [...rows, { key: 'total', ...total }].map((r) => [r.key, r.indicated, r.notified, r.notifiedInTime, r.rate, r.inTimeRate]),
+  );
 }

@@ -28,10 +28,15 @@ const practitioner = z.looseObject({
 
 export const signingBundleSchema = z.looseObject({
   resourceType: z.literal('Bundle'),
-  entry: z.array(z.looseObject({
-    fullUrl: z.string().optional(),
-    resource: z.discriminatedUnion('resourceType', [diagnosticReport, practitioner]),
-  })).max(10_000).optional(),
+  entry: z
+    .array(
+      z.looseObject({
+        fullUrl: z.string().optional(),
+        resource: z.discriminatedUnion('resourceType', [diagnosticReport, practitioner]),
+      }),
+    )
+    .max(10_000)
+    .optional(),
 });
 
 /** Parses the body; issues carry FHIRPath-like paths (`Bundle.entry[0].resource.code`). */

@@ -47,7 +47,9 @@ function within(period: { start?: string; end?: string } | undefined, day: strin
 }
 
 function qualified(p: Practitioner, day: string, timeZone: string): boolean {
-  return (p.qualification ?? []).some((q) => has(q.code, `${CANONICAL_BASE}/CodeSystem/mch-technique`, 'prenatal-diagnosis') && within(q.period, day, timeZone));
+  return (p.qualification ?? []).some(
+    (q) => has(q.code, `${CANONICAL_BASE}/CodeSystem/mch-technique`, 'prenatal-diagnosis') && within(q.period, day, timeZone),
+  );
 }
 
 function titleRank(p: Practitioner, day: string, timeZone: string): number {
@@ -55,7 +57,8 @@ function titleRank(p: Practitioner, day: string, timeZone: string): number {
   for (const q of p.qualification ?? []) {
     if (!within(q.period, day, timeZone)) continue;
     for (const c of q.code.coding ?? []) {
-      if (c.system === PROFESSIONAL_TITLE_SYSTEM) best = Math.max(best, PROFESSIONAL_TITLES.indexOf(c.code as (typeof PROFESSIONAL_TITLES)[number]));
+      if (c.system === PROFESSIONAL_TITLE_SYSTEM)
+        best = Math.max(best, PROFESSIONAL_TITLES.indexOf(c.code as (typeof PROFESSIONAL_TITLES)[number]));
     }
   }
   return best;
@@ -89,8 +92,13 @@ function checkReport(r: DiagnosticReport, practitioners: Map<string, Practitione
   const senior = PROFESSIONAL_TITLES.indexOf('associate-senior');
   if (karyotype && !signing.some((x) => titleRank(x.p, day!, timeZone) >= senior)) problems.push('no-senior-karyotype-reviewer');
   return {
-    report: `DiagnosticReport/${r.id ?? ''}`, issued: r.issued ?? null, karyotype, signers, qualifiedSigners,
-    status: problems.length ? 'non-compliant' : 'compliant', problems,
+    report: `DiagnosticReport/${r.id ?? ''}`,
+    issued: r.issued ?? null,
+    karyotype,
+    signers,
+    qualifiedSigners,
+    status: problems.length ? 'non-compliant' : 'compliant',
+    problems,
   };
 }
 
@@ -98,7 +106,8 @@ function checkReport(r: DiagnosticReport, practitioners: Map<string, Practitione
 export function checkReportSigning(bundle: Bundle, timeZone: string): SigningReport {
   const practitioners = practitionerIndex(bundle);
   const cases = (bundle.entry ?? []).flatMap((e) =>
-    e.resource?.resourceType === 'DiagnosticReport' ? [checkReport(e.resource, practitioners, timeZone)] : []);
+    e.resource?.resourceType === 'DiagnosticReport' ? [checkReport(e.resource, practitioners, timeZone)] : [],
+  );
   const compliant = cases.filter((c) => c.status === 'compliant').length;
   return { reports: cases.length, compliant, rate: cases.length ? compliant / cases.length : null, cases };
 }

@@ -29,9 +29,18 @@ function fit(candidates: readonly string[]): string {
 }
 
 /** Plain-text summary (no patient data), always shorter than 140 characters. */
-export function referralSummary(rules: readonly string[], uncovered: readonly string[], existing: ExistingNotice | undefined, l: Locale): string {
+export function referralSummary(
+  rules: readonly string[],
+  uncovered: readonly string[],
+  existing: ExistingNotice | undefined,
+  l: Locale,
+): string {
   if (existing && uncovered.length === 0) return fit([message(l, 'card.summary.info', { date: formatDate(existing.date) })]);
-  const labels = (rs: readonly string[]): string => listText(rs.map((r) => ruleLabel(r, l)), l);
+  const labels = (rs: readonly string[]): string =>
+    listText(
+      rs.map((r) => ruleLabel(r, l)),
+      l,
+    );
   if (existing) {
     return fit([
       message(l, 'card.summary.uncovered', { labels: labels(uncovered) }),
@@ -83,9 +92,20 @@ export function referralDetail(d: DetailInput): string {
   out.push(md(message(l, 'card.detail.noticeFor', { name: d.name ?? message(l, 'notice.unknown'), age: d.age, ageAtEdd: d.ageAtEdd })), '');
   if (d.existing) {
     const date = formatDate(d.existing.date);
-    out.push(md(d.uncovered.length === 0
-      ? message(l, 'card.detail.noticeGiven', { date, reference: d.existing.reference })
-      : message(l, 'card.detail.noticePartial', { date, reference: d.existing.reference, labels: listText(d.uncovered.map((r) => ruleLabel(r, l)), l) })));
+    out.push(
+      md(
+        d.uncovered.length === 0
+          ? message(l, 'card.detail.noticeGiven', { date, reference: d.existing.reference })
+          : message(l, 'card.detail.noticePartial', {
+              date,
+              reference: d.existing.reference,
+              labels: listText(
+                d.uncovered.map((r) => ruleLabel(r, l)),
+                l,
+              ),
+            }),
+      ),
+    );
     out.push('');
   }
   if (!d.existing || d.uncovered.length) out.push(md(message(l, 'card.detail.noticePrint')));

@@ -15,7 +15,12 @@ import { noticeCommunication, referralServiceRequest } from './card-resources.js
 
 /** `source.label` of every card of this service. */
 export const CARD_SOURCE_LABEL = 'prenatal-cds · 浙卫发〔2023〕9号';
-export const OVERRIDE_REASON_CODES = ['already-referred', 'declined-after-counselling', 'data-incorrect', 'not-currently-pregnant'] as const;
+export const OVERRIDE_REASON_CODES = [
+  'already-referred',
+  'declined-after-counselling',
+  'data-incorrect',
+  'not-currently-pregnant',
+] as const;
 /** Citations of the notice paragraph (Art. 25; Art. 22 for informed, voluntary choice). */
 const NOTICE_CITATION = 'ZJ-2023 Art.25; PDM Art.20';
 const CHOICE_CITATION = 'ZJ-2023 Art.22';
@@ -68,34 +73,59 @@ export function buildReferralCard(input: ReferralCardInput): Card | undefined {
   const cardId = newId();
   const referralSuggestionId = newId();
   const referralIdentifier = newId();
-  const suggestions: Suggestion[] = [{
-    label: message(l, 'suggestion.referral', { institution: input.policy.referralInstitution.name }),
-    uuid: referralSuggestionId,
-    isRecommended: !covered,
-    actions: [{
-      type: 'create',
-      description: message(l, 'action.referral'),
-      resource: { ...referralServiceRequest({
-        identifier: referralIdentifier, patientRef, evidence: [...new Set(findings.flatMap((f) => f.evidence))],
-        reasonText: listText(rules.map((r) => ruleLabel(r, l)), l), text: message(l, 'resource.referral.text'),
-        policy: input.policy, now, ...refs,
-      }) },
-    }],
-  }];
+  const suggestions: Suggestion[] = [
+    {
+      label: message(l, 'suggestion.referral', { institution: input.policy.referralInstitution.name }),
+      uuid: referralSuggestionId,
+      isRecommended: !covered,
+      actions: [
+        {
+          type: 'create',
+          description: message(l, 'action.referral'),
+          resource: {
+            ...referralServiceRequest({
+              identifier: referralIdentifier,
+              patientRef,
+              evidence: [...new Set(findings.flatMap((f) => f.evidence))],
+              reasonText: listText(
+                rules.map((r) => ruleLabel(r, l)),
+                l,
+              ),
+              text: message(l, 'resource.referral.text'),
+              policy: input.policy,
+              now,
+              ...refs,
+            }),
+          },
+        },
+      ],
+    },
+  ];
   if (!covered) {
     suggestions.push({
       label: message(l, 'suggestion.notice'),
       uuid: newId(),
       isRecommended: true,
-      actions: [{
-        type: 'create',
-        description: message(l, 'action.notice'),
-        resource: { ...noticeCommunication({
-          noticeId: input.noticeId, noticeUrl: noticeLink(input.noticeUrl, l), rules, referralIdentifier, patientRef,
-          contentString: noticePlainText(notice, l), text: message(l, 'resource.notice.text'),
-          attachmentTitle: message(l, 'resource.notice.attachment'), now, ...refs,
-        }) },
-      }],
+      actions: [
+        {
+          type: 'create',
+          description: message(l, 'action.notice'),
+          resource: {
+            ...noticeCommunication({
+              noticeId: input.noticeId,
+              noticeUrl: noticeLink(input.noticeUrl, l),
+              rules,
+              referralIdentifier,
+              patientRef,
+              contentString: noticePlainText(notice, l),
+              text: message(l, 'resource.notice.text'),
+              attachmentTitle: message(l, 'resource.notice.attachment'),
+              now,
+              ...refs,
+            }),
+          },
+        },
+      ],
     });
   }
 
@@ -103,9 +133,16 @@ export function buildReferralCard(input: ReferralCardInput): Card | undefined {
     uuid: cardId,
     summary: referralSummary(rules, uncovered, existing, l),
     detail: referralDetail({
-      findings, facts: input.facts, uncovered, existing, name: notice.woman.name,
-      age: ageText(notice.woman.ageYears, l), ageAtEdd: ageText(notice.woman.ageAtEddYears, l),
-      noticeCitation: NOTICE_CITATION, choiceCitation: CHOICE_CITATION, locale: l,
+      findings,
+      facts: input.facts,
+      uncovered,
+      existing,
+      name: notice.woman.name,
+      age: ageText(notice.woman.ageYears, l),
+      ageAtEdd: ageText(notice.woman.ageAtEddYears, l),
+      noticeCitation: NOTICE_CITATION,
+      choiceCitation: CHOICE_CITATION,
+      locale: l,
     }),
     indicator: covered ? 'info' : 'warning',
     source: {
@@ -114,7 +151,9 @@ export function buildReferralCard(input: ReferralCardInput): Card | undefined {
     },
     suggestions,
     selectionBehavior: 'any',
-    overrideReasons: overrideReasons(OVERRIDE_REASON_CODES, new Set(OVERRIDE_REASON_CODES), (code) => message(l, `override.${code}` as MessageKey)),
+    overrideReasons: overrideReasons(OVERRIDE_REASON_CODES, new Set(OVERRIDE_REASON_CODES), (code) =>
+      message(l, `override.${code}` as MessageKey),
+    ),
     links: [{ label: message(l, 'link.notice'), url: noticeLink(input.noticeUrl, l), type: 'absolute' }],
     extension: findingsExtension(findings),
   };

@@ -6,7 +6,9 @@ import type { ExistingNotice } from './card-detail.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
 
 function isNoticeCommunication(c: Communication): boolean {
-  return (c.category ?? []).some((cc) => (cc.coding ?? []).some((k) => k.system === SYSTEMS.noticeCategory && k.code === NOTICE_CATEGORY_CODE));
+  return (c.category ?? []).some((cc) =>
+    (cc.coding ?? []).some((k) => k.system === SYSTEMS.noticeCategory && k.code === NOTICE_CATEGORY_CODE),
+  );
 }
 
 function isAboutPatient(c: Communication, patientId: string): boolean {

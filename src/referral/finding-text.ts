@@ -1,5 +1,10 @@
 import type {
-  AmaParams, AmnioticFluidParams, FetalAnomalyParams, ReferralParamsByRule, ScreeningHighRiskParams, TeratogenExposureParams,
+  AmaParams,
+  AmnioticFluidParams,
+  FetalAnomalyParams,
+  ReferralParamsByRule,
+  ScreeningHighRiskParams,
+  TeratogenExposureParams,
 } from '../clinical/finding-params.js';
 import type { Finding } from '../engine/rule.js';
 import { REFERRAL_RULE_IDS, type ReferralRuleId } from '../engine/rule-ids.js';
@@ -50,11 +55,16 @@ function amaSentence(p: AmaParams, l: Locale): string {
 }
 
 function amnioticSentence(p: AmnioticFluidParams, l: Locale): string {
-  const kind = message(l, p.kind === 'polyhydramnios' ? 'finding.amniotic-fluid.kind.polyhydramnios' : 'finding.amniotic-fluid.kind.oligohydramnios');
+  const kind = message(
+    l,
+    p.kind === 'polyhydramnios' ? 'finding.amniotic-fluid.kind.polyhydramnios' : 'finding.amniotic-fluid.kind.oligohydramnios',
+  );
   const measured = Array.isArray(p.items) ? p.items.find((i) => typeof i?.value === 'number') : undefined;
   if ((p.decidedBy === 'afi' || p.decidedBy === 'dvp') && measured) {
     return message(l, p.decidedBy === 'afi' ? 'finding.amniotic-fluid.afi' : 'finding.amniotic-fluid.dvp', {
-      value: num(measured.value), kind, threshold: num(p.thresholdCm),
+      value: num(measured.value),
+      kind,
+      threshold: num(p.thresholdCm),
     });
   }
   return message(l, 'finding.amniotic-fluid.coded', { kind });
@@ -70,7 +80,9 @@ function fetalAnomalySentence(p: FetalAnomalyParams, l: Locale): string {
 function teratogenSentence(p: TeratogenExposureParams, l: Locale): string {
   const kinds = (p.kinds ?? []).map((k) => word(l, 'finding.teratogen-exposure.kind', k));
   return message(l, 'finding.teratogen-exposure', {
-    windowStart: formatDate(p.windowStart ?? '?'), windowEnd: formatDate(p.windowEnd ?? '?'), kinds: listText(kinds, l),
+    windowStart: formatDate(p.windowStart ?? '?'),
+    windowEnd: formatDate(p.windowEnd ?? '?'),
+    kinds: listText(kinds, l),
   });
 }
 
@@ -90,14 +102,22 @@ function screeningSentence(p: ScreeningHighRiskParams, l: Locale): string {
 export function findingSentence<R extends ReferralRuleId>(rule: R, params: ReferralParamsByRule[R], l: Locale): string {
   const p = params as ReferralParamsByRule[ReferralRuleId];
   switch (rule) {
-    case 'ama': return amaSentence(p as AmaParams, l);
-    case 'amniotic-fluid': return amnioticSentence(p as AmnioticFluidParams, l);
-    case 'fetal-anomaly': return fetalAnomalySentence(p as FetalAnomalyParams, l);
-    case 'teratogen-exposure': return teratogenSentence(p as TeratogenExposureParams, l);
-    case 'genetic-family-history': return message(l, 'finding.genetic-family-history');
-    case 'prior-affected-birth': return message(l, 'finding.prior-affected-birth');
-    case 'screening-high-risk': return screeningSentence(p as ScreeningHighRiskParams, l);
-    default: return '';
+    case 'ama':
+      return amaSentence(p as AmaParams, l);
+    case 'amniotic-fluid':
+      return amnioticSentence(p as AmnioticFluidParams, l);
+    case 'fetal-anomaly':
+      return fetalAnomalySentence(p as FetalAnomalyParams, l);
+    case 'teratogen-exposure':
+      return teratogenSentence(p as TeratogenExposureParams, l);
+    case 'genetic-family-history':
+      return message(l, 'finding.genetic-family-history');
+    case 'prior-affected-birth':
+      return message(l, 'finding.prior-affected-birth');
+    case 'screening-high-risk':
+      return screeningSentence(p as ScreeningHighRiskParams, l);
+    default:
+      return '';
   }
 }
 

@@ -45,16 +45,39 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
     const practitionerRef =
       snapshot.userId?.startsWith('Practitioner/') || snapshot.userId?.startsWith('PractitionerRole/') ? snapshot.userId : undefined;
     const encounterRef = snapshot.encounterId ? `Encounter/${snapshot.encounterId}` : undefined;
-    const notice = buildNoticeContent({ noticeId, findings, facts, patient: snapshot.patient, policy: deps.policy, now, practitionerRef, encounterRef });
+    const notice = buildNoticeContent({
+      noticeId,
+      findings,
+      facts,
+      patient: snapshot.patient,
+      policy: deps.policy,
+      now,
+      practitionerRef,
+      encounterRef,
+    });
     const card = buildReferralCard({
-      findings, facts, patient: snapshot.patient, existingNotice: existingNoticeFor(snapshot, facts, now.timeZone),
-      noticeId, noticeUrl: `${deps.publicBaseUrl}/notices/${noticeId}`, locale: deps.locale, newId: deps.newId,
-      policy: deps.policy, now, practitionerRef, encounterRef, notice,
+      findings,
+      facts,
+      patient: snapshot.patient,
+      existingNotice: existingNoticeFor(snapshot, facts, now.timeZone),
+      noticeId,
+      noticeUrl: `${deps.publicBaseUrl}/notices/${noticeId}`,
+      locale: deps.locale,
+      newId: deps.newId,
+      policy: deps.policy,
+      now,
+      practitionerRef,
+      encounterRef,
+      notice,
     });
     if (!card) return emptyResult(now, audit);
     const stored: StoredNotice = {
-      id: noticeId, createdAt: now.instant, hash: hashNoticeContent(notice), patientId: snapshot.patientId,
-      ...(institutionId ? { institutionId } : {}), content: notice,
+      id: noticeId,
+      createdAt: now.instant,
+      hash: hashNoticeContent(notice),
+      patientId: snapshot.patientId,
+      ...(institutionId ? { institutionId } : {}),
+      content: notice,
     };
     return { ...emptyResult(now, audit), cards: [{ card, findings: evaluation.audited, undecided: [] }], notice: stored };
   };

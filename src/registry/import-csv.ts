@@ -63,7 +63,10 @@ export function parseRegistryCsv(text: string): ParsedImport {
     const reasons: string[] = [];
     if (rec.fields.length !== names.length) reasons.push(`expected ${names.length} fields, found ${rec.fields.length}`);
     const kind = get('kind');
-    const techniques = (get('technique') ?? '').split(';').map((t) => t.trim()).filter(Boolean) as MchTechnique[];
+    const techniques = (get('technique') ?? '')
+      .split(';')
+      .map((t) => t.trim())
+      .filter(Boolean) as MchTechnique[];
     if (techniques.length === 0) reasons.push('technique is required');
     const opt = <K extends string>(k: K, v: string | undefined) => (v === undefined ? {} : { [k]: v });
     let subject: string | undefined;
@@ -72,7 +75,8 @@ export function parseRegistryCsv(text: string): ParsedImport {
       const number = get('certificate_number');
       subject = `certificate ${number ?? '?'}`;
       const type = get('certificate_type');
-      if (type !== undefined && !(CERTIFICATE_TYPES as readonly string[]).includes(type)) reasons.push(`certificate_type "${type}" is not one of ${CERTIFICATE_TYPES.join(', ')}`);
+      if (type !== undefined && !(CERTIFICATE_TYPES as readonly string[]).includes(type))
+        reasons.push(`certificate_type "${type}" is not one of ${CERTIFICATE_TYPES.join(', ')}`);
       const certs: CertificateRecord[] = techniques.map((technique) => ({
         practitionerId,
         technique,
@@ -94,7 +98,8 @@ export function parseRegistryCsv(text: string): ParsedImport {
       const number = get('licence_number') ?? '';
       subject = `licence ${number || '?'}`;
       const role = get('institution_role');
-      if (role !== undefined && !(INSTITUTION_ROLES as readonly string[]).includes(role)) reasons.push(`institution_role "${role}" is not one of ${INSTITUTION_ROLES.join(', ')}`);
+      if (role !== undefined && !(INSTITUTION_ROLES as readonly string[]).includes(role))
+        reasons.push(`institution_role "${role}" is not one of ${INSTITUTION_ROLES.join(', ')}`);
       const licence: LicenceRecord = {
         organizationId,
         number,
@@ -105,7 +110,11 @@ export function parseRegistryCsv(text: string): ParsedImport {
       };
       reasons.push(...licenceProblems(licence).filter((m) => !reasons.includes(m)));
       if (reasons.length === 0) {
-        organizations.push({ organizationId, ...opt('name', get('organization_name')), ...(role ? { institutionRole: role as InstitutionRole } : {}) });
+        organizations.push({
+          organizationId,
+          ...opt('name', get('organization_name')),
+          ...(role ? { institutionRole: role as InstitutionRole } : {}),
+        });
         licences.push(licence);
       }
     } else reasons.unshift(`kind must be "certificate" or "licence", found "${kind ?? ''}"`);
@@ -114,7 +123,12 @@ export function parseRegistryCsv(text: string): ParsedImport {
   }
   rejected.sort((a, b) => a.row - b.row);
   return {
-    batch: { practitioners: mergePractitioners(practitioners), organizations: mergeOrganizations(organizations), certificates, licences: mergeLicences(licences) },
+    batch: {
+      practitioners: mergePractitioners(practitioners),
+      organizations: mergeOrganizations(organizations),
+      certificates,
+      licences: mergeLicences(licences),
+    },
     acceptedRows,
     rejected,
     fileErrors: [],

@@ -15,13 +15,21 @@ export type OrgInfo = Omit<OrganizationCredentials, 'licences'>;
 export type PractitionerInfo = { practitionerId: string; name?: string; organizationIds: readonly string[] };
 
 /** A practitioner as the port answers it, from their facts and current certificates (unknown: neither). */
-export function practitionerCredentials(practitionerId: string, info: PractitionerInfo | undefined, certificates: CertificateRecord[]): PractitionerCredentials | undefined {
+export function practitionerCredentials(
+  practitionerId: string,
+  info: PractitionerInfo | undefined,
+  certificates: CertificateRecord[],
+): PractitionerCredentials | undefined {
   if (!info && certificates.length === 0) return undefined;
   return { practitionerId, ...(info?.name ? { name: info.name } : {}), organizationIds: info?.organizationIds ?? [], certificates };
 }
 
 /** An organization as the port answers it, from its facts and current licences (unknown: neither). */
-export function organizationCredentials(organizationId: string, info: OrgInfo | undefined, licences: LicenceRecord[]): OrganizationCredentials | undefined {
+export function organizationCredentials(
+  organizationId: string,
+  info: OrgInfo | undefined,
+  licences: LicenceRecord[],
+): OrganizationCredentials | undefined {
   if (!info && licences.length === 0) return undefined;
   return { organizationId, niptCooperation: [], ...info, licences };
 }
@@ -30,7 +38,9 @@ export function organizationCredentials(organizationId: string, info: OrgInfo | 
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
   }
   return JSON.stringify(v);

@@ -49,30 +49,53 @@ export function registryReport(records: RegistryContents, now: ClinicalNow, poli
       items.push({ ...base, bucket: 'expired', ...(end ? { date: end, days: daysBetween(today, end) } : { reason: 'unusable' }) });
       return false;
     }
-    if (state === 'in-force' && end && end <= horizon) items.push({ ...base, bucket: 'expiring', date: end, days: daysBetween(today, end) });
+    if (state === 'in-force' && end && end <= horizon)
+      items.push({ ...base, bucket: 'expiring', date: end, days: daysBetween(today, end) });
     return state === 'in-force';
   };
 
   for (const p of records.practitioners) {
     for (const c of p.certificates) {
-      const base = { kind: 'certificate' as const, holder: `Practitioner/${p.practitionerId}`, ...(p.name ? { holderName: p.name } : {}), number: c.number ?? '', techniques: [c.technique] };
+      const base = {
+        kind: 'certificate' as const,
+        holder: `Practitioner/${p.practitionerId}`,
+        ...(p.name ? { holderName: p.name } : {}),
+        number: c.number ?? '',
+        techniques: [c.technique],
+      };
       if (!validity(c.validTo, base, periodState(c.validFrom, c.validTo, today))) continue;
       const same: CertificateRecord[] = p.certificates.filter((o) => o.technique === c.technique);
       const t = trainingState(same, c.technique, policy, today);
-      if (t.status === 'overdue') items.push({ ...base, bucket: 'training-overdue', date: t.lastTraining, dueBy: t.dueBy, days: daysBetween(today, t.dueBy) });
+      if (t.status === 'overdue')
+        items.push({ ...base, bucket: 'training-overdue', date: t.lastTraining, dueBy: t.dueBy, days: daysBetween(today, t.dueBy) });
       else if (t.status !== 'on-time') items.push({ ...base, bucket: 'training-overdue', reason: t.status });
     }
   }
   for (const o of records.organizations) {
     for (const l of o.licences) {
-      const base = { kind: 'licence' as const, holder: `Organization/${o.organizationId}`, ...(o.name ? { holderName: o.name } : {}), number: l.number, techniques: [...l.techniques] };
+      const base = {
+        kind: 'licence' as const,
+        holder: `Organization/${o.organizationId}`,
+        ...(o.name ? { holderName: o.name } : {}),
+        number: l.number,
+        techniques: [...l.techniques],
+      };
       if (!validity(l.validTo, base, periodState(l.validFrom, l.validTo, today))) continue;
       const v = verificationState(l, policy.LICENCE_VERIFICATION_YEARS, today);
-      if (v.status === 'overdue') items.push({ ...base, bucket: 'verification-overdue', date: v.reference, dueBy: v.dueBy, days: daysBetween(today, v.dueBy) });
+      if (v.status === 'overdue')
+        items.push({ ...base, bucket: 'verification-overdue', date: v.reference, dueBy: v.dueBy, days: daysBetween(today, v.dueBy) });
       else if (v.status !== 'on-time') items.push({ ...base, bucket: 'verification-overdue', reason: v.status });
     }
   }
-  items.sort((a, b) => REPORT_BUCKETS.indexOf(a.bucket) - REPORT_BUCKETS.indexOf(b.bucket) || (a.days ?? -1e9) - (b.days ?? -1e9) || (a.holder < b.holder ? -1 : 1));
-  const counts = Object.fromEntries(REPORT_BUCKETS.map((b) => [b, items.filter((i) => i.bucket === b).length])) as Record<ReportBucket, number>;
+  items.sort(
+    (a, b) =>
+      REPORT_BUCKETS.indexOf(a.bucket) - REPORT_BUCKETS.indexOf(b.bucket) ||
+      (a.days ?? -1e9) - (b.days ?? -1e9) ||
+      (a.holder < b.holder ? -1 : 1),
+  );
+  const counts = Object.fromEntries(REPORT_BUCKETS.map((b) => [b, items.filter((i) => i.bucket === b).length])) as Record<
+    ReportBucket,
+    number
+  >;
   return { today, expiringWithinDays: policy.EXPIRING_WITHIN_DAYS, items, counts };
 }

@@ -18,7 +18,9 @@ export const INDICATOR_RANK: Readonly<Record<Indicator, number>> = Object.freeze
 
 /** `extension` of a card: `org.prenatal-cds.findings` with each finding as it goes on the wire. */
 export function findingsExtension(findings: readonly Finding[]): Record<string, unknown> {
-  return { [FINDINGS_EXTENSION]: findings.map((f) => ({ rule: f.rule, citation: f.citation, evidence: [...f.evidence], params: f.params })) };
+  return {
+    [FINDINGS_EXTENSION]: findings.map((f) => ({ rule: f.rule, citation: f.citation, evidence: [...f.evidence], params: f.params })),
+  };
 }
 
 /** Record text on one line: whitespace runs and control characters become one space. */

@@ -26,11 +26,13 @@ type Item = EvidenceItem & { readonly relationship?: CodeRef };
 /** One evidence item as a line of plain text. */
 export function evidenceLine(item: Item, locale: Locale): string {
   const parts: string[] = [];
-  if (item.relationship) parts.push(message(locale, 'evidence.relationship', { relationship: relationshipText(item.relationship, locale) }));
+  if (item.relationship)
+    parts.push(message(locale, 'evidence.relationship', { relationship: relationshipText(item.relationship, locale) }));
   const names = [...new Set([item.code?.display, item.text].filter((s): s is string => !!s && s.trim() !== ''))];
   const what = names.length ? names.join(' — ') : (item.code?.code ?? '');
   parts.push(what);
-  if (typeof item.value === 'number') parts.push(message(locale, 'evidence.value', { value: formatNumber(item.value), unit: item.unit ?? '' }).trimEnd());
+  if (typeof item.value === 'number')
+    parts.push(message(locale, 'evidence.value', { value: formatNumber(item.value), unit: item.unit ?? '' }).trimEnd());
   if (item.date) parts.push(message(locale, 'evidence.date', { date: formatDate(item.date) }));
   parts.push(message(locale, 'evidence.reference', { reference: item.reference ?? '?' }));
   return parts.join('').trim();
@@ -38,7 +40,9 @@ export function evidenceLine(item: Item, locale: Locale): string {
 
 /** Evidence lines of a finding: its params' items, else its bare references. */
 export function evidenceLines(params: Readonly<Record<string, unknown>>, references: readonly string[], locale: Locale): string[] {
-  const items = Array.isArray(params['items']) ? (params['items'] as readonly (Item | null)[]).filter((i): i is Item => !!i && typeof i === 'object') : [];
+  const items = Array.isArray(params['items'])
+    ? (params['items'] as readonly (Item | null)[]).filter((i): i is Item => !!i && typeof i === 'object')
+    : [];
   if (items.length) return items.map((it) => evidenceLine(it, locale));
   return references.map((reference) => message(locale, 'evidence.reference', { reference }).trim());
 }

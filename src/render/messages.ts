@@ -65,7 +65,8 @@ export function catalogue<K extends string>(name: string, templates: Readonly<Re
       let parts = byKey.get(key);
       if (parts === undefined) {
         const template = (templates[locale] as Readonly<Record<string, string>>)[key];
-        if (template === undefined || !Object.hasOwn(templates[locale], key)) throw new Error(`${name} message ${key} (${locale}): no such message`);
+        if (template === undefined || !Object.hasOwn(templates[locale], key))
+          throw new Error(`${name} message ${key} (${locale}): no such message`);
         byKey.set(key, (parts = compile(template)));
       }
       if (typeof parts === 'string') return parts;

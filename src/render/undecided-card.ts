@@ -41,7 +41,8 @@ export function buildUndecidedCard(input: UndecidedCardInput): Card | undefined 
   );
   const lines = [message(l, 'undecided.detail.intro'), ''];
   for (const u of undecided) {
-    const refs = u.evidence.length > 0 ? ` ${message(l, 'undecided.detail.evidence', { refs: escapeMarkdown(u.evidence.join(', ')) })}` : '';
+    const refs =
+      u.evidence.length > 0 ? ` ${message(l, 'undecided.detail.evidence', { refs: escapeMarkdown(u.evidence.join(', ')) })}` : '';
     lines.push(`- ${message(l, 'undecided.detail.item', { title: escapeMarkdown(u.title[l]), reason: escapeMarkdown(u.reason) })}${refs}`);
   }
   for (const f of failed) lines.push(`- ${message(l, 'undecided.detail.error', { title: escapeMarkdown(f.title[l]) })}`);

@@ -15,7 +15,8 @@ export interface AcknowledgementRow {
   recorded_at: Date | string;
 }
 
-export const ACK_COLUMNS = 'a.id, a.notice_id, a.signer_kind, a.signer_name, a.relationship, a.decision, a.signed_at, a.recorded_by, a.recorded_at';
+export const ACK_COLUMNS =
+  'a.id, a.notice_id, a.signer_kind, a.signer_name, a.relationship, a.decision, a.signed_at, a.recorded_by, a.recorded_at';
 
 /** A `notice_acknowledgement` row as the record type. */
 export function acknowledgementFromRow(r: AcknowledgementRow): AcknowledgementRecord {
@@ -34,9 +35,15 @@ export function acknowledgementFromRow(r: AcknowledgementRow): AcknowledgementRe
 
 /** Same acknowledgement? Everything the client sent; `recordedAt` (our receipt time) is not compared. */
 function sameContent(a: AcknowledgementRecord, b: AcknowledgementRecord): boolean {
-  return a.noticeId === b.noticeId && a.signerKind === b.signerKind && a.signerName === b.signerName
-    && (a.relationship ?? null) === (b.relationship ?? null) && a.decision === b.decision
-    && iso(a.signedAt) === iso(b.signedAt) && a.recordedBy === b.recordedBy;
+  return (
+    a.noticeId === b.noticeId &&
+    a.signerKind === b.signerKind &&
+    a.signerName === b.signerName &&
+    (a.relationship ?? null) === (b.relationship ?? null) &&
+    a.decision === b.decision &&
+    iso(a.signedAt) === iso(b.signedAt) &&
+    a.recordedBy === b.recordedBy
+  );
 }
 
 async function stored(tx: Sql, id: string): Promise<AcknowledgementRecord | undefined> {
@@ -69,7 +76,9 @@ function sameOrigin(ack: AcknowledgementRecord, notice: NoticeOriginRow): boolea
 export async function appendAcknowledgement(sql: Sql, ack: AcknowledgementRecord): Promise<AcknowledgementResult> {
   return sql.transaction(async (tx) => {
     const [notice] = await tx.query<NoticeOriginRow>(
-      'SELECT n.id, h.issuer, h.tenant FROM notice n LEFT JOIN hook_call h ON h.id = n.hook_call_id WHERE n.id = $1', [ack.noticeId]);
+      'SELECT n.id, h.issuer, h.tenant FROM notice n LEFT JOIN hook_call h ON h.id = n.hook_call_id WHERE n.id = $1',
+      [ack.noticeId],
+    );
     if (!notice || !sameOrigin(ack, notice)) return { status: 'unknown-notice' };
     const existing = await stored(tx, ack.id);
     if (existing) return compared(ack, existing);
@@ -77,7 +86,17 @@ export async function appendAcknowledgement(sql: Sql, ack: AcknowledgementRecord
       `INSERT INTO notice_acknowledgement AS a (id, notice_id, signer_kind, signer_name, relationship, decision, signed_at, recorded_by, recorded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8, $9::timestamptz)
        ON CONFLICT (id) DO NOTHING RETURNING ${ACK_COLUMNS}`,
-      [ack.id, ack.noticeId, ack.signerKind, ack.signerName, ack.relationship ?? null, ack.decision, ack.signedAt, ack.recordedBy, ack.recordedAt],
+      [
+        ack.id,
+        ack.noticeId,
+        ack.signerKind,
+        ack.signerName,
+        ack.relationship ?? null,
+        ack.decision,
+        ack.signedAt,
+        ack.recordedBy,
+        ack.recordedAt,
+      ],
     );
     if (row) return { status: 'created', acknowledgement: acknowledgementFromRow(row) };
     const raced = await stored(tx, ack.id);

@@ -1,7 +1,14 @@
 import type { FeedbackRecord } from './records.js';
 import { ACK_COLUMNS, acknowledgementFromRow, type AcknowledgementRow } from './acknowledgements.js';
 import type {
-  AcknowledgementRecord, CardRecord, FindingRecord, HookCallRecord, NoticeRecord, PeriodQuery, RuleErrorRecord, UndecidedRecord,
+  AcknowledgementRecord,
+  CardRecord,
+  FindingRecord,
+  HookCallRecord,
+  NoticeRecord,
+  PeriodQuery,
+  RuleErrorRecord,
+  UndecidedRecord,
 } from './records.js';
 import { compact, iso } from './row-values.js';
 import type { Sql } from './sql.js';
@@ -28,13 +35,14 @@ export type CardRow = CardRecord & CallContext;
 /** A notice without its content (fetch that with `get`). */
 export type NoticeRow = Omit<NoticeRecord, 'content'> & { readonly hookCallId?: string };
 /** A feedback item, with the hook call of its card when the card is ours. */
-export type FeedbackRow = FeedbackRecord & Partial<Omit<CallContext, 'receivedAt' | 'serviceId'>> & {
-  readonly cardUuid: string;
-  readonly outcome: string;
-  readonly acceptedSuggestions: readonly string[];
-  readonly outcomeTimestamp: string;
-  readonly dedupeKey: string;
-};
+export type FeedbackRow = FeedbackRecord &
+  Partial<Omit<CallContext, 'receivedAt' | 'serviceId'>> & {
+    readonly cardUuid: string;
+    readonly outcome: string;
+    readonly acceptedSuggestions: readonly string[];
+    readonly outcomeTimestamp: string;
+    readonly dedupeKey: string;
+  };
 /** An acknowledgement, with the facts of its notice. */
 export type AcknowledgementQueryRow = AcknowledgementRecord & {
   readonly patientId: string;
@@ -44,7 +52,8 @@ export type AcknowledgementQueryRow = AcknowledgementRecord & {
 
 type Raw = Record<string, unknown>;
 const CALL = 'h.id::text AS hook_call_id, h.received_at, h.service_id, h.institution_id, h.practitioner_id, h.patient_id, h.pregnancy_key';
-const IN_PERIOD = (col: string, inst: string) => `${col} >= $1::timestamptz AND ${col} < $2::timestamptz AND ($3::text IS NULL OR ${inst} = $3)`;
+const IN_PERIOD = (col: string, inst: string) =>
+  `${col} >= $1::timestamptz AND ${col} < $2::timestamptz AND ($3::text IS NULL OR ${inst} = $3)`;
 
 function params(q: PeriodQuery): unknown[] {
   return [q.from, q.to, q.institutionId ?? null];
@@ -52,9 +61,13 @@ function params(q: PeriodQuery): unknown[] {
 
 function context(r: Raw): CallContext {
   return compact({
-    hookCallId: r.hook_call_id as string, receivedAt: iso(r.received_at), serviceId: r.service_id as string,
-    institutionId: r.institution_id as string | null, practitionerId: r.practitioner_id as string | null,
-    patientId: r.patient_id as string | null, pregnancyKey: r.pregnancy_key as string | null,
+    hookCallId: r.hook_call_id as string,
+    receivedAt: iso(r.received_at),
+    serviceId: r.service_id as string,
+    institutionId: r.institution_id as string | null,
+    practitionerId: r.practitioner_id as string | null,
+    patientId: r.patient_id as string | null,
+    pregnancyKey: r.pregnancy_key as string | null,
   });
 }
 
@@ -67,27 +80,44 @@ function withoutCallTimes(c: CallContext): Omit<CallContext, 'receivedAt' | 'ser
 export async function listHookCalls(sql: Sql, q: PeriodQuery): Promise<HookCallRow[]> {
   const rows = await sql.query<Raw>(
     `SELECT h.*, h.id::text AS id, h.clinical_today::text AS clinical_today_text, n.id AS notice_id FROM hook_call h LEFT JOIN notice n ON n.hook_call_id = h.id
-     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id`, params(q));
-  return rows.map((r) => compact({
-    id: r.id as string, hookInstance: r.hook_instance as string, serviceId: r.service_id as string, hook: r.hook as string,
-    receivedAt: iso(r.received_at), clinicalToday: r.clinical_today_text as string | null, clinicTimeZone: r.clinic_time_zone as string | null,
-    issuer: r.issuer as string, tenant: r.tenant as string | null,
-    institutionId: r.institution_id as string | null, institutionVia: r.institution_via as string | null,
-    practitionerId: r.practitioner_id as string | null,
-    patientId: r.patient_id as string | null, pregnancyKey: r.pregnancy_key as string | null,
-    status: Number(r.status), latencyMs: Number(r.latency_ms), noticeId: r.notice_id as string | null,
-  }));
+     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id`,
+    params(q),
+  );
+  return rows.map((r) =>
+    compact({
+      id: r.id as string,
+      hookInstance: r.hook_instance as string,
+      serviceId: r.service_id as string,
+      hook: r.hook as string,
+      receivedAt: iso(r.received_at),
+      clinicalToday: r.clinical_today_text as string | null,
+      clinicTimeZone: r.clinic_time_zone as string | null,
+      issuer: r.issuer as string,
+      tenant: r.tenant as string | null,
+      institutionId: r.institution_id as string | null,
+      institutionVia: r.institution_via as string | null,
+      practitionerId: r.practitioner_id as string | null,
+      patientId: r.patient_id as string | null,
+      pregnancyKey: r.pregnancy_key as string | null,
+      status: Number(r.status),
+      latencyMs: Number(r.latency_ms),
+      noticeId: r.notice_id as string | null,
+    }),
+  );
 }
 
 /** Findings of hook calls received in the period, with their call's context. */
 export async function listFindings(sql: Sql, q: PeriodQuery): Promise<FindingRow[]> {
   const rows = await sql.query<Raw>(
     `SELECT ${CALL}, f.rule, f.rule_version, f.citation, f.evidence, f.params FROM finding f JOIN hook_call h ON h.id = f.hook_call_id
-     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, f.ordinal`, params(q));
+     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, f.ordinal`,
+    params(q),
+  );
   return rows.map((r) => ({
     ...context(r),
     ...compact({ rule: r.rule as string, ruleVersion: r.rule_version as string | null, citation: r.citation as string }),
-    evidence: r.evidence as string[], params: r.params as Record<string, unknown>,
+    evidence: r.evidence as string[],
+    params: r.params as Record<string, unknown>,
   }));
 }
 
@@ -95,12 +125,17 @@ export async function listFindings(sql: Sql, q: PeriodQuery): Promise<FindingRow
 export async function listRuleErrors(sql: Sql, q: PeriodQuery): Promise<RuleErrorRow[]> {
   const rows = await sql.query<Raw>(
     `SELECT ${CALL}, e.rule, e.rule_version, e.citation, e.cause, e.error_class FROM rule_error e JOIN hook_call h ON h.id = e.hook_call_id
-     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, e.ordinal`, params(q));
+     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, e.ordinal`,
+    params(q),
+  );
   return rows.map((r) => ({
     ...context(r),
     ...compact({
-      rule: r.rule as string, ruleVersion: r.rule_version as string | null, citation: r.citation as string | null,
-      cause: r.cause as string, errorClass: r.error_class as string | null,
+      rule: r.rule as string,
+      ruleVersion: r.rule_version as string | null,
+      citation: r.citation as string | null,
+      cause: r.cause as string,
+      errorClass: r.error_class as string | null,
     }),
   }));
 }
@@ -109,11 +144,16 @@ export async function listRuleErrors(sql: Sql, q: PeriodQuery): Promise<RuleErro
 export async function listUndecided(sql: Sql, q: PeriodQuery): Promise<UndecidedRow[]> {
   const rows = await sql.query<Raw>(
     `SELECT ${CALL}, u.rule, u.rule_version, u.citation, u.reason, u.evidence FROM undecided u JOIN hook_call h ON h.id = u.hook_call_id
-     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, u.ordinal`, params(q));
+     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, u.ordinal`,
+    params(q),
+  );
   return rows.map((r) => ({
     ...context(r),
-    rule: r.rule as string, ruleVersion: r.rule_version as string, citation: r.citation as string,
-    reason: r.reason as string, evidence: r.evidence as string[],
+    rule: r.rule as string,
+    ruleVersion: r.rule_version as string,
+    citation: r.citation as string,
+    reason: r.reason as string,
+    evidence: r.evidence as string[],
   }));
 }
 
@@ -124,10 +164,15 @@ export async function listCards(sql: Sql, q: PeriodQuery): Promise<CardRow[]> {
        COALESCE((SELECT jsonb_agg(jsonb_build_object('uuid', s.uuid, 'kind', s.kind) ORDER BY s.uuid) FROM suggestion s
          WHERE s.hook_call_id = c.hook_call_id AND s.card_uuid = c.uuid), '[]'::jsonb) AS suggestions
      FROM card c JOIN hook_call h ON h.id = c.hook_call_id
-     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, c.uuid`, params(q));
+     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, c.uuid`,
+    params(q),
+  );
   return rows.map((r) => ({
-    ...context(r), uuid: r.uuid as string, indicator: r.indicator as CardRecord['indicator'],
-    rules: r.rules as string[], suggestions: r.suggestions as CardRecord['suggestions'],
+    ...context(r),
+    uuid: r.uuid as string,
+    indicator: r.indicator as CardRecord['indicator'],
+    rules: r.rules as string[],
+    suggestions: r.suggestions as CardRecord['suggestions'],
   }));
 }
 
@@ -136,12 +181,22 @@ export async function listNotices(sql: Sql, q: PeriodQuery): Promise<NoticeRow[]
   const rows = await sql.query<Raw>(
     `SELECT n.id, n.created_at, n.hash, n.patient_id, n.pregnancy_key, n.institution_id, n.practitioner_id, n.rules,
        n.hook_call_id::text AS hook_call_id FROM notice n
-     WHERE ${IN_PERIOD('n.created_at', 'n.institution_id')} ORDER BY n.created_at, n.id`, params(q));
-  return rows.map((r) => compact({
-    id: r.id as string, createdAt: iso(r.created_at), hash: r.hash as string, patientId: r.patient_id as string,
-    pregnancyKey: r.pregnancy_key as string | null, institutionId: r.institution_id as string | null,
-    practitionerId: r.practitioner_id as string | null, rules: r.rules as string[], hookCallId: r.hook_call_id as string | null,
-  }));
+     WHERE ${IN_PERIOD('n.created_at', 'n.institution_id')} ORDER BY n.created_at, n.id`,
+    params(q),
+  );
+  return rows.map((r) =>
+    compact({
+      id: r.id as string,
+      createdAt: iso(r.created_at),
+      hash: r.hash as string,
+      patientId: r.patient_id as string,
+      pregnancyKey: r.pregnancy_key as string | null,
+      institutionId: r.institution_id as string | null,
+      practitionerId: r.practitioner_id as string | null,
+      rules: r.rules as string[],
+      hookCallId: r.hook_call_id as string | null,
+    }),
+  );
 }
 
 /** Feedback received in the period; the institution filter applies to the hook call of the card. */
@@ -151,12 +206,19 @@ export async function listFeedback(sql: Sql, q: PeriodQuery): Promise<FeedbackRo
        fb.received_at AS feedback_received_at, fb.issuer, fb.dedupe_key, fb.item, ${CALL}
      FROM feedback fb LEFT JOIN LATERAL (SELECT c.hook_call_id FROM card c WHERE c.uuid = fb.card_uuid LIMIT 1) c ON true
      LEFT JOIN hook_call h ON h.id = c.hook_call_id
-     WHERE ${IN_PERIOD('fb.received_at', 'h.institution_id')} ORDER BY fb.seq`, params(q));
+     WHERE ${IN_PERIOD('fb.received_at', 'h.institution_id')} ORDER BY fb.seq`,
+    params(q),
+  );
   return rows.map((r) => ({
     ...(r.hook_call_id ? withoutCallTimes(context(r)) : {}),
-    serviceId: r.feedback_service_id as FeedbackRecord['serviceId'], receivedAt: iso(r.feedback_received_at),
-    issuer: r.issuer as string, item: r.item as Record<string, unknown>, cardUuid: r.card_uuid as string,
-    outcome: r.outcome as string, outcomeTimestamp: iso(r.outcome_timestamp), dedupeKey: r.dedupe_key as string,
+    serviceId: r.feedback_service_id as FeedbackRecord['serviceId'],
+    receivedAt: iso(r.feedback_received_at),
+    issuer: r.issuer as string,
+    item: r.item as Record<string, unknown>,
+    cardUuid: r.card_uuid as string,
+    outcome: r.outcome as string,
+    outcomeTimestamp: iso(r.outcome_timestamp),
+    dedupeKey: r.dedupe_key as string,
     acceptedSuggestions: (r.accepted_suggestions as { id?: unknown }[]).map((s) => String(s.id)),
   }));
 }
@@ -166,9 +228,15 @@ export async function listAcknowledgements(sql: Sql, q: PeriodQuery): Promise<Ac
   const rows = await sql.query<AcknowledgementRow & Raw>(
     `SELECT ${ACK_COLUMNS}, n.patient_id, n.pregnancy_key, n.institution_id FROM notice_acknowledgement a
      JOIN notice n ON n.id = a.notice_id
-     WHERE ${IN_PERIOD('a.signed_at', 'n.institution_id')} ORDER BY a.signed_at, a.id`, params(q));
+     WHERE ${IN_PERIOD('a.signed_at', 'n.institution_id')} ORDER BY a.signed_at, a.id`,
+    params(q),
+  );
   return rows.map((r) => ({
     ...acknowledgementFromRow(r),
-    ...compact({ patientId: r.patient_id as string, pregnancyKey: r.pregnancy_key as string | null, institutionId: r.institution_id as string | null }),
+    ...compact({
+      patientId: r.patient_id as string,
+      pregnancyKey: r.pregnancy_key as string | null,
+      institutionId: r.institution_id as string | null,
+    }),
   }));
 }

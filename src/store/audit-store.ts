@@ -2,9 +2,22 @@ import type { FeedbackRecord, FeedbackStore, NoticeStore } from './records.js';
 import type { StoredNotice } from '../engine/stored-notice.js';
 import { appendAcknowledgement } from './acknowledgements.js';
 import {
-  listAcknowledgements, listCards, listFeedback, listFindings, listHookCalls, listNotices, listRuleErrors, listUndecided,
-  type AcknowledgementQueryRow, type CardRow, type FeedbackRow, type FindingRow, type HookCallRow, type NoticeRow,
-  type RuleErrorRow, type UndecidedRow,
+  listAcknowledgements,
+  listCards,
+  listFeedback,
+  listFindings,
+  listHookCalls,
+  listNotices,
+  listRuleErrors,
+  listUndecided,
+  type AcknowledgementQueryRow,
+  type CardRow,
+  type FeedbackRow,
+  type FindingRow,
+  type HookCallRow,
+  type NoticeRow,
+  type RuleErrorRow,
+  type UndecidedRow,
 } from './audit-queries.js';
 import { createHookCallBatcher } from './hook-call-batcher.js';
 import { insertFeedback, insertNotice } from './hook-call-writes.js';
@@ -64,11 +77,20 @@ export function createAuditStore(sql: Sql): AuditStore {
     put: (notice) => sql.transaction((tx) => insertNotice(tx, notice)),
     async get(id) {
       const [r] = await sql.query<NoticeDbRow>(
-        'SELECT id, created_at, hash, patient_id, pregnancy_key, institution_id, practitioner_id, rules, content FROM notice WHERE id = $1', [id]);
+        'SELECT id, created_at, hash, patient_id, pregnancy_key, institution_id, practitioner_id, rules, content FROM notice WHERE id = $1',
+        [id],
+      );
       if (!r) return undefined;
       return compact({
-        id: r.id, createdAt: iso(r.created_at), hash: r.hash, patientId: r.patient_id, pregnancyKey: r.pregnancy_key,
-        institutionId: r.institution_id, practitionerId: r.practitioner_id, rules: r.rules, content: r.content,
+        id: r.id,
+        createdAt: iso(r.created_at),
+        hash: r.hash,
+        patientId: r.patient_id,
+        pregnancyKey: r.pregnancy_key,
+        institutionId: r.institution_id,
+        practitionerId: r.practitioner_id,
+        rules: r.rules,
+        content: r.content,
       });
     },
     append: (records: readonly FeedbackRecord[]) => insertFeedback(sql, records),
@@ -77,7 +99,8 @@ export function createAuditStore(sql: Sql): AuditStore {
     async rememberJti(iss, jti, expiresAt) {
       const rows = await sql.query(
         'INSERT INTO jti_seen (iss, jti, expires_at) VALUES ($1, $2, $3::timestamptz) ON CONFLICT (iss, jti) DO NOTHING RETURNING jti',
-        [iss, jti, expiresAt]);
+        [iss, jti, expiresAt],
+      );
       return rows.length === 1;
     },
     async pruneJtis(before) {

@@ -11,7 +11,9 @@ export const LOOKBACK_DAYS = 300;
  * to `today` so a notice after the period still counts; a day of slack each side for any zone.
  */
 export async function readCompliancePeriod(
-  audit: AuditStore, q: { from: string; to: string; institution?: string | undefined }, today: string,
+  audit: AuditStore,
+  q: { from: string; to: string; institution?: string | undefined },
+  today: string,
 ): Promise<ComplianceInput> {
   const start = `${addDays(q.from, -LOOKBACK_DAYS - 1)}T00:00:00Z`;
   const end = `${addDays(q.to, 2)}T00:00:00Z`;
@@ -19,7 +21,10 @@ export async function readCompliancePeriod(
   const period = q.institution === undefined ? { from: start, to: end } : { from: start, to: end, institutionId: q.institution };
   const events = { ...period, to: eventsEnd };
   const [findings, cards, feedback, acknowledgements] = await Promise.all([
-    audit.listFindings(period), audit.listCards(events), audit.listFeedback(events), audit.listAcknowledgements(events),
+    audit.listFindings(period),
+    audit.listCards(events),
+    audit.listFeedback(events),
+    audit.listAcknowledgements(events),
   ]);
   return { findings, cards, feedback, acknowledgements };
 }

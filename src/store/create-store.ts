@@ -20,7 +20,10 @@ export interface OpenedStore {
  * Opens the Sql the configuration asks for: `DATABASE_URL` set ⇒ pg, else PGlite in `dataDir` (§6),
  * from the built template when the directory is new and one matches this code (./pglite-template.ts).
  */
-export async function openSql(config: Pick<Config, 'databaseUrl' | 'dataDir'>, pgOptions?: PgSqlOptions): Promise<{ sql: Sql; engine: OpenedStore['engine'] }> {
+export async function openSql(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  pgOptions?: PgSqlOptions,
+): Promise<{ sql: Sql; engine: OpenedStore['engine'] }> {
   if (config.databaseUrl) {
     // Loaded only when used: the embedded store's start does not pay for the pg driver.
     const { createPgSql } = await import('./pg-sql.js');

@@ -24,7 +24,10 @@ interface Pending {
  * store-unavailable (503). Ids are fixed before the first attempt: if a write whose answer was lost
  * did in fact commit, the retry hits the primary key and rejects (503) — a record is never stored twice.
  */
-export function createHookCallBatcher(sql: Sql, maxBatch = MAX_HOOK_CALL_BATCH): (record: HookCallRecord) => Promise<{ readonly id: string }> {
+export function createHookCallBatcher(
+  sql: Sql,
+  maxBatch = MAX_HOOK_CALL_BATCH,
+): (record: HookCallRecord) => Promise<{ readonly id: string }> {
   const queue: Pending[] = [];
   let draining = false;
 
@@ -65,10 +68,11 @@ export function createHookCallBatcher(sql: Sql, maxBatch = MAX_HOOK_CALL_BATCH):
     }
   }
 
-  return (record) => new Promise((resolve, reject) => {
-    queue.push({ call: identify(record), resolve, reject });
-    if (draining) return;
-    draining = true;
-    void drain();
-  });
+  return (record) =>
+    new Promise((resolve, reject) => {
+      queue.push({ call: identify(record), resolve, reject });
+      if (draining) return;
+      draining = true;
+      void drain();
+    });
 }

@@ -26,8 +26,18 @@ export async function insertNotice(tx: Sql, n: NoticeRecord, hookCallId?: string
     `INSERT INTO notice (id, created_at, hash, patient_id, pregnancy_key, institution_id, practitioner_id, hook_call_id, rules, content)
      SELECT $1, $2::timestamptz, $3, $4, $5, $6, $7, $8::uuid, ARRAY(SELECT jsonb_array_elements_text($9::jsonb)), $10::jsonb
      ON CONFLICT (id) DO NOTHING RETURNING id`,
-    [n.id, n.createdAt, n.hash, n.patientId, n.pregnancyKey ?? null, n.institutionId ?? null, n.practitionerId ?? null,
-      hookCallId ?? null, json(n.rules ?? []), json(n.content)],
+    [
+      n.id,
+      n.createdAt,
+      n.hash,
+      n.patientId,
+      n.pregnancyKey ?? null,
+      n.institutionId ?? null,
+      n.practitionerId ?? null,
+      hookCallId ?? null,
+      json(n.rules ?? []),
+      json(n.content),
+    ],
   );
   if (inserted.length > 0) return;
   const [existing] = await tx.query<{ hash: string }>('SELECT hash FROM notice WHERE id = $1', [n.id]);
@@ -121,7 +131,10 @@ function isNoticeConflict(err: unknown): boolean {
 
 /** The first of `hashes`' ids stored with a different hash, read in a statement of its own. */
 async function storedConflict(sql: Sql, hashes: ReadonlyMap<string, string>): Promise<string | undefined> {
-  const stored = await sql.query<{ id: string; hash: string }>('SELECT id, hash FROM notice WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))', [json([...hashes.keys()])]);
+  const stored = await sql.query<{ id: string; hash: string }>(
+    'SELECT id, hash FROM notice WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))',
+    [json([...hashes.keys()])],
+  );
   return stored.find((r) => hashes.get(r.id) !== r.hash)?.id;
 }
 
@@ -136,10 +149,26 @@ async function storedConflict(sql: Sql, hashes: ReadonlyMap<string, string>): Pr
  */
 export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCall[]): Promise<void> {
   if (calls.length === 0) return;
-  const notices = calls.flatMap(({ id, record: { notice: n } }) => (n ? [{
-    id: n.id, created_at: n.createdAt, hash: n.hash, patient_id: n.patientId, pregnancy_key: n.pregnancyKey ?? null,
-    institution_id: n.institutionId ?? null, practitioner_id: n.practitionerId ?? null, hook_call_id: id, rules: n.rules ?? [], content: n.content,
-  }] : [])).map((n, ord) => ({ ord, ...n }));
+  const notices = calls
+    .flatMap(({ id, record: { notice: n } }) =>
+      n
+        ? [
+            {
+              id: n.id,
+              created_at: n.createdAt,
+              hash: n.hash,
+              patient_id: n.patientId,
+              pregnancy_key: n.pregnancyKey ?? null,
+              institution_id: n.institutionId ?? null,
+              practitioner_id: n.practitionerId ?? null,
+              hook_call_id: id,
+              rules: n.rules ?? [],
+              content: n.content,
+            },
+          ]
+        : [],
+    )
+    .map((n, ord) => ({ ord, ...n }));
   const hashes = new Map<string, string>();
   for (const n of notices) {
     const first = hashes.get(n.id);
@@ -148,30 +177,71 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
   }
   const rows = <T>(pick: (c: IdentifiedHookCall) => T[]): T[] => calls.flatMap(pick);
   const sets: Record<CteName, readonly unknown[]> = {
-    h: rows(({ id, record: r }) => [{
-      id, hook_instance: r.hookInstance, service_id: r.serviceId, hook: r.hook, received_at: r.receivedAt,
-      clinical_today: r.clinicalToday ?? null, clinic_time_zone: r.clinicTimeZone ?? null, issuer: r.issuer,
-      tenant: r.tenant ?? null, institution_id: r.institutionId ?? null, institution_via: r.institutionVia ?? null,
-      practitioner_id: r.practitionerId ?? null,
-      patient_id: r.patientId ?? null, pregnancy_key: r.pregnancyKey ?? null, status: r.status, latency_ms: Math.max(0, Math.round(r.latencyMs)),
-    }]),
-    f: rows(({ id, record: r }) => r.findings.map((f, ordinal) => ({
-      hook_call_id: id, ordinal, rule: f.rule, rule_version: f.ruleVersion ?? null, citation: f.citation, evidence: f.evidence, params: f.params,
-    }))),
+    h: rows(({ id, record: r }) => [
+      {
+        id,
+        hook_instance: r.hookInstance,
+        service_id: r.serviceId,
+        hook: r.hook,
+        received_at: r.receivedAt,
+        clinical_today: r.clinicalToday ?? null,
+        clinic_time_zone: r.clinicTimeZone ?? null,
+        issuer: r.issuer,
+        tenant: r.tenant ?? null,
+        institution_id: r.institutionId ?? null,
+        institution_via: r.institutionVia ?? null,
+        practitioner_id: r.practitionerId ?? null,
+        patient_id: r.patientId ?? null,
+        pregnancy_key: r.pregnancyKey ?? null,
+        status: r.status,
+        latency_ms: Math.max(0, Math.round(r.latencyMs)),
+      },
+    ]),
+    f: rows(({ id, record: r }) =>
+      r.findings.map((f, ordinal) => ({
+        hook_call_id: id,
+        ordinal,
+        rule: f.rule,
+        rule_version: f.ruleVersion ?? null,
+        citation: f.citation,
+        evidence: f.evidence,
+        params: f.params,
+      })),
+    ),
     c: rows(({ id, record: r }) => r.cards.map((c) => ({ hook_call_id: id, uuid: c.uuid, indicator: c.indicator, rules: c.rules }))),
-    s: rows(({ id, record: r }) => r.cards.flatMap((c) => c.suggestions.map((s) => ({ hook_call_id: id, card_uuid: c.uuid, uuid: s.uuid, kind: s.kind })))),
-    e: rows(({ id, record: r }) => r.ruleErrors.map((e, ordinal) => ({
-      hook_call_id: id, ordinal, rule: e.rule, rule_version: e.ruleVersion ?? null, citation: e.citation ?? null, cause: e.cause,
-      error_class: e.errorClass ?? null,
-    }))),
-    u: rows(({ id, record: r }) => (r.undecided ?? []).map((u, ordinal) => ({
-      hook_call_id: id, ordinal, rule: u.rule, rule_version: u.ruleVersion, citation: u.citation, reason: u.reason, evidence: u.evidence,
-    }))),
+    s: rows(({ id, record: r }) =>
+      r.cards.flatMap((c) => c.suggestions.map((s) => ({ hook_call_id: id, card_uuid: c.uuid, uuid: s.uuid, kind: s.kind }))),
+    ),
+    e: rows(({ id, record: r }) =>
+      r.ruleErrors.map((e, ordinal) => ({
+        hook_call_id: id,
+        ordinal,
+        rule: e.rule,
+        rule_version: e.ruleVersion ?? null,
+        citation: e.citation ?? null,
+        cause: e.cause,
+        error_class: e.errorClass ?? null,
+      })),
+    ),
+    u: rows(({ id, record: r }) =>
+      (r.undecided ?? []).map((u, ordinal) => ({
+        hook_call_id: id,
+        ordinal,
+        rule: u.rule,
+        rule_version: u.ruleVersion,
+        citation: u.citation,
+        reason: u.reason,
+        evidence: u.evidence,
+      })),
+    ),
     n: notices,
   };
   const present = (Object.keys(CTES) as CteName[]).filter((k) => k === 'h' || sets[k].length > 0);
   const text = insertStatement(present);
-  const params = [...present.map((k) => json(sets[k])), ...(notices.length > 0 ? [json(notices.map(({ id, hash }) => ({ id, hash })))] : [])];
+  const params = [
+    ...present.map((k) => json(sets[k])),
+    ...(notices.length > 0 ? [json(notices.map(({ id, hash }) => ({ id, hash })))] : []),
+  ];
   // A named statement: at most 2^6 texts (h plus any of the others), each parsed and planned once.
   const options = { name: `insert_hook_calls_${present.join('')}` };
   for (let attempt = 1; ; attempt += 1) {

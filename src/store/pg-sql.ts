@@ -16,7 +16,14 @@ type Client = Pick<pg.PoolClient, 'query'> | Pick<pg.Pool, 'query'>;
 function queryOn(client: Client) {
   // A named query is prepared once per pooled connection by pg itself (it tracks names per client).
   return async <T extends object>(text: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<T[]> =>
-    guarded(async () => (await client.query<T & pg.QueryResultRow>(options.name ? { name: options.name, text, values: [...params] } : { text, values: [...params] })).rows);
+    guarded(
+      async () =>
+        (
+          await client.query<T & pg.QueryResultRow>(
+            options.name ? { name: options.name, text, values: [...params] } : { text, values: [...params] },
+          )
+        ).rows,
+    );
 }
 
 /** A Sql bound to one checked-out connection inside BEGIN … COMMIT: nested calls join it. */
@@ -34,7 +41,11 @@ function inTransaction(client: pg.PoolClient): Sql {
  * SQL as the PGlite adapter. A connection that failed mid-transaction is discarded, not reused.
  */
 export function createPgSql(connectionString: string, options: PgSqlOptions = {}): Sql {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000 });
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+  });
   pool.on('error', (err) => options.onIdleError?.(err));
   let closed: Promise<void> | undefined;
   return {
@@ -48,7 +59,9 @@ export function createPgSql(connectionString: string, options: PgSqlOptions = {}
         try {
           result = await fn(inTransaction(client));
         } catch (error) {
-          await client.query('ROLLBACK').catch((e: Error) => { broken = e; });
+          await client.query('ROLLBACK').catch((e: Error) => {
+            broken = e;
+          });
           throw error;
         }
         await client.query('COMMIT').catch((e: Error) => {

@@ -17,15 +17,22 @@ import { NodeFS } from '@electric-sql/pglite/nodefs';
 /** PGlite's defaults without `-F`; `wal_sync_method=fsync` because `fdatasync` syncs nothing here. */
 export const DURABLE_START_PARAMS: readonly string[] = Object.freeze([
   ...PGlite.defaultStartParams.filter((p) => p !== '-F'),
-  '-c', 'fsync=on', '-c', 'wal_sync_method=fsync',
+  '-c',
+  'fsync=on',
+  '-c',
+  'wal_sync_method=fsync',
 ]);
 
 /** Exit status after a failed fsync (EX_SOFTWARE). */
 export const FSYNC_FAILED_EXIT_CODE = 70;
 
 type NodeFsInit = NodeFS['init'];
-interface EmscriptenStream { readonly nfd: number }
-interface WithNodeFs { readonly NODEFS: { stream_ops: { fsync?: (stream: EmscriptenStream) => number } } }
+interface EmscriptenStream {
+  readonly nfd: number;
+}
+interface WithNodeFs {
+  readonly NODEFS: { stream_ops: { fsync?: (stream: EmscriptenStream) => number } };
+}
 
 /**
  * PGlite's NodeFS whose `fsync` is `fs.fsyncSync` on the host file (per PGlite instance: each has
@@ -90,7 +97,9 @@ export class DurableNodeFS extends NodeFS {
       return 0;
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      process.stderr.write(`${JSON.stringify({ level: 60, time: Date.now(), msg: 'embedded store: fsync failed; exiting so that nothing is acknowledged without being on disk (restart the service: WAL replay recovers every acknowledged commit)', code: typeof code === 'string' ? code : undefined, dataDir: this.rootDir })}\n`);
+      process.stderr.write(
+        `${JSON.stringify({ level: 60, time: Date.now(), msg: 'embedded store: fsync failed; exiting so that nothing is acknowledged without being on disk (restart the service: WAL replay recovers every acknowledged commit)', code: typeof code === 'string' ? code : undefined, dataDir: this.rootDir })}\n`,
+      );
       process.exit(FSYNC_FAILED_EXIT_CODE);
     }
   }

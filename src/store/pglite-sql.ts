@@ -56,14 +56,20 @@ function preparedStatements(db: PGlite) {
 }
 
 /** Describe (the unnamed portal), Execute (all rows) and Sync: the same bytes after every Bind. */
-const DESCRIBE_EXECUTE_SYNC = Buffer.concat([protocol.serialize.describe({ type: 'P' }), protocol.serialize.execute({}), protocol.serialize.sync()]);
+const DESCRIBE_EXECUTE_SYNC = Buffer.concat([
+  protocol.serialize.describe({ type: 'P' }),
+  protocol.serialize.execute({}),
+  protocol.serialize.sync(),
+]);
 
 type Prepared = ReturnType<typeof preparedStatements>;
 
 /** `query` inside a transaction: a named statement goes through `prepared`. */
 function queryIn(tx: Transaction, prepared: Prepared) {
   return async <T extends object>(text: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<T[]> =>
-    guarded(async () => (options.name === undefined ? (await tx.query<T>(text, [...params])).rows : prepared<T>(options.name, text, params, false)));
+    guarded(async () =>
+      options.name === undefined ? (await tx.query<T>(text, [...params])).rows : prepared<T>(options.name, text, params, false),
+    );
 }
 
 /**
@@ -128,8 +134,11 @@ export async function openPglite(dataDir: string, template?: () => Blob | undefi
   const sql: Sql = {
     // A named statement outside a transaction is autocommitted: one exchange, no BEGIN and COMMIT.
     query<T extends object>(text: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<T[]> {
-      return exclusive(() => guarded(async () =>
-        (options.name === undefined ? (await db.query<T>(text, [...params])).rows : prepared<T>(options.name, text, params, true))));
+      return exclusive(() =>
+        guarded(async () =>
+          options.name === undefined ? (await db.query<T>(text, [...params])).rows : prepared<T>(options.name, text, params, true),
+        ),
+      );
     },
     transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
       return exclusive(async () => {

@@ -1,9 +1,19 @@
 import type {
-  CertificateRecord, LicenceRecord, OrganizationCredentials, PractitionerCredentials, RegistryBatch, RegistryContents,
-  RegistryStore, UpsertSummary,
+  CertificateRecord,
+  LicenceRecord,
+  OrganizationCredentials,
+  PractitionerCredentials,
+  RegistryBatch,
+  RegistryContents,
+  RegistryStore,
+  UpsertSummary,
 } from '../registry/registry-store.js';
 import {
-  certificateKey, organizationCredentials, practitionerCredentials, type OrgInfo, type PractitionerInfo,
+  certificateKey,
+  organizationCredentials,
+  practitionerCredentials,
+  type OrgInfo,
+  type PractitionerInfo,
 } from '../registry/memory-registry-store.js';
 import { canonicalJson } from '../canonical-json.js';
 import { json } from './row-values.js';
@@ -13,15 +23,28 @@ import type { Sql } from './sql.js';
 export const REGISTRY_LOCK_KEY = '77362826';
 
 type VersionRow = { key: string; extra: readonly (string | null)[]; record: unknown };
-interface Kind { readonly table: string; readonly key: string; readonly extra: readonly string[] }
+interface Kind {
+  readonly table: string;
+  readonly key: string;
+  readonly extra: readonly string[];
+}
 
 const PRACTITIONER: Kind = { table: 'registry_practitioner_version', key: 'practitioner_id', extra: [] };
 const ORGANIZATION: Kind = { table: 'registry_organization_version', key: 'organization_id', extra: [] };
-const CERTIFICATE: Kind = { table: 'registry_certificate_version', key: 'certificate_key', extra: ['number', 'technique', 'practitioner_id'] };
+const CERTIFICATE: Kind = {
+  table: 'registry_certificate_version',
+  key: 'certificate_key',
+  extra: ['number', 'technique', 'practitioner_id'],
+};
 const LICENCE: Kind = { table: 'registry_licence_version', key: 'number', extra: ['organization_id'] };
 
 /** A kind of holder: its facts (`info`), the records listed under it (`listed`) and their owner column. */
-interface Holder { readonly kind: 'practitioner' | 'organization'; readonly info: Kind; readonly listed: Kind; readonly owner: string }
+interface Holder {
+  readonly kind: 'practitioner' | 'organization';
+  readonly info: Kind;
+  readonly listed: Kind;
+  readonly owner: string;
+}
 const PRACTITIONERS: Holder = { kind: 'practitioner', info: PRACTITIONER, listed: CERTIFICATE, owner: 'practitioner_id' };
 const ORGANIZATIONS: Holder = { kind: 'organization', info: ORGANIZATION, listed: LICENCE, owner: 'organization_id' };
 
@@ -33,7 +56,9 @@ async function current<T>(tx: Sql, kind: Kind, keys: readonly string[]): Promise
   if (keys.length === 0) return new Map();
   const rows = await tx.query<{ key: string; record: T }>(
     `SELECT DISTINCT ON (${kind.key}) ${kind.key} AS key, record FROM ${kind.table}
-     WHERE ${kind.key} IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY ${kind.key}, seq DESC`, [json([...new Set(keys)])]);
+     WHERE ${kind.key} IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY ${kind.key}, seq DESC`,
+    [json([...new Set(keys)])],
+  );
   return new Map(rows.map((r) => [r.key, r.record]));
 }
 
@@ -78,7 +103,10 @@ const EVERY_HOLDER = `SELECT * FROM (
 type HolderRow<I, L> = { info: I | null; listed: L[] };
 type ListedRow = { kind: Holder['kind']; id: string; info: unknown; listed: unknown[] };
 
-function practitionerOf(practitionerId: string, row: HolderRow<PractitionerInfo, CertificateRecord> | undefined): PractitionerCredentials | undefined {
+function practitionerOf(
+  practitionerId: string,
+  row: HolderRow<PractitionerInfo, CertificateRecord> | undefined,
+): PractitionerCredentials | undefined {
   return practitionerCredentials(practitionerId, row?.info ?? undefined, row?.listed ?? []);
 }
 
@@ -94,7 +122,16 @@ async function appendVersions(tx: Sql, kind: Kind, rows: readonly VersionRow[]):
     `INSERT INTO ${kind.table} (${cols.join(', ')}, record)
      SELECT ${cols.map((c) => `x.${c}`).join(', ')}, x.record FROM jsonb_to_recordset($1::jsonb) AS x(ord int, ${cols.map((c) => `${c} text`).join(', ')}, record jsonb)
      ORDER BY x.ord`,
-    [json(rows.map((r, ord) => ({ ord, ...Object.fromEntries(cols.map((c, i) => [c, i === 0 ? r.key : r.extra[i - 1] ?? null])), record: r.record })))]);
+    [
+      json(
+        rows.map((r, ord) => ({
+          ord,
+          ...Object.fromEntries(cols.map((c, i) => [c, i === 0 ? r.key : (r.extra[i - 1] ?? null)])),
+          record: r.record,
+        })),
+      ),
+    ],
+  );
 }
 
 /**
@@ -105,48 +142,71 @@ async function appendVersions(tx: Sql, kind: Kind, rows: readonly VersionRow[]):
  */
 export function createSqlRegistryStore(sql: Sql): RegistryStore {
   async function practitioner(practitionerId: string): Promise<PractitionerCredentials | undefined> {
-    const [row] = await sql.query<HolderRow<PractitionerInfo, CertificateRecord>>(REGISTRY_READS.practitioner, [practitionerId], { name: 'registry_practitioner_read' });
+    const [row] = await sql.query<HolderRow<PractitionerInfo, CertificateRecord>>(REGISTRY_READS.practitioner, [practitionerId], {
+      name: 'registry_practitioner_read',
+    });
     return practitionerOf(practitionerId, row);
   }
   async function organization(organizationId: string): Promise<OrganizationCredentials | undefined> {
-    const [row] = await sql.query<HolderRow<OrgInfo, LicenceRecord>>(REGISTRY_READS.organization, [organizationId], { name: 'registry_organization_read' });
+    const [row] = await sql.query<HolderRow<OrgInfo, LicenceRecord>>(REGISTRY_READS.organization, [organizationId], {
+      name: 'registry_organization_read',
+    });
     return organizationOf(organizationId, row);
   }
   return {
-    upsert: (batch: RegistryBatch) => sql.transaction(async (tx): Promise<UpsertSummary> => {
-      await tx.query('SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock($1::bigint)) AS l', [REGISTRY_LOCK_KEY]);
-      const counts = { inserted: 0, updated: 0, unchanged: 0 };
-      const stage = <T>(map: Map<string, T>, out: VersionRow[], key: string, value: T, extra: (string | null)[] = []) => {
-        const old = map.get(key);
-        if (old === undefined) counts.inserted++;
-        else if (canonicalJson(old) === canonicalJson(value)) return void counts.unchanged++;
-        else counts.updated++;
-        map.set(key, value);
-        out.push({ key, extra, record: value });
-      };
-      const practitioners = await current<PractitionerInfo>(tx, PRACTITIONER, batch.practitioners.map((p) => p.practitionerId));
-      const organizations = await current<OrgInfo>(tx, ORGANIZATION, batch.organizations.map((o) => o.organizationId));
-      const certificates = await current<CertificateRecord>(tx, CERTIFICATE, batch.certificates.map(certificateKey));
-      const licences = await current<LicenceRecord>(tx, LICENCE, batch.licences.map((l) => l.number));
-      const rows: Record<'p' | 'o' | 'c' | 'l', VersionRow[]> = { p: [], o: [], c: [], l: [] };
-      for (const p of batch.practitioners) {
-        const old = practitioners.get(p.practitionerId);
-        const organizationIds = [...new Set([...(old?.organizationIds ?? []), ...(p.organizationIds ?? [])])].sort();
-        const name = p.name ?? old?.name;
-        stage(practitioners, rows.p, p.practitionerId, { practitionerId: p.practitionerId, ...(name ? { name } : {}), organizationIds });
-      }
-      for (const o of batch.organizations) {
-        const defined = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-        stage(organizations, rows.o, o.organizationId, { niptCooperation: [], ...organizations.get(o.organizationId), ...defined } as OrgInfo);
-      }
-      for (const c of batch.certificates) stage(certificates, rows.c, certificateKey(c), c, [c.number ?? null, c.technique, c.practitionerId]);
-      for (const l of batch.licences) stage(licences, rows.l, l.number, { ...l, techniques: [...l.techniques].sort() }, [l.organizationId]);
-      await appendVersions(tx, PRACTITIONER, rows.p);
-      await appendVersions(tx, ORGANIZATION, rows.o);
-      await appendVersions(tx, CERTIFICATE, rows.c);
-      await appendVersions(tx, LICENCE, rows.l);
-      return counts;
-    }),
+    upsert: (batch: RegistryBatch) =>
+      sql.transaction(async (tx): Promise<UpsertSummary> => {
+        await tx.query('SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock($1::bigint)) AS l', [REGISTRY_LOCK_KEY]);
+        const counts = { inserted: 0, updated: 0, unchanged: 0 };
+        const stage = <T>(map: Map<string, T>, out: VersionRow[], key: string, value: T, extra: (string | null)[] = []) => {
+          const old = map.get(key);
+          if (old === undefined) counts.inserted++;
+          else if (canonicalJson(old) === canonicalJson(value)) return void counts.unchanged++;
+          else counts.updated++;
+          map.set(key, value);
+          out.push({ key, extra, record: value });
+        };
+        const practitioners = await current<PractitionerInfo>(
+          tx,
+          PRACTITIONER,
+          batch.practitioners.map((p) => p.practitionerId),
+        );
+        const organizations = await current<OrgInfo>(
+          tx,
+          ORGANIZATION,
+          batch.organizations.map((o) => o.organizationId),
+        );
+        const certificates = await current<CertificateRecord>(tx, CERTIFICATE, batch.certificates.map(certificateKey));
+        const licences = await current<LicenceRecord>(
+          tx,
+          LICENCE,
+          batch.licences.map((l) => l.number),
+        );
+        const rows: Record<'p' | 'o' | 'c' | 'l', VersionRow[]> = { p: [], o: [], c: [], l: [] };
+        for (const p of batch.practitioners) {
+          const old = practitioners.get(p.practitionerId);
+          const organizationIds = [...new Set([...(old?.organizationIds ?? []), ...(p.organizationIds ?? [])])].sort();
+          const name = p.name ?? old?.name;
+          stage(practitioners, rows.p, p.practitionerId, { practitionerId: p.practitionerId, ...(name ? { name } : {}), organizationIds });
+        }
+        for (const o of batch.organizations) {
+          const defined = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+          stage(organizations, rows.o, o.organizationId, {
+            niptCooperation: [],
+            ...organizations.get(o.organizationId),
+            ...defined,
+          } as OrgInfo);
+        }
+        for (const c of batch.certificates)
+          stage(certificates, rows.c, certificateKey(c), c, [c.number ?? null, c.technique, c.practitionerId]);
+        for (const l of batch.licences)
+          stage(licences, rows.l, l.number, { ...l, techniques: [...l.techniques].sort() }, [l.organizationId]);
+        await appendVersions(tx, PRACTITIONER, rows.p);
+        await appendVersions(tx, ORGANIZATION, rows.o);
+        await appendVersions(tx, CERTIFICATE, rows.c);
+        await appendVersions(tx, LICENCE, rows.l);
+        return counts;
+      }),
     practitioner,
     organization,
     async list(): Promise<RegistryContents> {

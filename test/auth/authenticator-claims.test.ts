@@ -35,8 +35,9 @@ describe('EHR JWT claims', () => {
   });
 
   it('accepts a request without fhirServer', async () => {
-    await expect(authenticate({ authorization: bearer(await signToken(es)), audience: AUD, fhirServer: undefined }))
-      .resolves.toMatchObject({ issuer: ISS });
+    await expect(authenticate({ authorization: bearer(await signToken(es)), audience: AUD, fhirServer: undefined })).resolves.toMatchObject(
+      { issuer: ISS },
+    );
   });
 
   it.each([
@@ -149,7 +150,9 @@ describe('AUTH_MODE=off', () => {
   it('accepts any request as issuer "dev", and the warning says so', async () => {
     const config = loadConfig({ AUTH_MODE: 'off' });
     const authenticate = createAuthenticator(config, { logger: captureLogger().logger });
-    await expect(authenticate({ authorization: undefined, audience: AUD, fhirServer: 'http://anything/' })).resolves.toEqual({ issuer: 'dev' });
+    await expect(authenticate({ authorization: undefined, audience: AUD, fhirServer: 'http://anything/' })).resolves.toEqual({
+      issuer: 'dev',
+    });
     expect(authOffWarning()).toMatch(/AUTH_MODE=off/);
     expect(authOffWarning()).toMatch(/DISABLED/);
   });

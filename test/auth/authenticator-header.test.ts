@@ -4,7 +4,19 @@ import { createAuthenticator } from '../../src/auth/authenticator.js';
 import type { Authenticate } from '../../src/ports.js';
 import { startJwksServer, type JwksServer } from './support/jwks-server.js';
 import { rejectionReason } from './support/reject.js';
-import { AUD, ISS, T0, bearer, captureLogger, configWith, makeKey, sandboxClaims, signToken, unsignedToken, type TestKey } from './support/tokens.js';
+import {
+  AUD,
+  ISS,
+  T0,
+  bearer,
+  captureLogger,
+  configWith,
+  makeKey,
+  sandboxClaims,
+  signToken,
+  unsignedToken,
+  type TestKey,
+} from './support/tokens.js';
 
 /**
  * Header and issuer checks happen before any key lookup: the JWKS server's hit counter proves that
@@ -60,7 +72,9 @@ describe('EHR JWT header and issuer', () => {
       const secret = new TextEncoder().encode(JSON.stringify(key.jwk));
       const token = await new SignJWT(sandboxClaims()).setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: key.kid }).sign(secret);
       expect(await rejectionReason(call(bearer(token)))).toBe('alg-not-allowed');
-      const hs512 = await new SignJWT(sandboxClaims()).setProtectedHeader({ alg: 'HS512', typ: 'JWT', kid: key.kid }).sign(new Uint8Array(64));
+      const hs512 = await new SignJWT(sandboxClaims())
+        .setProtectedHeader({ alg: 'HS512', typ: 'JWT', kid: key.kid })
+        .sign(new Uint8Array(64));
       expect(await rejectionReason(call(bearer(hs512)))).toBe('alg-not-allowed');
       expect(jwks.hits).toBe(0);
     });

@@ -19,7 +19,10 @@ describe('remote JWKS', () => {
     now = T0;
   });
 
-  async function setup(keys: TestKey[], opts: Partial<AuthenticatorOptions> = {}): Promise<{ authenticate: Authenticate; jwks: JwksServer; lines: string[] }> {
+  async function setup(
+    keys: TestKey[],
+    opts: Partial<AuthenticatorOptions> = {},
+  ): Promise<{ authenticate: Authenticate; jwks: JwksServer; lines: string[] }> {
     const jwks = await startJwksServer({ keys: keys.map((k) => k.jwk) });
     server = jwks;
     const log = captureLogger();

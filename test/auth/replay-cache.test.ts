@@ -4,7 +4,12 @@ import { createMemoryReplayCache, ReplayCacheFullError } from '../../src/auth/re
 describe('in-memory replay cache', () => {
   const at = (start: number) => {
     let now = start;
-    return { nowSeconds: () => now, set: (t: number) => { now = t; } };
+    return {
+      nowSeconds: () => now,
+      set: (t: number) => {
+        now = t;
+      },
+    };
   };
 
   it('remembers a pair until it expires', async () => {

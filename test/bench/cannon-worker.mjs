@@ -31,16 +31,25 @@ const opts = {
 };
 const result = await autocannon(opts);
 const used = [...next.values()].reduce((a, b) => a + b, 0);
-writeFileSync(cfg.out, JSON.stringify({
-  requestsPerSec: result.requests.average,
-  total: result.requests.total,
-  latency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.mean },
-  ok2xx: result['2xx'],
-  non2xx: result.non2xx,
-  errors: result.errors,
-  timeouts: result.timeouts,
-  statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
-  throughputBytesPerSec: result.throughput.average,
-  tokensUsed: tokens ? used : undefined,
-  tokensExhausted: tokens ? exhausted : undefined,
-}));
+writeFileSync(
+  cfg.out,
+  JSON.stringify({
+    requestsPerSec: result.requests.average,
+    total: result.requests.total,
+    latency: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: result.latency.mean,
+    },
+    ok2xx: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
+    throughputBytesPerSec: result.throughput.average,
+    tokensUsed: tokens ? used : undefined,
+    tokensExhausted: tokens ? exhausted : undefined,
+  }),
+);

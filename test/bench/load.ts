@@ -41,18 +41,27 @@ async function handles(t: Target, file: string): Promise<Record<string, unknown>
 }
 
 const requests = SERVICE_IDS.map((id) => ({
-  method: 'POST' as const, path: `/cds-services/${id}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(paddedRequest(id, 50)),
+  method: 'POST' as const,
+  path: `/cds-services/${id}`,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(paddedRequest(id, 50)),
 }));
 const before = new Set(profile ? readdirSync(profDir) : []);
 const t = await startService({
-  auth: 'off', logDir: dir, handlesFile: join(dir, 'handles.json'),
+  auth: 'off',
+  logDir: dir,
+  handlesFile: join(dir, 'handles.json'),
   // --expose-gc only lets the SIGUSR2 dump measure the live heap after a full GC.
   nodeArgs: ['--expose-gc', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])],
 });
-console.log(`bench:load: ${seconds}s at ${connections} connections, mixed services; service ready in ${t.startupMs} ms (RSS ${t.atStart.rssMiB} MiB, ${t.atStart.fds} fds)`);
+console.log(
+  `bench:load: ${seconds}s at ${connections} connections, mixed services; service ready in ${t.startupMs} ms (RSS ${t.atStart.rssMiB} MiB, ${t.atStart.fds} fds)`,
+);
 const warmupSec = envNumber('BENCH_LOAD_WARMUP_SECONDS', 5);
-const warmup = warmupSec > 0 ? await runCannon({ origin: t.origin, connections, durationSec: warmupSec, requests }, dir, LOAD_CORE) : undefined;
-if (warmup) console.log(`warm-up ${warmupSec}s from cold: ${warmup.total} requests, p99 ${warmup.latency.p99} ms, max ${warmup.latency.max} ms`);
+const warmup =
+  warmupSec > 0 ? await runCannon({ origin: t.origin, connections, durationSec: warmupSec, requests }, dir, LOAD_CORE) : undefined;
+if (warmup)
+  console.log(`warm-up ${warmupSec}s from cold: ${warmup.total} requests, p99 ${warmup.latency.p99} ms, max ${warmup.latency.max} ms`);
 const afterWarmup = procStats(t.pinned.pid);
 const handlesStart = await handles(t, join(dir, 'handles.json'));
 // Memory over time (every BENCH_SAMPLE_SECONDS, default a tenth of the run): RSS vs the live JS heap.
@@ -63,7 +72,11 @@ let sampling = Promise.resolve();
 const sampler = setInterval(() => {
   sampling = sampling.then(async () => {
     const h = await handles(t, join(dir, 'handles.json'));
-    samples.push({ atSec: Math.round((performance.now() - started) / 1000), memoryMiB: h?.['memoryMiB'], heapSpacesMiB: h?.['heapSpacesMiB'] });
+    samples.push({
+      atSec: Math.round((performance.now() - started) / 1000),
+      memoryMiB: h?.['memoryMiB'],
+      heapSpacesMiB: h?.['heapSpacesMiB'],
+    });
   });
 }, sampleMs);
 const result = await runCannon({ origin: t.origin, connections, durationSec: seconds, requests }, dir, LOAD_CORE);
@@ -74,9 +87,17 @@ await new Promise((r) => setTimeout(r, 1000));
 const handlesEnd = await handles(t, join(dir, 'handles.json'));
 const end = await finish(t);
 const report = {
-  at: new Date().toISOString(), seconds, connections, startupMs: t.startupMs, warmup: warmup && { seconds: warmupSec, ...warmup }, result,
-  rssMiB: { atReady: t.atStart.rssMiB, start: afterWarmup.rssMiB, end: end.atEnd.rssMiB }, fds: { atReady: t.atStart.fds, start: afterWarmup.fds, end: end.atEnd.fds },
-  activeResources: { start: handlesStart, end: handlesEnd }, memorySamples: samples, exitCode: end.exitCode,
+  at: new Date().toISOString(),
+  seconds,
+  connections,
+  startupMs: t.startupMs,
+  warmup: warmup && { seconds: warmupSec, ...warmup },
+  result,
+  rssMiB: { atReady: t.atStart.rssMiB, start: afterWarmup.rssMiB, end: end.atEnd.rssMiB },
+  fds: { atReady: t.atStart.fds, start: afterWarmup.fds, end: end.atEnd.fds },
+  activeResources: { start: handlesStart, end: handlesEnd },
+  memorySamples: samples,
+  exitCode: end.exitCode,
 };
 console.log(JSON.stringify(report, null, 1));
 writeJson(join(RESULTS_DIR, 'load-latest.json'), report);

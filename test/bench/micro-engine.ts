@@ -37,8 +37,12 @@ function opsPerSec(fn: () => unknown, ms: number): number {
 }
 
 /** Cold evaluations per second: fresh resources + snapshot per call; only `fn(snapshot)` is timed. */
-function coldOpsPerSec(fn: (s: ReturnType<typeof createSnapshot>) => unknown, ms: number): { evalsPerSec: number; p50Ms: number; p99Ms: number } {
-  const fresh = () => createSnapshot({ patientId: body.context.patientId, resources: structuredClone(prefetchResources(body)) as unknown as Resource[] });
+function coldOpsPerSec(
+  fn: (s: ReturnType<typeof createSnapshot>) => unknown,
+  ms: number,
+): { evalsPerSec: number; p50Ms: number; p99Ms: number } {
+  const fresh = () =>
+    createSnapshot({ patientId: body.context.patientId, resources: structuredClone(prefetchResources(body)) as unknown as Resource[] });
   const warmEnd = performance.now() + ms / 4;
   while (performance.now() < warmEnd) fn(fresh());
   const times: number[] = [];
@@ -58,26 +62,40 @@ function coldOpsPerSec(fn: (s: ReturnType<typeof createSnapshot>) => unknown, ms
 }
 
 const whole = evaluateReferral(snapshot, DEFAULT_POLICY, now);
-const warm = mode === 'cold' ? undefined : {
-  perRule: REFERRAL_RULES.map((rule) => ({
-    rule: rule.id,
-    outcome: whole.outcomes[rule.id as keyof typeof whole.outcomes]?.status ?? 'error',
-    evalsPerSec: opsPerSec(() => evaluateReferral(snapshot, DEFAULT_POLICY, now, [rule]), budgetMs),
-  })),
-  catalogueEvalsPerSec: opsPerSec(() => evaluateReferral(snapshot, DEFAULT_POLICY, now), budgetMs),
-  factsOnlyEvalsPerSec: opsPerSec(() => evaluateReferral(snapshot, DEFAULT_POLICY, now, []), budgetMs),
-};
-const cold = mode === 'warm' ? undefined : {
-  perRule: REFERRAL_RULES.map((rule) => ({ rule: rule.id, evalsPerSec: coldOpsPerSec((s) => evaluateReferral(s, DEFAULT_POLICY, now, [rule]), budgetMs).evalsPerSec })),
-  catalogue: coldOpsPerSec((s) => evaluateReferral(s, DEFAULT_POLICY, now), budgetMs),
-  factsOnlyEvalsPerSec: coldOpsPerSec((s) => evaluateReferral(s, DEFAULT_POLICY, now, []), budgetMs).evalsPerSec,
-};
-const snapshotBuild = opsPerSec(() => createSnapshot({ patientId: body.context.patientId, resources: structuredClone(prefetchResources(body)) as unknown as Resource[] }), budgetMs);
-console.log(JSON.stringify({
-  resources: prefetchResources(body).length,
-  findings: whole.findings.map((f) => f.rule),
-  ruleErrors: whole.errors.length,
-  warm,
-  cold,
-  snapshotBuildWithClonePerSec: snapshotBuild,
-}));
+const warm =
+  mode === 'cold'
+    ? undefined
+    : {
+        perRule: REFERRAL_RULES.map((rule) => ({
+          rule: rule.id,
+          outcome: whole.outcomes[rule.id as keyof typeof whole.outcomes]?.status ?? 'error',
+          evalsPerSec: opsPerSec(() => evaluateReferral(snapshot, DEFAULT_POLICY, now, [rule]), budgetMs),
+        })),
+        catalogueEvalsPerSec: opsPerSec(() => evaluateReferral(snapshot, DEFAULT_POLICY, now), budgetMs),
+        factsOnlyEvalsPerSec: opsPerSec(() => evaluateReferral(snapshot, DEFAULT_POLICY, now, []), budgetMs),
+      };
+const cold =
+  mode === 'warm'
+    ? undefined
+    : {
+        perRule: REFERRAL_RULES.map((rule) => ({
+          rule: rule.id,
+          evalsPerSec: coldOpsPerSec((s) => evaluateReferral(s, DEFAULT_POLICY, now, [rule]), budgetMs).evalsPerSec,
+        })),
+        catalogue: coldOpsPerSec((s) => evaluateReferral(s, DEFAULT_POLICY, now), budgetMs),
+        factsOnlyEvalsPerSec: coldOpsPerSec((s) => evaluateReferral(s, DEFAULT_POLICY, now, []), budgetMs).evalsPerSec,
+      };
+const snapshotBuild = opsPerSec(
+  () => createSnapshot({ patientId: body.context.patientId, resources: structuredClone(prefetchResources(body)) as unknown as Resource[] }),
+  budgetMs,
+);
+console.log(
+  JSON.stringify({
+    resources: prefetchResources(body).length,
+    findings: whole.findings.map((f) => f.rule),
+    ruleErrors: whole.errors.length,
+    warm,
+    cold,
+    snapshotBuildWithClonePerSec: snapshotBuild,
+  }),
+);

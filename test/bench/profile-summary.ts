@@ -5,13 +5,25 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
-interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 /** The checkout's root as profiles write it (`file:///…/`), stripped from frame URLs. */
 const ROOT_URL = new URL('../../', import.meta.url).href;
 
-const short = (url: string): string => url.replace(/^.*\/node_modules\//, 'nm:').replace(ROOT_URL, '').replace(/^file:\/\//, '');
+const short = (url: string): string =>
+  url
+    .replace(/^.*\/node_modules\//, 'nm:')
+    .replace(ROOT_URL, '')
+    .replace(/^file:\/\//, '');
 
 /** A V8 call frame as profiles name it: `function file:line` (`(anonymous)`; no location for builtins). */
 export function frameLabel(f: { functionName: string; url: string; lineNumber: number }): string {
@@ -33,8 +45,14 @@ export function summariseProfile(file: string, top = 10): string {
     self.set(key, (self.get(key) ?? 0) + dt);
   });
   const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
-  return rows.map(([k, ms], i) => `${String(i + 1).padStart(2)}. ${ms.toFixed(0).padStart(7)} ms ${((ms / total) * 100).toFixed(1).padStart(5)}%  ${k}`).join('\n')
-    + `\n    total sampled ${total.toFixed(0)} ms`;
+  return (
+    rows
+      .map(
+        ([k, ms], i) =>
+          `${String(i + 1).padStart(2)}. ${ms.toFixed(0).padStart(7)} ms ${((ms / total) * 100).toFixed(1).padStart(5)}%  ${k}`,
+      )
+      .join('\n') + `\n    total sampled ${total.toFixed(0)} ms`
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -21,11 +21,18 @@ const dir = runDir('profile');
 const profDir = join(dir, 'cpuprofile');
 
 const t = await startService({ auth: 'off', logDir: dir, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
-const request = { method: 'POST' as const, path: `/cds-services/${service}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(paddedRequest(service, record)) };
+const request = {
+  method: 'POST' as const,
+  path: `/cds-services/${service}`,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(paddedRequest(service, record)),
+};
 try {
   await runCannon({ origin: t.origin, connections, durationSec: Math.min(3, seconds), requests: [request] }, dir, LOAD_CORE);
   const r = await runCannon({ origin: t.origin, connections, durationSec: seconds, requests: [request] }, dir, LOAD_CORE);
-  console.log(`${service} ${record} resources c${connections}: ${r.requestsPerSec.toFixed(0)} req/s p50 ${r.latency.p50} ms p99 ${r.latency.p99} ms non2xx ${r.non2xx} (startup ${t.startupMs} ms)`);
+  console.log(
+    `${service} ${record} resources c${connections}: ${r.requestsPerSec.toFixed(0)} req/s p50 ${r.latency.p50} ms p99 ${r.latency.p99} ms non2xx ${r.non2xx} (startup ${t.startupMs} ms)`,
+  );
 } finally {
   await finish(t);
 }

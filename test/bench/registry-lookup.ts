@@ -32,9 +32,24 @@ for (const size of sizes) {
       const orgIds = ids.filter((i) => i < 500);
       await store.upsert({
         practitioners: ids.map((i) => ({ practitionerId: `dr-${i}`, name: `医生${i}`, organizationIds: [`org-${i % 500}`] })),
-        organizations: orgIds.map((i) => ({ organizationId: `org-${i}`, name: `医院${i}`, institutionRole: 'prenatal-diagnosis-institution' as const })),
-        certificates: ids.map((i) => ({ practitionerId: `dr-${i}`, technique: TECHNIQUES[i % 3]!, number: `C-${i}`, validFrom: '2023-01-01', validTo: '2028-01-01' })),
-        licences: orgIds.map((i) => ({ organizationId: `org-${i}`, number: `L-${i}`, techniques: ['prenatal-screening', 'prenatal-diagnosis'], validTo: '2028-01-01' })),
+        organizations: orgIds.map((i) => ({
+          organizationId: `org-${i}`,
+          name: `医院${i}`,
+          institutionRole: 'prenatal-diagnosis-institution' as const,
+        })),
+        certificates: ids.map((i) => ({
+          practitionerId: `dr-${i}`,
+          technique: TECHNIQUES[i % 3]!,
+          number: `C-${i}`,
+          validFrom: '2023-01-01',
+          validTo: '2028-01-01',
+        })),
+        licences: orgIds.map((i) => ({
+          organizationId: `org-${i}`,
+          number: `L-${i}`,
+          techniques: ['prenatal-screening', 'prenatal-diagnosis'],
+          validTo: '2028-01-01',
+        })),
       });
     }
     const times: number[] = [];
@@ -49,7 +64,9 @@ for (const size of sizes) {
     await store.list();
     const listMs = Math.round(performance.now() - t);
     results.push({ practitioners: size, p50Ms: q(0.5), p90Ms: q(0.9), listMs });
-    console.log(`registry of ${size} practitioners: ${q(0.5)} ms per (practitioner, organization) pair, p90 ${q(0.9)}; list() ${listMs} ms`);
+    console.log(
+      `registry of ${size} practitioners: ${q(0.5)} ms per (practitioner, organization) pair, p90 ${q(0.9)}; list() ${listMs} ms`,
+    );
   } finally {
     await sql.close();
   }

@@ -28,7 +28,10 @@ const s: Settings = {
 };
 
 const post = (id: string, body: HookBody): BenchRequest => ({
-  method: 'POST', path: `/cds-services/${id}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  method: 'POST',
+  path: `/cds-services/${id}`,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
 });
 const records = {
   typical: (id: BenchServiceId) => paddedRequest(id, TYPICAL),
@@ -42,7 +45,15 @@ async function serverRun(t: Target, body: () => Promise<void>): Promise<void> {
     await body();
   } finally {
     const end = await finish(t);
-    servers.push({ name: t.name, startupMs: t.startupMs, rssStartMiB: t.atStart.rssMiB, rssEndMiB: end.atEnd.rssMiB, fdsStart: t.atStart.fds, fdsEnd: end.atEnd.fds, exitCode: end.exitCode });
+    servers.push({
+      name: t.name,
+      startupMs: t.startupMs,
+      rssStartMiB: t.atStart.rssMiB,
+      rssEndMiB: end.atEnd.rssMiB,
+      fdsStart: t.atStart.fds,
+      fdsEnd: end.atEnd.fds,
+      exitCode: end.exitCode,
+    });
   }
 }
 
@@ -50,16 +61,29 @@ const upperOf = (target: string, record: string): Record<string, number> =>
   Object.fromEntries(rows.filter((r) => r.target === target && r.record === record).map((r) => [r.phase, r.result.requestsPerSec]));
 
 async function baselines(key: BenchKey): Promise<void> {
-  const kinds: [BaselineKind, readonly (keyof typeof records)[]][] = [['bare-http', ['typical', 'heavy']], ['express', ['typical', 'heavy']], ['express+jose', ['typical']]];
+  const kinds: [BaselineKind, readonly (keyof typeof records)[]][] = [
+    ['bare-http', ['typical', 'heavy']],
+    ['express', ['typical', 'heavy']],
+    ['express+jose', ['typical']],
+  ];
   for (const [kind, recs] of kinds) {
     const t = await startBaseline(kind, dir, key.jwks);
     await serverRun(t, async () => {
       for (const rec of recs) {
         const jwt = kind === 'express+jose';
-        rows.push(...await runCase({
-          target: kind, record: rec, auth: jwt ? 'jwt' : 'off', origin: t.origin, request: post(SERVICE_IDS[0], records[rec](SERVICE_IDS[0])),
-          ...(jwt ? { sign: (n: number) => signTokens(key, SERVICE_IDS[0], n), upper: upperOf('express', rec) } : {}),
-        }, s));
+        rows.push(
+          ...(await runCase(
+            {
+              target: kind,
+              record: rec,
+              auth: jwt ? 'jwt' : 'off',
+              origin: t.origin,
+              request: post(SERVICE_IDS[0], records[rec](SERVICE_IDS[0])),
+              ...(jwt ? { sign: (n: number) => signTokens(key, SERVICE_IDS[0], n), upper: upperOf('express', rec) } : {}),
+            },
+            s,
+          )),
+        );
       }
     });
   }
@@ -69,16 +93,29 @@ async function serviceAuthOff(): Promise<void> {
   const t = await startService({ auth: 'off', logDir: dir });
   await serverRun(t, async () => {
     for (const rec of ['typical', 'heavy'] as const) {
-      for (const id of SERVICE_IDS) rows.push(...await runCase({ target: id, record: rec, auth: 'off', origin: t.origin, request: post(id, records[rec](id)) }, s));
+      for (const id of SERVICE_IDS)
+        rows.push(...(await runCase({ target: id, record: rec, auth: 'off', origin: t.origin, request: post(id, records[rec](id)) }, s)));
     }
     const all = new Map<string, unknown>();
-    for (const id of SERVICE_IDS) for (const r of prefetchResources(records.typical(id))) all.set(`${String(r.resourceType)}/${String(r.id)}`, r);
+    for (const id of SERVICE_IDS)
+      for (const r of prefetchResources(records.typical(id))) all.set(`${String(r.resourceType)}/${String(r.id)}`, r);
     const recordFile = join(dir, 'fhir-record.json');
     writeFileSync(recordFile, JSON.stringify([...all.values()]));
     const fhir = await startFhirServer(recordFile, dir);
     try {
       for (const id of SERVICE_IDS) {
-        rows.push(...await runCase({ target: id, record: 'fallback', auth: 'off', origin: t.origin, request: post(id, fallbackRequest(id, `${fhir.origin}/fhir`)) }, s));
+        rows.push(
+          ...(await runCase(
+            {
+              target: id,
+              record: 'fallback',
+              auth: 'off',
+              origin: t.origin,
+              request: post(id, fallbackRequest(id, `${fhir.origin}/fhir`)),
+            },
+            s,
+          )),
+        );
       }
     } finally {
       await finish(fhir);
@@ -92,24 +129,51 @@ async function serviceAuthOn(key: BenchKey): Promise<void> {
   await serverRun(t, async () => {
     for (const rec of recs) {
       for (const id of SERVICE_IDS) {
-        rows.push(...await runCase({
-          target: id, record: rec, auth: 'jwt', origin: t.origin, request: post(id, records[rec](id)),
-          sign: (n) => signTokens(key, id, n), upper: upperOf(id, rec),
-        }, s));
+        rows.push(
+          ...(await runCase(
+            {
+              target: id,
+              record: rec,
+              auth: 'jwt',
+              origin: t.origin,
+              request: post(id, records[rec](id)),
+              sign: (n) => signTokens(key, id, n),
+              upper: upperOf(id, rec),
+            },
+            s,
+          )),
+        );
       }
     }
   });
 }
 
 function micro(): unknown {
-  const out = execFileSync('taskset', ['-c', String(SERVER_CORE), process.execPath, '--import', 'tsx', join(import.meta.dirname, 'micro-engine.ts'), String(Math.min(duration, 5) * 400)], { encoding: 'utf8' });
+  const out = execFileSync(
+    'taskset',
+    [
+      '-c',
+      String(SERVER_CORE),
+      process.execPath,
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'micro-engine.ts'),
+      String(Math.min(duration, 5) * 400),
+    ],
+    { encoding: 'utf8' },
+  );
   return JSON.parse(out.trim().split('\n').pop() ?? '{}');
 }
 
-const sizes = Object.fromEntries(SERVICE_IDS.map((id) => [id, {
-  typical: { resources: prefetchResources(records.typical(id)).length, bytes: Buffer.byteLength(JSON.stringify(records.typical(id))) },
-  heavy: { resources: prefetchResources(records.heavy(id)).length, bytes: Buffer.byteLength(JSON.stringify(records.heavy(id))) },
-}]));
+const sizes = Object.fromEntries(
+  SERVICE_IDS.map((id) => [
+    id,
+    {
+      typical: { resources: prefetchResources(records.typical(id)).length, bytes: Buffer.byteLength(JSON.stringify(records.typical(id))) },
+      heavy: { resources: prefetchResources(records.heavy(id)).length, bytes: Buffer.byteLength(JSON.stringify(records.heavy(id))) },
+    },
+  ]),
+);
 console.log(`bench: ${duration}s per phase, warm-up ${s.warmupSec}s, work dir ${dir}`);
 console.log('micro-benchmark (rule engine, typical record)…');
 const engine = micro();
@@ -125,6 +189,14 @@ addRatios(rows);
 console.log(formatTable(rows));
 console.log('servers:', JSON.stringify(servers, null, 1));
 writeJson(join(RESULTS_DIR, 'latest.json'), {
-  at: new Date().toISOString(), node: process.version, cpus: 2, pinning: { server: SERVER_CORE, load: 1 }, settings: s, sizes, engine, servers, rows,
+  at: new Date().toISOString(),
+  node: process.version,
+  cpus: 2,
+  pinning: { server: SERVER_CORE, load: 1 },
+  settings: s,
+  sizes,
+  engine,
+  servers,
+  rows,
 });
 console.log(`results: ${join(RESULTS_DIR, 'latest.json')}`);

@@ -61,7 +61,11 @@ try {
   alloc?.connect();
   for (let i = 0; i < iterations; i += 1) {
     if (alloc && i === warm) {
-      await alloc.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      await alloc.post('HeapProfiler.startSampling', {
+        samplingInterval: 4096,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
     }
     let t = performance.now();
     const lap = (stage: (typeof STAGES)[number]): void => {
@@ -112,7 +116,10 @@ function byFunction(head: HeapNode, calls: number): { perCallKb: number; top: [s
     for (const node of item.node.children) stack.push({ node, caller: name });
   }
   const kb = (bytes: number) => Number((bytes / calls / 1024).toFixed(1));
-  const top = [...sizes].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([name, bytes]): [string, number] => [name, kb(bytes)]);
+  const top = [...sizes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 30)
+    .map(([name, bytes]): [string, number] => [name, kb(bytes)]);
   return { perCallKb: kb(total), top };
 }
 

@@ -36,19 +36,25 @@ async function measure(engine: string, store: OpenedStore): Promise<void> {
       for (let i = 0; i < n; i += 1) await store.sql.transaction(async () => undefined);
     }),
     await timed('single-insert-autocommit', n, async () => {
-      for (let i = 0; i < n; i += 1) await store.sql.query('INSERT INTO jti_seen (iss, jti, expires_at) VALUES ($1, $2, now())', ['bench', `${engine}-${i}-${Math.random()}`]);
+      for (let i = 0; i < n; i += 1)
+        await store.sql.query('INSERT INTO jti_seen (iss, jti, expires_at) VALUES ($1, $2, now())', [
+          'bench',
+          `${engine}-${i}-${Math.random()}`,
+        ]);
     }),
     await timed('recordHookCall-sequential', n, async () => {
       for (let i = 0; i < n; i += 1) await store.audit.recordHookCall(record());
     }),
     await timed(`recordHookCall-concurrent-${concurrency}`, n, async () => {
       let next = 0;
-      await Promise.all(Array.from({ length: concurrency }, async () => {
-        while (next < n) {
-          next += 1;
-          await store.audit.recordHookCall(record());
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < n) {
+            next += 1;
+            await store.audit.recordHookCall(record());
+          }
+        }),
+      );
     }),
     await timed(`recordHookCall-burst-${n}`, n, async () => {
       await Promise.all(Array.from({ length: n }, () => store.audit.recordHookCall(record())));

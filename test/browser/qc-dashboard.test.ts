@@ -39,22 +39,29 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard in Chromium', () =
 
   beforeAll(async () => {
     const config = loadConfig({
-      AUTH_MODE: 'off', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', CLINIC_TIMEZONE: 'Asia/Shanghai',
+      AUTH_MODE: 'off',
+      DATA_DIR: 'memory://',
+      LOG_LEVEL: 'silent',
+      CLINIC_TIMEZONE: 'Asia/Shanghai',
       QC_TOKENS: JSON.stringify({ [TOKEN]: { role: 'province' } }),
     });
     composition = await compose(config, createLogger(config), { clock: fixedClock('2026-11-23T02:00:00Z', config.clinicTimeZone) });
     await seedQcScenario(composition.store.audit);
     const app = createApp(composition.deps);
-    server = await new Promise<Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await launchChromium({ timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
-    page = browser.context.pages()[0] ?? await browser.context.newPage();
-    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server ? server.close(resolve) : resolve(undefined));
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     await composition?.close();
   });
 
@@ -124,14 +131,22 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard in Chromium', () =
 
   it('charts one bar per institution and per month, labelled', async () => {
     const inst = page.locator('#chart-institution');
-    expect(await inst.locator('rect.bar[data-series="rate"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')))).toEqual([...SCENARIO.institutions]);
+    expect(await inst.locator('rect.bar[data-series="rate"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')))).toEqual([
+      ...SCENARIO.institutions,
+    ]);
     expect(await inst.locator('text.label').allTextContents()).toEqual([...SCENARIO.institutions]);
-    expect(await inst.locator('rect.bar[data-key="org-a"][data-series="rate"]').getAttribute('aria-label')).toBe('org-a：告知率 66.7%（2/3）');
-    expect(await inst.locator('rect.bar[data-key="org-b"][data-series="inTimeRate"]').getAttribute('aria-label')).toBe('org-b：按时告知率 50%（1/2）');
+    expect(await inst.locator('rect.bar[data-key="org-a"][data-series="rate"]').getAttribute('aria-label')).toBe(
+      'org-a：告知率 66.7%（2/3）',
+    );
+    expect(await inst.locator('rect.bar[data-key="org-b"][data-series="inTimeRate"]').getAttribute('aria-label')).toBe(
+      'org-b：按时告知率 50%（1/2）',
+    );
     const month = page.locator('#chart-month');
     expect(await month.locator('rect.bar[data-series="rate"]').count()).toBe(SCENARIO.months.length);
     expect(await month.locator('text.label').allTextContents()).toEqual([...SCENARIO.months]);
-    expect(await month.locator('rect.bar[data-key="2026-10"][data-series="inTimeRate"]').getAttribute('aria-label')).toBe('2026-10：按时告知率 0%（0/2）');
+    expect(await month.locator('rect.bar[data-key="2026-10"][data-series="inTimeRate"]').getAttribute('aria-label')).toBe(
+      '2026-10：按时告知率 0%（0/2）',
+    );
     expect(await page.locator('svg.bar-chart').first().getAttribute('aria-labelledby')).toBe('chart-institution-title');
   });
 
@@ -168,7 +183,9 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard in Chromium', () =
     expect(await page.locator('#cases-title').textContent()).toBe('Missing and late notices');
     expect(await page.locator('#case-table th').first().textContent()).toBe('Status');
     expect(await caseRows().first().locator('.badge').textContent()).toBe('Late');
-    expect(await page.locator('#chart-institution rect.bar[data-key="org-a"][data-series="rate"]').getAttribute('aria-label')).toBe('org-a: Notification rate 66.7% (2/3)');
+    expect(await page.locator('#chart-institution rect.bar[data-key="org-a"][data-series="rate"]').getAttribute('aria-label')).toBe(
+      'org-a: Notification rate 66.7% (2/3)',
+    );
     expect(await page.locator('#load').textContent()).toBe('Load');
     mkdirSync(join(packageRoot(), 'test-results'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-en.png'), fullPage: true });
@@ -185,7 +202,10 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard in Chromium', () =
 
     await page.selectOption('#csv-content', 'institution');
     const [rows] = await Promise.all([page.waitForEvent('download'), page.click('#csv-download')]);
-    const rowText = readFileSync(await rows.path(), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r\n/);
+    const rowText = readFileSync(await rows.path(), 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r\n/);
     expect(rowText[0]).toBe('key,indicated,notified,notifiedInTime,rate,inTimeRate');
     expect(rowText.find((l) => l.startsWith('org-b,'))).toMatch(/^org-b,2,1,1,0\.5,0\.5$/);
   });

@@ -29,24 +29,38 @@ describe('bulk-audit on 10,000 patients', () => {
     const started = performance.now();
     let buckets = 0;
     const report = await runBulkAudit({
-      dir, policy: DEFAULT_POLICY, now: clinicalNowAt(new Date(`${AS_OF}T04:00:00Z`), TZ), bucketBytes: 2 << 20, tmpRoot: tmpParent,
+      dir,
+      policy: DEFAULT_POLICY,
+      now: clinicalNowAt(new Date(`${AS_OF}T04:00:00Z`), TZ),
+      bucketBytes: 2 << 20,
+      tmpRoot: tmpParent,
       onProgress: (phase) => {
-        if (phase === 'evaluate' && buckets === 0) buckets = readdirSync(readdirSync(tmpParent).map((d) => join(tmpParent, d))[0] ?? tmpParent).length;
+        if (phase === 'evaluate' && buckets === 0)
+          buckets = readdirSync(readdirSync(tmpParent).map((d) => join(tmpParent, d))[0] ?? tmpParent).length;
       },
     });
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
     const growthMb = (peak - baseline) / 2 ** 20;
-    console.log(`bulk-audit ${PATIENTS} patients, ${report.totals.lines} lines, ${buckets} buckets: ${seconds.toFixed(2)} s, ` +
-      `${Math.round(PATIENTS / seconds)} patients/s; RSS baseline ${Math.round(baseline / 2 ** 20)} MB, peak ${Math.round(peak / 2 ** 20)} MB ` +
-      `(+${growthMb.toFixed(0)} MB), process maxRSS ${Math.round(resourceUsage().maxRSS / 1024)} MB`);
+    console.log(
+      `bulk-audit ${PATIENTS} patients, ${report.totals.lines} lines, ${buckets} buckets: ${seconds.toFixed(2)} s, ` +
+        `${Math.round(PATIENTS / seconds)} patients/s; RSS baseline ${Math.round(baseline / 2 ** 20)} MB, peak ${Math.round(peak / 2 ** 20)} MB ` +
+        `(+${growthMb.toFixed(0)} MB), process maxRSS ${Math.round(resourceUsage().maxRSS / 1024)} MB`,
+    );
 
     expect(report.totals).toEqual({
-      lines: expected.lines, patients: PATIENTS, patientsWithoutPatientResource: 0, pregnantNow: expected.pregnantNow,
-      indicated: expected.indicated, withNotice: expected.withNotice, missing: expected.missing.length,
-      noticeNotCoveringAll: expected.noticeNotCoveringAll, malformedLines: expected.malformed.length,
-      unattributed: expected.unattributed, ruleErrors: 0,
+      lines: expected.lines,
+      patients: PATIENTS,
+      patientsWithoutPatientResource: 0,
+      pregnantNow: expected.pregnantNow,
+      indicated: expected.indicated,
+      withNotice: expected.withNotice,
+      missing: expected.missing.length,
+      noticeNotCoveringAll: expected.noticeNotCoveringAll,
+      malformedLines: expected.malformed.length,
+      unattributed: expected.unattributed,
+      ruleErrors: 0,
     });
     expect(expected.indicated).toBeGreaterThan(1000);
     expect(expected.missing.length).toBeGreaterThan(500);

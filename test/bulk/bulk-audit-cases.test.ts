@@ -12,37 +12,76 @@ const root = mkdtempSync(join(tmpdir(), 'bulk-cases-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const now = clinicalNowAt(new Date('2025-06-01T04:00:00Z'), 'Asia/Shanghai');
 const cc = (system: string, code: string) => ({ coding: [{ system, code }] });
-const edd = (id: string, pid: string) => ({ resourceType: 'Observation', id, status: 'final', subject: { reference: `Patient/${pid}` }, code: cc(SYSTEMS.loinc, '11778-8'), effectiveDateTime: '2025-03-01', valueDateTime: '2025-10-01' });
-const afi = (id: string, pid: string, cm: number) => ({ resourceType: 'Observation', id, status: 'final', subject: { reference: `Patient/${pid}` }, code: cc(SYSTEMS.loinc, '11627-7'), effectiveDateTime: '2025-05-20', valueQuantity: { value: cm, unit: 'cm', system: SYSTEMS.ucum, code: 'cm' } });
+const edd = (id: string, pid: string) => ({
+  resourceType: 'Observation',
+  id,
+  status: 'final',
+  subject: { reference: `Patient/${pid}` },
+  code: cc(SYSTEMS.loinc, '11778-8'),
+  effectiveDateTime: '2025-03-01',
+  valueDateTime: '2025-10-01',
+});
+const afi = (id: string, pid: string, cm: number) => ({
+  resourceType: 'Observation',
+  id,
+  status: 'final',
+  subject: { reference: `Patient/${pid}` },
+  code: cc(SYSTEMS.loinc, '11627-7'),
+  effectiveDateTime: '2025-05-20',
+  valueQuantity: { value: cm, unit: 'cm', system: SYSTEMS.ucum, code: 'cm' },
+});
 
 let n = 0;
 function exportOf(files: Record<string, readonly (object | string)[]>): string {
   const dir = join(root, `e${++n}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir);
-  for (const [name, lines] of Object.entries(files)) writeFileSync(join(dir, name), lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n'));
+  for (const [name, lines] of Object.entries(files))
+    writeFileSync(join(dir, name), lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n'));
   return dir;
 }
 
 describe('bulk-audit: small cases', () => {
   it('groups a patient across split files (Type.000 / Type.001) and types; blank lines and CRLF are fine', async () => {
     const dir = exportOf({
-      'Patient.ndjson': [{ resourceType: 'Patient', id: 'a', gender: 'female', birthDate: '1995-01-01' }, '', { resourceType: 'Patient', id: 'b', gender: 'female', birthDate: '1995-01-01' }],
+      'Patient.ndjson': [
+        { resourceType: 'Patient', id: 'a', gender: 'female', birthDate: '1995-01-01' },
+        '',
+        { resourceType: 'Patient', id: 'b', gender: 'female', birthDate: '1995-01-01' },
+      ],
       'Observation.000.ndjson': [edd('e1', 'a'), `${JSON.stringify(edd('e2', 'b'))}\r`],
       'Observation.001.ndjson': [afi('f1', 'a', 3.5), afi('f2', 'b', 12)],
     });
     const r = await runBulkAudit({ dir, policy: DEFAULT_POLICY, now, bucketBytes: 64 });
     expect(r.totals).toMatchObject({ lines: 6, patients: 2, pregnantNow: 2, indicated: 1, withNotice: 0, missing: 1, malformedLines: 0 });
-    expect(r.missing).toEqual([{ patient: 'Patient/a', pregnancyKey: 'Patient/a|2025-10-01', rules: ['amniotic-fluid'], firstEvidenceDate: '2025-05-20' }]);
+    expect(r.missing).toEqual([
+      { patient: 'Patient/a', pregnancyKey: 'Patient/a|2025-10-01', rules: ['amniotic-fluid'], firstEvidenceDate: '2025-05-20' },
+    ]);
   });
 
   it('malformed lines are counted with file:line, never fatal; resources without a subject are unattributed', async () => {
     const dir = exportOf({
-      'Patient.ndjson': [{ resourceType: 'Patient', id: 'a', gender: 'female', birthDate: '1980-01-01' }, '{"resourceType": "Patient", "id": ', '"just a string"'],
-      'Observation.ndjson': [edd('e1', 'a'), { resourceType: 'Observation', id: 'x', status: 'final', code: cc(SYSTEMS.loinc, '718-7') }, '{}', { resourceType: 'Observation', id: 'g', subject: { reference: 'Group/1' } }],
+      'Patient.ndjson': [
+        { resourceType: 'Patient', id: 'a', gender: 'female', birthDate: '1980-01-01' },
+        '{"resourceType": "Patient", "id": ',
+        '"just a string"',
+      ],
+      'Observation.ndjson': [
+        edd('e1', 'a'),
+        { resourceType: 'Observation', id: 'x', status: 'final', code: cc(SYSTEMS.loinc, '718-7') },
+        '{}',
+        { resourceType: 'Observation', id: 'g', subject: { reference: 'Group/1' } },
+      ],
     });
     const r = await runBulkAudit({ dir, policy: DEFAULT_POLICY, now });
-    expect(r.totals).toMatchObject({ lines: 7, patients: 1, indicated: 1, missing: 1, malformedLines: 3, unattributed: { Observation: 2 } });
+    expect(r.totals).toMatchObject({
+      lines: 7,
+      patients: 1,
+      indicated: 1,
+      missing: 1,
+      malformedLines: 3,
+      unattributed: { Observation: 2 },
+    });
     expect(r.missing[0]).toMatchObject({ rules: ['ama'], firstEvidenceDate: '2025-03-01' });
     expect(r.malformed).toEqual([
       { file: 'Observation.ndjson', line: 3, reason: 'not a FHIR resource (no resourceType)' },
@@ -52,7 +91,9 @@ describe('bulk-audit: small cases', () => {
     const table = formatBulkAudit(r, 'table');
     expect(table).toContain('Patient.ndjson:2: invalid JSON');
     expect(table).toMatch(/missing notice\s+1/);
-    expect(formatBulkAudit(r, 'csv')).toBe('\uFEFFpatient,pregnancyKey,rules,firstEvidenceDate\r\nPatient/a,Patient/a|2025-10-01,ama,2025-03-01\r\n');
+    expect(formatBulkAudit(r, 'csv')).toBe(
+      '\uFEFFpatient,pregnancyKey,rules,firstEvidenceDate\r\nPatient/a,Patient/a|2025-10-01,ama,2025-03-01\r\n',
+    );
     expect(JSON.parse(formatBulkAudit(r, 'json'))).toEqual(r);
   });
 
@@ -67,10 +108,21 @@ describe('bulk-audit: small cases', () => {
       'Patient.ndjson': [{ resourceType: 'Patient', id: 'a', gender: 'female', birthDate: '1995-01-01' }],
       'Observation.ndjson': [edd('e1', 'a')],
       'Medication.ndjson': [{ resourceType: 'Medication', id: 'iso', code: cc(SYSTEMS.atc, 'D10BA01') }],
-      'MedicationStatement.ndjson': [{ resourceType: 'MedicationStatement', id: 'ms', status: 'completed', subject: { reference: 'Patient/a' }, medicationReference: { reference: 'Medication/iso' }, effectivePeriod: { start: '2025-01-10', end: '2025-02-10' } }],
+      'MedicationStatement.ndjson': [
+        {
+          resourceType: 'MedicationStatement',
+          id: 'ms',
+          status: 'completed',
+          subject: { reference: 'Patient/a' },
+          medicationReference: { reference: 'Medication/iso' },
+          effectivePeriod: { start: '2025-01-10', end: '2025-02-10' },
+        },
+      ],
     });
     const r = await runBulkAudit({ dir, policy: DEFAULT_POLICY, now });
-    expect(r.missing).toEqual([{ patient: 'Patient/a', pregnancyKey: 'Patient/a|2025-10-01', rules: ['teratogen-exposure'], firstEvidenceDate: '2025-01-10' }]);
+    expect(r.missing).toEqual([
+      { patient: 'Patient/a', pregnancyKey: 'Patient/a|2025-10-01', rules: ['teratogen-exposure'], firstEvidenceDate: '2025-01-10' },
+    ]);
   });
 
   it('removes its temp files, also when the export cannot be read', async () => {

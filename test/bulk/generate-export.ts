@@ -52,8 +52,14 @@ function kindOf(i: number): Kind {
 }
 
 const RULES: Record<Kind, readonly string[]> = {
-  baseline: [], ama: ['ama'], afi: ['amniotic-fluid'], genetic: ['genetic-family-history'], teratogen: ['teratogen-exposure'],
-  'ama+afi': ['ama', 'amniotic-fluid'], 'not-pregnant': [], male: [],
+  baseline: [],
+  ama: ['ama'],
+  afi: ['amniotic-fluid'],
+  genetic: ['genetic-family-history'],
+  teratogen: ['teratogen-exposure'],
+  'ama+afi': ['ama', 'amniotic-fluid'],
+  'not-pregnant': [],
+  male: [],
 };
 
 class Writer {
@@ -83,52 +89,149 @@ export function generateExport(dir: string, patients: number): ExpectedAudit {
   const w = new Writer(dir);
   const missing: ExpectedAudit['missing'][number][] = [];
   const malformed: { file: string; line: number }[] = [];
-  let pregnantNow = 0, indicated = 0, withNotice = 0, notCovering = 0, unattributedObs = 0;
+  let pregnantNow = 0,
+    indicated = 0,
+    withNotice = 0,
+    notCovering = 0,
+    unattributedObs = 0;
   for (let i = 0; i < patients; i++) {
     const pid = `pt-${String(i).padStart(6, '0')}`;
     const kind = kindOf(i);
     const ref = i % 7 === 0 ? `https://ehr.example.org/fhir/Patient/${pid}` : `Patient/${pid}`;
     const subject = { reference: ref };
     const pregnant = kind !== 'not-pregnant' && kind !== 'male';
-    const edd = pregnant ? TODAY + 20 + (i * 37) % 130 : TODAY - 400 + (i % 60);
+    const edd = pregnant ? TODAY + 20 + ((i * 37) % 130) : TODAY - 400 + (i % 60);
     const lmp = edd - 280;
     const eddYear = Number(dayStr(edd).slice(0, 4));
     const old = kind === 'ama' || kind === 'ama+afi' || (kind === 'not-pregnant' && i % 2 === 0);
     const birthDate = `${eddYear - (old ? 37 : 24 + (i % 9))}-0${1 + (i % 9)}-1${i % 10}`;
     w.put({ resourceType: 'Patient', id: pid, gender: kind === 'male' ? 'male' : 'female', birthDate, name: [{ text: `患者${i}` }] });
-    const eddObs = { resourceType: 'Observation', id: `edd-${i}`, status: 'final', subject, code: cc(SYSTEMS.loinc, '11778-8'), effectiveDateTime: dayStr(lmp + 70), valueDateTime: dayStr(edd) } as const;
+    const eddObs = {
+      resourceType: 'Observation',
+      id: `edd-${i}`,
+      status: 'final',
+      subject,
+      code: cc(SYSTEMS.loinc, '11778-8'),
+      effectiveDateTime: dayStr(lmp + 70),
+      valueDateTime: dayStr(edd),
+    } as const;
     const obsFile = `Observation.00${i % 2}.ndjson`;
     if (kind !== 'male') w.put(eddObs, obsFile);
     const afiDay = lmp + 120; // ≤ today − 10 for a current pregnancy
-    w.put({ resourceType: 'Observation', id: `bp-${i}`, status: 'final', subject, code: cc(SYSTEMS.loinc, '85354-9'), effectiveDateTime: dayStr(lmp + 90), component: [{ code: cc(SYSTEMS.loinc, '8480-6'), valueQuantity: quantity(110 + (i % 20), 'mm[Hg]') }] }, obsFile);
-    w.put({ resourceType: 'Observation', id: `hb-${i}`, status: 'final', subject, code: cc(SYSTEMS.loinc, '718-7'), effectiveDateTime: dayStr(lmp + 60), valueQuantity: quantity(120 + (i % 15), 'g/L') }, obsFile);
+    w.put(
+      {
+        resourceType: 'Observation',
+        id: `bp-${i}`,
+        status: 'final',
+        subject,
+        code: cc(SYSTEMS.loinc, '85354-9'),
+        effectiveDateTime: dayStr(lmp + 90),
+        component: [{ code: cc(SYSTEMS.loinc, '8480-6'), valueQuantity: quantity(110 + (i % 20), 'mm[Hg]') }],
+      },
+      obsFile,
+    );
+    w.put(
+      {
+        resourceType: 'Observation',
+        id: `hb-${i}`,
+        status: 'final',
+        subject,
+        code: cc(SYSTEMS.loinc, '718-7'),
+        effectiveDateTime: dayStr(lmp + 60),
+        valueQuantity: quantity(120 + (i % 15), 'g/L'),
+      },
+      obsFile,
+    );
     if (kind !== 'male') {
       const low = kind === 'afi' || kind === 'ama+afi';
-      w.put({ resourceType: 'Observation', id: `afi-${i}`, status: 'final', subject, code: cc(SYSTEMS.loinc, '11627-7'), effectiveDateTime: dayStr(afiDay), valueQuantity: low ? quantity(40 + (i % 10), 'mm') : quantity(12, 'cm') }, obsFile);
+      w.put(
+        {
+          resourceType: 'Observation',
+          id: `afi-${i}`,
+          status: 'final',
+          subject,
+          code: cc(SYSTEMS.loinc, '11627-7'),
+          effectiveDateTime: dayStr(afiDay),
+          valueQuantity: low ? quantity(40 + (i % 10), 'mm') : quantity(12, 'cm'),
+        },
+        obsFile,
+      );
     }
     if (kind === 'genetic' || (kind === 'not-pregnant' && i % 3 === 0)) {
-      w.put({ resourceType: 'FamilyMemberHistory', id: `fmh-${i}`, status: 'completed', patient: subject, date: '2020-03-01', relationship: cc(SYSTEMS.v3RoleCode, 'MTH'), condition: [{ code: cc(SYSTEMS.snomed, '41040004') }] });
+      w.put({
+        resourceType: 'FamilyMemberHistory',
+        id: `fmh-${i}`,
+        status: 'completed',
+        patient: subject,
+        date: '2020-03-01',
+        relationship: cc(SYSTEMS.v3RoleCode, 'MTH'),
+        condition: [{ code: cc(SYSTEMS.snomed, '41040004') }],
+      });
     } else if (i % 5 === 0) {
-      w.put({ resourceType: 'FamilyMemberHistory', id: `fmh-${i}`, status: 'completed', patient: subject, date: '2019-01-01', relationship: cc(SYSTEMS.v3RoleCode, 'FTH'), condition: [{ code: cc(SYSTEMS.snomed, '38341003') }] });
+      w.put({
+        resourceType: 'FamilyMemberHistory',
+        id: `fmh-${i}`,
+        status: 'completed',
+        patient: subject,
+        date: '2019-01-01',
+        relationship: cc(SYSTEMS.v3RoleCode, 'FTH'),
+        condition: [{ code: cc(SYSTEMS.snomed, '38341003') }],
+      });
     }
     if (kind === 'teratogen') {
-      w.put({ resourceType: 'MedicationStatement', id: `ms-${i}`, status: 'completed', subject, medicationCodeableConcept: cc(SYSTEMS.atc, 'D10BA01'), effectivePeriod: { start: dayStr(lmp + 10), end: dayStr(lmp + 40) } });
+      w.put({
+        resourceType: 'MedicationStatement',
+        id: `ms-${i}`,
+        status: 'completed',
+        subject,
+        medicationCodeableConcept: cc(SYSTEMS.atc, 'D10BA01'),
+        effectivePeriod: { start: dayStr(lmp + 10), end: dayStr(lmp + 40) },
+      });
     } else if (i % 4 === 0) {
-      w.put({ resourceType: 'MedicationRequest', id: `mr-${i}`, status: 'completed', intent: 'order', subject, medicationCodeableConcept: cc(SYSTEMS.atc, 'B03AA07'), authoredOn: dayStr(lmp + 80) });
+      w.put({
+        resourceType: 'MedicationRequest',
+        id: `mr-${i}`,
+        status: 'completed',
+        intent: 'order',
+        subject,
+        medicationCodeableConcept: cc(SYSTEMS.atc, 'B03AA07'),
+        authoredOn: dayStr(lmp + 80),
+      });
     }
-    if (i % 3 === 0) w.put({ resourceType: 'Condition', id: `cond-${i}`, subject, code: cc(SYSTEMS.icd10, 'Z34.0'), clinicalStatus: cc('http://terminology.hl7.org/CodeSystem/condition-clinical', 'active'), recordedDate: dayStr(lmp + 60) });
-    if (i % 11 === 0) w.put({ resourceType: 'EpisodeOfCare', id: `eoc-${i}`, status: 'finished', patient: subject, type: [cc(SYSTEMS.loinc, '00000-0')], period: { start: '2019-01-01', end: '2019-06-01' } });
+    if (i % 3 === 0)
+      w.put({
+        resourceType: 'Condition',
+        id: `cond-${i}`,
+        subject,
+        code: cc(SYSTEMS.icd10, 'Z34.0'),
+        clinicalStatus: cc('http://terminology.hl7.org/CodeSystem/condition-clinical', 'active'),
+        recordedDate: dayStr(lmp + 60),
+      });
+    if (i % 11 === 0)
+      w.put({
+        resourceType: 'EpisodeOfCare',
+        id: `eoc-${i}`,
+        status: 'finished',
+        patient: subject,
+        type: [cc(SYSTEMS.loinc, '00000-0')],
+        period: { start: '2019-01-01', end: '2019-06-01' },
+      });
     const rules = RULES[kind];
     if (pregnant) pregnantNow++;
     if (pregnant && rules.length > 0) {
       indicated++;
       const noticeRules = kind === 'ama+afi' && i % 2 === 0 ? rules.slice(0, 1) : rules;
       const variant = i % 4; // 0,1: notice; 2: no notice; 3: decoys only
-      const notice = (status: string, sent: number, id: string) => w.put({
-        resourceType: 'Communication', id, status, subject, sent: `${dayStr(sent)}T10:00:00+08:00`,
-        category: [cc(SYSTEMS.noticeCategory, NOTICE_CATEGORY_CODE)],
-        extension: noticeRules.map((r) => ({ url: EXTENSIONS.noticeRules, valueCode: r })),
-      } as Resource);
+      const notice = (status: string, sent: number, id: string) =>
+        w.put({
+          resourceType: 'Communication',
+          id,
+          status,
+          subject,
+          sent: `${dayStr(sent)}T10:00:00+08:00`,
+          category: [cc(SYSTEMS.noticeCategory, NOTICE_CATEGORY_CODE)],
+          extension: noticeRules.map((r) => ({ url: EXTENSIONS.noticeRules, valueCode: r })),
+        } as Resource);
       if (variant <= 1) {
         notice('completed', afiDay + 3, `notice-${i}`);
         withNotice++;
@@ -138,14 +241,29 @@ export function generateExport(dir: string, patients: number): ExpectedAudit {
           notice('in-progress', afiDay + 3, `draft-${i}`);
           notice('completed', lmp - 200, `old-${i}`);
         }
-        const first = kind === 'genetic' ? '2020-03-01' : kind === 'teratogen' ? dayStr(lmp + 10) : kind === 'afi' ? dayStr(afiDay) : dayStr(lmp + 70);
-        missing.push({ patient: `Patient/${pid}`, pregnancyKey: `Patient/${pid}|${dayStr(edd)}`, rules: [...rules].sort(), firstEvidenceDate: first });
+        const first =
+          kind === 'genetic' ? '2020-03-01' : kind === 'teratogen' ? dayStr(lmp + 10) : kind === 'afi' ? dayStr(afiDay) : dayStr(lmp + 70);
+        missing.push({
+          patient: `Patient/${pid}`,
+          pregnancyKey: `Patient/${pid}|${dayStr(edd)}`,
+          rules: [...rules].sort(),
+          firstEvidenceDate: first,
+        });
       }
     }
     if (i % 997 === 500) {
       malformed.push({ file: obsFile, line: w.line(obsFile, '{"resourceType":"Observation","id":"broken-' + i + '",') });
       malformed.push({ file: 'Condition.ndjson', line: w.line('Condition.ndjson', '[1,2,3]') });
-      w.put({ resourceType: 'Observation', id: `orphan-${i}`, status: 'final', code: cc(SYSTEMS.loinc, '718-7'), valueQuantity: quantity(100, 'g/L') }, obsFile);
+      w.put(
+        {
+          resourceType: 'Observation',
+          id: `orphan-${i}`,
+          status: 'final',
+          code: cc(SYSTEMS.loinc, '718-7'),
+          valueQuantity: quantity(100, 'g/L'),
+        },
+        obsFile,
+      );
       unattributedObs++;
     }
     if (i % 500 === 499) w.flush();
@@ -153,8 +271,15 @@ export function generateExport(dir: string, patients: number): ExpectedAudit {
   w.flush();
   const lines = [...w.lineCount.values()].reduce((a, b) => a + b, 0);
   return {
-    patients, pregnantNow, indicated, withNotice, noticeNotCoveringAll: notCovering, missing, malformed,
-    unattributed: unattributedObs > 0 ? { Observation: unattributedObs } : {}, lines,
+    patients,
+    pregnantNow,
+    indicated,
+    withNotice,
+    noticeNotCoveringAll: notCovering,
+    missing,
+    malformed,
+    unattributed: unattributedObs > 0 ? { Observation: unattributedObs } : {},
+    lines,
   };
 }
 

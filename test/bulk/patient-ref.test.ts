@@ -18,7 +18,9 @@ describe('patientIdOf', () => {
   });
 
   it('medicationReference is a shared reference', () => {
-    expect(sharedReferencesOf({ resourceType: 'MedicationRequest', medicationReference: { reference: 'Medication/m1' } } as Resource)).toEqual(['Medication/m1']);
+    expect(
+      sharedReferencesOf({ resourceType: 'MedicationRequest', medicationReference: { reference: 'Medication/m1' } } as Resource),
+    ).toEqual(['Medication/m1']);
     expect(sharedReferencesOf({ resourceType: 'Observation' } as Resource)).toEqual([]);
   });
 });

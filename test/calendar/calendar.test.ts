@@ -1,7 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  addDays, addYears, calendarDay, clinicalDay, daysBetween, eddFromLmp, formatGestationalAge, fullYears, gestationalAgeDays, instantDay,
-  lmpFromEdd, parseDateAsWritten, parseFhirDate, toDayNumber,
+  addDays,
+  addYears,
+  calendarDay,
+  clinicalDay,
+  daysBetween,
+  eddFromLmp,
+  formatGestationalAge,
+  fullYears,
+  gestationalAgeDays,
+  instantDay,
+  lmpFromEdd,
+  parseDateAsWritten,
+  parseFhirDate,
+  toDayNumber,
 } from '../../src/calendar/index.js';
 
 /**
@@ -25,10 +37,17 @@ function cases() {
       expect(d?.day).toBe(day);
     });
 
-    it.each(['1985-02-30', '2023-13-01', '2023-00-10', '2023-02-29', '1990-7-1', 'abc', '', '2024-03-01T24:00:00Z', '2024-02-30T10:00:00Z'])(
-      'rejects %j as invalid (never a shifted date)',
-      (raw) => expect(parseFhirDate(raw, 'Asia/Shanghai')).toBeUndefined(),
-    );
+    it.each([
+      '1985-02-30',
+      '2023-13-01',
+      '2023-00-10',
+      '2023-02-29',
+      '1990-7-1',
+      'abc',
+      '',
+      '2024-03-01T24:00:00Z',
+      '2024-02-30T10:00:00Z',
+    ])('rejects %j as invalid (never a shifted date)', (raw) => expect(parseFhirDate(raw, 'Asia/Shanghai')).toBeUndefined());
 
     it('a dateTime with offset is the calendar day in the clinic time zone', () => {
       expect(parseFhirDate('2024-03-01T20:00:00Z', 'Asia/Shanghai')?.day).toBe('2024-03-02');
@@ -63,10 +82,20 @@ function cases() {
       [' 2025-06-15 ', { first: '2025-06-15', last: '2025-06-15', precision: 'day' }],
     ])('%s', (raw, expected) => expect(parseDateAsWritten(raw)).toEqual(expected));
 
-    it.each(['2025-02-29', '1985-02-30', '2025-13-01', '2025-00', '15/06/2025', '', 'soon', '2025-6-1', '1899-12-31', '3000-01-01', undefined, 20250615])(
-      'unusable: %j',
-      (raw) => expect(parseDateAsWritten(raw)).toBeUndefined(),
-    );
+    it.each([
+      '2025-02-29',
+      '1985-02-30',
+      '2025-13-01',
+      '2025-00',
+      '15/06/2025',
+      '',
+      'soon',
+      '2025-6-1',
+      '1899-12-31',
+      '3000-01-01',
+      undefined,
+      20250615,
+    ])('unusable: %j', (raw) => expect(parseDateAsWritten(raw)).toBeUndefined());
 
     // The grammar is now the one parseFhirDate uses (the old credential parser had its own): an
     // impossible time is refused, a time without an offset is read by its date part.
@@ -114,8 +143,18 @@ function cases() {
     });
 
     it('partial dates and impossible days, both readings', () => {
-      expect(parseFhirDate('1991', SH)).toEqual({ raw: '1991', precision: 'year', first: toDayNumber('1991-01-01'), last: toDayNumber('1991-12-31') });
-      expect(parseFhirDate('1991-11', SH)).toEqual({ raw: '1991-11', precision: 'month', first: toDayNumber('1991-11-01'), last: toDayNumber('1991-11-30') });
+      expect(parseFhirDate('1991', SH)).toEqual({
+        raw: '1991',
+        precision: 'year',
+        first: toDayNumber('1991-01-01'),
+        last: toDayNumber('1991-12-31'),
+      });
+      expect(parseFhirDate('1991-11', SH)).toEqual({
+        raw: '1991-11',
+        precision: 'month',
+        first: toDayNumber('1991-11-01'),
+        last: toDayNumber('1991-11-30'),
+      });
       expect(clinicalDay('1991', SH)).toBeUndefined();
       expect(clinicalDay('1991-11', SH)).toBeUndefined();
       for (const raw of ['1985-02-30', '2025-02-29', '2025-02-29T12:00:00+08:00']) {

@@ -52,22 +52,74 @@ describe('integer day numbers ≡ UTC Date arithmetic', () => {
   });
 
   it('at the edges: huge, non-integer and non-finite inputs', () => {
-    const years = [-300_000, -275_760, -271_821, -200_000, -1, 0, 1, 1969, 1970, 9999, 10_000, 199_999, 200_000, 200_001, 275_760, 275_761, 1e9, 1.5, -0.5, NaN, Infinity];
+    const years = [
+      -300_000,
+      -275_760,
+      -271_821,
+      -200_000,
+      -1,
+      0,
+      1,
+      1969,
+      1970,
+      9999,
+      10_000,
+      199_999,
+      200_000,
+      200_001,
+      275_760,
+      275_761,
+      1e9,
+      1.5,
+      -0.5,
+      NaN,
+      Infinity,
+    ];
     const months = [-1_000_001, -1_000_000, -13, -12, -11, 0, 1, 2, 12, 13, 1_000_000, 1_000_001, 2.5, NaN];
     const days = [-10_000_001, -10_000_000, -1, 0, 1, 13, 31, 10_000_000, 10_000_001, 1.5, NaN];
-    for (const y of years) for (const m of months) for (const d of days) {
-      expect(Object.is(dayNumberOf(y, m, d), dayNumberByDate(y, m, d)), `${y}-${m}-${d}`).toBe(true);
-    }
-    for (const n of [-100_000_001, -100_000_000, -99_999_999, -1, -0.5, 0, 0.5, 1.5, 99_999_999, 100_000_000, 100_000_001, 1e12, NaN, Infinity, -Infinity]) {
+    for (const y of years)
+      for (const m of months)
+        for (const d of days) {
+          expect(Object.is(dayNumberOf(y, m, d), dayNumberByDate(y, m, d)), `${y}-${m}-${d}`).toBe(true);
+        }
+    for (const n of [
+      -100_000_001,
+      -100_000_000,
+      -99_999_999,
+      -1,
+      -0.5,
+      0,
+      0.5,
+      1.5,
+      99_999_999,
+      100_000_000,
+      100_000_001,
+      1e12,
+      NaN,
+      Infinity,
+      -Infinity,
+    ]) {
       let want: string | Error;
-      try { want = fromDayNumberByDate(n); } catch (e) { want = e as Error; }
+      try {
+        want = fromDayNumberByDate(n);
+      } catch (e) {
+        want = e as Error;
+      }
       if (typeof want === 'string') expect(fromDayNumber(n), String(n)).toBe(want);
       else expect(() => fromDayNumber(n)).toThrow(want.constructor as ErrorConstructor);
     }
   });
 
   it('addDays / daysBetween agree with the Date arithmetic', () => {
-    for (const [a, k] of [['2024-02-28', 1], ['2024-02-29', 365], ['1900-02-28', 1], ['2000-02-28', 1], ['2025-06-01', -280], ['0001-01-01', 0], ['9999-12-31', -3_652_058]] as const) {
+    for (const [a, k] of [
+      ['2024-02-28', 1],
+      ['2024-02-29', 365],
+      ['1900-02-28', 1],
+      ['2000-02-28', 1],
+      ['2025-06-01', -280],
+      ['0001-01-01', 0],
+      ['9999-12-31', -3_652_058],
+    ] as const) {
       const want = fromDayNumberByDate(dayNumberByDate(...(a.split('-').map(Number) as [number, number, number])) + k);
       expect(addDays(a, k)).toBe(want);
       expect(daysBetween(a, want)).toBe(k);

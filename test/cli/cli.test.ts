@@ -22,16 +22,29 @@ beforeAll(async () => {
     const call = (pid: string, org: string, rule: string, at: string, withNotice?: string) => {
       const key = `Patient/${pid}|2025-08-01`;
       const n = withNotice ? notice({ id: withNotice, patientId: pid, pregnancyKey: key, institutionId: org, createdAt: at }) : undefined;
-      return store.audit.recordHookCall(hookCall({
-        patientId: pid, pregnancyKey: key, institutionId: org, practitionerId: `dr-${org}`, receivedAt: at,
-        findings: [finding(rule)], cards: [], ruleErrors: [], ...(n ? { notice: n } : {}),
-      }));
+      return store.audit.recordHookCall(
+        hookCall({
+          patientId: pid,
+          pregnancyKey: key,
+          institutionId: org,
+          practitionerId: `dr-${org}`,
+          receivedAt: at,
+          findings: [finding(rule)],
+          cards: [],
+          ruleErrors: [],
+          ...(n ? { notice: n } : {}),
+        }),
+      );
     };
     await call('pa', 'org-1', 'ama', '2025-03-03T02:00:00.000Z', 'n-a');
     await call('pc', 'org-1', 'ama', '2025-03-04T02:00:00.000Z', 'n-c');
     await call('pb', 'org-2', 'amniotic-fluid', '2025-03-10T02:00:00.000Z');
-    await store.audit.appendAcknowledgement(acknowledgement('n-a', { signedAt: '2025-03-05T02:00:00.000Z', recordedAt: '2025-03-05T02:01:00.000Z' }));
-    await store.audit.appendAcknowledgement(acknowledgement('n-c', { signedAt: '2025-03-20T02:00:00.000Z', recordedAt: '2025-03-20T02:01:00.000Z' }));
+    await store.audit.appendAcknowledgement(
+      acknowledgement('n-a', { signedAt: '2025-03-05T02:00:00.000Z', recordedAt: '2025-03-05T02:01:00.000Z' }),
+    );
+    await store.audit.appendAcknowledgement(
+      acknowledgement('n-c', { signedAt: '2025-03-20T02:00:00.000Z', recordedAt: '2025-03-20T02:01:00.000Z' }),
+    );
   } finally {
     await store.close();
   }
@@ -72,34 +85,49 @@ describe('prenatal-cds CLI (child process)', { timeout: 150_000 }, () => {
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout);
     expect(report).toMatchObject({
-      from: '2025-03-01', to: '2025-03-31', groupBy: 'institution',
+      from: '2025-03-01',
+      to: '2025-03-31',
+      groupBy: 'institution',
       rows: [
         { key: 'org-1', indicated: 2, notified: 2, notifiedInTime: 1, rate: 1, inTimeRate: 0.5 },
         { key: 'org-2', indicated: 1, notified: 0, notifiedInTime: 0, rate: 0, inTimeRate: 0 },
       ],
       total: { indicated: 3, notified: 2, notifiedInTime: 1 },
     });
-    expect(report.cases.map((c: { patient: string; status: string }) => `${c.patient}:${c.status}`)).toEqual(['pa:notified', 'pc:late', 'pb:missing']);
+    expect(report.cases.map((c: { patient: string; status: string }) => `${c.patient}:${c.status}`)).toEqual([
+      'pa:notified',
+      'pc:late',
+      'pb:missing',
+    ]);
     expect(csv.code).toBe(0);
     expect(csv.stdout.replace(/^\uFEFF/, '').split('\r\n')).toEqual([
-      'key,indicated,notified,notifiedInTime,rate,inTimeRate', 'org-1,2,2,1,1,0.5', 'org-2,1,0,0,0,0', 'total,3,2,1,0.6666666666666666,0.3333333333333333', '',
+      'key,indicated,notified,notifiedInTime,rate,inTimeRate',
+      'org-1,2,2,1,1,0.5',
+      'org-2,1,0,0,0,0',
+      'total,3,2,1,0.6666666666666666,0.3333333333333333',
+      '',
     ]);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/ama\s+2\s+2\s+1\s+100\.0%\s+50\.0%/);
     expect(table.stdout).toMatch(/missing\s+Patient\/pb\|2025-08-01\s+org-2/);
-    expect(cases.stdout.split('\r\n')[0]).toBe('\uFEFFpregnancy,patient,institution,practitioner,rules,firstIndicatedAt,noticeAt,acknowledgedAt,status');
+    expect(cases.stdout.split('\r\n')[0]).toBe(
+      '\uFEFFpregnancy,patient,institution,practitioner,rules,firstIndicatedAt,noticeAt,acknowledgedAt,status',
+    );
     const org2 = await runCliChild([...args, '--format', 'json', '--institution', 'org-2'], env);
     expect(JSON.parse(org2.stdout).total).toMatchObject({ indicated: 1, notified: 0 });
   });
 
   it('registry import of a CSV (exit 1 when a row is rejected), then report', async () => {
     const csv = join(root, 'certs.csv');
-    writeFileSync(csv, [
-      'kind,practitioner_id,practitioner_name,organization_id,technique,certificate_number,valid_from,valid_to,last_training,licence_number',
-      'certificate,dr-1,王医生,org-1,prenatal-diagnosis,C-001,2022-01-01,2027-01-01,2025-01-10,',
-      'licence,,,org-1,prenatal-diagnosis;prenatal-screening,,2021-01-01,2026-01-01,,L-001',
-      'certificate,,,org-1,prenatal-diagnosis,C-002,,,,',
-    ].join('\n'));
+    writeFileSync(
+      csv,
+      [
+        'kind,practitioner_id,practitioner_name,organization_id,technique,certificate_number,valid_from,valid_to,last_training,licence_number',
+        'certificate,dr-1,王医生,org-1,prenatal-diagnosis,C-001,2022-01-01,2027-01-01,2025-01-10,',
+        'licence,,,org-1,prenatal-diagnosis;prenatal-screening,,2021-01-01,2026-01-01,,L-001',
+        'certificate,,,org-1,prenatal-diagnosis,C-002,,,,',
+      ].join('\n'),
+    );
     const imported = await runCliChild(['registry', 'import', csv], env);
     expect(imported.code).toBe(1);
     expect(imported.stdout).toMatch(/^accepted 2 row\(s\): \d+ inserted, 0 updated, 0 unchanged; rejected 1 row\(s\)/);
@@ -116,13 +144,21 @@ describe('prenatal-cds CLI (child process)', { timeout: 150_000 }, () => {
     const dir = join(root, 'export');
     mkdirSync(dir, { recursive: true });
     const cc = (system: string, code: string) => ({ coding: [{ system, code }] });
-    writeFileSync(join(dir, 'Patient.ndjson'), `${JSON.stringify({ resourceType: 'Patient', id: 'a', gender: 'female', birthDate: '1985-01-01' })}\nnot json\n`);
-    writeFileSync(join(dir, 'Observation.ndjson'), `${JSON.stringify({ resourceType: 'Observation', id: 'e', status: 'final', subject: { reference: 'Patient/a' }, code: cc(SYSTEMS.loinc, '11778-8'), effectiveDateTime: '2025-03-01', valueDateTime: '2025-10-01' })}\n`);
+    writeFileSync(
+      join(dir, 'Patient.ndjson'),
+      `${JSON.stringify({ resourceType: 'Patient', id: 'a', gender: 'female', birthDate: '1985-01-01' })}\nnot json\n`,
+    );
+    writeFileSync(
+      join(dir, 'Observation.ndjson'),
+      `${JSON.stringify({ resourceType: 'Observation', id: 'e', status: 'final', subject: { reference: 'Patient/a' }, code: cc(SYSTEMS.loinc, '11778-8'), effectiveDateTime: '2025-03-01', valueDateTime: '2025-10-01' })}\n`,
+    );
     const json = await runCliChild(['bulk-audit', dir, '--as-of', '2025-06-01', '--format', 'json'], env);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({
-      asOf: '2025-06-01', totals: { patients: 1, pregnantNow: 1, indicated: 1, missing: 1, malformedLines: 1 },
-      missing: [{ patient: 'Patient/a', pregnancyKey: 'Patient/a|2025-10-01', rules: ['ama'] }], malformed: [{ file: 'Patient.ndjson', line: 2 }],
+      asOf: '2025-06-01',
+      totals: { patients: 1, pregnantNow: 1, indicated: 1, missing: 1, malformedLines: 1 },
+      missing: [{ patient: 'Patient/a', pregnancyKey: 'Patient/a|2025-10-01', rules: ['ama'] }],
+      malformed: [{ file: 'Patient.ndjson', line: 2 }],
     });
     expect(json.stderr).toContain('1 malformed line(s) skipped');
     expect(json.stderr).not.toContain('lines/s');

@@ -44,7 +44,13 @@ describe('risk normalisation to N (risk = 1/N)', () => {
 
 describe('length units', () => {
   it.each<[number, string, 'cm' | 'mm', number | undefined]>([
-    [5, 'cm', 'cm', 5], [50, 'mm', 'cm', 5], [51, 'mm', 'cm', 5.1], [3.0, 'mm', 'mm', 3], [0.3, 'cm', 'mm', 3], [2, '[in_i]', 'cm', undefined], [2, 'm', 'cm', undefined],
+    [5, 'cm', 'cm', 5],
+    [50, 'mm', 'cm', 5],
+    [51, 'mm', 'cm', 5.1],
+    [3.0, 'mm', 'mm', 3],
+    [0.3, 'cm', 'mm', 3],
+    [2, '[in_i]', 'cm', undefined],
+    [2, 'm', 'cm', undefined],
   ])('%d %s in %s', (value, unit, target, expected) => {
     const r = lengthIn(ucum(value, unit), target);
     expect(r.ok ? r.value : undefined).toBe(expected);
@@ -65,11 +71,18 @@ describe('usable evidence', () => {
     expect(t.kind === 'value' && t.value).toBe(4);
   });
   it('entered-in-error and cancelled are never evidence', () => {
-    const l = read([afi(4, 'cm', { date: '2025-05-01' }), afi(30, 'cm', { date: '2025-05-20', status: 'entered-in-error' }), afi(30, 'cm', { date: '2025-05-21', status: 'cancelled' })]);
+    const l = read([
+      afi(4, 'cm', { date: '2025-05-01' }),
+      afi(30, 'cm', { date: '2025-05-20', status: 'entered-in-error' }),
+      afi(30, 'cm', { date: '2025-05-21', status: 'cancelled' }),
+    ]);
     expect(l.kind === 'value' && l.value).toBe(4);
   });
   it('preliminary only when no final exists', () => {
-    expect(read([afi(4, 'cm', { date: '2025-05-01' }), afi(30, 'cm', { date: '2025-05-20', status: 'preliminary' })])).toMatchObject({ kind: 'value', value: 4 });
+    expect(read([afi(4, 'cm', { date: '2025-05-01' }), afi(30, 'cm', { date: '2025-05-20', status: 'preliminary' })])).toMatchObject({
+      kind: 'value',
+      value: 4,
+    });
     expect(read([afi(30, 'cm', { date: '2025-05-20', status: 'preliminary' })])).toMatchObject({ kind: 'value', value: 30 });
   });
   it('dataAbsentReason is no value: passed over', () => {

@@ -31,10 +31,20 @@ const ACCESSORS: readonly { name: string; at: Accessor; expression: string; type
   { name: 'valueConcepts', at: C.valueConcepts, expression: 'value.ofType(CodeableConcept)', types: ['Observation'] },
   { name: 'interpretations', at: C.interpretations, expression: 'Observation.interpretation', types: ['Observation'] },
   { name: 'conclusionCodes', at: C.conclusionCodes, expression: 'DiagnosticReport.conclusionCode', types: ['DiagnosticReport'] },
-  { name: 'familyConditionCodes', at: C.familyConditionCodes, expression: 'FamilyMemberHistory.condition.code', types: ['FamilyMemberHistory'] },
+  {
+    name: 'familyConditionCodes',
+    at: C.familyConditionCodes,
+    expression: 'FamilyMemberHistory.condition.code',
+    types: ['FamilyMemberHistory'],
+  },
   { name: 'relationships', at: C.relationships, expression: 'FamilyMemberHistory.relationship', types: ['FamilyMemberHistory'] },
   { name: 'episodeTypes', at: C.episodeTypes, expression: 'EpisodeOfCare.type', types: ['EpisodeOfCare'] },
-  { name: 'medicationCodes', at: C.medicationCodes, expression: 'medication.ofType(CodeableConcept)', types: ['MedicationStatement', 'MedicationRequest'] },
+  {
+    name: 'medicationCodes',
+    at: C.medicationCodes,
+    expression: 'medication.ofType(CodeableConcept)',
+    types: ['MedicationStatement', 'MedicationRequest'],
+  },
 ];
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -59,28 +69,68 @@ function collect(v: unknown, out: unknown[] = []): unknown[] {
 
 function jsonFiles(dir: string): unknown[] {
   const path = fileURLToPath(new URL(dir, import.meta.url));
-  return readdirSync(path).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path + f, 'utf8')) as unknown);
+  return readdirSync(path)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(path + f, 'utf8')) as unknown);
 }
 
 function fixtureResources(): unknown[] {
   const out: unknown[] = [];
-  for (const dir of ['../../cds-hooks/examples/', '../../fhir-profiles/examples/valid/', '../../fhir-profiles/examples/invalid/']) collect(jsonFiles(dir), out);
+  for (const dir of ['../../cds-hooks/examples/', '../../fhir-profiles/examples/valid/', '../../fhir-profiles/examples/invalid/'])
+    collect(jsonFiles(dir), out);
   for (const id of SERVICE_IDS) out.push(...prefetchResources(paddedRequest(id, 200)));
   const c = F.cc(F.sct('59566000'), F.icd('O35.1'));
   out.push(
-    F.patient(), referralPatient(), F.eddObs('2025-10-01'), F.afi(1.5), F.dvp(9), F.nt(3.5), F.risk('t21-risk', { valueString: '1/50' }),
+    F.patient(),
+    referralPatient(),
+    F.eddObs('2025-10-01'),
+    F.afi(1.5),
+    F.dvp(9),
+    F.nt(3.5),
+    F.risk('t21-risk', { valueString: '1/50' }),
     F.risk('t21-risk', { valueCodeableConcept: c, interpretation: [F.interp('H'), F.interp('A')] }),
     F.observation(F.loinc('11627-7'), { valueCodeableConcept: c, valueQuantity: F.ucum(1, 'cm') }),
     F.afi(4, 'cm', { date: '1985-02-30', interpretation: [F.interp('H')], valueCodeableConcept: { text: 'x' } }),
     F.condition(F.icd('O35.1'), { verificationStatus: F.verification('confirmed'), clinicalStatus: F.clinical('active') }),
-    F.report(F.sct('59566000')), F.familyHistory('MTH', F.sct('41040004')), F.medStatement(F.atc('N03AG01')),
-    F.medRequest(F.atc('D10BA01')), F.medRequest(F.atc('D10BA01'), { medicationReference: { reference: 'Medication/m1' } }), F.episode(F.sct('77386006')),
-    { resourceType: 'Procedure', id: 'proc-1', status: 'completed', subject: F.SUBJECT, code: { coding: [F.sct('446522006')] }, performedDateTime: '2025-05-01' },
-    { resourceType: 'Procedure', id: 'proc-2', status: 'completed', subject: F.SUBJECT, code: { coding: [F.sct('446522006')], text: 'x' }, performedPeriod: { start: '2025-05' } },
-    niptOrder(), cbcOrder(), diagnosisOrg(), screeningOrg('org-s', [cooperation('org-hz-mch', '2024-01-01')]), roleAt('org-hz-mch'),
+    F.report(F.sct('59566000')),
+    F.familyHistory('MTH', F.sct('41040004')),
+    F.medStatement(F.atc('N03AG01')),
+    F.medRequest(F.atc('D10BA01')),
+    F.medRequest(F.atc('D10BA01'), { medicationReference: { reference: 'Medication/m1' } }),
+    F.episode(F.sct('77386006')),
+    {
+      resourceType: 'Procedure',
+      id: 'proc-1',
+      status: 'completed',
+      subject: F.SUBJECT,
+      code: { coding: [F.sct('446522006')] },
+      performedDateTime: '2025-05-01',
+    },
+    {
+      resourceType: 'Procedure',
+      id: 'proc-2',
+      status: 'completed',
+      subject: F.SUBJECT,
+      code: { coding: [F.sct('446522006')], text: 'x' },
+      performedPeriod: { start: '2025-05' },
+    },
+    niptOrder(),
+    cbcOrder(),
+    diagnosisOrg(),
+    screeningOrg('org-s', [cooperation('org-hz-mch', '2024-01-01')]),
+    roleAt('org-hz-mch'),
   );
   for (const s of [F.pregnant([F.afi(1.2)]), scenario()]) {
-    for (const t of ['Observation', 'Condition', 'DiagnosticReport', 'FamilyMemberHistory', 'MedicationStatement', 'MedicationRequest', 'EpisodeOfCare', 'Procedure'] as const) {
+    for (const t of [
+      'Observation',
+      'Condition',
+      'DiagnosticReport',
+      'FamilyMemberHistory',
+      'MedicationStatement',
+      'MedicationRequest',
+      'EpisodeOfCare',
+      'Procedure',
+    ] as const) {
       out.push(...s.ofType(t));
     }
   }
@@ -99,31 +149,76 @@ function rng(seed: number): () => number {
 }
 
 const KEYS = [
-  'code', 'value', 'valueCodeableConcept', 'valueQuantity', 'valueString', 'valueBoolean', 'valueInteger', 'valueRange', 'valueReference', 'valueDateTime',
-  'interpretation', 'conclusionCode', 'condition', 'relationship', 'type', 'medication', 'medicationCodeableConcept', 'medicationReference',
-  'Observation', 'DiagnosticReport', 'FamilyMemberHistory', 'EpisodeOfCare', 'coding', 'text', 'contained', 'extension', 'resourceType',
+  'code',
+  'value',
+  'valueCodeableConcept',
+  'valueQuantity',
+  'valueString',
+  'valueBoolean',
+  'valueInteger',
+  'valueRange',
+  'valueReference',
+  'valueDateTime',
+  'interpretation',
+  'conclusionCode',
+  'condition',
+  'relationship',
+  'type',
+  'medication',
+  'medicationCodeableConcept',
+  'medicationReference',
+  'Observation',
+  'DiagnosticReport',
+  'FamilyMemberHistory',
+  'EpisodeOfCare',
+  'coding',
+  'text',
+  'contained',
+  'extension',
+  'resourceType',
 ];
 /** The KEYS that are primitives wherever they are R4 members: the only ones with a `_x` sibling in FHIR JSON. */
 const PRIMITIVE = new Set(['valueString', 'valueBoolean', 'valueInteger', 'valueDateTime']);
 
 function oddValue(r: () => number, depth: number): unknown {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
-  const concept = () => ({ coding: [{ system: pick(['http://loinc.org', 'http://snomed.info/sct']), code: pick(['1', '2', '59566000']) }], text: pick(['a', 'b']) });
+  const concept = () => ({
+    coding: [{ system: pick(['http://loinc.org', 'http://snomed.info/sct']), code: pick(['1', '2', '59566000']) }],
+    text: pick(['a', 'b']),
+  });
   switch (Math.floor(r() * (depth > 2 ? 11 : 14))) {
-    case 0: return concept();
-    case 1: return [concept(), concept()];
-    case 2: return [];
-    case 3: return null;
-    case 4: return pick(['abc', '', 'O35.1', '2025-02-30', '2025-05-01T10:00:00+08:00']);
-    case 5: return pick([0, 1, 1.5, -2]);
-    case 6: return pick([true, false]);
-    case 7: return [null, concept()];
-    case 8: return [{ extension: [{ url: 'u', valueString: 'x' }] }];
-    case 9: return [[concept()], concept()];
-    case 10: return pick([{ code: oddValue(r, depth + 1) }, [{ code: oddValue(r, depth + 1) }, {}], [{ code: [concept(), null, 'x'] }, null, { code: { code: concept() } }]]);
-    case 11: return oddObject(r, depth + 1);
-    case 12: return [oddObject(r, depth + 1), 3, 'x'];
-    default: return { ...oddObject(r, depth + 1), resourceType: pick(['Observation', 'CodeableConcept', 'code', 'DeviceRequest']) };
+    case 0:
+      return concept();
+    case 1:
+      return [concept(), concept()];
+    case 2:
+      return [];
+    case 3:
+      return null;
+    case 4:
+      return pick(['abc', '', 'O35.1', '2025-02-30', '2025-05-01T10:00:00+08:00']);
+    case 5:
+      return pick([0, 1, 1.5, -2]);
+    case 6:
+      return pick([true, false]);
+    case 7:
+      return [null, concept()];
+    case 8:
+      return [{ extension: [{ url: 'u', valueString: 'x' }] }];
+    case 9:
+      return [[concept()], concept()];
+    case 10:
+      return pick([
+        { code: oddValue(r, depth + 1) },
+        [{ code: oddValue(r, depth + 1) }, {}],
+        [{ code: [concept(), null, 'x'] }, null, { code: { code: concept() } }],
+      ]);
+    case 11:
+      return oddObject(r, depth + 1);
+    case 12:
+      return [oddObject(r, depth + 1), 3, 'x'];
+    default:
+      return { ...oddObject(r, depth + 1), resourceType: pick(['Observation', 'CodeableConcept', 'code', 'DeviceRequest']) };
   }
 }
 
@@ -141,7 +236,9 @@ function oddObject(r: () => number, depth: number): Record<string, unknown> {
 function fhirJson(v: unknown, root = true): boolean {
   if (Array.isArray(v)) return v.every((x) => fhirJson(x, false));
   if (!isObject(v)) return true;
-  return Object.entries(v).every(([k, x]) => (k === 'resourceType' ? root : !k.startsWith('_') || PRIMITIVE.has(k.slice(1))) && fhirJson(x, false));
+  return Object.entries(v).every(
+    ([k, x]) => (k === 'resourceType' ? root : !k.startsWith('_') || PRIMITIVE.has(k.slice(1))) && fhirJson(x, false),
+  );
 }
 
 /** The members each type's accessors read (or choose between), generated more often. */
@@ -213,7 +310,12 @@ function expectSame(resources: readonly unknown[], accessors = ACCESSORS): Recor
 describe('the concept accessors ≡ fhirpath.js evaluation of their FHIRPath', () => {
   it('on every example request, profile example, bench record and fixture builder resource', () => {
     const rs = fixtureResources();
-    for (const a of ACCESSORS) for (const t of a.types) expect(rs.some((r) => typeOf(r) === t), `${a.name}: no ${t} fixture`).toBe(true);
+    for (const a of ACCESSORS)
+      for (const t of a.types)
+        expect(
+          rs.some((r) => typeOf(r) === t),
+          `${a.name}: no ${t} fixture`,
+        ).toBe(true);
     expect(rs.length).toBeGreaterThan(300);
     const nonEmpty = expectSame(rs);
     for (const a of ACCESSORS) expect(nonEmpty[a.name], a.name).toBeGreaterThan(0);
@@ -225,14 +327,22 @@ describe('the concept accessors ≡ fhirpath.js evaluation of their FHIRPath', (
     const nonEmpty = expectSame(fhir);
     for (const a of ACCESSORS) expect(nonEmpty[a.name], a.name).toBeGreaterThan(30);
     // Outside FHIR JSON too, for the paths of one member: no choice, no ofType, no second step.
-    const single = ACCESSORS.filter((a) => ['codes', 'interpretations', 'conclusionCodes', 'relationships', 'episodeTypes'].includes(a.name));
+    const single = ACCESSORS.filter((a) =>
+      ['codes', 'interpretations', 'conclusionCodes', 'relationships', 'episodeTypes'].includes(a.name),
+    );
     expect(other.length).toBeGreaterThan(3000);
     expectSame(other, single);
   });
 
   it('returns the objects of the resource (no copy), reading it only (it may be frozen)', () => {
     const cc = { coding: [{ system: 'http://loinc.org', code: '1' }] };
-    const r = deepFreeze({ resourceType: 'Observation', status: 'final', code: cc, valueCodeableConcept: cc, interpretation: [cc] }) as unknown as Observation;
+    const r = deepFreeze({
+      resourceType: 'Observation',
+      status: 'final',
+      code: cc,
+      valueCodeableConcept: cc,
+      interpretation: [cc],
+    }) as unknown as Observation;
     expect(C.codes(r)[0]).toBe(cc);
     expect(C.valueConcepts(r)[0]).toBe(cc);
     expect(C.interpretations(r)[0]).toBe(cc);
@@ -242,13 +352,37 @@ describe('the concept accessors ≡ fhirpath.js evaluation of their FHIRPath', (
     const cc = { coding: [{ system: 'http://snomed.info/sct', code: '1' }] };
     const cases: { at: Accessor; expression: string; resource: Resource; fhirpath: number; accessor: number }[] = [
       // A `_x` sibling of a complex member makes it present for choice selection; here valueQuantity.
-      { at: C.valueConcepts, expression: 'value.ofType(CodeableConcept)', resource: { resourceType: 'Observation', _valueQuantity: {}, valueCodeableConcept: cc } as never, fhirpath: 0, accessor: 1 },
+      {
+        at: C.valueConcepts,
+        expression: 'value.ofType(CodeableConcept)',
+        resource: { resourceType: 'Observation', _valueQuantity: {}, valueCodeableConcept: cc } as never,
+        fhirpath: 0,
+        accessor: 1,
+      },
       // A condition with no `code`: fhirpath.js reads `code` of the `_condition` item at its index.
-      { at: C.familyConditionCodes, expression: 'FamilyMemberHistory.condition.code', resource: { resourceType: 'FamilyMemberHistory', condition: [{}], _condition: [{ code: cc }] } as never, fhirpath: 1, accessor: 0 },
+      {
+        at: C.familyConditionCodes,
+        expression: 'FamilyMemberHistory.condition.code',
+        resource: { resourceType: 'FamilyMemberHistory', condition: [{}], _condition: [{ code: cc }] } as never,
+        fhirpath: 1,
+        accessor: 0,
+      },
       // A `resourceType` types the element by it: not a CodeableConcept for ofType…
-      { at: C.valueConcepts, expression: 'value.ofType(CodeableConcept)', resource: { resourceType: 'Observation', valueCodeableConcept: { ...cc, resourceType: 'Condition' } } as never, fhirpath: 0, accessor: 1 },
+      {
+        at: C.valueConcepts,
+        expression: 'value.ofType(CodeableConcept)',
+        resource: { resourceType: 'Observation', valueCodeableConcept: { ...cc, resourceType: 'Condition' } } as never,
+        fhirpath: 0,
+        accessor: 1,
+      },
       // …and a condition item named `code` is its own `code`.
-      { at: C.familyConditionCodes, expression: 'FamilyMemberHistory.condition.code', resource: { resourceType: 'FamilyMemberHistory', condition: [{ resourceType: 'code' }] } as never, fhirpath: 1, accessor: 0 },
+      {
+        at: C.familyConditionCodes,
+        expression: 'FamilyMemberHistory.condition.code',
+        resource: { resourceType: 'FamilyMemberHistory', condition: [{ resourceType: 'code' }] } as never,
+        fhirpath: 1,
+        accessor: 0,
+      },
     ];
     for (const c of cases) {
       expect(reference(c.expression, c.resource), JSON.stringify(c.resource)).toHaveLength(c.fhirpath);

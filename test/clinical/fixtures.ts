@@ -1,6 +1,16 @@
 import type {
-  CodeableConcept, Coding, Condition, DiagnosticReport, EpisodeOfCare, FamilyMemberHistory, MedicationRequest,
-  MedicationStatement, Observation, Patient, Quantity, Resource,
+  CodeableConcept,
+  Coding,
+  Condition,
+  DiagnosticReport,
+  EpisodeOfCare,
+  FamilyMemberHistory,
+  MedicationRequest,
+  MedicationStatement,
+  Observation,
+  Patient,
+  Quantity,
+  Resource,
 } from '@medplum/fhirtypes';
 import { clinicalNowAt, type ClinicalNow } from '../../src/clock.js';
 import { SYSTEMS } from '../../src/clinical/codes.js';
@@ -50,8 +60,14 @@ type ObsOpts = Partial<Observation> & { date?: string };
 export function observation(coding: Coding, value: Partial<Observation>, opts: ObsOpts = {}): Observation {
   const { date = '2025-05-20', ...rest } = opts;
   return {
-    resourceType: 'Observation', id: nextId('obs'), status: 'final', subject: SUBJECT, code: cc(coding),
-    effectiveDateTime: date, ...value, ...rest,
+    resourceType: 'Observation',
+    id: nextId('obs'),
+    status: 'final',
+    subject: SUBJECT,
+    code: cc(coding),
+    effectiveDateTime: date,
+    ...value,
+    ...rest,
   };
 }
 
@@ -59,17 +75,25 @@ export const eddObs = (edd: string, opts: ObsOpts & { loincCode?: string } = {})
   const { loincCode = '11778-8', ...rest } = opts;
   return observation(loinc(loincCode), { valueDateTime: edd }, { date: '2025-03-01', ...rest });
 };
-export const afi = (value: number, unit = 'cm', opts: ObsOpts = {}) => observation(loinc('11627-7'), { valueQuantity: ucum(value, unit) }, opts);
-export const dvp = (value: number, unit = 'cm', opts: ObsOpts = {}) => observation(loinc('11832-3'), { valueQuantity: ucum(value, unit) }, opts);
-export const nt = (mm: number, opts: ObsOpts = {}) => observation(local('nt-mm'), { valueQuantity: ucum(mm, 'mm') }, { date: '2025-03-10', ...opts });
-export const risk = (localCode: string, value: Partial<Observation>, opts: ObsOpts = {}) => observation(local(localCode), value, { date: '2025-04-10', ...opts });
+export const afi = (value: number, unit = 'cm', opts: ObsOpts = {}) =>
+  observation(loinc('11627-7'), { valueQuantity: ucum(value, unit) }, opts);
+export const dvp = (value: number, unit = 'cm', opts: ObsOpts = {}) =>
+  observation(loinc('11832-3'), { valueQuantity: ucum(value, unit) }, opts);
+export const nt = (mm: number, opts: ObsOpts = {}) =>
+  observation(local('nt-mm'), { valueQuantity: ucum(mm, 'mm') }, { date: '2025-03-10', ...opts });
+export const risk = (localCode: string, value: Partial<Observation>, opts: ObsOpts = {}) =>
+  observation(local(localCode), value, { date: '2025-04-10', ...opts });
 
 export function condition(coding: Coding, opts: Partial<Condition> = {}): Condition {
   return {
-    resourceType: 'Condition', id: nextId('cond'), subject: SUBJECT, code: cc(coding),
+    resourceType: 'Condition',
+    id: nextId('cond'),
+    subject: SUBJECT,
+    code: cc(coding),
     clinicalStatus: cc(code('http://terminology.hl7.org/CodeSystem/condition-clinical', 'active')),
     verificationStatus: cc(code('http://terminology.hl7.org/CodeSystem/condition-ver-status', 'confirmed')),
-    recordedDate: '2025-05-01', ...opts,
+    recordedDate: '2025-05-01',
+    ...opts,
   };
 }
 export const verification = (c: string) => cc(code('http://terminology.hl7.org/CodeSystem/condition-ver-status', c));
@@ -77,28 +101,63 @@ export const clinical = (c: string) => cc(code('http://terminology.hl7.org/CodeS
 
 export function report(conclusion: Coding, opts: Partial<DiagnosticReport> = {}): DiagnosticReport {
   return {
-    resourceType: 'DiagnosticReport', id: nextId('dr'), status: 'final', subject: SUBJECT, code: cc(loinc('11525-3')),
-    effectiveDateTime: '2025-05-15', conclusion: '超声提示胎儿异常', conclusionCode: [cc(conclusion)], ...opts,
+    resourceType: 'DiagnosticReport',
+    id: nextId('dr'),
+    status: 'final',
+    subject: SUBJECT,
+    code: cc(loinc('11525-3')),
+    effectiveDateTime: '2025-05-15',
+    conclusion: '超声提示胎儿异常',
+    conclusionCode: [cc(conclusion)],
+    ...opts,
   };
 }
 
 export function familyHistory(relationship: string, condition: Coding, opts: Partial<FamilyMemberHistory> = {}): FamilyMemberHistory {
   return {
-    resourceType: 'FamilyMemberHistory', id: nextId('fmh'), status: 'completed', patient: SUBJECT, date: '2020-03-01',
-    relationship: cc(code(SYSTEMS.v3RoleCode, relationship)), condition: [{ code: cc(condition) }], ...opts,
+    resourceType: 'FamilyMemberHistory',
+    id: nextId('fmh'),
+    status: 'completed',
+    patient: SUBJECT,
+    date: '2020-03-01',
+    relationship: cc(code(SYSTEMS.v3RoleCode, relationship)),
+    condition: [{ code: cc(condition) }],
+    ...opts,
   };
 }
 
 export function medStatement(med: Coding, opts: Partial<MedicationStatement> = {}): MedicationStatement {
-  return { resourceType: 'MedicationStatement', id: nextId('ms'), status: 'completed', subject: SUBJECT, medicationCodeableConcept: cc(med), ...opts };
+  return {
+    resourceType: 'MedicationStatement',
+    id: nextId('ms'),
+    status: 'completed',
+    subject: SUBJECT,
+    medicationCodeableConcept: cc(med),
+    ...opts,
+  };
 }
 
 export function medRequest(med: Coding, opts: Partial<MedicationRequest> = {}): MedicationRequest {
-  return { resourceType: 'MedicationRequest', id: nextId('mr'), status: 'completed', intent: 'order', subject: SUBJECT, medicationCodeableConcept: cc(med), ...opts };
+  return {
+    resourceType: 'MedicationRequest',
+    id: nextId('mr'),
+    status: 'completed',
+    intent: 'order',
+    subject: SUBJECT,
+    medicationCodeableConcept: cc(med),
+    ...opts,
+  };
 }
 
 export function episode(typeCode: Coding, status: EpisodeOfCare['status'] = 'active'): EpisodeOfCare {
-  return { resourceType: 'EpisodeOfCare', id: nextId('eoc'), status, patient: SUBJECT, type: [cc(typeCode)], period: { start: '2025-01-20' } };
+  return {
+    resourceType: 'EpisodeOfCare',
+    id: nextId('eoc'),
+    status,
+    patient: SUBJECT,
+    type: [cc(typeCode)],
+    period: { start: '2025-01-20' },
+  };
 }
 
 /** A frozen snapshot of the patient (overridable) and the resources. */
@@ -116,7 +175,12 @@ export function policy(over: PolicyOverrides = {}): Policy {
 }
 
 /** Derives facts and runs one rule, as the engine does. */
-export function run(rule: Rule<PregnancyFacts>, snapshot: PatientSnapshot, pol: Policy = DEFAULT_POLICY, now: ClinicalNow = nowOn()): RuleOutcome {
+export function run(
+  rule: Rule<PregnancyFacts>,
+  snapshot: PatientSnapshot,
+  pol: Policy = DEFAULT_POLICY,
+  now: ClinicalNow = nowOn(),
+): RuleOutcome {
   const facts = derivePregnancyFacts(snapshot, pol, now);
   return rule.evaluate({ snapshot, facts, policy: pol, now });
 }

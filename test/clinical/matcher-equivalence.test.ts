@@ -23,25 +23,50 @@ function candidateCodings(): Coding[] {
   for (const pair of pairs) {
     const [system, code] = JSON.parse(pair) as [string, string];
     const variants = [
-      code, ` ${code} `, code.toLowerCase(), code.replace(/\./g, ''), code.length > 3 ? `${code.slice(0, 3)}.${code.slice(3)}` : `${code}.`,
-      `${code}0`, `${code}.9`, `${code}X`, code.slice(0, -1), '',
+      code,
+      ` ${code} `,
+      code.toLowerCase(),
+      code.replace(/\./g, ''),
+      code.length > 3 ? `${code.slice(0, 3)}.${code.slice(3)}` : `${code}.`,
+      `${code}0`,
+      `${code}.9`,
+      `${code}X`,
+      code.slice(0, -1),
+      '',
     ];
     for (const v of variants) {
       out.push({ system, code: v });
       out.push({ system: systems[(v.length + code.length) % systems.length] as string, code: v });
     }
   }
-  out.push({ code: 'O35.0' }, { system: SYSTEMS.icd10 } as Coding, { system: SYSTEMS.icd10cn, code: 'o35.1' }, { system: SYSTEMS.icd10, code: 'O35.5XX0' });
+  out.push(
+    { code: 'O35.0' },
+    { system: SYSTEMS.icd10 } as Coding,
+    { system: SYSTEMS.icd10cn, code: 'o35.1' },
+    { system: SYSTEMS.icd10, code: 'O35.5XX0' },
+  );
   return out;
 }
 
-const LOCAL = parsePolicy({ localCodes: { 'fetal-anomaly': [{ system: 'http://hospital.example/codes', code: 'FA-01' }], afi: [{ system: SYSTEMS.icd10, code: 'Z99.9' }] } });
+const LOCAL = parsePolicy({
+  localCodes: {
+    'fetal-anomaly': [{ system: 'http://hospital.example/codes', code: 'FA-01' }],
+    afi: [{ system: SYSTEMS.icd10, code: 'Z99.9' }],
+  },
+});
 
 describe('compiled matcher ≡ per-value-set reference', () => {
-  for (const [label, policy] of [['default policy', DEFAULT_POLICY], ['policy with local codes', LOCAL]] as const) {
+  for (const [label, policy] of [
+    ['default policy', DEFAULT_POLICY],
+    ['policy with local codes', LOCAL],
+  ] as const) {
     it(label, () => {
       const m = compileMatcher(policy);
-      const codings = [...candidateCodings(), { system: 'http://hospital.example/codes', code: 'FA-01' }, { system: SYSTEMS.icd10, code: 'Z99.9' }];
+      const codings = [
+        ...candidateCodings(),
+        { system: 'http://hospital.example/codes', code: 'FA-01' },
+        { system: SYSTEMS.icd10, code: 'Z99.9' },
+      ];
       expect(codings.length).toBeGreaterThan(1000);
       let members = 0;
       for (const coding of codings) {
@@ -75,9 +100,12 @@ describe('compiled matcher ≡ per-value-set reference', () => {
     const m = compileMatcher(DEFAULT_POLICY);
     const member = { system: SYSTEMS.icd10, code: 'O35.0' };
     expect(m.inValueSet('fetal-anomaly', member)).toBe(true);
-    for (let i = 0; i <= MEMBERSHIP_CACHE_LIMIT + 10; i += 1) expect(m.inValueSet('fetal-anomaly', { system: SYSTEMS.loinc, code: `${i}-0` })).toBe(false);
+    for (let i = 0; i <= MEMBERSHIP_CACHE_LIMIT + 10; i += 1)
+      expect(m.inValueSet('fetal-anomaly', { system: SYSTEMS.loinc, code: `${i}-0` })).toBe(false);
     expect(m.inValueSet('fetal-anomaly', member)).toBe(true);
-    expect(m.inValueSet('fetal-anomaly', { system: SYSTEMS.icd10, code: `O35.${'1'.repeat(600)}` })).toBe(referenceMatches(VALUE_SETS['fetal-anomaly']!, [], { system: SYSTEMS.icd10, code: `O35.${'1'.repeat(600)}` }));
+    expect(m.inValueSet('fetal-anomaly', { system: SYSTEMS.icd10, code: `O35.${'1'.repeat(600)}` })).toBe(
+      referenceMatches(VALUE_SETS['fetal-anomaly']!, [], { system: SYSTEMS.icd10, code: `O35.${'1'.repeat(600)}` }),
+    );
     expect(m.inValueSet('fetal-anomaly', { system: SYSTEMS.icd10, code: ` O35.0${' '.repeat(600)}` })).toBe(true);
   });
 

@@ -12,14 +12,22 @@ import { exampleRequest } from '../fuzz/support/real-app.js';
 import { afi, cc, eddObs, icd, loinc, nowOn, observation, patient, PID, sct, SUBJECT, TZ } from './fixtures.js';
 
 function resources(): Resource[] {
-  const cond = (id: string, ...coding: ReturnType<typeof icd>[]): Condition => ({ resourceType: 'Condition', id, subject: SUBJECT, code: cc(...coding), recordedDate: '2025-03-01' });
+  const cond = (id: string, ...coding: ReturnType<typeof icd>[]): Condition => ({
+    resourceType: 'Condition',
+    id,
+    subject: SUBJECT,
+    code: cc(...coding),
+    recordedDate: '2025-03-01',
+  });
   return [
     patient({ birthDate: '1985-01-01' }),
     eddObs('2025-10-01'),
     afi(1.5),
     observation(loinc('8480-6'), { valueQuantity: { value: 110, unit: 'mm[Hg]' } }),
     observation(loinc('11627-7'), { valueCodeableConcept: cc(sct('59566000')) }),
-    cond('c1', icd('O35.1')), cond('c2', sct('54150009')), cond('c3', icd('O41.0'), sct('59566000')),
+    cond('c1', icd('O35.1')),
+    cond('c2', sct('54150009')),
+    cond('c3', icd('O41.0'), sct('59566000')),
   ];
 }
 
@@ -29,21 +37,33 @@ describe('memoised value-set candidates (data-elements/memo.ts)', () => {
 
   it('codedIn returns exactly the resources a full scan finds, in snapshot order, for every value set', () => {
     for (const vs of Object.keys(VALUE_SETS)) {
-      for (const [type, paths] of [['Observation', [codes]], ['Observation', [valueConcepts, codes]], ['Condition', [codes]]] as const) {
+      for (const [type, paths] of [
+        ['Observation', [codes]],
+        ['Observation', [valueConcepts, codes]],
+        ['Condition', [codes]],
+      ] as const) {
         const list = snapshot.ofType(type) as readonly Observation[];
         const scan = list.filter((r) => paths.some((p) => p(r).some((c) => matcher.inValueSet(vs, c))));
         expect(codedIn(matcher, vs, paths, list)).toEqual(scan);
         expect(codedIn(matcher, vs, paths, list)).toBe(codedIn(matcher, vs, paths, list));
-        for (const r of list) for (const p of paths) {
-          const first = p(r).map((c) => matcher.matchingCoding(vs, c)).find((c) => c !== undefined);
-          expect(codingAt(matcher, vs, p, r)).toBe(first);
-        }
+        for (const r of list)
+          for (const p of paths) {
+            const first = p(r)
+              .map((c) => matcher.matchingCoding(vs, c))
+              .find((c) => c !== undefined);
+            expect(codingAt(matcher, vs, p, r)).toBe(first);
+          }
       }
     }
   });
 
   it('codedIn ≡ a full scan on every shipped example request (all value sets, every type and path set the readers use)', () => {
-    for (const id of ['prenatal-diagnosis-referral', 'prenatal-diagnosis-referral-encounter', 'nipt-order-check', 'special-technique-order-sign'] as const) {
+    for (const id of [
+      'prenatal-diagnosis-referral',
+      'prenatal-diagnosis-referral-encounter',
+      'nipt-order-check',
+      'special-technique-order-sign',
+    ] as const) {
       const body = exampleRequest(id);
       const all: Resource[] = [];
       for (const v of Object.values(body.prefetch)) {
@@ -54,7 +74,11 @@ describe('memoised value-set candidates (data-elements/memo.ts)', () => {
       const snap = createSnapshot({ patientId: String(body.context['patientId']), resources: all });
       let hits = 0;
       for (const vs of Object.keys(VALUE_SETS)) {
-        for (const [type, paths] of [['Observation', [valueConcepts, codes]], ['Condition', [codes]], ['DiagnosticReport', [conclusionCodes]]] as const) {
+        for (const [type, paths] of [
+          ['Observation', [valueConcepts, codes]],
+          ['Condition', [codes]],
+          ['DiagnosticReport', [conclusionCodes]],
+        ] as const) {
           const list = snap.ofType(type) as readonly Resource[];
           const at = paths as readonly Concepts<Resource>[];
           const scan = list.filter((r) => at.some((p) => p(r).some((c) => matcher.inValueSet(vs, c))));

@@ -3,7 +3,23 @@ import { SYSTEMS } from '../../src/clinical/codes.js';
 import { derivePregnancyFacts } from '../../src/clinical/pregnancy/derive-facts.js';
 import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
 import {
-  cc, clinical, condition, EDD, eddObs, episode, local, loinc, LMP, nowOn, observation, patient, PID, sct, snapshotOf, ucum, verification,
+  cc,
+  clinical,
+  condition,
+  EDD,
+  eddObs,
+  episode,
+  local,
+  loinc,
+  LMP,
+  nowOn,
+  observation,
+  patient,
+  PID,
+  sct,
+  snapshotOf,
+  ucum,
+  verification,
 } from './fixtures.js';
 
 const facts = (...args: Parameters<typeof snapshotOf>) => derivePregnancyFacts(snapshotOf(...args), DEFAULT_POLICY, nowOn());
@@ -13,14 +29,45 @@ describe('derivePregnancyFacts — best EDD and GA', () => {
   it('clinical EDD: LMP, GA today, pregnancy key', () => {
     const edd = eddObs(EDD);
     const f = facts([edd]);
-    expect(f).toMatchObject({ current: true, edd: { date: EDD, source: 'clinical', reference: `Observation/${edd.id}` }, lmp: LMP, gaDays: 158, ga: '22+4', pregnancyKey: `Patient/${PID}|${EDD}` });
+    expect(f).toMatchObject({
+      current: true,
+      edd: { date: EDD, source: 'clinical', reference: `Observation/${edd.id}` },
+      lmp: LMP,
+      gaDays: 158,
+      ga: '22+4',
+      pregnancyKey: `Patient/${PID}|${EDD}`,
+    });
     expect(f.currentEvidence).toEqual([`Observation/${edd.id}`]);
   });
 
   it.each([
-    ['11778-8 beats 11781-2', [['11778-8', '2025-10-01'], ['11781-2', '2025-10-05']], '2025-10-01', 'clinical'],
-    ['11781-2 beats 11779-6', [['11779-6', '2025-10-09'], ['11781-2', '2025-10-05']], '2025-10-05', 'ultrasound'],
-    ['11779-6 beats 11780-4', [['11779-6', '2025-10-09'], ['11780-4', '2025-10-07']], '2025-10-09', 'lmp-edd'],
+    [
+      '11778-8 beats 11781-2',
+      [
+        ['11778-8', '2025-10-01'],
+        ['11781-2', '2025-10-05'],
+      ],
+      '2025-10-01',
+      'clinical',
+    ],
+    [
+      '11781-2 beats 11779-6',
+      [
+        ['11779-6', '2025-10-09'],
+        ['11781-2', '2025-10-05'],
+      ],
+      '2025-10-05',
+      'ultrasound',
+    ],
+    [
+      '11779-6 beats 11780-4',
+      [
+        ['11779-6', '2025-10-09'],
+        ['11780-4', '2025-10-07'],
+      ],
+      '2025-10-09',
+      'lmp-edd',
+    ],
     ['11780-4 alone', [['11780-4', '2025-10-07']], '2025-10-07', 'ovulation'],
   ])('%s', (_n, list, date, source) => {
     const f = facts(list.map(([c, d]) => eddObs(d!, { loincCode: c! })));
@@ -30,7 +77,10 @@ describe('derivePregnancyFacts — best EDD and GA', () => {
   it('LMP + 280 d, then GA projected from its effective date', () => {
     expect(facts([observation(loinc('8665-2'), { valueDateTime: '2024-12-20' })]).edd).toMatchObject({ date: '2025-09-26', source: 'lmp' });
     // GA 12+0 (84 d) on 2025-03-19 ⇒ EDD 2025-03-19 + 196 d = 2025-10-01
-    expect(facts([observation(loinc('11884-4'), { valueQuantity: ucum(84, 'd') }, { date: '2025-03-19' })]).edd).toMatchObject({ date: '2025-10-01', source: 'ga' });
+    expect(facts([observation(loinc('11884-4'), { valueQuantity: ucum(84, 'd') }, { date: '2025-03-19' })]).edd).toMatchObject({
+      date: '2025-10-01',
+      source: 'ga',
+    });
     expect(facts([observation(loinc('18185-9'), { valueQuantity: ucum(12, 'wk') }, { date: '2025-03-19' })]).edd?.date).toBe('2025-10-01');
   });
 
@@ -43,7 +93,7 @@ describe('derivePregnancyFacts — best EDD and GA', () => {
     expect(f.edd?.date).toBe('2025-10-04');
   });
 
-  it('a previous pregnancy\'s clinical EDD does not beat this pregnancy\'s ultrasound EDD', () => {
+  it("a previous pregnancy's clinical EDD does not beat this pregnancy's ultrasound EDD", () => {
     const f = facts([eddObs('2022-08-01', { date: '2022-01-10' }), eddObs('2025-10-05', { loincCode: '11781-2', date: '2025-03-01' })]);
     expect(f.edd).toMatchObject({ date: '2025-10-05', source: 'ultrasound' });
   });
@@ -95,7 +145,7 @@ describe('derivePregnancyFacts — current pregnancy (RULES §0)', () => {
     expect(facts([episode(sct('77386006'), 'finished')]).current).toBe(false);
   });
 
-  it('a stale EDD is not this pregnancy\'s EDD even when a Condition says pregnant', () => {
+  it("a stale EDD is not this pregnancy's EDD even when a Condition says pregnant", () => {
     const f = facts([eddObs('2023-01-01', { date: '2022-06-01' }), condition(sct('77386006'))]);
     expect(f.current).toBe(true);
     expect(f.edd).toBeUndefined();

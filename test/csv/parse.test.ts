@@ -15,7 +15,10 @@ describe('parseCsv (RFC 4180)', () => {
   });
 
   it('last record without a line break', () => {
-    expect(parseCsv('a,b\n1,2').records).toEqual([{ row: 1, fields: ['a', 'b'] }, { row: 2, fields: ['1', '2'] }]);
+    expect(parseCsv('a,b\n1,2').records).toEqual([
+      { row: 1, fields: ['a', 'b'] },
+      { row: 2, fields: ['1', '2'] },
+    ]);
   });
 
   it('reports malformed quoting per row instead of throwing', () => {

@@ -64,7 +64,15 @@ describe('formula-injection guard (one rule for every cell)', () => {
 
 describe('toCsv (a document)', () => {
   it('BOM, header, CRLF line ends, trailing CRLF', () => {
-    expect(toCsv(['a', 'b'], [['x', 1], [null, 'y']])).toBe('\uFEFFa,b\r\nx,1\r\n,y\r\n');
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x', 1],
+          [null, 'y'],
+        ],
+      ),
+    ).toBe('\uFEFFa,b\r\nx,1\r\n,y\r\n');
   });
 
   it('the BOM is an option (on by default)', () => {
@@ -82,7 +90,7 @@ describe('toCsv (a document)', () => {
 });
 
 describe('round trip through parseCsv', () => {
-  it('reads back every field (the guard\'s quote stays part of a guarded field)', () => {
+  it("reads back every field (the guard's quote stays part of a guarded field)", () => {
     const header: CsvCell[] = ['name', 'note', 'days', 'formula'];
     const records: CsvCell[][] = [
       ['王芳', 'say "hi", twice', -3, '=HYPERLINK("x")'],
@@ -101,6 +109,9 @@ describe('round trip through parseCsv', () => {
   });
 
   it('without the BOM too', () => {
-    expect(parseCsv(toCsv(['a', 'b'], [['1', 'x,y']], { bom: false })).records.map((r) => r.fields)).toEqual([['a', 'b'], ['1', 'x,y']]);
+    expect(parseCsv(toCsv(['a', 'b'], [['1', 'x,y']], { bom: false })).records.map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['1', 'x,y'],
+    ]);
   });
 });

@@ -29,13 +29,22 @@ import { createDatabase } from '../store/postgres-target.js';
  * its rules were given — written from the service's result, never read back from the card JSON.
  */
 const NOW = '2026-11-23T02:00:00Z'; // 10:00 in Asia/Shanghai
-const SERVICES: readonly ServiceId[] = ['prenatal-diagnosis-referral', 'prenatal-diagnosis-referral-encounter', 'nipt-order-check', 'special-technique-order-sign'];
+const SERVICES: readonly ServiceId[] = [
+  'prenatal-diagnosis-referral',
+  'prenatal-diagnosis-referral-encounter',
+  'nipt-order-check',
+  'special-technique-order-sign',
+];
 const PERIOD = { from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z' };
 
 /** The version and citation each rule id must be audited with (the NIPT categories: the NIPT rule version and Art.28). */
 const EXPECTED = new Map<string, { version: string; citation: string }>([
-  ...[...REFERRAL_RULES, ...NIPT_RULES, ...ORDER_RULES].map((r) => [r.id, { version: r.version, citation: citationText(r.citation) }] as const),
-  ...(['nipt-suitable', 'nipt-caution', 'nipt-not-applicable'] as const).map((id) => [id, { version: NIPT_RULE_VERSION, citation: 'ZJ-2023 Art.28; NIPT-2016' }] as const),
+  ...[...REFERRAL_RULES, ...NIPT_RULES, ...ORDER_RULES].map(
+    (r) => [r.id, { version: r.version, citation: citationText(r.citation) }] as const,
+  ),
+  ...(['nipt-suitable', 'nipt-caution', 'nipt-not-applicable'] as const).map(
+    (id) => [id, { version: NIPT_RULE_VERSION, citation: 'ZJ-2023 Art.28; NIPT-2016' }] as const,
+  ),
 ]);
 
 /** The shipped example; at order-sign with one more draft: a fetal sex determination without a medical reason (Art.31). */
@@ -47,9 +56,13 @@ function example(id: ServiceId): Record<string, unknown> {
     body.context.draftOrders!.entry.push({
       fullUrl: 'https://ehr.example.cn/fhir/ServiceRequest/sr-sex-1',
       resource: {
-        resourceType: 'ServiceRequest', id: 'sr-sex-1', status: 'draft', intent: 'order',
+        resourceType: 'ServiceRequest',
+        id: 'sr-sex-1',
+        status: 'draft',
+        intent: 'order',
         code: { coding: [{ system: SYSTEMS.prenatalOrder, code: 'fetal-sex-determination' }], text: '胎儿性别鉴定' },
-        subject: { reference: 'Patient/p-zhang-li-1989' }, requester: { reference: 'Practitioner/pr-wang-fang' },
+        subject: { reference: 'Patient/p-zhang-li-1989' },
+        requester: { reference: 'Practitioner/pr-wang-fang' },
       },
     });
   }
@@ -58,14 +71,27 @@ function example(id: ServiceId): Record<string, unknown> {
 
 /** The referral rules with one that throws, as a bug in a rule would. */
 const withBrokenRule = (): readonly Rule<PregnancyFacts>[] =>
-  REFERRAL_RULES.map((r) => (r.id === 'teratogen-exposure' ? { ...r, evaluate: () => { throw new RangeError('boom in a rule'); } } : r));
+  REFERRAL_RULES.map((r) =>
+    r.id === 'teratogen-exposure'
+      ? {
+          ...r,
+          evaluate: () => {
+            throw new RangeError('boom in a rule');
+          },
+        }
+      : r,
+  );
 
 async function composed(env: Record<string, string>): Promise<Composition> {
   const config = loadConfig({ PUBLIC_BASE_URL: 'https://cds.audit.example', AUTH_MODE: 'off', LOG_LEVEL: 'silent', ...env });
   const logger = createLogger(config, new Writable({ write: (_c, _e, cb) => cb() }));
   const c = await compose(config, logger, { clock: fixedClock(NOW, config.clinicTimeZone) });
   const broken = createReferralService({
-    policy: config.policy, locale: config.locale, newId: () => crypto.randomUUID(), publicBaseUrl: config.publicBaseUrl, rules: withBrokenRule(),
+    policy: config.policy,
+    locale: config.locale,
+    newId: () => crypto.randomUUID(),
+    publicBaseUrl: config.publicBaseUrl,
+    rules: withBrokenRule(),
   });
   return { ...c, deps: { ...c.deps, services: { ...c.deps.services, 'prenatal-diagnosis-referral-encounter': broken } } };
 }
@@ -104,8 +130,12 @@ function auditSuite(engine: string, open: () => Promise<Composition>): void {
       const errors = await c.store.audit.listRuleErrors(PERIOD);
       expect(errors).toEqual([
         expect.objectContaining({
-          serviceId: 'prenatal-diagnosis-referral-encounter', rule: 'teratogen-exposure', ruleVersion: '1.0.0',
-          citation: 'ZJ-2023 Art.24(3); PDM Art.17(3)', cause: 'boom in a rule', errorClass: 'RangeError',
+          serviceId: 'prenatal-diagnosis-referral-encounter',
+          rule: 'teratogen-exposure',
+          ruleVersion: '1.0.0',
+          citation: 'ZJ-2023 Art.24(3); PDM Art.17(3)',
+          cause: 'boom in a rule',
+          errorClass: 'RangeError',
         }),
       ]);
       const findings = await c.store.audit.listFindings(PERIOD);

@@ -70,7 +70,7 @@ describe('AUTH_MODE=jwt with a trusted issuer (inline JWKS, ES384)', () => {
     expectBare401(await post(jwtApp([EXAMPLE_FHIR]), `/cds-services/${SERVICE}`, undefined, example(SERVICE)));
   });
 
-  it('a token whose aud is another service\'s URL → 401 with no detail', async () => {
+  it("a token whose aud is another service's URL → 401 with no detail", async () => {
     const app = jwtApp([EXAMPLE_FHIR]);
     const jwt = await token(`${PUBLIC_BASE_URL}/cds-services/special-technique-order-sign`);
     expectBare401(await post(app, `/cds-services/${SERVICE}`, bearer(jwt), example(SERVICE)));
@@ -83,7 +83,7 @@ describe('AUTH_MODE=jwt with a trusted issuer (inline JWKS, ES384)', () => {
     expectBare401(await post(app, `/cds-services/${SERVICE}`, bearer(jwt), example(SERVICE)));
   });
 
-  it('a fhirServer not on the issuer\'s allow-list → 401 before any FHIR call', async () => {
+  it("a fhirServer not on the issuer's allow-list → 401 before any FHIR call", async () => {
     const fhir = await startFallbackEhr(SERVICE, example(SERVICE));
     ehrs.push(fhir);
     const app = jwtApp([EXAMPLE_FHIR]);

@@ -9,7 +9,10 @@ import { buildE2eApp, example, type E2eApp, type WireCard } from './support/e2e-
 const SERVICE = 'prenatal-diagnosis-referral';
 
 async function referralCard(app: E2eApp): Promise<WireCard> {
-  const res = await request(app.app).post(`/cds-services/${SERVICE}`).set('Content-Type', 'application/json').send(JSON.stringify(example(SERVICE)));
+  const res = await request(app.app)
+    .post(`/cds-services/${SERVICE}`)
+    .set('Content-Type', 'application/json')
+    .send(JSON.stringify(example(SERVICE)));
   expect(res.status).toBe(200);
   const cards = (res.body as { cards: WireCard[] }).cards;
   expect(cards).toHaveLength(1);
@@ -30,7 +33,12 @@ describe('feedback on the referral card', () => {
   it('accepting the notice suggestion (uuid from the card) → 200 {} and stored', async () => {
     const app = buildE2eApp();
     const card = await referralCard(app);
-    const item = { card: card.uuid, outcome: 'accepted', acceptedSuggestions: [{ id: noticeSuggestionId(card) }], outcomeTimestamp: '2026-11-23T02:10:00Z' };
+    const item = {
+      card: card.uuid,
+      outcome: 'accepted',
+      acceptedSuggestions: [{ id: noticeSuggestionId(card) }],
+      outcomeTimestamp: '2026-11-23T02:10:00Z',
+    };
     const res = await sendFeedback(app, { feedback: [item] });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toEqual({});
@@ -40,7 +48,7 @@ describe('feedback on the referral card', () => {
     expect(stored[0]?.receivedAt).toBe('2026-11-23T02:00:00.000Z');
   });
 
-  it('overridden with a reason from the card\'s overrideReasons → 200 and stored with the reason', async () => {
+  it("overridden with a reason from the card's overrideReasons → 200 and stored with the reason", async () => {
     const app = buildE2eApp();
     const card = await referralCard(app);
     const reason = card.overrideReasons?.find((r) => r.code === 'declined-after-counselling');
@@ -59,7 +67,12 @@ describe('feedback on the referral card', () => {
   it('a batch (both suggestions accepted, then the same item repeated) → every item stored', async () => {
     const app = buildE2eApp();
     const card = await referralCard(app);
-    const item = { card: card.uuid, outcome: 'accepted', acceptedSuggestions: (card.suggestions ?? []).map((s) => ({ id: s.uuid })), outcomeTimestamp: '2026-11-23T02:10:00Z' };
+    const item = {
+      card: card.uuid,
+      outcome: 'accepted',
+      acceptedSuggestions: (card.suggestions ?? []).map((s) => ({ id: s.uuid })),
+      outcomeTimestamp: '2026-11-23T02:10:00Z',
+    };
     expect((await sendFeedback(app, { feedback: [item, item] })).status).toBe(200);
     expect((await sendFeedback(app, { feedback: [item] })).status).toBe(200);
     expect(app.feedback.all()).toHaveLength(3);

@@ -64,7 +64,16 @@ const sexDetermination: ServiceRequest = {
   id: 'sr-sex-draft-1',
   status: 'draft',
   intent: 'order',
-  code: { coding: [{ system: 'http://prenatal-cds.org/fhir/CodeSystem/prenatal-order', code: 'fetal-sex-determination', display: 'Fetal sex determination' }], text: '胎儿性别鉴定' },
+  code: {
+    coding: [
+      {
+        system: 'http://prenatal-cds.org/fhir/CodeSystem/prenatal-order',
+        code: 'fetal-sex-determination',
+        display: 'Fetal sex determination',
+      },
+    ],
+    text: '胎儿性别鉴定',
+  },
   subject: { reference: 'Patient/p-zhang-li-1989' },
   encounter: { reference: 'Encounter/enc-20261123-anc' },
   authoredOn: '2026-11-23T10:07:00+08:00',

@@ -71,7 +71,12 @@ describe('prenatal-diagnosis-referral: data that cannot be had', () => {
   it('the FHIR server answers 500 for observations → 412 OperationOutcome naming the key', async () => {
     const app = buildE2eApp();
     const fhir = await ehr(service, {
-      handlers: { observations: json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'database down' }] }, 500) },
+      handlers: {
+        observations: json(
+          { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'database down' }] },
+          500,
+        ),
+      },
     });
     const res = await post(app, service, againstEhr(example(service), fhir.stub.fhirServer, undefined));
     expect(res.status).toBe(412);
@@ -93,7 +98,8 @@ describe('prenatal-diagnosis-referral: data that cannot be had', () => {
     expect(res.status).toBe(412);
     const text = JSON.stringify(res.body);
     expect((res.body as { resourceType: string }).resourceType).toBe('OperationOutcome');
-    for (const key of ['patient', 'observations', 'conditions', 'familyHistory', 'communications']) expect(text).toContain(`prefetch.${key}`);
+    for (const key of ['patient', 'observations', 'conditions', 'familyHistory', 'communications'])
+      expect(text).toContain(`prefetch.${key}`);
   });
 
   it('fhirServer without fhirAuthorization and no prefetch → 412 (never an unauthenticated fetch)', async () => {
@@ -123,7 +129,10 @@ describe('prenatal-diagnosis-referral: data that cannot be had', () => {
     const app = buildE2eApp();
     const full = example(service);
     const fhir = await ehr(service, { keys: ['observations'] });
-    const prefetch = { ...full.prefetch, observations: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'timeout' }] } };
+    const prefetch = {
+      ...full.prefetch,
+      observations: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'timeout' }] },
+    };
     const card = await oneCard(app, service, againstEhr(full, fhir.stub.fhirServer, prefetch));
     expect(fhir.requested()).toEqual([fhir.paths['observations']]);
     expect(ruleIds(card)).toEqual(EXPECTED_RULES);

@@ -5,8 +5,18 @@ import { PROFILES } from '../../src/clinical/codes.js';
 import { expectConformant } from '../support/expect-conformant.js';
 import { validateAgainstProfile } from '../support/fhir-validate.js';
 import {
-  addToBundle, buildE2eApp, bundleOf, example, findingsOf, noticePath, PUBLIC_BASE_URL, removeFromBundle, ruleIds,
-  type E2eApp, type HookBody, type WireCard,
+  addToBundle,
+  buildE2eApp,
+  bundleOf,
+  example,
+  findingsOf,
+  noticePath,
+  PUBLIC_BASE_URL,
+  removeFromBundle,
+  ruleIds,
+  type E2eApp,
+  type HookBody,
+  type WireCard,
 } from './support/e2e-app.js';
 import { canonicalJson, HAN, sha256Hex, unescapeMarkdown } from './support/markdown.js';
 
@@ -28,7 +38,9 @@ const NOTICE_RULES_URL = 'http://prenatal-cds.org/fhir/StructureDefinition/notic
 const ZH_LABELS = ['高龄孕妇', '羊水过多或过少', '遗传病家族史'];
 const EN_LABELS = ['advanced maternal age', 'amniotic fluid anomaly', 'genetic family history'];
 
-interface CdsBody { cards: WireCard[] }
+interface CdsBody {
+  cards: WireCard[];
+}
 
 async function call(e: E2eApp, service: string, body: HookBody): Promise<WireCard[]> {
   const res = await request(e.app).post(`/cds-services/${service}`).set('Content-Type', 'application/json').send(JSON.stringify(body));
@@ -62,7 +74,7 @@ function noticeCommunication(id: string, sent: string, rules: readonly string[])
 }
 
 describe.each(REFERRAL_SERVICES)('%s with the shipped example (all keys prefetched)', (service) => {
-  it('answers one conformant warning card with exactly the example\'s findings, citing Art.24', async () => {
+  it("answers one conformant warning card with exactly the example's findings, citing Art.24", async () => {
     const e = buildE2eApp();
     const card = await oneCard(e, service, example(service));
     expect(card.indicator).toBe('warning');
@@ -127,8 +139,14 @@ describe.each(REFERRAL_SERVICES)('%s with the shipped example (all keys prefetch
     expect(created.map((r) => r.resourceType)).toEqual(['ServiceRequest', 'Communication']);
     const referral = created[0]!;
     expect(validateAgainstProfile(referral, PROFILES.referralServiceRequest)).toEqual([]);
-    expect(referral).toMatchObject({ status: 'draft', intent: 'order', subject: { reference: `Patient/${PATIENT_ID}` }, requester: { reference: 'Practitioner/pr-wang-fang' } });
-    if (service === 'prenatal-diagnosis-referral-encounter') expect(referral).toMatchObject({ encounter: { reference: 'Encounter/enc-20261123-anc' } });
+    expect(referral).toMatchObject({
+      status: 'draft',
+      intent: 'order',
+      subject: { reference: `Patient/${PATIENT_ID}` },
+      requester: { reference: 'Practitioner/pr-wang-fang' },
+    });
+    if (service === 'prenatal-diagnosis-referral-encounter')
+      expect(referral).toMatchObject({ encounter: { reference: 'Encounter/enc-20261123-anc' } });
   });
 
   it('(b) the notice Communication it suggests validates against PROFILES.writtenNoticeCommunication with no issues', async () => {
@@ -136,7 +154,12 @@ describe.each(REFERRAL_SERVICES)('%s with the shipped example (all keys prefetch
     const card = await oneCard(e, service, example(service));
     const [referral, notice] = createdResources(card) as [Resource, Communication];
     // The notice Communication covers every finding, points at the referral, and links the notice page.
-    expect((notice.extension ?? []).filter((x) => x.url === NOTICE_RULES_URL).map((x) => x.valueCode).sort()).toEqual(EXPECTED_RULES);
+    expect(
+      (notice.extension ?? [])
+        .filter((x) => x.url === NOTICE_RULES_URL)
+        .map((x) => x.valueCode)
+        .sort(),
+    ).toEqual(EXPECTED_RULES);
     const referralId = (referral as { identifier?: { value?: string }[] }).identifier?.[0]?.value;
     expect(notice.about?.[0]?.identifier?.value).toBe(referralId);
     expect(notice).toMatchObject({ status: 'completed', subject: { reference: `Patient/${PATIENT_ID}` } });
@@ -178,12 +201,21 @@ describe('prenatal-diagnosis-referral: a written notice already on file', () => 
   it('a notice covering only some findings → warning again, and the new notice covers them all', async () => {
     const e = buildE2eApp();
     const body = example('prenatal-diagnosis-referral');
-    addToBundle(body, 'communications', noticeCommunication('comm-notice-1', '2026-11-16T10:20:00+08:00', ['ama', 'genetic-family-history']));
+    addToBundle(
+      body,
+      'communications',
+      noticeCommunication('comm-notice-1', '2026-11-16T10:20:00+08:00', ['ama', 'genetic-family-history']),
+    );
     const card = await oneCard(e, 'prenatal-diagnosis-referral', body);
     expect(card.indicator).toBe('warning');
     expect(ruleIds(card)).toEqual(EXPECTED_RULES);
     const notice = createdResources(card).find((r): r is Communication => r.resourceType === 'Communication');
-    expect((notice?.extension ?? []).filter((x) => x.url === NOTICE_RULES_URL).map((x) => x.valueCode).sort()).toEqual(EXPECTED_RULES);
+    expect(
+      (notice?.extension ?? [])
+        .filter((x) => x.url === NOTICE_RULES_URL)
+        .map((x) => x.valueCode)
+        .sort(),
+    ).toEqual(EXPECTED_RULES);
   });
 
   it('a notice of an earlier pregnancy (sent before this LMP, 2026-08-03) does not count', async () => {

@@ -33,7 +33,9 @@ async function cardsOf(app: E2eApp, body: HookBody): Promise<WireCard[]> {
 function uncertain(): HookBody {
   const body = example(SERVICE);
   (body.prefetch!['patient'] as Patient).birthDate = '1992';
-  const afi = bundleOf(body, 'observations').entry!.map((e) => e.resource as Observation).find((o) => o.id === 'obs-afi-1')!;
+  const afi = bundleOf(body, 'observations')
+    .entry!.map((e) => e.resource as Observation)
+    .find((o) => o.id === 'obs-afi-1')!;
   afi.valueQuantity = { value: 4.6 };
   return body;
 }

@@ -18,31 +18,40 @@ const h = buildRealHarness({ FHIR_TIMEOUT_MS: String(TIMEOUT_MS), FHIR_MAX_PAGES
 const observations = goodReferral().prefetch.observations as { resourceType: 'Bundle'; entry: unknown[] };
 
 /** Answers `body` after `ms` (a stub behaviour: the server is slow). */
-const slow = (ms: number, body: unknown): StubHandler => (_req, res) => {
-  const t = setTimeout(() => sendJson(res, 200, body), ms);
-  res.on('close', () => clearTimeout(t));
-};
+const slow =
+  (ms: number, body: unknown): StubHandler =>
+  (_req, res) => {
+    const t = setTimeout(() => sendJson(res, 200, body), ms);
+    res.on('close', () => clearTimeout(t));
+  };
 
 /** Every page links to itself as `next`. */
-const selfLoop = (stubRef: () => FhirStub): StubHandler => (_req, res) => {
-  sendJson(res, 200, { ...observations, link: [{ relation: 'next', url: `${stubRef().origin}${OBS}` }] });
-};
+const selfLoop =
+  (stubRef: () => FhirStub): StubHandler =>
+  (_req, res) => {
+    sendJson(res, 200, { ...observations, link: [{ relation: 'next', url: `${stubRef().origin}${OBS}` }] });
+  };
 
 /** Endless distinct pages: `&page=n` links to `&page=n+1`. */
-const endless = (stubRef: () => FhirStub): StubHandler => (req, res: ServerResponse) => {
-  const n = Number(new URL(req.url ?? '', 'http://x').searchParams.get('page') ?? '0');
-  sendJson(res, 200, { ...observations, link: [{ relation: 'next', url: `${stubRef().origin}${OBS}&page=${n + 1}` }] });
-};
+const endless =
+  (stubRef: () => FhirStub): StubHandler =>
+  (req, res: ServerResponse) => {
+    const n = Number(new URL(req.url ?? '', 'http://x').searchParams.get('page') ?? '0');
+    sendJson(res, 200, { ...observations, link: [{ relation: 'next', url: `${stubRef().origin}${OBS}&page=${n + 1}` }] });
+  };
 
 const FAULTS: Record<string, { handler: (s: () => FhirStub) => StubHandler; expect: 200 | 412 }> = {
   'slow (3 × FHIR_TIMEOUT_MS)': { handler: () => slow(3 * TIMEOUT_MS, observations), expect: 412 },
-  'hanging': { handler: () => hang(), expect: 412 },
+  hanging: { handler: () => hang(), expect: 412 },
   'HTTP 500': { handler: () => json({ resourceType: 'OperationOutcome', issue: [] }, 500), expect: 412 },
   'HTTP 401': { handler: () => json({ resourceType: 'OperationOutcome', issue: [] }, 401), expect: 412 },
   'malformed JSON': { handler: () => raw(200, '{"resourceType":"Bundle","entry":[{'), expect: 412 },
   'HTML instead of FHIR': { handler: () => raw(200, '<html>login</html>', 'text/html'), expect: 412 },
   'truncated body': { handler: () => truncated(observations), expect: 412 },
-  'an OperationOutcome with 200': { handler: () => json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] }), expect: 412 },
+  'an OperationOutcome with 200': {
+    handler: () => json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] }),
+    expect: 412,
+  },
   'pagination loop (next = self)': { handler: selfLoop, expect: 200 },
   'endless pagination': { handler: endless, expect: 200 },
 };
@@ -62,7 +71,11 @@ afterAll(async () => {
 });
 
 function callFetchingObservations(): request.Test {
-  const body = { ...goodReferral(), fhirServer: stub.fhirServer, fhirAuthorization: { access_token: 'fault-token', token_type: 'Bearer', expires_in: 300, scope: 'user/*.read', subject: 'cds' } };
+  const body = {
+    ...goodReferral(),
+    fhirServer: stub.fhirServer,
+    fhirAuthorization: { access_token: 'fault-token', token_type: 'Bearer', expires_in: 300, scope: 'user/*.read', subject: 'cds' },
+  };
   body.prefetch = { ...body.prefetch };
   delete body.prefetch.observations;
   return request(h.app).post(PATH).send(body);
@@ -93,7 +106,11 @@ describe('FHIR server faults → timely 412 or degraded 200', () => {
   });
 
   it('an unreachable FHIR server (connection refused) → 412', async () => {
-    const body = { ...goodReferral(), fhirServer: 'http://127.0.0.1:1/fhir', fhirAuthorization: { access_token: 't', token_type: 'Bearer', expires_in: 300, scope: 's', subject: 'c' } };
+    const body = {
+      ...goodReferral(),
+      fhirServer: 'http://127.0.0.1:1/fhir',
+      fhirAuthorization: { access_token: 't', token_type: 'Bearer', expires_in: 300, scope: 's', subject: 'c' },
+    };
     body.prefetch = { ...body.prefetch };
     delete body.prefetch.observations;
     const res = await request(h.app).post(PATH).send(body);

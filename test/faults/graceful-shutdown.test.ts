@@ -49,7 +49,16 @@ it('SIGTERM drains the in-flight hook call, then exits 0', async () => {
   const port = await freePort();
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: packageRoot(),
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, AUTH_MODE: 'off', PUBLIC_BASE_URL: '', LOG_LEVEL: 'info', FHIR_TIMEOUT_MS: '10000' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      AUTH_MODE: 'off',
+      PUBLIC_BASE_URL: '',
+      LOG_LEVEL: 'info',
+      FHIR_TIMEOUT_MS: '10000',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = proc;
@@ -64,11 +73,17 @@ it('SIGTERM drains the in-flight hook call, then exits 0', async () => {
     void exited.then((code) => reject(new Error(`exited early (${String(code)}): ${output.join('')}`)));
   });
 
-  const body = { ...goodReferral(), fhirServer: stub.fhirServer, fhirAuthorization: { access_token: 't', token_type: 'Bearer', expires_in: 300, scope: 's', subject: 'c' } };
+  const body = {
+    ...goodReferral(),
+    fhirServer: stub.fhirServer,
+    fhirAuthorization: { access_token: 't', token_type: 'Bearer', expires_in: 300, scope: 's', subject: 'c' },
+  };
   body.prefetch = { ...body.prefetch };
   delete body.prefetch.observations;
   const inFlight = fetch(`http://127.0.0.1:${port}/cds-services/prenatal-diagnosis-referral`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
   await stub.inFlightReached(1);
   proc.kill('SIGTERM');

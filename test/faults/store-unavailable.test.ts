@@ -34,11 +34,20 @@ beforeAll(async () => {
   await migrate(real);
   const sql = switchable(real);
   const audit = createAuditStore(sql);
-  h = buildRealHarness({}, {
-    notices: audit, feedback: audit, audit,
-    recordHookCall: async (rec) => { await audit.recordHookCall(rec); },
-    ready: async () => { await sql.query('select 1', []); },
-  });
+  h = buildRealHarness(
+    {},
+    {
+      notices: audit,
+      feedback: audit,
+      audit,
+      recordHookCall: async (rec) => {
+        await audit.recordHookCall(rec);
+      },
+      ready: async () => {
+        await sql.query('select 1', []);
+      },
+    },
+  );
 });
 
 afterAll(async () => {
@@ -67,7 +76,11 @@ describe('store unavailable → 503, then recovery', () => {
       const call = await request(h.app).post(REFERRAL).send(goodReferral());
       expect(call.status).toBe(503);
       expect(outcomeCode(call.body)).toBe('store-unavailable');
-      const fb = await request(h.app).post(`${REFERRAL}/feedback`).send({ feedback: [{ card: '9e2f4c2e-2b0a-4d5c-8c11-0b8f3a1d2e77', outcome: 'overridden', outcomeTimestamp: '2026-11-23T02:00:00Z' }] });
+      const fb = await request(h.app)
+        .post(`${REFERRAL}/feedback`)
+        .send({
+          feedback: [{ card: '9e2f4c2e-2b0a-4d5c-8c11-0b8f3a1d2e77', outcome: 'overridden', outcomeTimestamp: '2026-11-23T02:00:00Z' }],
+        });
       expect(fb.status).toBe(503);
       expect((await request(h.app).get(noticePath)).status).toBe(503);
       const ready = await request(h.app).get('/readyz');

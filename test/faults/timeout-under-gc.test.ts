@@ -36,11 +36,18 @@ afterAll(async () => {
 });
 
 it('a slow FHIR server still yields a 412 after FHIR_TIMEOUT_MS when a GC runs mid-fetch', async () => {
-  const body = { ...goodReferral(), fhirServer: stub.fhirServer, fhirAuthorization: { access_token: 't', token_type: 'Bearer', expires_in: 300, scope: 's', subject: 'c' } };
+  const body = {
+    ...goodReferral(),
+    fhirServer: stub.fhirServer,
+    fhirAuthorization: { access_token: 't', token_type: 'Bearer', expires_in: 300, scope: 's', subject: 'c' },
+  };
   body.prefetch = { ...body.prefetch };
   delete body.prefetch.observations;
   const started = performance.now();
-  const pending = request(h.app).post('/cds-services/prenatal-diagnosis-referral').send(body).then((r) => r);
+  const pending = request(h.app)
+    .post('/cds-services/prenatal-diagnosis-referral')
+    .send(body)
+    .then((r) => r);
   await stub.inFlightReached(1);
   gc();
   gc();

@@ -26,8 +26,13 @@ describe('createFhirReader (MedplumClient against a generic FHIR server)', () =>
     const s = await stub({ [P1]: json(searchset([eddObservation])) });
     const calls: string[] = [];
     const reader = createFhirReader({
-      fhirServer: s.fhirServer, accessToken: TOKEN, maxPages: 5,
-      fetch: (url, init) => { calls.push(url); return fetch(url, init); },
+      fhirServer: s.fhirServer,
+      accessToken: TOKEN,
+      maxPages: 5,
+      fetch: (url, init) => {
+        calls.push(url);
+        return fetch(url, init);
+      },
     });
     const r = await reader.read(Q);
     expect(r).toEqual({ ok: true, resources: [eddObservation], pages: 1 });
@@ -86,7 +91,10 @@ describe('createFhirReader (MedplumClient against a generic FHIR server)', () =>
   it('does not follow redirects (the token would go elsewhere)', async () => {
     const attacker = await stub({});
     const s = await stub({
-      [P1]: (_req, res) => { res.writeHead(302, { location: `${attacker.origin}/steal` }); res.end(); },
+      [P1]: (_req, res) => {
+        res.writeHead(302, { location: `${attacker.origin}/steal` });
+        res.end();
+      },
     });
     const r = await createFhirReader({ fhirServer: s.fhirServer, accessToken: TOKEN, maxPages: 5 }).read(Q);
     expect(r).toEqual({ ok: false, reason: 'http-status', status: 302 });
@@ -95,8 +103,10 @@ describe('createFhirReader (MedplumClient against a generic FHIR server)', () =>
 
   it('refuses a fhirServer that is not an absolute http(s) URL', async () => {
     for (const fhirServer of ['ftp://ehr.example.cn/fhir', 'not a url', 'https://user:pw@ehr.example.cn/fhir']) {
-      expect(await createFhirReader({ fhirServer, accessToken: TOKEN, maxPages: 1 }).read(Q))
-        .toEqual({ ok: false, reason: 'invalid-fhir-server' });
+      expect(await createFhirReader({ fhirServer, accessToken: TOKEN, maxPages: 1 }).read(Q)).toEqual({
+        ok: false,
+        reason: 'invalid-fhir-server',
+      });
     }
   });
 

@@ -6,7 +6,14 @@ import type { HookRequest } from '../../src/cds-hooks/wire.js';
 import { captureLogger, definitionOf, definitionWith } from './support/definitions.js';
 import { gated, hang, json, raw, startFhirStub, truncated, type FhirStub, type StubHandler } from './support/fhir-stub.js';
 import {
-  PATIENT_ID, afiObservation, eddObservation, emptySearchset, operationOutcome, patient, pregnancyStatus, searchset,
+  PATIENT_ID,
+  afiObservation,
+  eddObservation,
+  emptySearchset,
+  operationOutcome,
+  patient,
+  pregnancyStatus,
+  searchset,
 } from './support/fixtures.js';
 
 const TOKEN = 'ehr-access-token-3f9a';
@@ -31,14 +38,26 @@ afterEach(async () => {
   }
 });
 
-function request(fhirServer: string | undefined, prefetch: Record<string, unknown> | undefined, context: Record<string, unknown> = {}): HookRequest {
+function request(
+  fhirServer: string | undefined,
+  prefetch: Record<string, unknown> | undefined,
+  context: Record<string, unknown> = {},
+): HookRequest {
   return {
     hook: 'patient-view',
     hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea',
-    ...(fhirServer ? {
-      fhirServer,
-      fhirAuthorization: { access_token: TOKEN, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'prenatal-cds' },
-    } : {}),
+    ...(fhirServer
+      ? {
+          fhirServer,
+          fhirAuthorization: {
+            access_token: TOKEN,
+            token_type: 'Bearer',
+            expires_in: 300,
+            scope: 'patient/*.read',
+            subject: 'prenatal-cds',
+          },
+        }
+      : {}),
     context: { userId: 'Practitioner/dr-li', patientId: PATIENT_ID, ...context },
     ...(prefetch ? { prefetch } : {}),
   };
@@ -50,7 +69,10 @@ function loader(timeoutMs = 5_000, maxPages = 5) {
 }
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
@@ -69,12 +91,18 @@ describe('createSnapshotLoader', () => {
     expect(snap.unavailable).toEqual([]);
     expect(Object.isFrozen(snap)).toBe(true);
     expect(Object.isFrozen(snap.ofType('Observation')[0]?.code?.coding?.[0])).toBe(true);
-    expect(() => { (snap.patient as { gender?: string }).gender = 'male'; }).toThrow(TypeError);
+    expect(() => {
+      (snap.patient as { gender?: string }).gender = 'male';
+    }).toThrow(TypeError);
   });
 
   it('fetches absent and failed keys with the bearer token; no-data is final', async () => {
     const s = await stub({ [PATIENT_PATH]: json(patient), [OBS_PATH]: json(searchset([eddObservation, pregnancyStatus])) });
-    const def = definitionWith({ ...MINIMAL.prefetch, conditions: 'Condition?patient={{context.patientId}}&_count=1000' }, ['patient', 'observations', 'conditions']);
+    const def = definitionWith({ ...MINIMAL.prefetch, conditions: 'Condition?patient={{context.patientId}}&_count=1000' }, [
+      'patient',
+      'observations',
+      'conditions',
+    ]);
     const { load, lines } = loader();
     const snap = await load(def, request(s.fhirServer, { observations: operationOutcome, conditions: null }));
     expect(s.calls.map((c) => c.url).sort()).toEqual([OBS_PATH, PATIENT_PATH].sort());
@@ -114,15 +142,24 @@ describe('createSnapshotLoader', () => {
     // One abort listener per key read sits on the phase's signal: past Node's default of 10 it
     // warned on every such call (order-sign has more than ten keys).
     const codes = Array.from({ length: 16 }, (_, i) => `code-${i}`);
-    const prefetch = Object.fromEntries([['patient', 'Patient/{{context.patientId}}'], ...codes.map((c) => [c, `Observation?patient={{context.patientId}}&code=${c}`])]);
+    const prefetch = Object.fromEntries([
+      ['patient', 'Patient/{{context.patientId}}'],
+      ...codes.map((c) => [c, `Observation?patient={{context.patientId}}&code=${c}`]),
+    ]);
     const routes: Record<string, StubHandler> = { [PATIENT_PATH]: json(patient) };
     for (const c of codes) routes[`/fhir/Observation?patient=${PATIENT_ID}&code=${c}`] = gated(codes.length, emptySearchset);
     const s = await stub(routes);
     const warnings: Error[] = [];
-    const onWarning = (w: Error): void => { warnings.push(w); };
+    const onWarning = (w: Error): void => {
+      warnings.push(w);
+    };
     process.on('warning', onWarning);
     try {
-      const snap = await loader().load(definitionWith(prefetch, ['patient']), request(s.fhirServer, undefined), new AbortController().signal);
+      const snap = await loader().load(
+        definitionWith(prefetch, ['patient']),
+        request(s.fhirServer, undefined),
+        new AbortController().signal,
+      );
       expect(snap.unavailable).toEqual([]);
       await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
     } finally {
@@ -168,7 +205,9 @@ describe('createSnapshotLoader', () => {
     const def = definitionWith(MINIMAL.prefetch, []);
     const err = await rejection(loader().load(def, request(undefined, { patient: null, observations: null })));
     expect(err.details).toEqual([{ path: 'prefetch.patient', message: expect.any(String) }]);
-    const other = await rejection(loader().load(def, request(undefined, { patient: { ...patient, id: 'someone-else' }, observations: null })));
+    const other = await rejection(
+      loader().load(def, request(undefined, { patient: { ...patient, id: 'someone-else' }, observations: null })),
+    );
     expect(other.details.map((d) => d.path)).toEqual(['prefetch.patient']);
   });
 
@@ -194,7 +233,11 @@ describe('createSnapshotLoader', () => {
   });
 
   it('names every unavailable required key in one 412', async () => {
-    const def = definitionWith({ ...MINIMAL.prefetch, conditions: 'Condition?patient={{context.patientId}}&_count=1000' }, ['patient', 'observations', 'conditions']);
+    const def = definitionWith({ ...MINIMAL.prefetch, conditions: 'Condition?patient={{context.patientId}}&_count=1000' }, [
+      'patient',
+      'observations',
+      'conditions',
+    ]);
     const s = await stub({ [OBS_PATH]: json(operationOutcome, 503), [COND_PATH]: raw(200, 'not json') });
     const err = await rejection(loader().load(def, request(s.fhirServer, { patient })));
     expect(err.details.map((d) => d.path).sort()).toEqual(['prefetch.conditions', 'prefetch.observations']);
@@ -202,7 +245,10 @@ describe('createSnapshotLoader', () => {
 
   it('carries draftOrders, selections, userId and encounterId of the context', async () => {
     const draft: Resource = {
-      resourceType: 'ServiceRequest', id: 'sr-nipt', status: 'draft', intent: 'order',
+      resourceType: 'ServiceRequest',
+      id: 'sr-nipt',
+      status: 'draft',
+      intent: 'order',
       code: { coding: [{ system: 'http://prenatal-cds.org/fhir/CodeSystem/prenatal-order', code: 'nipt' }] },
       subject: { reference: `Patient/${PATIENT_ID}` },
     };

@@ -13,8 +13,10 @@ describe('prefetch state of a key', () => {
     bundle.entry?.push({ resource: org, search: { mode: 'include' } });
     bundle.entry?.push({ resource: operationOutcome, search: { mode: 'outcome' } });
     bundle.entry?.push({ fullUrl: 'urn:uuid:no-resource' });
-    expect(classifyPrefetch({ observations: bundle }, 'observations'))
-      .toEqual({ state: 'present', resources: [eddObservation, afiObservation, org] });
+    expect(classifyPrefetch({ observations: bundle }, 'observations')).toEqual({
+      state: 'present',
+      resources: [eddObservation, afiObservation, org],
+    });
   });
 
   it.each([
@@ -46,8 +48,9 @@ describe('prefetch state of a key', () => {
     expect(classifyPrefetch({ other: patient }, 'k')).toEqual({ state: 'absent' });
     expect(classifyPrefetch({ k: undefined }, 'k')).toEqual({ state: 'absent' });
     expect(classifyPrefetch(undefined, 'k')).toEqual({ state: 'absent' });
-    expect(classifyPrefetch(JSON.parse('{"__proto__": {"resourceType": "Patient"}}') as Record<string, unknown>, 'toString'))
-      .toEqual({ state: 'absent' });
+    expect(classifyPrefetch(JSON.parse('{"__proto__": {"resourceType": "Patient"}}') as Record<string, unknown>, 'toString')).toEqual({
+      state: 'absent',
+    });
   });
 
   it('classifyValue never reports absent', () => {

@@ -8,8 +8,10 @@ describe('renderPrefetchTemplate (CDS Hooks 2.0 prefetch tokens)', () => {
   it('substitutes first-level context fields (strings and numbers)', () => {
     expect(renderPrefetchTemplate('Patient/{{context.patientId}}', context)).toEqual({ ok: true, query: 'Patient/pat-zj-001' });
     expect(renderPrefetchTemplate('Encounter/{{context.encounterId}}', context)).toEqual({ ok: true, query: 'Encounter/enc-77' });
-    expect(renderPrefetchTemplate('Observation?patient={{ context.patientId }}&_count={{context.count}}', context))
-      .toEqual({ ok: true, query: 'Observation?patient=pat-zj-001&_count=42' });
+    expect(renderPrefetchTemplate('Observation?patient={{ context.patientId }}&_count={{context.count}}', context)).toEqual({
+      ok: true,
+      query: 'Observation?patient=pat-zj-001&_count=42',
+    });
   });
 
   it.each([

@@ -24,24 +24,94 @@ describe('checkResourceShape', () => {
     expect(at(patient)).toBeUndefined();
     expect(at(eddObservation)).toBeUndefined();
     expect(at(searchset([patient, eddObservation, afiObservation]))).toBeUndefined();
-    expect(at({ ...patient, vendorExtra: { anything: [1, null] }, _birthDate: { extension: [{ url: 'u', valueString: 'x' }] } })).toBeUndefined();
-    expect(at({ ...patient, name: [{ given: [null, 'Li'], _given: [{ extension: [{ url: 'u', valueCode: 'x' }] }, null] }] })).toBeUndefined();
+    expect(
+      at({ ...patient, vendorExtra: { anything: [1, null] }, _birthDate: { extension: [{ url: 'u', valueString: 'x' }] } }),
+    ).toBeUndefined();
+    expect(
+      at({ ...patient, name: [{ given: [null, 'Li'], _given: [{ extension: [{ url: 'u', valueCode: 'x' }] }, null] }] }),
+    ).toBeUndefined();
     expect(at({ resourceType: 'NotAnR4Type', id: 'x', name: 5 })).toBeUndefined();
     expect(at({ resourceType: 'Patient', contained: [{ resourceType: 'Organization', id: 'o', name: 'ok' }] })).toBeUndefined();
   });
 
   it.each<[string, (r: Record<string, unknown>) => void, string]>([
-    ['name an object', (r) => { r['name'] = { family: 'Li' }; }, 'name'],
-    ['name null', (r) => { r['name'] = null; }, 'name'],
-    ['birthDate a number', (r) => { r['birthDate'] = 19850101; }, 'birthDate'],
-    ['gender an array', (r) => { r['gender'] = ['female']; }, 'gender'],
-    ['given a string', (r) => { r['name'] = [{ given: 'Li' }]; }, 'name[0].given'],
-    ['text a number', (r) => { r['text'] = 3; }, 'text'],
-    ['null in an array', (r) => { r['identifier'] = [null]; }, 'identifier[0]'],
-    ['deceasedBoolean a string', (r) => { r['deceasedBoolean'] = 'true'; }, 'deceasedBoolean'],
-    ['multipleBirthInteger 1.5', (r) => { r['multipleBirthInteger'] = 1.5; }, 'multipleBirthInteger'],
-    ['extension value of the wrong type', (r) => { r['extension'] = [{ url: 'u', valueCoding: 'x' }]; }, 'extension[0].valueCoding'],
-    ['contained resource malformed', (r) => { r['contained'] = [{ resourceType: 'Organization', id: 'o', name: ['x'] }]; }, 'contained[0].name'],
+    [
+      'name an object',
+      (r) => {
+        r['name'] = { family: 'Li' };
+      },
+      'name',
+    ],
+    [
+      'name null',
+      (r) => {
+        r['name'] = null;
+      },
+      'name',
+    ],
+    [
+      'birthDate a number',
+      (r) => {
+        r['birthDate'] = 19850101;
+      },
+      'birthDate',
+    ],
+    [
+      'gender an array',
+      (r) => {
+        r['gender'] = ['female'];
+      },
+      'gender',
+    ],
+    [
+      'given a string',
+      (r) => {
+        r['name'] = [{ given: 'Li' }];
+      },
+      'name[0].given',
+    ],
+    [
+      'text a number',
+      (r) => {
+        r['text'] = 3;
+      },
+      'text',
+    ],
+    [
+      'null in an array',
+      (r) => {
+        r['identifier'] = [null];
+      },
+      'identifier[0]',
+    ],
+    [
+      'deceasedBoolean a string',
+      (r) => {
+        r['deceasedBoolean'] = 'true';
+      },
+      'deceasedBoolean',
+    ],
+    [
+      'multipleBirthInteger 1.5',
+      (r) => {
+        r['multipleBirthInteger'] = 1.5;
+      },
+      'multipleBirthInteger',
+    ],
+    [
+      'extension value of the wrong type',
+      (r) => {
+        r['extension'] = [{ url: 'u', valueCoding: 'x' }];
+      },
+      'extension[0].valueCoding',
+    ],
+    [
+      'contained resource malformed',
+      (r) => {
+        r['contained'] = [{ resourceType: 'Organization', id: 'o', name: ['x'] }];
+      },
+      'contained[0].name',
+    ],
   ])('Patient with %s', (_label, edit, path) => {
     const r = clone(patient) as unknown as Record<string, unknown>;
     edit(r);
@@ -54,7 +124,9 @@ describe('checkResourceShape', () => {
     const problem = checkResourceShape(searchset([patient, obs as unknown as Resource]));
     expect(problem).toEqual({ resource: 'Observation/obs-edd', path: 'code.coding', fullPath: 'entry[1].resource.code.coding' });
     expect(classifyValue(searchset([obs as unknown as Resource]))).toEqual({
-      state: 'failed', reason: 'malformed-resource', detail: 'Observation/obs-edd is not valid FHIR R4: code.coding',
+      state: 'failed',
+      reason: 'malformed-resource',
+      detail: 'Observation/obs-edd is not valid FHIR R4: code.coding',
     });
   });
 
@@ -65,7 +137,9 @@ describe('checkResourceShape', () => {
   });
 
   it('is cheap: a 1,000-resource Bundle in one walk', () => {
-    const entries = Array.from({ length: 1_000 }, (_, i) => ({ resource: { ...clone(i % 2 ? eddObservation : afiObservation), id: `o-${i}` } }));
+    const entries = Array.from({ length: 1_000 }, (_, i) => ({
+      resource: { ...clone(i % 2 ? eddObservation : afiObservation), id: `o-${i}` },
+    }));
     const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', entry: entries as Bundle['entry'] };
     checkResourceShape(bundle); // warm the compiled type tables
     const started = performance.now();
@@ -77,29 +151,37 @@ describe('checkResourceShape', () => {
 });
 
 describe('loader semantics for malformed resources', () => {
-  const DEF = definitionWith(
-    { patient: 'Patient/{{context.patientId}}', observations: 'Observation?patient={{context.patientId}}' },
-    ['patient'],
-  );
+  const DEF = definitionWith({ patient: 'Patient/{{context.patientId}}', observations: 'Observation?patient={{context.patientId}}' }, [
+    'patient',
+  ]);
   const request = (prefetch: Record<string, unknown>, context: Record<string, unknown> = {}, fhirServer?: string): HookRequest => ({
     hook: 'patient-view',
     hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea',
-    ...(fhirServer ? { fhirServer, fhirAuthorization: { access_token: 't', token_type: 'Bearer', expires_in: 300, scope: 's', subject: 'c' } } : {}),
+    ...(fhirServer
+      ? { fhirServer, fhirAuthorization: { access_token: 't', token_type: 'Bearer', expires_in: 300, scope: 's', subject: 'c' } }
+      : {}),
     context: { userId: 'Practitioner/dr-li', patientId: PATIENT_ID, ...context },
     prefetch,
   });
   const load = createSnapshotLoader({ timeoutMs: 2_000, maxPages: 2, logger: captureLogger().logger });
   const reject = async (p: Promise<unknown>): Promise<AppError> => {
-    const err = await p.then(() => undefined, (e: unknown) => e);
+    const err = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(AppError);
     return err as AppError;
   };
   const badObs = { ...clone(eddObservation), code: { coding: 'x' } };
 
   it('a required key → 412 naming the resource and path', async () => {
-    const err = await reject(load(DEF, request({ patient: { ...clone(patient), name: { family: 'Li' } }, observations: searchset([eddObservation]) })));
+    const err = await reject(
+      load(DEF, request({ patient: { ...clone(patient), name: { family: 'Li' } }, observations: searchset([eddObservation]) })),
+    );
     expect({ code: err.code, status: err.status, details: err.details }).toEqual({
-      code: 'data-unavailable', status: 412, details: [{ path: 'prefetch.patient', message: `Patient/${PATIENT_ID} is not valid FHIR R4: name` }],
+      code: 'data-unavailable',
+      status: 412,
+      details: [{ path: 'prefetch.patient', message: `Patient/${PATIENT_ID} is not valid FHIR R4: name` }],
     });
   });
 
@@ -124,12 +206,26 @@ describe('loader semantics for malformed resources', () => {
   });
 
   it('a malformed draft order → 400 invalid-request with its path in the request', async () => {
-    const sr = { resourceType: 'ServiceRequest', id: 'sr-1', status: 'draft', intent: 'order', subject: { reference: `Patient/${PATIENT_ID}` }, code: { coding: { code: 'x' } } };
-    const draftOrders = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { ...sr, code: { text: 'ok' } } }, { resource: sr }] };
+    const sr = {
+      resourceType: 'ServiceRequest',
+      id: 'sr-1',
+      status: 'draft',
+      intent: 'order',
+      subject: { reference: `Patient/${PATIENT_ID}` },
+      code: { coding: { code: 'x' } },
+    };
+    const draftOrders = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [{ resource: { ...sr, code: { text: 'ok' } } }, { resource: sr }],
+    };
     const err = await reject(load(DEF, request({ patient }, { draftOrders })));
     expect({ code: err.code, status: err.status, details: err.details }).toEqual({
-      code: 'invalid-request', status: 400,
-      details: [{ path: 'context.draftOrders.entry[1].resource.code.coding', message: 'ServiceRequest/sr-1 is not valid FHIR R4: code.coding' }],
+      code: 'invalid-request',
+      status: 400,
+      details: [
+        { path: 'context.draftOrders.entry[1].resource.code.coding', message: 'ServiceRequest/sr-1 is not valid FHIR R4: code.coding' },
+      ],
     });
     const ok = await load(DEF, request({ patient }, { draftOrders: { ...draftOrders, entry: [draftOrders.entry[0]] } }));
     expect(ok.draftOrders.map((r) => r.id)).toEqual(['sr-1']);

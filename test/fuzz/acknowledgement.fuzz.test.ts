@@ -18,17 +18,31 @@ let h: Harness;
 let noticeId = '';
 const json = fc.jsonValue({ maxDepth: 3 });
 const valid = (): Record<string, unknown> => ({
-  id: 'ack-1', signer: { kind: 'family-member', name: '王<b>强</b>', relationship: 'husband' },
-  decision: 'accepted-referral', signedAt: '2026-11-23T01:30:00Z', recordedBy: 'Practitioner/pr-1',
+  id: 'ack-1',
+  signer: { kind: 'family-member', name: '王<b>强</b>', relationship: 'husband' },
+  decision: 'accepted-referral',
+  signedAt: '2026-11-23T01:30:00Z',
+  recordedBy: 'Practitioner/pr-1',
 });
 
 beforeAll(async () => {
   sql = await createPgliteSql('memory://');
   await migrate(sql);
   const audit = createAuditStore(sql);
-  h = buildRealHarness({}, { notices: audit, feedback: audit, audit, recordHookCall: async (rec) => { await audit.recordHookCall(rec); } });
+  h = buildRealHarness(
+    {},
+    {
+      notices: audit,
+      feedback: audit,
+      audit,
+      recordHookCall: async (rec) => {
+        await audit.recordHookCall(rec);
+      },
+    },
+  );
   const res = await request(h.app).post('/cds-services/prenatal-diagnosis-referral').send(goodReferral());
-  noticeId = new URL((res.body as { cards: { links: { url: string }[] }[] }).cards[0]?.links[0]?.url ?? '').pathname.split('/').at(-1) ?? '';
+  noticeId =
+    new URL((res.body as { cards: { links: { url: string }[] }[] }).cards[0]?.links[0]?.url ?? '').pathname.split('/').at(-1) ?? '';
 });
 
 afterAll(async () => {
@@ -36,7 +50,10 @@ afterAll(async () => {
   console.log(`[fuzz] acknowledgement: ${tried.count} bad inputs tried`);
 });
 
-const ack = (body: unknown, id = noticeId) => request(h.app).post(`/notices/${id}/acknowledgement`).send(body as object);
+const ack = (body: unknown, id = noticeId) =>
+  request(h.app)
+    .post(`/notices/${id}/acknowledgement`)
+    .send(body as object);
 
 describe('POST /notices/{id}/acknowledgement under bad input', () => {
   it('a valid acknowledgement is stored (201), then repeats are 200', async () => {
@@ -46,9 +63,18 @@ describe('POST /notices/{id}/acknowledgement under bad input', () => {
 
   it('any JSON body, and every member of a valid body set to wrong types', async () => {
     const v = new Violations(h);
-    await fc.assert(fc.asyncProperty(json, async (body) => {
-      v.check(await request(h.app).post(`/notices/${noticeId}/acknowledgement`).set('content-type', 'application/json').send(JSON.stringify(body)), JSON.stringify(body));
-    }), { numRuns: 200 });
+    await fc.assert(
+      fc.asyncProperty(json, async (body) => {
+        v.check(
+          await request(h.app)
+            .post(`/notices/${noticeId}/acknowledgement`)
+            .set('content-type', 'application/json')
+            .send(JSON.stringify(body)),
+          JSON.stringify(body),
+        );
+      }),
+      { numRuns: 200 },
+    );
     for (const path of pathsOf(valid())) {
       for (const value of [null, 0, '', 'x'.repeat(300), [], {}, undefined, '2026-02-30T00:00:00Z', '2999-01-01T00:00:00Z', '<script>']) {
         v.check(await ack(withValueAt({ ...valid(), id: 'ack-x' }, path, value)), `${path.join('.')} = ${JSON.stringify(value)}`);
@@ -66,9 +92,12 @@ describe('POST /notices/{id}/acknowledgement under bad input', () => {
       v.check(res, id.slice(0, 40));
       statuses.push(`${id.slice(0, 40)} → ${res.status}`);
     }
-    await fc.assert(fc.asyncProperty(fc.string({ minLength: 1, maxLength: 60 }).map(encodeURIComponent), async (id) => {
-      v.check(await ack({ ...valid(), id: 'ack-z' }, id), id);
-    }), { numRuns: 100 });
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 60 }).map(encodeURIComponent), async (id) => {
+        v.check(await ack({ ...valid(), id: 'ack-z' }, id), id);
+      }),
+      { numRuns: 100 },
+    );
     expect(statuses).toEqual(ids.map((id) => `${id.slice(0, 40)} → 404`));
     v.assertNone();
   });

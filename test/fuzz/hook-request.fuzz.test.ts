@@ -15,12 +15,14 @@ const service = fc.constantFrom(...SERVICE_IDS);
 const json = fc.jsonValue({ maxDepth: 4 });
 
 /** Examples of every service, network members removed. */
-const bases = Object.fromEntries(SERVICE_IDS.map((id) => {
-  const b = exampleRequest(id);
-  delete b.fhirServer;
-  delete b.fhirAuthorization;
-  return [id, b];
-}));
+const bases = Object.fromEntries(
+  SERVICE_IDS.map((id) => {
+    const b = exampleRequest(id);
+    delete b.fhirServer;
+    delete b.fhirAuthorization;
+    return [id, b];
+  }),
+);
 
 afterAll(() => {
   console.log(`[fuzz] hook-request: ${tried.count} bad inputs tried`);
@@ -29,10 +31,13 @@ afterAll(() => {
 describe('POST /cds-services/{id} under generated bad input', () => {
   it('any JSON value as the body', async () => {
     const v = new Violations(h);
-    await fc.assert(fc.asyncProperty(service, json, async (id, body) => {
-      const res = await request(h.app).post(`/cds-services/${id}`).set('content-type', 'application/json').send(JSON.stringify(body));
-      v.check(res, `${id} ${JSON.stringify(body).slice(0, 200)}`);
-    }), { numRuns: 300 });
+    await fc.assert(
+      fc.asyncProperty(service, json, async (id, body) => {
+        const res = await request(h.app).post(`/cds-services/${id}`).set('content-type', 'application/json').send(JSON.stringify(body));
+        v.check(res, `${id} ${JSON.stringify(body).slice(0, 200)}`);
+      }),
+      { numRuns: 300 },
+    );
     await expectStillAnswers(h);
     v.assertNone();
   });
@@ -47,11 +52,16 @@ describe('POST /cds-services/{id} under generated bad input', () => {
         value: fc.option(json, { nil: undefined, freq: 5 }),
       });
     });
-    await fc.assert(fc.asyncProperty(cases, async ({ id, path, value }) => {
-      const body = withValueAt(bases[id], path, value);
-      const res = await request(h.app).post(`/cds-services/${id}`).send(body as object);
-      v.check(res, `${id} ${path.join('.')} = ${JSON.stringify(value)?.slice(0, 200)}`);
-    }), { numRuns: 300 });
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ id, path, value }) => {
+        const body = withValueAt(bases[id], path, value);
+        const res = await request(h.app)
+          .post(`/cds-services/${id}`)
+          .send(body as object);
+        v.check(res, `${id} ${path.join('.')} = ${JSON.stringify(value)?.slice(0, 200)}`);
+      }),
+      { numRuns: 300 },
+    );
     await expectStillAnswers(h);
     v.assertNone();
   });
@@ -59,13 +69,21 @@ describe('POST /cds-services/{id} under generated bad input', () => {
   it('several members of the referral example replaced at once', async () => {
     const v = new Violations(h);
     const paths = pathsOf(goodReferral());
-    const edits = fc.array(fc.record({ path: fc.constantFrom(...paths), value: fc.option(json, { nil: undefined }) }), { minLength: 2, maxLength: 6 });
-    await fc.assert(fc.asyncProperty(edits, async (list) => {
-      let body: unknown = goodReferral();
-      for (const e of list) body = withValueAt(body, e.path, e.value);
-      const res = await request(h.app).post('/cds-services/prenatal-diagnosis-referral').send(body as object);
-      v.check(res, list.map((e) => e.path.join('.')).join(', '));
-    }), { numRuns: 200 });
+    const edits = fc.array(fc.record({ path: fc.constantFrom(...paths), value: fc.option(json, { nil: undefined }) }), {
+      minLength: 2,
+      maxLength: 6,
+    });
+    await fc.assert(
+      fc.asyncProperty(edits, async (list) => {
+        let body: unknown = goodReferral();
+        for (const e of list) body = withValueAt(body, e.path, e.value);
+        const res = await request(h.app)
+          .post('/cds-services/prenatal-diagnosis-referral')
+          .send(body as object);
+        v.check(res, list.map((e) => e.path.join('.')).join(', '));
+      }),
+      { numRuns: 200 },
+    );
     await expectStillAnswers(h);
     v.assertNone();
   });
@@ -73,19 +91,34 @@ describe('POST /cds-services/{id} under generated bad input', () => {
   it('arbitrary bytes under arbitrary content types and encodings', async () => {
     const v = new Violations(h);
     const contentType = fc.oneof(
-      fc.constantFrom('application/json', 'application/fhir+json', 'application/json; charset=utf-8', 'text/plain', 'application/xml',
-        'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', ''),
+      fc.constantFrom(
+        'application/json',
+        'application/fhir+json',
+        'application/json; charset=utf-8',
+        'text/plain',
+        'application/xml',
+        'multipart/form-data; boundary=x',
+        'application/x-www-form-urlencoded',
+        'application/json; charset=latin1',
+        '',
+      ),
       fc.string({ maxLength: 40 }),
     );
     const encoding = fc.constantFrom(undefined, 'gzip', 'br', 'deflate', 'identity', 'compress', 'x-unknown');
-    const bytes = fc.oneof(fc.uint8Array({ maxLength: 600 }), fc.string({ maxLength: 300 }).map((s) => Buffer.from(s)));
-    await fc.assert(fc.asyncProperty(service, contentType, encoding, bytes, async (id, type, enc, body) => {
-      const req = request(h.app).post(`/cds-services/${id}`);
-      if (/^[\t\x20-\x7e]*$/.test(type)) req.set('content-type', type);
-      if (enc) req.set('content-encoding', enc);
-      const res = await req.serialize((x: unknown) => x as string).send(Buffer.from(body));
-      v.check(res, `${id} ${type} ${enc ?? ''} ${Buffer.from(body).toString('hex').slice(0, 80)}`);
-    }), { numRuns: 300 });
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 600 }),
+      fc.string({ maxLength: 300 }).map((s) => Buffer.from(s)),
+    );
+    await fc.assert(
+      fc.asyncProperty(service, contentType, encoding, bytes, async (id, type, enc, body) => {
+        const req = request(h.app).post(`/cds-services/${id}`);
+        if (/^[\t\x20-\x7e]*$/.test(type)) req.set('content-type', type);
+        if (enc) req.set('content-encoding', enc);
+        const res = await req.serialize((x: unknown) => x as string).send(Buffer.from(body));
+        v.check(res, `${id} ${type} ${enc ?? ''} ${Buffer.from(body).toString('hex').slice(0, 80)}`);
+      }),
+      { numRuns: 300 },
+    );
     await expectStillAnswers(h);
     v.assertNone();
   });
@@ -93,10 +126,13 @@ describe('POST /cds-services/{id} under generated bad input', () => {
   it('unknown service ids and paths', async () => {
     const v = new Violations(h);
     const segment = fc.string({ minLength: 1, maxLength: 30 }).map(encodeURIComponent);
-    await fc.assert(fc.asyncProperty(segment, fc.constantFrom('', '/feedback', '/x', '/feedback/x'), async (id, tail) => {
-      const res = await request(h.app).post(`/cds-services/${id}${tail}`).send(goodReferral());
-      v.check(res, `/cds-services/${id}${tail}`);
-    }), { numRuns: 100 });
+    await fc.assert(
+      fc.asyncProperty(segment, fc.constantFrom('', '/feedback', '/x', '/feedback/x'), async (id, tail) => {
+        const res = await request(h.app).post(`/cds-services/${id}${tail}`).send(goodReferral());
+        v.check(res, `/cds-services/${id}${tail}`);
+      }),
+      { numRuns: 100 },
+    );
     await expectStillAnswers(h);
     v.assertNone();
   });

@@ -13,9 +13,19 @@ const h = buildRealHarness();
 const REFERRAL = '/cds-services/prenatal-diagnosis-referral';
 
 const PAYLOADS = [
-  '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '[click](javascript:alert(1))', '![x](http://evil.example/x.png)',
-  '**bold** _it_', '</td></tr><svg/onload=alert(1)>', '&lt;script&gt;', '"\'><iframe src=//evil.example>', '`code` <!-- c',
-  'a\n# heading\n- item\n> quote', '<a href="javascript:alert(1)">x</a>', '\\<b>x\\</b>', '{{context.patientId}} ${x}',
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '[click](javascript:alert(1))',
+  '![x](http://evil.example/x.png)',
+  '**bold** _it_',
+  '</td></tr><svg/onload=alert(1)>',
+  '&lt;script&gt;',
+  '"\'><iframe src=//evil.example>',
+  '`code` <!-- c',
+  'a\n# heading\n- item\n> quote',
+  '<a href="javascript:alert(1)">x</a>',
+  '\\<b>x\\</b>',
+  '{{context.patientId}} ${x}',
 ];
 
 /** Patient-derived strings of the referral example that reach the card or the notice. */
@@ -35,7 +45,12 @@ const FIELDS: readonly (readonly (string | number)[])[] = [
   ['prefetch', 'medicationStatements', 'entry', 0, 'resource', 'medicationCodeableConcept', 'text'],
 ];
 
-interface Card { summary: string; detail?: string; links?: { url: string; type: string; label: string }[]; suggestions?: { label: string }[] }
+interface Card {
+  summary: string;
+  detail?: string;
+  links?: { url: string; type: string; label: string }[];
+  suggestions?: { label: string }[];
+}
 
 /** Raw markdown constructs a patient string could smuggle into `detail`. */
 function markdownHazards(md: string): string[] {
@@ -63,7 +78,9 @@ function htmlHazards(html: string): string[] {
 
 /** Calls the referral service with `body`; returns the card and both notice pages. */
 async function render(app: Harness['app'], body: unknown): Promise<{ card: Card; pages: string[] }> {
-  const res = await request(app).post(REFERRAL).send(body as object);
+  const res = await request(app)
+    .post(REFERRAL)
+    .send(body as object);
   tried.count += 1;
   expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
   const cards = (res.body as { cards: Card[] }).cards;
@@ -72,11 +89,13 @@ async function render(app: Harness['app'], body: unknown): Promise<{ card: Card;
   const link = card.links?.find((l) => l.type === 'absolute');
   expect(link).toBeDefined();
   const path = new URL(link?.url ?? '').pathname;
-  const pages = await Promise.all(['', '?lang=en'].map(async (q) => {
-    const page = await request(app).get(`${path}${q}`);
-    expect(page.status).toBe(200);
-    return page.text;
-  }));
+  const pages = await Promise.all(
+    ['', '?lang=en'].map(async (q) => {
+      const page = await request(app).get(`${path}${q}`);
+      expect(page.status).toBe(200);
+      return page.text;
+    }),
+  );
   return { card, pages };
 }
 
@@ -102,20 +121,31 @@ describe('patient-derived strings are escaped in cards and notice pages', () => 
     console.log(`[fuzz] injection ${field.join('.')}: reached the card or notice in ${reached}/${PAYLOADS.length}`);
   });
 
-  it('the woman\'s name is shown, HTML-escaped, on the notice page', async () => {
-    const { pages } = await render(h.app, withValueAt(goodReferral(), ['prefetch', 'patient', 'name', 0, 'text'], '张<script>x</script>丽'));
+  it("the woman's name is shown, HTML-escaped, on the notice page", async () => {
+    const { pages } = await render(
+      h.app,
+      withValueAt(goodReferral(), ['prefetch', 'patient', 'name', 0, 'text'], '张<script>x</script>丽'),
+    );
     for (const page of pages) expect(page).toContain('张&lt;script&gt;x&lt;/script&gt;丽');
   });
 
   it('generated strings of markup characters in the name and family-history text', async () => {
-    const special = fc.string({ unit: fc.constantFrom(...'<>&"\'`*_[]()!#\\/:=-+|~ \nabcj'.split(''), 'javascript:', 'script', 'onerror='), maxLength: 40 });
-    await fc.assert(fc.asyncProperty(special, special, async (name, text) => {
-      let body = withValueAt(goodReferral(), FIELDS[0] as (string | number)[], name);
-      body = withValueAt(body, FIELDS[4] as (string | number)[], text);
-      const { card, pages } = await render(h.app, body);
-      expect(markdownHazards(cardMarkdown(card)).filter((x) => x === 'raw HTML tag' || x === 'javascript/data link' || x === 'image')).toEqual([]);
-      for (const page of pages) expect(htmlHazards(page)).toEqual([]);
-    }), { numRuns: 100 });
+    const special = fc.string({
+      unit: fc.constantFrom(...'<>&"\'`*_[]()!#\\/:=-+|~ \nabcj'.split(''), 'javascript:', 'script', 'onerror='),
+      maxLength: 40,
+    });
+    await fc.assert(
+      fc.asyncProperty(special, special, async (name, text) => {
+        let body = withValueAt(goodReferral(), FIELDS[0] as (string | number)[], name);
+        body = withValueAt(body, FIELDS[4] as (string | number)[], text);
+        const { card, pages } = await render(h.app, body);
+        expect(
+          markdownHazards(cardMarkdown(card)).filter((x) => x === 'raw HTML tag' || x === 'javascript/data link' || x === 'image'),
+        ).toEqual([]);
+        for (const page of pages) expect(htmlHazards(page)).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
     await expectStillAnswers(h);
   });
 });

@@ -16,7 +16,13 @@ describe('GET /cds-services (discovery)', () => {
     const h = buildHarness();
     const res = await request(h.app).get('/cds-services').expect(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    const services = res.body.services as { id: string; hook: string; title: string; description: string; prefetch: Record<string, string> }[];
+    const services = res.body.services as {
+      id: string;
+      hook: string;
+      title: string;
+      description: string;
+      prefetch: Record<string, string>;
+    }[];
     expect(services.map((s) => s.id).sort()).toEqual([...SERVICE_IDS].sort());
     for (const s of services) {
       expect(s.hook).toBe(SERVICE_HOOKS[s.id as keyof typeof SERVICE_HOOKS]);
@@ -60,7 +66,13 @@ describe('discovery ⇔ definitions ⇔ code', () => {
   });
 
   it('every required prefetch key is advertised, and every definition has a handler', () => {
-    const services = createServices({ policy: DEFAULT_POLICY, locale: 'zh-CN', newId: () => crypto.randomUUID(), publicBaseUrl: 'http://localhost:8080', registry: new MemoryRegistryStore() });
+    const services = createServices({
+      policy: DEFAULT_POLICY,
+      locale: 'zh-CN',
+      newId: () => crypto.randomUUID(),
+      publicBaseUrl: 'http://localhost:8080',
+      registry: new MemoryRegistryStore(),
+    });
     for (const d of loadServiceDefinitions()) {
       expect(d.requiredPrefetch.length).toBeGreaterThan(0);
       for (const k of d.requiredPrefetch) expect(Object.keys(d.prefetch)).toContain(k);

@@ -15,7 +15,11 @@ describe('cds-hooks/examples: one realistic request per service', () => {
     const h = buildHarness();
     const def = h.deps.definitions.find((d) => d.id === id);
     expect(Object.keys(body.prefetch).sort()).toEqual(Object.keys(def?.prefetch ?? {}).sort());
-    const res = await request(h.app).post(`/cds-services/${id}`).set('Content-Type', 'application/fhir+json').send(JSON.stringify(body)).expect(200);
+    const res = await request(h.app)
+      .post(`/cds-services/${id}`)
+      .set('Content-Type', 'application/fhir+json')
+      .send(JSON.stringify(body))
+      .expect(200);
     expectConformant(res.body);
     expect(h.handled.map((c) => c.service)).toEqual([id]);
   });

@@ -24,13 +24,23 @@ describe('POST /cds-services/{id}: successful calls', () => {
     'Application/JSON; fhirVersion=4.0',
   ])('accepts Content-Type %s', async (type) => {
     const h = buildHarness();
-    const res = await request(h.app).post('/cds-services/prenatal-diagnosis-referral').set('Content-Type', type)
-      .send(JSON.stringify(patientViewRequest())).expect(200);
+    const res = await request(h.app)
+      .post('/cds-services/prenatal-diagnosis-referral')
+      .set('Content-Type', type)
+      .send(JSON.stringify(patientViewRequest()))
+      .expect(200);
     expectConformant(res.body);
   });
 
   it('returns the handler response as is, and it conforms', async () => {
-    const h = buildHarness({ services: { 'prenatal-diagnosis-referral': ({ now }) => ({ ...emptyResult(now), cards: sampleResponse().cards.map((card) => ({ card, findings: [], undecided: [] })) }) } });
+    const h = buildHarness({
+      services: {
+        'prenatal-diagnosis-referral': ({ now }) => ({
+          ...emptyResult(now),
+          cards: sampleResponse().cards.map((card) => ({ card, findings: [], undecided: [] })),
+        }),
+      },
+    });
     const res = await request(h.app).post('/cds-services/prenatal-diagnosis-referral').send(patientViewRequest()).expect(200);
     expect(res.body).toEqual(sampleResponse());
     expectConformant(res.body);
@@ -39,8 +49,18 @@ describe('POST /cds-services/{id}: successful calls', () => {
   it('authenticates with aud = the exact endpoint URL and the request fhirServer', async () => {
     const h = buildHarness();
     const body = patientViewRequest({ fhirServer: 'https://ehr.example/fhir' });
-    await request(h.app).post('/cds-services/prenatal-diagnosis-referral').set('Authorization', 'Bearer abc.def.ghi').send(body).expect(200);
-    expect(h.authRequests).toEqual([{ authorization: 'Bearer abc.def.ghi', audience: `${PUBLIC_BASE_URL}/cds-services/prenatal-diagnosis-referral`, fhirServer: 'https://ehr.example/fhir' }]);
+    await request(h.app)
+      .post('/cds-services/prenatal-diagnosis-referral')
+      .set('Authorization', 'Bearer abc.def.ghi')
+      .send(body)
+      .expect(200);
+    expect(h.authRequests).toEqual([
+      {
+        authorization: 'Bearer abc.def.ghi',
+        audience: `${PUBLIC_BASE_URL}/cds-services/prenatal-diagnosis-referral`,
+        fhirServer: 'https://ehr.example/fhir',
+      },
+    ]);
   });
 
   it('passes unknown request fields and context fields through to the service', async () => {
@@ -60,7 +80,14 @@ describe('POST /cds-services/{id}: successful calls', () => {
 
   it('passes the clinical clock to the service', async () => {
     let today = '';
-    const h = buildHarness({ services: { 'prenatal-diagnosis-referral': ({ now }) => { today = now.today; return emptyResult(now); } } });
+    const h = buildHarness({
+      services: {
+        'prenatal-diagnosis-referral': ({ now }) => {
+          today = now.today;
+          return emptyResult(now);
+        },
+      },
+    });
     await request(h.app).post('/cds-services/prenatal-diagnosis-referral').send(patientViewRequest()).expect(200);
     expect(today).toBe('2026-11-23');
   });
@@ -69,12 +96,23 @@ describe('POST /cds-services/{id}: successful calls', () => {
     const h = buildHarness();
     const body = patientViewRequest({
       fhirServer: 'https://ehr.example/fhir',
-      fhirAuthorization: { access_token: 'SECRET-ACCESS-TOKEN', token_type: 'Bearer', expires_in: 300, scope: 'user/*.read', subject: 'cds' },
+      fhirAuthorization: {
+        access_token: 'SECRET-ACCESS-TOKEN',
+        token_type: 'Bearer',
+        expires_in: 300,
+        scope: 'user/*.read',
+        subject: 'cds',
+      },
     });
     await request(h.app).post('/cds-services/prenatal-diagnosis-referral').set('Authorization', 'Bearer SECRET-JWT').send(body).expect(200);
     const access = h.logLines().filter((l) => l.msg === 'request');
     expect(access).toHaveLength(1);
-    expect(access[0]).toMatchObject({ hookInstance: body.hookInstance, serviceId: 'prenatal-diagnosis-referral', status: 200, method: 'POST' });
+    expect(access[0]).toMatchObject({
+      hookInstance: body.hookInstance,
+      serviceId: 'prenatal-diagnosis-referral',
+      status: 200,
+      method: 'POST',
+    });
     expect(typeof access[0]?.latencyMs).toBe('number');
     const all = JSON.stringify(h.logLines());
     expect(all).not.toContain('SECRET');
@@ -90,9 +128,13 @@ describe('POST /cds-services/{id}: successful calls', () => {
   it('accepts a gzip-encoded body', async () => {
     const { gzipSync } = await import('node:zlib');
     const h = buildHarness();
-    const res = await request(h.app).post('/cds-services/prenatal-diagnosis-referral')
-      .set('Content-Type', 'application/json').set('Content-Encoding', 'gzip')
-      .serialize((b: unknown) => b as string).send(gzipSync(Buffer.from(JSON.stringify(patientViewRequest())))).expect(200);
+    const res = await request(h.app)
+      .post('/cds-services/prenatal-diagnosis-referral')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize((b: unknown) => b as string)
+      .send(gzipSync(Buffer.from(JSON.stringify(patientViewRequest()))))
+      .expect(200);
     expectConformant(res.body);
   });
 });

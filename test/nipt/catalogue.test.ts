@@ -54,7 +54,27 @@ describe('NIPT value sets (RULES.md §2 default codes)', () => {
   const ICD = 'http://hl7.org/fhir/sid/icd-10';
 
   it('are shipped in fhir-profiles', () => {
-    for (const id of ['nipt-order', 'nipt-consent', 'transfusion', 'transplant', 'cell-therapy', 'malignancy', 'chromosomal-abnormality', 'monogenic-disorder', 'prior-chromosomal-child', 'ivf', 'multiple-pregnancy', 'fetus-count', 'bmi', 'rh-type', 'rh-negative', 'threatened-abortion', 'bleeding-disorder', 'chronic-infection', 'husband-relationship']) {
+    for (const id of [
+      'nipt-order',
+      'nipt-consent',
+      'transfusion',
+      'transplant',
+      'cell-therapy',
+      'malignancy',
+      'chromosomal-abnormality',
+      'monogenic-disorder',
+      'prior-chromosomal-child',
+      'ivf',
+      'multiple-pregnancy',
+      'fetus-count',
+      'bmi',
+      'rh-type',
+      'rh-negative',
+      'threatened-abortion',
+      'bleeding-disorder',
+      'chronic-infection',
+      'husband-relationship',
+    ]) {
       expect(VALUE_SETS[id], id).toBeDefined();
       expect(generated.valueSet(id).url).toBe(`http://prenatal-cds.org/fhir/ValueSet/${id}`);
     }

@@ -50,7 +50,9 @@ describe('evaluateNiptOrder: category and precedence (RULES.md §2)', () => {
     expect(ev.findings[0]!.rule).toBe('nipt-not-applicable');
     expect(ev.reasons).toEqual(['nipt-parental-chromosomal-abnormality', 'nipt-ama', 'nipt-severe-obesity', 'nipt-intermediate-risk']);
     expect(ev.findings[0]!.params['reasons']).toEqual(ev.reasons);
-    expect(ev.findings.filter((f) => f.rule.startsWith('nipt-') && ['nipt-not-applicable', 'nipt-caution', 'nipt-suitable'].includes(f.rule))).toHaveLength(1);
+    expect(
+      ev.findings.filter((f) => f.rule.startsWith('nipt-') && ['nipt-not-applicable', 'nipt-caution', 'nipt-suitable'].includes(f.rule)),
+    ).toHaveLength(1);
   });
 
   it('outside the window ⇒ not applicable even with a suitable reason', async () => {
@@ -100,12 +102,25 @@ describe('evaluateNiptOrder: category and precedence (RULES.md §2)', () => {
     const snapshot = scenario({ resources: [bmi(42)] });
     const referral = evaluateReferral(snapshot, DEFAULT_POLICY, NOW);
     const institution = await loadInstitutionFacts(snapshot, new MemoryRegistryStore(), DEFAULT_POLICY);
-    const broken: NiptRule = { ...NIPT_RULES[0]!, evaluate: () => { throw new Error('boom'); } };
-    const ev = evaluateNiptOrder(snapshot.draftOrders[0] as ServiceRequest, {
-      snapshot, policy: DEFAULT_POLICY, now: NOW, facts: { hook: 'order-select', pregnancy: referral.facts, referral, institution },
-    }, [broken, ...NIPT_RULES.slice(1)]);
-    expect(ev.errors).toEqual([{ rule: 'nipt-ga-too-early', version: '1.0.0', citation: 'ZJ-2023 Art.28; NIPT-2016', cause: 'boom', errorClass: 'Error' }]);
+    const broken: NiptRule = {
+      ...NIPT_RULES[0]!,
+      evaluate: () => {
+        throw new Error('boom');
+      },
+    };
+    const ev = evaluateNiptOrder(
+      snapshot.draftOrders[0] as ServiceRequest,
+      {
+        snapshot,
+        policy: DEFAULT_POLICY,
+        now: NOW,
+        facts: { hook: 'order-select', pregnancy: referral.facts, referral, institution },
+      },
+      [broken, ...NIPT_RULES.slice(1)],
+    );
+    expect(ev.errors).toEqual([
+      { rule: 'nipt-ga-too-early', version: '1.0.0', citation: 'ZJ-2023 Art.28; NIPT-2016', cause: 'boom', errorClass: 'Error' },
+    ]);
     expect(ev.findings.map((f) => f.rule)).toEqual(['nipt-caution', 'nipt-severe-obesity']);
   });
-
 });

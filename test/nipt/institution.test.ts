@@ -51,7 +51,9 @@ describe('nipt-institution-not-authorized', () => {
   });
 
   it('a partner that is itself only a screening institution does not count', async () => {
-    const { f } = await institution(AT_SCREENING([cooperation('org-other', '2024-01-01')], [org('org-other', [role('prenatal-screening-institution')])]));
+    const { f } = await institution(
+      AT_SCREENING([cooperation('org-other', '2024-01-01')], [org('org-other', [role('prenatal-screening-institution')])]),
+    );
     expect(f?.params['reason']).toBe('partner-not-diagnosis-institution');
   });
 
@@ -66,7 +68,11 @@ describe('nipt-institution-not-authorized', () => {
     await registry.upsert({
       practitioners: [],
       organizations: [
-        { organizationId: 'org-xihu', institutionRole: 'prenatal-screening-institution', niptCooperation: [{ partnerOrganizationId: 'org-zju-women', validFrom: '2024-01-01' }] },
+        {
+          organizationId: 'org-xihu',
+          institutionRole: 'prenatal-screening-institution',
+          niptCooperation: [{ partnerOrganizationId: 'org-zju-women', validFrom: '2024-01-01' }],
+        },
         { organizationId: 'org-zju-women', institutionRole: 'prenatal-diagnosis-institution' },
       ],
       certificates: [],
@@ -90,6 +96,9 @@ describe('nipt-institution-not-authorized', () => {
       list: () => Promise.reject(new Error('down')),
     };
     const { ev } = await institution(AT_SCREENING([cooperation('org-zju-women', '2022-01-01', '2024-12-31')]), failing);
-    expect(findingOf(ev, 'nipt-institution-not-authorized').params).toMatchObject({ reason: 'cooperation-not-current', registryUnavailable: true });
+    expect(findingOf(ev, 'nipt-institution-not-authorized').params).toMatchObject({
+      reason: 'cooperation-not-current',
+      registryUnavailable: true,
+    });
   });
 });

@@ -6,10 +6,26 @@ import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-registry-store.js';
 import { validationErrors } from '../support/fhir-validate.js';
 import { familyHistory, icd, condition, patient, sct, SUBJECT } from '../clinical/fixtures.js';
-import { cardFindings, cbcOrder, cooperation, eddForGa, niptOrder, NOW, request, roleAt, runService, scenario, screeningOrg } from './support.js';
+import {
+  cardFindings,
+  cbcOrder,
+  cooperation,
+  eddForGa,
+  niptOrder,
+  NOW,
+  request,
+  roleAt,
+  runService,
+  scenario,
+  screeningOrg,
+} from './support.js';
 
 const consent = (dateTime: string, status: Consent['status'] = 'active'): Consent => ({
-  resourceType: 'Consent', id: `consent-${dateTime}`, status, patient: SUBJECT, dateTime,
+  resourceType: 'Consent',
+  id: `consent-${dateTime}`,
+  status,
+  patient: SUBJECT,
+  dateTime,
   scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'treatment' }] },
   category: [{ coding: [{ system: SYSTEMS.prenatalOrder, code: 'nipt-counselling-consent' }] }],
   policyRule: { text: 'ZJ-2023 Art.22' },
@@ -41,7 +57,9 @@ describe('nipt-order-check (order-select)', () => {
   });
 
   it('a hospital NIPT code mapped in policy is an NIPT order', async () => {
-    const local = niptOrder('sr-local', { code: { coding: [{ system: 'http://hospital.example/orders', code: 'LAB-NIPT' }], text: 'NIPT' } });
+    const local = niptOrder('sr-local', {
+      code: { coding: [{ system: 'http://hospital.example/orders', code: 'LAB-NIPT' }], text: 'NIPT' },
+    });
     const policy = { localCodes: { 'nipt-order': [{ system: 'http://hospital.example/orders', code: 'LAB-NIPT' }] } };
     expect((await runService({ orders: [local] }, { policy })).cards).toHaveLength(1);
   });
@@ -52,7 +70,8 @@ describe('nipt-order-check (order-select)', () => {
     expect(c.indicator).toBe('critical');
     expect(c.summary).toBe('孕妇外周血胎儿游离DNA产前筛查：NIPT不适用（孕周不足12周）');
     expect(c.overrideReasons?.map((o) => o.code)).toEqual(['declined-after-counselling', 'data-incorrect']);
-    for (const o of c.overrideReasons ?? []) expect(o).toMatchObject({ system: 'http://prenatal-cds.org/fhir/CodeSystem/override-reason', display: expect.any(String) });
+    for (const o of c.overrideReasons ?? [])
+      expect(o).toMatchObject({ system: 'http://prenatal-cds.org/fhir/CodeSystem/override-reason', display: expect.any(String) });
     expect(c.selectionBehavior).toBe('at-most-one');
     const [s] = c.suggestions!;
     expect(s!.actions!.map((a) => a.type)).toEqual(['delete', 'create']);
@@ -67,7 +86,10 @@ describe('nipt-order-check (order-select)', () => {
   });
 
   it('names the Art.24 indications and points to prenatal diagnosis', async () => {
-    const { cards } = await runService({ patient: patient({ birthDate: '1985-03-03' }), resources: [familyHistory('MTH', sct('41040004'))] });
+    const { cards } = await runService({
+      patient: patient({ birthDate: '1985-03-03' }),
+      resources: [familyHistory('MTH', sct('41040004'))],
+    });
     const c = cards[0]!;
     expect(c.indicator).toBe('warning');
     expect(c.detail).toMatch(/该孕妇存在产前诊断指征：.*高龄/);
@@ -82,7 +104,9 @@ describe('nipt-order-check (order-select)', () => {
   });
 
   it('an institution without authorisation makes the card critical with institution override reasons', async () => {
-    const { cards } = await runService({ institution: [screeningOrg('org-xihu', [cooperation('org-zju', '2022-01-01', '2024-12-31')]), roleAt('org-xihu')] });
+    const { cards } = await runService({
+      institution: [screeningOrg('org-xihu', [cooperation('org-zju', '2022-01-01', '2024-12-31')]), roleAt('org-xihu')],
+    });
     const c = cards[0]!;
     expect(c.indicator).toBe('critical');
     expect(cardFindings(c).map((f) => f.rule)).toEqual(['nipt-suitable', 'nipt-institution-not-authorized']);
@@ -91,7 +115,12 @@ describe('nipt-order-check (order-select)', () => {
   });
 
   it('English wording; summaries < 140 characters in both locales even for long order names', async () => {
-    const long = niptOrder('sr-long', { code: { coding: [{ system: SYSTEMS.prenatalOrder, code: 'nipt' }], text: '孕妇外周血胎儿游离DNA产前筛查（扩展版，含性染色体非整倍体及拷贝数变异检测）'.repeat(3) } });
+    const long = niptOrder('sr-long', {
+      code: {
+        coding: [{ system: SYSTEMS.prenatalOrder, code: 'nipt' }],
+        text: '孕妇外周血胎儿游离DNA产前筛查（扩展版，含性染色体非整倍体及拷贝数变异检测）'.repeat(3),
+      },
+    });
     const s = { orders: [long], edd: eddForGa(23, 1), resources: [condition(icd('C50.9'))] };
     for (const locale of ['zh-CN', 'en'] as const) {
       const { cards } = await runService(s, { locale });
@@ -147,7 +176,11 @@ describe('NIPT re-check at order-sign', () => {
   it('the order-sign NIPT re-check gives the order-sign service its cards to merge, consent checked', async () => {
     let n = 0;
     const service = createNiptService({
-      registry: new MemoryRegistryStore(), policy: DEFAULT_POLICY, locale: 'zh-CN', newId: () => `id-${++n}`, hook: 'order-sign',
+      registry: new MemoryRegistryStore(),
+      policy: DEFAULT_POLICY,
+      locale: 'zh-CN',
+      newId: () => `id-${++n}`,
+      hook: 'order-sign',
     });
     const out = await service({ snapshot: scenario({ selections: [] }), request: request('order-sign'), now: NOW });
     expect(out.cards).toHaveLength(1);

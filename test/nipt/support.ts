@@ -38,7 +38,10 @@ export function niptOrder(id = 'sr-nipt-1', extra: Partial<ServiceRequest> = {})
     status: 'draft',
     intent: 'order',
     category: [{ coding: [{ system: SYSTEMS.mchTechnique, code: 'prenatal-screening' }] }],
-    code: { coding: [{ system: SYSTEMS.prenatalOrder, code: 'nipt', display: '孕妇外周血胎儿游离DNA产前筛查' }], text: '孕妇外周血胎儿游离DNA产前筛查' },
+    code: {
+      coding: [{ system: SYSTEMS.prenatalOrder, code: 'nipt', display: '孕妇外周血胎儿游离DNA产前筛查' }],
+      text: '孕妇外周血胎儿游离DNA产前筛查',
+    },
     subject: SUBJECT,
     authoredOn: '2025-06-01T10:00:00+08:00',
     ...extra,
@@ -46,26 +49,37 @@ export function niptOrder(id = 'sr-nipt-1', extra: Partial<ServiceRequest> = {})
 }
 
 export const cbcOrder = (id = 'sr-cbc'): ServiceRequest => ({
-  resourceType: 'ServiceRequest', id, status: 'draft', intent: 'order', subject: SUBJECT,
+  resourceType: 'ServiceRequest',
+  id,
+  status: 'draft',
+  intent: 'order',
+  subject: SUBJECT,
   code: { coding: [{ system: SYSTEMS.loinc, code: '58410-2', display: '血常规' }], text: '血常规' },
 });
 
 export const role = (r: string): Extension => ({ url: EXTENSIONS.mchInstitutionRole, valueCode: r });
 export const cooperation = (partnerId: string, start: string, end?: string): Extension => ({
   url: EXTENSIONS.niptCooperation,
-  extension: [{ url: 'partner', valueReference: { reference: `Organization/${partnerId}` } }, { url: 'period', valuePeriod: { start, ...(end ? { end } : {}) } }],
+  extension: [
+    { url: 'partner', valueReference: { reference: `Organization/${partnerId}` } },
+    { url: 'period', valuePeriod: { start, ...(end ? { end } : {}) } },
+  ],
 });
 
 export function org(id: string, extension: Extension[], name = '杭州市妇幼保健院'): Organization {
   return { resourceType: 'Organization', id, name, extension };
 }
 export const diagnosisOrg = (id = 'org-hz-mch') => org(id, [role('prenatal-diagnosis-institution')]);
-export const screeningOrg = (id: string, coop: Extension[]) => org(id, [role('prenatal-screening-institution'), ...coop], '西湖区妇幼保健所');
+export const screeningOrg = (id: string, coop: Extension[]) =>
+  org(id, [role('prenatal-screening-institution'), ...coop], '西湖区妇幼保健所');
 
 export function roleAt(orgId: string): PractitionerRole {
   return {
-    resourceType: 'PractitionerRole', id: 'role-wang', active: true,
-    practitioner: { reference: 'Practitioner/prac-wang' }, organization: { reference: `Organization/${orgId}` },
+    resourceType: 'PractitionerRole',
+    id: 'role-wang',
+    active: true,
+    practitioner: { reference: 'Practitioner/prac-wang' },
+    organization: { reference: `Organization/${orgId}` },
   };
 }
 
@@ -112,7 +126,12 @@ export async function evaluate(
   const referral = evaluateReferral(snapshot, policy, now);
   const institution = await loadInstitutionFacts(snapshot, opts.registry ?? new MemoryRegistryStore(), policy);
   const order = snapshot.draftOrders[0] as ServiceRequest;
-  const ev = evaluateNiptOrder(order, { snapshot, policy, now, facts: { hook: opts.hook ?? 'order-select', pregnancy: referral.facts, referral, institution } });
+  const ev = evaluateNiptOrder(order, {
+    snapshot,
+    policy,
+    now,
+    facts: { hook: opts.hook ?? 'order-select', pregnancy: referral.facts, referral, institution },
+  });
   return { ...ev, reasons: ev.findings.slice(1).map((f) => f.rule) };
 }
 

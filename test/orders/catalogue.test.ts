@@ -64,7 +64,13 @@ describe('orders message catalogues (cds-hooks/messages/orders.*.json)', () => {
   });
 
   it('explain.* keys are exactly the reasons the rules emit', () => {
-    const explained = Object.keys(en).filter((k) => k.startsWith('explain.')).sort();
-    expect(explained).toEqual(Object.entries(REASONS).flatMap(([r, rs]) => rs.map((x) => `explain.${r}.${x}`)).sort());
+    const explained = Object.keys(en)
+      .filter((k) => k.startsWith('explain.'))
+      .sort();
+    expect(explained).toEqual(
+      Object.entries(REASONS)
+        .flatMap(([r, rs]) => rs.map((x) => `explain.${r}.${x}`))
+        .sort(),
+    );
   });
 });

@@ -31,13 +31,23 @@ describe('certificatesFromPractitioner / organizationCredentialsFromFhir (RULES.
       ...goodOrganization(),
       extension: [
         ...goodOrganization().extension!,
-        { url: EXTENSIONS.niptCooperation, extension: [{ url: 'partner', valueReference: { reference: 'Organization/org-zju-women' } }, { url: 'period', valuePeriod: { start: '2024-01-01', end: '2026-12-31' } }] },
+        {
+          url: EXTENSIONS.niptCooperation,
+          extension: [
+            { url: 'partner', valueReference: { reference: 'Organization/org-zju-women' } },
+            { url: 'period', valuePeriod: { start: '2024-01-01', end: '2026-12-31' } },
+          ],
+        },
         { url: EXTENSIONS.mchLicence, extension: [{ url: 'technique', valueCoding: { system: SYSTEMS.mchTechnique, code: 'midwifery' } }] },
       ],
     };
     const { value, problems } = organizationCredentialsFromFhir(o);
     expect(value.licences).toHaveLength(1);
-    expect(value.licences[0]).toMatchObject({ number: 'ZJ-MY-2021-007', techniques: ['prenatal-diagnosis', 'prenatal-screening'], validTo: '2027-05-31' });
+    expect(value.licences[0]).toMatchObject({
+      number: 'ZJ-MY-2021-007',
+      techniques: ['prenatal-diagnosis', 'prenatal-screening'],
+      validTo: '2027-05-31',
+    });
     expect(value.institutionRole).toBe('prenatal-diagnosis-institution');
     expect(value.niptCooperation).toEqual([{ partnerOrganizationId: 'org-zju-women', validFrom: '2024-01-01', validTo: '2026-12-31' }]);
     expect(problems).toEqual(['mch-licence[1]: no licence number']);
@@ -49,15 +59,30 @@ describe('resolveOrderingContext: which practitioner and institution', () => {
 
   it('userId Practitioner → its PractitionerRole organization', () => {
     const ctx = resolveOrderingContext(
-      snapshotOf({ resources: [...base, practitionerRole('role-li', 'prac-li', 'org-hz-mch'), encounter('enc-1', 'org-other')], orders: [amnio()], userId: 'Practitioner/prac-li', encounterId: 'enc-1' }),
+      snapshotOf({
+        resources: [...base, practitionerRole('role-li', 'prac-li', 'org-hz-mch'), encounter('enc-1', 'org-other')],
+        orders: [amnio()],
+        userId: 'Practitioner/prac-li',
+        encounterId: 'enc-1',
+      }),
     );
-    expect(ctx).toMatchObject({ practitionerId: 'prac-li', organizationId: 'org-hz-mch', organizationVia: 'practitioner-role', practitionerRole: 'PractitionerRole/role-li' });
+    expect(ctx).toMatchObject({
+      practitionerId: 'prac-li',
+      organizationId: 'org-hz-mch',
+      organizationVia: 'practitioner-role',
+      practitionerRole: 'PractitionerRole/role-li',
+    });
   });
 
   it('with several roles, prefers the one at the encounter institution', () => {
     const ctx = resolveOrderingContext(
       snapshotOf({
-        resources: [...base, practitionerRole('role-a', 'prac-li', 'org-other'), practitionerRole('role-b', 'prac-li', 'org-hz-mch'), encounter('enc-1', 'org-hz-mch')],
+        resources: [
+          ...base,
+          practitionerRole('role-a', 'prac-li', 'org-other'),
+          practitionerRole('role-b', 'prac-li', 'org-hz-mch'),
+          encounter('enc-1', 'org-hz-mch'),
+        ],
         orders: [amnio()],
         userId: 'Practitioner/prac-li',
         encounterId: 'Encounter/enc-1',
@@ -67,14 +92,25 @@ describe('resolveOrderingContext: which practitioner and institution', () => {
   });
 
   it('userId PractitionerRole (absolute URL refs) → practitioner and organization of the role', () => {
-    const role = { ...practitionerRole('role-li', 'x', 'y'), practitioner: { reference: 'https://ehr.example.cn/fhir/Practitioner/prac-li' }, organization: { reference: 'https://ehr.example.cn/fhir/Organization/org-hz-mch/_history/3' } };
+    const role = {
+      ...practitionerRole('role-li', 'x', 'y'),
+      practitioner: { reference: 'https://ehr.example.cn/fhir/Practitioner/prac-li' },
+      organization: { reference: 'https://ehr.example.cn/fhir/Organization/org-hz-mch/_history/3' },
+    };
     const ctx = resolveOrderingContext(snapshotOf({ resources: [...base, role], orders: [], userId: 'PractitionerRole/role-li' }));
     expect(ctx).toMatchObject({ practitionerId: 'prac-li', organizationId: 'org-hz-mch', organizationVia: 'practitioner-role' });
     expect(ctx.practitioner?.id).toBe('prac-li');
   });
 
   it('no role → the Encounter.serviceProvider', () => {
-    const ctx = resolveOrderingContext(snapshotOf({ resources: [...base, encounter('enc-1', 'org-hz-mch')], orders: [], userId: 'Practitioner/prac-li', encounterId: 'enc-1' }));
+    const ctx = resolveOrderingContext(
+      snapshotOf({
+        resources: [...base, encounter('enc-1', 'org-hz-mch')],
+        orders: [],
+        userId: 'Practitioner/prac-li',
+        encounterId: 'enc-1',
+      }),
+    );
     expect(ctx).toMatchObject({ organizationId: 'org-hz-mch', organizationVia: 'encounter', encounter: 'Encounter/enc-1' });
   });
 

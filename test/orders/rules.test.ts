@@ -48,7 +48,11 @@ describe('certificate rules (ZJ-2023 Art.15, 17, 19)', () => {
 
   it('no certificate for the technique → cert-missing (critical)', async () => {
     const p = practitioner('prac-li', [qualification('midwifery', { lastTraining: yearsAgo(1) })]);
-    const { cards, findings } = await runOrderSign({ resources: ehrResources({ practitioner: p }), orders: [amnio()], userId: 'Practitioner/prac-li' });
+    const { cards, findings } = await runOrderSign({
+      resources: ehrResources({ practitioner: p }),
+      orders: [amnio()],
+      userId: 'Practitioner/prac-li',
+    });
     expect(ruleReasons(findings)).toEqual(['cert-missing:no-certificate']);
     expect(cards[0]!.indicator).toBe('critical');
     expect(findings[0]!.citation).toBe('ZJ-2023 Art.15, 17');
@@ -66,7 +70,8 @@ describe('certificate rules (ZJ-2023 Art.15, 17, 19)', () => {
   it('CERT_TRAINING_YEARS_SCREENING applies to prenatal-screening only', async () => {
     const { serum } = await import('./support/fixtures.js');
     const p = practitioner('prac-li', [qualification('prenatal-screening', { lastTraining: yearsAgo(1, -1) })]);
-    const run = (policy: object) => runOrderSign({ resources: ehrResources({ practitioner: p }), orders: [serum()], userId: 'Practitioner/prac-li' }, { policy });
+    const run = (policy: object) =>
+      runOrderSign({ resources: ehrResources({ practitioner: p }), orders: [serum()], userId: 'Practitioner/prac-li' }, { policy });
     expect(ruleReasons((await run({})).findings)).toEqual([]);
     const strict = await run({ CERT_TRAINING_YEARS_SCREENING: 1 });
     expect(ruleReasons(strict.findings)).toEqual(['cert-training-overdue:overdue']);
@@ -83,7 +88,11 @@ describe('licence rules (ZJ-2023 Art.3, 10, 13, 17)', () => {
     ['verified 3 years plus a day ago', { lastVerified: yearsAgo(3, -1) }, ['licence-expired:verification-overdue']],
     ['licence period ended yesterday', { end: day(-1) }, ['licence-expired:period-ended']],
     ['licence period ends today', { end: day(0) }, []],
-    ['licence does not list the technique', { techniques: ['midwifery', 'pregnancy-termination'] }, ['licence-missing:technique-not-licensed']],
+    [
+      'licence does not list the technique',
+      { techniques: ['midwifery', 'pregnancy-termination'] },
+      ['licence-missing:technique-not-licensed'],
+    ],
     ['licence not yet valid', { start: day(3), end: '2030-01-01', lastVerified: undefined }, ['licence-missing:not-yet-valid']],
     ['unreadable verification date', { lastVerified: '2023/01/05' }, ['licence-expired:verification-unusable']],
   ] as const)('%s', async (_name, l, expected) => {
@@ -94,11 +103,20 @@ describe('licence rules (ZJ-2023 Art.3, 10, 13, 17)', () => {
     const recent = organization('org-hz-mch', [licenceExtension({ start: yearsAgo(2) })]);
     expect(await amnioFindings(ehrResources({ organization: recent }))).toEqual([]);
     const old = organization('org-hz-mch', [licenceExtension({ start: yearsAgo(4), end: '2030-01-01' })]);
-    const { findings } = await runOrderSign({ resources: ehrResources({ organization: old }), orders: [amnio()], userId: 'Practitioner/prac-li' });
+    const { findings } = await runOrderSign({
+      resources: ehrResources({ organization: old }),
+      orders: [amnio()],
+      userId: 'Practitioner/prac-li',
+    });
     expect(ruleReasons(findings)).toEqual(['licence-expired:verification-overdue']);
     expect(findings[0]!.params).toMatchObject({ verificationReference: 'issued', verificationYears: 3, source: 'ehr' });
     expect(findings[0]!.citation).toBe('ZJ-2023 Art.13; NHC-2021 §1, §4');
-    expect(findings[0]!.evidence).toEqual(['ServiceRequest/sr-amnio', 'Practitioner/prac-li', 'PractitionerRole/role-li', 'Organization/org-hz-mch']);
+    expect(findings[0]!.evidence).toEqual([
+      'ServiceRequest/sr-amnio',
+      'Practitioner/prac-li',
+      'PractitionerRole/role-li',
+      'Organization/org-hz-mch',
+    ]);
   });
 
   it('organization without any licence → licence-missing:no-licence', async () => {
@@ -116,7 +134,11 @@ describe('sex-determination-prohibited (ZJ-2023 Art.31)', () => {
     ['haemophilia A (ICD-10 D66)', sexDetermination('sr-sex', { system: SYSTEMS.icd10, code: 'D66' }), []],
     ['DMD (ICD-10-CN G71.001 extension)', sexDetermination('sr-sex', { system: SYSTEMS.icd10cn, code: 'G71.001' }), []],
     ['haemophilia A (SNOMED 28293008)', sexDetermination('sr-sex', { system: SYSTEMS.snomed, code: '28293008' }), []],
-    ['advanced maternal age is not a sex-linked reason', sexDetermination('sr-sex', { system: SYSTEMS.icd10, code: 'O09.5' }), ['sex-determination-prohibited:reason-not-sex-linked']],
+    [
+      'advanced maternal age is not a sex-linked reason',
+      sexDetermination('sr-sex', { system: SYSTEMS.icd10, code: 'O09.5' }),
+      ['sex-determination-prohibited:reason-not-sex-linked'],
+    ],
   ] as const)('%s', async (_name, o, expected) => {
     expect(await run([o])).toEqual(expected);
   });
@@ -139,7 +161,11 @@ describe('sex-determination-prohibited (ZJ-2023 Art.31)', () => {
 
   it('the sex-determination order is still a prenatal-diagnosis technique (certificate checked too)', async () => {
     const p = practitioner('prac-li', [qualification('midwifery', { lastTraining: yearsAgo(1) })]);
-    const { cards, findings } = await runOrderSign({ resources: ehrResources({ practitioner: p }), orders: [sexDetermination()], userId: 'Practitioner/prac-li' });
+    const { cards, findings } = await runOrderSign({
+      resources: ehrResources({ practitioner: p }),
+      orders: [sexDetermination()],
+      userId: 'Practitioner/prac-li',
+    });
     expect(ruleReasons(findings)).toEqual(['cert-missing:no-certificate', 'sex-determination-prohibited:no-reason']);
     expect(cards).toHaveLength(1);
     expect(cards[0]!.overrideReasons!.map((r) => r.code)).toEqual([

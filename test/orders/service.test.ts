@@ -33,7 +33,13 @@ describe('special-technique-order-sign: which orders get a card', () => {
       organization: () => Promise.reject(new Error('must not be called')),
       list: () => Promise.reject(new Error('unused')),
     };
-    const med: Resource = { resourceType: 'MedicationRequest', id: 'mr-1', status: 'draft', intent: 'order', subject: { reference: 'Patient/p' } } as Resource;
+    const med: Resource = {
+      resourceType: 'MedicationRequest',
+      id: 'mr-1',
+      status: 'draft',
+      intent: 'order',
+      subject: { reference: 'Patient/p' },
+    } as Resource;
     const { result } = await runOrderSign({ orders: [cbc(), med], userId: user }, { registry });
     expect(result).toEqual({ now: result.now, cards: [], undecided: [], ruleErrors: [] });
     expect(result.now.today).toBe('2025-06-15');
@@ -51,25 +57,48 @@ describe('special-technique-order-sign: which orders get a card', () => {
       qualification('prenatal-screening', { number: 'PS-1', end: '2027-01-01', lastTraining: yearsAgo(1) }),
     ]);
     const ligation = order('sr-lig', SYSTEMS.mchTechnique, 'ligation', '输卵管结扎术');
-    const { cards, result } = await runOrderSign({ resources: ehrResources({ practitioner: p }), orders: [amnio(), serum(), ligation, cbc()], userId: user });
+    const { cards, result } = await runOrderSign({
+      resources: ehrResources({ practitioner: p }),
+      orders: [amnio(), serum(), ligation, cbc()],
+      userId: user,
+    });
     expect(cards).toHaveLength(2);
-    const byOrder = Object.fromEntries(cards.map((c) => [(c.extension!['org.prenatal-cds.findings'] as { params: { order: string } }[])[0]!.params.order, c]));
+    const byOrder = Object.fromEntries(
+      cards.map((c) => [(c.extension!['org.prenatal-cds.findings'] as { params: { order: string } }[])[0]!.params.order, c]),
+    );
     expect(Object.keys(byOrder).sort()).toEqual(['ServiceRequest/sr-amnio', 'ServiceRequest/sr-lig']);
-    expect(ruleReasons(byOrder['ServiceRequest/sr-amnio']!.extension!['org.prenatal-cds.findings'] as never)).toEqual(['cert-expired:period-ended']);
+    expect(ruleReasons(byOrder['ServiceRequest/sr-amnio']!.extension!['org.prenatal-cds.findings'] as never)).toEqual([
+      'cert-expired:period-ended',
+    ]);
     expect(ruleReasons(byOrder['ServiceRequest/sr-lig']!.extension!['org.prenatal-cds.findings'] as never)).toEqual([
       'cert-missing:no-certificate',
       'licence-missing:technique-not-licensed',
     ]);
-    expect(result.cards.flatMap((c) => c.findings).map((f) => f.rule).sort()).toEqual(['cert-expired', 'cert-missing', 'licence-missing']);
+    expect(
+      result.cards
+        .flatMap((c) => c.findings)
+        .map((f) => f.rule)
+        .sort(),
+    ).toEqual(['cert-expired', 'cert-missing', 'licence-missing']);
   });
 
   it('NIPT is satisfied by either a screening or a diagnosis certificate', async () => {
     const onlyScreening = practitioner('prac-li', [qualification('prenatal-screening', { lastTraining: yearsAgo(1) })]);
     const onlyDiagnosis = practitioner('prac-li', [qualification('prenatal-diagnosis', { lastTraining: yearsAgo(1) })]);
     const neither = practitioner('prac-li', [qualification('midwifery', { lastTraining: yearsAgo(1) })]);
-    const screeningLicence = organization('org-hz-mch', [licenceExtension({ techniques: ['prenatal-screening'], lastVerified: yearsAgo(1) })]);
+    const screeningLicence = organization('org-hz-mch', [
+      licenceExtension({ techniques: ['prenatal-screening'], lastVerified: yearsAgo(1) }),
+    ]);
     for (const p of [onlyScreening, onlyDiagnosis]) {
-      expect((await runOrderSign({ resources: ehrResources({ practitioner: p, organization: screeningLicence }), orders: [nipt()], userId: user })).cards).toEqual([]);
+      expect(
+        (
+          await runOrderSign({
+            resources: ehrResources({ practitioner: p, organization: screeningLicence }),
+            orders: [nipt()],
+            userId: user,
+          })
+        ).cards,
+      ).toEqual([]);
     }
     const { findings } = await runOrderSign({ resources: ehrResources({ practitioner: neither }), orders: [nipt()], userId: user });
     expect(ruleReasons(findings)).toEqual(['cert-missing:no-certificate']);
@@ -89,13 +118,17 @@ describe('missing practitioner / institution data: a clear warning, never a cras
     ['userId to a Practitioner neither in the data nor the registry', 'Practitioner/prac-unknown'],
     ['userId that is not a reference', 'prac-li'],
   ])('%s', async (_name, userId) => {
-    const { cards, findings, result } = await runOrderSign({ resources: [goodOrganization()], orders: [amnio()], ...(userId ? { userId } : {}) });
+    const { cards, findings, result } = await runOrderSign({
+      resources: [goodOrganization()],
+      orders: [amnio()],
+      ...(userId ? { userId } : {}),
+    });
     expect(result.ruleErrors).toEqual([]);
     expect(ruleReasons(findings)).toContain('cert-missing:practitioner-unknown');
     expect(cards).toHaveLength(1);
     expect(cards[0]!.indicator).toBe('warning');
     expect(cards[0]!.suggestions).toBeUndefined();
-    expect(cards[0]!.summary).toContain("certificate could not be checked");
+    expect(cards[0]!.summary).toContain('certificate could not be checked');
   });
 
   it('no organization (no role, no encounter) → licence-missing:organization-unknown (warning)', async () => {
@@ -106,12 +139,30 @@ describe('missing practitioner / institution data: a clear warning, never a cras
 });
 
 describe('institution: PractitionerRole first, else Encounter.serviceProvider', () => {
-  const unlicensed = organization('org-clinic', [licenceExtension({ number: 'ZJ-MY-2020-101', techniques: ['midwifery'], lastVerified: yearsAgo(1) })], 'prenatal-screening-institution');
-  const { practitionerRole } = { practitionerRole: (id: string, org: string) => ({ resourceType: 'PractitionerRole' as const, id, active: true, practitioner: { reference: 'Practitioner/prac-li' }, organization: { reference: `Organization/${org}` } }) };
+  const unlicensed = organization(
+    'org-clinic',
+    [licenceExtension({ number: 'ZJ-MY-2020-101', techniques: ['midwifery'], lastVerified: yearsAgo(1) })],
+    'prenatal-screening-institution',
+  );
+  const { practitionerRole } = {
+    practitionerRole: (id: string, org: string) => ({
+      resourceType: 'PractitionerRole' as const,
+      id,
+      active: true,
+      practitioner: { reference: 'Practitioner/prac-li' },
+      organization: { reference: `Organization/${org}` },
+    }),
+  };
 
   it('the role organization decides even when the encounter is elsewhere', async () => {
     const { cards } = await runOrderSign({
-      resources: [goodPractitioner(), goodOrganization(), unlicensed, practitionerRole('r1', 'org-hz-mch'), encounter('enc-1', 'org-clinic')],
+      resources: [
+        goodPractitioner(),
+        goodOrganization(),
+        unlicensed,
+        practitionerRole('r1', 'org-hz-mch'),
+        encounter('enc-1', 'org-clinic'),
+      ],
       orders: [amnio()],
       userId: user,
       encounterId: 'enc-1',
@@ -120,10 +171,24 @@ describe('institution: PractitionerRole first, else Encounter.serviceProvider', 
   });
 
   it('without a role the encounter serviceProvider is the institution', async () => {
-    const { findings } = await runOrderSign({ resources: [goodPractitioner(), goodOrganization(), unlicensed, encounter('enc-1', 'org-clinic')], orders: [amnio()], userId: user, encounterId: 'enc-1' });
+    const { findings } = await runOrderSign({
+      resources: [goodPractitioner(), goodOrganization(), unlicensed, encounter('enc-1', 'org-clinic')],
+      orders: [amnio()],
+      userId: user,
+      encounterId: 'enc-1',
+    });
     expect(ruleReasons(findings)).toEqual(['licence-missing:technique-not-licensed']);
-    expect(findings[0]!.params).toMatchObject({ organization: 'Organization/org-clinic', organizationVia: 'encounter', licenceNumbers: ['ZJ-MY-2020-101'] });
-    expect(findings[0]!.evidence).toEqual(['ServiceRequest/sr-amnio', 'Practitioner/prac-li', 'Encounter/enc-1', 'Organization/org-clinic']);
+    expect(findings[0]!.params).toMatchObject({
+      organization: 'Organization/org-clinic',
+      organizationVia: 'encounter',
+      licenceNumbers: ['ZJ-MY-2020-101'],
+    });
+    expect(findings[0]!.evidence).toEqual([
+      'ServiceRequest/sr-amnio',
+      'Practitioner/prac-li',
+      'Encounter/enc-1',
+      'Organization/org-clinic',
+    ]);
   });
 });
 
@@ -133,26 +198,53 @@ describe('credential sources: registry first, then the EHR (CERTIFICATE_SOURCE_O
     await r.upsert({
       practitioners: [{ practitionerId: 'prac-li', name: '李敏' }],
       organizations: [],
-      certificates: [{ practitionerId: 'prac-li', technique: 'prenatal-diagnosis', number: 'ZJ-CQ-2019-0002', validFrom: '2019-01-01', validTo, lastTraining: yearsAgo(1) }],
-      licences: [{ organizationId: 'org-hz-mch', number: 'ZJ-MY-2021-007', techniques: ['prenatal-diagnosis'], validFrom: '2021-06-01', validTo: '2027-05-31', lastVerified: yearsAgo(1) }],
+      certificates: [
+        {
+          practitionerId: 'prac-li',
+          technique: 'prenatal-diagnosis',
+          number: 'ZJ-CQ-2019-0002',
+          validFrom: '2019-01-01',
+          validTo,
+          lastTraining: yearsAgo(1),
+        },
+      ],
+      licences: [
+        {
+          organizationId: 'org-hz-mch',
+          number: 'ZJ-MY-2021-007',
+          techniques: ['prenatal-diagnosis'],
+          validFrom: '2021-06-01',
+          validTo: '2027-05-31',
+          lastVerified: yearsAgo(1),
+        },
+      ],
     });
     return r;
   }
 
   it('the registry decides over the EHR (expired in the registry, valid in the EHR)', async () => {
-    const { findings, cards } = await runOrderSign({ resources: ehrResources(), orders: [amnio()], userId: user }, { registry: await registryWith(day(-1)) });
+    const { findings, cards } = await runOrderSign(
+      { resources: ehrResources(), orders: [amnio()], userId: user },
+      { registry: await registryWith(day(-1)) },
+    );
     expect(ruleReasons(findings)).toEqual(['cert-expired:period-ended']);
     expect(findings[0]!.params).toMatchObject({ source: 'registry', certificateNumber: 'ZJ-CQ-2019-0002' });
     expect(cards[0]!.detail).toContain('provincial registry');
   });
 
   it('policy ["ehr", "registry"] lets the EHR decide', async () => {
-    const { findings } = await runOrderSign({ resources: ehrResources(), orders: [amnio()], userId: user }, { registry: await registryWith(day(-1)), policy: { CERTIFICATE_SOURCE_ORDER: ['ehr', 'registry'] } });
+    const { findings } = await runOrderSign(
+      { resources: ehrResources(), orders: [amnio()], userId: user },
+      { registry: await registryWith(day(-1)), policy: { CERTIFICATE_SOURCE_ORDER: ['ehr', 'registry'] } },
+    );
     expect(findings).toEqual([]);
   });
 
   it('registry only (no Practitioner resource in the EHR data)', async () => {
-    const { findings } = await runOrderSign({ resources: [goodOrganization(), encounter('enc-1', 'org-hz-mch')], orders: [amnio()], userId: user, encounterId: 'enc-1' }, { registry: await registryWith('2028-01-01') });
+    const { findings } = await runOrderSign(
+      { resources: [goodOrganization(), encounter('enc-1', 'org-hz-mch')], orders: [amnio()], userId: user, encounterId: 'enc-1' },
+      { registry: await registryWith('2028-01-01') },
+    );
     expect(findings).toEqual([]);
   });
 
@@ -163,7 +255,10 @@ describe('credential sources: registry first, then the EHR (CERTIFICATE_SOURCE_O
   });
 
   it('a technique missing from the registry falls through to the EHR', async () => {
-    const { findings } = await runOrderSign({ resources: ehrResources(), orders: [serum()], userId: user }, { registry: await registryWith('2028-01-01') });
+    const { findings } = await runOrderSign(
+      { resources: ehrResources(), orders: [serum()], userId: user },
+      { registry: await registryWith('2028-01-01') },
+    );
     expect(findings).toEqual([]);
   });
 
@@ -175,7 +270,10 @@ describe('credential sources: registry first, then the EHR (CERTIFICATE_SOURCE_O
       list: () => Promise.reject(new Error('down')),
     };
     const p = practitioner('prac-li', [qualification('prenatal-diagnosis', { end: day(-1), lastTraining: yearsAgo(1) })]);
-    const { findings, cards } = await runOrderSign({ resources: ehrResources({ practitioner: p }), orders: [amnio()], userId: user }, { registry: broken });
+    const { findings, cards } = await runOrderSign(
+      { resources: ehrResources({ practitioner: p }), orders: [amnio()], userId: user },
+      { registry: broken },
+    );
     expect(findings[0]!.params).toMatchObject({ source: 'ehr', registryUnavailable: true });
     expect(cards[0]!.detail).toContain('could not be reached');
     expect((await runOrderSign({ resources: ehrResources(), orders: [amnio()], userId: user }, { registry: broken })).cards).toEqual([]);
@@ -191,9 +289,21 @@ describe('the card', () => {
     expect(card.summary.length).toBeLessThan(140);
     expect(card.summary).toBe('羊膜腔穿刺术: prenatal diagnosis certificate expired');
     expect(card.overrideReasons).toEqual([
-      { system: 'http://prenatal-cds.org/fhir/CodeSystem/override-reason', code: 'emergency-clinical-need', display: 'Emergency clinical need' },
-      { system: 'http://prenatal-cds.org/fhir/CodeSystem/override-reason', code: 'certificate-data-outdated', display: 'Certificate or licence data are out of date (credential is valid)' },
-      { system: 'http://prenatal-cds.org/fhir/CodeSystem/override-reason', code: 'registry-not-updated', display: 'Provincial registry not yet updated' },
+      {
+        system: 'http://prenatal-cds.org/fhir/CodeSystem/override-reason',
+        code: 'emergency-clinical-need',
+        display: 'Emergency clinical need',
+      },
+      {
+        system: 'http://prenatal-cds.org/fhir/CodeSystem/override-reason',
+        code: 'certificate-data-outdated',
+        display: 'Certificate or licence data are out of date (credential is valid)',
+      },
+      {
+        system: 'http://prenatal-cds.org/fhir/CodeSystem/override-reason',
+        code: 'registry-not-updated',
+        display: 'Provincial registry not yet updated',
+      },
     ]);
     expect(card.selectionBehavior).toBe('at-most-one');
     expect(card.suggestions).toEqual([
@@ -212,12 +322,19 @@ describe('the card', () => {
   it('zh-CN wording by default catalogue', async () => {
     const { cards } = await runOrderSign({ resources: ehrResources(), orders: [sexDetermination()], userId: user }, { locale: 'zh-CN' });
     expect(cards[0]!.summary).toBe('胎儿性别鉴定：禁止非医学需要的胎儿性别鉴定');
-    expect(cards[0]!.overrideReasons).toEqual([{ system: SYSTEMS.overrideReason, code: 'medical-necessity-documented', display: '医学需要已另行记录' }]);
+    expect(cards[0]!.overrideReasons).toEqual([
+      { system: SYSTEMS.overrideReason, code: 'medical-necessity-documented', display: '医学需要已另行记录' },
+    ]);
     expect(cards[0]!.detail).toContain('依据：ZJ\\-2023 Art\\.31');
   });
 
   it('record-derived text is escaped in markdown and the summary stays under 140 characters', async () => {
-    const evil = order('sr-x', SYSTEMS.prenatalOrder, 'cvs', `**CVS** [click](http://evil.example) <script>alert(1)</script>\n# heading ${'x'.repeat(200)}`);
+    const evil = order(
+      'sr-x',
+      SYSTEMS.prenatalOrder,
+      'cvs',
+      `**CVS** [click](http://evil.example) <script>alert(1)</script>\n# heading ${'x'.repeat(200)}`,
+    );
     const p = practitioner('prac-li', [qualification('midwifery', { number: '<b>1</b>' })]);
     const { cards } = await runOrderSign({ resources: ehrResources({ practitioner: p }), orders: [evil], userId: user });
     const card = cards[0]!;
@@ -231,7 +348,11 @@ describe('the card', () => {
 
   it('a draft without id still gets a card, without a delete suggestion', async () => {
     const noId = { ...amnio(), id: undefined };
-    const { cards } = await runOrderSign({ resources: ehrResources({ practitioner: practitioner('prac-li', []) }), orders: [noId], userId: user });
+    const { cards } = await runOrderSign({
+      resources: ehrResources({ practitioner: practitioner('prac-li', []) }),
+      orders: [noId],
+      userId: user,
+    });
     expect(cards[0]!.indicator).toBe('critical');
     expect(cards[0]!.suggestions).toBeUndefined();
   });

@@ -39,16 +39,27 @@ describe('orderTechniques (RULES.md §3 technique of an order)', () => {
   });
 
   it('an order without code or category is silent', () => {
-    expect(orderTechniques({ resourceType: 'ServiceRequest', status: 'draft', intent: 'order', subject: { reference: 'Patient/p' } }, DEFAULT_POLICY)).toBeUndefined();
+    expect(
+      orderTechniques(
+        { resourceType: 'ServiceRequest', status: 'draft', intent: 'order', subject: { reference: 'Patient/p' } },
+        DEFAULT_POLICY,
+      ),
+    ).toBeUndefined();
   });
 
   it('a category in mch-technique names the technique; a stricter requirement absorbs NIPT "either"', () => {
-    const o = { ...order('sr', SYSTEMS.prenatalOrder, 'nipt', 'NIPT'), category: [{ coding: [{ system: SYSTEMS.mchTechnique, code: 'prenatal-diagnosis' }] }] };
+    const o = {
+      ...order('sr', SYSTEMS.prenatalOrder, 'nipt', 'NIPT'),
+      category: [{ coding: [{ system: SYSTEMS.mchTechnique, code: 'prenatal-diagnosis' }] }],
+    };
     expect(orderTechniques(o, DEFAULT_POLICY)?.requirements.map((r) => r.acceptable)).toEqual([['prenatal-diagnosis']]);
   });
 
   it('two different techniques on one order give two requirements', () => {
-    const o = { ...order('sr', SYSTEMS.mchTechnique, 'pregnancy-termination', '人工流产'), category: [{ coding: [{ system: SYSTEMS.mchTechnique, code: 'ligation' }] }] };
+    const o = {
+      ...order('sr', SYSTEMS.mchTechnique, 'pregnancy-termination', '人工流产'),
+      category: [{ coding: [{ system: SYSTEMS.mchTechnique, code: 'ligation' }] }],
+    };
     expect(orderTechniques(o, DEFAULT_POLICY)?.requirements.map((r) => r.acceptable)).toEqual([['ligation'], ['pregnancy-termination']]);
   });
 

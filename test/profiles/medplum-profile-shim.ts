@@ -57,11 +57,23 @@ export function backboneProfiles(sd: StructureDefinition): BackboneProfile[] {
     const children = elements.filter((x) => x.id?.startsWith(`${e.id}.`));
     if (children.length === 0) continue;
     const typeName = typeNameOf(e.path ?? e.id);
-    const snapshot = [rebase({ ...e, min: 0, max: '*', type: undefined, base: undefined }, e.id, typeName), ...children.map((c) => rebase(c, e.id!, typeName))];
+    const snapshot = [
+      rebase({ ...e, min: 0, max: '*', type: undefined, base: undefined }, e.id, typeName),
+      ...children.map((c) => rebase(c, e.id!, typeName)),
+    ];
     out.push({
       path: e.id.slice(root.length + 1),
       typeName,
-      profile: { resourceType: 'StructureDefinition', url: `${sd.url}#${e.id}`, name: typeName, status: 'draft', kind: 'complex-type', abstract: false, type: typeName, snapshot: { element: snapshot } },
+      profile: {
+        resourceType: 'StructureDefinition',
+        url: `${sd.url}#${e.id}`,
+        name: typeName,
+        status: 'draft',
+        kind: 'complex-type',
+        abstract: false,
+        type: typeName,
+        snapshot: { element: snapshot },
+      },
     });
   }
   return out;

@@ -33,17 +33,25 @@ describe('local CodeSystems (fhir-profiles) match src/clinical/codes.ts', () => 
 
   it('every local system in SYSTEMS is a generated CodeSystem with that canonical URL', () => {
     const local = Object.values(SYSTEMS).filter((s) => s.startsWith(`${CANONICAL_BASE}/CodeSystem/`));
-    expect(generated.codeSystems().map((cs) => cs.url).sort()).toEqual([...local].sort());
+    expect(
+      generated
+        .codeSystems()
+        .map((cs) => cs.url)
+        .sort(),
+    ).toEqual([...local].sort());
   });
 
-  it.each(generated.codeSystems().map((cs) => [cs.id, cs] as const))('%s: Chinese display, English designation, a ValueSet of all codes', (id, cs) => {
-    expect(cs.language).toBe('zh-CN');
-    for (const c of cs.concept ?? []) {
-      expect(c.display).toMatch(/[\u4e00-\u9fff]/);
-      expect(c.designation?.find((d) => d.language === 'en')?.value).toBeTruthy();
-    }
-    expect(generated.valueSet(id!).compose?.include).toEqual([{ system: cs.url }]);
-  });
+  it.each(generated.codeSystems().map((cs) => [cs.id, cs] as const))(
+    '%s: Chinese display, English designation, a ValueSet of all codes',
+    (id, cs) => {
+      expect(cs.language).toBe('zh-CN');
+      for (const c of cs.concept ?? []) {
+        expect(c.display).toMatch(/[\u4e00-\u9fff]/);
+        expect(c.designation?.find((d) => d.language === 'en')?.value).toBeTruthy();
+      }
+      expect(generated.valueSet(id!).compose?.include).toEqual([{ system: cs.url }]);
+    },
+  );
 });
 
 describe('generated StructureDefinitions', () => {
@@ -59,7 +67,11 @@ describe('generated StructureDefinitions', () => {
 
   it('are, with the CodeSystems and ValueSets, valid R4 resources', () => {
     const all = [...generated.structureDefinitions(), ...generated.codeSystems(), ...generated.valueSets()];
-    const errors = all.flatMap((r) => validateAgainstBase(r).filter((i) => i.severity === 'error').map((i) => `${r.resourceType}/${r.id} ${i.path}: ${i.message}`));
+    const errors = all.flatMap((r) =>
+      validateAgainstBase(r)
+        .filter((i) => i.severity === 'error')
+        .map((i) => `${r.resourceType}/${r.id} ${i.path}: ${i.message}`),
+    );
     expect(errors).toEqual([]);
   });
 });

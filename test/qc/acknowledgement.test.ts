@@ -13,7 +13,18 @@ let noticeId: string;
 beforeAll(async () => {
   store = await createStore({ databaseUrl: undefined, dataDir: 'memory://' });
   h = buildHarness({ deps: { audit: store.audit } });
-  noticeId = (await visit(store.audit, { patient: 'p1', key: 'p1|2027-03-01', org: 'org-1', dr: 'dr-1', rules: ['ama'], at: '2026-11-20T02:00:00Z', notice: true, issuer: 'https://ehr.test.example' })).noticeId!;
+  noticeId = (
+    await visit(store.audit, {
+      patient: 'p1',
+      key: 'p1|2027-03-01',
+      org: 'org-1',
+      dr: 'dr-1',
+      rules: ['ama'],
+      at: '2026-11-20T02:00:00Z',
+      notice: true,
+      issuer: 'https://ehr.test.example',
+    })
+  ).noticeId!;
 });
 afterAll(async () => store?.close());
 
@@ -28,7 +39,10 @@ function body(overrides: Record<string, unknown> = {}): Record<string, unknown> 
   };
 }
 
-const post = (app: Harness['app'], id: string, b: unknown) => request(app).post(`/notices/${id}/acknowledgement`).send(b as object);
+const post = (app: Harness['app'], id: string, b: unknown) =>
+  request(app)
+    .post(`/notices/${id}/acknowledgement`)
+    .send(b as object);
 
 describe('POST /notices/{noticeId}/acknowledgement', () => {
   it('201 with the stored acknowledgement, committed before the answer; authenticated with aud = this URL', async () => {
@@ -36,7 +50,11 @@ describe('POST /notices/{noticeId}/acknowledgement', () => {
     const res = await post(h.app, noticeId, b);
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ ...b, noticeId, signedAt: '2026-11-23T01:30:00.000Z', recordedAt: new Date(NOW).toISOString() });
-    expect(h.authRequests.at(-1)).toEqual({ authorization: undefined, audience: `${PUBLIC_BASE_URL}/notices/${noticeId}/acknowledgement`, fhirServer: undefined });
+    expect(h.authRequests.at(-1)).toEqual({
+      authorization: undefined,
+      audience: `${PUBLIC_BASE_URL}/notices/${noticeId}/acknowledgement`,
+      fhirServer: undefined,
+    });
     const stored = await store.audit.listAcknowledgements({ from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z' });
     expect(stored.map((a) => a.id)).toContain(b.id);
   });
@@ -66,7 +84,7 @@ describe('POST /notices/{noticeId}/acknowledgement', () => {
     expect(res.body.issue[0].details.coding[0].code).toBe('not-found');
   });
 
-  it("404 for a notice issued to another EHR (issuer or tenant), exactly as for an unknown one; its acknowledgements stay unreadable", async () => {
+  it('404 for a notice issued to another EHR (issuer or tenant), exactly as for an unknown one; its acknowledgements stay unreadable', async () => {
     const b = body();
     expect((await post(h.app, noticeId, b)).status).toBe(201);
     const period = { from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z' };
@@ -117,7 +135,12 @@ describe('POST /notices/{noticeId}/acknowledgement', () => {
   it('401 without a valid JWT (nothing stored, no detail on the wire)', async () => {
     // The JWT authenticator's own behaviour is tested in test/auth; here: the route refuses when it throws.
     const denied = buildHarness({
-      deps: { audit: store.audit, authenticate: async () => { throw new AppError('unauthorized', [{ message: 'no token' }]); } },
+      deps: {
+        audit: store.audit,
+        authenticate: async () => {
+          throw new AppError('unauthorized', [{ message: 'no token' }]);
+        },
+      },
     });
     const b = body();
     const res = await post(denied.app, noticeId, b);

@@ -21,14 +21,21 @@ beforeAll(async () => {
 afterAll(async () => store?.close());
 
 async function report(query: Record<string, string>, token = PROVINCE): Promise<ComplianceReport> {
-  const res = await request(h.app).get('/qc/notification-compliance').query({ ...PERIOD, ...query }).set('Authorization', `Bearer ${token}`);
+  const res = await request(h.app)
+    .get('/qc/notification-compliance')
+    .query({ ...PERIOD, ...query })
+    .set('Authorization', `Bearer ${token}`);
   expect(res.status).toBe(200);
   expect(res.headers['cache-control']).toBe('no-store');
   return res.body as ComplianceReport;
 }
 
 const counts = (indicated: number, notified: number, notifiedInTime: number) => ({
-  indicated, notified, notifiedInTime, rate: notified / indicated, inTimeRate: notifiedInTime / indicated,
+  indicated,
+  notified,
+  notifiedInTime,
+  rate: notified / indicated,
+  inTimeRate: notifiedInTime / indicated,
 });
 
 /** Minimal RFC 4180 parser (quoted fields, doubled quotes, CRLF). */
@@ -40,9 +47,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; } else if (ch === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; } else field += ch;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += ch;
   }
   return rows;
 }
@@ -55,11 +75,22 @@ describe('GET /qc/notification-compliance: arithmetic on a hand-built scenario',
     expect(r.total).toEqual(counts(10, 6, 5));
     const a = r.cases.find((c) => c.pregnancy === 'pA|2026-09-01')!;
     expect(a).toEqual({
-      pregnancy: 'pA|2026-09-01', patient: 'pA', institution: 'org-1', practitioner: 'dr-1', rules: ['ama'],
-      firstIndicatedAt: '2026-03-02T02:00:00.000Z', noticeAt: '2026-03-03T02:00:00.000Z', acknowledgedAt: null, status: 'notified',
+      pregnancy: 'pA|2026-09-01',
+      patient: 'pA',
+      institution: 'org-1',
+      practitioner: 'dr-1',
+      rules: ['ama'],
+      firstIndicatedAt: '2026-03-02T02:00:00.000Z',
+      noticeAt: '2026-03-03T02:00:00.000Z',
+      acknowledgedAt: null,
+      status: 'notified',
     });
     const f = r.cases.find((c) => c.pregnancy === 'pF|2026-10-05')!;
-    expect(f).toMatchObject({ practitioner: 'dr-1', firstIndicatedAt: '2026-04-15T02:00:00.000Z', acknowledgedAt: '2026-04-16T02:00:00.000Z' });
+    expect(f).toMatchObject({
+      practitioner: 'dr-1',
+      firstIndicatedAt: '2026-04-15T02:00:00.000Z',
+      acknowledgedAt: '2026-04-16T02:00:00.000Z',
+    });
     expect(r.cases.find((c) => c.pregnancy === 'pD|2026-10-01')!.rules).toEqual(['ama', 'teratogen-exposure']);
     expect(r.cases.filter((c) => c.patient === 'pG')).toHaveLength(2);
   });
@@ -67,12 +98,19 @@ describe('GET /qc/notification-compliance: arithmetic on a hand-built scenario',
   it('groups by institution', async () => {
     const r = await report({ groupBy: 'institution' });
     expect(r.groupBy).toBe('institution');
-    expect(r.rows).toEqual([{ key: 'org-1', ...counts(7, 4, 3) }, { key: 'org-2', ...counts(3, 2, 2) }]);
+    expect(r.rows).toEqual([
+      { key: 'org-1', ...counts(7, 4, 3) },
+      { key: 'org-2', ...counts(3, 2, 2) },
+    ]);
   });
 
   it('groups by practitioner (the one of the first finding)', async () => {
     const r = await report({ groupBy: 'practitioner' });
-    expect(r.rows).toEqual([{ key: 'dr-1', ...counts(4, 2, 2) }, { key: 'dr-2', ...counts(3, 2, 1) }, { key: 'dr-3', ...counts(3, 2, 2) }]);
+    expect(r.rows).toEqual([
+      { key: 'dr-1', ...counts(4, 2, 2) },
+      { key: 'dr-2', ...counts(3, 2, 1) },
+      { key: 'dr-3', ...counts(3, 2, 2) },
+    ]);
   });
 
   it('groups by rule (a case with two rules counts in both; the total counts it once)', async () => {
@@ -91,7 +129,10 @@ describe('GET /qc/notification-compliance: arithmetic on a hand-built scenario',
 
   it('groups by month of the first finding in the clinic time zone', async () => {
     const r = await report({ groupBy: 'month' });
-    expect(r.rows).toEqual([{ key: '2026-03', ...counts(6, 4, 3) }, { key: '2026-04', ...counts(4, 2, 2) }]);
+    expect(r.rows).toEqual([
+      { key: '2026-03', ...counts(6, 4, 3) },
+      { key: '2026-04', ...counts(4, 2, 2) },
+    ]);
   });
 
   it('rates are null when nothing was indicated', async () => {
@@ -116,7 +157,10 @@ describe('GET /qc/notification-compliance: arithmetic on a hand-built scenario',
 
   it('pages the cases with limit and offset (X-Total-Count = all matching cases)', async () => {
     const all = (await report({ limit: '1000' })).cases;
-    const res = await request(h.app).get('/qc/notification-compliance').query({ ...PERIOD, limit: '3', offset: '2' }).set('Authorization', `Bearer ${PROVINCE}`);
+    const res = await request(h.app)
+      .get('/qc/notification-compliance')
+      .query({ ...PERIOD, limit: '3', offset: '2' })
+      .set('Authorization', `Bearer ${PROVINCE}`);
     expect(res.headers['x-total-count']).toBe('10');
     expect(res.body.cases).toEqual(all.slice(2, 5));
     const tail = await report({ limit: '3', offset: '9' });
@@ -127,12 +171,22 @@ describe('GET /qc/notification-compliance: arithmetic on a hand-built scenario',
   it('CSV (format=csv or Accept: text/csv) holds exactly the JSON cases', async () => {
     const json = (await report({ limit: '1000' })).cases;
     for (const req of [
-      request(h.app).get('/qc/notification-compliance').query({ ...PERIOD, format: 'csv' }),
+      request(h.app)
+        .get('/qc/notification-compliance')
+        .query({ ...PERIOD, format: 'csv' }),
       request(h.app).get('/qc/notification-compliance').query(PERIOD).set('Accept', 'text/csv'),
     ]) {
-      const res = await req.set('Authorization', `Bearer ${PROVINCE}`).buffer(true).parse((r, cb) => {
-        let s = ''; r.setEncoding('utf8'); r.on('data', (d: string) => { s += d; }); r.on('end', () => cb(null, s));
-      });
+      const res = await req
+        .set('Authorization', `Bearer ${PROVINCE}`)
+        .buffer(true)
+        .parse((r, cb) => {
+          let s = '';
+          r.setEncoding('utf8');
+          r.on('data', (d: string) => {
+            s += d;
+          });
+          r.on('end', () => cb(null, s));
+        });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/csv; charset=utf-8/);
       const text = res.body as string;
@@ -148,9 +202,18 @@ describe('GET /qc/notification-compliance: arithmetic on a hand-built scenario',
   });
 
   it('CSV of the grouped rows with section=rows (total last)', async () => {
-    const res = await request(h.app).get('/qc/notification-compliance').query({ ...PERIOD, format: 'csv', section: 'rows' })
-      .set('Authorization', `Bearer ${PROVINCE}`).buffer(true).parse((r, cb) => {
-        let s = ''; r.setEncoding('utf8'); r.on('data', (d: string) => { s += d; }); r.on('end', () => cb(null, s));
+    const res = await request(h.app)
+      .get('/qc/notification-compliance')
+      .query({ ...PERIOD, format: 'csv', section: 'rows' })
+      .set('Authorization', `Bearer ${PROVINCE}`)
+      .buffer(true)
+      .parse((r, cb) => {
+        let s = '';
+        r.setEncoding('utf8');
+        r.on('data', (d: string) => {
+          s += d;
+        });
+        r.on('end', () => cb(null, s));
       });
     const rows = parseCsv((res.body as string).slice(1));
     expect(rows).toEqual([
@@ -172,14 +235,20 @@ describe('GET /qc/notification-compliance: arithmetic on a hand-built scenario',
     [{ status: 'overdue' }, 'status'],
     [{ colour: 'red' }, ''],
   ])('400 invalid-query for %o', async (bad, path) => {
-    const res = await request(h.app).get('/qc/notification-compliance').query({ ...PERIOD, ...bad }).set('Authorization', `Bearer ${PROVINCE}`);
+    const res = await request(h.app)
+      .get('/qc/notification-compliance')
+      .query({ ...PERIOD, ...bad })
+      .set('Authorization', `Bearer ${PROVINCE}`);
     expect(res.status).toBe(400);
     expect(res.body.issue[0].details.coding[0].code).toBe('invalid-query');
     if (path) expect(res.body.issue.map((i: { expression?: string[] }) => i.expression?.[0])).toContain(path);
   });
 
   it('a missing from/to is a 400 too', async () => {
-    const res = await request(h.app).get('/qc/notification-compliance').query({ from: PERIOD.from }).set('Authorization', `Bearer ${PROVINCE}`);
+    const res = await request(h.app)
+      .get('/qc/notification-compliance')
+      .query({ from: PERIOD.from })
+      .set('Authorization', `Bearer ${PROVINCE}`);
     expect(res.status).toBe(400);
   });
 });

@@ -9,10 +9,19 @@ describe('compliance CSV', () => {
   });
 
   it('cases with rules joined by ";", null as empty and a guarded, quoted institution', () => {
-    const csv = casesCsv([{
-      pregnancy: 'Patient/p|2025-10-01', patient: 'Patient/p', institution: '=杭州,妇幼', practitioner: null, rules: ['ama', 'nt'],
-      firstIndicatedAt: '2025-06-01T08:00:00.000Z', noticeAt: null, acknowledgedAt: null, status: 'missing',
-    }]);
+    const csv = casesCsv([
+      {
+        pregnancy: 'Patient/p|2025-10-01',
+        patient: 'Patient/p',
+        institution: '=杭州,妇幼',
+        practitioner: null,
+        rules: ['ama', 'nt'],
+        firstIndicatedAt: '2025-06-01T08:00:00.000Z',
+        noticeAt: null,
+        acknowledgedAt: null,
+        status: 'missing',
+      },
+    ]);
     expect(csv.split('\r\n')[1]).toBe('Patient/p|2025-10-01,Patient/p,"\'=杭州,妇幼",,ama;nt,2025-06-01T08:00:00.000Z,,,missing');
   });
 });

@@ -28,7 +28,9 @@ beforeAll(async () => {
 afterAll(async () => store?.close());
 
 const get = (auth: string | undefined, query: Record<string, string> = {}) => {
-  const r = request(h.app).get('/qc/notification-compliance').query({ from: '2026-01-01', to: '2026-01-31', ...query });
+  const r = request(h.app)
+    .get('/qc/notification-compliance')
+    .query({ from: '2026-01-01', to: '2026-01-31', ...query });
   return auth === undefined ? r : r.set('Authorization', auth);
 };
 

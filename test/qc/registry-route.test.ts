@@ -20,13 +20,37 @@ beforeAll(async () => {
       { practitionerId: 'pr-1', name: '王芳', organizationIds: ['org-1'] },
       { practitionerId: 'pr-2', name: '陈静', organizationIds: ['org-2'] },
     ],
-    organizations: [{ organizationId: 'org-1', name: '甲医院' }, { organizationId: 'org-2', name: '乙医院' }],
+    organizations: [
+      { organizationId: 'org-1', name: '甲医院' },
+      { organizationId: 'org-2', name: '乙医院' },
+    ],
     certificates: [
-      { practitionerId: 'pr-1', technique: 'prenatal-diagnosis', number: 'C-1', validFrom: '2021-01-01', validTo: '2026-11-22', lastTraining: '2025-06-01' },
-      { practitionerId: 'pr-2', technique: 'prenatal-screening', number: 'C-2', validFrom: '2024-01-01', validTo: '2027-01-15', lastTraining: '2024-11-22' },
+      {
+        practitionerId: 'pr-1',
+        technique: 'prenatal-diagnosis',
+        number: 'C-1',
+        validFrom: '2021-01-01',
+        validTo: '2026-11-22',
+        lastTraining: '2025-06-01',
+      },
+      {
+        practitionerId: 'pr-2',
+        technique: 'prenatal-screening',
+        number: 'C-2',
+        validFrom: '2024-01-01',
+        validTo: '2027-01-15',
+        lastTraining: '2024-11-22',
+      },
     ],
     licences: [
-      { organizationId: 'org-2', number: 'L-2', techniques: ['prenatal-screening'], validFrom: '2020-01-01', validTo: '2030-01-01', lastVerified: '2023-11-22' },
+      {
+        organizationId: 'org-2',
+        number: 'L-2',
+        techniques: ['prenatal-screening'],
+        validFrom: '2020-01-01',
+        validTo: '2030-01-01',
+        lastVerified: '2023-11-22',
+      },
     ],
   });
   h = buildHarness({ env: { QC_TOKENS: JSON.stringify(TOKENS) }, deps: { audit: store.audit, registry } });
@@ -43,12 +67,14 @@ describe('GET /qc/registry (issue [3/6]: act before an order is blocked)', () =>
     const res = await get(PROVINCE).expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const items = res.body.items as { bucket: string; number: string; holder: string }[];
-    expect(items).toEqual(expect.arrayContaining([
-      expect.objectContaining({ bucket: 'expired', number: 'C-1', holder: 'Practitioner/pr-1' }),
-      expect.objectContaining({ bucket: 'expiring', number: 'C-2' }),
-      expect.objectContaining({ bucket: 'training-overdue', number: 'C-2' }),
-      expect.objectContaining({ bucket: 'verification-overdue', number: 'L-2', holder: 'Organization/org-2' }),
-    ]));
+    expect(items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ bucket: 'expired', number: 'C-1', holder: 'Practitioner/pr-1' }),
+        expect.objectContaining({ bucket: 'expiring', number: 'C-2' }),
+        expect.objectContaining({ bucket: 'training-overdue', number: 'C-2' }),
+        expect.objectContaining({ bucket: 'verification-overdue', number: 'L-2', holder: 'Organization/org-2' }),
+      ]),
+    );
     expect(res.body.today).toBe('2026-11-23');
   });
 

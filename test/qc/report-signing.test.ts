@@ -9,21 +9,36 @@ const TOKEN = 'province-token-0123456789';
 const TECH = `${CANONICAL_BASE}/CodeSystem/mch-technique`;
 const ORDER = `${CANONICAL_BASE}/CodeSystem/prenatal-order`;
 
-function practitioner(id: string, opts: { qualified?: { start?: string; end?: string } | false; title?: string } = {}): Record<string, unknown> {
+function practitioner(
+  id: string,
+  opts: { qualified?: { start?: string; end?: string } | false; title?: string } = {},
+): Record<string, unknown> {
   const qualification: unknown[] = [];
-  if (opts.qualified !== false) qualification.push({ code: { coding: [{ system: TECH, code: 'prenatal-diagnosis' }] }, period: opts.qualified ?? { start: '2020-01-01', end: '2030-12-31' } });
+  if (opts.qualified !== false)
+    qualification.push({
+      code: { coding: [{ system: TECH, code: 'prenatal-diagnosis' }] },
+      period: opts.qualified ?? { start: '2020-01-01', end: '2030-12-31' },
+    });
   if (opts.title) qualification.push({ code: { coding: [{ system: PROFESSIONAL_TITLE_SYSTEM, code: opts.title }] } });
   return { resourceType: 'Practitioner', id, qualification };
 }
 
 function report(id: string, signers: string[], code = 'amniocentesis', issued = '2026-06-01T02:00:00Z'): Record<string, unknown> {
   return {
-    resourceType: 'DiagnosticReport', id, status: 'final', issued,
-    code: { coding: [{ system: ORDER, code }] }, resultsInterpreter: signers.map((s) => ({ reference: `Practitioner/${s}` })),
+    resourceType: 'DiagnosticReport',
+    id,
+    status: 'final',
+    issued,
+    code: { coding: [{ system: ORDER, code }] },
+    resultsInterpreter: signers.map((s) => ({ reference: `Practitioner/${s}` })),
   };
 }
 
-const bundle = (...resources: Record<string, unknown>[]) => ({ resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ resource })) });
+const bundle = (...resources: Record<string, unknown>[]) => ({
+  resourceType: 'Bundle',
+  type: 'collection',
+  entry: resources.map((resource) => ({ resource })),
+});
 
 let store: OpenedStore;
 let h: Harness;
@@ -33,20 +48,30 @@ beforeAll(async () => {
 });
 afterAll(async () => store?.close());
 
-const post = (body: unknown, token = TOKEN) => request(h.app).post('/qc/report-signing').set('Authorization', `Bearer ${token}`).send(body as object);
+const post = (body: unknown, token = TOKEN) =>
+  request(h.app)
+    .post('/qc/report-signing')
+    .set('Authorization', `Bearer ${token}`)
+    .send(body as object);
 
 describe('POST /qc/report-signing (Art. 26)', () => {
   it('checks two qualified signers and a senior karyotype reviewer', async () => {
-    const res = await post(bundle(
-      practitioner('a'), practitioner('b'), practitioner('c', { qualified: false }), practitioner('d', { qualified: { end: '2026-05-31' } }),
-      practitioner('s', { title: 'associate-senior' }), practitioner('j', { title: 'intermediate' }),
-      report('ok', ['a', 'b']),
-      report('one-qualified', ['a', 'c']),
-      report('expired', ['a', 'd']),
-      report('same-twice', ['a', 'a']),
-      report('karyo-ok', ['a', 's'], 'karyotype'),
-      report('karyo-junior', ['a', 'j'], 'karyotype'),
-    ));
+    const res = await post(
+      bundle(
+        practitioner('a'),
+        practitioner('b'),
+        practitioner('c', { qualified: false }),
+        practitioner('d', { qualified: { end: '2026-05-31' } }),
+        practitioner('s', { title: 'associate-senior' }),
+        practitioner('j', { title: 'intermediate' }),
+        report('ok', ['a', 'b']),
+        report('one-qualified', ['a', 'c']),
+        report('expired', ['a', 'd']),
+        report('same-twice', ['a', 'a']),
+        report('karyo-ok', ['a', 's'], 'karyotype'),
+        report('karyo-junior', ['a', 'j'], 'karyotype'),
+      ),
+    );
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const status = Object.fromEntries((res.body.cases as { report: string; problems: string[] }[]).map((c) => [c.report, c.problems]));

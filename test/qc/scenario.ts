@@ -40,17 +40,43 @@ export async function visit(audit: AuditStore, v: Visit): Promise<Recorded> {
   const noticeSuggestion = randomUUID();
   const noticeId = v.notice ? randomUUID() : undefined;
   const notice: NoticeRecord | undefined = noticeId
-    ? { id: noticeId, createdAt: v.at, hash: 'b'.repeat(64), patientId: v.patient, institutionId: v.org, pregnancyKey: v.key, practitionerId: v.dr, rules: v.rules, content: { noticeId } }
+    ? {
+        id: noticeId,
+        createdAt: v.at,
+        hash: 'b'.repeat(64),
+        patientId: v.patient,
+        institutionId: v.org,
+        pregnancyKey: v.key,
+        practitionerId: v.dr,
+        rules: v.rules,
+        content: { noticeId },
+      }
     : undefined;
   const record: HookCallRecord = {
-    hookInstance: randomUUID(), serviceId: 'prenatal-diagnosis-referral', hook: 'patient-view', receivedAt: v.at,
-    issuer: v.issuer ?? 'https://ehr.example/', ...(v.tenant ? { tenant: v.tenant } : {}), institutionId: v.org, practitionerId: v.dr, patientId: v.patient, pregnancyKey: v.key,
-    status: 200, latencyMs: 5,
+    hookInstance: randomUUID(),
+    serviceId: 'prenatal-diagnosis-referral',
+    hook: 'patient-view',
+    receivedAt: v.at,
+    issuer: v.issuer ?? 'https://ehr.example/',
+    ...(v.tenant ? { tenant: v.tenant } : {}),
+    institutionId: v.org,
+    practitionerId: v.dr,
+    patientId: v.patient,
+    pregnancyKey: v.key,
+    status: 200,
+    latencyMs: 5,
     findings: v.rules.map((rule) => ({ rule, citation: 'test', evidence: [`Patient/${v.patient}`], params: {} })),
-    cards: [{
-      uuid: card, indicator: 'warning', rules: [...v.rules],
-      suggestions: [{ uuid: referralSuggestion, kind: 'create:ServiceRequest' }, { uuid: noticeSuggestion, kind: 'create:Communication' }],
-    }],
+    cards: [
+      {
+        uuid: card,
+        indicator: 'warning',
+        rules: [...v.rules],
+        suggestions: [
+          { uuid: referralSuggestion, kind: 'create:ServiceRequest' },
+          { uuid: noticeSuggestion, kind: 'create:Communication' },
+        ],
+      },
+    ],
     ruleErrors: [],
     notice,
   };
@@ -58,24 +84,46 @@ export async function visit(audit: AuditStore, v: Visit): Promise<Recorded> {
   return { card, referralSuggestion, noticeSuggestion, noticeId };
 }
 
-async function feedback(audit: AuditStore, card: string, at: string, outcome: 'accepted' | 'overridden', accepted: string[] = []): Promise<void> {
-  const item = outcome === 'accepted'
-    ? { card, outcome, acceptedSuggestions: accepted.map((id) => ({ id })), outcomeTimestamp: at }
-    : { card, outcome, overrideReason: { reason: { code: 'patient-declined' } }, outcomeTimestamp: at };
+async function feedback(
+  audit: AuditStore,
+  card: string,
+  at: string,
+  outcome: 'accepted' | 'overridden',
+  accepted: string[] = [],
+): Promise<void> {
+  const item =
+    outcome === 'accepted'
+      ? { card, outcome, acceptedSuggestions: accepted.map((id) => ({ id })), outcomeTimestamp: at }
+      : { card, outcome, overrideReason: { reason: { code: 'patient-declined' } }, outcomeTimestamp: at };
   await audit.append([{ serviceId: 'prenatal-diagnosis-referral', receivedAt: at, issuer: 'https://ehr.example/', item }]);
 }
 
 async function ack(audit: AuditStore, noticeId: string, signedAt: string): Promise<void> {
   const r = await audit.appendAcknowledgement({
-    id: randomUUID(), noticeId, signerKind: 'patient', signerName: '王芳', decision: 'accepted-referral', signedAt, recordedBy: 'dr-1', recordedAt: signedAt,
+    id: randomUUID(),
+    noticeId,
+    signerKind: 'patient',
+    signerName: '王芳',
+    decision: 'accepted-referral',
+    signedAt,
+    recordedBy: 'dr-1',
+    recordedAt: signedAt,
   });
   if (r.status !== 'created') throw new Error(`ack not created: ${r.status}`);
 }
 
 /** Expected status per pregnancy id (cases in the period only). */
 export const EXPECTED: Record<string, 'notified' | 'late' | 'missing'> = {
-  'pA|2026-09-01': 'notified', 'pB|2026-09-02': 'late', 'pC|2026-09-03': 'missing', 'pD|2026-10-01': 'notified', pE: 'missing',
-  'pF|2026-10-05': 'notified', 'pG|2026-10-01': 'notified', 'pG|2027-01-20': 'missing', 'pJ|2026-09-09': 'missing', 'pK|2026-09-10': 'notified',
+  'pA|2026-09-01': 'notified',
+  'pB|2026-09-02': 'late',
+  'pC|2026-09-03': 'missing',
+  'pD|2026-10-01': 'notified',
+  pE: 'missing',
+  'pF|2026-10-05': 'notified',
+  'pG|2026-10-01': 'notified',
+  'pG|2027-01-20': 'missing',
+  'pJ|2026-09-09': 'missing',
+  'pK|2026-09-10': 'notified',
 };
 
 /** Records the whole scenario. */
@@ -84,26 +132,72 @@ export async function recordScenario(audit: AuditStore): Promise<void> {
   const a = await visit(audit, { patient: 'pA', key: 'pA|2026-09-01', org: ORG_1, dr: 'dr-1', rules: ['ama'], at: '2026-03-02T02:00:00Z' });
   await feedback(audit, a.card, '2026-03-03T02:00:00Z', 'accepted', [a.noticeSuggestion]);
   // B: acknowledged 15 days later → late.
-  const b = await visit(audit, { patient: 'pB', key: 'pB|2026-09-02', org: ORG_1, dr: 'dr-2', rules: ['amniotic-fluid'], at: '2026-03-05T02:00:00Z', notice: true });
+  const b = await visit(audit, {
+    patient: 'pB',
+    key: 'pB|2026-09-02',
+    org: ORG_1,
+    dr: 'dr-2',
+    rules: ['amniotic-fluid'],
+    at: '2026-03-05T02:00:00Z',
+    notice: true,
+  });
   await ack(audit, b.noticeId!, '2026-03-20T02:00:00Z');
   // C: only the referral accepted, no notice → missing.
-  const c = await visit(audit, { patient: 'pC', key: 'pC|2026-09-03', org: ORG_2, dr: 'dr-3', rules: ['fetal-anomaly'], at: '2026-03-10T02:00:00Z' });
+  const c = await visit(audit, {
+    patient: 'pC',
+    key: 'pC|2026-09-03',
+    org: ORG_2,
+    dr: 'dr-3',
+    rules: ['fetal-anomaly'],
+    at: '2026-03-10T02:00:00Z',
+  });
   await feedback(audit, c.card, '2026-03-10T03:00:00Z', 'accepted', [c.referralSuggestion]);
   // D: overridden, then the printed notice signed two days later → notified.
-  const d = await visit(audit, { patient: 'pD', key: 'pD|2026-10-01', org: ORG_2, dr: 'dr-3', rules: ['ama', 'teratogen-exposure'], at: '2026-04-01T02:00:00Z', notice: true });
+  const d = await visit(audit, {
+    patient: 'pD',
+    key: 'pD|2026-10-01',
+    org: ORG_2,
+    dr: 'dr-3',
+    rules: ['ama', 'teratogen-exposure'],
+    at: '2026-04-01T02:00:00Z',
+    notice: true,
+  });
   await feedback(audit, d.card, '2026-04-01T03:00:00Z', 'overridden');
   await ack(audit, d.noticeId!, '2026-04-03T02:00:00Z');
   // E: override alone (no pregnancy key: the patient id is the pregnancy) → missing.
   const e = await visit(audit, { patient: 'pE', org: ORG_1, dr: 'dr-1', rules: ['ama'], at: '2026-04-10T02:00:00Z' });
   await feedback(audit, e.card, '2026-04-10T03:00:00Z', 'overridden');
   // F: two visits of one pregnancy → counted once; acknowledged after the first.
-  const f = await visit(audit, { patient: 'pF', key: 'pF|2026-10-05', org: ORG_1, dr: 'dr-1', rules: ['ama'], at: '2026-04-15T02:00:00Z', notice: true });
+  const f = await visit(audit, {
+    patient: 'pF',
+    key: 'pF|2026-10-05',
+    org: ORG_1,
+    dr: 'dr-1',
+    rules: ['ama'],
+    at: '2026-04-15T02:00:00Z',
+    notice: true,
+  });
   await ack(audit, f.noticeId!, '2026-04-16T02:00:00Z');
   await visit(audit, { patient: 'pF', key: 'pF|2026-10-05', org: ORG_1, dr: 'dr-2', rules: ['ama'], at: '2026-04-20T02:00:00Z' });
   // G: two pregnancies of one woman → counted twice (first notified, second missing).
-  const g1 = await visit(audit, { patient: 'pG', key: 'pG|2026-10-01', org: ORG_1, dr: 'dr-2', rules: ['genetic-family-history'], at: '2026-03-15T02:00:00Z', notice: true });
+  const g1 = await visit(audit, {
+    patient: 'pG',
+    key: 'pG|2026-10-01',
+    org: ORG_1,
+    dr: 'dr-2',
+    rules: ['genetic-family-history'],
+    at: '2026-03-15T02:00:00Z',
+    notice: true,
+  });
   await ack(audit, g1.noticeId!, '2026-03-16T02:00:00Z');
-  await visit(audit, { patient: 'pG', key: 'pG|2027-01-20', org: ORG_1, dr: 'dr-2', rules: ['screening-high-risk'], at: '2026-04-25T02:00:00Z' });
+  await visit(audit, {
+    patient: 'pG',
+    key: 'pG|2027-01-20',
+    org: ORG_1,
+    dr: 'dr-2',
+    rules: ['screening-high-risk'],
+    at: '2026-04-25T02:00:00Z',
+  });
   // H: first indicated before the period, confirmed in it → not newly indicated (not counted).
   await visit(audit, { patient: 'pH', key: 'pH|2026-07-01', org: ORG_1, dr: 'dr-1', rules: ['ama'], at: '2026-02-10T02:00:00Z' });
   await visit(audit, { patient: 'pH', key: 'pH|2026-07-01', org: ORG_1, dr: 'dr-1', rules: ['ama'], at: '2026-03-12T02:00:00Z' });
@@ -112,7 +206,15 @@ export async function recordScenario(audit: AuditStore): Promise<void> {
   // J: 2026-02-28T17:00Z is 2026-03-01 in Shanghai → in the period, missing.
   await visit(audit, { patient: 'pJ', key: 'pJ|2026-09-09', org: ORG_1, dr: 'dr-1', rules: ['ama'], at: '2026-02-28T17:00:00Z' });
   // K: acknowledged on day 7 (Shanghai calendar days) → in time.
-  const k = await visit(audit, { patient: 'pK', key: 'pK|2026-09-10', org: ORG_2, dr: 'dr-3', rules: ['prior-affected-birth'], at: '2026-03-20T01:00:00Z', notice: true });
+  const k = await visit(audit, {
+    patient: 'pK',
+    key: 'pK|2026-09-10',
+    org: ORG_2,
+    dr: 'dr-3',
+    rules: ['prior-affected-birth'],
+    at: '2026-03-20T01:00:00Z',
+    notice: true,
+  });
   await ack(audit, k.noticeId!, '2026-03-27T15:00:00Z');
   // L: 2026-04-30T17:00Z is 2026-05-01 in Shanghai → after the period (not counted).
   await visit(audit, { patient: 'pL', key: 'pL|2026-11-01', org: ORG_1, dr: 'dr-1', rules: ['ama'], at: '2026-04-30T17:00:00Z' });

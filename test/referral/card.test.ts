@@ -14,8 +14,17 @@ const NOTICE_URL = 'https://cds.example.org/notices/n-1';
 /** The card's input with the notice content the referral service builds once from the same facts. */
 function input(over: Partial<ReferralCardInput> = {}): ReferralCardInput {
   const base = {
-    findings: [finding('ama')], facts: FACTS, patient: patient(), noticeId: 'n-1', noticeUrl: NOTICE_URL,
-    locale: 'zh-CN' as const, newId: idSequence(), policy: POLICY, now: NOW, practitionerRef: 'Practitioner/dr1', encounterRef: 'Encounter/e1',
+    findings: [finding('ama')],
+    facts: FACTS,
+    patient: patient(),
+    noticeId: 'n-1',
+    noticeUrl: NOTICE_URL,
+    locale: 'zh-CN' as const,
+    newId: idSequence(),
+    policy: POLICY,
+    now: NOW,
+    practitionerRef: 'Practitioner/dr1',
+    encounterRef: 'Encounter/e1',
     ...over,
   };
   return { ...base, notice: over.notice ?? buildNoticeContent(base) };
@@ -61,7 +70,11 @@ describe('referral card', () => {
   });
 
   it('summary stays < 140 characters in every variant and locale, even with 7 findings', () => {
-    const notices = [undefined, { date: '2026-02-01', rules: [], reference: 'Communication/c1' }, { date: '2026-02-01', rules: ['ama'], reference: 'Communication/c1' }];
+    const notices = [
+      undefined,
+      { date: '2026-02-01', rules: [], reference: 'Communication/c1' },
+      { date: '2026-02-01', rules: ['ama'], reference: 'Communication/c1' },
+    ];
     for (const locale of ['zh-CN', 'en'] as const) {
       for (const existingNotice of notices) {
         for (const findings of [[finding('teratogen-exposure')], ALL_FINDINGS]) {
@@ -74,11 +87,16 @@ describe('referral card', () => {
   it('extension carries rule, citation, evidence and params exactly', () => {
     const f = finding('amniotic-fluid');
     const card = build({ findings: [f] });
-    expect(card.extension).toEqual({ [FINDINGS_EXTENSION]: [{ rule: 'amniotic-fluid', citation: f.citation, evidence: ['Observation/afi1'], params: f.params }] });
+    expect(card.extension).toEqual({
+      [FINDINGS_EXTENSION]: [{ rule: 'amniotic-fluid', citation: f.citation, evidence: ['Observation/afi1'], params: f.params }],
+    });
   });
 
   it('is info, without a notice suggestion, when the notice on file covers every finding', () => {
-    const card = build({ findings: [finding('ama'), finding('screening-high-risk')], existingNotice: { date: '2026-02-01T10:00:00+08:00', rules: ['ama', 'screening-high-risk'], reference: 'Communication/c9' } });
+    const card = build({
+      findings: [finding('ama'), finding('screening-high-risk')],
+      existingNotice: { date: '2026-02-01T10:00:00+08:00', rules: ['ama', 'screening-high-risk'], reference: 'Communication/c9' },
+    });
     expect(card.indicator).toBe('info');
     expect(card.summary).toContain('2026-02-01');
     expect(card.detail).toContain('Communication/c9');
@@ -87,7 +105,10 @@ describe('referral card', () => {
   });
 
   it('is warning again when a finding is not covered by the notice on file, and names it', () => {
-    const card = build({ findings: [finding('ama'), finding('fetal-anomaly')], existingNotice: { date: '2026-02-01', rules: ['ama'], reference: 'Communication/c9' } });
+    const card = build({
+      findings: [finding('ama'), finding('fetal-anomaly')],
+      existingNotice: { date: '2026-02-01', rules: ['ama'], reference: 'Communication/c9' },
+    });
     expect(card.indicator).toBe('warning');
     expect(card.summary).toContain('胎儿发育异常或可疑畸形');
     expect(card.detail).toContain('未涵盖以下新增指征：胎儿发育异常或可疑畸形');
@@ -100,17 +121,26 @@ describe('referral card', () => {
     expect(card.selectionBehavior).toBe('any');
     const sr = resourceOf<ServiceRequest>(card, 0);
     expect(sr).toMatchObject({
-      resourceType: 'ServiceRequest', status: 'draft', intent: 'order',
+      resourceType: 'ServiceRequest',
+      status: 'draft',
+      intent: 'order',
       meta: { profile: [PROFILES.referralServiceRequest] },
       category: [{ coding: [{ system: SYSTEMS.prenatalOrder, code: 'prenatal-diagnosis-referral' }] }],
       code: { coding: [{ system: SYSTEMS.prenatalOrder, code: 'prenatal-diagnosis-referral' }] },
-      subject: { reference: 'Patient/p1' }, encounter: { reference: 'Encounter/e1' },
+      subject: { reference: 'Patient/p1' },
+      encounter: { reference: 'Encounter/e1' },
       requester: { reference: 'Practitioner/dr1' },
       performer: [{ display: POLICY.referralInstitution.name, reference: 'Organization/org-pd' }],
-      occurrenceDateTime: NOW.instant, authoredOn: NOW.instant,
+      occurrenceDateTime: NOW.instant,
+      authoredOn: NOW.instant,
     });
     expect(sr.reasonReference!.map((r) => r.reference)).toEqual(['Observation/afi1', 'Condition/c1', 'Observation/nt1', 'Observation/s1']);
-    expect(sr.supportingInfo!.map((r) => r.reference)).toEqual(['Patient/p1', 'MedicationStatement/m1', 'FamilyMemberHistory/f1', 'FamilyMemberHistory/f2']);
+    expect(sr.supportingInfo!.map((r) => r.reference)).toEqual([
+      'Patient/p1',
+      'MedicationStatement/m1',
+      'FamilyMemberHistory/f1',
+      'FamilyMemberHistory/f2',
+    ]);
     expect(build().suggestions!.map((s) => s.uuid)).toEqual(['id-2', 'id-4']);
   });
 
@@ -119,10 +149,13 @@ describe('referral card', () => {
     const sr = resourceOf<ServiceRequest>(card, 0);
     const comm = resourceOf<Communication>(card, 1);
     expect(comm).toMatchObject({
-      resourceType: 'Communication', status: 'completed',
+      resourceType: 'Communication',
+      status: 'completed',
       meta: { profile: [PROFILES.writtenNoticeCommunication] },
       category: [{ coding: [{ system: SYSTEMS.noticeCategory, code: NOTICE_CATEGORY_CODE }] }],
-      subject: { reference: 'Patient/p1' }, sender: { reference: 'Practitioner/dr1' }, sent: NOW.instant,
+      subject: { reference: 'Patient/p1' },
+      sender: { reference: 'Practitioner/dr1' },
+      sent: NOW.instant,
     });
     expect(comm.about).toEqual([{ type: 'ServiceRequest', identifier: sr.identifier![0] }]);
     expect(comm.extension!.filter((e) => e.url === EXTENSIONS.noticeRules).map((e) => e.valueCode)).toEqual([...REFERRAL_RULE_IDS]);
@@ -136,7 +169,12 @@ describe('referral card', () => {
 
   it('override reasons with display in the card locale; one absolute print link', () => {
     const zh = build();
-    expect(zh.overrideReasons!.map((o) => o.code)).toEqual(['already-referred', 'declined-after-counselling', 'data-incorrect', 'not-currently-pregnant']);
+    expect(zh.overrideReasons!.map((o) => o.code)).toEqual([
+      'already-referred',
+      'declined-after-counselling',
+      'data-incorrect',
+      'not-currently-pregnant',
+    ]);
     for (const o of zh.overrideReasons!) expect(o).toMatchObject({ system: SYSTEMS.overrideReason, display: expect.any(String) });
     expect(zh.overrideReasons![0]!.display).toBe('已转诊至产前诊断机构');
     expect(zh.links).toEqual([{ label: '打印书面告知书', url: NOTICE_URL, type: 'absolute' }]);
@@ -151,8 +189,12 @@ describe('referral card', () => {
     const card = build({
       patient: patient({ name: [{ use: 'official', text: payload }] }),
       findings: [
-        finding('fetal-anomaly', { items: [{ reference: 'Condition/c1', code: { system: 's', code: 'c', display: payload }, text: payload }] }),
-        finding('genetic-family-history', { items: [{ reference: 'FamilyMemberHistory/f1', text: payload, relationship: { system: 's', code: 'X', display: payload } }] }),
+        finding('fetal-anomaly', {
+          items: [{ reference: 'Condition/c1', code: { system: 's', code: 'c', display: payload }, text: payload }],
+        }),
+        finding('genetic-family-history', {
+          items: [{ reference: 'FamilyMemberHistory/f1', text: payload, relationship: { system: 's', code: 'X', display: payload } }],
+        }),
       ],
     });
     expect(card.detail).not.toContain('<script>');

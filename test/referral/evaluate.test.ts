@@ -7,7 +7,24 @@ import type { Rule } from '../../src/engine/rule.js';
 import type { PregnancyFacts } from '../../src/clinical/finding-params.js';
 import { REFERRAL_RULES } from '../../src/referral/rules/index.js';
 import {
-  afi, atc, condition, EDD, eddObs, familyHistory, icd, interp, medStatement, nowOn, nt, patient, PID, pregnant, report, risk, sct, snapshotOf,
+  afi,
+  atc,
+  condition,
+  EDD,
+  eddObs,
+  familyHistory,
+  icd,
+  interp,
+  medStatement,
+  nowOn,
+  nt,
+  patient,
+  PID,
+  pregnant,
+  report,
+  risk,
+  sct,
+  snapshotOf,
 } from '../clinical/fixtures.js';
 
 const everything = (): Resource[] => [
@@ -52,15 +69,26 @@ describe('evaluateReferral', () => {
   });
 
   it('a male patient is silent even with pregnancy-looking data', () => {
-    const r = evaluateReferral(snapshotOf([eddObs(EDD), ...everything()], patient({ gender: 'male', birthDate: '1970-01-01' })), DEFAULT_POLICY, nowOn());
+    const r = evaluateReferral(
+      snapshotOf([eddObs(EDD), ...everything()], patient({ gender: 'male', birthDate: '1970-01-01' })),
+      DEFAULT_POLICY,
+      nowOn(),
+    );
     expect(r.findings).toEqual([]);
   });
 
   it('a rule that throws is recorded and the other rules still run', () => {
-    const boom: Rule<PregnancyFacts> = { ...REFERRAL_RULES[1]!, evaluate: () => { throw new Error('boom'); } };
+    const boom: Rule<PregnancyFacts> = {
+      ...REFERRAL_RULES[1]!,
+      evaluate: () => {
+        throw new Error('boom');
+      },
+    };
     const rules = [REFERRAL_RULES[0]!, boom, ...REFERRAL_RULES.slice(2)];
     const r = evaluateReferral(pregnant(everything(), patient({ birthDate: '1985-03-03' })), DEFAULT_POLICY, nowOn(), rules);
-    expect(r.errors).toEqual([{ rule: 'amniotic-fluid', version: '1.0.0', citation: 'ZJ-2023 Art.24(1); PDM Art.17(1)', cause: 'boom', errorClass: 'Error' }]);
+    expect(r.errors).toEqual([
+      { rule: 'amniotic-fluid', version: '1.0.0', citation: 'ZJ-2023 Art.24(1); PDM Art.17(1)', cause: 'boom', errorClass: 'Error' },
+    ]);
     expect(r.outcomes['amniotic-fluid']).toBeUndefined();
     expect(r.findings.map((f) => f.rule)).toEqual(REFERRAL_RULE_IDS.filter((id) => id !== 'amniotic-fluid'));
   });
@@ -77,7 +105,11 @@ describe('evaluateReferral', () => {
   });
 
   it('invalid dates in resources are bad data: skipped, no crash, no error record', () => {
-    const bad = [afi(3, 'cm', { date: '2025-02-30' }), condition(icd('O35.0'), { recordedDate: '2025-13-01' }), eddObs('1985-02-30', { loincCode: '11781-2' })];
+    const bad = [
+      afi(3, 'cm', { date: '2025-02-30' }),
+      condition(icd('O35.0'), { recordedDate: '2025-13-01' }),
+      eddObs('1985-02-30', { loincCode: '11781-2' }),
+    ];
     const r = evaluateReferral(pregnant(bad), DEFAULT_POLICY, nowOn());
     expect(r.errors).toEqual([]);
     expect(r.facts.edd?.date).toBe(EDD);
@@ -86,7 +118,11 @@ describe('evaluateReferral', () => {
   });
 
   it('no birthDate and no EDD: ama insufficient, others still decide', () => {
-    const r = evaluateReferral(snapshotOf([condition(sct('77386006')), afi(3)], patient({ birthDate: undefined })), DEFAULT_POLICY, nowOn());
+    const r = evaluateReferral(
+      snapshotOf([condition(sct('77386006')), afi(3)], patient({ birthDate: undefined })),
+      DEFAULT_POLICY,
+      nowOn(),
+    );
     expect(r.facts).toMatchObject({ current: true });
     expect(r.facts.edd).toBeUndefined();
     expect(r.outcomes.ama?.status).toBe('insufficient-data');

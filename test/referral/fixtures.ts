@@ -21,7 +21,12 @@ export const FACTS: PregnancyFacts = {
 
 export const POLICY: Policy = parsePolicy({
   institution: { id: 'org-1', name: '杭州市某区妇幼保健院' },
-  referralInstitution: { id: 'org-pd', name: '浙江大学医学院附属妇产科医院产前诊断中心', address: '杭州市上城区学士路1号', phone: '0571-00000000' },
+  referralInstitution: {
+    id: 'org-pd',
+    name: '浙江大学医学院附属妇产科医院产前诊断中心',
+    address: '杭州市上城区学士路1号',
+    phone: '0571-00000000',
+  },
 });
 
 export function patient(overrides: Partial<Patient> = {}): Patient {
@@ -30,40 +35,93 @@ export function patient(overrides: Partial<Patient> = {}): Patient {
     id: 'p1',
     gender: 'female',
     birthDate: '1990-05-20',
-    name: [{ use: 'usual', text: 'Hong Wang' }, { use: 'official', family: '王', given: ['小红'] }],
+    name: [
+      { use: 'usual', text: 'Hong Wang' },
+      { use: 'official', family: '王', given: ['小红'] },
+    ],
     ...overrides,
   };
 }
 
 const PARAMS: { readonly [R in ReferralRuleId]: ReferralParamsByRule[R] } = {
   ama: {
-    ageYears: 36, threshold: 35, comparator: '>=', reference: 'edd', referenceDate: '2026-08-01', birthDate: '1990-05-20',
+    ageYears: 36,
+    threshold: 35,
+    comparator: '>=',
+    reference: 'edd',
+    referenceDate: '2026-08-01',
+    birthDate: '1990-05-20',
     items: [{ reference: 'Patient/p1', date: '1990-05-20' }],
   },
   'amniotic-fluid': {
-    kind: 'oligohydramnios', decidedBy: 'afi', thresholdCm: 5,
-    items: [{ reference: 'Observation/afi1', date: '2026-03-01T09:30:00+08:00', code: { system: 'http://loinc.org', code: '11627-7', display: 'Amniotic fluid index' }, value: 4.2, unit: 'cm' }],
+    kind: 'oligohydramnios',
+    decidedBy: 'afi',
+    thresholdCm: 5,
+    items: [
+      {
+        reference: 'Observation/afi1',
+        date: '2026-03-01T09:30:00+08:00',
+        code: { system: 'http://loinc.org', code: '11627-7', display: 'Amniotic fluid index' },
+        value: 4.2,
+        unit: 'cm',
+      },
+    ],
   },
   'fetal-anomaly': {
-    sources: ['condition', 'nt'], ntThresholdMm: 3,
+    sources: ['condition', 'nt'],
+    ntThresholdMm: 3,
     items: [
-      { reference: 'Condition/c1', date: '2026-02-20', code: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'O35.0', display: '胎儿中枢神经系统畸形' }, text: '侧脑室增宽' },
+      {
+        reference: 'Condition/c1',
+        date: '2026-02-20',
+        code: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'O35.0', display: '胎儿中枢神经系统畸形' },
+        text: '侧脑室增宽',
+      },
       { reference: 'Observation/nt1', date: '2026-01-15', value: 3.4, unit: 'mm' },
     ],
   },
   'teratogen-exposure': {
-    kinds: ['medication'], windowStart: '2025-10-25', windowEnd: '2026-01-30',
-    items: [{ reference: 'MedicationStatement/m1', date: '2025-11-20', code: { system: 'http://www.whocc.no/atc', code: 'D10BA01', display: 'isotretinoin' } }],
+    kinds: ['medication'],
+    windowStart: '2025-10-25',
+    windowEnd: '2026-01-30',
+    items: [
+      {
+        reference: 'MedicationStatement/m1',
+        date: '2025-11-20',
+        code: { system: 'http://www.whocc.no/atc', code: 'D10BA01', display: 'isotretinoin' },
+      },
+    ],
   },
   'genetic-family-history': {
-    items: [{ reference: 'FamilyMemberHistory/f1', code: { system: 'http://snomed.info/sct', code: '190905008', display: 'Cystic fibrosis' }, relationship: { system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'MTH', display: 'mother' } }],
+    items: [
+      {
+        reference: 'FamilyMemberHistory/f1',
+        code: { system: 'http://snomed.info/sct', code: '190905008', display: 'Cystic fibrosis' },
+        relationship: { system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'MTH', display: 'mother' },
+      },
+    ],
   },
   'prior-affected-birth': {
-    items: [{ reference: 'FamilyMemberHistory/f2', code: { system: 'http://snomed.info/sct', code: '41040004', display: 'Down syndrome' }, relationship: { system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'SON' } }],
+    items: [
+      {
+        reference: 'FamilyMemberHistory/f2',
+        code: { system: 'http://snomed.info/sct', code: '41040004', display: 'Down syndrome' },
+        relationship: { system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'SON' },
+      },
+    ],
   },
   'screening-high-risk': {
-    decidedBy: 'cutoff', test: 't21', riskN: 120, cutoffN: 270,
-    items: [{ reference: 'Observation/s1', date: '2026-02-28', code: { system: 'http://prenatal-cds.org/fhir/CodeSystem/prenatal-observation', code: 't21-risk' } }],
+    decidedBy: 'cutoff',
+    test: 't21',
+    riskN: 120,
+    cutoffN: 270,
+    items: [
+      {
+        reference: 'Observation/s1',
+        date: '2026-02-28',
+        code: { system: 'http://prenatal-cds.org/fhir/CodeSystem/prenatal-observation', code: 't21-risk' },
+      },
+    ],
   },
 };
 

@@ -14,17 +14,37 @@ describe('registry CSV import (src/registry/CSV.md)', () => {
       {
         row: 5,
         subject: 'certificate ?',
-        reasons: ['certificate number is required', 'last_training "2024-13-01" is not a valid date (YYYY-MM-DD)', 'valid_to is before valid_from'],
+        reasons: [
+          'certificate number is required',
+          'last_training "2024-13-01" is not a valid date (YYYY-MM-DD)',
+          'valid_to is before valid_from',
+        ],
       },
       { row: 6, subject: 'licence ZJ-MY-2019-1', reasons: ['technique "ivf" is not an mch-technique code'] },
       { row: 7, reasons: ['kind must be "certificate" or "licence", found "doctor"'] },
-      { row: 8, subject: 'certificate ZJ-CQ-9', reasons: ['certificate_type "bad-type" is not one of assessment-certificate, annotated-physician-licence'] },
+      {
+        row: 8,
+        subject: 'certificate ZJ-CQ-9',
+        reasons: ['certificate_type "bad-type" is not one of assessment-certificate, annotated-physician-licence'],
+      },
     ]);
-    expect(parsed.batch.certificates.map((c) => `${c.number}|${c.technique}`)).toEqual(['ZJ-CQ-2022-0018|prenatal-diagnosis', 'ZJ-CQ-2022-0018|prenatal-screening']);
+    expect(parsed.batch.certificates.map((c) => `${c.number}|${c.technique}`)).toEqual([
+      'ZJ-CQ-2022-0018|prenatal-diagnosis',
+      'ZJ-CQ-2022-0018|prenatal-screening',
+    ]);
     expect(parsed.batch.licences).toEqual([
-      { organizationId: 'org-hz-mch', number: 'ZJ-MY-2021-007', techniques: ['prenatal-diagnosis', 'prenatal-screening'], validFrom: '2021-06-01', validTo: '2026-05-31', lastVerified: '2024-06-01' },
+      {
+        organizationId: 'org-hz-mch',
+        number: 'ZJ-MY-2021-007',
+        techniques: ['prenatal-diagnosis', 'prenatal-screening'],
+        validFrom: '2021-06-01',
+        validTo: '2026-05-31',
+        lastVerified: '2024-06-01',
+      },
     ]);
-    expect(parsed.batch.organizations).toEqual([{ organizationId: 'org-hz-mch', name: '杭州市妇幼保健院, 产前诊断中心', institutionRole: 'prenatal-diagnosis-institution' }]);
+    expect(parsed.batch.organizations).toEqual([
+      { organizationId: 'org-hz-mch', name: '杭州市妇幼保健院, 产前诊断中心', institutionRole: 'prenatal-diagnosis-institution' },
+    ]);
     expect(parsed.batch.practitioners).toEqual([{ practitionerId: 'prac-li', name: '李敏', organizationIds: ['org-hz-mch'] }]);
   });
 
@@ -41,8 +61,10 @@ describe('registry CSV import (src/registry/CSV.md)', () => {
   it('a changed record is an update, by natural key', async () => {
     const store = new MemoryRegistryStore();
     await applyImport(store, parseRegistryCsv(REGISTRY_CSV));
-    const renewed = REGISTRY_CSV.replace('2026-05-31,,ZJ-MY-2021-007,2024-06-01,prenatal-diagnosis-institution', '2031-05-31,,ZJ-MY-2021-007,2024-06-01,prenatal-diagnosis-institution')
-      .replace('2021-06-01,2026-05-31,,ZJ-MY-2021-007,2024-06-01,\r', '2021-06-01,2031-05-31,,ZJ-MY-2021-007,2024-06-01,\r');
+    const renewed = REGISTRY_CSV.replace(
+      '2026-05-31,,ZJ-MY-2021-007,2024-06-01,prenatal-diagnosis-institution',
+      '2031-05-31,,ZJ-MY-2021-007,2024-06-01,prenatal-diagnosis-institution',
+    ).replace('2021-06-01,2026-05-31,,ZJ-MY-2021-007,2024-06-01,\r', '2021-06-01,2031-05-31,,ZJ-MY-2021-007,2024-06-01,\r');
     const r = await applyImport(store, parseRegistryCsv(renewed));
     expect(r).toMatchObject({ inserted: 0, updated: 1, unchanged: 4 });
     expect((await store.organization('org-hz-mch'))!.licences[0]!.validTo).toBe('2031-05-31');
@@ -71,13 +93,19 @@ describe('registry FHIR Bundle import', () => {
       {
         row: 4,
         subject: 'Practitioner/prac-bad',
-        reasons: ['qualification[2]: unknown technique "ivf"', 'prenatal-diagnosis: valid_to "2027-02-30" is not a valid date (YYYY-MM-DD)'],
+        reasons: [
+          'qualification[2]: unknown technique "ivf"',
+          'prenatal-diagnosis: valid_to "2027-02-30" is not a valid date (YYYY-MM-DD)',
+        ],
       },
       { row: 5, subject: 'Patient/pat-1', reasons: ['unsupported resource type Patient'] },
       {
         row: 6,
         subject: 'PractitionerRole/role-x',
-        reasons: ['PractitionerRole.practitioner must reference a Practitioner', 'PractitionerRole.organization must reference an Organization'],
+        reasons: [
+          'PractitionerRole.practitioner must reference a Practitioner',
+          'PractitionerRole.organization must reference an Organization',
+        ],
       },
     ]);
     expect(parsed.batch.practitioners).toEqual([{ practitionerId: 'prac-li', name: '李敏', organizationIds: ['org-hz-mch'] }]);

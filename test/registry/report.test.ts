@@ -37,10 +37,17 @@ const records: RegistryContents = {
       organizationIds: [],
       certificates: [
         { ...cert('C-90', { validTo: day(90), lastTraining: yearsAgo(2) }), practitionerId: 'prac-wang' },
-        { ...cert('C-91-TRAIN', { validTo: day(91), lastTraining: yearsAgo(2, -1), technique: 'prenatal-screening' }), practitionerId: 'prac-wang' },
+        {
+          ...cert('C-91-TRAIN', { validTo: day(91), lastTraining: yearsAgo(2, -1), technique: 'prenatal-screening' }),
+          practitionerId: 'prac-wang',
+        },
       ],
     },
-    { practitionerId: 'prac-zhao', organizationIds: [], certificates: [{ ...cert('C-NOTRAIN', { validTo: '2030-01-01' }), practitionerId: 'prac-zhao' }] },
+    {
+      practitionerId: 'prac-zhao',
+      organizationIds: [],
+      certificates: [{ ...cert('C-NOTRAIN', { validTo: '2030-01-01' }), practitionerId: 'prac-zhao' }],
+    },
   ],
   organizations: [
     {
@@ -67,7 +74,12 @@ describe('registryReport (ZJ-2023 Art.13, 15, 19)', () => {
     expect(ids('training-overdue')).toEqual(['C-NOTRAIN:unknown', 'C-91-TRAIN']);
     expect(ids('verification-overdue')).toEqual(['L-ISSUED-OLD', 'L-VERIFY']);
     expect(r.counts).toEqual({ expired: 2, expiring: 2, 'training-overdue': 2, 'verification-overdue': 2 });
-    expect(r.items.find((i) => i.number === 'C-EXPIRED')).toMatchObject({ holder: 'Practitioner/prac-li', holderName: '李敏', date: day(-1), days: -1 });
+    expect(r.items.find((i) => i.number === 'C-EXPIRED')).toMatchObject({
+      holder: 'Practitioner/prac-li',
+      holderName: '李敏',
+      date: day(-1),
+      days: -1,
+    });
     expect(r.items.find((i) => i.number === 'L-VERIFY')).toMatchObject({ holder: 'Organization/org-hz-mch', days: -1, dueBy: day(-1) });
   });
 

@@ -23,10 +23,12 @@ const run = promisify(execFile);
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+    const server = createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      });
   });
 }
 
@@ -40,7 +42,18 @@ describe('production install (npm ci --omit=dev, node dist/src/main.js)', () => 
     for (const path of RUNTIME_FILES) cpSync(join(ROOT, path), join(dir, path), { recursive: true });
     // Independent: the build writes dist/, npm node_modules/.
     await Promise.all([
-      run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--noCheck', '--outDir', join(dir, 'dist')], { cwd: ROOT }),
+      run(
+        process.execPath,
+        [
+          join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+          '-p',
+          join(ROOT, 'tsconfig.build.json'),
+          '--noCheck',
+          '--outDir',
+          join(dir, 'dist'),
+        ],
+        { cwd: ROOT },
+      ),
       run('npm', ['ci', '--omit=dev', '--offline', '--no-audit', '--no-fund'], { cwd: dir }),
     ]);
     await run(process.execPath, [join('dist', 'scripts', 'build-pglite-template.js')], { cwd: dir });
@@ -48,16 +61,30 @@ describe('production install (npm ci --omit=dev, node dist/src/main.js)', () => 
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     // Only what the server needs: nothing of this test run's environment (DATABASE_URL, AUTH_MODE …).
-    const env = { PATH: process.env.PATH ?? '', HOME: dir, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn' };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: join(dir, 'data'),
+      LOG_LEVEL: 'warn',
+    };
     const child = spawn(process.execPath, [join('dist', 'src', 'main.js')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     server = child;
-    child.stdout.on('data', (b: Buffer) => { output += b.toString(); });
-    child.stderr.on('data', (b: Buffer) => { output += b.toString(); });
+    child.stdout.on('data', (b: Buffer) => {
+      output += b.toString();
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      output += b.toString();
+    });
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
       if (Date.now() > deadline) throw new Error(`server not answering after 60 s:\n${output}`);
-      const ok = await fetch(`${base}/cds-services`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${base}/cds-services`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -88,7 +115,9 @@ describe('production install (npm ci --omit=dev, node dist/src/main.js)', () => 
 
   it('answers the example referral hook call with a card', async () => {
     const res = await fetch(`${base}/cds-services/prenatal-diagnosis-referral`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: readFileSync(EXAMPLE),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: readFileSync(EXAMPLE),
     });
     expect(res.status, output).toBe(200);
     const body = (await res.json()) as { cards: { summary: string }[] };
@@ -97,7 +126,10 @@ describe('production install (npm ci --omit=dev, node dist/src/main.js)', () => 
   });
 
   it('loads the command line (`prenatal-cds`, every command module)', async () => {
-    const { stdout } = await run(process.execPath, [join('dist', 'src', 'cli', 'main.js'), '--help'], { cwd: dir, env: { PATH: process.env.PATH ?? '' } });
+    const { stdout } = await run(process.execPath, [join('dist', 'src', 'cli', 'main.js'), '--help'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '' },
+    });
     expect(stdout).toContain('prenatal-cds registry report');
   });
 });

@@ -9,13 +9,20 @@ const ids = () => {
   return () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
 };
 const ama: Undecided = {
-  rule: 'ama', ruleVersion: '1.0.0', citation: 'ZJ-2023 Art.24(5); PDM Art.17(5)',
+  rule: 'ama',
+  ruleVersion: '1.0.0',
+  citation: 'ZJ-2023 Art.24(5); PDM Art.17(5)',
   title: { 'zh-CN': '孕妇年龄≥35周岁（高龄孕妇）', en: 'Advanced maternal age' },
-  reason: 'birthDate 1992 is partial (year): age at 2027-05-10 is 34 or 35', evidence: ['Patient/p-1'],
+  reason: 'birthDate 1992 is partial (year): age at 2027-05-10 is 34 or 35',
+  evidence: ['Patient/p-1'],
 };
 const afi: Undecided = {
-  rule: 'amniotic-fluid', ruleVersion: '1.0.0', citation: 'ZJ-2023 Art.24(1); PDM Art.17(1)',
-  title: { 'zh-CN': '羊水过多或过少', en: 'Amniotic fluid anomaly' }, reason: 'unit (none) is not cm or mm', evidence: ['Observation/[x](y)'],
+  rule: 'amniotic-fluid',
+  ruleVersion: '1.0.0',
+  citation: 'ZJ-2023 Art.24(1); PDM Art.17(1)',
+  title: { 'zh-CN': '羊水过多或过少', en: 'Amniotic fluid anomaly' },
+  reason: 'unit (none) is not cm or mm',
+  evidence: ['Observation/[x](y)'],
 };
 
 describe('the "could not decide" card', () => {
@@ -41,8 +48,12 @@ describe('the "could not decide" card', () => {
 
   it('a rule that threw is "could not evaluate", without its error text', () => {
     const card = buildUndecidedCard({
-      undecided: [], locale: 'en', newId: ids(),
-      failed: [{ error: { rule: 'ama', version: '1.0.0', citation: 'x', cause: 'secret detail', errorClass: 'TypeError' }, title: ama.title }],
+      undecided: [],
+      locale: 'en',
+      newId: ids(),
+      failed: [
+        { error: { rule: 'ama', version: '1.0.0', citation: 'x', cause: 'secret detail', errorClass: 'TypeError' }, title: ama.title },
+      ],
     })!;
     expect(card.summary).toBe('Could not decide: Advanced maternal age — data missing or unreadable, please check');
     expect(card.detail).toContain('this rule failed and was not evaluated');
@@ -60,10 +71,19 @@ describe('the "could not decide" card', () => {
   it('conformance: the undecided card is info, last, and carries no findings', () => {
     const card = buildUndecidedCard({ undecided: [ama], failed: [], locale: 'zh-CN', newId: ids() })!;
     const finding = { rule: 'ama', citation: 'c', evidence: ['Patient/p'], params: {} };
-    const other = { uuid: '00000000-0000-4000-8000-0000000000ff', summary: 's', indicator: 'warning', source: { label: 'l' }, extension: { 'org.prenatal-cds.findings': [finding] } };
+    const other = {
+      uuid: '00000000-0000-4000-8000-0000000000ff',
+      summary: 's',
+      indicator: 'warning',
+      source: { label: 'l' },
+      extension: { 'org.prenatal-cds.findings': [finding] },
+    };
     expect(checkResponseConformance({ cards: [card, other] })).toContain('cards[0]: the undecided card comes after every other card');
-    expect(checkResponseConformance({ cards: [{ ...card, indicator: 'warning' }] })).toContain('cards[0].indicator: the undecided card is info');
-    expect(checkResponseConformance({ cards: [{ ...card, extension: { ...card.extension, 'org.prenatal-cds.findings': [finding] } }] }))
-      .toContain('cards[0]: the undecided card carries no findings');
+    expect(checkResponseConformance({ cards: [{ ...card, indicator: 'warning' }] })).toContain(
+      'cards[0].indicator: the undecided card is info',
+    );
+    expect(
+      checkResponseConformance({ cards: [{ ...card, extension: { ...card.extension, 'org.prenatal-cds.findings': [finding] } }] }),
+    ).toContain('cards[0]: the undecided card carries no findings');
   });
 });

@@ -14,7 +14,10 @@ const ids: string[] = [];
 beforeAll(async () => {
   c = await composeForTest(['https://ehr.security.example/fhir/']);
   for (let i = 0; i < 3; i += 1) {
-    const res = await request(c.app).post(PATH).set('authorization', `Bearer ${await c.token(PATH)}`).send(goodReferral());
+    const res = await request(c.app)
+      .post(PATH)
+      .set('authorization', `Bearer ${await c.token(PATH)}`)
+      .send(goodReferral());
     expect(res.status).toBe(200);
     const link = (res.body as { cards: { links: { url: string; type: string }[] }[] }).cards[0]?.links.find((l) => l.type === 'absolute');
     const url = new URL(link?.url ?? '');
@@ -45,15 +48,30 @@ describe('notice ids', () => {
   it('a near-miss, case-changed, truncated or structured guess → 404', async () => {
     const id = ids[0] as string;
     const flip = (s: string, i: number): string => s.slice(0, i) + (s[i] === '0' ? '1' : '0') + s.slice(i + 1);
-    const guesses = [flip(id, 0), flip(id, id.length - 1), id.toUpperCase(), id.slice(0, -1), `${id}0`, id.replaceAll('-', ''),
-      '00000000-0000-0000-0000-000000000000', '1', '..%2f..%2fetc%2fpasswd', `${id}%00`, `${id}%20`, encodeURIComponent(` ${id}`)];
+    const guesses = [
+      flip(id, 0),
+      flip(id, id.length - 1),
+      id.toUpperCase(),
+      id.slice(0, -1),
+      `${id}0`,
+      id.replaceAll('-', ''),
+      '00000000-0000-0000-0000-000000000000',
+      '1',
+      '..%2f..%2fetc%2fpasswd',
+      `${id}%00`,
+      `${id}%20`,
+      encodeURIComponent(` ${id}`),
+    ];
     for (const g of guesses) await expectNotFound(g);
   });
 
   it('random v4 UUIDs find nothing (200 generated guesses)', async () => {
-    await fc.assert(fc.asyncProperty(fc.uuid({ version: 4 }), async (g) => {
-      fc.pre(!ids.includes(g));
-      await expectNotFound(g);
-    }), { numRuns: 200 });
+    await fc.assert(
+      fc.asyncProperty(fc.uuid({ version: 4 }), async (g) => {
+        fc.pre(!ids.includes(g));
+        await expectNotFound(g);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -42,10 +42,11 @@ describe('createRateLimiter', () => {
 });
 
 describe('POST /cds-services/{id} with RATE_LIMIT_PER_MINUTE', () => {
-  const harness = (perMinute: string) => buildHarness({
-    env: { RATE_LIMIT_PER_MINUTE: perMinute },
-    deps: { authenticate: async (r) => ({ issuer: r.authorization ?? 'none' }) },
-  });
+  const harness = (perMinute: string) =>
+    buildHarness({
+      env: { RATE_LIMIT_PER_MINUTE: perMinute },
+      deps: { authenticate: async (r) => ({ issuer: r.authorization ?? 'none' }) },
+    });
   const call = (h: ReturnType<typeof harness>, issuer: string) =>
     request(h.app).post('/cds-services/prenatal-diagnosis-referral').set('authorization', issuer).send(patientViewRequest());
 
@@ -84,20 +85,33 @@ describe('POST /cds-services/{id} with RATE_LIMIT_PER_MINUTE', () => {
 describe('one bucket per issuer across every EHR-authenticated endpoint', () => {
   // The production composition: JWT auth (the issuer is the verified `iss`) and the PGlite store.
   let c: Composed;
-  beforeAll(async () => { c = await composeForTest([], { RATE_LIMIT_PER_MINUTE: '4' }); });
-  afterAll(async () => { await c.close(); });
+  beforeAll(async () => {
+    c = await composeForTest([], { RATE_LIMIT_PER_MINUTE: '4' });
+  });
+  afterAll(async () => {
+    await c.close();
+  });
 
   const post = async (path: string, body: object) =>
-    request(c.app).post(path).set('authorization', `Bearer ${await c.token(path)}`).send(body);
+    request(c.app)
+      .post(path)
+      .set('authorization', `Bearer ${await c.token(path)}`)
+      .send(body);
 
-  it('feedback and acknowledgements draw on the hook calls\' bucket; the 5th call of any kind is 429', async () => {
+  it("feedback and acknowledgements draw on the hook calls' bucket; the 5th call of any kind is 429", async () => {
     const hook = await post('/cds-services/prenatal-diagnosis-referral', goodReferral());
     expect(hook.status).toBe(200);
     const feedback = await post('/cds-services/prenatal-diagnosis-referral/feedback', {
       feedback: [{ card: randomUUID(), outcome: 'overridden', outcomeTimestamp: '2026-11-23T02:00:00Z' }],
     });
     expect(feedback.status).toBe(200);
-    const ack = { id: 'ack-1', signer: { kind: 'patient', name: '王丽' }, decision: 'accepted-referral', signedAt: '2026-11-23T02:00:00Z', recordedBy: 'Practitioner/p1' };
+    const ack = {
+      id: 'ack-1',
+      signer: { kind: 'patient', name: '王丽' },
+      decision: 'accepted-referral',
+      signedAt: '2026-11-23T02:00:00Z',
+      recordedBy: 'Practitioner/p1',
+    };
     // An unknown notice is still a call: it is counted (404), like the others.
     const ackPath = `/notices/${randomUUID()}/acknowledgement`;
     expect((await post(ackPath, ack)).status).toBe(404);

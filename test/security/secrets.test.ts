@@ -31,7 +31,10 @@ afterAll(async () => {
 async function call(path: string, body: unknown, token?: string): Promise<request.Response> {
   const jwt = token ?? (await c.token(path));
   jwts.push(jwt);
-  return request(c.app).post(path).set('authorization', `Bearer ${jwt}`).send(body as object);
+  return request(c.app)
+    .post(path)
+    .set('authorization', `Bearer ${jwt}`)
+    .send(body as object);
 }
 
 function withFetch(drop: string): Record<string, unknown> {
@@ -57,7 +60,16 @@ describe('tokens are neither logged nor stored', () => {
     const replayed = jwts[0] as string;
     expect((await call(PATH, withFetch('observations'), replayed)).status).toBe(401);
     const card = (ok.body as { cards: { uuid: string; suggestions: { uuid: string }[] }[] }).cards[0];
-    const feedback = { feedback: [{ card: card?.uuid, outcome: 'accepted', acceptedSuggestions: [{ id: card?.suggestions[0]?.uuid }], outcomeTimestamp: '2026-11-23T02:00:00Z' }] };
+    const feedback = {
+      feedback: [
+        {
+          card: card?.uuid,
+          outcome: 'accepted',
+          acceptedSuggestions: [{ id: card?.suggestions[0]?.uuid }],
+          outcomeTimestamp: '2026-11-23T02:00:00Z',
+        },
+      ],
+    };
     expect((await call(`${PATH}/feedback`, feedback)).status).toBe(200);
 
     const secrets = [ACCESS_TOKEN, ...jwts, ...jwts.map((j) => j.split('.')[2] as string)];
@@ -67,7 +79,9 @@ describe('tokens are neither logged nor stored', () => {
 
     const sql = c.composition.store.sql;
     const tables = await sql.query<{ table_name: string }>(
-      "select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'", []);
+      "select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'",
+      [],
+    );
     expect(tables.length).toBeGreaterThan(3);
     let rows = 0;
     for (const { table_name: t } of tables) {

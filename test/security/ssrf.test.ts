@@ -34,18 +34,36 @@ afterAll(async () => {
 
 /** A referral call with no prefetch (everything must be fetched) against `fhirServer`. */
 async function callWith(fhirServer: string): Promise<request.Response> {
-  const body = { ...goodReferral(), fhirServer, fhirAuthorization: { access_token: 'ssrf-access-token', token_type: 'Bearer', expires_in: 300, scope: 'user/*.read', subject: 'cds' } };
+  const body = {
+    ...goodReferral(),
+    fhirServer,
+    fhirAuthorization: { access_token: 'ssrf-access-token', token_type: 'Bearer', expires_in: 300, scope: 'user/*.read', subject: 'cds' },
+  };
   delete (body as { prefetch?: unknown }).prefetch;
-  return request(c.app).post(PATH).set('authorization', `Bearer ${await c.token(PATH)}`).send(body);
+  return request(c.app)
+    .post(PATH)
+    .set('authorization', `Bearer ${await c.token(PATH)}`)
+    .send(body);
 }
 
 describe('fhirServer not on the issuer allow-list is refused before any connection', () => {
   const targets = (port: number): string[] => [
-    `http://127.0.0.1:${port}/fhir`, `http://localhost:${port}/fhir`, `http://[::1]:${port}/fhir`, `http://2130706433:${port}/fhir`,
-    `http://0x7f.0.0.1:${port}/fhir`, `http://127.1:${port}/fhir`, `https://ehr.security.example@127.0.0.1:${port}/fhir`,
-    `http://127.0.0.1:${port}/fhir#@ehr.security.example/fhir/`, `http://ehr.security.example:${port}/fhir/`,
-    `http://169.254.169.254/latest/meta-data/`, `http://10.0.0.1/fhir/`, `http://192.168.1.1/fhir/`, `file:///etc/passwd`,
-    `https://ehr.security.example.evil.example/fhir/`, `https://ehr.security.example/fhir/../../admin`, `https://ehr.security.example/fhir%2f..%2fadmin`,
+    `http://127.0.0.1:${port}/fhir`,
+    `http://localhost:${port}/fhir`,
+    `http://[::1]:${port}/fhir`,
+    `http://2130706433:${port}/fhir`,
+    `http://0x7f.0.0.1:${port}/fhir`,
+    `http://127.1:${port}/fhir`,
+    `https://ehr.security.example@127.0.0.1:${port}/fhir`,
+    `http://127.0.0.1:${port}/fhir#@ehr.security.example/fhir/`,
+    `http://ehr.security.example:${port}/fhir/`,
+    `http://169.254.169.254/latest/meta-data/`,
+    `http://10.0.0.1/fhir/`,
+    `http://192.168.1.1/fhir/`,
+    `file:///etc/passwd`,
+    `https://ehr.security.example.evil.example/fhir/`,
+    `https://ehr.security.example/fhir/../../admin`,
+    `https://ehr.security.example/fhir%2f..%2fadmin`,
   ];
 
   it('answers 401 (no detail) and the tripwire sees zero connections', async () => {

@@ -36,15 +36,31 @@ export function hookCall(overrides: Partial<HookCallRecord> = {}): HookCallRecor
     status: 200,
     latencyMs: 42,
     findings: [
-      { rule: 'ZJ24-AMA', ruleVersion: '1', citation: 'ZJ-2023 Art.24(1)', evidence: ['Patient/p1'], params: { ageAtEdd: 36, threshold: 35 } },
-      { rule: 'ZJ24-AFI', citation: 'ZJ-2023 Art.24(2)', evidence: ['Observation/afi1', 'Observation/afi2'], params: { afiCm: 26.5, code: 'http://loinc.org|72583-0' } },
+      {
+        rule: 'ZJ24-AMA',
+        ruleVersion: '1',
+        citation: 'ZJ-2023 Art.24(1)',
+        evidence: ['Patient/p1'],
+        params: { ageAtEdd: 36, threshold: 35 },
+      },
+      {
+        rule: 'ZJ24-AFI',
+        citation: 'ZJ-2023 Art.24(2)',
+        evidence: ['Observation/afi1', 'Observation/afi2'],
+        params: { afiCm: 26.5, code: 'http://loinc.org|72583-0' },
+      },
     ],
-    cards: [{
-      uuid: card,
-      indicator: 'warning',
-      rules: ['ZJ24-AMA', 'ZJ24-AFI'],
-      suggestions: [{ uuid: randomUUID(), kind: 'referral' }, { uuid: randomUUID(), kind: 'notice-communication' }],
-    }],
+    cards: [
+      {
+        uuid: card,
+        indicator: 'warning',
+        rules: ['ZJ24-AMA', 'ZJ24-AFI'],
+        suggestions: [
+          { uuid: randomUUID(), kind: 'referral' },
+          { uuid: randomUUID(), kind: 'notice-communication' },
+        ],
+      },
+    ],
     ruleErrors: [{ rule: 'ZJ24-TERATOGEN', ruleVersion: '2', citation: 'ZJ-2023 Art.24(4)', cause: 'TypeError in expression' }],
     ...overrides,
   };

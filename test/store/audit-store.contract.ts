@@ -21,8 +21,14 @@ export interface ContractTarget {
 
 /** Each audit table with a column a no-op UPDATE can touch. */
 const UPDATABLE: Record<string, string> = {
-  hook_call: 'issuer', finding: 'rule', card: 'indicator', suggestion: 'kind', rule_error: 'cause',
-  notice: 'hash', feedback: 'issuer', notice_acknowledgement: 'signer_name',
+  hook_call: 'issuer',
+  finding: 'rule',
+  card: 'indicator',
+  suggestion: 'kind',
+  rule_error: 'cause',
+  notice: 'hash',
+  feedback: 'issuer',
+  notice_acknowledgement: 'signer_name',
 };
 const AUDIT_TABLES = Object.keys(UPDATABLE);
 /** Tests that open another database (an embedded one boots in seconds, slower under a full parallel run). */
@@ -30,7 +36,12 @@ const BOOT_TIMEOUT = 90_000;
 const LATEST = Math.max(...MIGRATIONS.map((m) => m.version));
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
-  return p.then(() => { throw new Error('expected a rejection'); }, (e: unknown) => e);
+  return p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );
 }
 
 /** The audit store contract: one suite, run against every implementation of the Sql port. */
@@ -51,18 +62,22 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       expect(rows[0]?.n).toBe(MIGRATIONS.length);
     });
 
-    it('two replicas migrating one empty database at once apply each migration once', async () => {
-      const fresh = await target().fresh();
-      const second = await fresh.another();
-      try {
-        const reports = await Promise.all([migrate(fresh.sql), migrate(second)]);
-        expect(reports.flatMap((r) => r.applied).sort()).toEqual(MIGRATIONS.map((m) => m.version).sort());
-        expect(reports.map((r) => r.version)).toEqual([LATEST, LATEST]);
-      } finally {
-        await second.close();
-        await fresh.sql.close();
-      }
-    }, BOOT_TIMEOUT);
+    it(
+      'two replicas migrating one empty database at once apply each migration once',
+      async () => {
+        const fresh = await target().fresh();
+        const second = await fresh.another();
+        try {
+          const reports = await Promise.all([migrate(fresh.sql), migrate(second)]);
+          expect(reports.flatMap((r) => r.applied).sort()).toEqual(MIGRATIONS.map((m) => m.version).sort());
+          expect(reports.map((r) => r.version)).toEqual([LATEST, LATEST]);
+        } finally {
+          await second.close();
+          await fresh.sql.close();
+        }
+      },
+      BOOT_TIMEOUT,
+    );
 
     it('records a hook call with findings, cards, suggestions, rule errors and notice in one go', async () => {
       const inst = randomUUID();
@@ -72,15 +87,34 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       const q = period(inst);
       const [row] = await store.listHookCalls(q);
       expect(row).toMatchObject({ id, hookInstance: call.hookInstance, status: 200, latencyMs: 42, tenant: 't1', noticeId: n.id });
-      expect((await store.listFindings(q)).map(({ rule, citation, evidence, params, hookCallId }) => ({ rule, citation, evidence, params, hookCallId })))
-        .toEqual(call.findings.map(({ rule, citation, evidence, params }) => ({ rule, citation, evidence, params, hookCallId: id })));
+      expect(
+        (await store.listFindings(q)).map(({ rule, citation, evidence, params, hookCallId }) => ({
+          rule,
+          citation,
+          evidence,
+          params,
+          hookCallId,
+        })),
+      ).toEqual(call.findings.map(({ rule, citation, evidence, params }) => ({ rule, citation, evidence, params, hookCallId: id })));
       const cards = await store.listCards(q);
       expect(cards).toHaveLength(1);
-      expect(cards[0]).toMatchObject({ uuid: call.cards[0]!.uuid, indicator: 'warning', rules: ['ZJ24-AMA', 'ZJ24-AFI'], pregnancyKey: 'p1|2025-08-01' });
-      expect([...cards[0]!.suggestions].sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([...call.cards[0]!.suggestions].sort((a, b) => a.kind.localeCompare(b.kind)));
-      const errors = await db.sql.query<{ rule: string; cause: string }>('SELECT rule, cause FROM rule_error WHERE hook_call_id = $1::uuid', [id]);
+      expect(cards[0]).toMatchObject({
+        uuid: call.cards[0]!.uuid,
+        indicator: 'warning',
+        rules: ['ZJ24-AMA', 'ZJ24-AFI'],
+        pregnancyKey: 'p1|2025-08-01',
+      });
+      expect([...cards[0]!.suggestions].sort((a, b) => a.kind.localeCompare(b.kind))).toEqual(
+        [...call.cards[0]!.suggestions].sort((a, b) => a.kind.localeCompare(b.kind)),
+      );
+      const errors = await db.sql.query<{ rule: string; cause: string }>(
+        'SELECT rule, cause FROM rule_error WHERE hook_call_id = $1::uuid',
+        [id],
+      );
       expect(errors).toEqual([{ rule: 'ZJ24-TERATOGEN', cause: 'TypeError in expression' }]);
-      expect((await store.listNotices(q)).map((x) => ({ id: x.id, hash: x.hash, rules: x.rules, hookCallId: x.hookCallId }))).toEqual([{ id: n.id, hash: n.hash, rules: n.rules, hookCallId: id }]);
+      expect((await store.listNotices(q)).map((x) => ({ id: x.id, hash: x.hash, rules: x.rules, hookCallId: x.hookCallId }))).toEqual([
+        { id: n.id, hash: n.hash, rules: n.rules, hookCallId: id },
+      ]);
     });
 
     it('records calls of every shape (only the tables with rows are written), alone and mixed in one batch', async () => {
@@ -88,22 +122,33 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       const shapes = {
         bare: () => hookCall({ institutionId: inst, findings: [], cards: [], ruleErrors: [] }),
         findingsOnly: () => hookCall({ institutionId: inst, cards: [], ruleErrors: [] }),
-        cardNoSuggestions: () => { const c = hookCall({ institutionId: inst, ruleErrors: [] }); return { ...c, cards: c.cards.map((k) => ({ ...k, suggestions: [] })) }; },
+        cardNoSuggestions: () => {
+          const c = hookCall({ institutionId: inst, ruleErrors: [] });
+          return { ...c, cards: c.cards.map((k) => ({ ...k, suggestions: [] })) };
+        },
         errorsOnly: () => hookCall({ institutionId: inst, findings: [], cards: [] }),
-        noticeOnly: () => hookCall({ institutionId: inst, findings: [], cards: [], ruleErrors: [], notice: notice({ institutionId: inst }) }),
+        noticeOnly: () =>
+          hookCall({ institutionId: inst, findings: [], cards: [], ruleErrors: [], notice: notice({ institutionId: inst }) }),
         everything: () => hookCall({ institutionId: inst, notice: notice({ institutionId: inst }) }),
       };
       const calls = [...Object.values(shapes), ...Object.values(shapes)].map((make) => make());
       await store.recordHookCall(calls[0]!); // alone
-      const ids = [(await store.recordHookCall(calls[1]!)).id, ...(await Promise.all(calls.slice(2).map((c) => store.recordHookCall(c)))).map((r) => r.id)];
+      const ids = [
+        (await store.recordHookCall(calls[1]!)).id,
+        ...(await Promise.all(calls.slice(2).map((c) => store.recordHookCall(c)))).map((r) => r.id),
+      ];
       const q = period(inst);
       expect((await store.listHookCalls(q)).map((r) => r.hookInstance).sort()).toEqual(calls.map((c) => c.hookInstance).sort());
       expect(await store.listFindings(q)).toHaveLength(calls.reduce((n, c) => n + c.findings.length, 0));
       const cards = await store.listCards(q);
       expect(cards).toHaveLength(calls.reduce((n, c) => n + c.cards.length, 0));
-      expect(cards.reduce((n, c) => n + c.suggestions.length, 0)).toBe(calls.reduce((n, c) => n + c.cards.reduce((m, k) => m + k.suggestions.length, 0), 0));
+      expect(cards.reduce((n, c) => n + c.suggestions.length, 0)).toBe(
+        calls.reduce((n, c) => n + c.cards.reduce((m, k) => m + k.suggestions.length, 0), 0),
+      );
       expect((await store.listNotices(q)).map((x) => x.id).sort()).toEqual(calls.flatMap((c) => (c.notice ? [c.notice.id] : [])).sort());
-      const [errors] = await db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM rule_error WHERE hook_call_id = ANY($1::uuid[])', [ids]);
+      const [errors] = await db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM rule_error WHERE hook_call_id = ANY($1::uuid[])', [
+        ids,
+      ]);
       expect(errors?.n).toBe(calls.slice(1).reduce((n, c) => n + c.ruleErrors.length, 0));
     });
 
@@ -125,16 +170,22 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       // A named statement that fails inside a transaction rolls it back; the name stays usable.
       const tag = `named-${randomUUID()}`;
       const insert = 'INSERT INTO jti_seen (iss, jti, expires_at) VALUES ($1, $2, now() + $3::interval) RETURNING jti';
-      const failed = await rejection(db.sql.transaction(async (tx) => {
-        await tx.query(insert, [tag, 'a', '1 hour'], { name: 'contract_named_insert' });
-        await tx.query(insert, [tag, 'a', '1 hour'], { name: 'contract_named_insert' });
-      }));
+      const failed = await rejection(
+        db.sql.transaction(async (tx) => {
+          await tx.query(insert, [tag, 'a', '1 hour'], { name: 'contract_named_insert' });
+          await tx.query(insert, [tag, 'a', '1 hour'], { name: 'contract_named_insert' });
+        }),
+      );
       expect(failed).toBeInstanceOf(AppError);
       expect((failed as AppError).code).toBe('store-unavailable');
       expect(await db.sql.query('SELECT jti FROM jti_seen WHERE iss = $1', [tag])).toEqual([]);
-      expect(await db.sql.transaction((tx) => tx.query(insert, [tag, 'b', '1 hour'], { name: 'contract_named_insert' }))).toEqual([{ jti: 'b' }]);
+      expect(await db.sql.transaction((tx) => tx.query(insert, [tag, 'b', '1 hour'], { name: 'contract_named_insert' }))).toEqual([
+        { jti: 'b' },
+      ]);
       // A statement that cannot be prepared is refused, and does not poison the name for a good text.
-      expect(await rejection(db.sql.transaction((tx) => tx.query('SELEC nonsense', [], { name: 'contract_named_bad' })))).toBeInstanceOf(AppError);
+      expect(await rejection(db.sql.transaction((tx) => tx.query('SELEC nonsense', [], { name: 'contract_named_bad' })))).toBeInstanceOf(
+        AppError,
+      );
       expect(await db.sql.transaction((tx) => tx.query('SELECT 7 AS seven', [], { name: 'contract_named_bad' }))).toEqual([{ seven: 7 }]);
     });
 
@@ -144,7 +195,8 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
         INSERT INTO jti_seen (iss, jti, expires_at) VALUES ($1, $2, now() + interval '1 hour') RETURNING jti`;
       expect(await db.sql.query(twoRows, [tag, 'two'], { name: 'contract_autocommit' })).toEqual([{ jti: 'two' }]);
       // Seen from another statement, with no transaction of ours around it: committed.
-      const stored = async () => (await db.sql.query<{ jti: string }>('SELECT jti FROM jti_seen WHERE iss = $1 ORDER BY jti', [tag])).map((r) => r.jti);
+      const stored = async () =>
+        (await db.sql.query<{ jti: string }>('SELECT jti FROM jti_seen WHERE iss = $1 ORDER BY jti', [tag])).map((r) => r.jti);
       expect(await stored()).toEqual(['one', 'two']);
       // A second run fails on 'one' (primary key) after inserting nothing visible: the row for 'three' is not kept.
       const failed = await rejection(db.sql.query(twoRows, [tag, 'three'], { name: 'contract_autocommit' }));
@@ -152,23 +204,29 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       expect(await stored()).toEqual(['one', 'two']);
       // The connection is usable at once, inside and outside a transaction.
       expect(await db.sql.query(twoRows, [`${tag}-b`, 'four'], { name: 'contract_autocommit' })).toEqual([{ jti: 'four' }]);
-      expect(await db.sql.transaction((tx) => tx.query('SELECT count(*)::int AS n FROM jti_seen WHERE iss = $1', [tag]))).toEqual([{ n: 2 }]);
+      expect(await db.sql.transaction((tx) => tx.query('SELECT count(*)::int AS n FROM jti_seen WHERE iss = $1', [tag]))).toEqual([
+        { n: 2 },
+      ]);
     });
 
-    it('a named statement outside a transaction never joins another caller\'s open transaction', async () => {
+    it("a named statement outside a transaction never joins another caller's open transaction", async () => {
       const tag = `apart-${randomUUID()}`;
-      const insert = 'INSERT INTO jti_seen (iss, jti, expires_at) VALUES ($1, $2, now() + interval \'1 hour\') RETURNING jti';
+      const insert = "INSERT INTO jti_seen (iss, jti, expires_at) VALUES ($1, $2, now() + interval '1 hour') RETURNING jti";
       let opened!: () => void;
-      const open = new Promise<void>((resolve) => { opened = resolve; });
+      const open = new Promise<void>((resolve) => {
+        opened = resolve;
+      });
       // A transaction that has written a row and then fails; meanwhile another caller runs named
       // and unnamed statements outside any transaction.
-      const failed = rejection(db.sql.transaction(async (tx) => {
-        await tx.query(insert, [tag, 'in-tx']);
-        opened();
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        await tx.query(insert, [tag, 'named-in-tx'], { name: 'contract_apart_insert' });
-        throw new Error('rolled back');
-      }));
+      const failed = rejection(
+        db.sql.transaction(async (tx) => {
+          await tx.query(insert, [tag, 'in-tx']);
+          opened();
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          await tx.query(insert, [tag, 'named-in-tx'], { name: 'contract_apart_insert' });
+          throw new Error('rolled back');
+        }),
+      );
       await open;
       const later = Promise.all([
         db.sql.query(insert, [tag, 'named-outside'], { name: 'contract_apart_insert' }),
@@ -182,8 +240,11 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
 
     it('named and unnamed statements issued at once inside a transaction each get their own rows', async () => {
       const text = 'SELECT $1::int AS i, $2::text AS t';
-      const rows = await db.sql.transaction((tx) => Promise.all(Array.from({ length: 12 }, (_, i) =>
-        tx.query(text, [i, `v${i}`], i % 2 === 0 ? { name: 'contract_parallel_select' } : {}))));
+      const rows = await db.sql.transaction((tx) =>
+        Promise.all(
+          Array.from({ length: 12 }, (_, i) => tx.query(text, [i, `v${i}`], i % 2 === 0 ? { name: 'contract_parallel_select' } : {})),
+        ),
+      );
       expect(rows).toEqual(Array.from({ length: 12 }, (_, i) => [{ i, t: `v${i}` }]));
     });
 
@@ -205,13 +266,24 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       expect(await rejection(store.put({ ...n, hash: 'c'.repeat(64) }))).toBeInstanceOf(NoticeConflictError);
       expect((await store.get(n.id))?.hash).toBe(n.hash);
       expect(await store.get(randomUUID())).toBeUndefined();
-      const bare = { id: randomUUID(), createdAt: '2025-03-01T02:00:00.000Z', hash: 'd'.repeat(64), patientId: 'p2', content: { x: [1, 'two'] } };
+      const bare = {
+        id: randomUUID(),
+        createdAt: '2025-03-01T02:00:00.000Z',
+        hash: 'd'.repeat(64),
+        patientId: 'p2',
+        content: { x: [1, 'two'] },
+      };
       await store.put(bare);
       expect(await store.get(bare.id)).toEqual({ ...bare, rules: [] });
     });
 
-    it('stores a notice\'s content uncompressed and reads it back whole (migration 0005)', async () => {
-      const long = notice({ content: { noticeId: 'n', about: Array.from({ length: 40 }, (_, i) => `第${i}条：介入性产前诊断存在少量风险，如流产、出血、感染。`) } });
+    it("stores a notice's content uncompressed and reads it back whole (migration 0005)", async () => {
+      const long = notice({
+        content: {
+          noticeId: 'n',
+          about: Array.from({ length: 40 }, (_, i) => `第${i}条：介入性产前诊断存在少量风险，如流产、出血、感染。`),
+        },
+      });
       await store.recordHookCall(hookCall({ notice: long }));
       const [row] = await db.sql.query<{ storage: string; compression: string | null }>(
         `SELECT a.attstorage AS storage, pg_column_compression(n.content) AS compression
@@ -228,17 +300,31 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       const call = hookCall({ institutionId: inst });
       await store.recordHookCall(call);
       const card = call.cards[0]!.uuid;
-      const overridden = feedback(card, { item: { card, outcome: 'overridden', overrideReason: { reason: { system: 'urn:x', code: 'declined' }, userComment: 'x' }, outcomeTimestamp: '2025-03-01T03:00:00Z' } });
+      const overridden = feedback(card, {
+        item: {
+          card,
+          outcome: 'overridden',
+          overrideReason: { reason: { system: 'urn:x', code: 'declined' }, userComment: 'x' },
+          outcomeTimestamp: '2025-03-01T03:00:00Z',
+        },
+      });
       await store.append([feedback(card), feedback(card)]);
       await store.append([overridden]);
       await store.append([]);
       const rows = await store.listFeedback(period(inst));
       expect(rows.map((r) => [r.outcome, r.acceptedSuggestions, r.institutionId, r.pregnancyKey])).toEqual([
-        ['accepted', ['s-1'], inst, 'p1|2025-08-01'], ['accepted', ['s-1'], inst, 'p1|2025-08-01'], ['overridden', [], inst, 'p1|2025-08-01'],
+        ['accepted', ['s-1'], inst, 'p1|2025-08-01'],
+        ['accepted', ['s-1'], inst, 'p1|2025-08-01'],
+        ['overridden', [], inst, 'p1|2025-08-01'],
       ]);
       expect(rows[0]!.dedupeKey).toBe(rows[1]!.dedupeKey);
       expect(rows[2]!.dedupeKey).not.toBe(rows[0]!.dedupeKey);
-      expect(rows[0]).toMatchObject({ cardUuid: card, outcomeTimestamp: '2025-03-01T02:59:00.000Z', item: feedback(card).item, receivedAt: '2025-03-01T03:00:00.000Z' });
+      expect(rows[0]).toMatchObject({
+        cardUuid: card,
+        outcomeTimestamp: '2025-03-01T02:59:00.000Z',
+        item: feedback(card).item,
+        receivedAt: '2025-03-01T03:00:00.000Z',
+      });
       const unknownCard = randomUUID();
       await store.append([feedback(unknownCard)]);
       const all = await store.listFeedback({ from: '2025-03-01T00:00:00Z', to: '2025-04-01T00:00:00Z' });
@@ -251,15 +337,22 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       await store.put(n);
       const ack = acknowledgement(n.id);
       expect(await store.appendAcknowledgement(ack)).toEqual({ status: 'created', acknowledgement: ack });
-      expect(await store.appendAcknowledgement({ ...ack, recordedAt: '2025-03-02T10:00:00.000Z', signedAt: '2025-03-02T17:30:00+08:00' }))
-        .toEqual({ status: 'repeat', acknowledgement: ack });
+      expect(
+        await store.appendAcknowledgement({ ...ack, recordedAt: '2025-03-02T10:00:00.000Z', signedAt: '2025-03-02T17:30:00+08:00' }),
+      ).toEqual({ status: 'repeat', acknowledgement: ack });
       expect(await store.appendAcknowledgement({ ...ack, decision: 'declined' })).toEqual({ status: 'conflict', existing: ack });
       expect(await store.appendAcknowledgement(acknowledgement(randomUUID()))).toEqual({ status: 'unknown-notice' });
       const patientSigned = acknowledgement(n.id, { signerKind: 'patient', relationship: undefined, decision: 'undecided' });
       expect((await store.appendAcknowledgement(patientSigned)).status).toBe('created');
       const rows = await store.listAcknowledgements(period(inst));
       expect(rows.map((r) => r.id).sort()).toEqual([ack.id, patientSigned.id].sort());
-      expect(rows.find((r) => r.id === patientSigned.id)).toEqual({ ...patientSigned, relationship: undefined, patientId: 'p1', pregnancyKey: n.pregnancyKey, institutionId: inst });
+      expect(rows.find((r) => r.id === patientSigned.id)).toEqual({
+        ...patientSigned,
+        relationship: undefined,
+        patientId: 'p1',
+        pregnancyKey: n.pregnancyKey,
+        institutionId: inst,
+      });
     });
 
     it('remembers a JWT id once: a replay is refused, another issuer is not', async () => {
@@ -275,8 +368,14 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
 
     it('period queries are half-open [from, to) and filter by institution', async () => {
       const [a, b] = [randomUUID(), randomUUID()];
-      const at = (receivedAt: string, institutionId: string) => store.recordHookCall(hookCall({ receivedAt, institutionId, cards: [], findings: [], ruleErrors: [] }));
-      await Promise.all([at('2025-05-01T00:00:00Z', a), at('2025-05-15T12:00:00Z', a), at('2025-06-01T00:00:00Z', a), at('2025-05-10T00:00:00Z', b)]);
+      const at = (receivedAt: string, institutionId: string) =>
+        store.recordHookCall(hookCall({ receivedAt, institutionId, cards: [], findings: [], ruleErrors: [] }));
+      await Promise.all([
+        at('2025-05-01T00:00:00Z', a),
+        at('2025-05-15T12:00:00Z', a),
+        at('2025-06-01T00:00:00Z', a),
+        at('2025-05-10T00:00:00Z', b),
+      ]);
       const may = await store.listHookCalls(period(a, '2025-05-01T00:00:00Z', '2025-06-01T00:00:00Z'));
       expect(may.map((r) => r.receivedAt)).toEqual(['2025-05-01T00:00:00.000Z', '2025-05-15T12:00:00.000Z']);
       const everyone = await store.listHookCalls({ from: '2025-05-01T00:00:00Z', to: '2025-06-01T00:00:00Z' });
@@ -299,7 +398,9 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
           expect(String((err as AppError).cause), stmt).toMatch(/append-only/);
         }
       }
-      expect(await store.listHookCalls({ from: '2025-03-01T00:00:00Z', to: '2025-03-02T00:00:00Z', institutionId: 'org-1' })).toContainEqual(expect.objectContaining({ id }));
+      expect(
+        await store.listHookCalls({ from: '2025-03-01T00:00:00Z', to: '2025-03-02T00:00:00Z', institutionId: 'org-1' }),
+      ).toContainEqual(expect.objectContaining({ id }));
     });
 
     it('group commit: 50 concurrent hook calls are all stored, each exactly once, under the id each caller got', async () => {
@@ -316,7 +417,9 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       expect(notices.map((x) => [x.id, x.hookCallId]).sort()).toEqual(calls.map((c, i) => [c.notice!.id, ids[i]]).sort());
       const [counts] = await db.sql.query<{ s: number; e: number }>(
         `SELECT (SELECT count(*)::int FROM suggestion WHERE hook_call_id IN (SELECT id FROM hook_call WHERE institution_id = $1)) AS s,
-                (SELECT count(*)::int FROM rule_error WHERE hook_call_id IN (SELECT id FROM hook_call WHERE institution_id = $1)) AS e`, [inst]);
+                (SELECT count(*)::int FROM rule_error WHERE hook_call_id IN (SELECT id FROM hook_call WHERE institution_id = $1)) AS e`,
+        [inst],
+      );
       expect(counts).toEqual({ s: 100, e: 50 });
     });
 
@@ -359,10 +462,16 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
     it('group commit: an invalid record or a repeated id fails alone (503), the batch around it is stored', async () => {
       const inst = randomUUID();
       const fixedId = randomUUID();
-      const invalid = hookCall({ institutionId: inst, cards: [{ uuid: randomUUID(), indicator: 'bogus' as 'info', rules: [], suggestions: [] }] });
+      const invalid = hookCall({
+        institutionId: inst,
+        cards: [{ uuid: randomUUID(), indicator: 'bogus' as 'info', rules: [], suggestions: [] }],
+      });
       const calls = [
-        hookCall({ institutionId: inst, id: fixedId }), hookCall({ institutionId: inst }), invalid,
-        hookCall({ institutionId: inst, id: fixedId }), hookCall({ institutionId: inst }),
+        hookCall({ institutionId: inst, id: fixedId }),
+        hookCall({ institutionId: inst }),
+        invalid,
+        hookCall({ institutionId: inst, id: fixedId }),
+        hookCall({ institutionId: inst }),
       ];
       const outcomes = await Promise.allSettled(calls.map((c) => store.recordHookCall(c)));
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
@@ -375,16 +484,20 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       expect(rows.map((r) => r.hookInstance).sort()).toEqual([calls[0]!, calls[1]!, calls[4]!].map((c) => c.hookInstance).sort());
     });
 
-    it('stores concurrent hook calls; a closed store answers store-unavailable', async () => {
-      const inst = randomUUID();
-      await Promise.all(Array.from({ length: 12 }, () => store.recordHookCall(hookCall({ institutionId: inst }))));
-      expect(await store.listHookCalls(period(inst))).toHaveLength(12);
-      expect(await store.listFindings(period(inst))).toHaveLength(24);
-      const closed = await target().fresh();
-      await closed.sql.close();
-      const err = await rejection(createAuditStore(closed.sql).get('x'));
-      expect(err).toBeInstanceOf(AppError);
-      expect((err as AppError).code).toBe('store-unavailable');
-    }, BOOT_TIMEOUT);
+    it(
+      'stores concurrent hook calls; a closed store answers store-unavailable',
+      async () => {
+        const inst = randomUUID();
+        await Promise.all(Array.from({ length: 12 }, () => store.recordHookCall(hookCall({ institutionId: inst }))));
+        expect(await store.listHookCalls(period(inst))).toHaveLength(12);
+        expect(await store.listFindings(period(inst))).toHaveLength(24);
+        const closed = await target().fresh();
+        await closed.sql.close();
+        const err = await rejection(createAuditStore(closed.sql).get('x'));
+        expect(err).toBeInstanceOf(AppError);
+        expect((err as AppError).code).toBe('store-unavailable');
+      },
+      BOOT_TIMEOUT,
+    );
   });
 }

@@ -24,7 +24,11 @@ async function expectAllStored(config: { databaseUrl: string | undefined; dataDi
     expect(seen.acks.filter((id) => !acks.has(id))).toEqual([]);
     expect(seen.feedbackCards.filter((c) => !cards.has(c))).toEqual([]);
     const calls = new Set((await store.sql.query<{ id: string }>('SELECT id::text AS id FROM hook_call')).map((r) => r.id));
-    const notices = new Map((await store.sql.query<{ id: string; hook_call_id: string }>('SELECT id, hook_call_id::text AS hook_call_id FROM notice')).map((r) => [r.id, r.hook_call_id]));
+    const notices = new Map(
+      (await store.sql.query<{ id: string; hook_call_id: string }>('SELECT id, hook_call_id::text AS hook_call_id FROM notice')).map(
+        (r) => [r.id, r.hook_call_id],
+      ),
+    );
     expect(seen.hookCalls.filter(([id]) => !calls.has(id))).toEqual([]);
     expect(seen.hookCalls.filter(([id, noticeId]) => notices.get(noticeId) !== id)).toEqual([]);
   } finally {

@@ -26,12 +26,20 @@ export interface LoadChild {
  * `append-loop.ts` (acknowledgements and feedback, one at a time) or `record-loop.ts` (hook calls
  * from concurrent writers, i.e. group-committed batches).
  */
-export function startLoad(engine: 'pglite' | 'postgres', target: string, script: 'append-loop.ts' | 'record-loop.ts' = 'append-loop.ts'): LoadChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', script), engine, target], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startLoad(
+  engine: 'pglite' | 'postgres',
+  target: string,
+  script: 'append-loop.ts' | 'record-loop.ts' = 'append-loop.ts',
+): LoadChild {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', script), engine, target], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const seen: Acknowledged = { acks: [], feedbackCards: [], hookCalls: [] };
   const written = () => seen.acks.length + seen.hookCalls.length;
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const waiters: { count: number; resolve: () => void }[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {
     const [kind, id, second] = line.split(' ');
@@ -44,11 +52,12 @@ export function startLoad(engine: 'pglite' | 'postgres', target: string, script:
   return {
     child,
     seen,
-    acknowledged: (count) => new Promise<void>((resolve, reject) => {
-      if (written() >= count) return resolve();
-      waiters.push({ count, resolve });
-      void closed.then(() => reject(new Error(`load child exited after ${written()} writes: ${stderr}`)));
-    }),
+    acknowledged: (count) =>
+      new Promise<void>((resolve, reject) => {
+        if (written() >= count) return resolve();
+        waiters.push({ count, resolve });
+        void closed.then(() => reject(new Error(`load child exited after ${written()} writes: ${stderr}`)));
+      }),
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await closed;

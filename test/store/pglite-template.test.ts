@@ -46,7 +46,10 @@ describe('PGlite template', () => {
     expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
 
     let reads = 0;
-    const again = await createPgliteSql(dataDir, () => { reads += 1; return readTemplate(file); });
+    const again = await createPgliteSql(dataDir, () => {
+      reads += 1;
+      return readTemplate(file);
+    });
     expect(reads).toBe(0); // existing database: the template is not even read
     expect((await migrate(again)).applied).toEqual([]);
     const rows = await again.query<{ id: string }>('SELECT id::text AS id FROM hook_call');

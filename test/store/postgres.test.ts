@@ -59,23 +59,34 @@ describe.skipIf(Boolean(skipReason))(`PostgreSQL server store${skipReason ? ` (s
     await replica.connect();
     await watcher.connect();
     try {
-      for (const [theirHash, expected] of [['a'.repeat(64), 'stored'], ['b'.repeat(64), 'conflict']] as const) {
+      for (const [theirHash, expected] of [
+        ['a'.repeat(64), 'stored'],
+        ['b'.repeat(64), 'conflict'],
+      ] as const) {
         const n = notice({ institutionId: 'org-race', hash: 'a'.repeat(64) });
         await replica.query('BEGIN');
-        await replica.query(`INSERT INTO notice (id, created_at, hash, patient_id, rules, content) VALUES ($1, now(), $2, 'p1', '{}', '{}'::jsonb)`, [n.id, theirHash]);
-        const outcome = store.audit.recordHookCall(hookCall({ institutionId: 'org-race', notice: n }))
-          .then(() => 'stored', (e: unknown) => (e instanceof NoticeConflictError ? 'conflict' : e));
+        await replica.query(
+          `INSERT INTO notice (id, created_at, hash, patient_id, rules, content) VALUES ($1, now(), $2, 'p1', '{}', '{}'::jsonb)`,
+          [n.id, theirHash],
+        );
+        const outcome = store.audit.recordHookCall(hookCall({ institutionId: 'org-race', notice: n })).then(
+          () => 'stored',
+          (e: unknown) => (e instanceof NoticeConflictError ? 'conflict' : e),
+        );
         // Commit only once the hook-call statement is waiting on the uncommitted notice row.
         for (let waited = 0; ; waited += 20) {
           const { rows } = await watcher.query<{ n: number }>(
-            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'WITH%h AS%'");
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'WITH%h AS%'",
+          );
           if (rows[0]?.n === 1) break;
           if (waited > 10_000) throw new Error('the hook-call write never waited on the notice row');
           await new Promise((r) => setTimeout(r, 20));
         }
         await replica.query('COMMIT');
         expect(await outcome).toBe(expected);
-        const [stored] = (await watcher.query<{ hash: string; hook_call_id: string | null }>('SELECT hash, hook_call_id FROM notice WHERE id = $1', [n.id])).rows;
+        const [stored] = (
+          await watcher.query<{ hash: string; hook_call_id: string | null }>('SELECT hash, hook_call_id FROM notice WHERE id = $1', [n.id])
+        ).rows;
         expect(stored).toEqual({ hash: theirHash, hook_call_id: null });
       }
       const calls = await store.audit.listHookCalls(period('org-race'));

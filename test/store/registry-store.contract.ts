@@ -5,20 +5,47 @@ const EMPTY: RegistryBatch = { practitioners: [], organizations: [], certificate
 
 /** A registry import scenario: first load, an identical re-import, then an update. */
 const FIRST: RegistryBatch = {
-  practitioners: [{ practitionerId: 'dr-1', name: '张医生', organizationIds: ['org-1'] }, { practitionerId: 'dr-2', organizationIds: ['org-2'] }],
+  practitioners: [
+    { practitionerId: 'dr-1', name: '张医生', organizationIds: ['org-1'] },
+    { practitionerId: 'dr-2', organizationIds: ['org-2'] },
+  ],
   organizations: [{ organizationId: 'org-1', name: '市妇幼', institutionRole: 'prenatal-diagnosis-institution' }],
   certificates: [
-    { practitionerId: 'dr-1', technique: 'prenatal-diagnosis', number: 'C-001', type: 'assessment-certificate', validFrom: '2023-01-01', validTo: '2026-01-01' },
+    {
+      practitionerId: 'dr-1',
+      technique: 'prenatal-diagnosis',
+      number: 'C-001',
+      type: 'assessment-certificate',
+      validFrom: '2023-01-01',
+      validTo: '2026-01-01',
+    },
     { practitionerId: 'dr-1', technique: 'prenatal-screening', number: 'C-001', validFrom: '2023-01-01' },
     { practitionerId: 'dr-3', technique: 'midwifery', number: 'C-003' },
   ],
-  licences: [{ organizationId: 'org-1', number: 'L-1', techniques: ['prenatal-screening', 'prenatal-diagnosis'], validTo: '2027-01-01', lastVerified: '2024-01-01' }],
+  licences: [
+    {
+      organizationId: 'org-1',
+      number: 'L-1',
+      techniques: ['prenatal-screening', 'prenatal-diagnosis'],
+      validTo: '2027-01-01',
+      lastVerified: '2024-01-01',
+    },
+  ],
 };
 const UPDATE: RegistryBatch = {
   ...EMPTY,
   practitioners: [{ practitionerId: 'dr-1', organizationIds: ['org-9'] }],
   organizations: [{ organizationId: 'org-1', niptCooperation: [{ partnerOrganizationId: 'org-2', validTo: '2026-06-30' }] }],
-  certificates: [{ practitionerId: 'dr-1', technique: 'prenatal-diagnosis', number: 'C-001', type: 'assessment-certificate', validFrom: '2023-01-01', validTo: '2029-01-01' }],
+  certificates: [
+    {
+      practitionerId: 'dr-1',
+      technique: 'prenatal-diagnosis',
+      number: 'C-001',
+      type: 'assessment-certificate',
+      validFrom: '2023-01-01',
+      validTo: '2029-01-01',
+    },
+  ],
 };
 
 /** A certificate number and a licence handed to another holder (dr-3 is left with nothing), and records imported after them. */
@@ -28,7 +55,10 @@ const MOVE: RegistryBatch = {
     { practitionerId: 'dr-1', technique: 'midwifery', number: 'C-003', validTo: '2030-01-01' },
     { practitionerId: 'dr-2', technique: 'prenatal-screening', number: 'C-004' },
   ],
-  licences: [{ organizationId: 'org-2', number: 'L-1', techniques: ['prenatal-screening'] }, { organizationId: 'org-1', number: 'L-2', techniques: ['prenatal-diagnosis'] }],
+  licences: [
+    { organizationId: 'org-2', number: 'L-1', techniques: ['prenatal-screening'] },
+    { organizationId: 'org-1', number: 'L-2', techniques: ['prenatal-diagnosis'] },
+  ],
 };
 
 /**

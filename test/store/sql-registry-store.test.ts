@@ -26,7 +26,9 @@ function planNodes(plan: unknown): { type: string; relation?: string }[] {
   if (Array.isArray(plan)) return plan.flatMap(planNodes);
   if (typeof plan !== 'object' || plan === null) return [];
   const node = plan as { Plan?: unknown; Plans?: unknown; 'Node Type'?: string; 'Relation Name'?: string };
-  const here = node['Node Type'] ? [{ type: node['Node Type'], ...(node['Relation Name'] ? { relation: node['Relation Name'] } : {}) }] : [];
+  const here = node['Node Type']
+    ? [{ type: node['Node Type'], ...(node['Relation Name'] ? { relation: node['Relation Name'] } : {}) }]
+    : [];
   return [...here, ...planNodes(node.Plan ?? []), ...planNodes(node.Plans ?? [])];
 }
 
@@ -49,14 +51,22 @@ async function expectIndexedReads(sql: Sql): Promise<void> {
   await sql.query('ANALYZE');
   const store = createSqlRegistryStore(sql);
   expect(await store.practitioner('dr-77')).toEqual({
-    practitionerId: 'dr-77', organizationIds: ['org-77'], certificates: [{ practitionerId: 'dr-77', technique: 'midwifery', number: 'C-77' }],
+    practitionerId: 'dr-77',
+    organizationIds: ['org-77'],
+    certificates: [{ practitionerId: 'dr-77', technique: 'midwifery', number: 'C-77' }],
   });
   expect((await store.organization('org-77'))?.licences).toEqual([{ organizationId: 'org-77', number: 'L-77', techniques: ['midwifery'] }]);
-  for (const [read, id] of [['practitioner', 'dr-77'], ['organization', 'org-77']] as const) {
+  for (const [read, id] of [
+    ['practitioner', 'dr-77'],
+    ['organization', 'org-77'],
+  ] as const) {
     const [row] = await sql.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${REGISTRY_READS[read]}`, [id]);
     const nodes = planNodes(row?.['QUERY PLAN']);
     expect(nodes.filter((n) => n.relation?.startsWith('registry_')).length, read).toBeGreaterThan(0);
-    expect(nodes.filter((n) => n.type === 'Seq Scan'), read).toEqual([]);
+    expect(
+      nodes.filter((n) => n.type === 'Seq Scan'),
+      read,
+    ).toEqual([]);
   }
 }
 
@@ -72,7 +82,9 @@ describe('SQL registry store on PGlite', () => {
     const cert = { practitionerId: 'dr-1', technique: 'prenatal-diagnosis' as const, number: 'C-9', validTo: '2026-01-01' };
     await store.upsert({ practitioners: [], organizations: [], licences: [], certificates: [cert] });
     await store.upsert({ practitioners: [], organizations: [], licences: [], certificates: [{ ...cert, validTo: '2029-01-01' }] });
-    const versions = await sql.query<{ valid_to: string }>("SELECT record->>'validTo' AS valid_to FROM registry_certificate_version ORDER BY seq");
+    const versions = await sql.query<{ valid_to: string }>(
+      "SELECT record->>'validTo' AS valid_to FROM registry_certificate_version ORDER BY seq",
+    );
     expect(versions.map((v) => v.valid_to)).toEqual(['2026-01-01', '2029-01-01']);
     expect((await store.practitioner('dr-1'))?.certificates).toEqual([{ ...cert, validTo: '2029-01-01' }]);
   }, 90_000);

@@ -22,7 +22,10 @@ function prefetchResources(prefetch: HookRequest['prefetch']): Resource[] {
   for (const v of Object.values(prefetch ?? {})) {
     if (!v || typeof v !== 'object' || !('resourceType' in v)) continue;
     const r = v as Resource;
-    if (r.resourceType === 'Bundle') for (const e of r.entry ?? []) { if (e.resource) out.push(e.resource); }
+    if (r.resourceType === 'Bundle')
+      for (const e of r.entry ?? []) {
+        if (e.resource) out.push(e.resource);
+      }
     else if (r.resourceType !== 'OperationOutcome') out.push(r);
   }
   return out;
@@ -66,17 +69,24 @@ export interface HarnessOptions {
 export function buildHarness(opts: HarnessOptions = {}): Harness {
   const config = loadConfig({ AUTH_MODE: 'off', PUBLIC_BASE_URL, LOG_LEVEL: 'debug', BODY_LIMIT_BYTES: '65536', ...opts.env });
   const lines: string[] = [];
-  const sink = new Writable({ write(chunk: Buffer, _enc, cb) { lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)); cb(); } });
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      cb();
+    },
+  });
   const feedback = new MemoryFeedbackStore();
   const notices = new MemoryNoticeStore();
   const hookCalls = new MemoryHookCallLog(notices);
   const authRequests: AuthRequest[] = [];
   const handled: { service: ServiceId; request: HookRequest }[] = [];
-  const recording = (id: ServiceId): ServiceHandler => async (input) => {
-    handled.push({ service: id, request: input.request });
-    const custom = opts.services?.[id];
-    return custom ? custom(input) : emptyResult(input.now);
-  };
+  const recording =
+    (id: ServiceId): ServiceHandler =>
+    async (input) => {
+      handled.push({ service: id, request: input.request });
+      const custom = opts.services?.[id];
+      return custom ? custom(input) : emptyResult(input.now);
+    };
   const deps: AppDeps = {
     config,
     clock: fixedClock(NOW, config.clinicTimeZone),
@@ -93,7 +103,15 @@ export function buildHarness(opts: HarnessOptions = {}): Harness {
     recordHookCall: hookCalls.record,
     ...(opts.deps as Partial<AppDeps>),
   } as AppDeps;
-  return { deps, app: createApp(deps), feedback, hookCalls, authRequests, handled, logLines: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    deps,
+    app: createApp(deps),
+    feedback,
+    hookCalls,
+    authRequests,
+    handled,
+    logLines: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 /** A minimal valid patient-view request (no prefetch: normal). */

@@ -12,8 +12,7 @@ import { delimiter, join } from 'node:path';
  */
 
 export type PostgresAvailability =
-  | { readonly ok: true; readonly binDir: string; readonly runAs?: string }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly binDir: string; readonly runAs?: string } | { readonly ok: false; readonly reason: string };
 
 function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -25,7 +24,9 @@ function onPath(name: string): string | undefined {
 function debianBinDirs(): string[] {
   const base = '/usr/lib/postgresql';
   if (!existsSync(base)) return [];
-  return readdirSync(base).sort((a, b) => Number(b) - Number(a)).map((v) => join(base, v, 'bin'));
+  return readdirSync(base)
+    .sort((a, b) => Number(b) - Number(a))
+    .map((v) => join(base, v, 'bin'));
 }
 
 function userExists(name: string): boolean {
@@ -35,8 +36,14 @@ function userExists(name: string): boolean {
 /** Finds the server binaries and a user to run them as; `ok: false` says why not. */
 export function postgresAvailability(): PostgresAvailability {
   const binDir = [onPath('initdb'), ...debianBinDirs()].find(
-    (d): d is string => d !== undefined && ['initdb', 'pg_ctl', 'postgres'].every((b) => existsSync(join(d, b))));
-  if (!binDir) return { ok: false, reason: 'PostgreSQL server binaries (initdb, pg_ctl, postgres) not found on PATH or in /usr/lib/postgresql/*/bin; install Debian package "postgresql"' };
+    (d): d is string => d !== undefined && ['initdb', 'pg_ctl', 'postgres'].every((b) => existsSync(join(d, b))),
+  );
+  if (!binDir)
+    return {
+      ok: false,
+      reason:
+        'PostgreSQL server binaries (initdb, pg_ctl, postgres) not found on PATH or in /usr/lib/postgresql/*/bin; install Debian package "postgresql"',
+    };
   if (process.getuid?.() !== 0) return { ok: true, binDir };
   if (!userExists('postgres')) return { ok: false, reason: 'running as root and no "postgres" system user to run initdb/postgres as' };
   if (!onPath('runuser')) return { ok: false, reason: 'running as root and "runuser" (util-linux) is not available' };

@@ -55,7 +55,10 @@ describe('card schema (https://cds-hooks.hl7.org/2.0/#card-attributes)', () => {
 
   it('a delete action needs resourceId; create needs resource', () => {
     const c = card() as { suggestions: { actions: unknown[] }[] };
-    c.suggestions[0]!.actions = [{ type: 'delete', description: 'remove order' }, { type: 'create', description: 'x' }];
+    c.suggestions[0]!.actions = [
+      { type: 'delete', description: 'remove order' },
+      { type: 'create', description: 'x' },
+    ];
     expect(problemsAt(c).sort()).toEqual(['suggestions.0.actions.0.resourceId', 'suggestions.0.actions.1.resource']);
   });
 });

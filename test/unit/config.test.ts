@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
 
-const issuer = { iss: 'https://ehr.example', jwksUrl: 'https://ehr.example/.well-known/jwks.json', fhirServers: ['https://ehr.example/fhir/'] };
+const issuer = {
+  iss: 'https://ehr.example',
+  jwksUrl: 'https://ehr.example/.well-known/jwks.json',
+  fhirServers: ['https://ehr.example/fhir/'],
+};
 const tmp = mkdtempSync(join(tmpdir(), 'config-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -21,7 +25,15 @@ function errorOf(env: Record<string, string>): ConfigError {
 describe('loadConfig (DESIGN §6)', () => {
   it('defaults: port 8080, auth off without a public base URL, zh-CN, Asia/Shanghai, 7-day deadline', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 8080, publicBaseUrl: 'http://localhost:8080', authMode: 'off', locale: 'zh-CN', clinicTimeZone: 'Asia/Shanghai', noticeDeadlineDays: 7, databaseUrl: undefined });
+    expect(c).toMatchObject({
+      port: 8080,
+      publicBaseUrl: 'http://localhost:8080',
+      authMode: 'off',
+      locale: 'zh-CN',
+      clinicTimeZone: 'Asia/Shanghai',
+      noticeDeadlineDays: 7,
+      databaseUrl: undefined,
+    });
     expect(c.policy.AMA_AGE_YEARS).toBe(35);
   });
 
@@ -91,6 +103,8 @@ describe('loadConfig (DESIGN §6)', () => {
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.policy)).toBe(true);
     expect(Object.isFrozen(c.trustedIssuers[0])).toBe(true);
-    expect(() => { (c as { port: number }).port = 1; }).toThrow(TypeError);
+    expect(() => {
+      (c as { port: number }).port = 1;
+    }).toThrow(TypeError);
   });
 });

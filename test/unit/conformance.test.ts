@@ -39,7 +39,9 @@ describe('checkResponseConformance', () => {
     expect(checkResponseConformance(noExt)).toEqual([expect.stringContaining('cards[0].extension["org.prenatal-cds.findings"]')]);
     const unknownRule = resp();
     unknownRule.cards[0]!.extension['org.prenatal-cds.findings'][0].rule = 'age-over-35';
-    expect(checkResponseConformance(unknownRule)).toEqual(['cards[0].extension["org.prenatal-cds.findings"][0].rule: is not a rule id of RULES.md']);
+    expect(checkResponseConformance(unknownRule)).toEqual([
+      'cards[0].extension["org.prenatal-cds.findings"][0].rule: is not a rule id of RULES.md',
+    ]);
     const badShape = resp();
     badShape.cards[0]!.extension['org.prenatal-cds.findings'][1] = { rule: 'ama', citation: '', evidence: 'Patient/p1' };
     expect(checkResponseConformance(badShape).sort()).toEqual([

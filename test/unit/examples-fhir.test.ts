@@ -7,7 +7,11 @@ import { parseHookContext, parseHookRequest } from '../../src/cds-hooks/request-
 import { packageRoot } from '../../src/package-root.js';
 import { validationErrors } from '../support/fhir-validate.js';
 
-interface Example { hook: string; context: Record<string, unknown>; prefetch: Record<string, unknown> }
+interface Example {
+  hook: string;
+  context: Record<string, unknown>;
+  prefetch: Record<string, unknown>;
+}
 const load = (id: string) => JSON.parse(readFileSync(join(packageRoot(), 'cds-hooks', 'examples', `${id}.json`), 'utf8')) as Example;
 
 /** Every resource of an example: prefetch values (Bundles unwrapped) and draft orders. */
@@ -71,7 +75,11 @@ describe.each(SERVICE_IDS)('example request %s', (id) => {
 describe('order examples carry the draft order of their service', () => {
   it('order-select: a draft NIPT ServiceRequest (prenatal-order#nipt) that is selected', () => {
     const ex = load('nipt-order-check');
-    const sr = resourcesOf(ex).find((r) => r.resourceType === 'ServiceRequest' && r.code?.coding?.some((c) => c.system === 'http://prenatal-cds.org/fhir/CodeSystem/prenatal-order' && c.code === 'nipt'));
+    const sr = resourcesOf(ex).find(
+      (r) =>
+        r.resourceType === 'ServiceRequest' &&
+        r.code?.coding?.some((c) => c.system === 'http://prenatal-cds.org/fhir/CodeSystem/prenatal-order' && c.code === 'nipt'),
+    );
     expect(sr).toMatchObject({ status: 'draft', intent: 'order' });
     expect(ex.context.selections).toEqual([`ServiceRequest/${sr?.id}`]);
   });

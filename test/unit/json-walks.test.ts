@@ -25,9 +25,12 @@ describe('nestingDepth', () => {
   });
 
   it('equals the recursive definition on generated JSON', () => {
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 12 }), (v) => {
-      expect(nestingDepth(v, 1000)).toBe(depthRef(v));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 12 }), (v) => {
+        expect(nestingDepth(v, 1000)).toBe(depthRef(v));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('stops past the cap (> cap), whatever the true depth, without recursion', () => {

@@ -9,7 +9,12 @@ import { boundedDestination, createLogger } from '../../src/log.js';
 
 function capture() {
   const lines: string[] = [];
-  const sink = new Writable({ write(chunk: Buffer, _e, cb) { lines.push(chunk.toString('utf8')); cb(); } });
+  const sink = new Writable({
+    write(chunk: Buffer, _e, cb) {
+      lines.push(chunk.toString('utf8'));
+      cb();
+    },
+  });
   return { lines, sink };
 }
 
@@ -17,14 +22,17 @@ describe('createLogger', () => {
   it('redacts authorization headers, access tokens and fhirAuthorization', () => {
     const { lines, sink } = capture();
     const log = createLogger({ logLevel: 'info' }, sink);
-    log.info({
-      req: { headers: { authorization: 'Bearer JWT-SECRET-1' } },
-      authorization: 'Bearer JWT-SECRET-2',
-      fhirAuthorization: { access_token: 'AT-SECRET-3' },
-      token: { access_token: 'AT-SECRET-4' },
-      request: { fhirAuthorization: { access_token: 'AT-SECRET-5' } },
-      kept: 'visible',
-    }, 'x');
+    log.info(
+      {
+        req: { headers: { authorization: 'Bearer JWT-SECRET-1' } },
+        authorization: 'Bearer JWT-SECRET-2',
+        fhirAuthorization: { access_token: 'AT-SECRET-3' },
+        token: { access_token: 'AT-SECRET-4' },
+        request: { fhirAuthorization: { access_token: 'AT-SECRET-5' } },
+        kept: 'visible',
+      },
+      'x',
+    );
     const out = lines.join('');
     expect(out).not.toMatch(/SECRET/);
     expect(out).toContain('visible');
@@ -83,7 +91,10 @@ describe('boundedDestination (stdout)', () => {
       for (let i = 0; i < lines; i += 1) log.info({ i, filler }, 'line');
       expect(dropped()).toBeGreaterThan(0);
       expect(dropped()).toBeLessThan(lines);
-      const written = (await pipe.readAll()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { i?: number; msg: string; droppedLines?: number });
+      const written = (await pipe.readAll())
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { i?: number; msg: string; droppedLines?: number });
       const kept = written.filter((l) => l.msg === 'line').map((l) => l.i ?? -1);
       // What was kept is the beginning of the sequence, in order and complete: lines are dropped, never torn or reordered.
       expect(kept).toEqual(kept.map((_, k) => k));
@@ -103,7 +114,10 @@ describe('boundedDestination (stdout)', () => {
       const log = createLogger({ logLevel: 'info' }, stream);
       const reading = pipe.readAll();
       for (let i = 0; i < 3000; i += 1) log.info({ i }, 'line');
-      const written = (await reading).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { i: number });
+      const written = (await reading)
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { i: number });
       expect(written.map((l) => l.i)).toEqual([...Array(3000).keys()]);
       expect(dropped()).toBe(0);
     } finally {

@@ -17,7 +17,12 @@ describe('in-memory stores', () => {
 
   it('FeedbackStore: keeps every item in order, repeats included', async () => {
     const s = new MemoryFeedbackStore();
-    const r = { serviceId: 'nipt-order-check' as const, receivedAt: '2026-11-23T02:00:00.000Z', issuer: 'i', item: { card: 'c', outcome: 'accepted' } };
+    const r = {
+      serviceId: 'nipt-order-check' as const,
+      receivedAt: '2026-11-23T02:00:00.000Z',
+      issuer: 'i',
+      item: { card: 'c', outcome: 'accepted' },
+    };
     await s.append([r, r]);
     await s.append([{ ...r, item: { card: 'd', outcome: 'overridden' } }]);
     expect(s.all().map((x) => x.item.card)).toEqual(['c', 'c', 'd']);

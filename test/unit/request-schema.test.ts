@@ -36,8 +36,15 @@ describe('CDS Hooks request envelope (https://cds-hooks.hl7.org/2.0/#http-reques
     const auth = { access_token: 't', token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'cds', patient: 'p1' };
     expect(parseHookRequest({ ...base, fhirServer: 'https://ehr.example/fhir', fhirAuthorization: auth }).ok).toBe(true);
     expect(issuePaths(parseHookRequest({ ...base, fhirAuthorization: auth }))).toEqual(['fhirServer']);
-    expect(issuePaths(parseHookRequest({ ...base, fhirServer: 'https://e.example', fhirAuthorization: { ...auth, token_type: 'MAC', subject: undefined } })).sort())
-      .toEqual(['fhirAuthorization.subject', 'fhirAuthorization.token_type']);
+    expect(
+      issuePaths(
+        parseHookRequest({
+          ...base,
+          fhirServer: 'https://e.example',
+          fhirAuthorization: { ...auth, token_type: 'MAC', subject: undefined },
+        }),
+      ).sort(),
+    ).toEqual(['fhirAuthorization.subject', 'fhirAuthorization.token_type']);
   });
 });
 
@@ -45,7 +52,10 @@ describe('hook contexts', () => {
   it('patient-view: userId reference, FHIR ids, optional encounterId', () => {
     expect(parseHookContext('patient-view', { userId: 'PractitionerRole/r-1', patientId: 'p.1-A' }).ok).toBe(true);
     expect(parseHookContext('patient-view', { userId: 'Patient/p1', patientId: 'p1', encounterId: 'e1' }).ok).toBe(true);
-    expect(issuePaths(parseHookContext('patient-view', { userId: 'pr-1', patientId: 'p1&_include=*' }))).toEqual(['context.userId', 'context.patientId']);
+    expect(issuePaths(parseHookContext('patient-view', { userId: 'pr-1', patientId: 'p1&_include=*' }))).toEqual([
+      'context.userId',
+      'context.patientId',
+    ]);
   });
 
   it('encounter-start: encounterId is required', () => {
@@ -57,8 +67,12 @@ describe('hook contexts', () => {
     const ok = { userId: 'Practitioner/1', patientId: 'p1', selections: ['ServiceRequest/sr1'], draftOrders: bundle };
     expect(parseHookContext('order-select', ok).ok).toBe(true);
     expect(issuePaths(parseHookContext('order-select', { ...ok, selections: [] }))).toEqual(['context.selections']);
-    expect(issuePaths(parseHookContext('order-select', { ...ok, selections: ['ServiceRequest/other'] }))).toEqual(['context.selections[0]']);
-    expect(issuePaths(parseHookContext('order-select', { ...ok, draftOrders: { resourceType: 'Patient' } }))).toEqual(['context.draftOrders.resourceType']);
+    expect(issuePaths(parseHookContext('order-select', { ...ok, selections: ['ServiceRequest/other'] }))).toEqual([
+      'context.selections[0]',
+    ]);
+    expect(issuePaths(parseHookContext('order-select', { ...ok, draftOrders: { resourceType: 'Patient' } }))).toEqual([
+      'context.draftOrders.resourceType',
+    ]);
     expect(issuePaths(parseHookContext('order-select', { ...ok, userId: 'Patient/p1' }))).toEqual(['context.userId']);
   });
 

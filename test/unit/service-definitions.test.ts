@@ -9,10 +9,13 @@ const dirs: string[] = [];
 function dirWith(files: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'defs-'));
   dirs.push(dir);
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
+  for (const [name, content] of Object.entries(files))
+    writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
   return dir;
 }
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('loadServiceDefinitions', () => {
   it('loads the shipped definitions, frozen, with requiredPrefetch from the extension', () => {
@@ -29,8 +32,16 @@ describe('loadServiceDefinitions', () => {
     ['wrong hook for the id', { 'prenatal-diagnosis-referral.json': { ...real, hook: 'order-sign' } }, /must use hook patient-view/],
     ['unsupported hook', { 'prenatal-diagnosis-referral.json': { ...real, hook: 'appointment-book' } }, /at hook/],
     ['unknown member (typo)', { 'prenatal-diagnosis-referral.json': { ...real, prefech: {} } }, /prefech|Unrecognized/],
-    ['unknown prefetch token', { 'prenatal-diagnosis-referral.json': { ...real, prefetch: { patient: 'Patient/{{context.patient}}' } } }, /unknown prefetch token/],
-    ['required key not prefetched', { 'prenatal-diagnosis-referral.json': { ...real, prefetch: { patient: 'Patient/{{context.patientId}}' } } }, /required key observations/],
+    [
+      'unknown prefetch token',
+      { 'prenatal-diagnosis-referral.json': { ...real, prefetch: { patient: 'Patient/{{context.patient}}' } } },
+      /unknown prefetch token/,
+    ],
+    [
+      'required key not prefetched',
+      { 'prenatal-diagnosis-referral.json': { ...real, prefetch: { patient: 'Patient/{{context.patientId}}' } } },
+      /required key observations/,
+    ],
     ['file name ≠ id', { 'referral.json': real }, /file name must be prenatal-diagnosis-referral\.json/],
     ['bad JSON', { 'prenatal-diagnosis-referral.json': '{' }, /not valid JSON/],
     ['empty directory', {}, /no service definitions/],
@@ -42,6 +53,8 @@ describe('loadServiceDefinitions', () => {
     const copy = { ...real };
     const dir = dirWith({ 'prenatal-diagnosis-referral.json': real });
     writeFileSync(join(dir, 'prenatal-diagnosis-referral.copy.json'), JSON.stringify(copy));
-    expect(() => loadServiceDefinitions(dir)).toThrow(/prenatal-diagnosis-referral.copy.json: file name must be prenatal-diagnosis-referral.json/);
+    expect(() => loadServiceDefinitions(dir)).toThrow(
+      /prenatal-diagnosis-referral.copy.json: file name must be prenatal-diagnosis-referral.json/,
+    );
   });
 });

@@ -57,12 +57,26 @@ export function codedEvidence(
   const finals: CodedHit[] = [];
   const prelims: CodedHit[] = [];
   const unusable: Unusable[] = [];
-  const consider = (resource: CodedHit['resource'], source: CodedHit['source'], coding: Coding | undefined, ed: EvidenceDate, final: boolean, text?: string) => {
+  const consider = (
+    resource: CodedHit['resource'],
+    source: CodedHit['source'],
+    coding: Coding | undefined,
+    ed: EvidenceDate,
+    final: boolean,
+    text?: string,
+  ) => {
     if (!coding) return;
     const p = place(ed, ctx, scoped);
     if (p.kind === 'previous') return;
     if (p.kind === 'unusable') return void unusable.push({ reference: refOf(resource), reason: p.reason });
-    const hit: CodedHit = { source, resource, reference: refOf(resource), coding, ...(p.date ? { date: p.date } : {}), ...(text ? { text } : {}) };
+    const hit: CodedHit = {
+      source,
+      resource,
+      reference: refOf(resource),
+      coding,
+      ...(p.date ? { date: p.date } : {}),
+      ...(text ? { text } : {}),
+    };
     (final ? finals : prelims).push(hit);
   };
   // The first coding in the value set among an accessor's concepts; `codedIn` lists, in
@@ -79,7 +93,14 @@ export function codedEvidence(
       if (!isAboutPatient(o, snapshot.patientId) || (!FINAL_OBS.has(o.status) && o.status !== 'preliminary')) continue;
       if (o.valueBoolean === false || codingAt(matcher, 'finding-absent', valueConcepts, o) !== undefined) continue;
       const coding = first(valueConcepts, o) ?? first(codes, o);
-      consider(o, 'observation', coding, observationDate(o, ctx.timeZone), FINAL_OBS.has(o.status), o.valueCodeableConcept?.text ?? o.code?.text);
+      consider(
+        o,
+        'observation',
+        coding,
+        observationDate(o, ctx.timeZone),
+        FINAL_OBS.has(o.status),
+        o.valueCodeableConcept?.text ?? o.code?.text,
+      );
     }
   }
   if (sources.includes('report')) {

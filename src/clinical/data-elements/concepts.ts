@@ -1,5 +1,13 @@
 import type {
-  CodeableConcept, Condition, DiagnosticReport, EpisodeOfCare, FamilyMemberHistory, MedicationRequest, MedicationStatement, Observation, Procedure,
+  CodeableConcept,
+  Condition,
+  DiagnosticReport,
+  EpisodeOfCare,
+  FamilyMemberHistory,
+  MedicationRequest,
+  MedicationStatement,
+  Observation,
+  Procedure,
 } from '@medplum/fhirtypes';
 
 /**
@@ -46,7 +54,9 @@ export const conclusionCodes: Concepts<DiagnosticReport> = (r) => concepts(r.con
 /** `FamilyMemberHistory.condition.code` */
 export const familyConditionCodes: Concepts<FamilyMemberHistory> = (f) => {
   const conditions: unknown = f.condition;
-  return (Array.isArray(conditions) ? conditions : [conditions]).flatMap((c) => (isObject(c) ? concepts((c as { code?: unknown }).code) : NONE));
+  return (Array.isArray(conditions) ? conditions : [conditions]).flatMap((c) =>
+    isObject(c) ? concepts((c as { code?: unknown }).code) : NONE,
+  );
 };
 
 /** `FamilyMemberHistory.relationship` */

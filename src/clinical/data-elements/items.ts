@@ -10,7 +10,13 @@ export function codeRef(c: Coding): CodeRef {
 /** An evidence item for finding params, omitting absent fields. */
 export function evidenceItem(
   reference: string,
-  parts: { date?: ClinicalDate | undefined; code?: Coding | undefined; value?: number | undefined; unit?: string | undefined; text?: string | undefined },
+  parts: {
+    date?: ClinicalDate | undefined;
+    code?: Coding | undefined;
+    value?: number | undefined;
+    unit?: string | undefined;
+    text?: string | undefined;
+  },
 ): EvidenceItem {
   return {
     reference,

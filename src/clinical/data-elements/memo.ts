@@ -43,7 +43,12 @@ function indexTable(list: object, matcher: ValueSetMatcher): Map<readonly object
  * Not memoised: the accessor is a property read, and the matcher keeps the value sets of each
  * (system, code), so this is a few lookups — cheaper than a memo table.
  */
-export function codingAt<T extends Resource>(matcher: ValueSetMatcher, valueSetId: string, at: Concepts<T>, resource: T): Coding | undefined {
+export function codingAt<T extends Resource>(
+  matcher: ValueSetMatcher,
+  valueSetId: string,
+  at: Concepts<T>,
+  resource: T,
+): Coding | undefined {
   for (const c of at(resource)) {
     const m = matcher.matchingCoding(valueSetId, c);
     if (m) return m;
@@ -57,7 +62,11 @@ export function codingAt<T extends Resource>(matcher: ValueSetMatcher, valueSetI
  * per value set instead cost (value sets asked) × (resources) lookups — on a 1,000-resource record
  * most of a request's time.
  */
-function codedIndex<T extends Resource>(matcher: ValueSetMatcher, at: readonly Concepts<T>[], list: readonly T[]): ReadonlyMap<string, readonly T[]> {
+function codedIndex<T extends Resource>(
+  matcher: ValueSetMatcher,
+  at: readonly Concepts<T>[],
+  list: readonly T[],
+): ReadonlyMap<string, readonly T[]> {
   const index = new Map<string, T[]>();
   for (const r of list) {
     for (const concepts of at) {
@@ -85,7 +94,12 @@ const NONE: readonly never[] = Object.freeze([]);
  * frozen list (a snapshot's `ofType` list), matcher, and `at` array (pass a module constant); an
  * unfrozen list is indexed on every call.
  */
-export function codedIn<T extends Resource>(matcher: ValueSetMatcher, valueSetId: string, at: readonly Concepts<T>[], list: readonly T[]): readonly T[] {
+export function codedIn<T extends Resource>(
+  matcher: ValueSetMatcher,
+  valueSetId: string,
+  at: readonly Concepts<T>[],
+  list: readonly T[],
+): readonly T[] {
   matcher.assertKnown(valueSetId);
   if (!Object.isFrozen(list)) return codedIndex(matcher, at, list).get(valueSetId) ?? NONE;
   const t = indexTable(list, matcher);

@@ -32,19 +32,23 @@ function frozen(ed: EvidenceDate): EvidenceDate {
 
 /** Observation / DiagnosticReport: effective[x] (a period by its end), else `issued`. Memoised per frozen resource. */
 export function observationDate(r: Observation | DiagnosticReport, timeZone: string): EvidenceDate {
-  return memoOn(r, `observationDate|${timeZone}`, () => frozen(
-    fromRaw(r.effectiveDateTime, timeZone) ??
-    fromPeriod(r.effectivePeriod, timeZone, 'end') ??
-    fromRaw((r as Observation).effectiveInstant, timeZone) ??
-    fromRaw(r.issued, timeZone) ??
-    UNDATED,
-  ));
+  return memoOn(r, `observationDate|${timeZone}`, () =>
+    frozen(
+      fromRaw(r.effectiveDateTime, timeZone) ??
+        fromPeriod(r.effectivePeriod, timeZone, 'end') ??
+        fromRaw((r as Observation).effectiveInstant, timeZone) ??
+        fromRaw(r.issued, timeZone) ??
+        UNDATED,
+    ),
+  );
 }
 
 /** Condition: onset (dateTime, period start), else `recordedDate`. Memoised per frozen resource. */
 export function conditionDate(c: Condition, timeZone: string): EvidenceDate {
   return memoOn(c, `conditionDate|${timeZone}`, () =>
-    frozen(fromRaw(c.onsetDateTime, timeZone) ?? fromPeriod(c.onsetPeriod, timeZone, 'start') ?? fromRaw(c.recordedDate, timeZone) ?? UNDATED),
+    frozen(
+      fromRaw(c.onsetDateTime, timeZone) ?? fromPeriod(c.onsetPeriod, timeZone, 'start') ?? fromRaw(c.recordedDate, timeZone) ?? UNDATED,
+    ),
   );
 }
 

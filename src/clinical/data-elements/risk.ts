@@ -26,7 +26,8 @@ export function riskN(o: Observation): Normalised {
   if (o.valueRatio) {
     const a = o.valueRatio.numerator?.value;
     const b = o.valueRatio.denominator?.value;
-    if (typeof a !== 'number' || typeof b !== 'number' || !(a > 0) || !(b > 0) || b < a) return { ok: false, reason: 'ratio is not a risk a:b with 0 < a ≤ b' };
+    if (typeof a !== 'number' || typeof b !== 'number' || !(a > 0) || !(b > 0) || b < a)
+      return { ok: false, reason: 'ratio is not a risk a:b with 0 < a ≤ b' };
     return { ok: true, value: b / a };
   }
   if (o.valueQuantity) {
@@ -50,6 +51,7 @@ export function momValue(o: Observation): Normalised {
   if (!q || typeof q.value !== 'number' || !Number.isFinite(q.value) || q.value < 0) return { ok: false, reason: 'no numeric MoM value' };
   if (q.comparator) return { ok: false, reason: `value has comparator ${q.comparator}` };
   const unit = q.code ?? q.unit;
-  if (unit !== undefined && unit !== '1' && unit !== '{MoM}' && unit !== 'MoM') return { ok: false, reason: `unit ${unit} is not a multiple of the median` };
+  if (unit !== undefined && unit !== '1' && unit !== '{MoM}' && unit !== 'MoM')
+    return { ok: false, reason: `unit ${unit} is not a multiple of the median` };
   return { ok: true, value: q.value };
 }

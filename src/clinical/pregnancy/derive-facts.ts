@@ -30,13 +30,16 @@ export function derivePregnancyFacts(snapshot: PatientSnapshot, policy: Policy, 
   const best = bestEdd(eddCandidates(ctx));
   const eddDay = best ? toDayNumber(best.edd) : undefined;
   const eddInWindow =
-    best !== undefined && eddDay !== undefined &&
-    eddDay >= today - policy.PREGNANCY_EDD_DAYS_BEFORE && eddDay <= today + policy.PREGNANCY_EDD_DAYS_AFTER;
+    best !== undefined &&
+    eddDay !== undefined &&
+    eddDay >= today - policy.PREGNANCY_EDD_DAYS_BEFORE &&
+    eddDay <= today + policy.PREGNANCY_EDD_DAYS_AFTER;
 
   const evidence: { reference: string; day?: number }[] = [];
   if (eddInWindow) evidence.push({ reference: best.reference, ...(best.recorded ? { day: best.recorded.last } : {}) });
   const status = latestPregnancyStatus(ctx);
-  if (status?.value === 'pregnant' && status.day >= today - policy.PREGNANCY_STATUS_DAYS) evidence.push({ reference: status.reference, day: status.day });
+  if (status?.value === 'pregnant' && status.day >= today - policy.PREGNANCY_STATUS_DAYS)
+    evidence.push({ reference: status.reference, day: status.day });
   for (const s of activePregnancyRecords(ctx)) evidence.push(s);
   if (evidence.length === 0) return NOT_PREGNANT;
 

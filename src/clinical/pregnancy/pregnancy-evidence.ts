@@ -27,7 +27,9 @@ const dayOf = (ed: EvidenceDate): DayNumber | undefined => ed.date?.last;
  * `pregnant` (SNOMED 77386006), `not-pregnant` when in `not-pregnant` (60001007); other values
  * (unknown…) say nothing.
  */
-export function latestPregnancyStatus(ctx: ReadContext): { value: 'pregnant' | 'not-pregnant'; reference: string; day: DayNumber } | undefined {
+export function latestPregnancyStatus(
+  ctx: ReadContext,
+): { value: 'pregnant' | 'not-pregnant'; reference: string; day: DayNumber } | undefined {
   for (const ev of selectObservations(ctx, 'pregnancy-status', false).usable) {
     if (hasNoValue(ev.resource) || !ev.date) continue;
     const values = valueConcepts(ev.resource);

@@ -12,11 +12,25 @@ const { loinc, snomed, icd10, atc, v3RoleCode, v3Interpretation, prenatalObserva
 
 /** docs/rules.md#fetal-anomaly: the major-anomaly set (SNOMED CT). */
 const MAJOR_ANOMALY = [
-  '89369001', '67531005', '12770006', '17190001', '18735004', '72951007', '80281008', '87979003', '70156005',
-  '409709004', '416010008',
+  '89369001',
+  '67531005',
+  '12770006',
+  '17190001',
+  '18735004',
+  '72951007',
+  '80281008',
+  '87979003',
+  '70156005',
+  '409709004',
+  '416010008',
 ] as const;
 
-function vs(id: string, title: string, include: ValueSetDefinition['include'], prefixes?: ValueSetDefinition['prefixes']): ValueSetDefinition {
+function vs(
+  id: string,
+  title: string,
+  include: ValueSetDefinition['include'],
+  prefixes?: ValueSetDefinition['prefixes'],
+): ValueSetDefinition {
   return prefixes ? { id, title, include, prefixes } : { id, title, include };
 }
 
@@ -40,30 +54,61 @@ const LIST: readonly ValueSetDefinition[] = [
   // Amniotic fluid (docs/rules.md#amniotic-fluid)
   vs('afi', 'Amniotic fluid index', [{ system: loinc, codes: ['11627-7'] }]),
   vs('dvp', 'Deepest vertical pocket / maximum vertical pocket', [{ system: loinc, codes: ['11832-3'] }]),
-  vs('oligohydramnios', 'Oligohydramnios / reduced amniotic fluid', [{ system: snomed, codes: ['289292001', '59566000'] }], [
-    { system: icd10, prefixes: ['O41.0'] },
-  ]),
-  vs('polyhydramnios', 'Polyhydramnios / increased amniotic fluid', [{ system: snomed, codes: ['102886001', '86203003'] }], [
-    { system: icd10, prefixes: ['O40'] },
-  ]),
+  vs(
+    'oligohydramnios',
+    'Oligohydramnios / reduced amniotic fluid',
+    [{ system: snomed, codes: ['289292001', '59566000'] }],
+    [{ system: icd10, prefixes: ['O41.0'] }],
+  ),
+  vs(
+    'polyhydramnios',
+    'Polyhydramnios / increased amniotic fluid',
+    [{ system: snomed, codes: ['102886001', '86203003'] }],
+    [{ system: icd10, prefixes: ['O40'] }],
+  ),
   // Fetal anomaly (docs/rules.md#fetal-anomaly)
   vs('major-anomaly', 'Major congenital anomalies', [{ system: snomed, codes: [...MAJOR_ANOMALY] }]),
-  vs('fetal-anomaly', 'Fetal anomaly (condition, ultrasound finding or conclusion)', [
-    { system: snomed, codes: ['702709008', ...MAJOR_ANOMALY] },
-  ], [{ system: icd10, prefixes: ['O35'], exclude: ['O35.5', 'O35.6'] }]),
+  vs(
+    'fetal-anomaly',
+    'Fetal anomaly (condition, ultrasound finding or conclusion)',
+    [{ system: snomed, codes: ['702709008', ...MAJOR_ANOMALY] }],
+    [{ system: icd10, prefixes: ['O35'], exclude: ['O35.5', 'O35.6'] }],
+  ),
   vs('nuchal-translucency', 'Nuchal translucency (mm)', [{ system: po, codes: ['nt-mm'] }]),
   // Teratogen exposure (docs/rules.md#teratogen-exposure)
-  vs('teratogen-exposure-condition', 'Teratogen exposure (coded)', [
-    { system: po, codes: ['exposure-radiation', 'exposure-chemical', 'exposure-infection', 'exposure-drug'] },
-  ], [{ system: icd10, prefixes: ['O35.5', 'O35.6'] }]),
+  vs(
+    'teratogen-exposure-condition',
+    'Teratogen exposure (coded)',
+    [{ system: po, codes: ['exposure-radiation', 'exposure-chemical', 'exposure-infection', 'exposure-drug'] }],
+    [{ system: icd10, prefixes: ['O35.5', 'O35.6'] }],
+  ),
   vs('exposure-drug', 'Exposure kind: drug', [{ system: po, codes: ['exposure-drug'] }], [{ system: icd10, prefixes: ['O35.5'] }]),
-  vs('exposure-radiation', 'Exposure kind: radiation', [{ system: po, codes: ['exposure-radiation'] }], [{ system: icd10, prefixes: ['O35.6'] }]),
+  vs(
+    'exposure-radiation',
+    'Exposure kind: radiation',
+    [{ system: po, codes: ['exposure-radiation'] }],
+    [{ system: icd10, prefixes: ['O35.6'] }],
+  ),
   vs('exposure-chemical', 'Exposure kind: chemical', [{ system: po, codes: ['exposure-chemical'] }]),
   vs('exposure-infection', 'Exposure kind: infection', [{ system: po, codes: ['exposure-infection'] }]),
   vs('teratogen-medication', 'Teratogenic medications (ATC)', [
     {
       system: atc,
-      codes: ['D10BA01', 'N03AG01', 'B01AA03', 'L01BA01', 'L04AX03', 'L04AX02', 'L04AA06', 'L04AA13', 'N03AF01', 'N03AB02', 'N05AN01', 'J05AP01', 'A02BB01'],
+      codes: [
+        'D10BA01',
+        'N03AG01',
+        'B01AA03',
+        'L01BA01',
+        'L04AX03',
+        'L04AX02',
+        'L04AA06',
+        'L04AA13',
+        'N03AF01',
+        'N03AB02',
+        'N05AN01',
+        'J05AP01',
+        'A02BB01',
+      ],
     },
   ]),
   // Family history and prior affected birth (docs/rules.md#genetic-family-history, #prior-affected-birth)
@@ -86,28 +131,52 @@ const LIST: readonly ValueSetDefinition[] = [
     { system: v3Interpretation, codes: ['H', 'HH', 'A', 'AA', 'POS'] },
     { system: po, codes: ['high-risk'] },
   ]),
-  vs('low-risk-interpretation', 'Low-risk / normal / negative interpretation', [
-    { system: v3Interpretation, codes: ['N', 'NEG', 'ND'] },
+  vs('low-risk-interpretation', 'Low-risk / normal / negative interpretation', [{ system: v3Interpretation, codes: ['N', 'NEG', 'ND'] }]),
+  vs('positive-result', 'Positive result (coded value)', [
+    { system: snomed, codes: ['10828004'] },
+    { system: v3Interpretation, codes: ['POS'] },
   ]),
-  vs('positive-result', 'Positive result (coded value)', [{ system: snomed, codes: ['10828004'] }, { system: v3Interpretation, codes: ['POS'] }]),
   // NIPT pathway (docs/rules.md#nipt default codes; hospital codes via policy.localCodes[<id>])
   vs('nipt-order', 'NIPT order (ServiceRequest code)', [{ system: prenatalOrder, codes: ['nipt'] }]),
-  vs('nipt-consent', 'NIPT pre-test counselling and consent (Consent category)', [{ system: prenatalOrder, codes: ['nipt-counselling-consent'] }]),
+  vs('nipt-consent', 'NIPT pre-test counselling and consent (Consent category)', [
+    { system: prenatalOrder, codes: ['nipt-counselling-consent'] },
+  ]),
   vs('transfusion', 'Allogeneic blood transfusion (Procedure)', [{ system: snomed, codes: ['116859006', '5447007'] }]),
   vs('transplant', 'Transplantation (Procedure)', [{ system: snomed, codes: ['77465005'] }]),
   vs('cell-therapy', 'Allogeneic cell therapy (Procedure)', [{ system: po, codes: ['cell-therapy'] }]),
-  vs('malignancy', 'Malignant neoplasm', [{ system: snomed, codes: ['363346000'] }], [
-    { system: icd10, prefixes: Array.from({ length: 98 }, (_, i) => `C${String(i).padStart(2, '0')}`) },
-  ]),
+  vs(
+    'malignancy',
+    'Malignant neoplasm',
+    [{ system: snomed, codes: ['363346000'] }],
+    [{ system: icd10, prefixes: Array.from({ length: 98 }, (_, i) => `C${String(i).padStart(2, '0')}`) }],
+  ),
   vs('chromosomal-abnormality', 'Chromosomal abnormality (parent)', [{ system: snomed, codes: ['409709004', '41040004', '70156005'] }]),
   vs('husband-relationship', 'Relationship: husband / partner (father of the fetus)', [{ system: v3RoleCode, codes: ['HUSB'] }]),
-  vs('monogenic-disorder', 'Monogenic (single-gene) disorder', [{ system: snomed, codes: ['40108008', '90935002', '190905008', '417357006'] }]),
-  vs('prior-chromosomal-child', 'Chromosomal abnormality of a previous child', [{ system: snomed, codes: ['409709004', '41040004', '70156005'] }]),
-  vs('ivf', 'Pregnancy after in-vitro fertilisation', [{ system: snomed, codes: ['63487001'] }, { system: po, codes: ['ivf'] }], [
-    { system: icd10, prefixes: ['Z31.2'] },
+  vs('monogenic-disorder', 'Monogenic (single-gene) disorder', [
+    { system: snomed, codes: ['40108008', '90935002', '190905008', '417357006'] },
   ]),
-  vs('fetus-count', 'Number of fetuses (observation code)', [{ system: loinc, codes: ['55281-0'] }, { system: snomed, codes: ['246435002'] }]),
-  vs('multiple-pregnancy', 'Multiple pregnancy', [{ system: snomed, codes: ['16356006', '65147003'] }], [{ system: icd10, prefixes: ['O30'] }]),
+  vs('prior-chromosomal-child', 'Chromosomal abnormality of a previous child', [
+    { system: snomed, codes: ['409709004', '41040004', '70156005'] },
+  ]),
+  vs(
+    'ivf',
+    'Pregnancy after in-vitro fertilisation',
+    [
+      { system: snomed, codes: ['63487001'] },
+      { system: po, codes: ['ivf'] },
+    ],
+    [{ system: icd10, prefixes: ['Z31.2'] }],
+  ),
+  vs('fetus-count', 'Number of fetuses (observation code)', [
+    { system: loinc, codes: ['55281-0'] },
+    { system: snomed, codes: ['246435002'] },
+  ]),
+  vs(
+    'multiple-pregnancy',
+    'Multiple pregnancy',
+    [{ system: snomed, codes: ['16356006', '65147003'] }],
+    [{ system: icd10, prefixes: ['O30'] }],
+  ),
   vs('bmi', 'Body mass index', [{ system: loinc, codes: ['39156-5'] }]),
   vs('rh-type', 'Rh type (observation code)', [{ system: loinc, codes: ['10331-7'] }]),
   vs('rh-negative', 'Rh negative', [{ system: snomed, codes: ['165747007'] }]),
@@ -121,6 +190,4 @@ const LIST: readonly ValueSetDefinition[] = [
   ]),
 ];
 
-export const VALUE_SETS: Readonly<Record<string, ValueSetDefinition>> = Object.freeze(
-  Object.fromEntries(LIST.map((v) => [v.id, v])),
-);
+export const VALUE_SETS: Readonly<Record<string, ValueSetDefinition>> = Object.freeze(Object.fromEntries(LIST.map((v) => [v.id, v])));

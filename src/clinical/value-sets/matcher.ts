@@ -69,7 +69,10 @@ function codingsOf(c: Coding | CodeableConcept | undefined): readonly Coding[] {
  * `policy.localCodes` keys that name no value set (a typo would silently add nothing): the config
  * loader should reject a policy for which this is non-empty.
  */
-export function unknownLocalCodeIds(policy: Pick<Policy, 'localCodes'>, valueSets: Readonly<Record<string, ValueSetDefinition>> = VALUE_SETS): string[] {
+export function unknownLocalCodeIds(
+  policy: Pick<Policy, 'localCodes'>,
+  valueSets: Readonly<Record<string, ValueSetDefinition>> = VALUE_SETS,
+): string[] {
   return Object.keys(policy.localCodes).filter((id) => !valueSets[id]);
 }
 
@@ -99,7 +102,10 @@ const MEMBERSHIP_KEY_LIMIT = 200;
  * code), so the dozens of value sets the rules ask about cost one set lookup each, and a code seen
  * before costs two map lookups. Same answers as `codingMatches` per value set (tested against it).
  */
-export function compileMatcher(policy: Pick<Policy, 'localCodes'>, valueSets: Readonly<Record<string, ValueSetDefinition>> = VALUE_SETS): ValueSetMatcher {
+export function compileMatcher(
+  policy: Pick<Policy, 'localCodes'>,
+  valueSets: Readonly<Record<string, ValueSetDefinition>> = VALUE_SETS,
+): ValueSetMatcher {
   const known = new Set<string>();
   const exactIndex = new Map<string, string[]>();
   const prefixRules: PrefixRule[] = [];

@@ -33,14 +33,20 @@ function performed(p: Procedure, timeZone: string): { date?: ClinicalDate; inval
  * preparation / not-done / entered-in-error are not evidence. Undated, invalid, future or partial
  * dates straddling the window edge are reported as unusable, never guessed.
  */
-export function recentProcedures(ctx: ReadContext, valueSetIds: readonly string[], days: number): { hits: ProcedureHit[]; unusable: Unusable[] } {
+export function recentProcedures(
+  ctx: ReadContext,
+  valueSetIds: readonly string[],
+  days: number,
+): { hits: ProcedureHit[]; unusable: Unusable[] } {
   const hits: ProcedureHit[] = [];
   const unusable: Unusable[] = [];
   for (const p of ctx.snapshot.ofType('Procedure')) {
     if (!isAboutPatient(p, ctx.snapshot.patientId) || NOT_PERFORMED.has(p.status)) continue;
     let match: { valueSet: string; coding: Coding } | undefined;
     for (const vs of valueSetIds) {
-      const coding = codes(p).map((c) => ctx.matcher.matchingCoding(vs, c)).find((c) => c !== undefined);
+      const coding = codes(p)
+        .map((c) => ctx.matcher.matchingCoding(vs, c))
+        .find((c) => c !== undefined);
       if (coding) {
         match = { valueSet: vs, coding };
         break;
@@ -54,7 +60,8 @@ export function recentProcedures(ctx: ReadContext, valueSetIds: readonly string[
     else if (date.first > ctx.today) unusable.push({ reference, reason: 'performed in the future' });
     else if (ctx.today - date.first <= days) {
       hits.push({ reference, ...match, date, daysAgo: Math.max(0, ctx.today - date.last), ...(p.code?.text ? { text: p.code.text } : {}) });
-    } else if (ctx.today - date.last <= days) unusable.push({ reference, reason: 'partial date: cannot tell whether it is within the window' });
+    } else if (ctx.today - date.last <= days)
+      unusable.push({ reference, reason: 'partial date: cannot tell whether it is within the window' });
   }
   return { hits: hits.sort((a, b) => a.daysAgo - b.daysAgo), unusable };
 }
@@ -71,12 +78,21 @@ export function codedProcedures(ctx: ReadContext, valueSetId: string, scoped: bo
   const unusable: Unusable[] = [];
   for (const p of ctx.snapshot.ofType('Procedure')) {
     if (!isAboutPatient(p, ctx.snapshot.patientId) || NOT_PERFORMED.has(p.status)) continue;
-    const coding = codes(p).map((c) => ctx.matcher.matchingCoding(valueSetId, c)).find((c) => c !== undefined);
+    const coding = codes(p)
+      .map((c) => ctx.matcher.matchingCoding(valueSetId, c))
+      .find((c) => c !== undefined);
     if (!coding) continue;
     const pl = place(performed(p, ctx.timeZone), ctx, scoped);
     if (pl.kind === 'previous') continue;
     if (pl.kind === 'unusable') unusable.push({ reference: refOf(p), reason: pl.reason });
-    else hits.push({ reference: refOf(p), valueSet: valueSetId, coding, ...(pl.date ? { date: pl.date } : {}), ...(p.code?.text ? { text: p.code.text } : {}) });
+    else
+      hits.push({
+        reference: refOf(p),
+        valueSet: valueSetId,
+        coding,
+        ...(pl.date ? { date: pl.date } : {}),
+        ...(p.code?.text ? { text: p.code.text } : {}),
+      });
   }
   return { hits, unusable };
 }

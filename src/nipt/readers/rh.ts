@@ -3,7 +3,9 @@ import { valueConcepts } from '../../clinical/data-elements/concepts.js';
 import { hasNoValue, selectObservations, type ObservationEvidence } from '../../clinical/data-elements/observations.js';
 
 /** What the latest Rh typing says. */
-export type RhCall = { readonly call: 'negative' | 'positive'; readonly evidence: ObservationEvidence } | { readonly call: 'unknown'; readonly unusable: readonly Unusable[] };
+export type RhCall =
+  | { readonly call: 'negative' | 'positive'; readonly evidence: ObservationEvidence }
+  | { readonly call: 'unknown'; readonly unusable: readonly Unusable[] };
 
 const NEGATIVE_TEXT = /阴性|negative|\bneg\b|rh\s*\(?d?\)?\s*-|^-$/i;
 const POSITIVE_TEXT = /阳性|positive|\bpos\b|rh\s*\(?d?\)?\s*\+|^\+$/i;
@@ -20,10 +22,13 @@ export function latestRh(ctx: ReadContext): RhCall {
     const o = ev.resource;
     if (hasNoValue(o)) continue;
     const concepts = valueConcepts(o);
-    const texts = [o.valueString, ...concepts.map((c) => c.text), ...concepts.flatMap((c) => (c.coding ?? []).map((x) => x.display))].filter(
-      (t): t is string => typeof t === 'string',
-    );
-    if (concepts.some((c) => ctx.matcher.inValueSet('rh-negative', c) || ctx.matcher.inValueSet('finding-absent', c))) return { call: 'negative', evidence: ev };
+    const texts = [
+      o.valueString,
+      ...concepts.map((c) => c.text),
+      ...concepts.flatMap((c) => (c.coding ?? []).map((x) => x.display)),
+    ].filter((t): t is string => typeof t === 'string');
+    if (concepts.some((c) => ctx.matcher.inValueSet('rh-negative', c) || ctx.matcher.inValueSet('finding-absent', c)))
+      return { call: 'negative', evidence: ev };
     if (concepts.some((c) => ctx.matcher.inValueSet('positive-result', c))) return { call: 'positive', evidence: ev };
     if (texts.some((t) => NEGATIVE_TEXT.test(t.trim()))) return { call: 'negative', evidence: ev };
     if (texts.some((t) => POSITIVE_TEXT.test(t.trim()))) return { call: 'positive', evidence: ev };

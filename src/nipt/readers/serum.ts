@@ -47,7 +47,13 @@ export function intermediateRisks(ctx: ReadContext, policy: Policy): { hits: Int
     const cutoffN = spec.cutoff(policy);
     const lowerN = policy.NIPT_INTERMEDIATE_LOWER;
     if (n.value > cutoffN && n.value <= lowerN) {
-      const item = evidenceItem(latest.reference, { date: latest.date, code: latest.resource.code?.coding?.[0], value: n.value, unit: '1/N', text: latest.resource.valueString });
+      const item = evidenceItem(latest.reference, {
+        date: latest.date,
+        code: latest.resource.code?.coding?.[0],
+        value: n.value,
+        unit: '1/N',
+        text: latest.resource.valueString,
+      });
       hits.push({ test: spec.test, riskN: n.value, cutoffN, lowerN, item });
     }
   }

@@ -1,7 +1,15 @@
 import type { EvidenceItem } from '../../clinical/finding-params.js';
 import { readContext, type ReadContext, type Unusable } from '../../clinical/data-elements/context.js';
 import { pregnancyScopeStart } from '../../clinical/pregnancy/scope-start.js';
-import { citationText, type Citation, type Finding, type Rule, type RuleInput, type RuleOutcome, type ServiceId } from '../../engine/rule.js';
+import {
+  citationText,
+  type Citation,
+  type Finding,
+  type Rule,
+  type RuleInput,
+  type RuleOutcome,
+  type ServiceId,
+} from '../../engine/rule.js';
 import type { NiptCategoryId, NiptReasonId, ReferralRuleId } from '../../engine/rule-ids.js';
 import type { NiptFacts, NiptHook } from '../facts.js';
 

@@ -3,7 +3,14 @@ import type { PregnancyFacts } from '../../clinical/finding-params.js';
 import type { Policy } from '../../clinical/policy.js';
 
 /** Inputs of the gestational-age rules: the dating elements (docs/rules.md#best-edd). */
-export const DATING_INPUTS: readonly string[] = Object.freeze(['edd-clinical', 'edd-ultrasound', 'edd-lmp', 'edd-ovulation', 'lmp', 'gestational-age']);
+export const DATING_INPUTS: readonly string[] = Object.freeze([
+  'edd-clinical',
+  'edd-ultrasound',
+  'edd-lmp',
+  'edd-ovulation',
+  'lmp',
+  'gestational-age',
+]);
 
 /** The NIPT window (docs/rules.md#nipt-suitable: 12+0 .. 22+6 by default, NIPT_GA_MIN_DAYS .. NIPT_GA_MAX_DAYS). */
 export function niptWindow(policy: Policy): { minDays: number; maxDays: number; min: string; max: string } {

@@ -21,9 +21,14 @@ export const niptConsentMissingRule: NiptRule = {
     if (input.facts.hook !== 'order-sign') return { status: 'not-applicable', reason: 'checked at order-sign only' };
     const { found, unusable } = niptConsents(pregnancyContext(input));
     if (found.length > 0) return { status: 'not-fired' };
-    return niptFired('nipt-consent-missing', CONSENT_CITATION, {
-      ...(unusable.length > 0 ? { unusable } : {}),
-      items: [],
-    }, [input.facts.orderRef]);
+    return niptFired(
+      'nipt-consent-missing',
+      CONSENT_CITATION,
+      {
+        ...(unusable.length > 0 ? { unusable } : {}),
+        items: [],
+      },
+      [input.facts.orderRef],
+    );
   },
 };

@@ -20,6 +20,9 @@ export const niptGaUnknownRule: NiptRule = {
     if (p.gaDays !== undefined) return { status: 'not-fired' };
     const w = niptWindow(policy);
     const reason = p.current ? 'no-dating' : 'not-currently-pregnant';
-    return niptFired('nipt-ga-unknown', CLINICAL_CITATION, { reason, window: w, items: [] }, [...p.currentEvidence, `Patient/${snapshot.patientId}`]);
+    return niptFired('nipt-ga-unknown', CLINICAL_CITATION, { reason, window: w, items: [] }, [
+      ...p.currentEvidence,
+      `Patient/${snapshot.patientId}`,
+    ]);
   },
 };

@@ -1,5 +1,15 @@
 import { intermediateRisks } from '../readers/serum.js';
-import { BOTH_HOOKS, CLINICAL_CITATION, NIPT_RULE_VERSION, NIPT_SERVICES, niptFired, NOT_PREGNANT, pregnancyContext, quietOrInsufficient, type NiptRule } from './common.js';
+import {
+  BOTH_HOOKS,
+  CLINICAL_CITATION,
+  NIPT_RULE_VERSION,
+  NIPT_SERVICES,
+  niptFired,
+  NOT_PREGNANT,
+  pregnancyContext,
+  quietOrInsufficient,
+  type NiptRule,
+} from './common.js';
 
 /**
  * `nipt-intermediate-risk` — serum screening risk between the high-risk cut-off and 1/1000: NIPT is
@@ -12,7 +22,10 @@ import { BOTH_HOOKS, CLINICAL_CITATION, NIPT_RULE_VERSION, NIPT_SERVICES, niptFi
 export const niptIntermediateRiskRule: NiptRule = {
   id: 'nipt-intermediate-risk',
   version: NIPT_RULE_VERSION,
-  title: { 'zh-CN': '血清学筛查风险值介于高风险切割值与1/1000之间', en: 'Serum screening risk between the high-risk cut-off and 1 in 1000' },
+  title: {
+    'zh-CN': '血清学筛查风险值介于高风险切割值与1/1000之间',
+    en: 'Serum screening risk between the high-risk cut-off and 1 in 1000',
+  },
   citation: CLINICAL_CITATION,
   services: NIPT_SERVICES,
   inputs: ['screening-t21', 'screening-t18', 'screening-t13'],

@@ -4,7 +4,18 @@ import type { EvidenceItem } from '../../clinical/finding-params.js';
 import type { Unusable } from '../../clinical/data-elements/context.js';
 import { activeHits } from '../readers/conditions.js';
 import { latestRh } from '../readers/rh.js';
-import { BOTH_HOOKS, CLINICAL_CITATION, historyContext, NIPT_RULE_VERSION, NIPT_SERVICES, niptFired, NOT_PREGNANT, pregnancyContext, quietOrInsufficient, type NiptRule } from './common.js';
+import {
+  BOTH_HOOKS,
+  CLINICAL_CITATION,
+  historyContext,
+  NIPT_RULE_VERSION,
+  NIPT_SERVICES,
+  niptFired,
+  NOT_PREGNANT,
+  pregnancyContext,
+  quietOrInsufficient,
+  type NiptRule,
+} from './common.js';
 
 type Kind = 'rh-negative' | 'threatened-abortion' | 'bleeding-disorder' | 'chronic-infection';
 

@@ -4,7 +4,16 @@ import { evidenceItem } from '../../clinical/data-elements/items.js';
 import { addDays } from '../../calendar/index.js';
 import { pregnancyScopeStart } from '../../clinical/pregnancy/scope-start.js';
 import { codedProcedures } from '../readers/procedures.js';
-import { BOTH_HOOKS, CLINICAL_CITATION, NIPT_RULE_VERSION, NIPT_SERVICES, niptFired, NOT_PREGNANT, quietOrInsufficient, type NiptRule } from './common.js';
+import {
+  BOTH_HOOKS,
+  CLINICAL_CITATION,
+  NIPT_RULE_VERSION,
+  NIPT_SERVICES,
+  niptFired,
+  NOT_PREGNANT,
+  quietOrInsufficient,
+  type NiptRule,
+} from './common.js';
 
 /** Days before the (gestational) LMP an IVF record of this pregnancy may be dated (stimulation, retrieval). */
 export const IVF_SCOPE_LEAD_DAYS = 30;

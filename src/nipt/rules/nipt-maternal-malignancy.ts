@@ -1,7 +1,16 @@
 import { codedEvidence } from '../../clinical/data-elements/coded.js';
 import { evidenceItem } from '../../clinical/data-elements/items.js';
 import { activeHits } from '../readers/conditions.js';
-import { BOTH_HOOKS, CLINICAL_CITATION, historyContext, NIPT_RULE_VERSION, NIPT_SERVICES, niptFired, quietOrInsufficient, type NiptRule } from './common.js';
+import {
+  BOTH_HOOKS,
+  CLINICAL_CITATION,
+  historyContext,
+  NIPT_RULE_VERSION,
+  NIPT_SERVICES,
+  niptFired,
+  quietOrInsufficient,
+  type NiptRule,
+} from './common.js';
 
 /**
  * `nipt-maternal-malignancy` — the woman has an active malignancy (tumour DNA confounds the test):

@@ -1,7 +1,16 @@
 import { codedEvidence } from '../../clinical/data-elements/coded.js';
 import { codeRef } from '../../clinical/data-elements/items.js';
 import { familyHistoryItems, type FamilyHistoryItem } from '../../referral/rules/family-history.js';
-import { BOTH_HOOKS, CLINICAL_CITATION, historyContext, NIPT_RULE_VERSION, NIPT_SERVICES, niptFired, quietOrInsufficient, type NiptRule } from './common.js';
+import {
+  BOTH_HOOKS,
+  CLINICAL_CITATION,
+  historyContext,
+  NIPT_RULE_VERSION,
+  NIPT_SERVICES,
+  niptFired,
+  quietOrInsufficient,
+  type NiptRule,
+} from './common.js';
 
 /**
  * `nipt-monogenic-risk` — family history of, or high risk for, a monogenic (single-gene) disorder:
@@ -29,7 +38,12 @@ export const niptMonogenicRiskRule: NiptRule = {
     const own = codedEvidence(ctx, 'monogenic-disorder', false, ['condition']);
     const items: FamilyHistoryItem[] = [
       ...family.items,
-      ...own.hits.map((h) => ({ reference: h.reference, ...(h.date ? { date: h.date.raw } : {}), code: codeRef(h.coding), ...(h.text ? { text: h.text } : {}) })),
+      ...own.hits.map((h) => ({
+        reference: h.reference,
+        ...(h.date ? { date: h.date.raw } : {}),
+        code: codeRef(h.coding),
+        ...(h.text ? { text: h.text } : {}),
+      })),
     ];
     if (items.length === 0) return quietOrInsufficient([...family.unusable, ...own.unusable]);
     return niptFired('nipt-monogenic-risk', CLINICAL_CITATION, { items });

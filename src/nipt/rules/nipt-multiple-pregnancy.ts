@@ -3,7 +3,17 @@ import { evidenceItem } from '../../clinical/data-elements/items.js';
 import { latestMeasurement } from '../../clinical/data-elements/quantity.js';
 import type { EvidenceItem } from '../../clinical/finding-params.js';
 import { fetusCount } from '../readers/measurements.js';
-import { BOTH_HOOKS, CLINICAL_CITATION, NIPT_RULE_VERSION, NIPT_SERVICES, niptFired, NOT_PREGNANT, pregnancyContext, quietOrInsufficient, type NiptRule } from './common.js';
+import {
+  BOTH_HOOKS,
+  CLINICAL_CITATION,
+  NIPT_RULE_VERSION,
+  NIPT_SERVICES,
+  niptFired,
+  NOT_PREGNANT,
+  pregnancyContext,
+  quietOrInsufficient,
+  type NiptRule,
+} from './common.js';
 
 /**
  * `nipt-multiple-pregnancy` — twins or more: NIPT only with caution. ZJ-2023 Art.28; NIPT-2016
@@ -28,9 +38,19 @@ export const niptMultiplePregnancyRule: NiptRule = {
     const coded = codedEvidence(ctx, 'multiple-pregnancy', true);
     const items: EvidenceItem[] = coded.hits.map((h) => evidenceItem(h.reference, { date: h.date, code: h.coding, text: h.text }));
     const countFires = count.kind === 'value' && count.value > 1;
-    if (countFires) items.unshift(evidenceItem(count.evidence.reference, { date: count.evidence.date, code: count.evidence.resource.code?.coding?.[0], value: count.value }));
+    if (countFires)
+      items.unshift(
+        evidenceItem(count.evidence.reference, {
+          date: count.evidence.date,
+          code: count.evidence.resource.code?.coding?.[0],
+          value: count.value,
+        }),
+      );
     if (items.length === 0) {
-      return quietOrInsufficient([...coded.unusable, ...(count.kind === 'unusable' ? [count.unusable] : count.kind === 'none' ? count.unusable : [])]);
+      return quietOrInsufficient([
+        ...coded.unusable,
+        ...(count.kind === 'unusable' ? [count.unusable] : count.kind === 'none' ? count.unusable : []),
+      ]);
     }
     return niptFired('nipt-multiple-pregnancy', CLINICAL_CITATION, { ...(countFires ? { fetuses: count.value } : {}), items });
   },

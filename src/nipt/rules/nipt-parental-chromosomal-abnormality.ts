@@ -1,7 +1,16 @@
 import { codedEvidence } from '../../clinical/data-elements/coded.js';
 import { codeRef } from '../../clinical/data-elements/items.js';
 import { familyHistoryItems, type FamilyHistoryItem } from '../../referral/rules/family-history.js';
-import { BOTH_HOOKS, CLINICAL_CITATION, historyContext, NIPT_RULE_VERSION, NIPT_SERVICES, niptFired, quietOrInsufficient, type NiptRule } from './common.js';
+import {
+  BOTH_HOOKS,
+  CLINICAL_CITATION,
+  historyContext,
+  NIPT_RULE_VERSION,
+  NIPT_SERVICES,
+  niptFired,
+  quietOrInsufficient,
+  type NiptRule,
+} from './common.js';
 
 /**
  * `nipt-parental-chromosomal-abnormality` — either parent has a chromosomal abnormality: NIPT not
@@ -27,7 +36,13 @@ export const niptParentalChromosomalAbnormalityRule: NiptRule = {
     const own = codedEvidence(ctx, 'chromosomal-abnormality', false, ['condition', 'observation']);
     const partner = familyHistoryItems(ctx, 'chromosomal-abnormality', 'husband-relationship');
     const items: (FamilyHistoryItem & { parent: 'mother' | 'father' })[] = [
-      ...own.hits.map((h) => ({ reference: h.reference, ...(h.date ? { date: h.date.raw } : {}), code: codeRef(h.coding), ...(h.text ? { text: h.text } : {}), parent: 'mother' as const })),
+      ...own.hits.map((h) => ({
+        reference: h.reference,
+        ...(h.date ? { date: h.date.raw } : {}),
+        code: codeRef(h.coding),
+        ...(h.text ? { text: h.text } : {}),
+        parent: 'mother' as const,
+      })),
       ...partner.items.map((i) => ({ ...i, parent: 'father' as const })),
     ];
     if (items.length === 0) return quietOrInsufficient([...own.unusable, ...partner.unusable]);

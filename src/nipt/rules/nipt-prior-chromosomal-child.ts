@@ -1,5 +1,14 @@
 import { familyHistoryItems } from '../../referral/rules/family-history.js';
-import { BOTH_HOOKS, CLINICAL_CITATION, historyContext, NIPT_RULE_VERSION, NIPT_SERVICES, niptFired, quietOrInsufficient, type NiptRule } from './common.js';
+import {
+  BOTH_HOOKS,
+  CLINICAL_CITATION,
+  historyContext,
+  NIPT_RULE_VERSION,
+  NIPT_SERVICES,
+  niptFired,
+  quietOrInsufficient,
+  type NiptRule,
+} from './common.js';
 
 /**
  * `nipt-prior-chromosomal-child` — a previous child with a chromosomal abnormality: NIPT only with

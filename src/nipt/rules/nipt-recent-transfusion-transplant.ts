@@ -1,6 +1,15 @@
 import { evidenceItem } from '../../clinical/data-elements/items.js';
 import { recentProcedures } from '../readers/procedures.js';
-import { BOTH_HOOKS, CLINICAL_CITATION, historyContext, NIPT_RULE_VERSION, NIPT_SERVICES, niptFired, quietOrInsufficient, type NiptRule } from './common.js';
+import {
+  BOTH_HOOKS,
+  CLINICAL_CITATION,
+  historyContext,
+  NIPT_RULE_VERSION,
+  NIPT_SERVICES,
+  niptFired,
+  quietOrInsufficient,
+  type NiptRule,
+} from './common.js';
 
 const KIND: Readonly<Record<string, 'transfusion' | 'transplant' | 'cell-therapy'>> = {
   transfusion: 'transfusion',
@@ -21,7 +30,10 @@ const KIND: Readonly<Record<string, 'transfusion' | 'transplant' | 'cell-therapy
 export const niptRecentTransfusionTransplantRule: NiptRule = {
   id: 'nipt-recent-transfusion-transplant',
   version: NIPT_RULE_VERSION,
-  title: { 'zh-CN': '1年内接受过异体输血、移植手术或异体细胞治疗', en: 'Allogeneic transfusion, transplant or cell therapy within one year' },
+  title: {
+    'zh-CN': '1年内接受过异体输血、移植手术或异体细胞治疗',
+    en: 'Allogeneic transfusion, transplant or cell therapy within one year',
+  },
   citation: CLINICAL_CITATION,
   services: NIPT_SERVICES,
   inputs: ['transfusion', 'transplant', 'cell-therapy'],
@@ -34,6 +46,11 @@ export const niptRecentTransfusionTransplantRule: NiptRule = {
     if (hits.length === 0) return quietOrInsufficient(unusable);
     const kinds = [...new Set(hits.map((h) => KIND[h.valueSet]!))];
     const items = hits.map((h) => ({ ...evidenceItem(h.reference, { date: h.date, code: h.coding, text: h.text }), daysAgo: h.daysAgo }));
-    return niptFired('nipt-recent-transfusion-transplant', CLINICAL_CITATION, { kinds, windowDays: days, daysAgo: hits[0]!.daysAgo, items });
+    return niptFired('nipt-recent-transfusion-transplant', CLINICAL_CITATION, {
+      kinds,
+      windowDays: days,
+      daysAgo: hits[0]!.daysAgo,
+      items,
+    });
   },
 };

@@ -1,7 +1,16 @@
 import { evidenceItem } from '../../clinical/data-elements/items.js';
 import { latestMeasurement } from '../../clinical/data-elements/quantity.js';
 import { bmiValue } from '../readers/measurements.js';
-import { BOTH_HOOKS, CLINICAL_CITATION, historyContext, NIPT_RULE_VERSION, NIPT_SERVICES, niptFired, quietOrInsufficient, type NiptRule } from './common.js';
+import {
+  BOTH_HOOKS,
+  CLINICAL_CITATION,
+  historyContext,
+  NIPT_RULE_VERSION,
+  NIPT_SERVICES,
+  niptFired,
+  quietOrInsufficient,
+  type NiptRule,
+} from './common.js';
 
 /**
  * `nipt-severe-obesity` — BMI > 40 kg/m² (NIPT_BMI_MAX; low fetal fraction): NIPT only with caution.

@@ -31,7 +31,14 @@ export const certMissing: OrderRule = {
     if (sel.kind === 'none') return fired(certMissing, ev, { ...base, reason: 'no-certificate', source: 'none', consulted: sel.consulted });
     if (sel.state === 'not-yet-valid') {
       const c = sel.certificate;
-      return fired(certMissing, ev, { ...base, reason: 'not-yet-valid', source: sel.source, technique: c.technique, certificateNumber: c.number, validFrom: c.validFrom });
+      return fired(certMissing, ev, {
+        ...base,
+        reason: 'not-yet-valid',
+        source: sel.source,
+        technique: c.technique,
+        certificateNumber: c.number,
+        validFrom: c.validFrom,
+      });
     }
     return NOT_FIRED;
   },

@@ -35,7 +35,13 @@ export const licenceMissing: OrderRule = {
       });
     }
     if (sel.state === 'not-yet-valid') {
-      return fired(licenceMissing, ev, { ...base, reason: 'not-yet-valid', source: sel.source, licenceNumber: sel.licence.number, validFrom: sel.licence.validFrom });
+      return fired(licenceMissing, ev, {
+        ...base,
+        reason: 'not-yet-valid',
+        source: sel.source,
+        licenceNumber: sel.licence.number,
+        validFrom: sel.licence.validFrom,
+      });
     }
     return NOT_FIRED;
   },

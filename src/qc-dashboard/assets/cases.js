@@ -51,26 +51,28 @@ function cell(text, className) {
 /** Replaces the rows of `tbody` with `items`; `t` translates, `ruleLabel` names a rule id. */
 export function renderCaseRows(tbody, items, t, ruleLabel) {
   const none = t('none');
-  tbody.replaceChildren(...items.map((c) => {
-    const tr = document.createElement('tr');
-    tr.dataset.status = String(c.status);
-    const badge = document.createElement('span');
-    badge.className = `badge badge-${STATUS_KEY[c.status] ? c.status : 'unknown'}`;
-    badge.textContent = STATUS_KEY[c.status] ? t(STATUS_KEY[c.status]) : String(c.status);
-    const status = document.createElement('td');
-    status.append(badge);
-    const rules = (Array.isArray(c.rules) ? c.rules : []).map(ruleLabel).join(t('listSeparator'));
-    tr.append(
-      status,
-      cell(formatInstant(c.firstIndicatedAt, none), 'nowrap'),
-      cell(c.institution ?? none),
-      cell(c.practitioner ?? none),
-      cell(c.patient ?? none),
-      cell(c.pregnancy ?? none, 'mono'),
-      cell(rules || none),
-      cell(formatInstant(c.noticeAt, none), 'nowrap'),
-      cell(formatInstant(c.acknowledgedAt, none), 'nowrap'),
-    );
-    return tr;
-  }));
+  tbody.replaceChildren(
+    ...items.map((c) => {
+      const tr = document.createElement('tr');
+      tr.dataset.status = String(c.status);
+      const badge = document.createElement('span');
+      badge.className = `badge badge-${STATUS_KEY[c.status] ? c.status : 'unknown'}`;
+      badge.textContent = STATUS_KEY[c.status] ? t(STATUS_KEY[c.status]) : String(c.status);
+      const status = document.createElement('td');
+      status.append(badge);
+      const rules = (Array.isArray(c.rules) ? c.rules : []).map(ruleLabel).join(t('listSeparator'));
+      tr.append(
+        status,
+        cell(formatInstant(c.firstIndicatedAt, none), 'nowrap'),
+        cell(c.institution ?? none),
+        cell(c.practitioner ?? none),
+        cell(c.patient ?? none),
+        cell(c.pregnancy ?? none, 'mono'),
+        cell(rules || none),
+        cell(formatInstant(c.noticeAt, none), 'nowrap'),
+        cell(formatInstant(c.acknowledgedAt, none), 'nowrap'),
+      );
+      return tr;
+    }),
+  );
 }

@@ -64,17 +64,36 @@ export function renderBarChart(container, rows, opts) {
       const x = gx + j * BAR;
       const aria = opts.t('chartBar', { key: name, series: s.label, rate: pct(row[s.field]), num: row[s.num], den: row[s.den] });
       const bar = el('rect', {
-        x, y: y(v), width: BAR - 4, height: Math.max(plotH * v, 0.5), class: `bar ${s.cls}`,
-        role: 'img', 'aria-label': aria, 'data-key': row.key, 'data-series': s.field,
+        x,
+        y: y(v),
+        width: BAR - 4,
+        height: Math.max(plotH * v, 0.5),
+        class: `bar ${s.cls}`,
+        role: 'img',
+        'aria-label': aria,
+        'data-key': row.key,
+        'data-series': s.field,
       });
       bar.append(el('title', {}, aria));
       svg.append(bar);
-      svg.append(el('text', { x: x + (BAR - 4) / 2, y: y(v) - 5, class: 'value', 'text-anchor': 'middle', 'aria-hidden': 'true' }, pct(row[s.field])));
+      svg.append(
+        el(
+          'text',
+          { x: x + (BAR - 4) / 2, y: y(v) - 5, class: 'value', 'text-anchor': 'middle', 'aria-hidden': 'true' },
+          pct(row[s.field]),
+        ),
+      );
     });
     const short = name.length > 10 ? `${name.slice(0, 9)}…` : name;
     const g = el('g', { class: 'x-label' });
     if (short !== name) g.append(el('title', {}, name));
-    g.append(el('text', { x: M.left + i * GROUP + GROUP / 2, y: H - M.bottom + 18, class: 'label', 'text-anchor': 'middle', 'data-key': row.key }, short));
+    g.append(
+      el(
+        'text',
+        { x: M.left + i * GROUP + GROUP / 2, y: H - M.bottom + 18, class: 'label', 'text-anchor': 'middle', 'data-key': row.key },
+        short,
+      ),
+    );
     svg.append(g);
   });
   container.append(svg);

@@ -66,19 +66,24 @@ function fillSelect(select, firstLabel, values, labelOf) {
   const all = document.createElement('option');
   all.value = '';
   all.textContent = firstLabel;
-  select.replaceChildren(all, ...values.map((v) => {
-    const o = document.createElement('option');
-    o.value = v;
-    o.textContent = labelOf(v);
-    return o;
-  }));
+  select.replaceChildren(
+    all,
+    ...values.map((v) => {
+      const o = document.createElement('option');
+      o.value = v;
+      o.textContent = labelOf(v);
+      return o;
+    }),
+  );
   select.value = values.includes(keep) ? keep : '';
 }
 
 function renderCases() {
   const cases = state.report.byInstitution.cases;
   const filtered = filterCases(cases, {
-    status: $('filter-status').value, institution: $('filter-institution').value, rule: $('filter-rule').value,
+    status: $('filter-status').value,
+    institution: $('filter-institution').value,
+    rule: $('filter-rule').value,
   });
   const { items, page, pages } = pageOf(sortCases(filtered, state.sortDir), state.page);
   state.page = page;
@@ -106,7 +111,8 @@ function renderReport() {
   renderBarChart($('chart-institution'), rowsBy(byInstitution), { t, series, titleId: 'chart-institution-title', labelOf: String });
   renderBarChart($('chart-month'), rowsBy(byMonth), { t, series, titleId: 'chart-month-title', labelOf: String });
   const institutions = [...new Set([...byInstitution.rows.map((r) => r.key), ...byInstitution.cases.map((c) => c.institution)])]
-    .filter((v) => typeof v === 'string' && v).sort();
+    .filter((v) => typeof v === 'string' && v)
+    .sort();
   const rules = [...new Set(byInstitution.cases.flatMap((c) => (Array.isArray(c.rules) ? c.rules : [])))].sort();
   fillSelect($('filter-institution'), t('allInstitutions'), institutions, String);
   fillSelect($('filter-rule'), t('allRules'), rules, ruleLabel);
@@ -196,11 +202,23 @@ function init() {
     $('token').value = '';
   });
   for (const id of ['filter-status', 'filter-institution', 'filter-rule']) {
-    $(id).addEventListener('change', () => { state.page = 1; renderCases(); });
+    $(id).addEventListener('change', () => {
+      state.page = 1;
+      renderCases();
+    });
   }
-  $('sort-date').addEventListener('click', () => { state.sortDir = state.sortDir === 'asc' ? 'desc' : 'asc'; renderCases(); });
-  $('page-prev').addEventListener('click', () => { state.page -= 1; renderCases(); });
-  $('page-next').addEventListener('click', () => { state.page += 1; renderCases(); });
+  $('sort-date').addEventListener('click', () => {
+    state.sortDir = state.sortDir === 'asc' ? 'desc' : 'asc';
+    renderCases();
+  });
+  $('page-prev').addEventListener('click', () => {
+    state.page -= 1;
+    renderCases();
+  });
+  $('page-next').addEventListener('click', () => {
+    state.page += 1;
+    renderCases();
+  });
   $('csv-download').addEventListener('click', downloadCsv);
   applyLanguage();
   document.body.dataset.ready = 'true';

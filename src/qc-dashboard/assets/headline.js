@@ -13,15 +13,17 @@ export function renderHeadline(dl, total, cases, t) {
     ['missing', String(count('missing')), 'alert'],
     ['late', String(count('late')), 'warn'],
   ];
-  dl.replaceChildren(...figures.map(([key, value, kind]) => {
-    const box = document.createElement('div');
-    box.className = `figure ${kind}`;
-    box.dataset.figure = key;
-    const dt = document.createElement('dt');
-    dt.textContent = t(key);
-    const dd = document.createElement('dd');
-    dd.textContent = value;
-    box.append(dt, dd);
-    return box;
-  }));
+  dl.replaceChildren(
+    ...figures.map(([key, value, kind]) => {
+      const box = document.createElement('div');
+      box.className = `figure ${kind}`;
+      box.dataset.figure = key;
+      const dt = document.createElement('dt');
+      dt.textContent = t(key);
+      const dd = document.createElement('dd');
+      dd.textContent = value;
+      box.append(dt, dd);
+      return box;
+    }),
+  );
 }

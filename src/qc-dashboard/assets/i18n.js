@@ -84,7 +84,7 @@ export const MESSAGES = {
     title: 'Prenatal diagnosis written notice QC',
     langToggle: '中文',
     tokenLabel: 'QC token',
-    tokenHint: 'Kept only in this browser tab\'s session storage',
+    tokenHint: "Kept only in this browser tab's session storage",
     fromLabel: 'From',
     toLabel: 'To',
     load: 'Load',

@@ -65,12 +65,14 @@ export const noticeContentSchema = z.object({
   /** Rule ids the notice covers (what the notice Communication's `notice-rules` lists). */
   rules: z.array(z.string()).min(1),
   /** The findings as in the card extension (rule, citation, evidence, params). */
-  indications: z.array(z.object({
-    rule: z.string(),
-    citation: z.string(),
-    evidence: z.array(z.string()),
-    params: z.record(z.string(), z.unknown()),
-  })),
+  indications: z.array(
+    z.object({
+      rule: z.string(),
+      citation: z.string(),
+      evidence: z.array(z.string()),
+      params: z.record(z.string(), z.unknown()),
+    }),
+  ),
   /** What the woman is told, in every locale of the catalogues. */
   texts: z.object({ 'zh-CN': localeTextsSchema, en: localeTextsSchema } satisfies Record<Locale, typeof localeTextsSchema>),
 });

@@ -34,10 +34,14 @@ ${c.woman.name ? `<p class="greeting">${m('notice.greeting', { name: c.woman.nam
 <section class="indications">
 <h2>${m('notice.section.indications')}</h2>
 <ol class="indications">
-${t.indications.map((i) => `<li><strong>${h(i.label)}</strong>${colon(lang)}${h(i.sentence)}
+${t.indications
+  .map(
+    (i) => `<li><strong>${h(i.label)}</strong>${colon(lang)}${h(i.sentence)}
 <div class="basis">${m('notice.legalBasis')}${colon(lang)}${h(i.citation)}</div>
 ${i.evidence.length ? `<div class="basis">${m('notice.evidence')}${colon(lang)}</div><ul class="evidence">${i.evidence.map((e) => `<li>${h(e)}</li>`).join('')}</ul>` : ''}
-</li>`).join('\n')}
+</li>`,
+  )
+  .join('\n')}
 </ol>
 </section>
 <section class="recommendation">

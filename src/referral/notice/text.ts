@@ -18,7 +18,9 @@ export function institutionLine(i: NoticeInstitution, locale: Locale): string {
     i.name,
     i.address ? `${message(locale, 'notice.where.address')}${locale === 'en' ? ': ' : '：'}${i.address}` : undefined,
     i.phone ? `${message(locale, 'notice.where.phone')}${locale === 'en' ? ': ' : '：'}${i.phone}` : undefined,
-  ].filter(Boolean).join(sep);
+  ]
+    .filter(Boolean)
+    .join(sep);
 }
 
 export function noticePlainText(c: NoticeContent, locale: Locale): string {
@@ -35,7 +37,9 @@ export function noticePlainText(c: NoticeContent, locale: Locale): string {
     }),
     '',
     message(locale, 'notice.section.indications'),
-    ...t.indications.map((i, n) => (locale === 'en' ? `${n + 1}. ${i.label}: ${i.sentence} (${i.citation})` : `${n + 1}. ${i.label}：${i.sentence}（${i.citation}）`)),
+    ...t.indications.map((i, n) =>
+      locale === 'en' ? `${n + 1}. ${i.label}: ${i.sentence} (${i.citation})` : `${n + 1}. ${i.label}：${i.sentence}（${i.citation}）`,
+    ),
     '',
     message(locale, 'notice.section.recommendation'),
     t.recommendation,

@@ -9,7 +9,7 @@ import { fullYears, toDayNumber } from '../../calendar/index.js';
 const CJK = /[\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}]/u;
 
 function pickName(names: readonly HumanName[]): HumanName | undefined {
-  const usable = names.filter((n) => n.use !== 'old' && (!n.period?.end));
+  const usable = names.filter((n) => n.use !== 'old' && !n.period?.end);
   return usable.find((n) => n.use === 'official') ?? usable.find((n) => n.use === 'usual') ?? usable[0] ?? names[0];
 }
 
@@ -25,7 +25,7 @@ export function patientDisplayName(patient: Patient): string | undefined {
   if (text) return text;
   const family = n.family?.trim() ?? '';
   const given = (n.given ?? []).map((g) => g.trim()).filter(Boolean);
-  if (CJK.test(family) || given.some((g) => CJK.test(g))) return (family + given.join('')) || undefined;
+  if (CJK.test(family) || given.some((g) => CJK.test(g))) return family + given.join('') || undefined;
   return [...given, family].filter(Boolean).join(' ') || undefined;
 }
 

@@ -36,7 +36,13 @@ export const amaRule: Rule<PregnancyFacts> = {
       return { status: 'insufficient-data', reason: 'no birthDate', evidence: [patientRef], params: base };
     }
     const parsed = parseFhirDate(birthDate, now.timeZone);
-    if (!parsed) return { status: 'insufficient-data', reason: `invalid birthDate ${birthDate}`, evidence: [patientRef], params: { ...base, birthDate } };
+    if (!parsed)
+      return {
+        status: 'insufficient-data',
+        reason: `invalid birthDate ${birthDate}`,
+        evidence: [patientRef],
+        params: { ...base, birthDate },
+      };
     const youngest = fullYears(fromDayNumber(parsed.last), referenceDate);
     const oldest = fullYears(fromDayNumber(parsed.first), referenceDate);
     const meets = (age: number) => (policy.AMA_COMPARATOR === '>=' ? age >= policy.AMA_AGE_YEARS : age > policy.AMA_AGE_YEARS);

@@ -20,7 +20,14 @@ function classify(latest: Latest, low: number, high: number): Kind | undefined {
 
 const measurementItem = (l: Latest): EvidenceItem[] =>
   l.kind === 'value'
-    ? [evidenceItem(l.evidence.reference, { date: l.evidence.date, code: l.evidence.resource.code?.coding?.[0], value: l.value, unit: 'cm' })]
+    ? [
+        evidenceItem(l.evidence.reference, {
+          date: l.evidence.date,
+          code: l.evidence.resource.code?.coding?.[0],
+          value: l.value,
+          unit: 'cm',
+        }),
+      ]
     : [];
 
 const codedItem = (h: CodedHit) => evidenceItem(h.reference, { date: h.date, code: h.coding, text: h.text });
@@ -53,8 +60,10 @@ export const amnioticFluidRule: Rule<PregnancyFacts> = {
     const poly = codedEvidence(ctx, 'polyhydramnios', true);
     const afiKind = classify(afi, policy.AFI_LOW_CM, policy.AFI_HIGH_CM);
     const dvpKind = classify(dvp, policy.DVP_LOW_CM, policy.DVP_HIGH_CM);
-    const latestCoded = [...oligo.hits.map((h) => ['oligohydramnios', h] as const), ...poly.hits.map((h) => ['polyhydramnios', h] as const)]
-      .sort((a, b) => (b[1].date?.last ?? -Infinity) - (a[1].date?.last ?? -Infinity))[0];
+    const latestCoded = [
+      ...oligo.hits.map((h) => ['oligohydramnios', h] as const),
+      ...poly.hits.map((h) => ['polyhydramnios', h] as const),
+    ].sort((a, b) => (b[1].date?.last ?? -Infinity) - (a[1].date?.last ?? -Infinity))[0];
 
     let kind: Kind | undefined;
     let decidedBy: AmnioticFluidParams['decidedBy'] = 'coded';

@@ -7,7 +7,10 @@ import type { ReferralParamsByRule } from '../../clinical/finding-params.js';
 import type { Citation } from '../../engine/rule.js';
 
 /** The services that run the referral rules (docs/design.md#services). */
-export const REFERRAL_SERVICES: readonly ServiceId[] = Object.freeze(['prenatal-diagnosis-referral', 'prenatal-diagnosis-referral-encounter']);
+export const REFERRAL_SERVICES: readonly ServiceId[] = Object.freeze([
+  'prenatal-diagnosis-referral',
+  'prenatal-diagnosis-referral-encounter',
+]);
 
 export const RULE_VERSION = '1.0.0';
 
@@ -24,9 +27,19 @@ export function historyContext(input: ReferralInput): ReadContext {
 }
 
 /** The one finding of a fired referral rule; evidence = the items' references, deduplicated, in order. */
-export function fired<R extends ReferralRuleId>(rule: R, citation: Citation, params: ReferralParamsByRule[R], extraEvidence: readonly string[] = []): RuleOutcome {
+export function fired<R extends ReferralRuleId>(
+  rule: R,
+  citation: Citation,
+  params: ReferralParamsByRule[R],
+  extraEvidence: readonly string[] = [],
+): RuleOutcome {
   const evidence = [...new Set([...params.items.map((i) => i.reference), ...extraEvidence])];
-  const finding: Finding = { rule, citation: citationText(citation), evidence, params: params as unknown as Readonly<Record<string, unknown>> };
+  const finding: Finding = {
+    rule,
+    citation: citationText(citation),
+    evidence,
+    params: params as unknown as Readonly<Record<string, unknown>>,
+  };
   return { status: 'fired', findings: [finding] };
 }
 

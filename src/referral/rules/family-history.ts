@@ -38,7 +38,7 @@ export function familyHistoryItems(
       unusable.push({ reference: refOf(f), reason: 'invalid date' });
       continue;
     }
-    const relCoding = rel?.coding?.find((c) => c.code) ;
+    const relCoding = rel?.coding?.find((c) => c.code);
     items.push({
       reference: refOf(f),
       ...(f.date ? { date: f.date } : {}),

@@ -39,7 +39,14 @@ export const fetalAnomalyRule: Rule<PregnancyFacts> = {
     }
     if (ntFires) {
       sources.push('nt');
-      items.push(evidenceItem(nt.evidence.reference, { date: nt.evidence.date, code: nt.evidence.resource.code?.coding?.[0], value: nt.value, unit: 'mm' }));
+      items.push(
+        evidenceItem(nt.evidence.reference, {
+          date: nt.evidence.date,
+          code: nt.evidence.resource.code?.coding?.[0],
+          value: nt.value,
+          unit: 'mm',
+        }),
+      );
     }
     if (items.length === 0) {
       const unusable = [...coded.unusable, ...(nt.kind === 'unusable' ? [nt.unusable] : nt.kind === 'none' ? nt.unusable : [])];

@@ -56,13 +56,19 @@ function medicationConcepts(r: MedicationStatement | MedicationRequest, ctx: Rea
  * first dosage boundsPeriod, else authoredOn + expectedSupplyDuration (d/wk). Undated or invalid
  * dates are reported unusable.
  */
-export function teratogenMedications(ctx: ReadContext, windowStart: string, windowEnd: string): { hits: MedicationHit[]; unusable: Unusable[] } {
+export function teratogenMedications(
+  ctx: ReadContext,
+  windowStart: string,
+  windowEnd: string,
+): { hits: MedicationHit[]; unusable: Unusable[] } {
   const ws = toDayNumber(windowStart)!;
   const we = toDayNumber(windowEnd)!;
   const hits: MedicationHit[] = [];
   const unusable: Unusable[] = [];
   const check = (r: MedicationStatement | MedicationRequest, span: Span) => {
-    const coding = medicationConcepts(r, ctx).map((c) => ctx.matcher.matchingCoding('teratogen-medication', c)).find((c) => c);
+    const coding = medicationConcepts(r, ctx)
+      .map((c) => ctx.matcher.matchingCoding('teratogen-medication', c))
+      .find((c) => c);
     if (!coding) return;
     if (span === undefined) return void unusable.push({ reference: refOf(r), reason: 'medication period unknown' });
     if (span === 'invalid') return void unusable.push({ reference: refOf(r), reason: 'invalid date' });
@@ -76,7 +82,13 @@ export function teratogenMedications(ctx: ReadContext, windowStart: string, wind
     check(s, spanOf(s.effectivePeriod, ctx) ?? daySpan(s.effectiveDateTime, ctx));
   }
   for (const r of ctx.snapshot.ofType('MedicationRequest')) {
-    if (!isAboutPatient(r, ctx.snapshot.patientId) || REQUEST_EXCLUDED.has(r.status) || REQUEST_INTENT_EXCLUDED.has(r.intent) || r.doNotPerform) continue;
+    if (
+      !isAboutPatient(r, ctx.snapshot.patientId) ||
+      REQUEST_EXCLUDED.has(r.status) ||
+      REQUEST_INTENT_EXCLUDED.has(r.intent) ||
+      r.doNotPerform
+    )
+      continue;
     const bounds = r.dosageInstruction?.find((d) => d.timing?.repeat?.boundsPeriod)?.timing?.repeat?.boundsPeriod;
     check(r, spanOf(r.dispenseRequest?.validityPeriod, ctx) ?? spanOf(bounds, ctx) ?? daySpan(r.authoredOn, ctx, supplyDays(r)));
   }

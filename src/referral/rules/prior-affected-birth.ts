@@ -33,7 +33,12 @@ export const priorAffectedBirthRule: Rule<PregnancyFacts> = {
     const items: FamilyHistoryItem[] = [...child.items];
     for (const i of local.items) if (!items.some((x) => x.reference === i.reference)) items.push(i);
     for (const h of own.hits) {
-      items.push({ reference: h.reference, ...(h.date ? { date: h.date.raw } : {}), code: codeRef(h.coding), ...(h.text ? { text: h.text } : {}) });
+      items.push({
+        reference: h.reference,
+        ...(h.date ? { date: h.date.raw } : {}),
+        code: codeRef(h.coding),
+        ...(h.text ? { text: h.text } : {}),
+      });
     }
     if (items.length === 0) return notFiredOrInsufficient([...child.unusable, ...local.unusable, ...own.unusable]);
     const params: FamilyHistoryParams = { items };

@@ -25,10 +25,16 @@ const ELEMENTS: readonly { element: string; test: Test; numeric: Numeric; cutoff
   { element: 'screening-nipt', test: 'nipt', numeric: 'none' },
 ];
 
-function decide(ev: ObservationEvidence, spec: (typeof ELEMENTS)[number], ctx: ReadContext, policy: Policy): Decision | 'not-high' | Unusable {
+function decide(
+  ev: ObservationEvidence,
+  spec: (typeof ELEMENTS)[number],
+  ctx: ReadContext,
+  policy: Policy,
+): Decision | 'not-high' | Unusable {
   const o: Observation = ev.resource;
   const base = { day: ev.date?.last ?? 0, test: spec.test };
-  const item = (value?: number, unit?: string) => evidenceItem(ev.reference, { date: ev.date, code: o.code?.coding?.[0], value, unit, text: o.valueString });
+  const item = (value?: number, unit?: string) =>
+    evidenceItem(ev.reference, { date: ev.date, code: o.code?.coding?.[0], value, unit, text: o.valueString });
   const call = labCall(o, ctx);
   if (call?.call === 'high') return { ...base, decidedBy: 'interpretation', interpretation: call.code, item: item() };
   if (call?.call === 'low') return 'not-high';
@@ -45,7 +51,13 @@ function decide(ev: ObservationEvidence, spec: (typeof ELEMENTS)[number], ctx: R
   }
   if (spec.numeric === 'positive') {
     const pos = valueConcepts(o).find((c) => ctx.matcher.inValueSet('positive-result', c));
-    if (pos) return { ...base, decidedBy: 'interpretation', interpretation: ctx.matcher.matchingCoding('positive-result', pos)?.code ?? 'POS', item: item() };
+    if (pos)
+      return {
+        ...base,
+        decidedBy: 'interpretation',
+        interpretation: ctx.matcher.matchingCoding('positive-result', pos)?.code ?? 'POS',
+        item: item(),
+      };
     return o.valueCodeableConcept ? 'not-high' : { reference: ev.reference, reason: 'no coded result' };
   }
   return { reference: ev.reference, reason: 'result without a high/low-risk interpretation' };

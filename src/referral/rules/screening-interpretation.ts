@@ -23,7 +23,8 @@ export function labCall(o: Observation, ctx: ReadContext): LabCall {
     if (high) return { call: 'high', code: high.code ?? '' };
     if (typeof c.text === 'string' && HIGH_TEXT.test(c.text) && !LOW_TEXT.test(c.text)) return { call: 'high', code: c.text };
   }
-  if (typeof o.valueString === 'string' && HIGH_TEXT.test(o.valueString) && !LOW_TEXT.test(o.valueString)) return { call: 'high', code: o.valueString };
+  if (typeof o.valueString === 'string' && HIGH_TEXT.test(o.valueString) && !LOW_TEXT.test(o.valueString))
+    return { call: 'high', code: o.valueString };
   for (const c of concepts) {
     if (ctx.matcher.inValueSet('low-risk-interpretation', c)) return { call: 'low' };
     if (typeof c.text === 'string' && LOW_TEXT.test(c.text)) return { call: 'low' };

@@ -43,7 +43,11 @@ export const teratogenExposureRule: Rule<PregnancyFacts> = {
     const coded = codedEvidence(ctx, 'teratogen-exposure-condition', false, ['condition', 'observation']);
     if (!facts.lmp) {
       if (coded.hits.length === 0) return { status: 'not-fired' };
-      return { status: 'insufficient-data', reason: 'exposure evidence but no LMP/EDD to place the first trimester', params: { evidence: coded.hits.map((h) => h.reference) } };
+      return {
+        status: 'insufficient-data',
+        reason: 'exposure evidence but no LMP/EDD to place the first trimester',
+        params: { evidence: coded.hits.map((h) => h.reference) },
+      };
     }
     const windowStart = facts.lmp;
     const windowEnd = addDays(facts.lmp, policy.FIRST_TRIMESTER_LAST_DAY);
@@ -68,7 +72,12 @@ export const teratogenExposureRule: Rule<PregnancyFacts> = {
     unusable.push(...meds.unusable);
     for (const m of meds.hits) {
       if (!kinds.includes('medication')) kinds.push('medication');
-      items.push({ reference: m.reference, code: { system: m.coding.system ?? '', code: m.coding.code ?? '', ...(m.coding.display ? { display: m.coding.display } : {}) }, ...(m.date ? { date: m.date } : {}), ...(m.text ? { text: m.text } : {}) });
+      items.push({
+        reference: m.reference,
+        code: { system: m.coding.system ?? '', code: m.coding.code ?? '', ...(m.coding.display ? { display: m.coding.display } : {}) },
+        ...(m.date ? { date: m.date } : {}),
+        ...(m.text ? { text: m.text } : {}),
+      });
     }
     if (items.length === 0) return notFiredOrInsufficient(unusable);
     const params: TeratogenExposureParams = { kinds, windowStart, windowEnd, items };

@@ -11,7 +11,9 @@ const VERSIONED = [
   { table: 'registry_practitioner_version', view: 'registry_practitioner', key: 'practitioner_id', extra: '' },
   { table: 'registry_organization_version', view: 'registry_organization', key: 'organization_id', extra: '' },
   {
-    table: 'registry_certificate_version', view: 'registry_certificate', key: 'certificate_key',
+    table: 'registry_certificate_version',
+    view: 'registry_certificate',
+    key: 'certificate_key',
     extra: 'number text, technique text NOT NULL, practitioner_id text NOT NULL,',
   },
   { table: 'registry_licence_version', view: 'registry_licence', key: 'number', extra: 'organization_id text NOT NULL,' },

@@ -35,7 +35,18 @@ async function phase(c: Case, s: Settings, connections: number, sec: number, rat
     tokens = { [c.request.path]: await c.sign(budget(rps, sec)) };
   }
   const loadAvg1 = loadavg()[0] ?? 0;
-  const r = await runCannon({ origin: c.origin, connections, durationSec: sec, requests: [c.request], ...(rate ? { overallRate: rate } : {}), ...(tokens ? { tokens } : {}) }, s.workDir, LOAD_CORE);
+  const r = await runCannon(
+    {
+      origin: c.origin,
+      connections,
+      durationSec: sec,
+      requests: [c.request],
+      ...(rate ? { overallRate: rate } : {}),
+      ...(tokens ? { tokens } : {}),
+    },
+    s.workDir,
+    LOAD_CORE,
+  );
   return { ...r, loadAvg1 };
 }
 
@@ -47,10 +58,18 @@ export async function runCase(c: Case, s: Settings): Promise<Row[]> {
   const rate = Math.max(1, Math.min(s.probeRate, Math.floor(c1.requestsPerSec / 2)));
   const probe = await phase(c, s, 1, s.probeSec, rate, 'probe');
   const base = { target: c.target, record: c.record, auth: c.auth };
-  const row = (phase: string, m: Measured): Row => { const { loadAvg1, ...result } = m; return { ...base, phase, result, loadAvg1: Math.round(loadAvg1 * 10) / 10 }; };
+  const row = (phase: string, m: Measured): Row => {
+    const { loadAvg1, ...result } = m;
+    return { ...base, phase, result, loadAvg1: Math.round(loadAvg1 * 10) / 10 };
+  };
   const rows: Row[] = [row('c1', c1), row('c10', c10), { ...row('probe', probe), rate }];
   const bad = rows.filter((r) => r.result.non2xx + r.result.errors + r.result.timeouts > 0);
-  for (const r of bad) console.warn(`  ! ${r.target} ${r.record} ${r.phase}: non2xx=${r.result.non2xx} errors=${r.result.errors} timeouts=${r.result.timeouts} status=${JSON.stringify(r.result.statusCodes)}`);
-  console.log(`  ${c.target} [${c.record}, auth ${c.auth}] c1 ${c1.requestsPerSec.toFixed(0)}/s p99 ${c1.latency.p99} ms; c10 ${c10.requestsPerSec.toFixed(0)}/s p99 ${c10.latency.p99} ms`);
+  for (const r of bad)
+    console.warn(
+      `  ! ${r.target} ${r.record} ${r.phase}: non2xx=${r.result.non2xx} errors=${r.result.errors} timeouts=${r.result.timeouts} status=${JSON.stringify(r.result.statusCodes)}`,
+    );
+  console.log(
+    `  ${c.target} [${c.record}, auth ${c.auth}] c1 ${c1.requestsPerSec.toFixed(0)}/s p99 ${c1.latency.p99} ms; c10 ${c10.requestsPerSec.toFixed(0)}/s p99 ${c10.latency.p99} ms`,
+  );
   return rows;
 }

@@ -19,7 +19,9 @@ export function spawnPinned(core: number, nodeArgs: readonly string[], env: Node
   });
   if (child.pid === undefined) throw new Error(`cannot spawn ${nodeArgs.join(' ')}`);
   const p: Pinned = { child, pid: child.pid, spawnedAt, exited: false };
-  child.once('exit', () => { p.exited = true; });
+  child.once('exit', () => {
+    p.exited = true;
+  });
   return p;
 }
 

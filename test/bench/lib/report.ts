@@ -41,7 +41,8 @@ export function addRatios(rows: Row[]): void {
     if (r.phase === 'probe') continue;
     for (const b of BASELINES) {
       const base = rows.find((x) => x.target === b && x.phase === r.phase && x.record === r.record);
-      if (base && base.result.requestsPerSec > 0) ratios[b] = Math.round((r.result.requestsPerSec / base.result.requestsPerSec) * 1000) / 1000;
+      if (base && base.result.requestsPerSec > 0)
+        ratios[b] = Math.round((r.result.requestsPerSec / base.result.requestsPerSec) * 1000) / 1000;
     }
     r.ratios = ratios;
   }
@@ -57,8 +58,22 @@ export function formatTable(rows: readonly Row[]): string {
   const lines = [head.map((h, i) => pad(h, widths[i] ?? 8)).join(' ')];
   for (const r of rows) {
     const x = r.result;
-    const cells = [r.target, r.record, r.auth, r.rate ? `probe${r.rate}` : r.phase, num(x.requestsPerSec, 0), num(x.latency.p50), num(x.latency.p90), num(x.latency.p99),
-      String(x.non2xx), String(x.errors + x.timeouts), num(r.ratios?.['bare-http'], 3), num(r.ratios?.express, 3), num(r.ratios?.['express+jose'], 3), num(r.loadAvg1, 1)];
+    const cells = [
+      r.target,
+      r.record,
+      r.auth,
+      r.rate ? `probe${r.rate}` : r.phase,
+      num(x.requestsPerSec, 0),
+      num(x.latency.p50),
+      num(x.latency.p90),
+      num(x.latency.p99),
+      String(x.non2xx),
+      String(x.errors + x.timeouts),
+      num(r.ratios?.['bare-http'], 3),
+      num(r.ratios?.express, 3),
+      num(r.ratios?.['express+jose'], 3),
+      num(r.loadAvg1, 1),
+    ];
     lines.push(cells.map((c, i) => pad(c, widths[i] ?? 8)).join(' '));
   }
   return `${lines.join('\n')}\n(latency in ms; ratios = req/s ÷ baseline req/s, same phase and record, this run; probeN = 1 connection at N req/s)`;

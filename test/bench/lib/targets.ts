@@ -18,7 +18,15 @@ export interface Target {
   readonly atStart: ProcStats;
 }
 
-async function launch(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string, nodeArgs: readonly string[] = [], core = SERVER_CORE, readyPath = '/cds-services'): Promise<Target> {
+async function launch(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  nodeArgs: readonly string[] = [],
+  core = SERVER_CORE,
+  readyPath = '/cds-services',
+): Promise<Target> {
   const portFile = `${logFile}.port`;
   rmSync(portFile, { force: true });
   const pinned = spawnPinned(core, [...nodeArgs, join(SERVERS, script)], { ...env, PORT: '0', BENCH_PORT_FILE: portFile }, logFile);
@@ -47,20 +55,34 @@ export interface ServiceOptions {
 /** Our service from dist/ with a fresh temp DATA_DIR (embedded PGlite audit store). */
 export function startService(o: ServiceOptions): Promise<Target> {
   const dataDir = mkdtempSync(join(o.logDir, 'data-'));
-  return launch(`prenatal-cds (auth ${o.auth})`, 'service.mjs', {
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    PUBLIC_BASE_URL: BENCH_BASE,
-    AUTH_MODE: o.auth,
-    TRUSTED_ISSUERS: o.auth === 'jwt' ? o.trustedIssuers : '',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    BENCH_HANDLES_FILE: o.handlesFile ?? '',
-  }, join(o.logDir, `service-${o.auth}.log`), o.nodeArgs ?? []);
+  return launch(
+    `prenatal-cds (auth ${o.auth})`,
+    'service.mjs',
+    {
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      PUBLIC_BASE_URL: BENCH_BASE,
+      AUTH_MODE: o.auth,
+      TRUSTED_ISSUERS: o.auth === 'jwt' ? o.trustedIssuers : '',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      BENCH_HANDLES_FILE: o.handlesFile ?? '',
+    },
+    join(o.logDir, `service-${o.auth}.log`),
+    o.nodeArgs ?? [],
+  );
 }
 
 /** The loopback FHIR server of the fallback path, pinned with the load generator. */
 export function startFhirServer(recordFile: string, logDir: string): Promise<Target> {
-  return launch('fhir-server', 'fhir-server.mjs', { BENCH_RECORD_FILE: recordFile }, join(logDir, 'fhir-server.log'), [], LOAD_CORE, '/health');
+  return launch(
+    'fhir-server',
+    'fhir-server.mjs',
+    { BENCH_RECORD_FILE: recordFile },
+    join(logDir, 'fhir-server.log'),
+    [],
+    LOAD_CORE,
+    '/health',
+  );
 }
 
 /** Stops a target; returns its RSS/fds just before. */

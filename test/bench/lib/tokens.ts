@@ -32,9 +32,15 @@ export async function signTokens(key: BenchKey, serviceId: string, count: number
   const iat = Math.floor(Date.now() / 1000);
   for (let i = 0; i < count; i += 256) {
     const n = Math.min(256, count - i);
-    out.push(...(await Promise.all(Array.from({ length: n }, () => new SignJWT({ iss: BENCH_ISS, sub: 'bench-ehr', aud, iat, exp: iat + 300, jti: randomUUID() })
-      .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: key.kid })
-      .sign(key.privateKey)))));
+    out.push(
+      ...(await Promise.all(
+        Array.from({ length: n }, () =>
+          new SignJWT({ iss: BENCH_ISS, sub: 'bench-ehr', aud, iat, exp: iat + 300, jti: randomUUID() })
+            .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: key.kid })
+            .sign(key.privateKey),
+        ),
+      )),
+    );
   }
   return out;
 }

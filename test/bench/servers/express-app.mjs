@@ -14,14 +14,20 @@ const app = express();
 app.disable('x-powered-by');
 app.disable('etag');
 app.use(express.json({ limit: '5mb', type: ['application/json', 'application/fhir+json'] }));
-app.get('/cds-services', (_req, res) => { res.json({ services: [] }); });
+app.get('/cds-services', (_req, res) => {
+  res.json({ services: [] });
+});
 app.post('/cds-services/:id', async (req, res) => {
   if (jwks) {
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     try {
       const { payload } = await jwtVerify(token, jwks, {
-        algorithms: ['ES384'], issuer: iss, audience: `${audBase}/cds-services/${req.params.id}`,
-        requiredClaims: ['iss', 'aud', 'exp', 'iat', 'jti'], clockTolerance: 30, maxTokenAge: 300,
+        algorithms: ['ES384'],
+        issuer: iss,
+        audience: `${audBase}/cds-services/${req.params.id}`,
+        requiredClaims: ['iss', 'aud', 'exp', 'iat', 'jti'],
+        clockTolerance: 30,
+        maxTokenAge: 300,
       });
       if (seen.has(payload.jti)) throw new Error('replayed');
       seen.add(payload.jti);

@@ -20,10 +20,16 @@ const searchCache = new Map();
 function searchset(type) {
   let text = searchCache.get(type);
   if (text === undefined) {
-    const list = [...(byType.get(type) ?? []), ...(type === 'PractitionerRole' ? byType.get('Organization') ?? [] : [])];
+    const list = [...(byType.get(type) ?? []), ...(type === 'PractitionerRole' ? (byType.get('Organization') ?? []) : [])];
     text = JSON.stringify({
-      resourceType: 'Bundle', type: 'searchset', total: list.length,
-      entry: list.map((r) => ({ fullUrl: `http://127.0.0.1/fhir/${r.resourceType}/${r.id}`, resource: r, search: { mode: r.resourceType === type ? 'match' : 'include' } })),
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: list.length,
+      entry: list.map((r) => ({
+        fullUrl: `http://127.0.0.1/fhir/${r.resourceType}/${r.id}`,
+        resource: r,
+        search: { mode: r.resourceType === type ? 'match' : 'include' },
+      })),
     });
     searchCache.set(type, text);
   }
@@ -31,7 +37,10 @@ function searchset(type) {
 }
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const parts = url.pathname.replace(/^\/fhir\/?/, '').split('/').filter(Boolean);
+  const parts = url.pathname
+    .replace(/^\/fhir\/?/, '')
+    .split('/')
+    .filter(Boolean);
   let text;
   if (url.pathname === '/health') text = '{}';
   else if (parts.length === 2) text = byRef.get(`${parts[0]}/${parts[1]}`);

@@ -2,13 +2,15 @@
 import { writeFileSync } from 'node:fs';
 import process from 'node:process';
 export const FIXED_CARDS = JSON.stringify({
-  cards: [{
-    uuid: '6f1f6f0e-4f7b-4a57-9c1d-0d6f1b2a0c11',
-    summary: 'Baseline card',
-    indicator: 'info',
-    source: { label: 'bench' },
-    extension: { 'org.prenatal-cds.findings': [{ rule: 'bench', citation: 'none', evidence: [], params: {} }] },
-  }],
+  cards: [
+    {
+      uuid: '6f1f6f0e-4f7b-4a57-9c1d-0d6f1b2a0c11',
+      summary: 'Baseline card',
+      indicator: 'info',
+      source: { label: 'bench' },
+      extension: { 'org.prenatal-cds.findings': [{ rule: 'bench', citation: 'none', evidence: [], params: {} }] },
+    },
+  ],
 });
 
 /** What every baseline does with the parsed hook request: touch it like a service would. */

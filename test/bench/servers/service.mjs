@@ -26,11 +26,21 @@ process.on('SIGUSR2', () => {
   globalThis.gc?.();
   const m = process.memoryUsage();
   const memoryMiB = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round((v / 1048576) * 10) / 10]));
-  const heapSpacesMiB = Object.fromEntries(getHeapSpaceStatistics().filter((s) => s.space_used_size > 0).map((s) => [s.space_name, Math.round((s.space_used_size / 1048576) * 10) / 10]));
-  if (process.env.BENCH_HANDLES_FILE) writeFileSync(process.env.BENCH_HANDLES_FILE, JSON.stringify({ ...counts, memoryMiB, heapSpacesMiB }));
+  const heapSpacesMiB = Object.fromEntries(
+    getHeapSpaceStatistics()
+      .filter((s) => s.space_used_size > 0)
+      .map((s) => [s.space_name, Math.round((s.space_used_size / 1048576) * 10) / 10]),
+  );
+  if (process.env.BENCH_HANDLES_FILE)
+    writeFileSync(process.env.BENCH_HANDLES_FILE, JSON.stringify({ ...counts, memoryMiB, heapSpacesMiB }));
 });
 const bye = () => {
-  server.close(() => composition.close().then(() => process.exit(0), () => process.exit(1)));
+  server.close(() =>
+    composition.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    ),
+  );
   server.closeAllConnections();
 };
 process.once('SIGTERM', bye);

@@ -54,25 +54,47 @@ function hookCall(c: Call): { record: HookCallRecord; cardUuid: string; noticeSu
     status: 200,
     latencyMs: 12,
     findings: [finding(c.rule)],
-    cards: [{
-      uuid: cardUuid, indicator: 'warning', rules: [c.rule],
-      suggestions: [{ uuid: uuid(n + 5), kind: 'create:ServiceRequest' }, { uuid: noticeSuggestion, kind: 'create:Communication' }],
-    }],
-    ruleErrors: [],
-    ...(c.notice ? {
-      notice: {
-        id: noticeId, createdAt: c.at, hash: 'a'.repeat(64), patientId, institutionId: c.institution,
-        pregnancyKey: c.pregnancy, practitionerId: c.practitioner, rules: [c.rule], content: { rules: [c.rule] },
+    cards: [
+      {
+        uuid: cardUuid,
+        indicator: 'warning',
+        rules: [c.rule],
+        suggestions: [
+          { uuid: uuid(n + 5), kind: 'create:ServiceRequest' },
+          { uuid: noticeSuggestion, kind: 'create:Communication' },
+        ],
       },
-    } : {}),
+    ],
+    ruleErrors: [],
+    ...(c.notice
+      ? {
+          notice: {
+            id: noticeId,
+            createdAt: c.at,
+            hash: 'a'.repeat(64),
+            patientId,
+            institutionId: c.institution,
+            pregnancyKey: c.pregnancy,
+            practitionerId: c.practitioner,
+            rules: [c.rule],
+            content: { rules: [c.rule] },
+          },
+        }
+      : {}),
   };
   return { record, cardUuid, noticeSuggestion, noticeId };
 }
 
 async function sign(audit: AuditStore, noticeId: string, signedAt: string, recordedBy: string): Promise<void> {
   const r = await audit.appendAcknowledgement({
-    id: uuid((seq += 10) + 6), noticeId, signerKind: 'patient', signerName: '王某某', decision: 'accepted-referral',
-    signedAt, recordedBy, recordedAt: signedAt,
+    id: uuid((seq += 10) + 6),
+    noticeId,
+    signerKind: 'patient',
+    signerName: '王某某',
+    decision: 'accepted-referral',
+    signedAt,
+    recordedBy,
+    recordedAt: signedAt,
   });
   if (r.status !== 'created') throw new Error(`acknowledgement not stored: ${r.status}`);
 }
@@ -81,26 +103,66 @@ async function sign(audit: AuditStore, noticeId: string, signedAt: string, recor
 export async function seedQcScenario(audit: AuditStore): Promise<void> {
   const p1 = hookCall({ pregnancy: 'preg-1', institution: 'org-a', practitioner: 'pr-1', rule: 'ama', at: '2026-09-10T02:00:00Z' });
   await audit.recordHookCall(p1.record);
-  await audit.append([{
-    serviceId: 'prenatal-diagnosis-referral', receivedAt: '2026-09-11T03:00:00Z', issuer: 'https://ehr.test.example',
-    item: { card: p1.cardUuid, outcome: 'accepted', acceptedSuggestions: [{ id: p1.noticeSuggestion }], outcomeTimestamp: '2026-09-11T03:00:00Z' },
-  }]);
+  await audit.append([
+    {
+      serviceId: 'prenatal-diagnosis-referral',
+      receivedAt: '2026-09-11T03:00:00Z',
+      issuer: 'https://ehr.test.example',
+      item: {
+        card: p1.cardUuid,
+        outcome: 'accepted',
+        acceptedSuggestions: [{ id: p1.noticeSuggestion }],
+        outcomeTimestamp: '2026-09-11T03:00:00Z',
+      },
+    },
+  ]);
 
-  const p2 = hookCall({ pregnancy: 'preg-2', institution: 'org-a', practitioner: 'pr-2', rule: 'screening-high-risk', at: '2026-10-05T02:00:00Z', notice: true });
+  const p2 = hookCall({
+    pregnancy: 'preg-2',
+    institution: 'org-a',
+    practitioner: 'pr-2',
+    rule: 'screening-high-risk',
+    at: '2026-10-05T02:00:00Z',
+    notice: true,
+  });
   await audit.recordHookCall(p2.record);
   await sign(audit, p2.noticeId, '2026-10-20T06:00:00Z', 'pr-2');
 
-  const p3 = hookCall({ pregnancy: 'preg-3', institution: 'org-b', practitioner: 'pr-3', rule: 'fetal-anomaly', at: '2026-10-12T02:00:00Z', notice: true });
+  const p3 = hookCall({
+    pregnancy: 'preg-3',
+    institution: 'org-b',
+    practitioner: 'pr-3',
+    rule: 'fetal-anomaly',
+    at: '2026-10-12T02:00:00Z',
+    notice: true,
+  });
   await audit.recordHookCall(p3.record);
 
-  const p4 = hookCall({ pregnancy: 'preg-4', institution: 'org-b', practitioner: 'pr-3', rule: 'amniotic-fluid', at: '2026-11-02T02:00:00Z', notice: true });
+  const p4 = hookCall({
+    pregnancy: 'preg-4',
+    institution: 'org-b',
+    practitioner: 'pr-3',
+    rule: 'amniotic-fluid',
+    at: '2026-11-02T02:00:00Z',
+    notice: true,
+  });
   await audit.recordHookCall(p4.record);
   await sign(audit, p4.noticeId, '2026-11-04T02:00:00Z', 'pr-3');
 
-  const p5 = hookCall({ pregnancy: 'preg-5', institution: 'org-a', practitioner: 'pr-1', rule: 'teratogen-exposure', at: '2026-11-15T02:00:00Z' });
+  const p5 = hookCall({
+    pregnancy: 'preg-5',
+    institution: 'org-a',
+    practitioner: 'pr-1',
+    rule: 'teratogen-exposure',
+    at: '2026-11-15T02:00:00Z',
+  });
   await audit.recordHookCall(p5.record);
-  await audit.append([{
-    serviceId: 'prenatal-diagnosis-referral', receivedAt: '2026-11-15T02:05:00Z', issuer: 'https://ehr.test.example',
-    item: { card: p5.cardUuid, outcome: 'overridden', outcomeTimestamp: '2026-11-15T02:05:00Z' },
-  }]);
+  await audit.append([
+    {
+      serviceId: 'prenatal-diagnosis-referral',
+      receivedAt: '2026-11-15T02:05:00Z',
+      issuer: 'https://ehr.test.example',
+      item: { card: p5.cardUuid, outcome: 'overridden', outcomeTimestamp: '2026-11-15T02:05:00Z' },
+    },
+  ]);
 }

@@ -44,7 +44,12 @@ export interface E2eOptions {
 export function buildE2eApp(opts: E2eOptions = {}): E2eApp {
   const config = loadConfig({ PUBLIC_BASE_URL, AUTH_MODE: 'off', LOG_LEVEL: 'info', FHIR_TIMEOUT_MS: '5000', ...opts.env });
   const lines: string[] = [];
-  const sink = new Writable({ write(chunk: Buffer, _enc, cb) { lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)); cb(); } });
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      cb();
+    },
+  });
   const logger = createLogger(config, sink);
   const notices = new MemoryNoticeStore();
   const feedback = new MemoryFeedbackStore();
@@ -56,7 +61,13 @@ export function buildE2eApp(opts: E2eOptions = {}): E2eApp {
     definitions: loadServiceDefinitions(),
     authenticate: createAuthenticator(config, { logger, nowSeconds: () => NOW_SECONDS }),
     loadSnapshot: createSnapshotLoader({ timeoutMs: config.fhirTimeoutMs, maxPages: config.fhirMaxPages, logger }),
-    services: createServices({ policy: config.policy, locale: config.locale, newId: randomUUID, publicBaseUrl: config.publicBaseUrl, registry: new MemoryRegistryStore() }),
+    services: createServices({
+      policy: config.policy,
+      locale: config.locale,
+      newId: randomUUID,
+      publicBaseUrl: config.publicBaseUrl,
+      registry: new MemoryRegistryStore(),
+    }),
     notices,
     feedback,
     recordHookCall: hookCalls.record,
@@ -92,7 +103,11 @@ export function searchset(resources: readonly Resource[]): Bundle {
     resourceType: 'Bundle',
     type: 'searchset',
     total: resources.length,
-    entry: resources.map((r) => ({ fullUrl: `https://ehr.example.cn/fhir/${r.resourceType}/${r.id ?? ''}`, resource: r, search: { mode: 'match' as const } })),
+    entry: resources.map((r) => ({
+      fullUrl: `https://ehr.example.cn/fhir/${r.resourceType}/${r.id ?? ''}`,
+      resource: r,
+      search: { mode: 'match' as const },
+    })),
   };
 }
 
@@ -106,7 +121,10 @@ export function bundleOf(body: HookBody, key: string): Bundle {
 /** Appends a resource to the prefetch Bundle `key`. */
 export function addToBundle(body: HookBody, key: string, resource: Resource): void {
   const b = bundleOf(body, key);
-  b.entry = [...(b.entry ?? []), { fullUrl: `https://ehr.example.cn/fhir/${resource.resourceType}/${resource.id ?? ''}`, resource, search: { mode: 'match' } }];
+  b.entry = [
+    ...(b.entry ?? []),
+    { fullUrl: `https://ehr.example.cn/fhir/${resource.resourceType}/${resource.id ?? ''}`, resource, search: { mode: 'match' } },
+  ];
   b.total = b.entry.length;
 }
 
@@ -130,7 +148,12 @@ export interface WireCard {
   detail?: string;
   indicator: 'info' | 'warning' | 'critical';
   source: { label: string };
-  suggestions?: { label: string; uuid: string; isRecommended?: boolean; actions?: { type: string; description: string; resource?: Resource; resourceId?: string[] }[] }[];
+  suggestions?: {
+    label: string;
+    uuid: string;
+    isRecommended?: boolean;
+    actions?: { type: string; description: string; resource?: Resource; resourceId?: string[] }[];
+  }[];
   selectionBehavior?: string;
   overrideReasons?: { system?: string; code: string; display?: string }[];
   links?: { label: string; url: string; type: string }[];

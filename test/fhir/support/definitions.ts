@@ -8,8 +8,12 @@ import type { ServiceDefinition } from '../../../src/cds-hooks/wire.js';
 export function definitionOf(id: ServiceId): ServiceDefinition {
   const file = fileURLToPath(new URL(`../../../cds-hooks/services/${id}.json`, import.meta.url));
   const json = JSON.parse(readFileSync(file, 'utf8')) as {
-    id: ServiceId; hook: string; title: string; description: string;
-    prefetch: Record<string, string>; extension?: Record<string, unknown>;
+    id: ServiceId;
+    hook: string;
+    title: string;
+    description: string;
+    prefetch: Record<string, string>;
+    extension?: Record<string, unknown>;
   };
   const required = json.extension?.['org.prenatal-cds.requiredPrefetch'];
   return {
@@ -30,6 +34,13 @@ export function definitionWith(prefetch: Record<string, string>, requiredPrefetc
 /** A pino logger writing into an array of lines, to assert what is (not) logged. */
 export function captureLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => { lines.push(line); } });
+  const logger = pino(
+    { level: 'debug' },
+    {
+      write: (line: string) => {
+        lines.push(line);
+      },
+    },
+  );
   return { logger, lines };
 }

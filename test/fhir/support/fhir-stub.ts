@@ -38,7 +38,9 @@ export async function startFhirStub(routes: Readonly<Record<string, StubHandler>
     calls.push({ url, authorization: req.headers.authorization, accept: req.headers.accept });
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
-    res.on('close', () => { inFlight -= 1; });
+    res.on('close', () => {
+      inFlight -= 1;
+    });
     for (const w of waiters.filter((x) => inFlight >= x.n)) {
       waiters.splice(waiters.indexOf(w), 1);
       w.resolve();
@@ -59,12 +61,15 @@ export async function startFhirStub(routes: Readonly<Record<string, StubHandler>
     origin,
     calls,
     unexpected,
-    get maxInFlight() { return maxInFlight; },
+    get maxInFlight() {
+      return maxInFlight;
+    },
     inFlightReached: (n) => (inFlight >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   return stub;
 }
@@ -76,26 +81,35 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /** Answers 200 with a FHIR JSON body. */
-export const json = (body: unknown, status = 200): StubHandler => (_req, res) => sendJson(res, status, body);
+export const json =
+  (body: unknown, status = 200): StubHandler =>
+  (_req, res) =>
+    sendJson(res, status, body);
 
 /** Never answers (the request stays open until the client gives up or the stub closes). */
 export const hang = (): StubHandler => () => undefined;
 
 /** Answers with a raw body and content type. */
-export const raw = (status: number, text: string, contentType = 'application/fhir+json'): StubHandler => (_req, res) => {
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-};
+export const raw =
+  (status: number, text: string, contentType = 'application/fhir+json'): StubHandler =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
 
 /** Announces the full length of `body` but sends only its first half, then drops the connection. */
-export const truncated = (body: unknown): StubHandler => (_req, res) => {
-  const text = JSON.stringify(body);
-  res.writeHead(200, { 'content-type': 'application/fhir+json', 'content-length': Buffer.byteLength(text) });
-  res.write(text.slice(0, Math.floor(text.length / 2)), () => res.socket?.destroy());
-};
+export const truncated =
+  (body: unknown): StubHandler =>
+  (_req, res) => {
+    const text = JSON.stringify(body);
+    res.writeHead(200, { 'content-type': 'application/fhir+json', 'content-length': Buffer.byteLength(text) });
+    res.write(text.slice(0, Math.floor(text.length / 2)), () => res.socket?.destroy());
+  };
 
 /** Holds the answer until `n` requests are in flight together (proves the client is parallel). */
-export const gated = (n: number, body: unknown): StubHandler => async (_req, res, stub) => {
-  await stub.inFlightReached(n);
-  sendJson(res, 200, body);
-};
+export const gated =
+  (n: number, body: unknown): StubHandler =>
+  async (_req, res, stub) => {
+    await stub.inFlightReached(n);
+    sendJson(res, 200, body);
+  };

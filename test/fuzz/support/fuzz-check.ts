@@ -23,8 +23,18 @@ export class Violations {
     const problem = problemOf(res);
     if (problem === undefined) return;
     // Requests are sequential: the last logged error is this request's.
-    const err = this.h.logLines().map((l) => l.err as { message?: string; stack?: string } | undefined).filter((e) => e !== undefined).at(-1);
-    const frame = err?.stack?.split('\n').find((s) => s.includes('/src/'))?.trim().replace(/^at /, '').replace(/^.*\/src\//, 'src/') ?? '';
+    const err = this.h
+      .logLines()
+      .map((l) => l.err as { message?: string; stack?: string } | undefined)
+      .filter((e) => e !== undefined)
+      .at(-1);
+    const frame =
+      err?.stack
+        ?.split('\n')
+        .find((s) => s.includes('/src/'))
+        ?.trim()
+        .replace(/^at /, '')
+        .replace(/^.*\/src\//, 'src/') ?? '';
     const key = `${problem}${err ? ` — ${err.message ?? ''} @ ${frame}` : ''}`;
     if (!this.#byKey.has(key)) this.#byKey.set(key, label.slice(0, 400));
   }

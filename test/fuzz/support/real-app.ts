@@ -16,22 +16,34 @@ import { buildHarness, PUBLIC_BASE_URL, type Harness } from '../../support/app-f
  * The app with the **real** services (createServices, real policy, in-memory registry) and the real
  * snapshot loader, through buildHarness (auth off, in-memory stores, fixed clock).
  */
-export function buildRealHarness(overrides: Record<string, string> = {}, deps: Partial<Omit<AppDeps, 'services' | 'loadSnapshot'>> = {}): Harness {
+export function buildRealHarness(
+  overrides: Record<string, string> = {},
+  deps: Partial<Omit<AppDeps, 'services' | 'loadSnapshot'>> = {},
+): Harness {
   const env = { LOG_LEVEL: 'error', ...overrides };
   const config = loadConfig({ AUTH_MODE: 'off', PUBLIC_BASE_URL, ...env });
   const services = createServices({
-    policy: config.policy, locale: config.locale, newId: randomUUID, publicBaseUrl: PUBLIC_BASE_URL, registry: new MemoryRegistryStore(),
+    policy: config.policy,
+    locale: config.locale,
+    newId: randomUUID,
+    publicBaseUrl: PUBLIC_BASE_URL,
+    registry: new MemoryRegistryStore(),
   });
   const silent = createLogger({ logLevel: 'silent' });
   return buildHarness({
     env,
     services,
-    deps: { ...deps, loadSnapshot: createSnapshotLoader({ timeoutMs: config.fhirTimeoutMs, maxPages: config.fhirMaxPages, logger: silent }) },
+    deps: {
+      ...deps,
+      loadSnapshot: createSnapshotLoader({ timeoutMs: config.fhirTimeoutMs, maxPages: config.fhirMaxPages, logger: silent }),
+    },
   });
 }
 
 /** A mutable deep copy of the shipped example request of a service. */
-export function exampleRequest(id: ServiceId): Record<string, unknown> & { prefetch: Record<string, unknown>; context: Record<string, unknown> } {
+export function exampleRequest(
+  id: ServiceId,
+): Record<string, unknown> & { prefetch: Record<string, unknown>; context: Record<string, unknown> } {
   return JSON.parse(readFileSync(join(packageRoot(), 'cds-hooks', 'examples', `${id}.json`), 'utf8')) as ReturnType<typeof exampleRequest>;
 }
 

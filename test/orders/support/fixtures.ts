@@ -1,4 +1,14 @@
-import type { Condition, Encounter, Extension, Organization, Practitioner, PractitionerQualification, PractitionerRole, Resource, ServiceRequest } from '@medplum/fhirtypes';
+import type {
+  Condition,
+  Encounter,
+  Extension,
+  Organization,
+  Practitioner,
+  PractitionerQualification,
+  PractitionerRole,
+  Resource,
+  ServiceRequest,
+} from '@medplum/fhirtypes';
 import { fixedClock } from '../../../src/clock.js';
 import { EXTENSIONS, SYSTEMS, type MchTechnique } from '../../../src/clinical/codes.js';
 import { createSnapshot, type PatientSnapshot } from '../../../src/fhir/snapshot.js';
@@ -49,7 +59,10 @@ export function practitioner(id: string, quals: PractitionerQualification[]): Pr
     name: [{ use: 'official', text: '李敏', family: '李', given: ['敏'] }],
     qualification: [
       // A physician licence that is not an MCH certificate: ignored by the checks.
-      { code: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0360', code: 'MD' }] }, identifier: [{ value: '110330100012345' }] },
+      {
+        code: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0360', code: 'MD' }] },
+        identifier: [{ value: '110330100012345' }],
+      },
       ...quals,
     ],
   };
@@ -65,8 +78,12 @@ export interface LicenceOpts {
 
 export function licenceExtension(o: LicenceOpts = {}): Extension {
   const extension: Extension[] = [{ url: 'number', valueString: o.number ?? 'ZJ-MY-2021-007' }];
-  for (const t of o.techniques ?? ['prenatal-diagnosis', 'prenatal-screening']) extension.push({ url: 'technique', valueCoding: { system: SYSTEMS.mchTechnique, code: t } });
-  extension.push({ url: 'period', valuePeriod: { start: o.start ?? '2021-06-01', ...(o.end !== undefined ? { end: o.end } : { end: '2027-05-31' }) } });
+  for (const t of o.techniques ?? ['prenatal-diagnosis', 'prenatal-screening'])
+    extension.push({ url: 'technique', valueCoding: { system: SYSTEMS.mchTechnique, code: t } });
+  extension.push({
+    url: 'period',
+    valuePeriod: { start: o.start ?? '2021-06-01', ...(o.end !== undefined ? { end: o.end } : { end: '2027-05-31' }) },
+  });
   if (o.lastVerified !== undefined) extension.push({ url: 'lastVerified', valueDate: o.lastVerified });
   return { url: EXTENSIONS.mchLicence, extension };
 }
@@ -160,5 +177,9 @@ export function snapshotOf(p: SnapshotParts): PatientSnapshot {
 
 /** The usual EHR data: good practitioner with a role at the good institution. */
 export function ehrResources(over: { practitioner?: Practitioner; organization?: Organization } = {}): Resource[] {
-  return [over.practitioner ?? goodPractitioner(), over.organization ?? goodOrganization(), practitionerRole('role-li', 'prac-li', 'org-hz-mch')];
+  return [
+    over.practitioner ?? goodPractitioner(),
+    over.organization ?? goodOrganization(),
+    practitionerRole('role-li', 'prac-li', 'org-hz-mch'),
+  ];
 }

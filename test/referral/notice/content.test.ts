@@ -6,7 +6,14 @@ import { fullYearsBetween, patientDisplayName } from '../../../src/referral/noti
 import { ALL_FINDINGS, FACTS, finding, NOW, patient, POLICY } from '../fixtures.js';
 
 const input = (over: Partial<NoticeContentInput> = {}): NoticeContentInput => ({
-  noticeId: 'n-1', findings: ALL_FINDINGS, facts: FACTS, patient: patient(), policy: POLICY, now: NOW, practitionerRef: 'Practitioner/dr1', ...over,
+  noticeId: 'n-1',
+  findings: ALL_FINDINGS,
+  facts: FACTS,
+  patient: patient(),
+  policy: POLICY,
+  now: NOW,
+  practitionerRef: 'Practitioner/dr1',
+  ...over,
 });
 
 describe('notice content', () => {
@@ -14,7 +21,11 @@ describe('notice content', () => {
     const c = buildNoticeContent(input());
     expect(noticeContentSchema.parse(c)).toEqual(c);
     expect(c).toMatchObject({
-      noticeId: 'n-1', issuedOn: '2026-03-10', issuedAt: NOW.instant, patientId: 'p1', practitioner: 'Practitioner/dr1',
+      noticeId: 'n-1',
+      issuedOn: '2026-03-10',
+      issuedAt: NOW.instant,
+      patientId: 'p1',
+      practitioner: 'Practitioner/dr1',
       institution: { id: 'org-1', name: '杭州市某区妇幼保健院' },
       referralInstitution: POLICY.referralInstitution,
       woman: { name: '王小红', birthDate: '1990-05-20', ageYears: 35, ageAtEddYears: 36 },
@@ -46,7 +57,8 @@ describe('notice content', () => {
     expect(hashNoticeContent(a)).toBe(hashNoticeContent(b));
     expect(hashNoticeContent(a)).toMatch(/^[0-9a-f]{64}$/);
     const reversed = JSON.parse(canonicalJson(a), (_k, v: unknown) =>
-      v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v) as unknown;
+      v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v,
+    ) as unknown;
     expect(JSON.stringify(reversed)).not.toBe(JSON.stringify(a));
     expect(hashNoticeContent(reversed)).toBe(hashNoticeContent(a));
     expect(hashNoticeContent({ ...a, issuedOn: '2026-03-11' })).not.toBe(hashNoticeContent(a));
@@ -63,8 +75,26 @@ describe('woman name and age', () => {
   it('prefers the official name; Chinese family+given without a space', () => {
     expect(patientDisplayName(patient())).toBe('王小红');
     expect(patientDisplayName(patient({ name: [{ use: 'official', family: 'Smith', given: ['Jane', 'A'] }] }))).toBe('Jane A Smith');
-    expect(patientDisplayName(patient({ name: [{ use: 'usual', text: '小红' }, { use: 'official', text: '王小红', family: '王' }] }))).toBe('王小红');
-    expect(patientDisplayName(patient({ name: [{ use: 'old', text: '旧名' }, { given: ['丽'], family: '李' }] }))).toBe('李丽');
+    expect(
+      patientDisplayName(
+        patient({
+          name: [
+            { use: 'usual', text: '小红' },
+            { use: 'official', text: '王小红', family: '王' },
+          ],
+        }),
+      ),
+    ).toBe('王小红');
+    expect(
+      patientDisplayName(
+        patient({
+          name: [
+            { use: 'old', text: '旧名' },
+            { given: ['丽'], family: '李' },
+          ],
+        }),
+      ),
+    ).toBe('李丽');
     expect(patientDisplayName(patient({ name: undefined }))).toBeUndefined();
   });
 

@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { amaRule } from '../../../src/referral/rules/ama.js';
-import { condition, EDD, eddObs, nowOn, paramsOf, patient, policy, pregnant, run, sct, snapshotOf, TODAY } from '../../clinical/fixtures.js';
+import {
+  condition,
+  EDD,
+  eddObs,
+  nowOn,
+  paramsOf,
+  patient,
+  policy,
+  pregnant,
+  run,
+  sct,
+  snapshotOf,
+  TODAY,
+} from '../../clinical/fixtures.js';
 
 /** docs/rules.md#ama: full years at the best EDD ≥ 35 (policy: threshold, comparator, reference). EDD = 2025-10-01, today = 2025-06-01. */
 describe('ama', () => {
-  const withBirth = (birthDate: string | undefined) => pregnant([], patient(birthDate === undefined ? { birthDate: undefined } : { birthDate }));
+  const withBirth = (birthDate: string | undefined) =>
+    pregnant([], patient(birthDate === undefined ? { birthDate: undefined } : { birthDate }));
 
   it.each([
     ['35th birthday the day before the EDD', '1990-09-30', 'fired', 35],
@@ -17,13 +31,20 @@ describe('ama', () => {
     const o = run(amaRule, withBirth(birthDate));
     expect(o.status).toBe(status);
     if (age !== undefined) {
-      expect(paramsOf(o)).toMatchObject({ ageYears: age, threshold: 35, comparator: '>=', reference: 'edd', referenceDate: EDD, birthDate });
+      expect(paramsOf(o)).toMatchObject({
+        ageYears: age,
+        threshold: 35,
+        comparator: '>=',
+        reference: 'edd',
+        referenceDate: EDD,
+        birthDate,
+      });
       expect(o.status === 'fired' && o.findings[0]).toMatchObject({ rule: 'ama', citation: 'ZJ-2023 Art.24(5); PDM Art.17(5)' });
       expect(o.status === 'fired' && o.findings[0]!.evidence).toContain('Patient/p1');
     }
   });
 
-  it('`>` comparator via policy (the law\'s 「超过」): 35 at EDD no longer fires, 36 does', () => {
+  it("`>` comparator via policy (the law's 「超过」): 35 at EDD no longer fires, 36 does", () => {
     const strict = policy({ AMA_COMPARATOR: '>' });
     expect(run(amaRule, withBirth('1990-10-01'), strict).status).toBe('not-fired');
     expect(paramsOf(run(amaRule, withBirth('1989-10-01'), strict))).toMatchObject({ ageYears: 36, comparator: '>' });
@@ -36,7 +57,11 @@ describe('ama', () => {
   it('AMA_REFERENCE=today: age today', () => {
     const o = run(amaRule, withBirth('1990-10-01'), policy({ AMA_REFERENCE: 'today' }));
     expect(o.status).toBe('not-fired');
-    expect(paramsOf(run(amaRule, withBirth('1990-06-01'), policy({ AMA_REFERENCE: 'today' })))).toMatchObject({ reference: 'today', referenceDate: TODAY, ageYears: 35 });
+    expect(paramsOf(run(amaRule, withBirth('1990-06-01'), policy({ AMA_REFERENCE: 'today' })))).toMatchObject({
+      reference: 'today',
+      referenceDate: TODAY,
+      ageYears: 35,
+    });
   });
 
   it('no EDD: falls back to today and says so', () => {

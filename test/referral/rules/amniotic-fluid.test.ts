@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { amnioticFluidRule } from '../../../src/referral/rules/amniotic-fluid.js';
-import { afi, clinical, condition, dvp, icd, observation, paramsOf, policy, pregnant, run, sct, snapshotOf, verification, code } from '../../clinical/fixtures.js';
+import {
+  afi,
+  clinical,
+  condition,
+  dvp,
+  icd,
+  observation,
+  paramsOf,
+  policy,
+  pregnant,
+  run,
+  sct,
+  snapshotOf,
+  verification,
+  code,
+} from '../../clinical/fixtures.js';
 
 /** docs/rules.md#amniotic-fluid: AFI ≤ 5 / ≥ 25 cm, DVP ≤ 2 / ≥ 8 cm (latest), or a coded finding. */
 describe('amniotic-fluid', () => {
@@ -15,7 +30,13 @@ describe('amniotic-fluid', () => {
   ])('%s: %d %s → %s', (_n, value, unit, status, kind) => {
     const o = run(amnioticFluidRule, pregnant([afi(value, unit)]));
     expect(o.status).toBe(status);
-    if (kind) expect(paramsOf(o)).toMatchObject({ kind, decidedBy: 'afi', thresholdCm: kind === 'oligohydramnios' ? 5 : 25, items: [{ value: Math.round(value * (unit === 'mm' ? 0.1 : 1) * 10) / 10, unit: 'cm' }] });
+    if (kind)
+      expect(paramsOf(o)).toMatchObject({
+        kind,
+        decidedBy: 'afi',
+        thresholdCm: kind === 'oligohydramnios' ? 5 : 25,
+        items: [{ value: Math.round(value * (unit === 'mm' ? 0.1 : 1) * 10) / 10, unit: 'cm' }],
+      });
   });
 
   it.each<[number, string, string | undefined]>([
@@ -34,18 +55,29 @@ describe('amniotic-fluid', () => {
   });
 
   it('the latest measurement wins (an older low AFI is superseded)', () => {
-    expect(run(amnioticFluidRule, pregnant([afi(4, 'cm', { date: '2025-04-01' }), afi(12, 'cm', { date: '2025-05-20' })])).status).toBe('not-fired');
-    expect(run(amnioticFluidRule, pregnant([afi(12, 'cm', { date: '2025-04-01' }), afi(4, 'cm', { date: '2025-05-20' })])).status).toBe('fired');
+    expect(run(amnioticFluidRule, pregnant([afi(4, 'cm', { date: '2025-04-01' }), afi(12, 'cm', { date: '2025-05-20' })])).status).toBe(
+      'not-fired',
+    );
+    expect(run(amnioticFluidRule, pregnant([afi(12, 'cm', { date: '2025-04-01' }), afi(4, 'cm', { date: '2025-05-20' })])).status).toBe(
+      'fired',
+    );
   });
 
   it('entered-in-error latest is ignored; preliminary only without a final', () => {
-    expect(run(amnioticFluidRule, pregnant([afi(12, 'cm', { date: '2025-04-01' }), afi(4, 'cm', { status: 'entered-in-error' })])).status).toBe('not-fired');
-    expect(run(amnioticFluidRule, pregnant([afi(12, 'cm', { date: '2025-04-01' }), afi(4, 'cm', { status: 'preliminary' })])).status).toBe('not-fired');
+    expect(
+      run(amnioticFluidRule, pregnant([afi(12, 'cm', { date: '2025-04-01' }), afi(4, 'cm', { status: 'entered-in-error' })])).status,
+    ).toBe('not-fired');
+    expect(run(amnioticFluidRule, pregnant([afi(12, 'cm', { date: '2025-04-01' }), afi(4, 'cm', { status: 'preliminary' })])).status).toBe(
+      'not-fired',
+    );
     expect(run(amnioticFluidRule, pregnant([afi(4, 'cm', { status: 'preliminary' })])).status).toBe('fired');
   });
 
   it('previous-pregnancy evidence is ignored', () => {
-    expect(run(amnioticFluidRule, pregnant([afi(3, 'cm', { date: '2024-05-01' }), condition(sct('59566000'), { recordedDate: '2024-05-01' })])).status).toBe('not-fired');
+    expect(
+      run(amnioticFluidRule, pregnant([afi(3, 'cm', { date: '2024-05-01' }), condition(sct('59566000'), { recordedDate: '2024-05-01' })]))
+        .status,
+    ).toBe('not-fired');
   });
 
   it('unusable latest measurement → insufficient-data (reported, not guessed)', () => {
@@ -67,12 +99,18 @@ describe('amniotic-fluid', () => {
   it('coded finding as an Observation value; negated value does not count', () => {
     const finding = (value: ReturnType<typeof sct>) => observation(sct('364221009'), { valueCodeableConcept: { coding: [value] } });
     expect(run(amnioticFluidRule, pregnant([finding(sct('59566000'))])).status).toBe('fired');
-    expect(run(amnioticFluidRule, pregnant([observation(sct('59566000'), { valueCodeableConcept: { coding: [sct('2667000')] } })])).status).toBe('not-fired');
+    expect(
+      run(amnioticFluidRule, pregnant([observation(sct('59566000'), { valueCodeableConcept: { coding: [sct('2667000')] } })])).status,
+    ).toBe('not-fired');
   });
 
   it('refuted / entered-in-error Condition does not count; O41.1 is not oligohydramnios', () => {
-    expect(run(amnioticFluidRule, pregnant([condition(sct('59566000'), { verificationStatus: verification('refuted') })])).status).toBe('not-fired');
-    expect(run(amnioticFluidRule, pregnant([condition(sct('59566000'), { verificationStatus: verification('entered-in-error') })])).status).toBe('not-fired');
+    expect(run(amnioticFluidRule, pregnant([condition(sct('59566000'), { verificationStatus: verification('refuted') })])).status).toBe(
+      'not-fired',
+    );
+    expect(
+      run(amnioticFluidRule, pregnant([condition(sct('59566000'), { verificationStatus: verification('entered-in-error') })])).status,
+    ).toBe('not-fired');
     expect(run(amnioticFluidRule, pregnant([condition(icd('O41.1'))])).status).toBe('not-fired');
     expect(run(amnioticFluidRule, pregnant([condition(sct('59566000'), { clinicalStatus: clinical('resolved') })])).status).toBe('fired');
   });

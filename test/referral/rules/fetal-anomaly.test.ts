@@ -1,6 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { fetalAnomalyRule } from '../../../src/referral/rules/fetal-anomaly.js';
-import { code, condition, icd, local, nt, observation, paramsOf, policy, pregnant, report, run, sct, snapshotOf, ucum, verification } from '../../clinical/fixtures.js';
+import {
+  code,
+  condition,
+  icd,
+  local,
+  nt,
+  observation,
+  paramsOf,
+  policy,
+  pregnant,
+  report,
+  run,
+  sct,
+  snapshotOf,
+  ucum,
+  verification,
+} from '../../clinical/fixtures.js';
 
 /** docs/rules.md#fetal-anomaly: O35.x (not .5/.6), 702709008 / major-anomaly set, ultrasound conclusion, NT ≥ 3.0 mm. */
 describe('fetal-anomaly', () => {
@@ -23,7 +39,10 @@ describe('fetal-anomaly', () => {
 
   it('ultrasound DiagnosticReport conclusionCode and Observation value', () => {
     const r = report(sct('17190001'));
-    expect(paramsOf(run(fetalAnomalyRule, pregnant([r])))).toMatchObject({ sources: ['report'], items: [{ reference: `DiagnosticReport/${r.id}`, text: '超声提示胎儿异常' }] });
+    expect(paramsOf(run(fetalAnomalyRule, pregnant([r])))).toMatchObject({
+      sources: ['report'],
+      items: [{ reference: `DiagnosticReport/${r.id}`, text: '超声提示胎儿异常' }],
+    });
     const obs = observation(code('http://loinc.org', '59776-5'), { valueCodeableConcept: { coding: [sct('72951007')] } });
     expect(paramsOf(run(fetalAnomalyRule, pregnant([obs])))).toMatchObject({ sources: ['observation'] });
   });
@@ -48,11 +67,17 @@ describe('fetal-anomaly', () => {
   });
 
   it('entered-in-error / refuted / previous pregnancy / preliminary superseded', () => {
-    expect(run(fetalAnomalyRule, pregnant([condition(icd('O35.0'), { verificationStatus: verification('entered-in-error') })])).status).toBe('not-fired');
-    expect(run(fetalAnomalyRule, pregnant([condition(icd('O35.0'), { verificationStatus: verification('refuted') })])).status).toBe('not-fired');
+    expect(
+      run(fetalAnomalyRule, pregnant([condition(icd('O35.0'), { verificationStatus: verification('entered-in-error') })])).status,
+    ).toBe('not-fired');
+    expect(run(fetalAnomalyRule, pregnant([condition(icd('O35.0'), { verificationStatus: verification('refuted') })])).status).toBe(
+      'not-fired',
+    );
     expect(run(fetalAnomalyRule, pregnant([condition(icd('O35.0'), { recordedDate: '2023-02-01' })])).status).toBe('not-fired');
     expect(run(fetalAnomalyRule, pregnant([nt(3.4, { date: '2024-03-01' })])).status).toBe('not-fired');
-    expect(run(fetalAnomalyRule, pregnant([nt(2.1, { date: '2025-03-12' }), nt(3.4, { status: 'preliminary', date: '2025-03-13' })])).status).toBe('not-fired');
+    expect(
+      run(fetalAnomalyRule, pregnant([nt(2.1, { date: '2025-03-12' }), nt(3.4, { status: 'preliminary', date: '2025-03-13' })])).status,
+    ).toBe('not-fired');
     expect(run(fetalAnomalyRule, pregnant([report(sct('17190001'), { status: 'entered-in-error' })])).status).toBe('not-fired');
   });
 

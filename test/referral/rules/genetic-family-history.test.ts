@@ -6,7 +6,7 @@ import { code, familyHistory, paramsOf, policy, pregnant, run, sct, snapshotOf }
 describe('genetic-family-history', () => {
   it.each([
     ['mother, Down syndrome 41040004', 'MTH', sct('41040004'), 'fired'],
-    ['husband\'s side (brother-in-law), thalassaemia 40108008', 'BROINLAW', sct('40108008'), 'fired'],
+    ["husband's side (brother-in-law), thalassaemia 40108008", 'BROINLAW', sct('40108008'), 'fired'],
     ['husband, chromosomal 409709004', 'HUSB', sct('409709004'), 'fired'],
     ['sister, haemophilia 90935002', 'SIS', sct('90935002'), 'fired'],
     ['father, hypertension (not genetic set)', 'FTH', sct('38341003'), 'not-fired'],
@@ -15,8 +15,13 @@ describe('genetic-family-history', () => {
     const o = run(geneticFamilyHistoryRule, pregnant([f]));
     expect(o.status).toBe(status);
     if (status === 'fired') {
-      expect(paramsOf(o)).toMatchObject({ items: [{ reference: `FamilyMemberHistory/${f.id}`, relationship: { code: rel }, code: { code: coding.code } }] });
-      expect(o.status === 'fired' && o.findings[0]).toMatchObject({ citation: 'ZJ-2023 Art.24(4); PDM Art.17(4)', evidence: [`FamilyMemberHistory/${f.id}`] });
+      expect(paramsOf(o)).toMatchObject({
+        items: [{ reference: `FamilyMemberHistory/${f.id}`, relationship: { code: rel }, code: { code: coding.code } }],
+      });
+      expect(o.status === 'fired' && o.findings[0]).toMatchObject({
+        citation: 'ZJ-2023 Art.24(4); PDM Art.17(4)',
+        evidence: [`FamilyMemberHistory/${f.id}`],
+      });
     }
   });
 
@@ -25,7 +30,9 @@ describe('genetic-family-history', () => {
   });
 
   it('entered-in-error does not count', () => {
-    expect(run(geneticFamilyHistoryRule, pregnant([familyHistory('MTH', sct('41040004'), { status: 'entered-in-error' })])).status).toBe('not-fired');
+    expect(run(geneticFamilyHistoryRule, pregnant([familyHistory('MTH', sct('41040004'), { status: 'entered-in-error' })])).status).toBe(
+      'not-fired',
+    );
   });
 
   it('local codes from policy', () => {

@@ -19,11 +19,15 @@ describe('prior-affected-birth', () => {
 
   it('local prior-birth-defect code: on a FamilyMemberHistory or on the woman', () => {
     expect(run(priorAffectedBirthRule, pregnant([familyHistory('CHILD', local('prior-birth-defect'))])).status).toBe('fired');
-    expect(run(priorAffectedBirthRule, pregnant([condition(local('prior-birth-defect'), { recordedDate: '2018-01-01' })])).status).toBe('fired');
+    expect(run(priorAffectedBirthRule, pregnant([condition(local('prior-birth-defect'), { recordedDate: '2018-01-01' })])).status).toBe(
+      'fired',
+    );
   });
 
   it('entered-in-error does not count', () => {
-    expect(run(priorAffectedBirthRule, pregnant([familyHistory('SON', sct('70156005'), { status: 'entered-in-error' })])).status).toBe('not-fired');
+    expect(run(priorAffectedBirthRule, pregnant([familyHistory('SON', sct('70156005'), { status: 'entered-in-error' })])).status).toBe(
+      'not-fired',
+    );
   });
 
   it('not pregnant → not-applicable', () => {

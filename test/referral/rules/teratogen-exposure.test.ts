@@ -1,6 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { teratogenExposureRule } from '../../../src/referral/rules/teratogen-exposure.js';
-import { atc, code, condition, icd, local, medRequest, medStatement, observation, paramsOf, policy, pregnant, run, sct, snapshotOf, verification } from '../../clinical/fixtures.js';
+import {
+  atc,
+  code,
+  condition,
+  icd,
+  local,
+  medRequest,
+  medStatement,
+  observation,
+  paramsOf,
+  policy,
+  pregnant,
+  run,
+  sct,
+  snapshotOf,
+  verification,
+} from '../../clinical/fixtures.js';
 
 /**
  * docs/rules.md#teratogen-exposure: first trimester LMP .. LMP + 13w6d. LMP = 2024-12-25, so 13+6 is
@@ -29,8 +45,12 @@ describe('teratogen-exposure', () => {
     ['exposure-infection', 'infection'],
     ['exposure-drug', 'drug'],
   ])('local %s → kind %s (Condition or Observation)', (c, kind) => {
-    expect(paramsOf(run(teratogenExposureRule, pregnant([condition(local(c), { recordedDate: '2025-01-15' })])))).toMatchObject({ kinds: [kind] });
-    expect(paramsOf(run(teratogenExposureRule, pregnant([observation(local(c), { valueBoolean: true }, { date: '2025-01-15' })])))).toMatchObject({ kinds: [kind] });
+    expect(paramsOf(run(teratogenExposureRule, pregnant([condition(local(c), { recordedDate: '2025-01-15' })])))).toMatchObject({
+      kinds: [kind],
+    });
+    expect(
+      paramsOf(run(teratogenExposureRule, pregnant([observation(local(c), { valueBoolean: true }, { date: '2025-01-15' })]))),
+    ).toMatchObject({ kinds: [kind] });
   });
 
   it.each([
@@ -47,12 +67,31 @@ describe('teratogen-exposure', () => {
   });
 
   it('MedicationRequest: validity period, authoredOn + supply; non-teratogen, not-taken and cancelled do not count', () => {
-    expect(run(teratogenExposureRule, pregnant([medRequest(atc('N03AG01'), { dispenseRequest: { validityPeriod: { start: '2025-03-01', end: '2025-06-01' } } })])).status).toBe('fired');
-    expect(run(teratogenExposureRule, pregnant([medRequest(atc('B01AA03'), { authoredOn: '2024-12-01', dispenseRequest: { expectedSupplyDuration: { value: 30, unit: 'd', code: 'd', system: 'http://unitsofmeasure.org' } } })])).status).toBe('fired');
+    expect(
+      run(
+        teratogenExposureRule,
+        pregnant([medRequest(atc('N03AG01'), { dispenseRequest: { validityPeriod: { start: '2025-03-01', end: '2025-06-01' } } })]),
+      ).status,
+    ).toBe('fired');
+    expect(
+      run(
+        teratogenExposureRule,
+        pregnant([
+          medRequest(atc('B01AA03'), {
+            authoredOn: '2024-12-01',
+            dispenseRequest: { expectedSupplyDuration: { value: 30, unit: 'd', code: 'd', system: 'http://unitsofmeasure.org' } },
+          }),
+        ]),
+      ).status,
+    ).toBe('fired');
     expect(run(teratogenExposureRule, pregnant([medRequest(atc('B01AA03'), { authoredOn: '2024-12-01' })])).status).toBe('not-fired');
     expect(run(teratogenExposureRule, pregnant([medRequest(atc('N02BE01'), { authoredOn: '2025-01-10' })])).status).toBe('not-fired');
-    expect(run(teratogenExposureRule, pregnant([medRequest(atc('N03AG01'), { authoredOn: '2025-01-10', status: 'cancelled' })])).status).toBe('not-fired');
-    expect(run(teratogenExposureRule, pregnant([medStatement(atc('N03AG01'), { effectiveDateTime: '2025-01-10', status: 'not-taken' })])).status).toBe('not-fired');
+    expect(
+      run(teratogenExposureRule, pregnant([medRequest(atc('N03AG01'), { authoredOn: '2025-01-10', status: 'cancelled' })])).status,
+    ).toBe('not-fired');
+    expect(
+      run(teratogenExposureRule, pregnant([medStatement(atc('N03AG01'), { effectiveDateTime: '2025-01-10', status: 'not-taken' })])).status,
+    ).toBe('not-fired');
   });
 
   it('undated medication is reported as insufficient-data', () => {
@@ -60,19 +99,40 @@ describe('teratogen-exposure', () => {
   });
 
   it('entered-in-error / refuted exposure conditions do not count', () => {
-    expect(run(teratogenExposureRule, pregnant([condition(icd('O35.5'), { recordedDate: '2025-01-15', verificationStatus: verification('entered-in-error') })])).status).toBe('not-fired');
-    expect(run(teratogenExposureRule, pregnant([condition(icd('O35.5'), { recordedDate: '2025-01-15', verificationStatus: verification('refuted') })])).status).toBe('not-fired');
+    expect(
+      run(
+        teratogenExposureRule,
+        pregnant([condition(icd('O35.5'), { recordedDate: '2025-01-15', verificationStatus: verification('entered-in-error') })]),
+      ).status,
+    ).toBe('not-fired');
+    expect(
+      run(
+        teratogenExposureRule,
+        pregnant([condition(icd('O35.5'), { recordedDate: '2025-01-15', verificationStatus: verification('refuted') })]),
+      ).status,
+    ).toBe('not-fired');
   });
 
   it('no LMP (pregnancy known, undated): exposure evidence → insufficient-data; none → not-fired', () => {
     const preg = condition(sct('77386006'));
-    expect(run(teratogenExposureRule, snapshotOf([preg, condition(icd('O35.5'), { recordedDate: '2025-02-01' })])).status).toBe('insufficient-data');
+    expect(run(teratogenExposureRule, snapshotOf([preg, condition(icd('O35.5'), { recordedDate: '2025-02-01' })])).status).toBe(
+      'insufficient-data',
+    );
     expect(run(teratogenExposureRule, snapshotOf([preg])).status).toBe('not-fired');
   });
 
   it('window length from policy; local codes from policy', () => {
-    expect(run(teratogenExposureRule, pregnant([condition(icd('O35.5'), { onsetDateTime: '2025-04-02' })]), policy({ FIRST_TRIMESTER_LAST_DAY: 98 })).status).toBe('fired');
+    expect(
+      run(
+        teratogenExposureRule,
+        pregnant([condition(icd('O35.5'), { onsetDateTime: '2025-04-02' })]),
+        policy({ FIRST_TRIMESTER_LAST_DAY: 98 }),
+      ).status,
+    ).toBe('fired');
     const pol = policy({ localCodes: { 'teratogen-medication': [{ system: 'urn:oid:1.2.156.drug', code: 'X1' }] } });
-    expect(run(teratogenExposureRule, pregnant([medStatement(code('urn:oid:1.2.156.drug', 'X1'), { effectiveDateTime: '2025-01-10' })]), pol).status).toBe('fired');
+    expect(
+      run(teratogenExposureRule, pregnant([medStatement(code('urn:oid:1.2.156.drug', 'X1'), { effectiveDateTime: '2025-01-10' })]), pol)
+        .status,
+    ).toBe('fired');
   });
 });

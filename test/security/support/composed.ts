@@ -29,12 +29,21 @@ export interface Composed {
 export async function composeForTest(fhirServers: readonly string[], env: Record<string, string> = {}): Promise<Composed> {
   const key = await makeKey('ES384', 'sec-key-1');
   const config = loadConfig({
-    PUBLIC_BASE_URL, AUTH_MODE: 'jwt', DATA_DIR: 'memory://', LOG_LEVEL: 'trace', FHIR_TIMEOUT_MS: '2000',
+    PUBLIC_BASE_URL,
+    AUTH_MODE: 'jwt',
+    DATA_DIR: 'memory://',
+    LOG_LEVEL: 'trace',
+    FHIR_TIMEOUT_MS: '2000',
     TRUSTED_ISSUERS: JSON.stringify([{ iss: ISS, jwks: { keys: [key.jwk] }, fhirServers }]),
     ...env,
   });
   const lines: string[] = [];
-  const sink = new Writable({ write(chunk: Buffer, _enc, cb) { lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)); cb(); } });
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      cb();
+    },
+  });
   const composition = await compose(config, createLogger(config, sink));
   return {
     app: createApp(composition.deps),

@@ -18,7 +18,9 @@ export async function startCountingServer(): Promise<CountingServer> {
   const { port } = server.address() as AddressInfo;
   return {
     port,
-    get connections() { return connections; },
+    get connections() {
+      return connections;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
