@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { procStats, spawnPinned, stop, waitPort, waitReady, type Pinned, type ProcStats } from './proc.js';
 import { BENCH_BASE, BENCH_ISS } from './tokens.js';
@@ -20,6 +20,7 @@ export interface Target {
 
 async function launch(
   name: string,
+  /** A file of test/bench/servers/, or an absolute path. */
   script: string,
   env: NodeJS.ProcessEnv,
   logFile: string,
@@ -29,7 +30,12 @@ async function launch(
 ): Promise<Target> {
   const portFile = `${logFile}.port`;
   rmSync(portFile, { force: true });
-  const pinned = spawnPinned(core, [...nodeArgs, join(SERVERS, script)], { ...env, PORT: '0', BENCH_PORT_FILE: portFile }, logFile);
+  const pinned = spawnPinned(
+    core,
+    [...nodeArgs, isAbsolute(script) ? script : join(SERVERS, script)],
+    { ...env, PORT: '0', BENCH_PORT_FILE: portFile },
+    logFile,
+  );
   const port = await waitPort(pinned, portFile);
   const origin = `http://127.0.0.1:${port}`;
   const startupMs = await waitReady(pinned, `${origin}${readyPath}`);
@@ -50,6 +56,8 @@ export interface ServiceOptions {
   /** Extra node flags, e.g. --cpu-prof. */
   readonly nodeArgs?: readonly string[];
   readonly handlesFile?: string;
+  /** Another built checkout whose service to start (its dist/, its test/bench/servers/service.mjs): A/B runs. */
+  readonly checkout?: string;
 }
 
 /** Our service from dist/ with a fresh temp DATA_DIR (embedded PGlite audit store). */
@@ -57,7 +65,7 @@ export function startService(o: ServiceOptions): Promise<Target> {
   const dataDir = mkdtempSync(join(o.logDir, 'data-'));
   return launch(
     `prenatal-cds (auth ${o.auth})`,
-    'service.mjs',
+    o.checkout ? join(o.checkout, 'test', 'bench', 'servers', 'service.mjs') : 'service.mjs',
     {
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
