@@ -29,11 +29,12 @@ export interface OrderRule extends Rule<OrderFacts> {
 
 export type OrderRuleInput = RuleInput<OrderFacts>;
 
-/** Finding `params.reason` values that downgrade a finding to `warning`: data missing, not a breach. */
-export const WARNING_REASONS: readonly string[] = ['practitioner-unknown', 'organization-unknown'];
-
-export function findingIndicator(rule: OrderRule, finding: Finding): 'critical' | 'warning' {
-  return WARNING_REASONS.includes(String(finding.params['reason'])) ? 'warning' : rule.indicator;
+/**
+ * The indicator a finding gives its card: its rule's. (Missing practitioner or institution data is
+ * "could not verify", an undecided outcome, never a finding — docs/rules.md#credential-data.)
+ */
+export function findingIndicator(rule: OrderRule, _finding: Finding): 'critical' | 'warning' {
+  return rule.indicator;
 }
 
 function compact(o: Record<string, unknown>): Record<string, unknown> {

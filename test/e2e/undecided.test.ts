@@ -100,3 +100,30 @@ describe('undecided outcomes through HTTP', () => {
     expect(undecidedOf(cards[1]).map((u) => u.rule)).toEqual(['ama', 'amniotic-fluid']);
   });
 });
+
+describe('"could not verify" at order-sign through HTTP', () => {
+  it('a signing practitioner no source knows: no cert-missing card, the certificate could not be verified', async () => {
+    const body = example('special-technique-order-sign');
+    body.context['userId'] = 'Practitioner/pr-not-in-any-record';
+    const res = await request(buildE2eApp().app).post('/cds-services/special-technique-order-sign').send(body);
+    expect(res.status).toBe(200);
+    expectConformant(res.body);
+    const cards = (res.body as { cards: WireCard[] }).cards;
+    expect(cards.flatMap((c) => findingsOf(c).map((f) => f.rule))).not.toContain('cert-missing');
+    expect(cards.map((c) => c.indicator)).toEqual(['info']);
+    // Neither the practitioner nor, through their role, the institution is known: both could not be verified.
+    expect(undecidedOf(cards[0])).toEqual([
+      {
+        rule: 'cert-missing',
+        reason:
+          'could not verify: no certificate data found for Practitioner/pr-not-in-any-record (no Practitioner resource in the record, none in the registry)',
+        evidence: ['ServiceRequest/sr-amnio-draft-1', 'Practitioner/pr-not-in-any-record'],
+      },
+      {
+        rule: 'licence-missing',
+        reason: 'could not verify: no licence data found for the ordering institution (not resolved)',
+        evidence: ['ServiceRequest/sr-amnio-draft-1', 'Practitioner/pr-not-in-any-record'],
+      },
+    ]);
+  });
+});

@@ -95,7 +95,8 @@ describe('evaluateNiptOrder: category and precedence (RULES.md §2)', () => {
   it('missing data everywhere is not a crash (no patient, no user, no dating)', async () => {
     const ev = await evaluate({ patient: null, edd: null, userId: null, institution: [] });
     expect(ev.errors).toEqual([]);
-    expect(ev.reasons).toEqual(['nipt-ga-unknown', 'nipt-institution-not-authorized']);
+    expect(ev.reasons).toEqual(['nipt-ga-unknown']);
+    expect(ev.undecided.map((u) => u.rule)).toEqual(['nipt-institution-not-authorized']);
   });
 
   it('a rule that throws becomes a rule error; the others still run', async () => {

@@ -83,9 +83,21 @@ describe('nipt-institution-not-authorized', () => {
     expect(status).toMatchObject({ via: 'cooperation', partnerVerified: true });
   });
 
-  it('an unknown organization, or none at all, is not authorised', async () => {
-    expect((await institution({ institution: [roleAt('org-ghost')] })).f?.params['reason']).toBe('organization-unknown');
-    expect((await institution({ institution: [], userId: null })).f?.params['reason']).toBe('organization-unresolved');
+  it('an unknown organization, or none at all, could not be verified: undecided, never "not authorised"', async () => {
+    const ghost = await institution({ institution: [roleAt('org-ghost')] });
+    expect(ghost.f).toBeUndefined();
+    expect(ghost.status).toMatchObject({ authorized: false, reason: 'organization-unknown' });
+    expect(ghost.ev.undecided).toEqual([
+      expect.objectContaining({
+        rule: 'nipt-institution-not-authorized',
+        reason: expect.stringContaining('could not verify: no institution data found for Organization/org-ghost'),
+      }),
+    ]);
+    const none = await institution({ institution: [], userId: null });
+    expect(none.f).toBeUndefined();
+    expect(none.ev.undecided.map((u) => [u.rule, u.reason])).toEqual([
+      ['nipt-institution-not-authorized', 'could not verify: no institution data found for the ordering institution (not resolved)'],
+    ]);
   });
 
   it('a failing registry is reported and the EHR data decide', async () => {

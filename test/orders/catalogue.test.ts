@@ -12,10 +12,10 @@ const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1
 
 /** Every reason each rule can put in `params.reason` (kept in sync with the rule files). */
 const REASONS: Record<string, string[]> = {
-  'cert-missing': ['no-certificate', 'not-yet-valid', 'practitioner-unknown'],
+  'cert-missing': ['no-certificate', 'not-yet-valid'],
   'cert-expired': ['period-ended', 'validity-unusable'],
   'cert-training-overdue': ['overdue', 'unknown', 'unusable'],
-  'licence-missing': ['technique-not-licensed', 'no-licence', 'not-yet-valid', 'organization-unknown'],
+  'licence-missing': ['technique-not-licensed', 'no-licence', 'not-yet-valid'],
   'licence-expired': ['period-ended', 'validity-unusable', 'verification-overdue', 'verification-unknown', 'verification-unusable'],
   'sex-determination-prohibited': ['no-reason', 'reason-not-sex-linked'],
 };

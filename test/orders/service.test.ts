@@ -124,17 +124,25 @@ describe('missing practitioner / institution data: a clear warning, never a cras
       ...(userId ? { userId } : {}),
     });
     expect(result.ruleErrors).toEqual([]);
-    expect(ruleReasons(findings)).toContain('cert-missing:practitioner-unknown');
-    expect(cards).toHaveLength(1);
-    expect(cards[0]!.indicator).toBe('warning');
-    expect(cards[0]!.suggestions).toBeUndefined();
-    expect(cards[0]!.summary).toContain('certificate could not be checked');
+    // Missing data is "could not verify", never a missing certificate (no card claims one).
+    expect(findings).toEqual([]);
+    expect(cards).toEqual([]);
+    expect(result.undecided).toContainEqual(
+      expect.objectContaining({
+        rule: 'cert-missing',
+        reason: expect.stringMatching(/^could not verify: no certificate data found for /),
+        evidence: expect.arrayContaining(['ServiceRequest/sr-amnio']),
+      }),
+    );
   });
 
-  it('no organization (no role, no encounter) → licence-missing:organization-unknown (warning)', async () => {
-    const { cards, findings } = await runOrderSign({ resources: [goodPractitioner()], orders: [amnio()], userId: user });
-    expect(ruleReasons(findings)).toEqual(['licence-missing:organization-unknown']);
-    expect(cards[0]!.indicator).toBe('warning');
+  it('no organization (no role, no encounter) → the licence could not be verified: undecided, no card', async () => {
+    const { cards, findings, result } = await runOrderSign({ resources: [goodPractitioner()], orders: [amnio()], userId: user });
+    expect(findings).toEqual([]);
+    expect(cards).toEqual([]);
+    expect(result.undecided.map((u) => [u.rule, u.reason])).toEqual([
+      ['licence-missing', 'could not verify: no licence data found for the ordering institution (not resolved)'],
+    ]);
   });
 });
 

@@ -8,7 +8,8 @@ import { BOTH_HOOKS, INSTITUTION_CITATION, NIPT_RULE_VERSION, NIPT_SERVICES, nip
  * under a cooperation with a diagnosis institution), Art.37 (only diagnosis institutions report).
  * Decision details (partner lookup, "current") in ../institution-status.ts; data from the
  * registry and the EHR (mch-institution-role, nipt-cooperation) in CERTIFICATE_SOURCE_ORDER.
- * `params.reason` says which condition failed.
+ * `params.reason` says which condition failed. An institution that cannot be resolved or that no
+ * source knows is "could not verify" (`insufficient-data`), never a finding.
  */
 export const niptInstitutionNotAuthorizedRule: NiptRule = {
   id: 'nipt-institution-not-authorized',
@@ -23,6 +24,15 @@ export const niptInstitutionNotAuthorizedRule: NiptRule = {
     const inst = facts.institution;
     const status = institutionStatus(inst, now);
     if (status.authorized) return { status: 'not-fired' };
+    // The institution could not be resolved or is known to no source: could not verify, never "not authorised".
+    if (status.reason === 'organization-unresolved' || status.reason === 'organization-unknown') {
+      const org = status.organizationId ? `Organization/${status.organizationId}` : 'the ordering institution (not resolved)';
+      return {
+        status: 'insufficient-data',
+        reason: `could not verify: no institution data found for ${org}${inst.registryUnavailable ? ' (registry unavailable)' : ''}`,
+        evidence: inst.evidence,
+      };
+    }
     const { authorized: _a, ...rest } = status;
     return niptFired(
       'nipt-institution-not-authorized',

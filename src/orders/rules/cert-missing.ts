@@ -7,8 +7,9 @@ import { selectCertificate } from '../select-credential.js';
  * 《母婴保健技术考核合格证书》 (or an annotated 《医师执业证书》) for it. Fires when the ordering
  * practitioner has no certificate for any acceptable technique of the order (`no-certificate`), or
  * only one not yet in force (`not-yet-valid`). When nothing is known about the practitioner (no
- * resolvable `userId`, no Practitioner in the snapshot, not in the registry) it fires with
- * `reason: 'practitioner-unknown'`, downgraded to a warning: missing data, not a proven breach.
+ * resolvable `userId`, no Practitioner in the snapshot, not in the registry) it does not fire: the
+ * certificate could not be verified (`insufficient-data`, shown on the "could not decide" card) —
+ * missing data is never reported as a missing certificate (docs/rules.md#cert-missing).
  */
 export const certMissing: OrderRule = {
   id: 'cert-missing',
@@ -26,7 +27,12 @@ export const certMissing: OrderRule = {
     const base = baseParams(facts, 'certificate');
     const ev = evidence(facts, 'certificate');
     if (sel.kind === 'practitioner-unknown') {
-      return fired(certMissing, ev, { ...base, reason: 'practitioner-unknown', source: 'none', userId: snapshot.userId });
+      const who = snapshot.userId ?? '(no userId)';
+      return {
+        status: 'insufficient-data',
+        reason: `could not verify: no certificate data found for ${who} (no Practitioner resource in the record, none in the registry${facts.context.registryUnavailable ? ', registry unavailable' : ''})`,
+        evidence: ev,
+      };
     }
     if (sel.kind === 'none') return fired(certMissing, ev, { ...base, reason: 'no-certificate', source: 'none', consulted: sel.consulted });
     if (sel.state === 'not-yet-valid') {

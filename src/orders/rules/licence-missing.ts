@@ -6,7 +6,7 @@ import { selectLicence } from '../select-credential.js';
  * `licence-missing` (critical) — ZJ-2023 Art.3, 10, 17: a special technique may only be performed
  * at an institution whose 《母婴保健技术服务执业许可证》 lists it (certificate holders work only at
  * licensed institutions, Art.17). Reasons: `technique-not-licensed` (licences exist, none lists the
- * technique), `no-licence`, `not-yet-valid`; and `organization-unknown` (warning) when neither the
+ * technique), `no-licence`, `not-yet-valid`; "could not verify" (insufficient data, no finding) when neither the
  * PractitionerRole nor the Encounter's serviceProvider gives an institution we have data for.
  */
 export const licenceMissing: OrderRule = {
@@ -24,7 +24,15 @@ export const licenceMissing: OrderRule = {
     const sel = selectLicence(facts.context, req.acceptable, policy, now.today);
     const base = baseParams(facts, 'licence');
     const ev = evidence(facts, 'licence');
-    if (sel.kind === 'organization-unknown') return fired(licenceMissing, ev, { ...base, reason: 'organization-unknown', source: 'none' });
+    if (sel.kind === 'organization-unknown') {
+      // Nothing known about the institution: the licence could not be verified — not a missing licence.
+      const org = facts.context.organizationId ? `Organization/${facts.context.organizationId}` : 'the ordering institution (not resolved)';
+      return {
+        status: 'insufficient-data',
+        reason: `could not verify: no licence data found for ${org}${facts.context.registryUnavailable ? ' (registry unavailable)' : ''}`,
+        evidence: ev,
+      };
+    }
     if (sel.kind === 'none') {
       return fired(licenceMissing, ev, {
         ...base,
