@@ -5,6 +5,7 @@ import { citationText, type AuditedFinding, type Finding, type RuleError, type R
 import { audited, runRules } from '../engine/run-rules.js';
 import type { NiptCategoryId, NiptReasonId } from '../engine/rule-ids.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
+import { niptAdvice } from './advice.js';
 import type { NiptFacts } from './facts.js';
 import { institutionStatus } from './institution-status.js';
 import { orderReference } from './nipt-order.js';
@@ -47,7 +48,8 @@ const CATEGORY_INDICATOR: Readonly<Record<NiptCategoryId, Indicator>> = {
  * 12+0..22+6); an unknown GA (`nipt-ga-unknown`) without a not-applicable reason makes the order
  * `nipt-caution` (the window cannot be confirmed, docs/rules.md#nipt-caution). The category
  * finding's params list every reason found (`reasons`), the GA and window, the institution status
- * and the Art.24 referral findings (`art24`).
+ * and the Art.24 referral findings (`art24`); a not-applicable order's also the advice its reasons
+ * call for (`advice`, docs/rules.md#nipt-advice).
  */
 export function evaluateNiptOrder(order: ServiceRequest, ctx: NiptContext, rules: readonly NiptRule[] = NIPT_RULES): NiptEvaluation {
   const orderRef = orderReference(order);
@@ -72,6 +74,11 @@ export function evaluateNiptOrder(order: ServiceRequest, ctx: NiptContext, rules
   );
   const ga = gaParams(facts.pregnancy);
   const { authorized, ...institution } = institutionStatus(facts.institution, ctx.now);
+  const advice = niptAdvice(
+    category,
+    reasons.map((r) => r.finding),
+    { pregnancy: facts.pregnancy, indications: facts.referral.findings, policy: ctx.policy, today: ctx.now.today },
+  );
   const categoryFinding: Finding = {
     rule: category,
     citation: citationText(CLINICAL_CITATION),
@@ -89,6 +96,7 @@ export function evaluateNiptOrder(order: ServiceRequest, ctx: NiptContext, rules
       ...(ga ? { gaDays: ga.gaDays, ga: ga.ga, edd: ga.edd, eddSource: ga.eddSource } : {}),
       institution: { authorized, ...institution },
       art24: facts.referral.findings.map((f) => f.rule),
+      ...(advice ? { advice } : {}),
       hook: facts.hook,
       items: ga ? ga.items : [],
     },

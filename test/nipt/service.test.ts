@@ -64,11 +64,11 @@ describe('nipt-order-check (order-select)', () => {
     expect((await runService({ orders: [local] }, { policy })).cards).toHaveLength(1);
   });
 
-  it('not applicable: critical, override reasons with display, replace-by-referral suggestion', async () => {
-    const { cards, ids } = await runService({ edd: eddForGa(11, 3) });
+  it('not applicable for prenatal diagnosis: critical, override reasons with display, replace-by-referral suggestion', async () => {
+    const { cards, ids } = await runService({ resources: [familyHistory('HUSB', sct('409709004'))] });
     const c = cards[0]!;
     expect(c.indicator).toBe('critical');
-    expect(c.summary).toBe('孕妇外周血胎儿游离DNA产前筛查：NIPT不适用（孕周不足12周）');
+    expect(c.summary).toBe('孕妇外周血胎儿游离DNA产前筛查：NIPT不适用（夫妇一方染色体异常）');
     expect(c.overrideReasons?.map((o) => o.code)).toEqual(['declined-after-counselling', 'data-incorrect']);
     for (const o of c.overrideReasons ?? [])
       expect(o).toMatchObject({ system: 'http://prenatal-cds.org/fhir/CodeSystem/override-reason', display: expect.any(String) });
@@ -127,7 +127,7 @@ describe('nipt-order-check (order-select)', () => {
       expect(cards[0]!.summary.length).toBeLessThan(140);
     }
     const en = (await runService({ edd: eddForGa(11, 3) }, { locale: 'en' })).cards[0]!;
-    expect(en.summary).toBe('孕妇外周血胎儿游离DNA产前筛查: NIPT not applicable (before 12+0 weeks)');
+    expect(en.summary).toBe('孕妇外周血胎儿游离DNA产前筛查: NIPT not applicable (before 12+0 weeks); possible from 2025-06-05');
     expect(en.detail).toContain('NIPT is a screening test, not a diagnosis');
   });
 
