@@ -23,8 +23,13 @@ describe('risk normalisation to N (risk = 1/N)', () => {
     ['ratio 2:540', { valueRatio: { numerator: { value: 2 }, denominator: { value: 540 } } }, 270],
     ['probability unit 1', { valueQuantity: ucum(0.004, '1') }, 250],
     ['percent', { valueQuantity: ucum(0.5, '%') }, 200],
-    ['integer (ambiguous)', { valueInteger: 270 }, undefined],
-    ['quantity without unit', { valueQuantity: { value: 0.0037 } }, undefined],
+    ['bare integer N means 1/N', { valueInteger: 270 }, 270],
+    ['bare integer text', { valueString: '270' }, 270],
+    ['words around one ratio, full-width', { valueString: '21三体风险值：１：２７０' }, 270],
+    ['quantity without unit: integer N', { valueQuantity: { value: 270 } }, 270],
+    ['quantity without unit: probability', { valueQuantity: { value: 0.004 } }, 250],
+    ['two ratios in one text', { valueString: 'T21 1:270, T18 1:5000' }, undefined],
+    ['bare decimal above 1', { valueString: '270.5' }, undefined],
     ['probability > 1', { valueQuantity: ucum(270, '1') }, undefined],
     ['garbage text', { valueString: '高风险 1:abc' }, undefined],
     ['2:1 ratio', { valueRatio: { numerator: { value: 2 }, denominator: { value: 1 } } }, undefined],
@@ -51,6 +56,12 @@ describe('length units', () => {
     [0.3, 'cm', 'mm', 3],
     [2, '[in_i]', 'cm', undefined],
     [2, 'm', 'cm', undefined],
+    [4, 'CM', 'cm', 4],
+    [4, '厘米', 'cm', 4],
+    [4, '公分', 'cm', 4],
+    [40, '毫米', 'cm', 4],
+    [40, 'MM', 'cm', 4],
+    [4, 'ｃｍ', 'cm', 4],
   ])('%d %s in %s', (value, unit, target, expected) => {
     const r = lengthIn(ucum(value, unit), target);
     expect(r.ok ? r.value : undefined).toBe(expected);

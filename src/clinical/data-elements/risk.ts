@@ -6,29 +6,52 @@ import type { Normalised } from './units.js';
  * Screening risk normalised to N, where risk = 1/N (so "high risk" at a 1/270 cut-off is N ≤ 270).
  *
  * Accepted (docs/rules.md#risks):
- * - valueString `1:270`, `1/270`, full-width `1：270` / `1／270`, thousands separators `1:1,000`;
- * - valueRatio numerator a / denominator b, both positive → N = b / a (`1:270` → 270);
- * - valueQuantity with UCUM unit `1` (a probability 0 < p ≤ 1, e.g. 0.0037 → N ≈ 270.3) or `%`
- *   (0 < p ≤ 100, N = 100 / p).
- * Unusable (reported, never guessed): valueInteger / bare numbers (is 270 a 1/270 risk or a
- * score?), a quantity without unit or with any other unit, a probability > 1 with unit `1`, zero or
- * negative numbers, any other text.
+ * - text (`valueString`, after NFKC, so full-width `１：２７０` / `1／270` read as `1:270`) holding
+ *   exactly one `1:N` / `1/N` (thousands separators `1:1,000`; words around it, e.g.
+ *   "21三体风险 1:150 高风险", are allowed), or only a number: an integer N ≥ 1 means 1/N (a bare
+ *   integer risk N means 1/N), a decimal 0 < p < 1 is a probability;
+ * - `valueInteger` N ≥ 1 (1/N);
+ * - `valueRatio` numerator a / denominator b with 0 < a ≤ b → N = b / a (`1:270` → 270);
+ * - `valueQuantity` with UCUM unit `1` (a probability 0 < p ≤ 1, e.g. 0.0037 → N ≈ 270.3), `%`
+ *   (0 < p ≤ 100, N = 100 / p), or no unit (an integer N ≥ 1, or a probability 0 < p < 1).
+ * Unusable (reported, never guessed): two risks in one text, a bare decimal above 1, any other
+ * unit, a probability > 1 with unit `1`, zero or negative numbers, any other text.
  */
-const RISK_TEXT = /^\s*1\s*[:：/／]\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*$/;
+const RATIO = /(?<![\d.,/])1\s*[:/]\s*(\d{1,3}(?:,\d{3})+(?![\d.])|\d+(?:\.\d+)?)(?![\d.,]*\d)(?!\s*[/:]\s*\d)/g;
+const BARE = /^\s*(\d+(?:\.\d+)?)\s*$/;
 
-export function riskN(o: Observation): Normalised {
-  if (typeof o.valueString === 'string') {
-    const m = RISK_TEXT.exec(o.valueString);
-    if (!m) return { ok: false, reason: 'risk text is not of the form 1:N' };
-    const n = Number(m[1]!.replace(/,/g, ''));
+/** N computed from a probability or ratio, without binary noise (1 / (1/270) is 270, not 270.00000000000006). */
+const tidy = (n: number): number => Math.round(n * 1e6) / 1e6;
+
+/** A bare number: an integer N ≥ 1 is 1/N; 0 < p < 1 is a probability. */
+function bare(n: number): Normalised {
+  if (!Number.isFinite(n) || n <= 0) return { ok: false, reason: 'risk is not a positive number' };
+  if (n < 1) return { ok: true, value: tidy(1 / n) };
+  if (Number.isInteger(n)) return { ok: true, value: n };
+  return { ok: false, reason: `bare risk ${n} is neither an integer N (1/N) nor a probability` };
+}
+
+function riskText(raw: string): Normalised {
+  const s = raw.normalize('NFKC');
+  const ratios = [...s.matchAll(RATIO)];
+  if (ratios.length > 1) return { ok: false, reason: 'several 1:N risks in one text' };
+  if (ratios.length === 1) {
+    const n = Number(ratios[0]![1]!.replace(/,/g, ''));
     return n >= 1 ? { ok: true, value: n } : { ok: false, reason: 'risk 1:N with N < 1' };
   }
+  const m = BARE.exec(s);
+  if (m) return bare(Number(m[1]));
+  return { ok: false, reason: 'risk text is not of the form 1:N' };
+}
+
+export function riskN(o: Observation): Normalised {
+  if (typeof o.valueString === 'string') return riskText(o.valueString);
   if (o.valueRatio) {
     const a = o.valueRatio.numerator?.value;
     const b = o.valueRatio.denominator?.value;
     if (typeof a !== 'number' || typeof b !== 'number' || !(a > 0) || !(b > 0) || b < a)
       return { ok: false, reason: 'ratio is not a risk a:b with 0 < a ≤ b' };
-    return { ok: true, value: b / a };
+    return { ok: true, value: tidy(b / a) };
   }
   if (o.valueQuantity) {
     const q = o.valueQuantity;
@@ -37,11 +60,13 @@ export function riskN(o: Observation): Normalised {
     if (q.comparator) return { ok: false, reason: `value has comparator ${q.comparator}` };
     if (q.system !== undefined && q.system !== SYSTEMS.ucum) return { ok: false, reason: 'unit system is not UCUM' };
     const unit = q.code ?? q.unit;
-    if (unit === '1' && p <= 1) return { ok: true, value: 1 / p };
-    if (unit === '%' && p <= 100) return { ok: true, value: 100 / p };
-    return { ok: false, reason: `risk quantity with unit ${unit ?? '(none)'} is ambiguous` };
+    if (unit === undefined || unit.trim() === '') return bare(p);
+    if (unit === '1' && p <= 1) return { ok: true, value: tidy(1 / p) };
+    if (unit === '%' && p <= 100) return { ok: true, value: tidy(100 / p) };
+    return { ok: false, reason: `risk quantity with unit ${unit} is ambiguous` };
   }
-  if (o.valueInteger !== undefined) return { ok: false, reason: 'integer risk is ambiguous (1/N or a score?)' };
+  if (o.valueInteger !== undefined)
+    return typeof o.valueInteger === 'number' ? bare(o.valueInteger) : { ok: false, reason: 'integer risk is not a number' };
   return { ok: false, reason: 'no risk value' };
 }
 
