@@ -35,7 +35,7 @@ const everything = (): Resource[] => [
   medStatement(atc('N03AG01'), { effectivePeriod: { start: '2024-10-01' } }),
   familyHistory('MTH', sct('41040004')),
   familyHistory('SON', sct('70156005')),
-  risk('t21-risk', { valueString: '1/5000', interpretation: [interp('H')] }),
+  risk('t21-risk', { valueString: '1/100', interpretation: [interp('H')] }),
 ];
 
 describe('evaluateReferral', () => {

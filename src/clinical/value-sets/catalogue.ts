@@ -127,11 +127,16 @@ const LIST: readonly ValueSetDefinition[] = [
   vs('screening-nipt', 'NIPT result', [{ system: po, codes: ['nipt-result'] }]),
   vs('afp-mom', 'AFP multiple of the median', [{ system: loinc, codes: ['20450-3'] }]),
   vs('ntd-screening', 'Neural tube defect screening', [{ system: loinc, codes: ['48803-1'] }]),
+  // The lab call, codes first (docs/rules.md#lab-call): SNOMED 10828004 positive, 260373001 detected / 260385009 negative, 260415000 not detected.
   vs('high-risk-interpretation', 'High-risk / positive interpretation', [
     { system: v3Interpretation, codes: ['H', 'HH', 'A', 'AA', 'POS'] },
+    { system: snomed, codes: ['10828004', '260373001'] },
     { system: po, codes: ['high-risk'] },
   ]),
-  vs('low-risk-interpretation', 'Low-risk / normal / negative interpretation', [{ system: v3Interpretation, codes: ['N', 'NEG', 'ND'] }]),
+  vs('low-risk-interpretation', 'Low-risk / normal / negative interpretation', [
+    { system: v3Interpretation, codes: ['N', 'L', 'NEG', 'ND'] },
+    { system: snomed, codes: ['260385009', '260415000'] },
+  ]),
   vs('positive-result', 'Positive result (coded value)', [
     { system: snomed, codes: ['10828004'] },
     { system: v3Interpretation, codes: ['POS'] },

@@ -26,8 +26,10 @@ export interface IntermediateRisk {
  * and 1/1000): for each of T21/T18/T13 the latest usable result, when the lab did not call it high
  * risk, with 1/N where cutoff < N ≤ NIPT_INTERMEDIATE_LOWER (1/270 is high risk — screening-high-risk
  * —, 1/271 and 1/1000 are intermediate, 1/1001 is not). A lab "low risk" call does not hide an
- * intermediate number (the call is about the high-risk cut-off). An unreadable latest number is
- * reported as unusable.
+ * intermediate number (the call is about the high-risk cut-off); a lab "intermediate" call
+ * (临界风险) needs a readable number in that range (docs/rules.md#lab-call): without one, or with
+ * 1/N beyond 1/1000, it is reported. A high call, or a lab record that contradicts itself, is left
+ * to screening-high-risk. An unreadable latest number without a call is reported as unusable.
  */
 export function intermediateRisks(ctx: ReadContext, policy: Policy): { hits: IntermediateRisk[]; unusable: Unusable[] } {
   const hits: IntermediateRisk[] = [];
@@ -38,24 +40,34 @@ export function intermediateRisks(ctx: ReadContext, policy: Policy): { hits: Int
     const latest = sel.usable.find((ev) => !hasNoValue(ev.resource));
     if (!latest) continue;
     const call = labCall(latest.resource, ctx);
-    if (call?.call === 'high') continue;
+    // A high call, or a record that contradicts itself, is screening-high-risk's to decide or report.
+    if (call?.call === 'high' || call?.call === 'conflict') continue;
     const n = riskN(latest.resource);
     if (!n.ok) {
-      if (call?.call !== 'low') unusable.push({ reference: latest.reference, reason: n.reason });
+      if (call === undefined) unusable.push({ reference: latest.reference, reason: n.reason });
+      else if (call.call === 'intermediate')
+        unusable.push({ reference: latest.reference, reason: `intermediate-risk call without a readable 1/N risk: ${n.reason}` });
       continue;
     }
     const cutoffN = spec.cutoff(policy);
     const lowerN = policy.NIPT_INTERMEDIATE_LOWER;
-    if (n.value > cutoffN && n.value <= lowerN) {
-      const item = evidenceItem(latest.reference, {
-        date: latest.date,
-        code: latest.resource.code?.coding?.[0],
-        value: n.value,
-        unit: '1/N',
-        text: latest.resource.valueString,
-      });
-      hits.push({ test: spec.test, riskN: n.value, cutoffN, lowerN, item });
+    if (n.value <= cutoffN) continue; // high by the number: screening-high-risk (a low or intermediate call there is a disagreement)
+    if (n.value > lowerN) {
+      if (call?.call === 'intermediate')
+        unusable.push({
+          reference: latest.reference,
+          reason: `lab call and value disagree: the lab calls it intermediate risk, the value is 1/${n.value} (below 1/${lowerN})`,
+        });
+      continue;
     }
+    const item = evidenceItem(latest.reference, {
+      date: latest.date,
+      code: latest.resource.code?.coding?.[0],
+      value: n.value,
+      unit: '1/N',
+      text: latest.resource.valueString,
+    });
+    hits.push({ test: spec.test, riskN: n.value, cutoffN, lowerN, item });
   }
   return { hits, unusable };
 }

@@ -17,7 +17,7 @@ import {
  * 风险值介于高风险切割值与1/1000之间). T21 (cut-off 1/SERUM_T21_CUTOFF = 1/270), T18, T13 (1/350):
  * 1/270 is high risk (not intermediate), 1/271 and 1/1000 (NIPT_INTERMEDIATE_LOWER) are, 1/1001 is
  * not. The latest result of this pregnancy per test; a lab's high-risk call defers to
- * `nipt-screening-high-risk`.
+ * `nipt-screening-high-risk`; a lab's 临界风险 call needs a number in the range (docs/rules.md#lab-call).
  */
 export const niptIntermediateRiskRule: NiptRule = {
   id: 'nipt-intermediate-risk',

@@ -3,8 +3,10 @@ import { BOTH_HOOKS, CLINICAL_CITATION, fromReferral, NIPT_RULE_VERSION, NIPT_SE
 /**
  * `nipt-screening-high-risk` — a high-risk serum / NT / NIPT screening result this pregnancy: NIPT
  * only with caution (prenatal diagnosis is indicated, ZJ-2023 Art.9, 23). ZJ-2023 Art.28; NIPT-2016
- * (慎用: 产前筛查高风险). Exactly the `screening-high-risk` referral evidence (interpretation first,
- * else T21 ≥ 1/270, T18/T13 ≥ 1/350, AFP MoM ≥ 2.0, NTD positive), with `basedOn`.
+ * (慎用: 产前筛查高风险). Exactly the `screening-high-risk` referral evidence (the lab call —
+ * docs/rules.md#lab-call — and the number, T21 ≥ 1/270, T18/T13 ≥ 1/350, AFP MoM ≥ 2.0, must agree;
+ * NTD positive; a high-risk NIPT result), with `basedOn`; a call and a number that disagree are
+ * insufficient-data ("lab call and value disagree").
  */
 export const niptScreeningHighRiskRule: NiptRule = {
   id: 'nipt-screening-high-risk',
