@@ -21,6 +21,8 @@ export interface AuthContext {
   readonly issuer: string;
   readonly tenant?: string;
   readonly jti?: string;
+  /** The institution bound to the verified issuer (and tenant) in TRUSTED_ISSUERS, if any. */
+  readonly institution?: string;
 }
 
 /** The raw request facts authentication needs. */

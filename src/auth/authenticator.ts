@@ -1,7 +1,7 @@
 import { jwtVerify, type JWTPayload } from 'jose';
 import type { Logger } from 'pino';
 import { systemClock } from '../clock.js';
-import type { Config } from '../config/schema.js';
+import type { Config, TrustedIssuer } from '../config/schema.js';
 import { AppError } from '../errors/app-error.js';
 import type { AuthContext, AuthRequest, Authenticate } from '../ports.js';
 import {
@@ -63,7 +63,10 @@ export function createAuthenticator(config: Config, opts: AuthenticatorOptions):
   const nowSeconds = opts.nowSeconds ?? systemNowSeconds;
   const replayCache = opts.replayCache ?? createMemoryReplayCache({ nowSeconds });
   const issuers = new Map<string, IssuerKeys>();
+  /** Every entry of an issuer: one per tenant it calls for (they share the issuer's keys). */
+  const entries = new Map<string, TrustedIssuer[]>();
   for (const issuer of config.trustedIssuers) {
+    entries.set(issuer.iss, [...(entries.get(issuer.iss) ?? []), issuer]);
     if (issuers.has(issuer.iss)) continue;
     issuers.set(
       issuer.iss,
@@ -96,12 +99,20 @@ export function createAuthenticator(config: Config, opts: AuthenticatorOptions):
     const jti = payload.jti;
     if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH) throw new AuthRejection('jti-invalid');
     const tenant = typeof payload.tenant === 'string' ? payload.tenant : undefined;
-    if (issuer.tenant !== undefined && tenant !== issuer.tenant) throw new AuthRejection('tenant-mismatch');
-    if (req.fhirServer !== undefined && !isAllowedFhirServer(req.fhirServer, issuer.fhirServers)) {
+    // The entry of this tenant, else the issuer's entry without a tenant; none: the tenant is not trusted.
+    const candidates = entries.get(issuer.iss) ?? [issuer];
+    const entry = candidates.find((e) => e.tenant !== undefined && e.tenant === tenant) ?? candidates.find((e) => e.tenant === undefined);
+    if (entry === undefined) throw new AuthRejection('tenant-mismatch');
+    if (req.fhirServer !== undefined && !isAllowedFhirServer(req.fhirServer, entry.fhirServers)) {
       throw new AuthRejection('fhir-server-not-allowed');
     }
     await rememberJti(issuer.iss, jti, replayExpiry(payload));
-    return Object.freeze({ issuer: issuer.iss, jti, ...(tenant !== undefined ? { tenant } : {}) });
+    return Object.freeze({
+      issuer: issuer.iss,
+      jti,
+      ...(tenant !== undefined ? { tenant } : {}),
+      ...(entry.institution !== undefined ? { institution: entry.institution } : {}),
+    });
   }
 
   async function rememberJti(iss: string, jti: string, expiresAt: number): Promise<void> {

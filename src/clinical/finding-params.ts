@@ -26,6 +26,11 @@ export interface EvidenceItem {
   readonly unit?: string;
   /** Patient-derived free text (e.g. Condition.code.text, conclusion), if any. */
   readonly text?: string;
+  /**
+   * The fetus the evidence is about, when the record says (docs/rules.md#per-fetus): a designation
+   * ("A", "2") or, without one, the focus as written (patient-derived).
+   */
+  readonly fetus?: string;
 }
 
 export interface AmaParams {
@@ -46,7 +51,27 @@ export interface AmnioticFluidParams {
   readonly decidedBy: 'afi' | 'dvp' | 'coded';
   /** Threshold (cm) crossed, for `afi` / `dvp`. */
   readonly thresholdCm?: number;
+  /** The abnormal AFI / DVP readings of this pregnancy, most recent first (absent when none). */
+  readonly abnormal?: readonly AmnioticFluidReading[];
+  /** Every AFI / DVP reading of this pregnancy, oldest first: the course (absent when none). */
+  readonly course?: readonly AmnioticFluidReading[];
   readonly items: readonly EvidenceItem[];
+}
+
+/** One AFI or DVP reading (one fetus, one date) of the `amniotic-fluid` course. */
+export interface AmnioticFluidReading {
+  readonly measure: 'afi' | 'dvp';
+  /** The value normalised to cm. */
+  readonly valueCm: number;
+  /** FHIR date or dateTime of the measurement. */
+  readonly date?: string;
+  /** The fetus, when the record says which (docs/rules.md#per-fetus; patient-derived). */
+  readonly fetus?: string;
+  /** Set when the reading is abnormal, with the threshold it reached. */
+  readonly kind?: 'oligohydramnios' | 'polyhydramnios';
+  readonly thresholdCm?: number;
+  /** `Observation/<id>`. */
+  readonly reference: string;
 }
 
 export interface FetalAnomalyParams {

@@ -13,6 +13,11 @@ export const trustedIssuerSchema = z
     /** Allowed `fhirServer` prefixes for this issuer (no SSRF). */
     fhirServers: z.array(z.url()).default([]),
     tenant: z.string().optional(),
+    /**
+     * The institution (Organization id) this issuer — or, with `tenant`, this tenant of the issuer —
+     * calls for: the institution of its calls when the call itself names none (docs/design.md#institution).
+     */
+    institution: z.string().min(1).optional(),
   })
   .refine((v) => Boolean(v.jwksUrl) !== Boolean(v.jwks), { message: 'exactly one of jwksUrl or jwks is required' });
 

@@ -16,7 +16,7 @@ export interface CardResult {
 }
 
 /** How the institution of a call was found (docs/design.md#institution). */
-export type InstitutionSource = 'practitioner-role' | 'encounter' | 'policy';
+export type InstitutionSource = 'practitioner-role' | 'encounter' | 'issuer' | 'policy';
 
 /**
  * What a service returns for one hook call: its cards and everything the audit records of them,
@@ -42,6 +42,8 @@ export type ServiceHandler = (input: {
   readonly snapshot: PatientSnapshot;
   readonly request: HookRequest;
   readonly now: ClinicalNow;
+  /** The institution bound to the verified issuer/tenant (TRUSTED_ISSUERS), if any. */
+  readonly issuerInstitution?: string;
 }) => Promise<ServiceResult> | ServiceResult;
 
 /** An answer with no card. */

@@ -58,7 +58,12 @@ export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, Serv
     let result: ServiceResult;
     try {
       const snapshot = await deps.loadSnapshot(def, request, abortOnClose(res));
-      result = await deps.services[def.id]({ snapshot, request, now });
+      result = await deps.services[def.id]({
+        snapshot,
+        request,
+        now,
+        ...(auth.institution ? { issuerInstitution: auth.institution } : {}),
+      });
     } catch (e) {
       // A call that could not be answered (e.g. 412) is audited too; the original error is answered.
       if (e instanceof AppError && e.code !== 'store-unavailable') await record(e.status).catch(() => undefined);

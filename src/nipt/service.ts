@@ -6,7 +6,8 @@ import type { PatientSnapshot } from '../fhir/snapshot.js';
 import type { RuleError, Undecided } from '../engine/rule.js';
 import { emptyResult, type CardResult, type ServiceHandler, type ServiceResult } from '../engine/service.js';
 import type { RegistryStore } from '../orders/credential-records.js';
-import { resolveOrderingContext } from '../orders/ordering-context.js';
+import { callInstitution } from '../clinical/call-institution.js';
+import { resolveOrderingContext } from '../clinical/ordering-context.js';
 import { evaluateNiptOrder, type NiptContext } from './evaluate.js';
 import type { NiptHook } from './facts.js';
 import { loadInstitutionFacts } from './institution.js';
@@ -30,7 +31,12 @@ export interface NiptDeps {
 }
 
 /** The NIPT cards of one hook call; none when no NIPT order is concerned (no registry call then). */
-export async function niptResult(snapshot: PatientSnapshot, now: ClinicalNow, deps: NiptDeps): Promise<ServiceResult> {
+export async function niptResult(
+  snapshot: PatientSnapshot,
+  now: ClinicalNow,
+  deps: NiptDeps,
+  issuerInstitution?: string,
+): Promise<ServiceResult> {
   const orders = niptOrdersOf(snapshot, deps.policy, deps.hook);
   if (orders.length === 0) return emptyResult(now);
   const referral = evaluateReferral(snapshot, deps.policy, now);
@@ -64,18 +70,17 @@ export async function niptResult(snapshot: PatientSnapshot, now: ClinicalNow, de
     });
     cards.push({ card, findings: evaluation.audited, undecided: [] });
   }
+  const callOf = callInstitution(snapshot, issuerInstitution, deps.policy);
   return {
     ...emptyResult(now, { undecided, ruleErrors }),
     cards,
     ...(referral.facts.pregnancyKey ? { pregnancyKey: referral.facts.pregnancyKey } : {}),
     ...(ordering.practitionerId ? { practitionerId: ordering.practitionerId } : {}),
-    ...(institution.organizationId && ordering.organizationVia
-      ? { institution: { id: institution.organizationId, via: ordering.organizationVia } }
-      : {}),
+    ...(callOf ? { institution: { id: callOf.id, via: callOf.via } } : {}),
   };
 }
 
 /** `nipt-order-check` (hook `order-select`), and the NIPT re-check of `special-technique-order-sign`. */
 export function createNiptService(deps: NiptDeps): ServiceHandler {
-  return ({ snapshot, now }) => niptResult(snapshot, now, deps);
+  return ({ snapshot, now, issuerInstitution }) => niptResult(snapshot, now, deps, issuerInstitution);
 }

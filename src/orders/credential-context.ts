@@ -2,7 +2,7 @@ import type { Policy } from '../clinical/policy.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
 import type { CertificateRecord, CredentialSource, OrganizationCredentials, RegistryStore } from './credential-records.js';
 import { certificatesFromPractitioner, organizationCredentialsFromFhir } from './credentials.js';
-import { resolveOrderingContext, type OrderingContext } from './ordering-context.js';
+import { resolveOrderingContext, type OrderingContext } from '../clinical/ordering-context.js';
 
 /**
  * The credential data of one hook call, gathered once (the only async step of the order checks:

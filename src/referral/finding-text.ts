@@ -1,6 +1,7 @@
 import type {
   AmaParams,
   AmnioticFluidParams,
+  AmnioticFluidReading,
   FetalAnomalyParams,
   ReferralParamsByRule,
   ScreeningHighRiskParams,
@@ -8,7 +9,7 @@ import type {
 } from '../clinical/finding-params.js';
 import type { Finding } from '../engine/rule.js';
 import { REFERRAL_RULE_IDS, type ReferralRuleId } from '../engine/rule-ids.js';
-import { evidenceLines, formatDate, formatNumber } from '../render/evidence-text.js';
+import { evidenceLines, fetusText, formatDate, formatNumber } from '../render/evidence-text.js';
 import { lookupMessage, message, type Locale } from '../render/messages.js';
 
 /**
@@ -54,11 +55,58 @@ function amaSentence(p: AmaParams, l: Locale): string {
   });
 }
 
-function amnioticSentence(p: AmnioticFluidParams, l: Locale): string {
-  const kind = message(
-    l,
-    p.kind === 'polyhydramnios' ? 'finding.amniotic-fluid.kind.polyhydramnios' : 'finding.amniotic-fluid.kind.oligohydramnios',
+/** A length in cm with at least one decimal ("4.0", "4.55"). */
+const cm = (n: number | undefined): string => {
+  const s = num(n);
+  return s === '?' || s.includes('.') ? s : `${s}.0`;
+};
+
+const isReading = (r: unknown): r is AmnioticFluidReading =>
+  !!r && typeof r === 'object' && typeof (r as AmnioticFluidReading).valueCm === 'number';
+
+const readingsOf = (v: unknown): AmnioticFluidReading[] => (Array.isArray(v) ? v.filter(isReading) : []);
+
+const kindText = (k: unknown, l: Locale): string =>
+  message(l, k === 'polyhydramnios' ? 'finding.amniotic-fluid.kind.polyhydramnios' : 'finding.amniotic-fluid.kind.oligohydramnios');
+
+/** One abnormal reading: "胎儿A：羊水指数（AFI）4.0 cm（2026-11-01），提示羊水过少（界值 5 cm）。" */
+function abnormalReadingText(r: AmnioticFluidReading, l: Locale): string {
+  return message(l, 'finding.amniotic-fluid.reading', {
+    fetus: r.fetus ? message(l, 'finding.amniotic-fluid.reading.fetus', { fetus: fetusText(r.fetus, l) }) : '',
+    measure: word(l, 'finding.amniotic-fluid.measure', r.measure),
+    value: cm(r.valueCm),
+    date: formatDate(r.date ?? '?'),
+    kind: kindText(r.kind, l),
+    threshold: num(r.thresholdCm),
+  });
+}
+
+/** The course: "AFI 4.0 cm on 2026-11-01, AFI 9.0 cm on 2026-12-01". */
+function courseText(course: readonly AmnioticFluidReading[], l: Locale): string {
+  const entries = course.map((r) =>
+    message(l, 'finding.amniotic-fluid.course.entry', {
+      fetus: r.fetus ? message(l, 'finding.amniotic-fluid.course.fetus', { fetus: fetusText(r.fetus, l) }) : '',
+      measure: word(l, 'finding.amniotic-fluid.course.measure', r.measure),
+      value: cm(r.valueCm),
+      date: formatDate(r.date ?? '?'),
+    }),
   );
+  return message(l, 'finding.amniotic-fluid.course', { course: listText(entries, l) });
+}
+
+function amnioticSentence(p: AmnioticFluidParams, l: Locale): string {
+  const kind = kindText(p.kind, l);
+  const sep = l === 'en' ? ' ' : '';
+  const abnormal = readingsOf(p.abnormal);
+  const course = readingsOf(p.course);
+  if (abnormal.length > 0) {
+    // The most recent abnormal day, one sentence per reading (each fetus), then the course when it says more.
+    const day = abnormal[0]!.date;
+    const latest = abnormal.filter((r) => r.date === day);
+    const parts = latest.map((r) => abnormalReadingText(r, l));
+    if (course.length > latest.length) parts.push(courseText(course, l));
+    return parts.join(sep);
+  }
   const measured = Array.isArray(p.items) ? p.items.find((i) => typeof i?.value === 'number') : undefined;
   if ((p.decidedBy === 'afi' || p.decidedBy === 'dvp') && measured) {
     return message(l, p.decidedBy === 'afi' ? 'finding.amniotic-fluid.afi' : 'finding.amniotic-fluid.dvp', {
@@ -67,7 +115,8 @@ function amnioticSentence(p: AmnioticFluidParams, l: Locale): string {
       threshold: num(p.thresholdCm),
     });
   }
-  return message(l, 'finding.amniotic-fluid.coded', { kind });
+  const coded = message(l, 'finding.amniotic-fluid.coded', { kind });
+  return course.length > 0 ? [coded, courseText(course, l)].join(sep) : coded;
 }
 
 function fetalAnomalySentence(p: FetalAnomalyParams, l: Locale): string {

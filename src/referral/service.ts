@@ -2,12 +2,14 @@ import type { PregnancyFacts } from '../clinical/finding-params.js';
 import type { Policy } from '../clinical/policy.js';
 import type { Rule } from '../engine/rule.js';
 import { emptyResult, type ServiceHandler } from '../engine/service.js';
-import { idOf } from '../fhir/references.js';
+import { callInstitution, type CallInstitution } from '../clinical/call-institution.js';
+import { resolveOrderingContext } from '../clinical/ordering-context.js';
 import type { Locale } from '../render/messages.js';
 import { buildReferralCard } from './card.js';
 import { evaluateReferral } from './evaluate.js';
 import { existingNoticeFor } from './existing-notice.js';
 import { buildNoticeContent, hashNoticeContent } from './notice/content.js';
+import type { NoticeInstitution } from './notice/content-schema.js';
 import type { StoredNotice } from '../engine/stored-notice.js';
 
 export interface ReferralServiceDeps {
@@ -28,17 +30,17 @@ export interface ReferralServiceDeps {
  * its hash). No current pregnancy or no finding → no card.
  */
 export function createReferralService(deps: ReferralServiceDeps): ServiceHandler {
-  return ({ snapshot, now }) => {
+  return ({ snapshot, now, issuerInstitution }) => {
     const evaluation = evaluateReferral(snapshot, deps.policy, now, deps.rules);
     const { facts, findings, errors } = evaluation;
-    const institutionId = deps.policy.institution.id;
-    const practitionerId = idOf(snapshot.userId, 'Practitioner');
+    const institution = callInstitution(snapshot, issuerInstitution, deps.policy);
+    const practitionerId = resolveOrderingContext(snapshot).practitionerId;
     const audit = {
       undecided: evaluation.undecided,
       ruleErrors: errors,
       ...(facts.pregnancyKey ? { pregnancyKey: facts.pregnancyKey } : {}),
       ...(practitionerId ? { practitionerId } : {}),
-      ...(institutionId ? { institution: { id: institutionId, via: 'policy' as const } } : {}),
+      ...(institution ? { institution: { id: institution.id, via: institution.via } } : {}),
     };
     if (!facts.current || findings.length === 0 || !snapshot.patient) return emptyResult(now, audit);
     const noticeId = deps.newId();
@@ -54,6 +56,7 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
       now,
       practitionerRef,
       encounterRef,
+      ...(institution ? { institution: noticeInstitution(institution, deps.policy) } : {}),
     });
     const card = buildReferralCard({
       findings,
@@ -76,9 +79,27 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
       createdAt: now.instant,
       hash: hashNoticeContent(notice),
       patientId: snapshot.patientId,
-      ...(institutionId ? { institutionId } : {}),
+      ...(institution ? { institutionId: institution.id } : {}),
       content: notice,
     };
     return { ...emptyResult(now, audit), cards: [{ card, findings: evaluation.audited, undecided: [] }], notice: stored };
   };
+}
+
+/** The name printed for an institution known only by its id (the policy default's wording). */
+const UNNAMED_INSTITUTION = '（本机构）';
+
+/**
+ * The institution printed on the notice: the Organization's own name when the record holds it; the
+ * policy's institution (name, address, phone) when the call is for that one; else the id with the
+ * unnamed wording — never another hospital's name.
+ */
+function noticeInstitution(i: CallInstitution, policy: Policy): NoticeInstitution {
+  const own = policy.institution;
+  if (i.organization?.name) {
+    const address = i.organization.address?.[0]?.text;
+    const phone = i.organization.telecom?.find((t) => t.system === 'phone')?.value;
+    return { id: i.id, name: i.organization.name, ...(address ? { address } : {}), ...(phone ? { phone } : {}) };
+  }
+  return own.id === undefined || own.id === i.id ? { ...own, id: i.id } : { id: i.id, name: UNNAMED_INSTITUTION };
 }

@@ -21,6 +21,14 @@ export function relationshipText(rel: CodeRef, locale: Locale): string {
   return lookupMessage(locale, `relationship.${rel.code}`) ?? rel.display ?? rel.code;
 }
 
+/**
+ * A fetus as the record names it (docs/rules.md#per-fetus): a designation ("A", "2", "乙") in the
+ * locale's words (胎儿A, Fetus A), anything else as written.
+ */
+export function fetusText(fetus: string, locale: Locale): string {
+  return /^(?:[A-Z]|\d{1,2}|[一二三四甲乙丙丁])$/u.test(fetus) ? message(locale, 'evidence.fetus.id', { id: fetus }) : fetus;
+}
+
 type Item = EvidenceItem & { readonly relationship?: CodeRef };
 
 /** One evidence item as a line of plain text. */
@@ -28,6 +36,8 @@ export function evidenceLine(item: Item, locale: Locale): string {
   const parts: string[] = [];
   if (item.relationship)
     parts.push(message(locale, 'evidence.relationship', { relationship: relationshipText(item.relationship, locale) }));
+  if (typeof item.fetus === 'string' && item.fetus !== '')
+    parts.push(message(locale, 'evidence.fetus', { fetus: fetusText(item.fetus, locale) }));
   const names = [...new Set([item.code?.display, item.text].filter((s): s is string => !!s && s.trim() !== ''))];
   const what = names.length ? names.join(' — ') : (item.code?.code ?? '');
   parts.push(what);

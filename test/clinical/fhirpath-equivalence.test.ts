@@ -29,6 +29,7 @@ type Accessor = (resource: never) => readonly CodeableConcept[];
 const ACCESSORS: readonly { name: string; at: Accessor; expression: string; types: readonly string[] }[] = [
   { name: 'codes', at: C.codes, expression: 'code', types: ['Condition', 'Observation', 'Procedure'] },
   { name: 'valueConcepts', at: C.valueConcepts, expression: 'value.ofType(CodeableConcept)', types: ['Observation'] },
+  { name: 'componentCodes', at: C.componentCodes, expression: 'Observation.component.code', types: ['Observation'] },
   { name: 'interpretations', at: C.interpretations, expression: 'Observation.interpretation', types: ['Observation'] },
   { name: 'conclusionCodes', at: C.conclusionCodes, expression: 'DiagnosticReport.conclusionCode', types: ['DiagnosticReport'] },
   {
@@ -90,6 +91,9 @@ function fixtureResources(): unknown[] {
     F.risk('t21-risk', { valueString: '1/50' }),
     F.risk('t21-risk', { valueCodeableConcept: c, interpretation: [F.interp('H'), F.interp('A')] }),
     F.observation(F.loinc('11627-7'), { valueCodeableConcept: c, valueQuantity: F.ucum(1, 'cm') }),
+    F.observation(F.loinc('11627-7'), {
+      component: [{ code: { ...F.cc(F.loinc('11627-7')), text: '胎儿A' }, valueQuantity: F.ucum(4, 'cm') }],
+    }),
     F.afi(4, 'cm', { date: '1985-02-30', interpretation: [F.interp('H')], valueCodeableConcept: { text: 'x' } }),
     F.condition(F.icd('O35.1'), { verificationStatus: F.verification('confirmed'), clinicalStatus: F.clinical('active') }),
     F.report(F.sct('59566000')),
@@ -160,6 +164,7 @@ const KEYS = [
   'valueReference',
   'valueDateTime',
   'interpretation',
+  'component',
   'conclusionCode',
   'condition',
   'relationship',
@@ -243,7 +248,7 @@ function fhirJson(v: unknown, root = true): boolean {
 
 /** The members each type's accessors read (or choose between), generated more often. */
 const MEMBERS: Readonly<Record<string, readonly string[]>> = {
-  Observation: ['code', 'valueQuantity', 'valueCodeableConcept', 'valueString', 'interpretation'],
+  Observation: ['code', 'valueQuantity', 'valueCodeableConcept', 'valueString', 'interpretation', 'component'],
   Condition: ['code'],
   Procedure: ['code'],
   DiagnosticReport: ['conclusionCode'],
@@ -279,6 +284,8 @@ function oddResources(count: number): { fhir: Record<string, unknown>[]; other: 
     { resourceType: 'Observation', code: null },
     { resourceType: 'Observation', code: [] },
     { resourceType: 'Observation', interpretation: cc },
+    { resourceType: 'Observation', component: [{}, { code: cc }, null, 7, 'x', [{ code: cc }], { code: [cc, cc] }] },
+    { resourceType: 'Observation', component: { code: cc } },
     { resourceType: 'Condition', Observation: { interpretation: [cc] } },
     { resourceType: 'FamilyMemberHistory', condition: [{}, { code: cc }, null, 7, 'x', [{ code: cc }], { code: [cc, cc] }] },
     { resourceType: 'FamilyMemberHistory', condition: { code: cc } },

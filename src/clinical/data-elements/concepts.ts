@@ -45,6 +45,14 @@ export const codes: Concepts<Condition | Observation | Procedure> = (r) => conce
 /** `value.ofType(CodeableConcept)` */
 export const valueConcepts: Concepts<Observation> = (o) => (o.valueQuantity === undefined ? concepts(o.valueCodeableConcept) : NONE);
 
+/** `Observation.component.code` */
+export const componentCodes: Concepts<Observation> = (o) => {
+  const components: unknown = o.component;
+  return (Array.isArray(components) ? components : [components]).flatMap((c) =>
+    isObject(c) ? concepts((c as { code?: unknown }).code) : NONE,
+  );
+};
+
 /** `Observation.interpretation` */
 export const interpretations: Concepts<Observation> = (o) => concepts(o.interpretation);
 

@@ -16,6 +16,7 @@ export function evidenceItem(
     value?: number | undefined;
     unit?: string | undefined;
     text?: string | undefined;
+    fetus?: string | undefined;
   },
 ): EvidenceItem {
   return {
@@ -25,5 +26,6 @@ export function evidenceItem(
     ...(parts.value !== undefined ? { value: parts.value } : {}),
     ...(parts.unit !== undefined ? { unit: parts.unit } : {}),
     ...(typeof parts.text === 'string' && parts.text !== '' ? { text: parts.text } : {}),
+    ...(parts.fetus !== undefined ? { fetus: parts.fetus } : {}),
   };
 }

@@ -24,6 +24,8 @@ export interface NoticeContentInput {
   readonly now: ClinicalNow;
   readonly practitionerRef?: string;
   readonly encounterRef?: string;
+  /** The institution issuing the notice, from the call (docs/design.md#institution); the policy's when absent. */
+  readonly institution?: NoticeInstitution;
   /** Ages in full years if the caller has them; otherwise derived from Patient.birthDate here. */
   readonly ages?: { readonly now?: number; readonly atEdd?: number };
 }
@@ -75,7 +77,7 @@ export function buildNoticeContent(input: NoticeContentInput): NoticeContent {
     patientId: patient.id,
     practitioner: input.practitionerRef,
     encounter: input.encounterRef,
-    institution: institutionOf(policy.institution),
+    institution: input.institution ?? institutionOf(policy.institution),
     referralInstitution: institutionOf(policy.referralInstitution),
     woman: dropUndefined({
       name: patientDisplayName(patient),

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { fixedClock } from '../../src/clock.js';
+import { compose, type Composition } from '../../src/compose.js';
+import { loadConfig } from '../../src/config/load.js';
+import { createLogger } from '../../src/log.js';
+import { bearer, makeKey, signToken, type TestKey } from '../auth/support/tokens.js';
+import { example, PUBLIC_BASE_URL } from './support/e2e-app.js';
+
+/**
+ * The institution of a call comes from the call (docs/design.md#institution): with no
+ * PractitionerRole or encounter in the record, the institution bound to the verified issuer (or
+ * tenant) in TRUSTED_ISSUERS. Two EHRs, each bound to its hospital, against one service and one
+ * audit store: each call lands under its own institution, an institution QC token sees only its
+ * own, and the notice names the calling hospital.
+ */
+const NOW = '2026-11-23T02:00:00Z';
+const SERVICE = 'prenatal-diagnosis-referral';
+const SERVICE_URL = `${PUBLIC_BASE_URL}/cds-services/${SERVICE}`;
+const ISS_A = 'https://emr.hospital-a.example.cn/oauth';
+const ISS_B = 'https://his.hospital-b.example.cn/oauth';
+const ISS_GROUP = 'https://emr.group.example.cn/oauth';
+const FHIR = 'https://ehr.example.cn/fhir';
+const QC_A = 'qc-token-hospital-a-0123456789';
+const QC_PROVINCE = 'qc-token-province-0123456789ab';
+
+let keyA: TestKey;
+let keyB: TestKey;
+let keyGroup: TestKey;
+let c: Composition;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  [keyA, keyB, keyGroup] = await Promise.all([makeKey('ES384', 'a-1'), makeKey('ES384', 'b-1'), makeKey('ES384', 'group-1')]);
+  const issuers = [
+    { iss: ISS_A, jwks: { keys: [keyA.jwk] }, fhirServers: [FHIR], institution: 'org-hospital-a' },
+    { iss: ISS_B, jwks: { keys: [keyB.jwk] }, fhirServers: [FHIR], institution: 'org-hospital-b' },
+    // One EHR serving two hospitals of a group, told apart by the token's tenant.
+    { iss: ISS_GROUP, jwks: { keys: [keyGroup.jwk] }, fhirServers: [FHIR], tenant: 'campus-east', institution: 'org-group-east' },
+    { iss: ISS_GROUP, jwks: { keys: [keyGroup.jwk] }, fhirServers: [FHIR], tenant: 'campus-west', institution: 'org-group-west' },
+  ];
+  const config = loadConfig({
+    PUBLIC_BASE_URL,
+    AUTH_MODE: 'jwt',
+    TRUSTED_ISSUERS: JSON.stringify(issuers),
+    QC_TOKENS: JSON.stringify({ [QC_A]: { role: 'institution', institution: 'org-hospital-a' }, [QC_PROVINCE]: { role: 'province' } }),
+    DATA_DIR: 'memory://',
+    LOG_LEVEL: 'silent',
+  });
+  c = await compose(config, createLogger(config, new Writable({ write: (_c, _e, cb) => cb() })), {
+    clock: fixedClock(NOW, config.clinicTimeZone),
+  });
+  app = createApp(c.deps);
+});
+afterAll(() => c?.close());
+
+/** The example call; `patientId` renames the woman (another hospital's patient). */
+async function call(
+  key: TestKey,
+  iss: string,
+  claims: Record<string, unknown> = {},
+  patientId = 'p-zhang-li-1989',
+): Promise<request.Response> {
+  const jwt = await signToken(key, { now: Math.floor(Date.now() / 1000), claims: { iss, aud: SERVICE_URL, jti: randomUUID(), ...claims } });
+  const body = {
+    ...(JSON.parse(JSON.stringify(example(SERVICE)).replaceAll('p-zhang-li-1989', patientId)) as object),
+    hookInstance: randomUUID(),
+  };
+  return request(app).post(`/cds-services/${SERVICE}`).set('Authorization', bearer(jwt)).send(body);
+}
+
+interface Compliance {
+  rows: { key: string; indicated: number }[];
+  cases: { institution: string }[];
+}
+
+async function compliance(token: string): Promise<Compliance> {
+  const res = await request(app)
+    .get('/qc/notification-compliance')
+    .query({ from: '2026-11-01', to: '2026-11-30', groupBy: 'institution' })
+    .set('Authorization', `Bearer ${token}`);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body as Compliance;
+}
+
+describe('the institution of a call, from the verified issuer', () => {
+  it('each hospital’s calls are audited under its own institution, with how it was found', async () => {
+    expect((await call(keyA, ISS_A)).status).toBe(200);
+    expect((await call(keyB, ISS_B, {}, 'p-wang-fang-1987')).status).toBe(200);
+    const calls = await c.store.audit.listHookCalls({ from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z' });
+    expect(calls.map((h) => [h.issuer, h.institutionId, h.institutionVia]).sort()).toEqual([
+      [ISS_A, 'org-hospital-a', 'issuer'],
+      [ISS_B, 'org-hospital-b', 'issuer'],
+    ]);
+  });
+
+  it('the notice is stored under, and names, the calling institution', async () => {
+    const res = await call(keyB, ISS_B, {}, 'p-wang-fang-1987');
+    const link = (res.body as { cards: { links: { url: string }[] }[] }).cards[0]!.links[0]!.url;
+    const notice = await c.store.audit.get(new URL(link).pathname.split('/').pop()!);
+    expect(notice?.institutionId).toBe('org-hospital-b');
+    expect((notice?.content as { institution: { id: string } }).institution.id).toBe('org-hospital-b');
+  });
+
+  it('an institution QC token sees only its own institution; the province sees both', async () => {
+    const own = await compliance(QC_A);
+    expect(own.rows.map((r) => [r.key, r.indicated])).toEqual([['org-hospital-a', 1]]);
+    expect(new Set(own.cases.map((x) => x.institution))).toEqual(new Set(['org-hospital-a']));
+    const all = await compliance(QC_PROVINCE);
+    expect(all.rows.map((r) => [r.key, r.indicated]).sort()).toEqual([
+      ['org-hospital-a', 1],
+      ['org-hospital-b', 1],
+    ]);
+    expect(new Set(all.cases.map((x) => x.institution))).toEqual(new Set(['org-hospital-a', 'org-hospital-b']));
+  });
+
+  it('one issuer for two campuses: the tenant decides the institution; an unknown tenant is refused', async () => {
+    expect((await call(keyGroup, ISS_GROUP, { tenant: 'campus-west' })).status).toBe(200);
+    expect((await call(keyGroup, ISS_GROUP, { tenant: 'campus-north' })).status).toBe(401);
+    const calls = await c.store.audit.listHookCalls({ from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z' });
+    expect(calls.filter((h) => h.issuer === ISS_GROUP).map((h) => [h.tenant, h.institutionId, h.institutionVia])).toEqual([
+      ['campus-west', 'org-group-west', 'issuer'],
+    ]);
+  });
+});
