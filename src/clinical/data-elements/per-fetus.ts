@@ -34,6 +34,11 @@ export function fetusDesignation(text: string | undefined): string | undefined {
   return m ? m[1]!.toUpperCase() : undefined;
 }
 
+/** Whether a fetus label is a designation ("A", "2", "乙") rather than text as written (safe to put in a reason). */
+export function isFetusDesignation(fetus: string): boolean {
+  return /^(?:[A-Z]|\d{1,2}|[一二三四甲乙丙丁])$/u.test(fetus);
+}
+
 /** Texts of a concept: its text, then each coding's display. */
 const conceptTexts = (c: CodeableConcept | undefined): string[] =>
   c && typeof c === 'object'

@@ -4,7 +4,7 @@ import type { ReadContext, Unusable } from '../../clinical/data-elements/context
 import { codedEvidence, type CodedHit } from '../../clinical/data-elements/coded.js';
 import { evidenceItem } from '../../clinical/data-elements/items.js';
 import { hasNoValue, selectObservations } from '../../clinical/data-elements/observations.js';
-import { fetalReadings, measuresElement } from '../../clinical/data-elements/per-fetus.js';
+import { fetalReadings, isFetusDesignation, measuresElement } from '../../clinical/data-elements/per-fetus.js';
 import { recordedLength } from '../../clinical/data-elements/units.js';
 import type { AmnioticFluidParams, AmnioticFluidReading, EvidenceItem, PregnancyFacts } from '../../clinical/finding-params.js';
 import type { Policy } from '../../clinical/policy.js';
@@ -60,7 +60,9 @@ function readings(ctx: ReadContext, policy: Policy): { dated: Dated[]; unusable:
         (o) => !hasNoValue(o),
       )) {
         if (!r.value.ok) {
-          unusable.push({ reference: ev.reference, reason: r.fetus ? `fetus ${r.fetus}: ${r.value.reason}` : r.value.reason });
+          // The reason is audited: a fetus designation goes in, a label as written does not.
+          const fetus = r.fetus !== undefined && isFetusDesignation(r.fetus) ? `fetus ${r.fetus}: ` : '';
+          unusable.push({ reference: ev.reference, reason: `${fetus}${r.value.reason}` });
           continue;
         }
         const valueCm = r.value.value;
