@@ -82,12 +82,29 @@ export interface FetalAnomalyParams {
   readonly items: readonly EvidenceItem[];
 }
 
+export type TeratogenKind = 'drug' | 'radiation' | 'chemical' | 'infection' | 'medication';
+
+/** One piece of evidence of `teratogen-exposure`, with why it counts (docs/rules.md#teratogen-exposure). */
+export interface TeratogenExposureItem extends EvidenceItem {
+  /**
+   * `first-trimester`: dated (or taken) in LMP .. LMP + 13w6d; `coded-concern`: O35.5 / O35.6
+   * recorded in this pregnancy, whatever its date; `washout`: a medication stopped before the LMP
+   * within its washout. Absent in findings stored before it existed: read as `first-trimester`.
+   */
+  readonly basis?: 'first-trimester' | 'coded-concern' | 'washout';
+  readonly kind?: TeratogenKind;
+  /** `washout`: the last day of use as written, the washout (days), and how many days before the LMP use ended. */
+  readonly stopped?: string;
+  readonly washoutDays?: number;
+  readonly daysBeforeLmp?: number;
+}
+
 export interface TeratogenExposureParams {
-  readonly kinds: readonly ('drug' | 'radiation' | 'chemical' | 'infection' | 'medication')[];
-  /** The first-trimester window used: LMP .. LMP + 13w6d. */
-  readonly windowStart: string;
-  readonly windowEnd: string;
-  readonly items: readonly EvidenceItem[];
+  readonly kinds: readonly TeratogenKind[];
+  /** The first-trimester window used: LMP .. LMP + 13w6d (absent when the pregnancy is undated). */
+  readonly windowStart?: string;
+  readonly windowEnd?: string;
+  readonly items: readonly TeratogenExposureItem[];
 }
 
 export interface FamilyHistoryParams {

@@ -33,6 +33,21 @@ export const policySchema = z.strictObject({
   NT_MM_MIN: z.number().positive().default(3.0),
   /** First-trimester window for teratogen exposure: LMP .. LMP + this many days (13w6d = 97). */
   FIRST_TRIMESTER_LAST_DAY: z.number().int().positive().default(97),
+  /**
+   * Washout before the LMP (days) by ATC code: a teratogen medication stopped before the LMP still
+   * counts when it was stopped at most this many days before it (docs/rules.md#teratogen-exposure).
+   * A policy file that sets the map replaces it whole.
+   */
+  TERATOGEN_WASHOUT_DAYS: z
+    .record(z.string().regex(/^[A-Z]\d{2}[A-Z]{2}\d{2}$/, 'an ATC code such as D10BA01'), z.number().int().nonnegative())
+    .default({
+      D10BA01: 30, // isotretinoin: 1 month
+      D05BB02: 1095, // acitretin: 3 years
+      L04AA13: 730, // leflunomide: 2 years
+      L04AA06: 42, // mycophenolic acid (mycophenolate mofetil): 6 weeks
+      L01BA01: 90, // methotrexate: 3 months
+      L04AX03: 90, // methotrexate (immunosuppressant ATC code)
+    }),
   /** Screening cut-offs as N of a 1/N risk: high risk when risk >= 1/N. */
   SERUM_T21_CUTOFF: z.number().positive().default(270),
   SERUM_T18_CUTOFF: z.number().positive().default(350),

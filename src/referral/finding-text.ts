@@ -5,6 +5,7 @@ import type {
   FetalAnomalyParams,
   ReferralParamsByRule,
   ScreeningHighRiskParams,
+  TeratogenExposureItem,
   TeratogenExposureParams,
 } from '../clinical/finding-params.js';
 import type { Finding } from '../engine/rule.js';
@@ -126,13 +127,36 @@ function fetalAnomalySentence(p: FetalAnomalyParams, l: Locale): string {
   return parts.join(l === 'en' ? ' ' : '');
 }
 
+/** Why each exposure counts (docs/rules.md#teratogen-exposure): first trimester, a coded concern, a washout. */
 function teratogenSentence(p: TeratogenExposureParams, l: Locale): string {
-  const kinds = (p.kinds ?? []).map((k) => word(l, 'finding.teratogen-exposure.kind', k));
-  return message(l, 'finding.teratogen-exposure', {
-    windowStart: formatDate(p.windowStart ?? '?'),
-    windowEnd: formatDate(p.windowEnd ?? '?'),
-    kinds: listText(kinds, l),
-  });
+  const items = Array.isArray(p.items) ? p.items.filter((i) => !!i && typeof i === 'object') : [];
+  const basisOf = (i: TeratogenExposureItem) => i.basis ?? 'first-trimester';
+  const kindsOf = (basis: TeratogenExposureItem['basis']) => [
+    ...new Set(items.filter((i) => basisOf(i) === basis && i.kind).map((i) => word(l, 'finding.teratogen-exposure.kind', i.kind))),
+  ];
+  const parts: string[] = [];
+  if (items.length === 0 || items.some((i) => basisOf(i) === 'first-trimester')) {
+    const kinds = kindsOf('first-trimester');
+    parts.push(
+      message(l, 'finding.teratogen-exposure', {
+        windowStart: formatDate(p.windowStart ?? '?'),
+        windowEnd: formatDate(p.windowEnd ?? '?'),
+        kinds: listText(kinds.length > 0 ? kinds : (p.kinds ?? []).map((k) => word(l, 'finding.teratogen-exposure.kind', k)), l),
+      }),
+    );
+  } else parts.push(message(l, 'finding.teratogen-exposure.confirm'));
+  if (items.some((i) => i.basis === 'coded-concern'))
+    parts.push(message(l, 'finding.teratogen-exposure.coded', { kinds: listText(kindsOf('coded-concern'), l) }));
+  for (const i of items.filter((x) => x.basis === 'washout'))
+    parts.push(
+      message(l, 'finding.teratogen-exposure.washout', {
+        medication: i.code?.display ?? i.text ?? i.code?.code ?? '?',
+        stopped: formatDate(i.stopped ?? '?'),
+        days: num(i.daysBeforeLmp),
+        washout: num(i.washoutDays),
+      }),
+    );
+  return parts.join(l === 'en' ? ' ' : '');
 }
 
 function screeningSentence(p: ScreeningHighRiskParams, l: Locale): string {

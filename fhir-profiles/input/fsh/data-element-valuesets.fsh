@@ -545,6 +545,14 @@ Description: "Data element \"screening-t21\" of prenatal-cds (generated from src
 * ^status = #active
 * http://prenatal-cds.org/fhir/CodeSystem/prenatal-observation#t21-risk
 
+ValueSet: DataElementSuspectedFetalDamageVS
+Id: suspected-fetal-damage
+Title: "Maternal care for suspected fetal damage by drugs or radiation"
+Description: "Data element \"suspected-fetal-damage\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O35\\.?5.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O35\\.?6.*"
+
 ValueSet: DataElementTeratogenExposureConditionVS
 Id: teratogen-exposure-condition
 Title: "Teratogen exposure (coded)"
@@ -575,6 +583,10 @@ Description: "Data element \"teratogen-medication\" of prenatal-cds (generated f
 * http://www.whocc.no/atc#N05AN01
 * http://www.whocc.no/atc#J05AP01
 * http://www.whocc.no/atc#A02BB01
+* http://www.whocc.no/atc#H03BB02
+* http://www.whocc.no/atc#H03BB01
+* http://www.whocc.no/atc#N03AX11
+* http://www.whocc.no/atc#D05BB02
 
 ValueSet: DataElementThreatenedAbortionVS
 Id: threatened-abortion

@@ -45,6 +45,7 @@ const LIST: readonly DataElement[] = [
   E('polyhydramnios', 'coded-finding', 'pregnancy'),
   E('fetal-anomaly', 'coded-finding', 'pregnancy'),
   E('nuchal-translucency', 'observation-quantity', 'pregnancy', 'mm'),
+  E('suspected-fetal-damage', 'coded-finding', 'pregnancy'),
   E('teratogen-exposure-condition', 'coded-finding', 'pregnancy'),
   E('teratogen-medication', 'medication', 'pregnancy'),
   E('genetic-condition', 'family-history-condition', 'history'),

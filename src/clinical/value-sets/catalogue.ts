@@ -108,9 +108,20 @@ const LIST: readonly ValueSetDefinition[] = [
         'N05AN01',
         'J05AP01',
         'A02BB01',
+        'H03BB02',
+        'H03BB01',
+        'N03AX11',
+        'D05BB02',
       ],
     },
   ]),
+  // A coded concern of this pregnancy, fired whatever its date (docs/rules.md#teratogen-exposure).
+  vs(
+    'suspected-fetal-damage',
+    'Maternal care for suspected fetal damage by drugs or radiation',
+    [],
+    [{ system: icd10, prefixes: ['O35.5', 'O35.6'] }],
+  ),
   // Family history and prior affected birth (docs/rules.md#genetic-family-history, #prior-affected-birth)
   vs('genetic-condition', 'Genetic conditions (family history)', [
     { system: snomed, codes: ['409709004', '41040004', '253098009', '13213009', '190905008', '90935002', '40108008', '417357006'] },
