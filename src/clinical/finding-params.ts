@@ -154,4 +154,9 @@ export interface PregnancyFacts {
   readonly ga?: string;
   /** Stable key of this pregnancy for the audit trail: `Patient/<id>|<EDD>` or the episode. */
   readonly pregnancyKey?: string;
+  /**
+   * Set when the pregnancy should have ended (docs/rules.md#pregnancy-status-unclear): the best EDD is
+   * more than `limitDays` (POSTTERM_MAX_DAYS) past and nothing records the end of the pregnancy.
+   */
+  readonly statusUnclear?: { readonly daysPastEdd: number; readonly limitDays: number };
 }

@@ -70,9 +70,20 @@ export const policySchema = z.strictObject({
   LICENCE_VERIFICATION_YEARS: z.number().int().positive().default(3),
   /** Days a certificate/licence counts as "expiring soon" in the registry report. */
   EXPIRING_WITHIN_DAYS: z.number().int().positive().default(90),
-  /** Current-pregnancy window on the best EDD: [today - before, today + after]. */
-  PREGNANCY_EDD_DAYS_BEFORE: z.number().int().nonnegative().default(14),
+  /**
+   * Current-pregnancy window on the best EDD: [today - before, today + after]. An EDD further back
+   * is an earlier pregnancy's (docs/rules.md#current-pregnancy).
+   */
+  PREGNANCY_EDD_DAYS_BEFORE: z.number().int().nonnegative().default(42),
   PREGNANCY_EDD_DAYS_AFTER: z.number().int().positive().default(300),
+  /**
+   * Days past the best EDD (14 = GA 42+0) beyond which a pregnancy with no delivery / pregnancy-end
+   * record has an unclear status (docs/rules.md#pregnancy-status-unclear). Takes effect up to
+   * PREGNANCY_EDD_DAYS_BEFORE.
+   */
+  POSTTERM_MAX_DAYS: z.number().int().nonnegative().default(14),
+  /** ZJ-2023 Art.31: GA (days) from which a termination order needs a documented medical reason (14+0 = 98). */
+  TERMINATION_CHECK_GA_DAYS: z.number().int().positive().default(98),
   /** Days a pregnancy-status observation counts as current. */
   PREGNANCY_STATUS_DAYS: z.number().int().positive().default(300),
   /** Which source the order checks trust first. */

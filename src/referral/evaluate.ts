@@ -8,6 +8,7 @@ import { audited, runRules } from '../engine/run-rules.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
 import { NOT_PREGNANT } from './rules/common.js';
 import { REFERRAL_RULES } from './rules/index.js';
+import { statusUnclearOutcomes } from './status-unclear.js';
 
 export interface ReferralEvaluation {
   readonly now: ClinicalNow;
@@ -42,8 +43,11 @@ export function evaluateReferral(
     rules.map((rule) => ({ rule, facts })),
     { snapshot, policy, now },
   );
+  // A pregnancy that should have ended (docs/rules.md#pregnancy-status-unclear): nothing fires; undecided instead.
+  const unclear = facts.statusUnclear ? statusUnclearOutcomes(facts, run) : undefined;
   const outcomes: Partial<Record<ReferralRuleId, RuleOutcome>> = {};
-  for (const { rule, outcome } of run.outcomes) outcomes[rule.id as ReferralRuleId] = outcome;
+  for (const { rule, outcome } of unclear?.outcomes ?? run.outcomes) outcomes[rule.id as ReferralRuleId] = outcome;
+  if (unclear) return { now, facts, findings: [], audited: [], outcomes, undecided: unclear.undecided, errors: run.errors };
   return {
     now,
     facts,

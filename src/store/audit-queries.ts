@@ -106,15 +106,22 @@ export async function listHookCalls(sql: Sql, q: PeriodQuery): Promise<HookCallR
   );
 }
 
-/** Findings of hook calls received in the period, with their call's context. */
-export async function listFindings(sql: Sql, q: PeriodQuery): Promise<FindingRow[]> {
+/**
+ * The rows of a per-call child table (`finding`, `rule_error`, `undecided`: `hook_call_id`, `ordinal`)
+ * of the hook calls received in the period, in call and ordinal order, each with its call's context.
+ */
+async function childRows<T>(sql: Sql, q: PeriodQuery, table: string, columns: string, row: (r: Raw) => T): Promise<(CallContext & T)[]> {
   const rows = await sql.query<Raw>(
-    `SELECT ${CALL}, f.rule, f.rule_version, f.citation, f.evidence, f.params FROM finding f JOIN hook_call h ON h.id = f.hook_call_id
-     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, f.ordinal`,
+    `SELECT ${CALL}, ${columns} FROM ${table} x JOIN hook_call h ON h.id = x.hook_call_id
+     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, x.ordinal`,
     params(q),
   );
-  return rows.map((r) => ({
-    ...context(r),
+  return rows.map((r) => ({ ...context(r), ...row(r) }));
+}
+
+/** Findings of hook calls received in the period, with their call's context. */
+export function listFindings(sql: Sql, q: PeriodQuery): Promise<FindingRow[]> {
+  return childRows(sql, q, 'finding', 'x.rule, x.rule_version, x.citation, x.evidence, x.params', (r) => ({
     ...compact({ rule: r.rule as string, ruleVersion: r.rule_version as string | null, citation: r.citation as string }),
     evidence: r.evidence as string[],
     params: r.params as Record<string, unknown>,
@@ -122,33 +129,21 @@ export async function listFindings(sql: Sql, q: PeriodQuery): Promise<FindingRow
 }
 
 /** Rule errors of hook calls received in the period, with their call's context. */
-export async function listRuleErrors(sql: Sql, q: PeriodQuery): Promise<RuleErrorRow[]> {
-  const rows = await sql.query<Raw>(
-    `SELECT ${CALL}, e.rule, e.rule_version, e.citation, e.cause, e.error_class FROM rule_error e JOIN hook_call h ON h.id = e.hook_call_id
-     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, e.ordinal`,
-    params(q),
-  );
-  return rows.map((r) => ({
-    ...context(r),
-    ...compact({
+export function listRuleErrors(sql: Sql, q: PeriodQuery): Promise<RuleErrorRow[]> {
+  return childRows(sql, q, 'rule_error', 'x.rule, x.rule_version, x.citation, x.cause, x.error_class', (r) =>
+    compact({
       rule: r.rule as string,
       ruleVersion: r.rule_version as string | null,
       citation: r.citation as string | null,
       cause: r.cause as string,
       errorClass: r.error_class as string | null,
     }),
-  }));
+  );
 }
 
 /** Undecided outcomes of hook calls received in the period, with their call's context. */
-export async function listUndecided(sql: Sql, q: PeriodQuery): Promise<UndecidedRow[]> {
-  const rows = await sql.query<Raw>(
-    `SELECT ${CALL}, u.rule, u.rule_version, u.citation, u.reason, u.evidence FROM undecided u JOIN hook_call h ON h.id = u.hook_call_id
-     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, u.ordinal`,
-    params(q),
-  );
-  return rows.map((r) => ({
-    ...context(r),
+export function listUndecided(sql: Sql, q: PeriodQuery): Promise<UndecidedRow[]> {
+  return childRows(sql, q, 'undecided', 'x.rule, x.rule_version, x.citation, x.reason, x.evidence', (r) => ({
     rule: r.rule as string,
     ruleVersion: r.rule_version as string,
     citation: r.citation as string,

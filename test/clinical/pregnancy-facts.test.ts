@@ -107,7 +107,8 @@ describe('derivePregnancyFacts — best EDD and GA', () => {
 describe('derivePregnancyFacts — current pregnancy (RULES §0)', () => {
   it.each([
     ['EDD today − 14 d', '2025-05-18', true],
-    ['EDD today − 15 d', '2025-05-17', false],
+    ['EDD today − 42 d (past the post-term limit: status unclear)', '2025-04-20', true],
+    ['EDD today − 43 d', '2025-04-19', false],
     ['EDD today + 300 d', '2026-03-28', true],
     ['EDD today + 301 d', '2026-03-29', false],
   ])('%s', (_n, edd, current) => {

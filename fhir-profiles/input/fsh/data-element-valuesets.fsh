@@ -465,6 +465,42 @@ Description: "Data element \"pregnancy-condition\" of prenatal-cds (generated fr
 * ^status = #active
 * http://snomed.info/sct#77386006
 
+ValueSet: DataElementPregnancyEndVS
+Id: pregnancy-end
+Title: "Pregnancy ended (delivery, birth outcome, miscarriage, termination)"
+Description: "Data element \"pregnancy-end\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://snomed.info/sct#236973005
+* http://snomed.info/sct#177184002
+* http://snomed.info/sct#700000006
+* http://snomed.info/sct#302383004
+* http://snomed.info/sct#61586001
+* http://snomed.info/sct#11466000
+* http://snomed.info/sct#281050002
+* http://snomed.info/sct#237364002
+* http://snomed.info/sct#17369002
+* http://snomed.info/sct#57797005
+* http://snomed.info/sct#714812005
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O00.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O01.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O02.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O03.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O04.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O05.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O06.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O07.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O08.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O60\\.?1.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O60\\.?2.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O60\\.?3.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O80.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O81.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O82.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O83.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O84.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Z37.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Z39.*"
+
 ValueSet: DataElementPregnancyEpisodeVS
 Id: pregnancy-episode
 Title: "Pregnancy (EpisodeOfCare type)"

@@ -39,6 +39,7 @@ const LIST: readonly DataElement[] = [
   E('pregnancy-status', 'observation-interpretation', 'dating'),
   E('pregnancy-condition', 'coded-finding', 'dating'),
   E('pregnancy-episode', 'episode-type', 'dating'),
+  E('pregnancy-end', 'coded-finding', 'dating'),
   E('afi', 'observation-quantity', 'pregnancy', 'cm'),
   E('dvp', 'observation-quantity', 'pregnancy', 'cm'),
   E('oligohydramnios', 'coded-finding', 'pregnancy'),

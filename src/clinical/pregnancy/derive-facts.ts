@@ -7,6 +7,7 @@ import type { Policy } from '../policy.js';
 import { bestEdd } from './best-edd.js';
 import { eddCandidates } from './edd-candidates.js';
 import { activePregnancyRecords, latestPregnancyStatus } from './pregnancy-evidence.js';
+import { pregnancyEnds } from './pregnancy-end.js';
 
 const NOT_PREGNANT: PregnancyFacts = Object.freeze({ current: false, currentEvidence: Object.freeze([]) });
 
@@ -20,7 +21,10 @@ const NOT_PREGNANT: PregnancyFacts = Object.freeze({ current: false, currentEvid
  * - a best EDD outside the window is a previous pregnancy's: it is not this pregnancy's EDD even
  *   when other evidence says she is pregnant (the facts then carry no EDD/LMP/GA);
  * - a latest pregnancy-status "not pregnant" (60001007) recorded on/after every piece of positive
- *   evidence (and after the LMP) ends the pregnancy: current = false.
+ *   evidence (and after the LMP) ends the pregnancy: current = false;
+ * - a best EDD more than POSTTERM_MAX_DAYS past (GA > 42+0) asks whether the pregnancy has ended
+ *   (docs/rules.md#pregnancy-status-unclear): a delivery / pregnancy-end record on or after its LMP
+ *   (or a "not pregnant" status) ends it; without one its status is unclear (`statusUnclear`).
  */
 export function derivePregnancyFacts(snapshot: PatientSnapshot, policy: Policy, now: ClinicalNow): PregnancyFacts {
   if (snapshot.patient?.gender === 'male') return NOT_PREGNANT;
@@ -55,6 +59,12 @@ export function derivePregnancyFacts(snapshot: PatientSnapshot, policy: Policy, 
     return Object.freeze({ current: true, currentEvidence, ...(episode ? { pregnancyKey: episode.reference } : {}) });
   }
   const gaDays = gestationalAgeDays(best.edd, now.today);
+  // Past the post-term limit: has anything recorded the end of this pregnancy (on or after its LMP)?
+  const daysPastEdd = today - eddDay;
+  const overdue = daysPastEdd > policy.POSTTERM_MAX_DAYS;
+  const lmpDay = eddDay - 280;
+  if (overdue && ((status?.value === 'not-pregnant' && status.day >= lmpDay) || pregnancyEnds(ctx).some((e) => e.first >= lmpDay)))
+    return NOT_PREGNANT;
   return Object.freeze({
     current: true,
     currentEvidence,
@@ -63,5 +73,6 @@ export function derivePregnancyFacts(snapshot: PatientSnapshot, policy: Policy, 
     gaDays,
     ga: formatGestationalAge(gaDays),
     pregnancyKey: `Patient/${snapshot.patientId}|${best.edd}`,
+    ...(overdue ? { statusUnclear: Object.freeze({ daysPastEdd, limitDays: policy.POSTTERM_MAX_DAYS }) } : {}),
   });
 }
