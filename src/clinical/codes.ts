@@ -14,6 +14,8 @@ export const SYSTEMS = {
   ucum: 'http://unitsofmeasure.org',
   v3RoleCode: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode',
   v3Interpretation: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation',
+  /** HL7 v2 table 0074, diagnostic service section (DiagnosticReport.category; `OUS` = OB ultrasound). */
+  v2DiagnosticService: 'http://terminology.hl7.org/CodeSystem/v2-0074',
   dataAbsentReason: 'http://terminology.hl7.org/CodeSystem/data-absent-reason',
   prenatalObservation: `${CANONICAL_BASE}/CodeSystem/prenatal-observation`,
   prenatalOrder: `${CANONICAL_BASE}/CodeSystem/prenatal-order`,
@@ -42,6 +44,8 @@ export const PRENATAL_OBSERVATION_CODES = [
   'bleeding-disorder',
   'chronic-infection-active',
   'pregnancy-episode',
+  'obstetric-ultrasound',
+  'prenatal-diagnosis',
 ] as const;
 
 /** CodeSystem `prenatal-order` (local order codes). */
@@ -82,6 +86,8 @@ export const EXTENSIONS = {
   noticeRules: `${CANONICAL_BASE}/StructureDefinition/notice-rules`,
   /** On the notice Communication: the notice id of the printable notice and its hash. */
   noticeId: `${CANONICAL_BASE}/StructureDefinition/notice-id`,
+  /** On a Condition in the woman's record: the condition is a finding about the fetus (docs/rules.md#fetal-finding). */
+  fetalFinding: `${CANONICAL_BASE}/StructureDefinition/fetal-finding`,
 } as const;
 
 export type MchTechnique = (typeof MCH_TECHNIQUE_CODES)[number];

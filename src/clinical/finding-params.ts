@@ -75,8 +75,11 @@ export interface AmnioticFluidReading {
 }
 
 export interface FetalAnomalyParams {
-  /** Sources that contributed, e.g. ["condition", "nt"]. */
-  readonly sources: readonly ('condition' | 'observation' | 'report' | 'nt')[];
+  /**
+   * Sources that contributed, e.g. ["condition", "nt"]: a fetal anomaly on a Condition, Observation
+   * or DiagnosticReport, an NT at or above the threshold, or fetal growth restriction (`fgr`).
+   */
+  readonly sources: readonly ('condition' | 'observation' | 'report' | 'nt' | 'fgr')[];
   /** NT threshold (mm), present when `nt` contributed. */
   readonly ntThresholdMm?: number;
   readonly items: readonly EvidenceItem[];

@@ -31,6 +31,11 @@ export const policySchema = z.strictObject({
   DVP_HIGH_CM: z.number().positive().default(8),
   /** Nuchal translucency (mm) at or above which `fetal-anomaly` fires. */
   NT_MM_MIN: z.number().positive().default(3.0),
+  /**
+   * Whether fetal growth restriction (ICD-10 O36.5, SNOMED 22033007) about the fetus counts as
+   * abnormal fetal development for `fetal-anomaly` (ZJ-2023 Art.24(2) 胎儿发育异常; docs/rules.md#fetal-anomaly).
+   */
+  FGR_IS_ANOMALY: z.boolean().default(true),
   /** First-trimester window for teratogen exposure: LMP .. LMP + this many days (13w6d = 97). */
   FIRST_TRIMESTER_LAST_DAY: z.number().int().positive().default(97),
   /**
@@ -91,7 +96,13 @@ export const policySchema = z.strictObject({
     .array(z.enum(['registry', 'ehr']))
     .min(1)
     .default(['registry', 'ehr']),
-  /** Local codes appended to the shipped value sets, by value-set / data-element id. */
+  /**
+   * Code-system URIs under which the EHR sends ICD-10 codes (docs/rules.md#value-sets): codes under
+   * any of them match the ICD-10 entries of the value sets (by prefix, without the dot, any case).
+   * `http://hl7.org/fhir/sid/icd-10` is always one of them.
+   */
+  ICD10_SYSTEMS: z.array(z.string().min(1)).min(1).default(['http://hl7.org/fhir/sid/icd-10', 'http://hl7.org/fhir/sid/icd-10-cn']),
+  /** Local codes appended to the shipped value sets, by value-set / data-element id (ICD-10 codes match as prefixes). */
   localCodes: z.record(z.string(), z.array(coding)).default({}),
   /** The institution issuing the notice (the one running the service). */
   institution: institution.default({ name: '（本机构）' }),

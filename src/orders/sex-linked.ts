@@ -9,7 +9,7 @@ import { relativeReference } from '../fhir/references.js';
  * lawful (ZJ-2023 Art.31 forbids it when not medically needed). Serious X-linked recessive
  * disorders where the fetal sex decides further diagnosis:
  *
- * | ICD-10 (prefix, also ICD-10-CN extensions) | disorder |
+ * | ICD-10 (prefix, under any URI of `policy.ICD10_SYSTEMS`, clinical-edition extensions too) | disorder |
  * |---|---|
  * | D66   | hereditary factor VIII deficiency (haemophilia A) |
  * | D67   | hereditary factor IX deficiency (haemophilia B) |
@@ -30,15 +30,14 @@ export const SEX_LINKED_POLICY_KEY = 'sex-linked-disorder';
 export const SEX_LINKED_ICD10_PREFIXES: readonly string[] = ['D66', 'D67', 'G71.0', 'D82.0', 'E76.1', 'E79.1'];
 export const SEX_LINKED_SNOMED: readonly string[] = ['28293008', '76670001'];
 
-const ICD_SYSTEMS: readonly string[] = [SYSTEMS.icd10, SYSTEMS.icd10cn];
-
 function inValueSet(concept: CodeableConcept | undefined, policy: Policy): { system: string; code: string } | undefined {
   const local = policy.localCodes[SEX_LINKED_POLICY_KEY] ?? [];
   for (const c of concept?.coding ?? []) {
     if (typeof c.system !== 'string' || typeof c.code !== 'string') continue;
     const code = c.code.trim().toUpperCase();
     const hit =
-      (ICD_SYSTEMS.includes(c.system) && SEX_LINKED_ICD10_PREFIXES.some((p) => code.startsWith(p))) ||
+      ((c.system === SYSTEMS.icd10 || policy.ICD10_SYSTEMS.includes(c.system)) &&
+        SEX_LINKED_ICD10_PREFIXES.some((p) => code.startsWith(p))) ||
       (c.system === SYSTEMS.snomed && SEX_LINKED_SNOMED.includes(c.code)) ||
       local.some((l) => l.system === c.system && l.code === c.code);
     if (hit) return { system: c.system, code: c.code };

@@ -27,7 +27,8 @@ type Accessor = (resource: never) => readonly CodeableConcept[];
 
 /** Accessor → the FHIRPath expression it stands for, and the resource types it is given. */
 const ACCESSORS: readonly { name: string; at: Accessor; expression: string; types: readonly string[] }[] = [
-  { name: 'codes', at: C.codes, expression: 'code', types: ['Condition', 'Observation', 'Procedure'] },
+  { name: 'codes', at: C.codes, expression: 'code', types: ['Condition', 'Observation', 'Procedure', 'DiagnosticReport'] },
+  { name: 'categories', at: C.categories, expression: 'category', types: ['Condition', 'Observation', 'DiagnosticReport'] },
   { name: 'valueConcepts', at: C.valueConcepts, expression: 'value.ofType(CodeableConcept)', types: ['Observation'] },
   { name: 'componentCodes', at: C.componentCodes, expression: 'Observation.component.code', types: ['Observation'] },
   { name: 'interpretations', at: C.interpretations, expression: 'Observation.interpretation', types: ['Observation'] },
@@ -154,6 +155,7 @@ function rng(seed: number): () => number {
 
 const KEYS = [
   'code',
+  'category',
   'value',
   'valueCodeableConcept',
   'valueQuantity',

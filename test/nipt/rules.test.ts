@@ -164,6 +164,55 @@ const ROWS: Row[] = [
     fires: [],
     silent: ['nipt-late-missed-screening'],
   },
+  // Fetal vs maternal, prior child vs family history, ICD-10 as Chinese EHRs send it (docs/rules.md#fetal-finding).
+  {
+    name: "the woman's own cleft lip (SNOMED 80281008) is not a fetal anomaly",
+    scenario: R(condition(sct('80281008'), { recordedDate: '2025-05-20' })),
+    fires: [],
+    silent: ['nipt-fetal-structural-anomaly'],
+  },
+  {
+    name: 'a cleft lip marked as a fetal finding',
+    scenario: R(
+      condition(sct('80281008'), {
+        recordedDate: '2025-05-20',
+        extension: [{ url: 'http://prenatal-cds.org/fhir/StructureDefinition/fetal-finding', valueBoolean: true }],
+      }),
+    ),
+    fires: ['nipt-fetal-structural-anomaly'],
+  },
+  {
+    name: 'fetal growth restriction O36.500x001 alone is not a structural anomaly',
+    scenario: R(condition(code('http://hl7.org/fhir/sid/icd-10-cn', 'O36.500x001'), { recordedDate: '2025-05-20' })),
+    fires: [],
+    silent: ['nipt-fetal-structural-anomaly'],
+  },
+  {
+    name: 'a brother with β-thalassaemia D56.100 (icd-10-cn)',
+    scenario: R(familyHistory('BRO', code('http://hl7.org/fhir/sid/icd-10-cn', 'D56.100'))),
+    fires: ['nipt-monogenic-risk'],
+  },
+  { name: 'a sister with SMA G12.0', scenario: R(familyHistory('SIS', icd('G12.0'))), fires: ['nipt-monogenic-risk'] },
+  {
+    name: 'a son with Q90.900',
+    scenario: R(familyHistory('SON', code('http://hl7.org/fhir/sid/icd-10-cn', 'Q90.900'))),
+    fires: ['nipt-prior-chromosomal-child'],
+  },
+  {
+    name: 'husband with a balanced translocation Q95.0',
+    scenario: R(familyHistory('HUSB', icd('Q95.0'))),
+    fires: ['nipt-parental-chromosomal-abnormality'],
+  },
+  {
+    name: 'a fetal karyotype 47,XX,+21 (Q90.0 from amniocentesis) is a fetal finding, not parental',
+    scenario: R(
+      observation(code('http://prenatal-cds.org/fhir/CodeSystem/prenatal-order', 'amniocentesis'), {
+        valueCodeableConcept: { coding: [icd('Q90.0')], text: '47,XX,+21' },
+      }),
+    ),
+    fires: ['nipt-fetal-structural-anomaly'],
+    silent: ['nipt-parental-chromosomal-abnormality'],
+  },
 ];
 
 describe('NIPT reasons (RULES.md §2), one row each', () => {

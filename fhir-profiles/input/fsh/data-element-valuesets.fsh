@@ -52,8 +52,20 @@ Title: "Chromosomal abnormality (parent)"
 Description: "Data element \"chromosomal-abnormality\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
 * ^status = #active
 * http://snomed.info/sct#409709004
-* http://snomed.info/sct#41040004
 * http://snomed.info/sct#70156005
+* http://snomed.info/sct#41040004
+* http://snomed.info/sct#51500006
+* http://snomed.info/sct#21111006
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q90.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q91.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q92.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q93.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q94.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q95.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q96.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q97.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q98.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q99.*"
 
 ValueSet: DataElementChronicInfectionVS
 Id: chronic-infection
@@ -64,7 +76,7 @@ Description: "Data element \"chronic-infection\" of prenatal-cds (generated from
 
 ValueSet: DataElementCongenitalOrChromosomalVS
 Id: congenital-or-chromosomal
-Title: "Congenital anomaly or chromosomal disorder (prior child)"
+Title: "Severe congenital defect or chromosomal disorder (prior child, 严重缺陷)"
 Description: "Data element \"congenital-or-chromosomal\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
 * ^status = #active
 * http://snomed.info/sct#89369001
@@ -77,8 +89,20 @@ Description: "Data element \"congenital-or-chromosomal\" of prenatal-cds (genera
 * http://snomed.info/sct#87979003
 * http://snomed.info/sct#70156005
 * http://snomed.info/sct#409709004
-* http://snomed.info/sct#416010008
+* http://snomed.info/sct#67341007
+* http://snomed.info/sct#55999004
+* http://snomed.info/sct#26179002
+* http://snomed.info/sct#13213009
 * http://snomed.info/sct#276720006
+* http://snomed.info/sct#41040004
+* http://snomed.info/sct#51500006
+* http://snomed.info/sct#21111006
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q.*"
+* exclude codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q16.*"
+* exclude codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q17.*"
+* exclude codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q54.*"
+* exclude codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q69.*"
+* exclude codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q70.*"
 
 ValueSet: DataElementDvpVS
 Id: dvp
@@ -147,7 +171,7 @@ Description: "Data element \"exposure-radiation\" of prenatal-cds (generated fro
 
 ValueSet: DataElementFetalAnomalyVS
 Id: fetal-anomaly
-Title: "Fetal anomaly (condition, ultrasound finding or conclusion)"
+Title: "Fetal anomaly (a fetal finding: condition, ultrasound or prenatal-diagnosis finding or conclusion)"
 Description: "Data element \"fetal-anomaly\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
 * ^status = #active
 * http://snomed.info/sct#702709008
@@ -162,9 +186,36 @@ Description: "Data element \"fetal-anomaly\" of prenatal-cds (generated from src
 * http://snomed.info/sct#70156005
 * http://snomed.info/sct#409709004
 * http://snomed.info/sct#416010008
+* http://snomed.info/sct#67341007
+* http://snomed.info/sct#55999004
+* http://snomed.info/sct#26179002
+* http://snomed.info/sct#13213009
+* http://snomed.info/sct#276720006
+* http://snomed.info/sct#41040004
+* http://snomed.info/sct#51500006
+* http://snomed.info/sct#21111006
 * include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O35.*"
 * exclude codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O35\\.?5.*"
 * exclude codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O35\\.?6.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q.*"
+
+ValueSet: DataElementFetalGrowthRestrictionVS
+Id: fetal-growth-restriction
+Title: "Fetal growth restriction (a fetal finding; counts as abnormal fetal development when FGR_IS_ANOMALY)"
+Description: "Data element \"fetal-growth-restriction\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://snomed.info/sct#22033007
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O36\\.?5.*"
+
+ValueSet: DataElementFetalSubjectCodeVS
+Id: fetal-subject-code
+Title: "Codes about the fetus by definition (maternal care for fetal problems; fetal disorders)"
+Description: "Data element \"fetal-subject-code\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://snomed.info/sct#702709008
+* http://snomed.info/sct#22033007
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O35.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O36.*"
 
 ValueSet: DataElementFetusCountVS
 Id: fetus-count
@@ -184,6 +235,38 @@ Description: "Data element \"finding-absent\" of prenatal-cds (generated from sr
 * http://snomed.info/sct#373067005
 * http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation#NEG
 
+ValueSet: DataElementFirstDegreeRelativeVS
+Id: first-degree-relative
+Title: "Relationship: first-degree relative of either partner (children excluded)"
+Description: "Data element \"first-degree-relative\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#PRN
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#NPRN
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#MTH
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#NMTH
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#FTH
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#NFTH
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#SIB
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#NSIB
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#BRO
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#NBRO
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#SIS
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#NSIS
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#TWIN
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#FTWIN
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#ITWIN
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#TWINBRO
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#FTWINBRO
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#ITWINBRO
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#TWINSIS
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#FTWINSIS
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#ITWINSIS
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#HUSB
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#SPS
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#FTHINLAW
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#MTHINLAW
+* http://terminology.hl7.org/CodeSystem/v3-RoleCode#PRNINLAW
+
 ValueSet: DataElementGeneticConditionVS
 Id: genetic-condition
 Title: "Genetic conditions (family history)"
@@ -197,6 +280,47 @@ Description: "Data element \"genetic-condition\" of prenatal-cds (generated from
 * http://snomed.info/sct#90935002
 * http://snomed.info/sct#40108008
 * http://snomed.info/sct#417357006
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q90.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q91.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q92.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q93.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q94.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q95.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q96.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q97.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q98.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q99.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q77.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q78.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q85.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q87.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "D56.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "D57.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "D58.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "D66.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "D67.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E70.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E71.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E72.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E73.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E74.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E75.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E76.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E77.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E78.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E79.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E80.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E81.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E82.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E83.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E84.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E85.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E88.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "G10.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "G12.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "G71\\.?0.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "D68\\.?0.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "G11.*"
 
 ValueSet: DataElementGestationalAgeVS
 Id: gestational-age
@@ -387,6 +511,31 @@ Description: "Data element \"monogenic-disorder\" of prenatal-cds (generated fro
 * http://snomed.info/sct#90935002
 * http://snomed.info/sct#190905008
 * http://snomed.info/sct#417357006
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "D56.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "D57.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "D58.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "D66.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "D67.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E70.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E71.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E72.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E73.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E74.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E75.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E76.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E77.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E78.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E79.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E80.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E81.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E82.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E83.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E84.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E85.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "E88.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "G10.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "G12.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "G71\\.?0.*"
 
 ValueSet: DataElementMultiplePregnancyVS
 Id: multiple-pregnancy
@@ -396,6 +545,18 @@ Description: "Data element \"multiple-pregnancy\" of prenatal-cds (generated fro
 * http://snomed.info/sct#16356006
 * http://snomed.info/sct#65147003
 * include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "O30.*"
+
+ValueSet: DataElementNeuralTubeDefectVS
+Id: neural-tube-defect
+Title: "Neural-tube defect (family history of a first-degree relative)"
+Description: "Data element \"neural-tube-defect\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://snomed.info/sct#89369001
+* http://snomed.info/sct#67531005
+* http://snomed.info/sct#55999004
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q00.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q01.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q05.*"
 
 ValueSet: DataElementNiptConsentVS
 Id: nipt-consent
@@ -523,6 +684,20 @@ Description: "Data element \"pregnant\" of prenatal-cds (generated from src/clin
 * ^status = #active
 * http://snomed.info/sct#77386006
 
+ValueSet: DataElementPrenatalExaminationVS
+Id: prenatal-examination
+Title: "Obstetric ultrasound or prenatal diagnosis (Observation / DiagnosticReport category or code)"
+Description: "Data element \"prenatal-examination\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://loinc.org#11525-3
+* http://snomed.info/sct#241493005
+* http://terminology.hl7.org/CodeSystem/v2-0074#OUS
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-observation#obstetric-ultrasound
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-observation#prenatal-diagnosis
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-order#amniocentesis
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-order#cvs
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-order#cordocentesis
+
 ValueSet: DataElementPriorBirthDefectVS
 Id: prior-birth-defect
 Title: "Prior birth of a child with a birth defect"
@@ -536,8 +711,20 @@ Title: "Chromosomal abnormality of a previous child"
 Description: "Data element \"prior-chromosomal-child\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
 * ^status = #active
 * http://snomed.info/sct#409709004
-* http://snomed.info/sct#41040004
 * http://snomed.info/sct#70156005
+* http://snomed.info/sct#41040004
+* http://snomed.info/sct#51500006
+* http://snomed.info/sct#21111006
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q90.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q91.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q92.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q93.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q94.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q95.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q96.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q97.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q98.*"
+* include codes from system http://hl7.org/fhir/sid/icd-10 where code regex "Q99.*"
 
 ValueSet: DataElementRhNegativeVS
 Id: rh-negative

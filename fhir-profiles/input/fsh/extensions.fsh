@@ -88,3 +88,11 @@ Description: "On a written-notice Communication: the id of the printable notice 
 Context: Communication
 * value[x] 1..1
 * value[x] only string
+
+Extension: FetalFinding
+Id: fetal-finding
+Title: "Fetal finding"
+Description: "On a Condition in the pregnant woman's record: true when the condition is a finding about the fetus (for example a malformation seen on ultrasound or found by prenatal diagnosis), not a condition of the woman herself (docs/rules.md#fetal-finding; ZJ-2023 Art. 24(2))."
+Context: Condition
+* value[x] 1..1
+* value[x] only boolean

@@ -58,6 +58,12 @@ Description: "Local observation and finding codes of prenatal-cds (docs/rules.md
 * #pregnancy-episode "本次妊娠"
 * #pregnancy-episode ^designation[0].language = #en
 * #pregnancy-episode ^designation[0].value = "Pregnancy episode"
+* #obstetric-ultrasound "产科超声检查"
+* #obstetric-ultrasound ^designation[0].language = #en
+* #obstetric-ultrasound ^designation[0].value = "Obstetric ultrasound examination"
+* #prenatal-diagnosis "产前诊断"
+* #prenatal-diagnosis ^designation[0].language = #en
+* #prenatal-diagnosis ^designation[0].value = "Prenatal diagnosis"
 
 ValueSet: PrenatalObservationVS
 Id: prenatal-observation

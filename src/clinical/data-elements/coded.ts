@@ -46,12 +46,15 @@ export function conditionUsable(c: Condition): boolean {
  * is still an indication); Observations and reports final-like, preliminary ones only when no final
  * one of the element exists; an Observation whose value negates its code (`false`, or a value in
  * `finding-absent`) is not a finding. `scoped` = pregnancy-specific (earlier evidence ignored).
+ * `accept` narrows the resources that count (e.g. to fetal findings, ./fetal-finding.ts) before
+ * anything else: a resource it rejects is neither a hit nor unusable evidence.
  */
 export function codedEvidence(
   ctx: ReadContext,
   valueSetId: string,
   scoped: boolean,
   sources: readonly CodedHit['source'][] = ['condition', 'observation', 'report'],
+  accept?: (resource: CodedHit['resource']) => boolean,
 ): CodedSelection {
   const { matcher, snapshot } = ctx;
   const finals: CodedHit[] = [];
@@ -65,7 +68,7 @@ export function codedEvidence(
     final: boolean,
     text?: string,
   ) => {
-    if (!coding) return;
+    if (!coding || (accept !== undefined && !accept(resource))) return;
     const p = place(ed, ctx, scoped);
     if (p.kind === 'previous') return;
     if (p.kind === 'unusable') return void unusable.push({ reference: refOf(resource), reason: p.reason });

@@ -40,7 +40,10 @@ function concepts(v: unknown): readonly CodeableConcept[] {
 }
 
 /** `code` */
-export const codes: Concepts<Condition | Observation | Procedure> = (r) => concepts(r.code);
+export const codes: Concepts<Condition | Observation | Procedure | DiagnosticReport> = (r) => concepts(r.code);
+
+/** `category` */
+export const categories: Concepts<Condition | Observation | DiagnosticReport> = (r) => concepts(r.category);
 
 /** `value.ofType(CodeableConcept)` */
 export const valueConcepts: Concepts<Observation> = (o) => (o.valueQuantity === undefined ? concepts(o.valueCodeableConcept) : NONE);

@@ -17,6 +17,7 @@ export interface DataElement {
     | 'observation-risk'
     | 'observation-interpretation'
     | 'coded-finding'
+    | 'fetal-finding'
     | 'family-history-condition'
     | 'family-history-relationship'
     | 'medication'
@@ -44,12 +45,16 @@ const LIST: readonly DataElement[] = [
   E('dvp', 'observation-quantity', 'pregnancy', 'cm'),
   E('oligohydramnios', 'coded-finding', 'pregnancy'),
   E('polyhydramnios', 'coded-finding', 'pregnancy'),
-  E('fetal-anomaly', 'coded-finding', 'pregnancy'),
+  // Fetal findings only: coded evidence the record says is about the fetus (./fetal-finding.ts).
+  E('fetal-anomaly', 'fetal-finding', 'pregnancy'),
+  E('fetal-growth-restriction', 'fetal-finding', 'pregnancy'),
   E('nuchal-translucency', 'observation-quantity', 'pregnancy', 'mm'),
   E('suspected-fetal-damage', 'coded-finding', 'pregnancy'),
   E('teratogen-exposure-condition', 'coded-finding', 'pregnancy'),
   E('teratogen-medication', 'medication', 'pregnancy'),
   E('genetic-condition', 'family-history-condition', 'history'),
+  E('neural-tube-defect', 'family-history-condition', 'history'),
+  E('first-degree-relative', 'family-history-relationship', 'history'),
   E('congenital-or-chromosomal', 'family-history-condition', 'history'),
   E('child-relationship', 'family-history-relationship', 'history'),
   E('prior-birth-defect', 'coded-finding', 'history'),

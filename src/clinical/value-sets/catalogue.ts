@@ -6,7 +6,8 @@ import type { ValueSetDefinition } from './types.js';
  * fhir-profiles/ generates the FHIR ValueSets (`http://prenatal-cds.org/fhir/ValueSet/<id>`) from
  * this file. Hospital codes are appended from policy (`localCodes[<id>]`), never written here.
  * ICD-10 codes are listed once under `http://hl7.org/fhir/sid/icd-10`; the matcher also accepts
- * them under `…/icd-10-cn`, with or without the dot.
+ * them under the policy's other ICD-10 URIs (`ICD10_SYSTEMS`, default also `…/icd-10-cn`), with or
+ * without the dot, and as prefixes of national clinical-edition codes (`Q90.900`).
  */
 const { loinc, snomed, icd10, atc, v3RoleCode, v3Interpretation, prenatalObservation: po, prenatalOrder } = SYSTEMS;
 
@@ -24,6 +25,45 @@ const MAJOR_ANOMALY = [
   '409709004',
   '416010008',
 ] as const;
+
+/** ICD-10 categories `<letter><from>` … `<letter><to>` as prefixes: `categories('E', 70, 72)` = E70, E71, E72. */
+const categories = (letter: string, from: number, to: number): string[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => `${letter}${String(from + i).padStart(2, '0')}`);
+
+/**
+ * docs/rules.md#value-sets: single-gene disorders by ICD-10 (prefix) — hereditary haemolytic anaemias
+ * D56–D58 (thalassaemia, sickle cell, spherocytosis), haemophilia A/B D66/D67, inherited metabolic
+ * disorders E70–E88 (cystic fibrosis E84 among them; not E86 volume depletion or E87 fluid and
+ * electrolyte disorders, which are not inherited), Huntington disease G10, spinal muscular atrophy
+ * G12, muscular dystrophy G71.0.
+ */
+const MONOGENIC_ICD10 = [...categories('D', 56, 58), 'D66', 'D67', ...categories('E', 70, 85), 'E88', 'G10', 'G12', 'G71.0'];
+/** Chromosomal abnormalities, ICD-10 Q90–Q99. */
+const CHROMOSOMAL_ICD10 = categories('Q', 90, 99);
+/** Chromosomal disorders (SNOMED CT): chromosomal disorder, anomaly of pair 21, trisomy 21, 18, 13. */
+const CHROMOSOMAL_SNOMED = ['409709004', '70156005', '41040004', '51500006', '21111006'];
+/**
+ * docs/rules.md#prior-affected-birth: minor congenital defects, not 严重缺陷 by default (a hospital adds
+ * them by policy): ear anomalies Q16–Q17, hypospadias Q54, polydactyly Q69, syndactyly Q70.
+ */
+const MINOR_DEFECT_ICD10 = ['Q16', 'Q17', 'Q54', 'Q69', 'Q70'];
+/**
+ * docs/rules.md#prior-affected-birth: the severe (major) defects of the birth-defect surveillance
+ * (SNOMED CT): the major-anomaly set without hypospadias (416010008), limb reduction 67341007,
+ * encephalocele 55999004, oesophageal atresia 26179002, congenital heart disease 13213009, 276720006,
+ * and the chromosomal disorders.
+ */
+const SEVERE_DEFECT_SNOMED = [
+  ...new Set([
+    ...MAJOR_ANOMALY.filter((c) => c !== '416010008'),
+    '67341007',
+    '55999004',
+    '26179002',
+    '13213009',
+    '276720006',
+    ...CHROMOSOMAL_SNOMED,
+  ]),
+];
 
 function vs(
   id: string,
@@ -117,12 +157,36 @@ const LIST: readonly ValueSetDefinition[] = [
   ),
   // Fetal anomaly (docs/rules.md#fetal-anomaly)
   vs('major-anomaly', 'Major congenital anomalies', [{ system: snomed, codes: [...MAJOR_ANOMALY] }]),
+  // Read only as fetal findings (docs/rules.md#fetal-finding): the woman's own anomaly codes never count.
   vs(
     'fetal-anomaly',
-    'Fetal anomaly (condition, ultrasound finding or conclusion)',
-    [{ system: snomed, codes: ['702709008', ...MAJOR_ANOMALY] }],
-    [{ system: icd10, prefixes: ['O35'], exclude: ['O35.5', 'O35.6'] }],
+    'Fetal anomaly (a fetal finding: condition, ultrasound or prenatal-diagnosis finding or conclusion)',
+    [{ system: snomed, codes: [...new Set(['702709008', ...MAJOR_ANOMALY, ...SEVERE_DEFECT_SNOMED])] }],
+    [
+      { system: icd10, prefixes: ['O35'], exclude: ['O35.5', 'O35.6'] },
+      { system: icd10, prefixes: ['Q'] },
+    ],
   ),
+  vs(
+    'fetal-growth-restriction',
+    'Fetal growth restriction (a fetal finding; counts as abnormal fetal development when FGR_IS_ANOMALY)',
+    [{ system: snomed, codes: ['22033007'] }],
+    [{ system: icd10, prefixes: ['O36.5'] }],
+  ),
+  // What makes a coded finding one about the fetus (docs/rules.md#fetal-finding).
+  vs(
+    'fetal-subject-code',
+    'Codes about the fetus by definition (maternal care for fetal problems; fetal disorders)',
+    [{ system: snomed, codes: ['702709008', '22033007'] }],
+    [{ system: icd10, prefixes: ['O35', 'O36'] }],
+  ),
+  vs('prenatal-examination', 'Obstetric ultrasound or prenatal diagnosis (Observation / DiagnosticReport category or code)', [
+    { system: loinc, codes: ['11525-3'] },
+    { system: snomed, codes: ['241493005'] },
+    { system: SYSTEMS.v2DiagnosticService, codes: ['OUS'] },
+    { system: po, codes: ['obstetric-ultrasound', 'prenatal-diagnosis'] },
+    { system: prenatalOrder, codes: ['amniocentesis', 'cvs', 'cordocentesis'] },
+  ]),
   vs('nuchal-translucency', 'Nuchal translucency (mm)', [{ system: po, codes: ['nt-mm'] }]),
   // Teratogen exposure (docs/rules.md#teratogen-exposure)
   vs(
@@ -172,14 +236,60 @@ const LIST: readonly ValueSetDefinition[] = [
     [{ system: icd10, prefixes: ['O35.5', 'O35.6'] }],
   ),
   // Family history and prior affected birth (docs/rules.md#genetic-family-history, #prior-affected-birth)
-  vs('genetic-condition', 'Genetic conditions (family history)', [
-    { system: snomed, codes: ['409709004', '41040004', '253098009', '13213009', '190905008', '90935002', '40108008', '417357006'] },
-  ]),
-  vs('congenital-or-chromosomal', 'Congenital anomaly or chromosomal disorder (prior child)', [
-    { system: snomed, codes: [...MAJOR_ANOMALY, '276720006', '409709004'] },
-  ]),
+  vs(
+    'genetic-condition',
+    'Genetic conditions (family history)',
+    [{ system: snomed, codes: ['409709004', '41040004', '253098009', '13213009', '190905008', '90935002', '40108008', '417357006'] }],
+    [{ system: icd10, prefixes: [...CHROMOSOMAL_ICD10, 'Q77', 'Q78', 'Q85', 'Q87', ...MONOGENIC_ICD10, 'D68.0', 'G11'] }],
+  ),
+  vs(
+    'neural-tube-defect',
+    'Neural-tube defect (family history of a first-degree relative)',
+    [{ system: snomed, codes: ['89369001', '67531005', '55999004'] }],
+    [{ system: icd10, prefixes: ['Q00', 'Q01', 'Q05'] }],
+  ),
+  vs(
+    'congenital-or-chromosomal',
+    'Severe congenital defect or chromosomal disorder (prior child, 严重缺陷)',
+    [{ system: snomed, codes: SEVERE_DEFECT_SNOMED }],
+    [{ system: icd10, prefixes: ['Q'], exclude: MINOR_DEFECT_ICD10 }],
+  ),
   vs('prior-birth-defect', 'Prior birth of a child with a birth defect', [{ system: po, codes: ['prior-birth-defect'] }]),
   vs('child-relationship', 'Relationship: child of the patient', [{ system: v3RoleCode, codes: ['CHILD', 'SON', 'DAU', 'NCHILD'] }]),
+  // Parents, siblings and twins of the woman; the partner and his parents (docs/rules.md#genetic-family-history).
+  vs('first-degree-relative', 'Relationship: first-degree relative of either partner (children excluded)', [
+    {
+      system: v3RoleCode,
+      codes: [
+        'PRN',
+        'NPRN',
+        'MTH',
+        'NMTH',
+        'FTH',
+        'NFTH',
+        'SIB',
+        'NSIB',
+        'BRO',
+        'NBRO',
+        'SIS',
+        'NSIS',
+        'TWIN',
+        'FTWIN',
+        'ITWIN',
+        'TWINBRO',
+        'FTWINBRO',
+        'ITWINBRO',
+        'TWINSIS',
+        'FTWINSIS',
+        'ITWINSIS',
+        'HUSB',
+        'SPS',
+        'FTHINLAW',
+        'MTHINLAW',
+        'PRNINLAW',
+      ],
+    },
+  ]),
   // Screening (docs/rules.md#screening-high-risk)
   vs('screening-t21', 'Trisomy 21 screening risk', [{ system: po, codes: ['t21-risk'] }]),
   vs('screening-t18', 'Trisomy 18 screening risk', [{ system: po, codes: ['t18-risk'] }]),
@@ -215,14 +325,25 @@ const LIST: readonly ValueSetDefinition[] = [
     [{ system: snomed, codes: ['363346000'] }],
     [{ system: icd10, prefixes: Array.from({ length: 98 }, (_, i) => `C${String(i).padStart(2, '0')}`) }],
   ),
-  vs('chromosomal-abnormality', 'Chromosomal abnormality (parent)', [{ system: snomed, codes: ['409709004', '41040004', '70156005'] }]),
+  vs(
+    'chromosomal-abnormality',
+    'Chromosomal abnormality (parent)',
+    [{ system: snomed, codes: CHROMOSOMAL_SNOMED }],
+    [{ system: icd10, prefixes: CHROMOSOMAL_ICD10 }],
+  ),
   vs('husband-relationship', 'Relationship: husband / partner (father of the fetus)', [{ system: v3RoleCode, codes: ['HUSB'] }]),
-  vs('monogenic-disorder', 'Monogenic (single-gene) disorder', [
-    { system: snomed, codes: ['40108008', '90935002', '190905008', '417357006'] },
-  ]),
-  vs('prior-chromosomal-child', 'Chromosomal abnormality of a previous child', [
-    { system: snomed, codes: ['409709004', '41040004', '70156005'] },
-  ]),
+  vs(
+    'monogenic-disorder',
+    'Monogenic (single-gene) disorder',
+    [{ system: snomed, codes: ['40108008', '90935002', '190905008', '417357006'] }],
+    [{ system: icd10, prefixes: MONOGENIC_ICD10 }],
+  ),
+  vs(
+    'prior-chromosomal-child',
+    'Chromosomal abnormality of a previous child',
+    [{ system: snomed, codes: CHROMOSOMAL_SNOMED }],
+    [{ system: icd10, prefixes: CHROMOSOMAL_ICD10 }],
+  ),
   vs(
     'ivf',
     'Pregnancy after in-vitro fertilisation',

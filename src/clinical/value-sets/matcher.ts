@@ -6,9 +6,11 @@ import type { ValueSetDefinition } from './types.js';
 
 /**
  * Value-set membership, compiled once per policy (shipped VALUE_SETS + `policy.localCodes`) into
- * hash lookups. ICD-10 (`…/icd-10` and `…/icd-10-cn` are one system here) is compared without the
- * dot and case-insensitively; prefixes match `O35` → `O35.0`, `O35.001`, exclusions are prefixes too.
- * Other systems compare system and code exactly (codes trimmed).
+ * hash lookups (docs/rules.md#value-sets). ICD-10 — every URI of `policy.ICD10_SYSTEMS`, and
+ * `http://hl7.org/fhir/sid/icd-10` always, is one system here — is compared without the dot and
+ * case-insensitively; prefixes match `O35` → `O35.0`, `O35.001` (national clinical-edition codes
+ * such as `Q90.900` extend an ICD-10 code), exclusions are prefixes too, and the hospital's ICD-10
+ * local codes are prefixes as well. Other systems compare system and code exactly (codes trimmed).
  */
 export interface ValueSetMatcher {
   /** Whether a coding, or any coding of a CodeableConcept, is in value set `id` (unknown id throws). */
@@ -25,11 +27,18 @@ export interface ValueSetMatcher {
   readonly ids: readonly string[];
 }
 
-const ICD_SYSTEMS = new Set<string>([SYSTEMS.icd10, SYSTEMS.icd10cn]);
+/** The policy keys the matcher reads (`ICD10_SYSTEMS` defaults as in the policy). */
+export type MatcherPolicy = Pick<Policy, 'localCodes'> & Partial<Pick<Policy, 'ICD10_SYSTEMS'>>;
 
-function norm(system: string, code: string): [string, string] {
-  if (ICD_SYSTEMS.has(system)) return [SYSTEMS.icd10, code.trim().toUpperCase().replace(/\./g, '')];
-  return [system, code.trim()];
+/** The ICD-10 URIs of the default policy. */
+export const DEFAULT_ICD10_SYSTEMS: readonly string[] = Object.freeze([SYSTEMS.icd10, SYSTEMS.icd10cn]);
+
+type Norm = (system: string, code: string) => [string, string];
+
+/** Normalisation of (system, code): ICD-10 aliases become `…/icd-10`, the code dotless upper case. */
+function normFor(icd10Systems: readonly string[] = DEFAULT_ICD10_SYSTEMS): Norm {
+  const icd = new Set<string>([SYSTEMS.icd10, ...icd10Systems]);
+  return (system, code) => (icd.has(system) ? [SYSTEMS.icd10, code.trim().toUpperCase().replace(/\./g, '')] : [system, code.trim()]);
 }
 
 interface Compiled {
@@ -37,19 +46,26 @@ interface Compiled {
   readonly prefixes: readonly { system: string; prefixes: string[]; exclude: string[] }[];
 }
 
-function compileOne(def: ValueSetDefinition, local: readonly { system: string; code: string }[]): Compiled {
+function compileOne(def: ValueSetDefinition, local: readonly { system: string; code: string }[], norm: Norm): Compiled {
   const exact = new Set<string>();
   for (const inc of def.include) for (const code of inc.codes) exact.add(norm(inc.system, code).join('|'));
-  for (const l of local) exact.add(norm(l.system, l.code).join('|'));
   const prefixes = (def.prefixes ?? []).map((p) => ({
     system: norm(p.system, '')[0],
     prefixes: p.prefixes.map((x) => norm(p.system, x)[1]),
     exclude: (p.exclude ?? []).map((x) => norm(p.system, x)[1]),
   }));
+  // A hospital's ICD-10 code covers its clinical-edition extensions (`Q54` → `Q54.000x001`).
+  const localIcd: string[] = [];
+  for (const l of local) {
+    const [system, code] = norm(l.system, l.code);
+    if (system === SYSTEMS.icd10) localIcd.push(code);
+    else exact.add(`${system}|${code}`);
+  }
+  if (localIcd.length > 0) prefixes.push({ system: SYSTEMS.icd10, prefixes: localIcd, exclude: [] });
   return { exact, prefixes };
 }
 
-function codingMatches(c: Compiled, coding: Coding): boolean {
+function codingMatches(c: Compiled, coding: Coding, norm: Norm): boolean {
   if (typeof coding.system !== 'string' || typeof coding.code !== 'string') return false;
   const [system, code] = norm(coding.system, coding.code);
   if (code === '') return false;
@@ -103,15 +119,16 @@ const MEMBERSHIP_KEY_LIMIT = 200;
  * before costs two map lookups. Same answers as `codingMatches` per value set (tested against it).
  */
 export function compileMatcher(
-  policy: Pick<Policy, 'localCodes'>,
+  policy: MatcherPolicy,
   valueSets: Readonly<Record<string, ValueSetDefinition>> = VALUE_SETS,
 ): ValueSetMatcher {
+  const norm = normFor(policy.ICD10_SYSTEMS);
   const known = new Set<string>();
   const exactIndex = new Map<string, string[]>();
   const prefixRules: PrefixRule[] = [];
   for (const def of Object.values(valueSets)) {
     known.add(def.id);
-    const c = compileOne(def, policy.localCodes[def.id] ?? []);
+    const c = compileOne(def, policy.localCodes[def.id] ?? [], norm);
     for (const key of c.exact) {
       const ids = exactIndex.get(key);
       if (ids === undefined) exactIndex.set(key, [def.id]);
@@ -181,8 +198,14 @@ export function compileMatcher(
 }
 
 /** The per-value-set reference check (one value set, one coding), kept for equivalence tests. */
-export function referenceMatches(def: ValueSetDefinition, local: readonly { system: string; code: string }[], coding: Coding): boolean {
-  return codingMatches(compileOne(def, local), coding);
+export function referenceMatches(
+  def: ValueSetDefinition,
+  local: readonly { system: string; code: string }[],
+  coding: Coding,
+  icd10Systems?: readonly string[],
+): boolean {
+  const norm = normFor(icd10Systems);
+  return codingMatches(compileOne(def, local, norm), coding, norm);
 }
 
 const cache = new WeakMap<object, ValueSetMatcher>();

@@ -1,4 +1,4 @@
-import { codedEvidence } from '../../clinical/data-elements/coded.js';
+import { ownFindings } from '../../clinical/data-elements/fetal-finding.js';
 import { codeRef } from '../../clinical/data-elements/items.js';
 import { familyHistoryItems, type FamilyHistoryItem } from '../../referral/rules/family-history.js';
 import {
@@ -18,8 +18,10 @@ import {
  * 家族史或提示胎儿罹患单基因病高风险).
  *
  * A FamilyMemberHistory (any relationship, either partner's side) with a condition in
- * `monogenic-disorder` (SNOMED 40108008, 90935002, 190905008, 417357006 + local); or — the "high
- * risk" half, our decision — a Condition of the woman herself in that set.
+ * `monogenic-disorder` (SNOMED 40108008, 90935002, 190905008, 417357006; ICD-10 D56–D58, D66, D67,
+ * E70–E88 but E86/E87, E84, G10, G12, G71.0, clinical-edition extensions included; + local); or —
+ * the "high risk" half, our decision — a Condition of the woman herself in that set (not a fetal
+ * finding, docs/rules.md#fetal-finding).
  * History: any date.
  */
 export const niptMonogenicRiskRule: NiptRule = {
@@ -35,7 +37,7 @@ export const niptMonogenicRiskRule: NiptRule = {
   evaluate(input) {
     const ctx = historyContext(input);
     const family = familyHistoryItems(ctx, 'monogenic-disorder');
-    const own = codedEvidence(ctx, 'monogenic-disorder', false, ['condition']);
+    const own = ownFindings(ctx, 'monogenic-disorder', false, ['condition']);
     const items: FamilyHistoryItem[] = [
       ...family.items,
       ...own.hits.map((h) => ({

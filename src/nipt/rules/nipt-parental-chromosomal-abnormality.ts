@@ -1,4 +1,4 @@
-import { codedEvidence } from '../../clinical/data-elements/coded.js';
+import { ownFindings } from '../../clinical/data-elements/fetal-finding.js';
 import { codeRef } from '../../clinical/data-elements/items.js';
 import { familyHistoryItems, type FamilyHistoryItem } from '../../referral/rules/family-history.js';
 import {
@@ -17,8 +17,9 @@ import {
  * applicable. ZJ-2023 Art.28; NIPT-2016 (夫妇一方有明确染色体异常).
  *
  * Fires on a Condition (or Observation) of the woman coded in `chromosomal-abnormality` (SNOMED
- * 409709004 chromosomal disorder, and the chromosomal codes 41040004, 70156005 + local), any date,
- * not entered-in-error/refuted; or a FamilyMemberHistory whose relationship is in
+ * 409709004 chromosomal disorder, and 70156005, 41040004, 51500006, 21111006; ICD-10 Q90–Q99, a
+ * balanced rearrangement Q95 among them; + local), any date, not entered-in-error/refuted, and not
+ * a fetal finding (docs/rules.md#fetal-finding: a fetal karyotype is not the mother's); or a FamilyMemberHistory whose relationship is in
  * `husband-relationship` (v3-RoleCode HUSB) with a condition in that set. History: any date.
  */
 export const niptParentalChromosomalAbnormalityRule: NiptRule = {
@@ -33,7 +34,7 @@ export const niptParentalChromosomalAbnormalityRule: NiptRule = {
   hooks: BOTH_HOOKS,
   evaluate(input) {
     const ctx = historyContext(input);
-    const own = codedEvidence(ctx, 'chromosomal-abnormality', false, ['condition', 'observation']);
+    const own = ownFindings(ctx, 'chromosomal-abnormality', false, ['condition', 'observation']);
     const partner = familyHistoryItems(ctx, 'chromosomal-abnormality', 'husband-relationship');
     const items: (FamilyHistoryItem & { parent: 'mother' | 'father' })[] = [
       ...own.hits.map((h) => ({

@@ -14,7 +14,8 @@ import {
  * `nipt-prior-chromosomal-child` — a previous child with a chromosomal abnormality: NIPT only with
  * caution. ZJ-2023 Art.28; NIPT-2016 (慎用: 有染色体异常胎儿分娩史). A FamilyMemberHistory whose
  * relationship is in `child-relationship` (v3-RoleCode CHILD, SON, DAU, NCHILD) with a condition in
- * `prior-chromosomal-child` (SNOMED 409709004, 41040004, 70156005 + local). History: any date.
+ * `prior-chromosomal-child` (SNOMED 409709004, 70156005, 41040004, 51500006, 21111006; ICD-10
+ * Q90–Q99; + local). History: any date.
  */
 export const niptPriorChromosomalChildRule: NiptRule = {
   id: 'nipt-prior-chromosomal-child',

@@ -1,4 +1,4 @@
-import type { Coding, FamilyMemberHistory } from '@medplum/fhirtypes';
+import type { CodeableConcept, Coding, FamilyMemberHistory } from '@medplum/fhirtypes';
 import type { ReadContext, Unusable } from '../../clinical/data-elements/context.js';
 import { familyConditionCodes, relationships } from '../../clinical/data-elements/concepts.js';
 import { codeRef } from '../../clinical/data-elements/items.js';
@@ -12,11 +12,14 @@ export type FamilyHistoryItem = FamilyHistoryParams['items'][number];
  * FamilyMemberHistory items (history: any date; not `entered-in-error`) with a condition in
  * `valueSetId`, optionally only for relationships in `relationshipSet`. Either partner's side counts
  * (the relationship is reported, not filtered, unless asked). An invalid `date` is reported unusable.
+ * `accept` leaves out condition codes that belong elsewhere (a child's severe defect is a prior
+ * affected birth, not family history).
  */
 export function familyHistoryItems(
   ctx: ReadContext,
   valueSetId: string,
   relationshipSet?: string,
+  accept?: (relationship: CodeableConcept | undefined, condition: CodeableConcept) => boolean,
 ): { items: FamilyHistoryItem[]; unusable: Unusable[] } {
   const items: FamilyHistoryItem[] = [];
   const unusable: Unusable[] = [];
@@ -27,6 +30,7 @@ export function familyHistoryItems(
     let coding: Coding | undefined;
     let text: string | undefined;
     for (const c of familyConditionCodes(f)) {
+      if (accept !== undefined && !accept(rel, c)) continue;
       coding = ctx.matcher.matchingCoding(valueSetId, c);
       if (coding) {
         text = c.text;

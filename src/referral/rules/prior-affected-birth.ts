@@ -12,10 +12,14 @@ const CITATION = { zj: 'ZJ-2023 Art.24(4)', national: 'PDM Art.17(4)' } as const
  * ZJ-2023 Art.24(4) (「……或者曾经分娩过先天性严重缺陷婴儿的」); PDM Art.17(4).
  *
  * Fires on a FamilyMemberHistory whose relationship is in `child-relationship` (v3-RoleCode CHILD,
- * SON, DAU, NCHILD) with a condition in `congenital-or-chromosomal` (major-anomaly set, 276720006,
- * 409709004); or the local code `prenatal-observation#prior-birth-defect` (`prior-birth-defect`) as
- * a FamilyMemberHistory condition (any relationship) or on a Condition/Observation of the woman.
- * History items: any date.
+ * SON, DAU, NCHILD; a sibling's child is not hers) with a condition in `congenital-or-chromosomal`,
+ * the severe defects (严重缺陷) of the birth-defect surveillance: ICD-10 Q00–Q99 except the minor
+ * defects Q16, Q17, Q54, Q69, Q70; SNOMED the major-anomaly set without hypospadias, limb reduction,
+ * encephalocele, oesophageal atresia, congenital heart disease, 276720006 and the chromosomal
+ * disorders (+ local codes: a hospital adds minor defects there); or the local code
+ * `prenatal-observation#prior-birth-defect` (`prior-birth-defect`) as a FamilyMemberHistory
+ * condition (any relationship) or on a Condition/Observation of the woman. History items: any date.
+ * Such a child never counts as `genetic-family-history` too.
  */
 export const priorAffectedBirthRule: Rule<PregnancyFacts> = {
   id: 'prior-affected-birth',
