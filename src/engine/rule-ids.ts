@@ -44,6 +44,7 @@ export const ORDER_RULE_IDS = [
   'licence-missing',
   'licence-expired',
   'sex-determination-prohibited',
+  'termination-reason-missing',
 ] as const;
 
 export type ReferralRuleId = (typeof REFERRAL_RULE_IDS)[number];

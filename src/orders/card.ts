@@ -56,6 +56,9 @@ function values(f: Finding, locale: OrderLocale, escape: (s: string) => string):
     years: str(p['intervalYears'] ?? p['verificationYears']),
     reference: str(p['verifiedOn'] ?? p['lastVerified']),
     licences: str(p['licenceNumbers']),
+    ga: str(p['ga']),
+    gaOn: str(p['gaOn']),
+    threshold: str(p['threshold']),
   };
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, escape(v)]));
 }
@@ -84,6 +87,8 @@ function overrideReasonsOf(findings: readonly RuledFinding[], locale: OrderLocal
   for (const { rule, finding } of findings) {
     if (findingIndicator(rule, finding) !== 'critical') continue;
     if (rule.id === 'sex-determination-prohibited') codes.add('medical-necessity-documented');
+    else if (rule.id === 'termination-reason-missing')
+      ['emergency-clinical-need', 'medical-necessity-documented'].forEach((c) => codes.add(c));
     else ['emergency-clinical-need', 'certificate-data-outdated', 'registry-not-updated'].forEach((c) => codes.add(c));
   }
   return overrideReasons(OVERRIDE_REASON_CODES, codes, (code) => orderMessage(locale, `override.${code}`));

@@ -1,5 +1,6 @@
 import type { ServiceRequest } from '@medplum/fhirtypes';
 import type { ClinicalNow } from '../clock.js';
+import type { PregnancyFacts } from '../clinical/finding-params.js';
 import type { Policy } from '../clinical/policy.js';
 import type { RuleError, Undecided } from '../engine/rule.js';
 import { runRules, type RuleRun } from '../engine/run-rules.js';
@@ -19,18 +20,20 @@ export function evaluateOrder(
     readonly order: ServiceRequest;
     readonly techniques: OrderTechniques;
     readonly context: CredentialContext;
+    readonly pregnancy: PregnancyFacts;
     readonly snapshot: PatientSnapshot;
     readonly policy: Policy;
     readonly now: ClinicalNow;
   },
 ): { findings: RuledFinding[]; undecided: Undecided[]; errors: RuleError[] } {
-  const { order, techniques, context, snapshot, policy, now } = input;
+  const { order, techniques, context, pregnancy, snapshot, policy, now } = input;
   const orderRef = order.id ? `ServiceRequest/${order.id}` : 'ServiceRequest';
   const runs: RuleRun<OrderFacts, OrderRule>[] = [];
   for (const rule of rules) {
-    if (rule.scope === 'order') runs.push({ rule, facts: { order, orderRef, techniques, context } });
+    if (rule.scope === 'order') runs.push({ rule, facts: { order, orderRef, techniques, context, pregnancy } });
     else
-      for (const requirement of techniques.requirements) runs.push({ rule, facts: { order, orderRef, techniques, requirement, context } });
+      for (const requirement of techniques.requirements)
+        runs.push({ rule, facts: { order, orderRef, techniques, requirement, context, pregnancy } });
   }
   const run = runRules(runs, { snapshot, policy, now });
   return { findings: [...run.fired], undecided: [...run.undecided], errors: [...run.errors] };

@@ -1,4 +1,5 @@
 import type { ServiceRequest } from '@medplum/fhirtypes';
+import type { PregnancyFacts } from '../clinical/finding-params.js';
 import { citationText, type Finding, type Rule, type RuleInput, type RuleOutcome } from '../engine/rule.js';
 import type { OrderRuleId } from '../engine/rule-ids.js';
 import type { CredentialContext } from './credential-context.js';
@@ -15,6 +16,8 @@ export interface OrderFacts {
   readonly techniques: OrderTechniques;
   readonly requirement?: TechniqueRequirement;
   readonly context: CredentialContext;
+  /** The current pregnancy (best EDD, GA), derived once per call (docs/rules.md#current-pregnancy). */
+  readonly pregnancy: PregnancyFacts;
 }
 
 /**

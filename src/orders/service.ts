@@ -2,6 +2,7 @@ import type { ServiceRequest } from '@medplum/fhirtypes';
 import type { RuleError, Undecided } from '../engine/rule.js';
 import { audited } from '../engine/run-rules.js';
 import type { Policy } from '../clinical/policy.js';
+import { derivePregnancyFacts } from '../clinical/pregnancy/derive-facts.js';
 import { emptyResult, type CardResult, type ServiceHandler, type ServiceResult } from '../engine/service.js';
 import { loadCredentialContext } from './credential-context.js';
 import type { RegistryStore } from './credential-records.js';
@@ -40,11 +41,13 @@ export function createOrderSignService(deps: OrderSignDeps): ServiceHandler {
     if (special.length === 0) return emptyResult(now);
 
     const context = await loadCredentialContext(snapshot, deps.registry, deps.policy);
+    // GA for the Art.31 termination check (docs/rules.md#termination-reason-missing): pure, from the snapshot.
+    const pregnancy = derivePregnancyFacts(snapshot, deps.policy, now);
     const cards: CardResult[] = [];
     const undecided: Undecided[] = [];
     const ruleErrors: RuleError[] = [];
     for (const { order, techniques } of special) {
-      const out = evaluateOrder(ORDER_RULES, { order, techniques, context, snapshot, policy: deps.policy, now });
+      const out = evaluateOrder(ORDER_RULES, { order, techniques, context, pregnancy, snapshot, policy: deps.policy, now });
       ruleErrors.push(...out.errors);
       undecided.push(...out.undecided);
       if (out.findings.length === 0) continue;

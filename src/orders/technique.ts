@@ -49,6 +49,9 @@ const SHIPPED: readonly { readonly system: string; readonly code: string; readon
   { system: SYSTEMS.prenatalOrder, code: 'nipt', kind: 'nipt' },
   { system: SYSTEMS.prenatalOrder, code: 'serum-screening', kind: 'prenatal-screening' },
   { system: SYSTEMS.prenatalOrder, code: 'fetal-sex-determination', kind: 'fetal-sex-determination' },
+  // Induced termination of pregnancy (SNOMED 714812005, 57797005): ZJ-2023 Art.3 technique, Art.31 check.
+  { system: SYSTEMS.snomed, code: '714812005', kind: 'pregnancy-termination' },
+  { system: SYSTEMS.snomed, code: '57797005', kind: 'pregnancy-termination' },
 ];
 
 function isTechnique(code: string | undefined): code is MchTechnique {

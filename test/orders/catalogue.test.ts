@@ -18,6 +18,7 @@ const REASONS: Record<string, string[]> = {
   'licence-missing': ['technique-not-licensed', 'no-licence', 'not-yet-valid'],
   'licence-expired': ['period-ended', 'validity-unusable', 'verification-overdue', 'verification-unknown', 'verification-unusable'],
   'sex-determination-prohibited': ['no-reason', 'reason-not-sex-linked'],
+  'termination-reason-missing': ['no-reason'],
 };
 
 describe('order rule catalogue (RULES.md §3)', () => {
@@ -38,6 +39,7 @@ describe('order rule catalogue (RULES.md §3)', () => {
     ['licence-missing', 'ZJ-2023 Art.3, 10, 17', 'critical'],
     ['licence-expired', 'ZJ-2023 Art.13', 'critical'],
     ['sex-determination-prohibited', 'ZJ-2023 Art.31', 'critical'],
+    ['termination-reason-missing', 'ZJ-2023 Art.31', 'critical'],
   ])('%s cites %s and is %s', (id, zj, indicator) => {
     const r = ORDER_RULES.find((x) => x.id === id)!;
     expect(r.citation.zj).toBe(zj);

@@ -16,6 +16,7 @@ import {
   type QualOpts,
 } from './support/fixtures.js';
 import { ruleReasons, runOrderSign } from './support/run.js';
+import { eddForGa, termination, terminationCodedAs, terminationCredentials } from './support/pregnancy.js';
 
 /** One table row per rule of docs/rules.md#orders and boundary (today = 2025-06-15, Asia/Shanghai). */
 const withCert = (o: QualOpts): Practitioner =>
@@ -174,5 +175,103 @@ describe('sex-determination-prohibited (ZJ-2023 Art.31)', () => {
       'registry-not-updated',
       'medical-necessity-documented',
     ]);
+  });
+});
+
+describe('termination-reason-missing (ZJ-2023 Art.31)', () => {
+  const reasons = async (orders: Resource[], extra: Resource[] = [], policy?: object) =>
+    ruleReasons(
+      (
+        await runOrderSign(
+          { resources: [...terminationCredentials(), ...extra], orders, userId: 'Practitioner/prac-li' },
+          policy ? { policy } : {},
+        )
+      ).findings,
+    );
+  const fired = ['termination-reason-missing:no-reason'];
+  const dx = (system: string, code: string, display: string) => ({ coding: [{ system, code, display }], text: display });
+
+  it.each([
+    ['GA 13+6, no reason', eddForGa(13, 6), termination(), []],
+    ['GA 14+0, no reason (the threshold itself)', eddForGa(14, 0), termination(), fired],
+    ['GA 14+1, no reason', eddForGa(14, 1), termination(), fired],
+    [
+      'GA 22+3, reason ICD-10-CN Q00.000 无脑畸形',
+      eddForGa(22, 3),
+      termination({ reasonCode: [dx(SYSTEMS.icd10cn, 'Q00.000', '无脑畸形')] }),
+      [],
+    ],
+    [
+      'GA 22+3, reason as free text only',
+      eddForGa(22, 3),
+      termination({ reasonCode: [{ text: '胎儿严重畸形，孕妇及家属要求终止妊娠' }] }),
+      [],
+    ],
+    ['GA 22+3, an empty reasonCode', eddForGa(22, 3), termination({ reasonCode: [{}] }), fired],
+    ['GA 13+6 today, planned for 14+0 tomorrow', eddForGa(13, 6), termination({ occurrenceDateTime: '2025-06-16T08:30:00+08:00' }), fired],
+    ['GA 14+0 today, planned date in the past is ignored', eddForGa(14, 0), termination({ occurrenceDateTime: '2025-06-01' }), fired],
+  ] as const)('%s', async (_name, edd, o, expected) => {
+    expect(await reasons([o], [edd])).toEqual(expected);
+  });
+
+  it('a reasonReference to a Condition documents a reason; a refuted or entered-in-error one does not', async () => {
+    const o = termination({ reasonReference: [{ reference: 'Condition/c-t18' }] });
+    const t18 = condition('c-t18', SYSTEMS.icd10cn, 'Q91.300');
+    expect(await reasons([o], [eddForGa(20), t18])).toEqual([]);
+    for (const code of ['refuted', 'entered-in-error']) {
+      const voided = { ...t18, verificationStatus: { coding: [{ code }] } };
+      expect(await reasons([o], [eddForGa(20), voided])).toEqual(fired);
+    }
+  });
+
+  it('orders recognised: mch-technique#pregnancy-termination, SNOMED 57797005, and ICD-9-CM-3 codes through policy', async () => {
+    const byTechnique = terminationCodedAs('sr-top-2', SYSTEMS.mchTechnique, 'pregnancy-termination', '终止妊娠');
+    const bySnomed = terminationCodedAs('sr-top-3', SYSTEMS.snomed, '57797005', '人工流产');
+    const icd9 = 'http://hospital.example.cn/fhir/CodeSystem/icd-9-cm-3';
+    const byLocal = terminationCodedAs('sr-top-4', icd9, '75.0x00', '羊膜腔内注射终止妊娠');
+    expect(await reasons([byTechnique, bySnomed], [eddForGa(16)])).toEqual([...fired, ...fired]);
+    expect(await reasons([byLocal], [eddForGa(16)])).toEqual([]);
+    const local = { localCodes: { 'mch-technique-orders:pregnancy-termination': [{ system: icd9, code: '75.0x00' }] } };
+    expect(await reasons([byLocal], [eddForGa(16)], local)).toEqual(fired);
+  });
+
+  it('TERMINATION_CHECK_GA_DAYS is a policy parameter', async () => {
+    expect(await reasons([termination()], [eddForGa(12)], { TERMINATION_CHECK_GA_DAYS: 84 })).toEqual(fired);
+    expect(await reasons([termination()], [eddForGa(13, 6)], { TERMINATION_CHECK_GA_DAYS: 99 })).toEqual([]);
+  });
+
+  it('GA unknown: no finding, an undecided outcome "could not verify GA"', async () => {
+    const { result, findings } = await runOrderSign({
+      resources: terminationCredentials(),
+      orders: [termination()],
+      userId: 'Practitioner/prac-li',
+    });
+    expect(findings).toEqual([]);
+    expect(result.undecided).toEqual([
+      expect.objectContaining({
+        rule: 'termination-reason-missing',
+        reason: expect.stringMatching(/^could not verify GA/),
+        evidence: ['ServiceRequest/sr-top'],
+      }),
+    ]);
+  });
+
+  it('the card: critical, Art.31, GA and threshold in the text, override reasons and a delete suggestion', async () => {
+    const { cards, findings } = await runOrderSign({
+      resources: [...terminationCredentials(), eddForGa(16)],
+      orders: [termination()],
+      userId: 'Practitioner/prac-li',
+    });
+    expect(cards).toHaveLength(1);
+    expect(cards[0]!.indicator).toBe('critical');
+    expect(findings[0]).toMatchObject({
+      rule: 'termination-reason-missing',
+      citation: 'ZJ-2023 Art.31',
+      evidence: ['ServiceRequest/sr-top', 'Observation/obs-edd'],
+      params: { order: 'ServiceRequest/sr-top', reason: 'no-reason', gaDays: 112, ga: '16+0', thresholdDays: 98, threshold: '14+0' },
+    });
+    expect(cards[0]!.detail).toContain('16\\+0 weeks');
+    expect(cards[0]!.overrideReasons!.map((r) => r.code)).toEqual(['emergency-clinical-need', 'medical-necessity-documented']);
+    expect(cards[0]!.suggestions?.[0]?.actions?.[0]).toMatchObject({ type: 'delete', resourceId: ['ServiceRequest/sr-top'] });
   });
 });
