@@ -1,6 +1,7 @@
 import type { ServiceRequest } from '@medplum/fhirtypes';
 import type { RuleError, Undecided } from '../engine/rule.js';
 import { audited } from '../engine/run-rules.js';
+import { callInstitution } from '../clinical/call-institution.js';
 import type { Policy } from '../clinical/policy.js';
 import { derivePregnancyFacts } from '../clinical/pregnancy/derive-facts.js';
 import { emptyResult, type CardResult, type ServiceHandler, type ServiceResult } from '../engine/service.js';
@@ -31,7 +32,7 @@ export interface OrderSignDeps {
 const SKIPPED_STATUS: readonly string[] = ['entered-in-error', 'revoked', 'completed'];
 
 export function createOrderSignService(deps: OrderSignDeps): ServiceHandler {
-  return async ({ snapshot, now }): Promise<ServiceResult> => {
+  return async ({ snapshot, now, issuerInstitution }): Promise<ServiceResult> => {
     const special: { order: ServiceRequest; techniques: OrderTechniques }[] = [];
     for (const r of snapshot.draftOrders) {
       if (r.resourceType !== 'ServiceRequest' || SKIPPED_STATUS.includes(r.status ?? '')) continue;
@@ -55,13 +56,12 @@ export function createOrderSignService(deps: OrderSignDeps): ServiceHandler {
       const card = buildOrderSignCard({ order, orderRef, findings: out.findings, locale: deps.locale, newId: deps.newId });
       cards.push({ card: card.card, findings: card.findings.map(({ rule, finding }) => audited(rule, finding)), undecided: [] });
     }
+    const institution = callInstitution(snapshot, issuerInstitution, deps.policy);
     return {
       ...emptyResult(now, { undecided, ruleErrors }),
       cards,
       ...(context.practitionerId ? { practitionerId: context.practitionerId } : {}),
-      ...(context.organizationId && context.organizationVia
-        ? { institution: { id: context.organizationId, via: context.organizationVia } }
-        : {}),
+      ...(institution ? { institution: { id: institution.id, via: institution.via } } : {}),
     };
   };
 }

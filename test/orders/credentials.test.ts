@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXTENSIONS, SYSTEMS } from '../../src/clinical/codes.js';
 import { certificatesFromPractitioner, organizationCredentialsFromFhir } from '../../src/orders/credentials.js';
-import { resolveOrderingContext } from '../../src/orders/ordering-context.js';
+import { resolveOrderingContext } from '../../src/clinical/ordering-context.js';
 import { amnio, encounter, goodOrganization, goodPractitioner, organization, practitionerRole, snapshotOf } from './support/fixtures.js';
 
 describe('certificatesFromPractitioner / organizationCredentialsFromFhir (RULES.md §3 shape)', () => {
