@@ -17,6 +17,7 @@ const DATE_SENSITIVE = [
   'test/registry/**/*.test.ts',
   'test/qc/**/*.test.ts',
   'test/e2e/**/*.test.ts',
+  'test/corpus/**/*.test.ts',
 ];
 
 export default defineConfig({
