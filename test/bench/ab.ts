@@ -71,12 +71,10 @@ async function measure(t: Target, build: string, round: number, express: readonl
 
 for (let round = 1; round <= rounds; round++) {
   const e = await startBaseline('express', dir);
-  let express: Row[] = [];
+  const express: Row[] = [];
   try {
-    express = [
-      ...(await runCase({ target: 'express', record: 'typical', auth: 'off', origin: e.origin, request: typical }, s)),
-      ...(await runCase({ target: 'express', record: 'heavy', auth: 'off', origin: e.origin, request: heavy }, s)),
-    ];
+    express.push(...(await runCase({ target: 'express', record: 'typical', auth: 'off', origin: e.origin, request: typical }, s)));
+    express.push(...(await runCase({ target: 'express', record: 'heavy', auth: 'off', origin: e.origin, request: heavy }, s)));
   } finally {
     await finish(e);
   }

@@ -127,3 +127,47 @@ describe('"could not verify" at order-sign through HTTP', () => {
     ]);
   });
 });
+
+describe('"could not verify" at order-select (NIPT) through HTTP', () => {
+  /** The NIPT example as an EHR that ignores `_include` returns it: the role without its Organization. */
+  function withoutIncludedOrganization(): HookBody {
+    const body = example('nipt-order-check');
+    const roles = bundleOf(body, 'practitionerRoles');
+    roles.entry = roles.entry!.filter((e) => e.resource?.resourceType !== 'Organization');
+    roles.total = roles.entry.length;
+    return body;
+  }
+
+  async function niptCards(body: HookBody): Promise<WireCard[]> {
+    const res = await request(buildE2eApp().app)
+      .post('/cds-services/nipt-order-check')
+      .send(JSON.stringify(body))
+      .set('Content-Type', 'application/json');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expectConformant(res.body);
+    return (res.body as { cards: WireCard[] }).cards;
+  }
+
+  function expectCouldNotVerify(cards: WireCard[]): void {
+    expect(cards.flatMap((c) => findingsOf(c).map((f) => f.rule))).not.toContain('nipt-institution-not-authorized');
+    expect(cards.at(-1)!.indicator).toBe('info');
+    expect(undecidedOf(cards.at(-1))).toEqual([
+      {
+        rule: 'nipt-institution-not-authorized',
+        reason: 'could not verify: no institution data found for Organization/org-hz-demo-mch',
+        evidence: ['Organization/org-hz-demo-mch', 'PractitionerRole/prr-wang-fang-1'],
+      },
+    ]);
+  }
+
+  it('prefetched without the Organization: the institution could not be verified, no "not authorised" card', async () => {
+    expectCouldNotVerify(await niptCards(withoutIncludedOrganization()));
+  });
+
+  it('the same from the FHIR server when nothing is prefetched', async () => {
+    const body = withoutIncludedOrganization();
+    const fhir = await startFallbackEhr('nipt-order-check', body);
+    ehrs.push(fhir);
+    expectCouldNotVerify(await niptCards(againstEhr(body, fhir.stub.fhirServer, undefined)));
+  });
+});
