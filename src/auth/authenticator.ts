@@ -45,7 +45,9 @@ const systemNowSeconds = (): number => {
 export function authOffWarning(): string {
   return (
     'AUTH_MODE=off: EHR JWT authentication is DISABLED. Every request is accepted as issuer "dev" and ' +
-    'fhirServer is not checked against any allow-list. Never run like this with real patient data.'
+    'fhirServer is not checked against any allow-list. No call is bound to an issuer institution: the ' +
+    "institution of a call, and so QC by institution, rests on the call's data alone (PractitionerRole, " +
+    'encounter) or the policy default. Never run like this with real patient data.'
   );
 }
 
