@@ -12,11 +12,12 @@ function suggestionKind(actions: Suggestion['actions']): string {
   return kinds.length ? kinds.join('+') : 'none';
 }
 
-function cardRecord({ card, findings, undecided }: CardResult): CardRecord {
+function cardRecord({ card, findings }: CardResult): CardRecord {
   return {
     uuid: card.uuid,
     indicator: card.indicator,
-    rules: [...new Set([...findings.map((f) => f.rule), ...undecided.map((u) => u.rule)])],
+    // The rules of the findings the card carries (its undecided outcomes are stored apart, table `undecided`).
+    rules: [...new Set(findings.map((f) => f.rule))],
     suggestions: (card.suggestions ?? []).map((s) => ({ uuid: s.uuid ?? '', kind: suggestionKind(s.actions) })),
   };
 }
