@@ -101,5 +101,6 @@ function noticeInstitution(i: CallInstitution, policy: Policy): NoticeInstitutio
     const phone = i.organization.telecom?.find((t) => t.system === 'phone')?.value;
     return { id: i.id, name: i.organization.name, ...(address ? { address } : {}), ...(phone ? { phone } : {}) };
   }
-  return own.id === undefined || own.id === i.id ? { ...own, id: i.id } : { id: i.id, name: UNNAMED_INSTITUTION };
+  // A policy institution without an id names no particular Organization: it may not be this one.
+  return own.id === i.id ? { ...own, id: i.id } : { id: i.id, name: UNNAMED_INSTITUTION };
 }

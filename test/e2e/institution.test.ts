@@ -126,3 +126,35 @@ describe('the institution of a call, from the verified issuer', () => {
     ]);
   });
 });
+
+describe('the notice never names another hospital', () => {
+  it('a policy institution without an id is not printed for a call from another institution', async () => {
+    const config = loadConfig({
+      PUBLIC_BASE_URL,
+      AUTH_MODE: 'jwt',
+      TRUSTED_ISSUERS: JSON.stringify([{ iss: ISS_A, jwks: { keys: [keyA.jwk] }, fhirServers: [FHIR], institution: 'org-hospital-a' }]),
+      POLICY_FILE: JSON.stringify({ institution: { name: '杭州市某妇产科医院' } }),
+      DATA_DIR: 'memory://',
+      LOG_LEVEL: 'silent',
+    });
+    const other = await compose(config, createLogger(config, new Writable({ write: (_c, _e, cb) => cb() })), {
+      clock: fixedClock(NOW, config.clinicTimeZone),
+    });
+    try {
+      const jwt = await signToken(keyA, {
+        now: Math.floor(Date.now() / 1000),
+        claims: { iss: ISS_A, aud: SERVICE_URL, jti: randomUUID() },
+      });
+      const res = await request(createApp(other.deps))
+        .post(`/cds-services/${SERVICE}`)
+        .set('Authorization', bearer(jwt))
+        .send({ ...example(SERVICE), hookInstance: randomUUID() });
+      expect(res.status).toBe(200);
+      const link = (res.body as { cards: { links: { url: string }[] }[] }).cards[0]!.links[0]!.url;
+      const notice = await other.store.audit.get(new URL(link).pathname.split('/').pop()!);
+      expect((notice?.content as { institution: unknown }).institution).toEqual({ id: 'org-hospital-a', name: '（本机构）' });
+    } finally {
+      await other.close();
+    }
+  });
+});
