@@ -6,7 +6,7 @@ import { formatPath } from './zod-issues.js';
 
 /** One finding on the wire (docs/design.md#findings-extension, https://cds-hooks.hl7.org/2.0/#extensions). */
 export const wireFindingSchema = z.looseObject({
-  rule: z.string().refine((r) => (ALL_RULE_IDS as readonly string[]).includes(r), 'is not a rule id of RULES.md'),
+  rule: z.string().refine((r) => (ALL_RULE_IDS as readonly string[]).includes(r), 'is not a rule id of docs/rules.md'),
   citation: z.string().min(1),
   evidence: z.array(z.string().min(1)),
   params: z.record(z.string(), z.unknown()),

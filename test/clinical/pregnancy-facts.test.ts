@@ -104,7 +104,7 @@ describe('derivePregnancyFacts — best EDD and GA', () => {
   });
 });
 
-describe('derivePregnancyFacts — current pregnancy (RULES §0)', () => {
+describe('derivePregnancyFacts — current pregnancy (docs/rules.md#current-pregnancy)', () => {
   it.each([
     ['EDD today − 14 d', '2025-05-18', true],
     ['EDD today − 42 d (past the post-term limit: status unclear)', '2025-04-20', true],

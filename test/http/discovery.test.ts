@@ -55,7 +55,7 @@ describe('discovery ⇔ definitions ⇔ code', () => {
     expect(files.map((f) => f.replace(/\.json$/, '')).sort()).toEqual([...SERVICE_IDS].sort());
   });
 
-  it('every ServiceId has exactly one definition and one discovery entry, with the hook of DESIGN §4', () => {
+  it('every ServiceId has exactly one definition and one discovery entry, with the hook of docs/design.md#services', () => {
     const defs = loadServiceDefinitions();
     const discovery = buildDiscovery(defs);
     for (const id of SERVICE_IDS) {

@@ -13,7 +13,7 @@ import { generated } from '../profiles/generated-resources.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
-describe('NIPT rule catalogue (RULES.md §2)', () => {
+describe('NIPT rule catalogue (docs/rules.md#nipt)', () => {
   it('one rule per reason id, in NIPT_REASON_IDS order, one file each', () => {
     expect(NIPT_RULES.map((r) => r.id)).toEqual([...NIPT_REASON_IDS]);
     for (const r of NIPT_RULES) expect(existsSync(join(ROOT, 'src/nipt/rules', `${r.id}.ts`)), r.id).toBe(true);
@@ -48,7 +48,7 @@ describe('NIPT rule catalogue (RULES.md §2)', () => {
   });
 });
 
-describe('NIPT value sets (RULES.md §2 default codes)', () => {
+describe('NIPT value sets (docs/rules.md#nipt default codes)', () => {
   const m = compileMatcher(DEFAULT_POLICY);
   const c = (system: string, code: string) => ({ system, code });
   const ICD = 'http://hl7.org/fhir/sid/icd-10';

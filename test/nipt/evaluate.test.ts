@@ -13,7 +13,7 @@ import { eddForGa, evaluate, NOW, scenario } from './support.js';
 const bmi = (value: number) => observation(loinc('39156-5'), { valueQuantity: ucum(value, 'kg/m2') });
 const t21 = (valueString: string) => risk('t21-risk', { valueString });
 
-describe('evaluateNiptOrder: category and precedence (RULES.md §2)', () => {
+describe('evaluateNiptOrder: category and precedence (docs/rules.md#nipt)', () => {
   it('no reason, window met ⇒ nipt-suitable (info), exactly one category finding', async () => {
     const ev = await evaluate();
     expect(ev.category).toBe('nipt-suitable');

@@ -215,7 +215,7 @@ const ROWS: Row[] = [
   },
 ];
 
-describe('NIPT reasons (RULES.md §2), one row each', () => {
+describe('NIPT reasons (docs/rules.md#nipt), one row each', () => {
   it.each(ROWS)('$name', async (row) => {
     const ev = await evaluate(row.scenario);
     expect(ev.errors).toEqual([]);

@@ -21,7 +21,7 @@ const REASONS: Record<string, string[]> = {
   'termination-reason-missing': ['no-reason'],
 };
 
-describe('order rule catalogue (RULES.md §3)', () => {
+describe('order rule catalogue (docs/rules.md#orders)', () => {
   it('one rule per id of ORDER_RULE_IDS, one file each, each with a ZJ citation and the service', () => {
     expect(ORDER_RULES.map((r) => r.id)).toEqual([...ORDER_RULE_IDS]);
     for (const r of ORDER_RULES) {

@@ -4,7 +4,7 @@ import { certificatesFromPractitioner, organizationCredentialsFromFhir } from '.
 import { resolveOrderingContext } from '../../src/clinical/ordering-context.js';
 import { amnio, encounter, goodOrganization, goodPractitioner, organization, practitionerRole, snapshotOf } from './support/fixtures.js';
 
-describe('certificatesFromPractitioner / organizationCredentialsFromFhir (RULES.md §3 shape)', () => {
+describe('certificatesFromPractitioner / organizationCredentialsFromFhir (docs/rules.md#credential-data shape)', () => {
   it('reads one certificate per mch-technique qualification and ignores other qualifications', () => {
     const { value, problems } = certificatesFromPractitioner(goodPractitioner());
     expect(problems).toEqual([]);

@@ -6,7 +6,7 @@ import { order } from './support/fixtures.js';
 
 const tech = (system: string, code: string) => orderTechniques(order('sr', system, code, code), DEFAULT_POLICY);
 
-describe('orderTechniques (RULES.md §3 technique of an order)', () => {
+describe('orderTechniques (docs/rules.md#technique)', () => {
   it.each([
     [SYSTEMS.prenatalOrder, 'amniocentesis', [['prenatal-diagnosis']]],
     [SYSTEMS.snomed, '34536000', [['prenatal-diagnosis']]],

@@ -39,7 +39,7 @@ const everything = (): Resource[] => [
 ];
 
 describe('evaluateReferral', () => {
-  it('registry: one rule per RULES.md id, each with citation, services, inputs, version and titles', () => {
+  it('registry: one rule per id of docs/rules.md, each with citation, services, inputs, version and titles', () => {
     expect(REFERRAL_RULES.map((r) => r.id)).toEqual([...REFERRAL_RULE_IDS]);
     for (const r of REFERRAL_RULES) {
       expect(r.version).toBe('1.0.0');

@@ -22,7 +22,7 @@ function errorOf(env: Record<string, string>): ConfigError {
   throw new Error('expected a ConfigError');
 }
 
-describe('loadConfig (DESIGN §6)', () => {
+describe('loadConfig (docs/design.md#configuration)', () => {
   it('defaults: port 8080, auth off without a public base URL, zh-CN, Asia/Shanghai, 7-day deadline', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({

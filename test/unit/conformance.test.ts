@@ -40,7 +40,7 @@ describe('checkResponseConformance', () => {
     const unknownRule = resp();
     unknownRule.cards[0]!.extension['org.prenatal-cds.findings'][0].rule = 'age-over-35';
     expect(checkResponseConformance(unknownRule)).toEqual([
-      'cards[0].extension["org.prenatal-cds.findings"][0].rule: is not a rule id of RULES.md',
+      'cards[0].extension["org.prenatal-cds.findings"][0].rule: is not a rule id of docs/rules.md',
     ]);
     const badShape = resp();
     badShape.cards[0]!.extension['org.prenatal-cds.findings'][1] = { rule: 'ama', citation: '', evidence: 'Patient/p1' };
