@@ -1,6 +1,6 @@
 import type { Condition, Observation } from '@medplum/fhirtypes';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UNDECIDED_EXTENSION } from '../../src/cds-hooks/extensions.js';
 import type { ServiceId } from '../../src/engine/rule.js';
 import { expectConformant } from '../support/expect-conformant.js';
@@ -15,7 +15,7 @@ import {
   type HookBody,
   type WireCard,
 } from './support/e2e-app.js';
-import { againstEhr, startFallbackEhr, type FallbackEhr } from './support/fhir-fallback.js';
+import { useFallbackEhrs } from './support/fhir-fallback.js';
 
 /**
  * A pregnancy that should have ended (docs/rules.md#pregnancy-status-unclear), through HTTP with
@@ -66,21 +66,8 @@ async function cardsOf(app: E2eApp, service: ServiceId, body: HookBody): Promise
   return (res.body as { cards: WireCard[] }).cards;
 }
 
-const ehrs: FallbackEhr[] = [];
-afterEach(async () => {
-  for (const e of ehrs.splice(0)) {
-    await e.stub.close();
-    expect(e.stub.unexpected, 'unexpected FHIR calls').toEqual([]);
-    expect(e.badAuth, 'FHIR calls without the bearer token').toEqual([]);
-  }
-});
-
 /** The same request without prefetch, against a FHIR server holding its data. */
-async function viaFhir(service: ServiceId, body: HookBody): Promise<HookBody> {
-  const fhir = await startFallbackEhr(service, body);
-  ehrs.push(fhir);
-  return againstEhr(body, fhir.stub.fhirServer, undefined);
-}
+const viaFhir = useFallbackEhrs();
 
 const MODES = [
   ['prefetch', (_s: ServiceId, b: HookBody) => Promise.resolve(b)],

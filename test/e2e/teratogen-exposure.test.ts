@@ -1,9 +1,9 @@
 import type { Condition, MedicationRequest, MedicationStatement, Resource } from '@medplum/fhirtypes';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectConformant } from '../support/expect-conformant.js';
 import { addToBundle, buildE2eApp, example, findingsOf, type HookBody, type WireCard } from './support/e2e-app.js';
-import { againstEhr, startFallbackEhr, type FallbackEhr } from './support/fhir-fallback.js';
+import { useFallbackEhrs } from './support/fhir-fallback.js';
 import { unescapeMarkdown } from './support/markdown.js';
 
 /**
@@ -65,20 +65,8 @@ function withAdded(key: string, ...resources: Resource[]): HookBody {
   return body;
 }
 
-const ehrs: FallbackEhr[] = [];
-afterEach(async () => {
-  for (const e of ehrs.splice(0)) {
-    await e.stub.close();
-    expect(e.stub.unexpected, 'unexpected FHIR calls').toEqual([]);
-    expect(e.badAuth, 'FHIR calls without the bearer token').toEqual([]);
-  }
-});
-
-async function viaFhir(body: HookBody): Promise<HookBody> {
-  const fhir = await startFallbackEhr(SERVICE, body);
-  ehrs.push(fhir);
-  return againstEhr(body, fhir.stub.fhirServer, undefined);
-}
+const fallback = useFallbackEhrs();
+const viaFhir = (body: HookBody): Promise<HookBody> => fallback(SERVICE, body);
 
 async function referralCard(body: HookBody, env: Record<string, string> = {}): Promise<WireCard> {
   const res = await request(buildE2eApp({ env }).app)

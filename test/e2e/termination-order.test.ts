@@ -1,10 +1,10 @@
 import type { Bundle, Observation, Organization, Practitioner, ServiceRequest } from '@medplum/fhirtypes';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UNDECIDED_EXTENSION } from '../../src/cds-hooks/extensions.js';
 import { expectConformant } from '../support/expect-conformant.js';
 import { buildE2eApp, bundleOf, example, findingsOf, removeFromBundle, ruleIds, type HookBody, type WireCard } from './support/e2e-app.js';
-import { againstEhr, startFallbackEhr, type FallbackEhr } from './support/fhir-fallback.js';
+import { useFallbackEhrs } from './support/fhir-fallback.js';
 import { unescapeMarkdown } from './support/markdown.js';
 
 /**
@@ -65,20 +65,8 @@ function withoutDating(body: HookBody): HookBody {
   return body;
 }
 
-const ehrs: FallbackEhr[] = [];
-afterEach(async () => {
-  for (const e of ehrs.splice(0)) {
-    await e.stub.close();
-    expect(e.stub.unexpected, 'unexpected FHIR calls').toEqual([]);
-    expect(e.badAuth, 'FHIR calls without the bearer token').toEqual([]);
-  }
-});
-
-async function viaFhir(body: HookBody): Promise<HookBody> {
-  const fhir = await startFallbackEhr(SERVICE, body);
-  ehrs.push(fhir);
-  return againstEhr(body, fhir.stub.fhirServer, undefined);
-}
+const fallback = useFallbackEhrs();
+const viaFhir = (body: HookBody): Promise<HookBody> => fallback(SERVICE, body);
 
 async function post(body: HookBody, env: Record<string, string> = {}): Promise<WireCard[]> {
   const app = buildE2eApp({ env });

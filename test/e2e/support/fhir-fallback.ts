@@ -1,3 +1,4 @@
+import { afterEach, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceId } from '../../../src/engine/rule.js';
@@ -94,5 +95,26 @@ export function againstEhr(example: HookBody, fhirServer: string, prefetch: Reco
     fhirServer,
     fhirAuthorization: { ...(example.fhirAuthorization ?? {}), access_token: FHIR_TOKEN, token_type: 'Bearer' },
     ...(prefetch === undefined ? {} : { prefetch }),
+  };
+}
+
+/**
+ * For a suite: `viaFhir(service, body)` turns a request into the same request without prefetch,
+ * against a loopback FHIR server holding its data. Every server is closed after its test, which
+ * fails if the service made an unexpected FHIR call or one without the bearer token.
+ */
+export function useFallbackEhrs(): (service: ServiceId, body: HookBody) => Promise<HookBody> {
+  const ehrs: FallbackEhr[] = [];
+  afterEach(async () => {
+    for (const e of ehrs.splice(0)) {
+      await e.stub.close();
+      expect(e.stub.unexpected, 'unexpected FHIR calls').toEqual([]);
+      expect(e.badAuth, 'FHIR calls without the bearer token').toEqual([]);
+    }
+  });
+  return async (service, body) => {
+    const fhir = await startFallbackEhr(service, body);
+    ehrs.push(fhir);
+    return againstEhr(body, fhir.stub.fhirServer, undefined);
   };
 }
