@@ -41,15 +41,6 @@ export function ruleError(rule: Rule<never>, e: unknown): RuleError {
   };
 }
 
-/** The references of the `unusable` items an insufficient-data outcome reports in its params, if any. */
-function evidenceOf(params: Readonly<Record<string, unknown>> | undefined): string[] {
-  const unusable = params?.['unusable'];
-  if (!Array.isArray(unusable)) return [];
-  return [
-    ...new Set(unusable.map((u) => (u as { reference?: unknown }).reference).filter((r): r is string => typeof r === 'string' && r !== '')),
-  ];
-}
-
 /** A finding with the version of the rule that made it, for the audit. */
 export function audited(rule: Pick<Rule<never>, 'version'>, finding: Finding): AuditedFinding {
   return { ...finding, ruleVersion: rule.version };
@@ -82,7 +73,7 @@ export function runRules<F, R extends Rule<F>>(runs: Iterable<RuleRun<F, R>>, co
         citation: citationText(rule.citation),
         title: rule.title,
         reason: outcome.reason,
-        evidence: outcome.evidence ?? evidenceOf(outcome.params),
+        evidence: outcome.evidence ?? [],
       });
     }
   }

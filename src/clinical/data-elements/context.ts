@@ -1,4 +1,5 @@
 import type { ClinicalNow } from '../../clock.js';
+import type { RuleOutcome } from '../../engine/rule.js';
 import type { PatientSnapshot } from '../../fhir/snapshot.js';
 import { toDayNumber, type DayNumber } from '../../calendar/index.js';
 import type { Policy } from '../policy.js';
@@ -29,4 +30,18 @@ export function readContext(snapshot: PatientSnapshot, policy: Policy, now: Clin
 export interface Unusable {
   readonly reference: string;
   readonly reason: string;
+}
+
+/**
+ * A rule's outcome when it found nothing: not fired — unless some evidence could not be read, in
+ * which case the silence is explained ("could not decide", with the unreadable records as evidence).
+ */
+export function notFiredOrInsufficient(unusable: readonly Unusable[]): RuleOutcome {
+  if (unusable.length === 0) return { status: 'not-fired' };
+  return {
+    status: 'insufficient-data',
+    reason: `unusable evidence: ${unusable.map((u) => `${u.reference} (${u.reason})`).join('; ')}`,
+    evidence: [...new Set(unusable.map((u) => u.reference).filter((r) => r !== ''))],
+    params: { unusable },
+  };
 }

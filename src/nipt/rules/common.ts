@@ -1,5 +1,5 @@
 import type { EvidenceItem } from '../../clinical/finding-params.js';
-import { readContext, type ReadContext, type Unusable } from '../../clinical/data-elements/context.js';
+import { readContext, type ReadContext } from '../../clinical/data-elements/context.js';
 import { pregnancyScopeStart } from '../../clinical/pregnancy/scope-start.js';
 import {
   citationText,
@@ -67,15 +67,8 @@ export function niptFired(
   return { status: 'fired', findings: [finding] };
 }
 
-/** Not fired — unless some evidence could not be read, in which case the silence is explained. */
-export function quietOrInsufficient(unusable: readonly Unusable[]): RuleOutcome {
-  if (unusable.length === 0) return { status: 'not-fired' };
-  return {
-    status: 'insufficient-data',
-    reason: `unusable evidence: ${unusable.map((u) => `${u.reference} (${u.reason})`).join('; ')}`,
-    params: { unusable },
-  };
-}
+/** Not fired, or "could not decide" with the unreadable records (one helper for every rule). */
+export { notFiredOrInsufficient } from '../../clinical/data-elements/context.js';
 
 /**
  * A NIPT reason that re-uses a referral rule's decision (same evidence, same params): the referral

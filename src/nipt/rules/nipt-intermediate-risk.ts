@@ -7,7 +7,7 @@ import {
   niptFired,
   NOT_PREGNANT,
   pregnancyContext,
-  quietOrInsufficient,
+  notFiredOrInsufficient,
   type NiptRule,
 } from './common.js';
 
@@ -35,7 +35,7 @@ export const niptIntermediateRiskRule: NiptRule = {
   evaluate(input) {
     if (!input.facts.pregnancy.current) return NOT_PREGNANT;
     const { hits, unusable } = intermediateRisks(pregnancyContext(input), input.policy);
-    if (hits.length === 0) return quietOrInsufficient(unusable);
+    if (hits.length === 0) return notFiredOrInsufficient(unusable);
     const first = hits[0]!;
     return niptFired('nipt-intermediate-risk', CLINICAL_CITATION, {
       test: first.test,

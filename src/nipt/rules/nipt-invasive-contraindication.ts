@@ -13,7 +13,7 @@ import {
   niptFired,
   NOT_PREGNANT,
   pregnancyContext,
-  quietOrInsufficient,
+  notFiredOrInsufficient,
   type NiptRule,
 } from './common.js';
 
@@ -64,7 +64,8 @@ export const niptInvasiveContraindicationRule: NiptRule = {
     add('bleeding-disorder', activeHits(bleeding.hits));
     const infection = codedEvidence(history, 'chronic-infection', false, ['condition', 'observation']);
     add('chronic-infection', activeHits(infection.hits));
-    if (items.length === 0) return quietOrInsufficient([...unusable, ...threatened.unusable, ...bleeding.unusable, ...infection.unusable]);
+    if (items.length === 0)
+      return notFiredOrInsufficient([...unusable, ...threatened.unusable, ...bleeding.unusable, ...infection.unusable]);
     return niptFired('nipt-invasive-contraindication', CLINICAL_CITATION, { kinds, items });
   },
 };

@@ -11,7 +11,7 @@ import {
   NIPT_SERVICES,
   niptFired,
   NOT_PREGNANT,
-  quietOrInsufficient,
+  notFiredOrInsufficient,
   type NiptRule,
 } from './common.js';
 
@@ -46,7 +46,7 @@ export const niptIvfRule: NiptRule = {
       ...coded.hits.map((h) => evidenceItem(h.reference, { date: h.date, code: h.coding, text: h.text })),
       ...procs.hits.map((h) => evidenceItem(h.reference, { date: h.date, code: h.coding, text: h.text })),
     ];
-    if (items.length === 0) return quietOrInsufficient([...coded.unusable, ...procs.unusable]);
+    if (items.length === 0) return notFiredOrInsufficient([...coded.unusable, ...procs.unusable]);
     return niptFired('nipt-ivf', CLINICAL_CITATION, { items });
   },
 };

@@ -8,7 +8,7 @@ import {
   NIPT_RULE_VERSION,
   NIPT_SERVICES,
   niptFired,
-  quietOrInsufficient,
+  notFiredOrInsufficient,
   type NiptRule,
 } from './common.js';
 
@@ -33,7 +33,7 @@ export const niptMaternalMalignancyRule: NiptRule = {
   evaluate(input) {
     const coded = codedEvidence(historyContext(input), 'malignancy', false, ['condition']);
     const hits = activeHits(coded.hits);
-    if (hits.length === 0) return quietOrInsufficient(coded.unusable);
+    if (hits.length === 0) return notFiredOrInsufficient(coded.unusable);
     return niptFired('nipt-maternal-malignancy', CLINICAL_CITATION, {
       items: hits.map((h) => evidenceItem(h.reference, { date: h.date, code: h.coding, text: h.text })),
     });

@@ -8,7 +8,7 @@ import {
   NIPT_RULE_VERSION,
   NIPT_SERVICES,
   niptFired,
-  quietOrInsufficient,
+  notFiredOrInsufficient,
   type NiptRule,
 } from './common.js';
 
@@ -47,7 +47,7 @@ export const niptMonogenicRiskRule: NiptRule = {
         ...(h.text ? { text: h.text } : {}),
       })),
     ];
-    if (items.length === 0) return quietOrInsufficient([...family.unusable, ...own.unusable]);
+    if (items.length === 0) return notFiredOrInsufficient([...family.unusable, ...own.unusable]);
     return niptFired('nipt-monogenic-risk', CLINICAL_CITATION, { items });
   },
 };

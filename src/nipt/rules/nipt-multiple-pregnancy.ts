@@ -11,7 +11,7 @@ import {
   niptFired,
   NOT_PREGNANT,
   pregnancyContext,
-  quietOrInsufficient,
+  notFiredOrInsufficient,
   type NiptRule,
 } from './common.js';
 
@@ -47,7 +47,7 @@ export const niptMultiplePregnancyRule: NiptRule = {
         }),
       );
     if (items.length === 0) {
-      return quietOrInsufficient([
+      return notFiredOrInsufficient([
         ...coded.unusable,
         ...(count.kind === 'unusable' ? [count.unusable] : count.kind === 'none' ? count.unusable : []),
       ]);

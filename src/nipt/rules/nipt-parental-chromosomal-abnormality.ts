@@ -8,7 +8,7 @@ import {
   NIPT_RULE_VERSION,
   NIPT_SERVICES,
   niptFired,
-  quietOrInsufficient,
+  notFiredOrInsufficient,
   type NiptRule,
 } from './common.js';
 
@@ -46,7 +46,7 @@ export const niptParentalChromosomalAbnormalityRule: NiptRule = {
       })),
       ...partner.items.map((i) => ({ ...i, parent: 'father' as const })),
     ];
-    if (items.length === 0) return quietOrInsufficient([...own.unusable, ...partner.unusable]);
+    if (items.length === 0) return notFiredOrInsufficient([...own.unusable, ...partner.unusable]);
     const parents = [...new Set(items.map((i) => i.parent))];
     return niptFired('nipt-parental-chromosomal-abnormality', CLINICAL_CITATION, { parents, items });
   },

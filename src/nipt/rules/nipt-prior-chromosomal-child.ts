@@ -6,7 +6,7 @@ import {
   NIPT_RULE_VERSION,
   NIPT_SERVICES,
   niptFired,
-  quietOrInsufficient,
+  notFiredOrInsufficient,
   type NiptRule,
 } from './common.js';
 
@@ -29,7 +29,7 @@ export const niptPriorChromosomalChildRule: NiptRule = {
   hooks: BOTH_HOOKS,
   evaluate(input) {
     const { items, unusable } = familyHistoryItems(historyContext(input), 'prior-chromosomal-child', 'child-relationship');
-    if (items.length === 0) return quietOrInsufficient(unusable);
+    if (items.length === 0) return notFiredOrInsufficient(unusable);
     return niptFired('nipt-prior-chromosomal-child', CLINICAL_CITATION, { items });
   },
 };

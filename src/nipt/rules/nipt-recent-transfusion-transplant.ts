@@ -7,7 +7,7 @@ import {
   NIPT_RULE_VERSION,
   NIPT_SERVICES,
   niptFired,
-  quietOrInsufficient,
+  notFiredOrInsufficient,
   type NiptRule,
 } from './common.js';
 
@@ -43,7 +43,7 @@ export const niptRecentTransfusionTransplantRule: NiptRule = {
   evaluate(input) {
     const days = input.policy.NIPT_TRANSFUSION_DAYS;
     const { hits, unusable } = recentProcedures(historyContext(input), ['transfusion', 'transplant', 'cell-therapy'], days);
-    if (hits.length === 0) return quietOrInsufficient(unusable);
+    if (hits.length === 0) return notFiredOrInsufficient(unusable);
     const kinds = [...new Set(hits.map((h) => KIND[h.valueSet]!))];
     const items = hits.map((h) => ({ ...evidenceItem(h.reference, { date: h.date, code: h.coding, text: h.text }), daysAgo: h.daysAgo }));
     return niptFired('nipt-recent-transfusion-transplant', CLINICAL_CITATION, {

@@ -8,7 +8,7 @@ import {
   NIPT_RULE_VERSION,
   NIPT_SERVICES,
   niptFired,
-  quietOrInsufficient,
+  notFiredOrInsufficient,
   type NiptRule,
 } from './common.js';
 
@@ -31,8 +31,8 @@ export const niptSevereObesityRule: NiptRule = {
   evaluate(input) {
     const max = input.policy.NIPT_BMI_MAX;
     const latest = latestMeasurement(historyContext(input), 'bmi', false, bmiValue);
-    if (latest.kind === 'unusable') return quietOrInsufficient([latest.unusable]);
-    if (latest.kind === 'none') return quietOrInsufficient(latest.unusable);
+    if (latest.kind === 'unusable') return notFiredOrInsufficient([latest.unusable]);
+    if (latest.kind === 'none') return notFiredOrInsufficient(latest.unusable);
     if (!(latest.value > max)) return { status: 'not-fired' };
     const ev = latest.evidence;
     return niptFired('nipt-severe-obesity', CLINICAL_CITATION, {

@@ -1,4 +1,4 @@
-import { readContext, type ReadContext, type Unusable } from '../../clinical/data-elements/context.js';
+import { readContext, type ReadContext } from '../../clinical/data-elements/context.js';
 import type { PregnancyFacts } from '../../clinical/finding-params.js';
 import { pregnancyScopeStart } from '../../clinical/pregnancy/scope-start.js';
 import { citationText, type Finding, type RuleInput, type RuleOutcome, type ServiceId } from '../../engine/rule.js';
@@ -45,12 +45,5 @@ export function fired<R extends ReferralRuleId>(
 
 export const NOT_PREGNANT: RuleOutcome = Object.freeze({ status: 'not-applicable', reason: 'not currently pregnant' });
 
-/** Not fired — unless some evidence could not be read, in which case the silence is explained. */
-export function notFiredOrInsufficient(unusable: readonly Unusable[]): RuleOutcome {
-  if (unusable.length === 0) return { status: 'not-fired' };
-  return {
-    status: 'insufficient-data',
-    reason: `unusable evidence: ${unusable.map((u) => `${u.reference} (${u.reason})`).join('; ')}`,
-    params: { unusable },
-  };
-}
+/** Not fired, or "could not decide" with the unreadable records (one helper for every rule). */
+export { notFiredOrInsufficient } from '../../clinical/data-elements/context.js';
