@@ -1,7 +1,7 @@
 import type { Organization } from '@medplum/fhirtypes';
 import type { InstitutionSource } from '../engine/service.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
-import { resolveOrderingContext } from './ordering-context.js';
+import type { OrderingContext } from './ordering-context.js';
 import type { Policy } from './policy.js';
 
 /** The institution a hook call is made for, and how it was found. */
@@ -17,14 +17,15 @@ export interface CallInstitution {
  * The institution of a hook call (docs/design.md#institution), from the call first: the user's
  * PractitionerRole organization → the encounter's serviceProvider → the institution bound to the
  * verified issuer/tenant in TRUSTED_ISSUERS → the policy default (single-hospital installs).
- * `undefined` when none of them names one. Pure: the snapshot, the issuer's binding, the policy.
+ * `undefined` when none of them names one. Pure: the snapshot, its ordering context (resolved once
+ * per call by the caller, `resolveOrderingContext`), the issuer's binding, the policy.
  */
 export function callInstitution(
   snapshot: PatientSnapshot,
+  ordering: OrderingContext,
   issuerInstitution: string | undefined,
   policy: Policy,
 ): CallInstitution | undefined {
-  const ordering = resolveOrderingContext(snapshot);
   const found: Omit<CallInstitution, 'organization'> | undefined =
     ordering.organizationId && ordering.organizationVia
       ? { id: ordering.organizationId, via: ordering.organizationVia }

@@ -70,7 +70,7 @@ export async function niptResult(
     });
     cards.push({ card, findings: evaluation.audited, undecided: [] });
   }
-  const callOf = callInstitution(snapshot, issuerInstitution, deps.policy);
+  const callOf = callInstitution(snapshot, ordering, issuerInstitution, deps.policy);
   return {
     ...emptyResult(now, { undecided, ruleErrors }),
     cards,

@@ -56,7 +56,7 @@ export function createOrderSignService(deps: OrderSignDeps): ServiceHandler {
       const card = buildOrderSignCard({ order, orderRef, findings: out.findings, locale: deps.locale, newId: deps.newId });
       cards.push({ card: card.card, findings: card.findings.map(({ rule, finding }) => audited(rule, finding)), undecided: [] });
     }
-    const institution = callInstitution(snapshot, issuerInstitution, deps.policy);
+    const institution = callInstitution(snapshot, context, issuerInstitution, deps.policy);
     return {
       ...emptyResult(now, { undecided, ruleErrors }),
       cards,

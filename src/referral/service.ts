@@ -33,8 +33,9 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
   return ({ snapshot, now, issuerInstitution }) => {
     const evaluation = evaluateReferral(snapshot, deps.policy, now, deps.rules);
     const { facts, findings, errors } = evaluation;
-    const institution = callInstitution(snapshot, issuerInstitution, deps.policy);
-    const practitionerId = resolveOrderingContext(snapshot).practitionerId;
+    const ordering = resolveOrderingContext(snapshot);
+    const institution = callInstitution(snapshot, ordering, issuerInstitution, deps.policy);
+    const practitionerId = ordering.practitionerId;
     const audit = {
       undecided: evaluation.undecided,
       ruleErrors: errors,

@@ -1,6 +1,7 @@
 import type { Encounter, Organization, PractitionerRole, Resource } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { callInstitution } from '../../src/clinical/call-institution.js';
+import { resolveOrderingContext } from '../../src/clinical/ordering-context.js';
 import { parsePolicy } from '../../src/clinical/policy.js';
 import { createSnapshot } from '../../src/fhir/snapshot.js';
 
@@ -26,9 +27,14 @@ function snap(resources: Resource[], context: { userId?: string; encounterId?: s
   return createSnapshot({ patientId: 'p-1', resources, ...context });
 }
 
+/** As the services call it: the ordering context resolved once, then the institution. */
+function institutionOf(snapshot: ReturnType<typeof snap>, issuer: string | undefined, policy: typeof POLICY) {
+  return callInstitution(snapshot, resolveOrderingContext(snapshot), issuer, policy);
+}
+
 describe('callInstitution', () => {
   it('the user’s PractitionerRole organization first, with the Organization when the record has it', () => {
-    const got = callInstitution(
+    const got = institutionOf(
       snap([role, encounter, org('org-role', '浙江大学医学院附属妇产科医院')], { userId: 'PractitionerRole/role-1', encounterId: 'enc-1' }),
       'org-issuer',
       POLICY,
@@ -37,18 +43,18 @@ describe('callInstitution', () => {
   });
 
   it('else the encounter’s serviceProvider', () => {
-    expect(callInstitution(snap([encounter], { userId: 'Practitioner/pr-9', encounterId: 'enc-1' }), 'org-issuer', POLICY)).toEqual({
+    expect(institutionOf(snap([encounter], { userId: 'Practitioner/pr-9', encounterId: 'enc-1' }), 'org-issuer', POLICY)).toEqual({
       id: 'org-enc',
       via: 'encounter',
     });
   });
 
   it('else the institution bound to the verified issuer', () => {
-    expect(callInstitution(snap([], { userId: 'Practitioner/pr-9' }), 'org-issuer', POLICY)).toEqual({ id: 'org-issuer', via: 'issuer' });
+    expect(institutionOf(snap([], { userId: 'Practitioner/pr-9' }), 'org-issuer', POLICY)).toEqual({ id: 'org-issuer', via: 'issuer' });
   });
 
   it('else the policy default; none at all: undefined', () => {
-    expect(callInstitution(snap([]), undefined, POLICY)).toEqual({ id: 'org-policy', via: 'policy' });
-    expect(callInstitution(snap([]), undefined, NO_POLICY_ID)).toBeUndefined();
+    expect(institutionOf(snap([]), undefined, POLICY)).toEqual({ id: 'org-policy', via: 'policy' });
+    expect(institutionOf(snap([]), undefined, NO_POLICY_ID)).toBeUndefined();
   });
 });
