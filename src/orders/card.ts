@@ -4,7 +4,7 @@ import { findingsExtension, fitSummary, orderLabel, overrideReasons } from '../r
 import type { Finding } from '../engine/rule.js';
 import { escapeMarkdown } from '../render/escape.js';
 import { hasOrderMessage, orderMessage, type OrderLocale } from './messages.js';
-import { findingIndicator, type OrderRule } from './order-rule.js';
+import type { OrderRule } from './order-rule.js';
 
 /**
  * The order-sign card of one draft order with problems (CDS Hooks 2.0 card,
@@ -84,8 +84,8 @@ function summaryOf(label: string, problems: readonly string[], locale: OrderLoca
 
 function overrideReasonsOf(findings: readonly RuledFinding[], locale: OrderLocale): Coding[] {
   const codes = new Set<string>();
-  for (const { rule, finding } of findings) {
-    if (findingIndicator(rule, finding) !== 'critical') continue;
+  for (const { rule } of findings) {
+    if (rule.indicator !== 'critical') continue;
     if (rule.id === 'sex-determination-prohibited') codes.add('medical-necessity-documented');
     else if (rule.id === 'termination-reason-missing')
       ['emergency-clinical-need', 'medical-necessity-documented'].forEach((c) => codes.add(c));
@@ -100,10 +100,8 @@ function overrideReasonsOf(findings: readonly RuledFinding[], locale: OrderLocal
  */
 export function buildOrderSignCard(input: OrderCardInput): { card: Card; findings: readonly RuledFinding[] } {
   const { order, orderRef, locale, newId } = input;
-  const sorted = [...input.findings].sort(
-    (a, b) => Number(findingIndicator(b.rule, b.finding) === 'critical') - Number(findingIndicator(a.rule, a.finding) === 'critical'),
-  );
-  const critical = sorted.some((f) => findingIndicator(f.rule, f.finding) === 'critical');
+  const sorted = [...input.findings].sort((a, b) => Number(b.rule.indicator === 'critical') - Number(a.rule.indicator === 'critical'));
+  const critical = sorted.some((f) => f.rule.indicator === 'critical');
   const label = orderLabel(order, orderMessage(locale, 'order.unnamed'));
   const plain = (s: string) => s;
   const summary = summaryOf(

@@ -1,6 +1,6 @@
 import type { ServiceRequest } from '@medplum/fhirtypes';
 import type { PregnancyFacts } from '../clinical/finding-params.js';
-import { citationText, type Finding, type Rule, type RuleInput, type RuleOutcome } from '../engine/rule.js';
+import { citationText, type Rule, type RuleInput, type RuleOutcome } from '../engine/rule.js';
 import type { OrderRuleId } from '../engine/rule-ids.js';
 import type { CredentialContext } from './credential-context.js';
 import type { OrderTechniques, TechniqueRequirement } from './technique.js';
@@ -31,14 +31,6 @@ export interface OrderRule extends Rule<OrderFacts> {
 }
 
 export type OrderRuleInput = RuleInput<OrderFacts>;
-
-/**
- * The indicator a finding gives its card: its rule's. (Missing practitioner or institution data is
- * "could not verify", an undecided outcome, never a finding — docs/rules.md#credential-data.)
- */
-export function findingIndicator(rule: OrderRule, _finding: Finding): 'critical' | 'warning' {
-  return rule.indicator;
-}
 
 function compact(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
