@@ -64,10 +64,8 @@ export function catalogue<K extends string>(name: string, templates: Readonly<Re
       const byKey = compiled[locale];
       let parts = byKey.get(key);
       if (parts === undefined) {
-        const template = (templates[locale] as Readonly<Record<string, string>>)[key];
-        if (template === undefined || !Object.hasOwn(templates[locale], key))
-          throw new Error(`${name} message ${key} (${locale}): no such message`);
-        byKey.set(key, (parts = compile(template)));
+        if (!Object.hasOwn(templates[locale], key)) throw new Error(`${name} message ${key} (${locale}): no such message`);
+        byKey.set(key, (parts = compile(templates[locale][key])));
       }
       if (typeof parts === 'string') return parts;
       let out = '';
