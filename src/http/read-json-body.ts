@@ -4,6 +4,12 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { AppError } from '../errors/app-error.js';
 import { pushChildObjects } from '../json-walk.js';
 import { assertJsonMediaType } from './media-type.js';
+import { DEFAULT_TEXT_LIMITS, normaliseRequestText, type TextLimits } from './text-boundary.js';
+
+/** The bounds of a request body: its size in bytes, and the text caps of src/http/text-boundary.ts (defaults when absent). */
+export interface BodyLimits extends Partial<TextLimits> {
+  readonly bodyLimitBytes: number;
+}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -11,9 +17,14 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * Reads and parses a JSON request body ourselves (no body-parser): checks the media type (415),
  * refuses a declared or streamed size over `limitBytes` without buffering past it (413; the size
  * counted is after Content-Encoding is undone, so a compressed bomb is caught too), and parses
- * strict UTF-8 JSON (400 `malformed-json`, never echoing the body).
+ * strict UTF-8 JSON (400 `malformed-json`, never echoing the body), bounds its depth, then makes its
+ * text safe once for hashing and storing (`normaliseRequestText`: lone surrogates → U+FFFD, NUL out of
+ * free text, 400 `invalid-request` for a NUL in an identifier or a string over its cap).
+ * `limits` is the configuration (or, for a caller that stores nothing, the byte limit alone).
  */
-export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage, limits: number | BodyLimits): Promise<unknown> {
+  const all: BodyLimits = typeof limits === 'number' ? { bodyLimitBytes: limits } : limits;
+  const limitBytes = all.bodyLimitBytes;
   assertJsonMediaType(req.headers['content-type']);
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) {
@@ -37,7 +48,10 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
   if (nestingDepth(value, MAX_NESTING_DEPTH) > MAX_NESTING_DEPTH) {
     throw new AppError('invalid-request', [{ message: `JSON nested deeper than ${MAX_NESTING_DEPTH} levels` }]);
   }
-  return value;
+  return normaliseRequestText(value, {
+    maxStringLength: all.maxStringLength ?? DEFAULT_TEXT_LIMITS.maxStringLength,
+    maxNarrativeLength: all.maxNarrativeLength ?? DEFAULT_TEXT_LIMITS.maxNarrativeLength,
+  });
 }
 
 /** FHIR resources inside a hook request are far shallower; deeper input is hostile. */

@@ -21,6 +21,7 @@ import {
 } from './audit-queries.js';
 import { createHookCallBatcher } from './hook-call-batcher.js';
 import { insertFeedback, insertNotice } from './hook-call-writes.js';
+import { issuedCards } from './issued-cards.js';
 import type { AcknowledgementRecord, AcknowledgementResult, HookCallRecord, NoticeRecord, PeriodQuery } from './records.js';
 import { compact, iso } from './row-values.js';
 import type { Sql } from './sql.js';
@@ -94,6 +95,7 @@ export function createAuditStore(sql: Sql): AuditStore {
       });
     },
     append: (records: readonly FeedbackRecord[]) => insertFeedback(sql, records),
+    issuedCards: (q) => issuedCards(sql, q),
     recordHookCall,
     appendAcknowledgement: (ack) => appendAcknowledgement(sql, ack),
     async rememberJti(iss, jti, expiresAt) {

@@ -1,4 +1,4 @@
-import type { FeedbackRecord, FeedbackStore, NoticeStore } from './records.js';
+import type { FeedbackRecord, FeedbackStore, IssuedCardsQuery, NoticeStore } from './records.js';
 import type { StoredNotice } from '../engine/stored-notice.js';
 import type { HookCallRecord } from './records.js';
 import { deepFreeze } from '../deep-freeze.js';
@@ -24,9 +24,23 @@ export class MemoryNoticeStore implements NoticeStore {
   }
 }
 
-/** In-memory FeedbackStore: every item kept, in arrival order (repeats included). */
+/**
+ * In-memory FeedbackStore: every item kept, in arrival order (repeats included). The cards issued
+ * are those of `calls` (the hook-call log of the same app), none without it.
+ */
 export class MemoryFeedbackStore implements FeedbackStore {
   readonly #records: FeedbackRecord[] = [];
+  constructor(private readonly calls?: { all(): readonly HookCallRecord[] }) {}
+
+  async issuedCards(q: IssuedCardsQuery): Promise<ReadonlySet<string>> {
+    const wanted = new Set(q.uuids);
+    const found = new Set<string>();
+    for (const call of this.calls?.all() ?? []) {
+      if (call.serviceId !== q.serviceId || call.issuer !== q.issuer || (call.tenant ?? null) !== (q.tenant ?? null)) continue;
+      for (const card of call.cards) if (wanted.has(card.uuid)) found.add(card.uuid);
+    }
+    return found;
+  }
 
   async append(records: readonly FeedbackRecord[]): Promise<void> {
     const copies = records.map((r) => deepFreeze(structuredClone(r)));

@@ -148,7 +148,17 @@ export interface NoticeStore {
   get(id: string): Promise<StoredNotice | undefined>;
 }
 
+/** Card uuids to look up for a feedback call: issued by `serviceId` to the EHR `issuer` (and `tenant`)? */
+export interface IssuedCardsQuery {
+  readonly serviceId: string;
+  readonly issuer: string;
+  readonly tenant?: string;
+  readonly uuids: readonly string[];
+}
+
 /** Durable sink for feedback: resolves only once every item is stored. */
 export interface FeedbackStore {
   append(records: readonly FeedbackRecord[]): Promise<void>;
+  /** The subset of `q.uuids` that are cards this service answered to that EHR (feedback on anything else is refused). */
+  issuedCards(q: IssuedCardsQuery): Promise<ReadonlySet<string>>;
 }

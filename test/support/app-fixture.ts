@@ -75,9 +75,9 @@ export function buildHarness(opts: HarnessOptions = {}): Harness {
       cb();
     },
   });
-  const feedback = new MemoryFeedbackStore();
   const notices = new MemoryNoticeStore();
   const hookCalls = new MemoryHookCallLog(notices);
+  const feedback = new MemoryFeedbackStore(hookCalls);
   const authRequests: AuthRequest[] = [];
   const handled: { service: ServiceId; request: HookRequest }[] = [];
   const recording =

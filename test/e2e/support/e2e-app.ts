@@ -52,8 +52,8 @@ export function buildE2eApp(opts: E2eOptions = {}): E2eApp {
   });
   const logger = createLogger(config, sink);
   const notices = new MemoryNoticeStore();
-  const feedback = new MemoryFeedbackStore();
   const hookCalls = new MemoryHookCallLog(notices);
+  const feedback = new MemoryFeedbackStore(hookCalls);
   const deps: AppDeps = {
     config,
     clock: fixedClock(NOW, config.clinicTimeZone),
