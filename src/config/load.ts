@@ -57,6 +57,15 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
+/** Bounds on what one request may bring into the audit (docs/design.md#text-boundary). */
+function requestBounds(env: Env): Pick<Config, 'maxStringLength' | 'maxNarrativeLength' | 'feedbackMaxItems'> {
+  return {
+    maxStringLength: parseWith('MAX_STRING_LENGTH', intIn(256, 1_048_576), env.MAX_STRING_LENGTH ?? '8192'),
+    maxNarrativeLength: parseWith('MAX_NARRATIVE_LENGTH', intIn(256, 64 * 1_048_576), env.MAX_NARRATIVE_LENGTH ?? '1048576'),
+    feedbackMaxItems: parseWith('FEEDBACK_MAX_ITEMS', intIn(1, 10_000), env.FEEDBACK_MAX_ITEMS ?? '50'),
+  };
+}
+
 /** Parses and freezes the configuration from an environment. Throws ConfigError naming the variable. */
 export function loadConfig(env: Env): Config {
   const port = parseWith('PORT', intIn(0, 65535), env.PORT ?? '8080');
@@ -112,6 +121,7 @@ export function loadConfig(env: Env): Config {
     bodyLimitBytes: parseWith('BODY_LIMIT_BYTES', intIn(1024, 64 * 1024 * 1024), env.BODY_LIMIT_BYTES ?? String(5 * 1024 * 1024)),
     fhirMaxPages: parseWith('FHIR_MAX_PAGES', intIn(1, 1000), env.FHIR_MAX_PAGES ?? '20'),
     rateLimitPerMinute: parseWith('RATE_LIMIT_PER_MINUTE', intIn(0, 10_000_000), env.RATE_LIMIT_PER_MINUTE ?? '0'),
+    ...requestBounds(env),
   };
   return deepFreeze(config);
 }

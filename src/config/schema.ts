@@ -53,4 +53,10 @@ export interface Config {
   readonly fhirMaxPages: number;
   /** Requests per minute per issuer (0 = unlimited). */
   readonly rateLimitPerMinute: number;
+  /** Longest string or member name of a request body, UTF-16 code units (400 above; src/http/text-boundary.ts). */
+  readonly maxStringLength: number;
+  /** Longest FHIR narrative `div` or Attachment `data` of a request body (400 above). */
+  readonly maxNarrativeLength: number;
+  /** Most feedback items in one feedback call (400 above). */
+  readonly feedbackMaxItems: number;
 }
