@@ -40,7 +40,13 @@ export async function compose(
     logger,
     definitions: loadServiceDefinitions(),
     authenticate: createAuthenticator(config, { logger, ...(replayCache ? { replayCache } : {}) }),
-    loadSnapshot: createSnapshotLoader({ timeoutMs: config.fhirTimeoutMs, maxPages: config.fhirMaxPages, logger }),
+    loadSnapshot: createSnapshotLoader({
+      timeoutMs: config.fhirTimeoutMs,
+      maxPages: config.fhirMaxPages,
+      maxBytes: config.fhirMaxBytes,
+      maxReplyBytes: config.fhirMaxReplyBytes,
+      logger,
+    }),
     services: createServices({
       policy: config.policy,
       locale: config.locale,

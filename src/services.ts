@@ -7,7 +7,7 @@ import type { RegistryStore } from './orders/credential-records.js';
 import { ORDER_RULES } from './orders/rules/index.js';
 import { createOrderSignService } from './orders/service.js';
 import { REFERRAL_RULES } from './referral/rules/index.js';
-import { createReferralService } from './referral/service.js';
+import { createReferralService, type ReferralServiceDeps } from './referral/service.js';
 import type { Locale } from './render/messages.js';
 import { buildUndecidedCard } from './render/undecided-card.js';
 
@@ -17,6 +17,8 @@ export interface ServicesDeps {
   readonly newId: () => string;
   readonly publicBaseUrl: string;
   readonly registry: RegistryStore;
+  /** The referral rules (the catalogue by default; tests inject failing ones). */
+  readonly referralRules?: ReferralServiceDeps['rules'];
 }
 
 /**
@@ -56,7 +58,7 @@ export function withUndecidedCard(handler: ServiceHandler, deps: Pick<ServicesDe
 
 /** The handler of every service id (docs/design.md#services), built from explicit dependencies. */
 export function createServices(deps: ServicesDeps): Readonly<Record<ServiceId, ServiceHandler>> {
-  const referral = withUndecidedCard(createReferralService(deps), deps);
+  const referral = withUndecidedCard(createReferralService({ ...deps, rules: deps.referralRules }), deps);
   return Object.freeze({
     'prenatal-diagnosis-referral': referral,
     'prenatal-diagnosis-referral-encounter': referral,

@@ -66,6 +66,31 @@ function requestBounds(env: Env): Pick<Config, 'maxStringLength' | 'maxNarrative
   };
 }
 
+const MIB = 1024 * 1024;
+
+/** FHIR reply bounds (docs/design.md#fhir-fallback): per hook call, and per reply within it. */
+function fhirByteBounds(env: Env): Pick<Config, 'fhirMaxBytes' | 'fhirMaxReplyBytes'> {
+  const fhirMaxBytes = parseWith('FHIR_MAX_BYTES', intIn(64 * 1024, 1024 * MIB), env.FHIR_MAX_BYTES ?? String(20 * MIB));
+  const fhirMaxReplyBytes = parseWith(
+    'FHIR_MAX_REPLY_BYTES',
+    intIn(64 * 1024, 1024 * MIB),
+    env.FHIR_MAX_REPLY_BYTES ?? String(Math.min(8 * MIB, fhirMaxBytes)),
+  );
+  if (fhirMaxReplyBytes > fhirMaxBytes) throw new ConfigError('FHIR_MAX_REPLY_BYTES', 'must not exceed FHIR_MAX_BYTES');
+  return { fhirMaxBytes, fhirMaxReplyBytes };
+}
+
+/** How long a client may take to send a request, and an idle keep-alive connection may stay open. */
+function httpTimeouts(env: Env): Pick<Config, 'httpHeadersTimeoutMs' | 'httpRequestTimeoutMs' | 'httpKeepAliveTimeoutMs'> {
+  const httpHeadersTimeoutMs = parseWith('HTTP_HEADERS_TIMEOUT_MS', intIn(100, 600_000), env.HTTP_HEADERS_TIMEOUT_MS ?? '10000');
+  const httpRequestTimeoutMs = parseWith('HTTP_REQUEST_TIMEOUT_MS', intIn(100, 3_600_000), env.HTTP_REQUEST_TIMEOUT_MS ?? '30000');
+  // Node refuses a headers timeout above the request timeout.
+  if (httpHeadersTimeoutMs > httpRequestTimeoutMs)
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS', 'must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  const httpKeepAliveTimeoutMs = parseWith('HTTP_KEEP_ALIVE_TIMEOUT_MS', intIn(100, 600_000), env.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? '5000');
+  return { httpHeadersTimeoutMs, httpRequestTimeoutMs, httpKeepAliveTimeoutMs };
+}
+
 /** Parses and freezes the configuration from an environment. Throws ConfigError naming the variable. */
 export function loadConfig(env: Env): Config {
   const port = parseWith('PORT', intIn(0, 65535), env.PORT ?? '8080');
@@ -122,6 +147,8 @@ export function loadConfig(env: Env): Config {
     fhirMaxPages: parseWith('FHIR_MAX_PAGES', intIn(1, 1000), env.FHIR_MAX_PAGES ?? '20'),
     rateLimitPerMinute: parseWith('RATE_LIMIT_PER_MINUTE', intIn(0, 10_000_000), env.RATE_LIMIT_PER_MINUTE ?? '0'),
     ...requestBounds(env),
+    ...fhirByteBounds(env),
+    ...httpTimeouts(env),
   };
   return deepFreeze(config);
 }

@@ -53,6 +53,16 @@ export interface Config {
   readonly fhirMaxPages: number;
   /** Requests per minute per issuer (0 = unlimited). */
   readonly rateLimitPerMinute: number;
+  /** Most FHIR reply body bytes read per hook call, all keys and pages together. */
+  readonly fhirMaxBytes: number;
+  /** Most body bytes of one FHIR reply (≤ fhirMaxBytes). */
+  readonly fhirMaxReplyBytes: number;
+  /** Time a client has to send the request headers (Node `server.headersTimeout`). */
+  readonly httpHeadersTimeoutMs: number;
+  /** Time a client has to send the whole request, headers and body (Node `server.requestTimeout`). */
+  readonly httpRequestTimeoutMs: number;
+  /** Time an idle keep-alive connection stays open (Node `server.keepAliveTimeout`). */
+  readonly httpKeepAliveTimeoutMs: number;
   /** Longest string or member name of a request body, UTF-16 code units (400 above; src/http/text-boundary.ts). */
   readonly maxStringLength: number;
   /** Longest FHIR narrative `div` or Attachment `data` of a request body (400 above). */

@@ -21,6 +21,8 @@ export interface RuleRunResult<R extends Rule<never>> {
   readonly outcomes: readonly { readonly rule: R; readonly outcome: RuleOutcome }[];
   /** Rules that threw: id, version, citation, error. The other rules still ran. */
   readonly errors: readonly RuleError[];
+  /** How many evaluations were made, those that threw included (`outcomes.length + errors.length`). */
+  readonly runs: number;
 }
 
 /** The input every run shares: the record, the policy and the clock. */
@@ -30,14 +32,39 @@ export interface RuleRunContext {
   readonly now: ClinicalNow;
 }
 
-/** A RuleError from what a rule threw (outcomes are data; an exception is a bug, see docs/conventions.md). */
+/** An error class as it may be logged and counted: an identifier, never text that could quote data. */
+const ERROR_CLASS = /^[A-Za-z_$][\w$]{0,63}$/;
+
+/**
+ * The class of what a rule threw (`TypeError`, `RangeError`, …): the constructor's name of an Error,
+ * `typeof` of anything else. A name that is not a plain identifier (an Error whose `name` was set
+ * from data) is reported as `Error`, so the class is safe to log.
+ */
+export function errorClassOf(e: unknown): string {
+  if (!(e instanceof Error)) return typeof e;
+  return ERROR_CLASS.test(e.name) ? e.name : 'Error';
+}
+
+/** A thrown non-Error as text; one that cannot be turned into text (a null-prototype object) is named by its type. */
+function describeThrown(e: unknown): string {
+  try {
+    return String(e);
+  } catch {
+    return typeof e;
+  }
+}
+
+/**
+ * A RuleError from what a rule threw (outcomes are data; an exception is a bug, see docs/conventions.md).
+ * `cause` is the message, which may quote record data: it goes to the audit only, never to a log or a card.
+ */
 export function ruleError(rule: Rule<never>, e: unknown): RuleError {
   return {
     rule: rule.id,
     version: rule.version,
     citation: citationText(rule.citation),
-    cause: e instanceof Error ? e.message : String(e),
-    errorClass: e instanceof Error ? e.name : typeof e,
+    cause: e instanceof Error ? e.message : describeThrown(e),
+    errorClass: errorClassOf(e),
   };
 }
 
@@ -77,5 +104,5 @@ export function runRules<F, R extends Rule<F>>(runs: Iterable<RuleRun<F, R>>, co
       });
     }
   }
-  return { now: context.now, fired, undecided, outcomes, errors };
+  return { now: context.now, fired, undecided, outcomes, errors, runs: outcomes.length + errors.length };
 }

@@ -30,6 +30,11 @@ export interface ServiceResult {
   readonly undecided: readonly Undecided[];
   /** Rules that threw (id, version, citation, error); the other rules still ran. */
   readonly ruleErrors: readonly RuleError[];
+  /**
+   * How many rule evaluations the call made, those that threw included (a rule run once per order
+   * counts once per order). Absent when the service did not count them: never "every rule failed".
+   */
+  readonly ruleRuns?: number;
   /** Notice issued by this call, if any: stored (with its hash) before the answer leaves. */
   readonly notice?: StoredNotice;
   readonly pregnancyKey?: string;
@@ -67,9 +72,19 @@ export function combineResults(now: ClinicalNow, results: readonly ServiceResult
     cards: results.flatMap((r) => r.cards),
     undecided: results.flatMap((r) => r.undecided),
     ruleErrors: results.flatMap((r) => r.ruleErrors),
+    ...(results.some((r) => r.ruleRuns !== undefined) ? { ruleRuns: results.reduce((n, r) => n + (r.ruleRuns ?? 0), 0) } : {}),
     ...(notice ? { notice } : {}),
     ...(pregnancyKey ? { pregnancyKey } : {}),
     ...(practitionerId ? { practitionerId } : {}),
     ...(institution ? { institution } : {}),
   };
+}
+
+/**
+ * Every rule of the call failed (docs/design.md#rule-failures): at least one rule ran and every rule
+ * that ran threw. A rule that returned any outcome — not-applicable and insufficient-data included —
+ * did not fail; rules never run (no current pregnancy, no order concerned) are neither.
+ */
+export function everyRuleFailed(result: Pick<ServiceResult, 'ruleErrors' | 'ruleRuns'>): boolean {
+  return result.ruleRuns !== undefined && result.ruleRuns > 0 && result.ruleErrors.length >= result.ruleRuns;
 }

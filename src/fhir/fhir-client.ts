@@ -2,7 +2,7 @@ import { ClientStorage, MedplumClient, MemoryStorage, concatUrls } from '@medplu
 import type { Resource } from '@medplum/fhirtypes';
 import { deadline } from './deadline.js';
 import { classifyValue, isResourceObject } from './prefetch-state.js';
-import { FhirFetchError, guardFhirResponses, type FetchLike, type FhirFailureReason } from './response-guard.js';
+import { FhirFetchError, createByteBudget, guardFhirResponses, type FetchLike, type FhirFailureReason } from './response-guard.js';
 
 /**
  * Reads FHIR queries from the EHR's `fhirServer` with the hook's `fhirAuthorization` bearer token
@@ -10,7 +10,9 @@ import { FhirFetchError, guardFhirResponses, type FetchLike, type FhirFailureRea
  * configured as a plain client of a generic FHIR server (no Medplum login, storage, refresh, cache,
  * batching or extended mode). Searchset Bundles are paged through `link[relation=next]` up to
  * `maxPages`, only under the `fhirServer` origin and path (no SSRF), and a repeated next URL stops
- * the paging. Expected failures are returned as data, never thrown.
+ * the paging. Reply bodies are bounded (`maxBytes` for all reads of the reader together, pages
+ * included; `maxReplyBytes` each): beyond a bound the read fails with `too-large`, its connection
+ * dropped (./response-guard.ts). Expected failures are returned as data, never thrown.
  */
 export interface FhirReaderOptions {
   /** The hook's `fhirServer` (absolute http(s) base URL). */
@@ -19,6 +21,13 @@ export interface FhirReaderOptions {
   readonly accessToken?: string;
   /** Most pages read per query (≥ 1). */
   readonly maxPages: number;
+  /**
+   * Most body bytes read by all `read`s of this reader together (one reader per hook call, so a
+   * per-call budget). Unbounded when not given.
+   */
+  readonly maxBytes?: number;
+  /** Most body bytes of one reply (one page). Defaults to `maxBytes`. */
+  readonly maxReplyBytes?: number;
   /** Upper bound of one `read`, in addition to the caller's signal. */
   readonly timeoutMs?: number;
   /** Injectable `fetch` (defaults to the global one). */
@@ -45,7 +54,10 @@ export function createFhirReader(opts: FhirReaderOptions): FhirReader {
     baseUrl: base.href,
     fhirUrlPath: '',
     ...(opts.accessToken ? { accessToken: opts.accessToken } : {}),
-    fetch: guardFhirResponses(opts.fetch ?? ((url, init) => fetch(url, init))),
+    fetch: guardFhirResponses(opts.fetch ?? ((url, init) => fetch(url, init)), {
+      budget: createByteBudget(opts.maxBytes ?? Number.POSITIVE_INFINITY),
+      ...(opts.maxReplyBytes !== undefined ? { maxReplyBytes: opts.maxReplyBytes } : {}),
+    }),
     storage: new ClientStorage(new MemoryStorage()),
     cacheTime: 0,
     autoBatchTime: 0,

@@ -38,6 +38,10 @@ export interface SnapshotLoaderOptions {
   readonly maxPages: number;
   readonly logger: Logger;
   readonly fetch?: typeof fetch;
+  /** Most FHIR body bytes read per hook call, all keys and pages together (`FHIR_MAX_BYTES`); beyond it a key fails `too-large`. */
+  readonly maxBytes?: number;
+  /** Most body bytes of one FHIR reply (`FHIR_MAX_REPLY_BYTES`). */
+  readonly maxReplyBytes?: number;
 }
 
 /** How one key ended up. `reason` is set when its data is unavailable. */
@@ -109,6 +113,8 @@ async function fetchPending(
     fhirServer: request.fhirServer ?? '',
     accessToken: request.fhirAuthorization?.access_token ?? '',
     maxPages: opts.maxPages,
+    ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
+    ...(opts.maxReplyBytes !== undefined ? { maxReplyBytes: opts.maxReplyBytes } : {}),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
   try {

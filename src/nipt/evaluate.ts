@@ -32,6 +32,8 @@ export interface NiptEvaluation {
   readonly outcomes: Readonly<Partial<Record<NiptReasonId, RuleOutcome>>>;
   readonly undecided: readonly Undecided[];
   readonly errors: readonly RuleError[];
+  /** Rule evaluations made, those that threw included. */
+  readonly runs: number;
 }
 
 const RANK: Readonly<Record<Indicator, number>> = { info: 0, warning: 1, critical: 2 };
@@ -109,5 +111,6 @@ export function evaluateNiptOrder(order: ServiceRequest, ctx: NiptContext, rules
     outcomes,
     undecided: run.undecided,
     errors: run.errors,
+    runs: run.runs,
   };
 }

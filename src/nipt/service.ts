@@ -51,9 +51,11 @@ export async function niptResult(
   const cards: CardResult[] = [];
   const undecided: Undecided[] = [];
   const ruleErrors: RuleError[] = [...referral.errors];
+  let ruleRuns = referral.runs;
   for (const order of orders) {
     const evaluation = evaluateNiptOrder(order, ctx);
     ruleErrors.push(...evaluation.errors);
+    ruleRuns += evaluation.runs;
     undecided.push(...evaluation.undecided);
     const card = buildNiptCard({
       order,
@@ -72,7 +74,7 @@ export async function niptResult(
   }
   const callOf = callInstitution(snapshot, ordering, issuerInstitution, deps.policy);
   return {
-    ...emptyResult(now, { undecided, ruleErrors }),
+    ...emptyResult(now, { undecided, ruleErrors, ruleRuns }),
     cards,
     ...(referral.facts.pregnancyKey ? { pregnancyKey: referral.facts.pregnancyKey } : {}),
     ...(ordering.practitionerId ? { practitionerId: ordering.practitionerId } : {}),

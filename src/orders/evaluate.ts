@@ -25,7 +25,7 @@ export function evaluateOrder(
     readonly policy: Policy;
     readonly now: ClinicalNow;
   },
-): { findings: RuledFinding[]; undecided: Undecided[]; errors: RuleError[] } {
+): { findings: RuledFinding[]; undecided: Undecided[]; errors: RuleError[]; runs: number } {
   const { order, techniques, context, pregnancy, snapshot, policy, now } = input;
   const orderRef = order.id ? `ServiceRequest/${order.id}` : 'ServiceRequest';
   const runs: RuleRun<OrderFacts, OrderRule>[] = [];
@@ -36,5 +36,5 @@ export function evaluateOrder(
         runs.push({ rule, facts: { order, orderRef, techniques, requirement, context, pregnancy } });
   }
   const run = runRules(runs, { snapshot, policy, now });
-  return { findings: [...run.fired], undecided: [...run.undecided], errors: [...run.errors] };
+  return { findings: [...run.fired], undecided: [...run.undecided], errors: [...run.errors], runs: run.runs };
 }

@@ -47,9 +47,11 @@ export function createOrderSignService(deps: OrderSignDeps): ServiceHandler {
     const cards: CardResult[] = [];
     const undecided: Undecided[] = [];
     const ruleErrors: RuleError[] = [];
+    let ruleRuns = 0;
     for (const { order, techniques } of special) {
       const out = evaluateOrder(ORDER_RULES, { order, techniques, context, pregnancy, snapshot, policy: deps.policy, now });
       ruleErrors.push(...out.errors);
+      ruleRuns += out.runs;
       undecided.push(...out.undecided);
       if (out.findings.length === 0) continue;
       const orderRef = order.id ? `ServiceRequest/${order.id}` : 'ServiceRequest';
@@ -58,7 +60,7 @@ export function createOrderSignService(deps: OrderSignDeps): ServiceHandler {
     }
     const institution = callInstitution(snapshot, context, issuerInstitution, deps.policy);
     return {
-      ...emptyResult(now, { undecided, ruleErrors }),
+      ...emptyResult(now, { undecided, ruleErrors, ruleRuns }),
       cards,
       ...(context.practitionerId ? { practitionerId: context.practitionerId } : {}),
       ...(institution ? { institution: { id: institution.id, via: institution.via } } : {}),

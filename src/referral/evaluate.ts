@@ -21,6 +21,8 @@ export interface ReferralEvaluation {
   readonly outcomes: Readonly<Partial<Record<ReferralRuleId, RuleOutcome>>>;
   readonly undecided: readonly Undecided[];
   readonly errors: readonly RuleError[];
+  /** Rule evaluations made, those that threw included (0 when not currently pregnant: nothing ran). */
+  readonly runs: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export function evaluateReferral(
   const facts = derivePregnancyFacts(snapshot, policy, now);
   if (!facts.current) {
     const outcomes = Object.fromEntries(rules.map((r) => [r.id, NOT_PREGNANT]));
-    return { now, facts, findings: [], audited: [], outcomes, undecided: [], errors: [] };
+    return { now, facts, findings: [], audited: [], outcomes, undecided: [], errors: [], runs: 0 };
   }
   const run = runRules(
     rules.map((rule) => ({ rule, facts })),
@@ -47,7 +49,7 @@ export function evaluateReferral(
   const unclear = facts.statusUnclear ? statusUnclearOutcomes(facts, run) : undefined;
   const outcomes: Partial<Record<ReferralRuleId, RuleOutcome>> = {};
   for (const { rule, outcome } of unclear?.outcomes ?? run.outcomes) outcomes[rule.id as ReferralRuleId] = outcome;
-  if (unclear) return { now, facts, findings: [], audited: [], outcomes, undecided: unclear.undecided, errors: run.errors };
+  if (unclear) return { now, facts, findings: [], audited: [], outcomes, undecided: unclear.undecided, errors: run.errors, runs: run.runs };
   return {
     now,
     facts,
@@ -56,5 +58,6 @@ export function evaluateReferral(
     outcomes,
     undecided: run.undecided,
     errors: run.errors,
+    runs: run.runs,
   };
 }

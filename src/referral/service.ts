@@ -39,6 +39,7 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
     const audit = {
       undecided: evaluation.undecided,
       ruleErrors: errors,
+      ruleRuns: evaluation.runs,
       ...(facts.pregnancyKey ? { pregnancyKey: facts.pregnancyKey } : {}),
       ...(practitionerId ? { practitionerId } : {}),
       ...(institution ? { institution: { id: institution.id, via: institution.via } } : {}),
