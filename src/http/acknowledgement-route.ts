@@ -3,14 +3,12 @@ import { z } from 'zod';
 import { issuesToDetails } from '../cds-hooks/zod-issues.js';
 import { AppError } from '../errors/app-error.js';
 import type { AppDeps } from '../ports.js';
+import { SIGNED_AT_SKEW_MS } from '../store/acknowledgements.js';
 import type { AuditStore } from '../store/audit-store.js';
 import { ACK_DECISIONS, SIGNER_KINDS, type AcknowledgementRecord } from '../store/records.js';
 import { isNoticeId } from './notice-id.js';
 import { admit, type RateLimiter } from './rate-limit.js';
 import { readJsonBody } from './read-json-body.js';
-
-/** How far in the future `signedAt` may lie (clock skew between the EHR and us). */
-const MAX_FUTURE_MS = 5 * 60_000;
 
 const text = z.string().trim().min(1).max(200);
 
@@ -60,7 +58,7 @@ function wire(a: AcknowledgementRecord): Record<string, unknown> {
 export function acknowledgementHandler(deps: AppDeps & { readonly audit: AuditStore }, limiter: RateLimiter): RequestHandler {
   return async (req, res) => {
     const noticeId = String(req.params.noticeId ?? '');
-    const body = await readJsonBody(req, deps.config.bodyLimitBytes);
+    const body = await readJsonBody(req, deps.config);
     const auth = await deps.authenticate({
       authorization: req.headers.authorization,
       audience: `${deps.config.publicBaseUrl}/notices/${encodeURIComponent(noticeId)}/acknowledgement`,
@@ -72,7 +70,7 @@ export function acknowledgementHandler(deps: AppDeps & { readonly audit: AuditSt
     if (!parsed.success) throw new AppError('invalid-acknowledgement', issuesToDetails(parsed.error.issues));
     const b = parsed.data;
     const now = deps.clock.now().instant;
-    if (Date.parse(b.signedAt) > Date.parse(now) + MAX_FUTURE_MS) {
+    if (Date.parse(b.signedAt) > Date.parse(now) + SIGNED_AT_SKEW_MS) {
       throw new AppError('invalid-acknowledgement', [{ path: 'signedAt', message: 'signedAt is in the future' }]);
     }
     const result = await deps.audit.appendAcknowledgement({
@@ -91,6 +89,10 @@ export function acknowledgementHandler(deps: AppDeps & { readonly audit: AuditSt
     switch (result.status) {
       case 'unknown-notice':
         throw new AppError('not-found', [{ message: 'no notice with this id' }]);
+      case 'signed-before-notice':
+        throw new AppError('invalid-acknowledgement', [
+          { path: 'signedAt', message: `signedAt is before the notice was issued (${result.issuedAt})` },
+        ]);
       case 'conflict':
         throw new AppError('conflict', [{ path: 'id', message: 'this acknowledgement id is already stored with different content' }]);
       case 'created':

@@ -5,6 +5,7 @@ import type { AppDeps } from '../ports.js';
 import type { FeedbackRecord } from '../store/records.js';
 import type { ServiceDefinition } from '../cds-hooks/wire.js';
 import { admit, type RateLimiter } from './rate-limit.js';
+import { assertFeedbackBound, assertIssuedCards } from './feedback-checks.js';
 import { readJsonBody } from './read-json-body.js';
 import { definitionFor } from './service-route.js';
 
@@ -16,7 +17,8 @@ import { definitionFor } from './service-route.js';
 export function feedbackHandler(deps: AppDeps, defs: ReadonlyMap<string, ServiceDefinition>, limiter: RateLimiter): RequestHandler {
   return async (req, res) => {
     const def = definitionFor(defs, req, res);
-    const body = await readJsonBody(req, deps.config.bodyLimitBytes);
+    const body = await readJsonBody(req, deps.config);
+    assertFeedbackBound(body, deps.config.feedbackMaxItems);
     const auth = await deps.authenticate({
       authorization: req.headers.authorization,
       audience: `${deps.config.publicBaseUrl}/cds-services/${def.id}/feedback`,
@@ -25,6 +27,7 @@ export function feedbackHandler(deps: AppDeps, defs: ReadonlyMap<string, Service
     admit(limiter, auth.issuer, res);
     const parsed = parseFeedback(body);
     if (!parsed.ok) throw new AppError('invalid-feedback', parsed.issues);
+    await assertIssuedCards(deps.feedback, { serviceId: def.id, issuer: auth.issuer, tenant: auth.tenant }, parsed.value.feedback);
     const receivedAt = deps.clock.now().instant;
     const records: FeedbackRecord[] = parsed.value.feedback.map((item) => ({ serviceId: def.id, receivedAt, issuer: auth.issuer, item }));
     await deps.feedback.append(records);

@@ -2,11 +2,10 @@ import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../errors/app-error.js';
 import type { AppDeps } from '../ports.js';
 import type { ServiceDefinition } from '../cds-hooks/wire.js';
-import { everyRuleFailed, type ServiceResult } from '../engine/service.js';
+import type { ServiceResult } from '../engine/service.js';
 import { hookCallRecord } from './hook-call-record.js';
 import { admit, type RateLimiter } from './rate-limit.js';
 import { readJsonBody } from './read-json-body.js';
-import { logRuleErrors, unanswered } from './rule-failures.js';
 import { noteHookInstance, type RequestLogLocals } from './request-log.js';
 import { validateHookRequest } from './validate-hook-request.js';
 
@@ -42,7 +41,7 @@ function stringMember(body: unknown, key: string): string | undefined {
 export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, ServiceDefinition>, limiter: RateLimiter): RequestHandler {
   return async (req, res) => {
     const def = definitionFor(defs, req, res);
-    const body = await readJsonBody(req, deps.config.bodyLimitBytes);
+    const body = await readJsonBody(req, deps.config);
     noteHookInstance(res.locals as RequestLogLocals, body);
     const started = performance.now();
     // The one clock reading of the call: stored as its time, and given to the rules as their "now".
@@ -69,12 +68,6 @@ export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, Serv
       // A call that could not be answered (e.g. 412) is audited too; the original error is answered.
       if (e instanceof AppError && e.code !== 'store-unavailable') await record(e.status).catch(() => undefined);
       throw e;
-    }
-    logRuleErrors(deps.logger, { serviceId: def.id, hookInstance: request.hookInstance }, result.ruleErrors);
-    // Every rule that ran threw: no cards is not "no indication" (docs/design.md#rule-failures). Audited, then 500.
-    if (everyRuleFailed(result)) {
-      await record(500, unanswered(result));
-      throw new AppError('internal-error', [{ message: 'every rule of the service failed' }]);
     }
     // The audit record — and the notice the card links to — is durable before the answer leaves.
     await record(200, result);

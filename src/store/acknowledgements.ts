@@ -2,6 +2,12 @@ import type { AcknowledgementRecord, AcknowledgementResult } from './records.js'
 import { compact, iso } from './row-values.js';
 import type { Sql } from './sql.js';
 
+/**
+ * Clock skew allowed between the EHR that records `signedAt` and us, both ways (docs/design.md#acknowledgement):
+ * a signature may not be dated more than this before the notice was issued, nor after our "now".
+ */
+export const SIGNED_AT_SKEW_MS = 5 * 60_000;
+
 /** Row shape of `notice_acknowledgement` as selected by ACK_COLUMNS. */
 export interface AcknowledgementRow {
   id: string;
@@ -57,6 +63,7 @@ function compared(ack: AcknowledgementRecord, existing: AcknowledgementRecord): 
 
 interface NoticeOriginRow {
   id: string;
+  created_at: Date | string;
   issuer: string | null;
   tenant: string | null;
 }
@@ -71,17 +78,20 @@ function sameOrigin(ack: AcknowledgementRecord, notice: NoticeOriginRow): boolea
  * Appends an acknowledgement, idempotent on its client-supplied id (one transaction): a repeat with
  * the same content returns the stored one, with different content a conflict (nothing written).
  * A notice that does not exist — or was issued to another EHR than `ack.origin` — is
- * `unknown-notice`, checked first, so nothing about it (nor a stored acknowledgement) is revealed.
+ * `unknown-notice`, checked first, so nothing about it (nor a stored acknowledgement) is revealed. A new
+ * acknowledgement signed before the notice was issued (beyond the skew) is `signed-before-notice`.
  */
 export async function appendAcknowledgement(sql: Sql, ack: AcknowledgementRecord): Promise<AcknowledgementResult> {
   return sql.transaction(async (tx) => {
     const [notice] = await tx.query<NoticeOriginRow>(
-      'SELECT n.id, h.issuer, h.tenant FROM notice n LEFT JOIN hook_call h ON h.id = n.hook_call_id WHERE n.id = $1',
+      'SELECT n.id, n.created_at, h.issuer, h.tenant FROM notice n LEFT JOIN hook_call h ON h.id = n.hook_call_id WHERE n.id = $1',
       [ack.noticeId],
     );
     if (!notice || !sameOrigin(ack, notice)) return { status: 'unknown-notice' };
     const existing = await stored(tx, ack.id);
     if (existing) return compared(ack, existing);
+    const issuedAt = iso(notice.created_at);
+    if (Date.parse(ack.signedAt) < Date.parse(issuedAt) - SIGNED_AT_SKEW_MS) return { status: 'signed-before-notice', issuedAt };
     const [row] = await tx.query<AcknowledgementRow>(
       `INSERT INTO notice_acknowledgement AS a (id, notice_id, signer_kind, signer_name, relationship, decision, signed_at, recorded_by, recorded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, $8, $9::timestamptz)

@@ -119,12 +119,14 @@ export interface AcknowledgementRecord {
 /**
  * Outcome of `appendAcknowledgement`, as data: `created` (stored now), `repeat` (same id and same
  * content already stored: the stored one), `conflict` (same id, different content: the stored
- * one, nothing written), `unknown-notice` (no notice with that id).
+ * one, nothing written), `unknown-notice` (no notice with that id), `signed-before-notice`.
  */
 export type AcknowledgementResult =
   | { readonly status: 'created' | 'repeat'; readonly acknowledgement: AcknowledgementRecord }
   | { readonly status: 'conflict'; readonly existing: AcknowledgementRecord }
-  | { readonly status: 'unknown-notice' };
+  | { readonly status: 'unknown-notice' }
+  /** `signedAt` lies before the notice was issued (beyond SIGNED_AT_SKEW_MS): nothing written. */
+  | { readonly status: 'signed-before-notice'; readonly issuedAt: string };
 
 /** Half-open period `[from, to)` of instants (ISO 8601) for the QC queries. */
 export interface PeriodQuery {
