@@ -18,8 +18,8 @@ export interface Composition {
 
 /**
  * The composition root: opens (and migrates) the store, then builds every port from explicit
- * dependencies. With a PostgreSQL server (several replicas) the JWT replay cache lives in the
- * database; with the embedded store (one process) in memory.
+ * dependencies. The JWT replay cache lives in the store on either engine: it survives a restart,
+ * and several replicas on one PostgreSQL server share it.
  */
 export async function compose(
   config: Config,
@@ -30,16 +30,12 @@ export async function compose(
   const store = await (opts.store ?? createStore(config));
   const clock = opts.clock ?? systemClock(config.clinicTimeZone);
   const registry = createSqlRegistryStore(store.sql);
-  const replayCache =
-    store.engine === 'postgres'
-      ? { remember: (iss: string, jti: string, exp: number) => store.audit.rememberJti(iss, jti, new Date(exp * 1000).toISOString()) }
-      : undefined;
   const deps: AppDeps = {
     config,
     clock,
     logger,
     definitions: loadServiceDefinitions(),
-    authenticate: createAuthenticator(config, { logger, ...(replayCache ? { replayCache } : {}) }),
+    authenticate: createAuthenticator(config, { logger, replayTable: store.audit }),
     loadSnapshot: createSnapshotLoader({
       timeoutMs: config.fhirTimeoutMs,
       maxPages: config.fhirMaxPages,

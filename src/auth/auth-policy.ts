@@ -27,8 +27,11 @@ export const MAX_TOKEN_LENGTH = 8192;
 /** Longest `jti` we accept (it becomes a replay-cache key). */
 export const MAX_JTI_LENGTH = 256;
 
-/** Default timeout of one JWKS fetch, ms: a slow endpoint fails the request, never hangs it. */
-export const JWKS_FETCH_TIMEOUT_MS = 3000;
+/**
+ * Default timeout of one JWKS fetch, ms (`JWKS_TIMEOUT_MS`): a slow endpoint fails the request,
+ * never hangs it. With no keys cached yet the caller waits for this fetch, so it is short.
+ */
+export const JWKS_FETCH_TIMEOUT_MS = 1000;
 
 /** Minimum time between JWKS fetches triggered by an unknown `kid`, and after a failed fetch, ms. */
 export const JWKS_COOLDOWN_MS = 30_000;

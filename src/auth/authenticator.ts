@@ -17,16 +17,24 @@ import {
 import { AuthRejection, failureReason } from './auth-failure.js';
 import { isAllowedFhirServer } from './fhir-server-allow-list.js';
 import { createIssuerKeys, isSameUrl, type IssuerKeys } from './issuer-keys.js';
-import { createMemoryReplayCache, ReplayCacheFullError, type ReplayCache } from './replay-cache.js';
+import {
+  createMemoryReplayCache,
+  createStoreReplayCache,
+  ReplayCacheFullError,
+  type ReplayCache,
+  type ReplayTable,
+} from './replay-cache.js';
 import { precheckToken, type TokenLogFacts } from './token-precheck.js';
 
 export interface AuthenticatorOptions {
   readonly logger: Logger;
   /** Clock, epoch seconds (tests control it; defaults to the system clock). */
   readonly nowSeconds?: () => number;
-  /** Defaults to a bounded in-memory cache; the database-backed one replaces it when scaled out. */
+  /** Defaults to the store-backed cache on `replayTable`, else a bounded in-memory one. */
   readonly replayCache?: ReplayCache;
-  /** Timeout of one JWKS fetch, ms (default JWKS_FETCH_TIMEOUT_MS). */
+  /** The store's replay table (`jti_seen`, either engine): replays are refused across restarts and replicas. */
+  readonly replayTable?: ReplayTable;
+  /** Timeout of one JWKS fetch, ms (default `JWKS_TIMEOUT_MS` of the configuration). */
   readonly fetchTimeoutMs?: number;
   /** Cooldown between JWKS refetches for unknown kids / after failures, ms (default JWKS_COOLDOWN_MS). */
   readonly jwksCooldownMs?: number;
@@ -63,7 +71,14 @@ export function authOffWarning(): string {
 export function createAuthenticator(config: Config, opts: AuthenticatorOptions): Authenticate {
   if (config.authMode === 'off') return async () => DEV_CONTEXT;
   const nowSeconds = opts.nowSeconds ?? systemNowSeconds;
-  const replayCache = opts.replayCache ?? createMemoryReplayCache({ nowSeconds });
+  const replayCache =
+    opts.replayCache ??
+    (opts.replayTable
+      ? createStoreReplayCache(opts.replayTable, {
+          nowSeconds,
+          onPruneError: (err) => opts.logger.warn({ err: errorName(err) }, 'replay cache: pruning expired entries failed'),
+        })
+      : createMemoryReplayCache({ nowSeconds }));
   const issuers = new Map<string, IssuerKeys>();
   /** Every entry of an issuer: one per tenant it calls for (they share the issuer's keys). */
   const entries = new Map<string, TrustedIssuer[]>();
@@ -73,7 +88,7 @@ export function createAuthenticator(config: Config, opts: AuthenticatorOptions):
     issuers.set(
       issuer.iss,
       createIssuerKeys(issuer, {
-        timeoutMs: opts.fetchTimeoutMs ?? JWKS_FETCH_TIMEOUT_MS,
+        timeoutMs: opts.fetchTimeoutMs ?? config.jwksTimeoutMs ?? JWKS_FETCH_TIMEOUT_MS,
         cooldownMs: opts.jwksCooldownMs ?? JWKS_COOLDOWN_MS,
         refreshAfterMs: opts.jwksRefreshAfterMs ?? JWKS_REFRESH_AFTER_MS,
         nowMs: () => nowSeconds() * 1000,

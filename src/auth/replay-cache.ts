@@ -3,8 +3,9 @@ import { DEFAULT_REPLAY_CACHE_SIZE } from './auth-policy.js';
 /**
  * Remembers `(iss, jti)` pairs of accepted tokens so a captured token cannot be replayed
  * (https://cds-hooks.hl7.org/2.0/#trusting-cds-clients: "jti … used to protect against replay
- * attacks"). One interface, two implementations: in memory (one replica) and, when the service is
- * scaled out, in the database (docs/design.md#scale-out).
+ * attacks"). One interface, two implementations: in the store (the service's own, on either engine:
+ * it survives restarts and is shared by replicas, docs/design.md#scale-out) and in memory (an
+ * authenticator built without a store).
  */
 export interface ReplayCache {
   /**
@@ -69,6 +70,46 @@ export function createMemoryReplayCache(opts: { nowSeconds: () => number; maxEnt
       if (entries.size >= capacity) throw new ReplayCacheFullError(capacity);
       entries.set(key, expiresAtSeconds);
       return true;
+    },
+  };
+}
+
+/** The store's replay table (`jti_seen`, docs/design.md#replay-cache), on either engine. */
+export interface ReplayTable {
+  /** Inserts the pair unless present: `true` if inserted, `false` if it was already there. */
+  rememberJti(iss: string, jti: string, expiresAt: string): Promise<boolean>;
+  /** Deletes (a bounded batch of) the pairs that expired before `before`; returns how many. */
+  pruneJtis(before: string): Promise<number>;
+}
+
+/** Remembered pairs between two prunes of the replay table. */
+export const DEFAULT_REPLAY_PRUNE_EVERY = 1_000;
+
+/**
+ * The replay cache in the store (`jti_seen`), for both engines: a token replayed after a restart,
+ * or to another replica, is refused. It never refuses a new token for want of room: the table
+ * holds the live pairs (bounded by the call rate times the token lifetime) plus at most
+ * `pruneEvery` expired ones, because every `pruneEvery`-th remember — and the first after start,
+ * for what an earlier process left — deletes the expired pairs. A failed prune is reported, never
+ * a refusal; a failed insert rejects (`store-unavailable`, 503), so no token passes unrecorded.
+ */
+export function createStoreReplayCache(
+  table: ReplayTable,
+  opts: { nowSeconds: () => number; pruneEvery?: number; onPruneError?: (err: unknown) => void },
+): ReplayCache {
+  const pruneEvery = opts.pruneEvery ?? DEFAULT_REPLAY_PRUNE_EVERY;
+  if (!Number.isInteger(pruneEvery) || pruneEvery < 1) throw new RangeError('pruneEvery must be a positive integer');
+  let sincePrune = pruneEvery;
+  const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();
+  return {
+    async remember(iss, jti, expiresAtSeconds) {
+      const fresh = await table.rememberJti(iss, jti, iso(expiresAtSeconds));
+      sincePrune += 1;
+      if (sincePrune >= pruneEvery) {
+        sincePrune = 0;
+        await table.pruneJtis(iso(opts.nowSeconds())).catch((err: unknown) => opts.onPruneError?.(err));
+      }
+      return fresh;
     },
   };
 }

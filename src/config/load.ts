@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { JWKS_FETCH_TIMEOUT_MS } from '../auth/auth-policy.js';
 import { parsePolicy } from '../clinical/policy.js';
 import { qcTokenSchema, trustedIssuerSchema, type Config } from './schema.js';
 import { deepFreeze } from '../deep-freeze.js';
@@ -91,6 +92,15 @@ function httpTimeouts(env: Env): Pick<Config, 'httpHeadersTimeoutMs' | 'httpRequ
   return { httpHeadersTimeoutMs, httpRequestTimeoutMs, httpKeepAliveTimeoutMs };
 }
 
+/** Bounds on waiting for a PostgreSQL server (docs/design.md#store-bounds). */
+function storeBounds(env: Env): Pick<Config, 'dbStatementTimeoutMs' | 'dbConnectTimeoutMs' | 'dbPoolAcquireTimeoutMs'> {
+  return {
+    dbStatementTimeoutMs: parseWith('DB_STATEMENT_TIMEOUT_MS', intIn(100, 600_000), env.DB_STATEMENT_TIMEOUT_MS ?? '5000'),
+    dbConnectTimeoutMs: parseWith('DB_CONNECT_TIMEOUT_MS', intIn(100, 600_000), env.DB_CONNECT_TIMEOUT_MS ?? '5000'),
+    dbPoolAcquireTimeoutMs: parseWith('DB_POOL_ACQUIRE_TIMEOUT_MS', intIn(100, 600_000), env.DB_POOL_ACQUIRE_TIMEOUT_MS ?? '5000'),
+  };
+}
+
 /** Parses and freezes the configuration from an environment. Throws ConfigError naming the variable. */
 export function loadConfig(env: Env): Config {
   const port = parseWith('PORT', intIn(0, 65535), env.PORT ?? '8080');
@@ -149,6 +159,8 @@ export function loadConfig(env: Env): Config {
     ...requestBounds(env),
     ...fhirByteBounds(env),
     ...httpTimeouts(env),
+    ...storeBounds(env),
+    jwksTimeoutMs: parseWith('JWKS_TIMEOUT_MS', intIn(100, 60_000), env.JWKS_TIMEOUT_MS ?? String(JWKS_FETCH_TIMEOUT_MS)),
   };
   return deepFreeze(config);
 }

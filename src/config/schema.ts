@@ -69,4 +69,12 @@ export interface Config {
   readonly maxNarrativeLength: number;
   /** Most feedback items in one feedback call (400 above). */
   readonly feedbackMaxItems: number;
+  /** PostgreSQL `statement_timeout`, ms; a server that does not answer at all is given up 1 s later. */
+  readonly dbStatementTimeoutMs: number;
+  /** Opening one PostgreSQL connection gives up after this long, ms. */
+  readonly dbConnectTimeoutMs: number;
+  /** Waiting for a pooled PostgreSQL connection (opening one included) gives up after this long, ms. */
+  readonly dbPoolAcquireTimeoutMs: number;
+  /** Timeout of one JWKS fetch, ms; the first fetch of an issuer's keys holds up its first calls. */
+  readonly jwksTimeoutMs: number;
 }

@@ -47,7 +47,7 @@ export interface AuditStore extends NoticeStore, FeedbackStore {
   appendAcknowledgement(ack: AcknowledgementRecord): Promise<AcknowledgementResult>;
   /** Remembers a JWT id until `expiresAt`: `true` the first time, `false` for a replay. */
   rememberJti(iss: string, jti: string, expiresAt: string): Promise<boolean>;
-  /** Forgets replay-cache entries that expired before `before`; returns how many. */
+  /** Forgets replay-cache entries that expired before `before` (at most JTI_PRUNE_BATCH); returns how many. */
   pruneJtis(before: string): Promise<number>;
   listHookCalls(q: PeriodQuery): Promise<HookCallRow[]>;
   listFindings(q: PeriodQuery): Promise<FindingRow[]>;
@@ -58,6 +58,9 @@ export interface AuditStore extends NoticeStore, FeedbackStore {
   listFeedback(q: PeriodQuery): Promise<FeedbackRow[]>;
   listAcknowledgements(q: PeriodQuery): Promise<AcknowledgementQueryRow[]>;
 }
+
+/** Most replay-cache entries one `pruneJtis` deletes. */
+export const JTI_PRUNE_BATCH = 10_000;
 
 interface NoticeDbRow {
   id: string;
@@ -106,8 +109,12 @@ export function createAuditStore(sql: Sql): AuditStore {
       return rows.length === 1;
     },
     async pruneJtis(before) {
-      const rows = await sql.query('DELETE FROM jti_seen WHERE expires_at < $1::timestamptz RETURNING jti', [before]);
-      return rows.length;
+      // One bounded batch: a long backlog drains over several calls, each statement short.
+      const [row] = await sql.query<{ n: number }>(
+        'WITH gone AS (DELETE FROM jti_seen WHERE (iss, jti) IN (SELECT iss, jti FROM jti_seen WHERE expires_at < $1::timestamptz LIMIT $2) RETURNING 1) SELECT count(*)::int AS n FROM gone',
+        [before, JTI_PRUNE_BATCH],
+      );
+      return row?.n ?? 0;
     },
     listHookCalls: (q) => listHookCalls(sql, q),
     listFindings: (q) => listFindings(sql, q),

@@ -16,18 +16,24 @@ export interface OpenedStore {
   close(): Promise<void>;
 }
 
+/** What opening the store reads of the configuration (the PostgreSQL bounds default when absent). */
+export type StoreConfig = Pick<Config, 'databaseUrl' | 'dataDir'> &
+  Partial<Pick<Config, 'dbStatementTimeoutMs' | 'dbConnectTimeoutMs' | 'dbPoolAcquireTimeoutMs'>>;
+
 /**
  * Opens the Sql the configuration asks for: `DATABASE_URL` set ⇒ pg, else PGlite in `dataDir` (§6),
  * from the built template when the directory is new and one matches this code (./pglite-template.ts).
  */
-export async function openSql(
-  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
-  pgOptions?: PgSqlOptions,
-): Promise<{ sql: Sql; engine: OpenedStore['engine'] }> {
+export async function openSql(config: StoreConfig, pgOptions?: PgSqlOptions): Promise<{ sql: Sql; engine: OpenedStore['engine'] }> {
   if (config.databaseUrl) {
     // Loaded only when used: the embedded store's start does not pay for the pg driver.
     const { createPgSql } = await import('./pg-sql.js');
-    return { sql: createPgSql(config.databaseUrl, pgOptions), engine: 'postgres' };
+    const bounds: PgSqlOptions = {
+      statementTimeoutMs: config.dbStatementTimeoutMs,
+      connectTimeoutMs: config.dbConnectTimeoutMs,
+      acquireTimeoutMs: config.dbPoolAcquireTimeoutMs,
+    };
+    return { sql: createPgSql(config.databaseUrl, { ...bounds, ...pgOptions }), engine: 'postgres' };
   }
   return { sql: await createPgliteSql(config.dataDir, () => readTemplate()), engine: 'pglite' };
 }
@@ -36,7 +42,7 @@ export async function openSql(
  * Opens and migrates the store at start (docs/design.md#store). Rejects with
  * AppError('store-unavailable') if the database cannot be reached; the Sql is closed on failure.
  */
-export async function createStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>, pgOptions?: PgSqlOptions): Promise<OpenedStore> {
+export async function createStore(config: StoreConfig, pgOptions?: PgSqlOptions): Promise<OpenedStore> {
   const { sql, engine } = await openSql(config, pgOptions);
   try {
     const migration = await migrate(sql);

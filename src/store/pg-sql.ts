@@ -1,71 +1,130 @@
 import pg from 'pg';
 import { AppError } from '../errors/app-error.js';
 import { guarded, storeUnavailable, type QueryOptions, type Sql } from './sql.js';
+import { unreachableGate, withDeadline } from './store-deadline.js';
 
-export interface PgSqlOptions {
+/** Bounds on waiting for the server (docs/design.md#store-bounds), ms. */
+export interface PgBounds {
+  /** Opening one connection gives up after this long (`DB_CONNECT_TIMEOUT_MS`). */
+  readonly connectTimeoutMs: number;
+  /** Waiting for a pooled connection, opening one included, gives up after this long (`DB_POOL_ACQUIRE_TIMEOUT_MS`). */
+  readonly acquireTimeoutMs: number;
+  /**
+   * `statement_timeout` of every connection (`DB_STATEMENT_TIMEOUT_MS`): the server cancels a
+   * longer statement. A server that does not answer at all is given up {@link ANSWER_MARGIN_MS} later.
+   */
+  readonly statementTimeoutMs: number;
+  /** After the server did not answer in time, statements fail at once for this long. */
+  readonly unreachableBackoffMs: number;
+}
+
+export const DEFAULT_PG_BOUNDS: PgBounds = Object.freeze({
+  connectTimeoutMs: 5_000,
+  acquireTimeoutMs: 5_000,
+  statementTimeoutMs: 5_000,
+  unreachableBackoffMs: 1_000,
+});
+
+/** How much longer than `statement_timeout` the client waits for the server's own cancellation. */
+export const ANSWER_MARGIN_MS = 1_000;
+
+export interface PgSqlOptions extends Partial<PgBounds> {
   /** Pool size (default 10). */
   readonly max?: number;
-  /** Give up connecting after this long (default 10 s): a down server is a prompt 503, not a hang. */
-  readonly connectionTimeoutMillis?: number;
   /** Called when an idle pooled connection fails (e.g. the server restarted); default: ignored. */
   readonly onIdleError?: (err: Error) => void;
 }
 
-type Client = Pick<pg.PoolClient, 'query'> | Pick<pg.Pool, 'query'>;
-
-function queryOn(client: Client) {
-  // A named query is prepared once per pooled connection by pg itself (it tracks names per client).
-  return async <T extends object>(text: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<T[]> =>
-    guarded(
-      async () =>
-        (
-          await client.query<T & pg.QueryResultRow>(
-            options.name ? { name: options.name, text, values: [...params] } : { text, values: [...params] },
-          )
-        ).rows,
-    );
-}
+type Run = <T extends object>(client: pg.PoolClient, text: string, params?: readonly unknown[], options?: QueryOptions) => Promise<T[]>;
 
 /** A Sql bound to one checked-out connection inside BEGIN … COMMIT: nested calls join it. */
-function inTransaction(client: pg.PoolClient): Sql {
+function inTransaction(client: pg.PoolClient, run: Run): Sql {
   const self: Sql = {
-    query: queryOn(client),
+    query: (text, params, options) => guarded(() => run(client, text, params, options)),
     transaction: (fn) => fn(self),
     close: async () => undefined,
   };
   return self;
 }
 
+/** An error after which the connection is not reused: anything but an error the server reported. */
+const breaksConnection = (err: unknown): Error | undefined =>
+  err instanceof pg.DatabaseError ? undefined : err instanceof Error ? err : new Error(String(err));
+
 /**
  * A `pg.Pool` on `DATABASE_URL` (docs/design.md#scale-out: N replicas share one PostgreSQL). Same
- * SQL as the PGlite adapter. A connection that failed mid-transaction is discarded, not reused.
+ * SQL as the PGlite adapter. Every wait on the server is bounded (PgBounds): a hung server gives
+ * `store-unavailable` (503) within about acquire + statement timeout + margin, and then, for
+ * `unreachableBackoffMs`, at once. A connection that failed or timed out is discarded, not reused.
  */
 export function createPgSql(connectionString: string, options: PgSqlOptions = {}): Sql {
+  const bounds: PgBounds = { ...DEFAULT_PG_BOUNDS, ...definedBounds(options) };
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
-    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+    connectionTimeoutMillis: bounds.connectTimeoutMs,
+    statement_timeout: bounds.statementTimeoutMs,
   });
   pool.on('error', (err) => options.onIdleError?.(err));
+  const gate = unreachableGate(bounds.unreachableBackoffMs);
+
+  async function acquire(): Promise<pg.PoolClient> {
+    gate.check();
+    try {
+      // A connection that arrives after we stopped waiting goes straight back to the pool.
+      return await withDeadline(pool.connect(), 'connection', bounds.acquireTimeoutMs, { late: (client) => client.release() });
+    } catch (err) {
+      gate.trip();
+      throw err;
+    }
+  }
+
+  // A named query is prepared once per pooled connection by pg itself (it tracks names per client).
+  const run: Run = async <T extends object>(
+    client: pg.PoolClient,
+    text: string,
+    params: readonly unknown[] = [],
+    options: QueryOptions = {},
+  ) => {
+    const query = client.query<T & pg.QueryResultRow>(
+      options.name ? { name: options.name, text, values: [...params] } : { text, values: [...params] },
+    );
+    const result = await withDeadline(query, 'answer', bounds.statementTimeoutMs + ANSWER_MARGIN_MS, { onTimeout: gate.trip });
+    gate.reset();
+    return result.rows;
+  };
+
   let closed: Promise<void> | undefined;
   return {
-    query: queryOn(pool),
+    query: <T extends object>(text: string, params?: readonly unknown[], options?: QueryOptions) =>
+      guarded(async () => {
+        const client = await acquire();
+        let broken: Error | undefined;
+        try {
+          return await run<T>(client, text, params, options);
+        } catch (err) {
+          broken = breaksConnection(err);
+          throw err;
+        } finally {
+          client.release(broken);
+        }
+      }),
     async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-      const client = await guarded(() => pool.connect());
+      const client = await guarded(acquire);
       let broken: Error | undefined;
       try {
-        await guarded(() => client.query('BEGIN'));
+        await guarded(() => run(client, 'BEGIN'));
         let result: T;
         try {
-          result = await fn(inTransaction(client));
+          result = await fn(inTransaction(client, run));
         } catch (error) {
-          await client.query('ROLLBACK').catch((e: Error) => {
-            broken = e;
+          await run(client, 'ROLLBACK').catch((e: unknown) => {
+            broken = breaksConnection(e) ?? (e as Error);
           });
           throw error;
         }
-        await client.query('COMMIT').catch((e: Error) => {
-          broken = e;
+        await run(client, 'COMMIT').catch((e: unknown) => {
+          broken = breaksConnection(e) ?? (e as Error);
           throw storeUnavailable(e);
         });
         return result;
@@ -81,4 +140,11 @@ export function createPgSql(connectionString: string, options: PgSqlOptions = {}
       return closed;
     },
   };
+}
+
+/** The bounds given, without `undefined` (so the defaults fill the gaps). */
+function definedBounds(options: PgSqlOptions): Partial<PgBounds> {
+  return Object.fromEntries(
+    (Object.keys(DEFAULT_PG_BOUNDS) as (keyof PgBounds)[]).flatMap((k) => (options[k] === undefined ? [] : [[k, options[k]]])),
+  );
 }

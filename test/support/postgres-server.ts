@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { chown, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { descendants } from './process-tree.js';
 
 /**
  * A throwaway PostgreSQL server for the store tests: a fresh cluster (initdb) in a temp dir,
@@ -59,6 +60,8 @@ export interface PostgresServer {
   start(): void;
   /** Stops the server and deletes the cluster. Idempotent. */
   stop(): void;
+  /** Sends `signal` to the postmaster and every process of the cluster: SIGSTOP hangs the server, SIGCONT resumes it. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void;
 }
 
 /** Starts a throwaway cluster; throws with the reason if PostgreSQL is unavailable. */
@@ -92,6 +95,11 @@ export async function startPostgres(): Promise<PostgresServer> {
     url: (database = 'postgres') => `postgresql://cds@localhost/${database}?host=${encodeURIComponent(sockDir)}&port=${port}`,
     crash: () => pgCtl('-m', 'immediate', '-w', 'stop'),
     start,
+    signal(signal) {
+      const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      // The postmaster first: once it is stopped it forks no new backend.
+      for (const pid of [postmaster, ...descendants(postmaster)]) process.kill(pid, signal);
+    },
     stop() {
       if (stopped) return;
       stopped = true;
