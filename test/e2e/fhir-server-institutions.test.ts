@@ -51,6 +51,39 @@ const B_IDS: readonly [string, string][] = [
   ['330100-2024-017', '330200-2023-009'],
   ['杭州市', '宁波市'],
 ];
+/**
+ * 李敏 practises at both hospitals too; neither EHR records her certificate (only her identifiers:
+ * the practising-certificate code, and each hospital's own staff number), and each EHR has its own
+ * resource id for her. The provincial registry knows her by the code, under its own id.
+ */
+const PRACTISING_CERTIFICATE = 'http://prenatal-cds.org/fhir/sid/practising-certificate';
+const STAFF_NUMBER = 'urn:oid:2.16.156.10011.1.4';
+function liMin(id: string, roleId: string, organization: string, staffNumber: string): Resource[] {
+  return [
+    {
+      resourceType: 'Practitioner',
+      id,
+      active: true,
+      name: [{ use: 'official', text: '李敏', family: '李', given: ['敏'] }],
+      gender: 'female',
+      identifier: [
+        { system: PRACTISING_CERTIFICATE, value: '110330100000427' },
+        { system: STAFF_NUMBER, value: staffNumber },
+      ],
+    },
+    {
+      resourceType: 'PractitionerRole',
+      id: roleId,
+      active: true,
+      practitioner: { reference: `Practitioner/${id}` },
+      organization: { reference: `Organization/${organization}` },
+      code: [{ coding: [{ system: 'http://snomed.info/sct', code: '309367003', display: 'Obstetrician' }], text: '产科医师' }],
+    },
+  ];
+}
+const LI_MIN_A = 'pr-li-min';
+const LI_MIN_B = 'c93d0b51-7e2a-4f6b-8d14-000000000427';
+
 const toB = (json: string): string => B_IDS.reduce((s, [a, b]) => s.replaceAll(a, b), json);
 const B_ROLE_USER = toB(ROLE_USER);
 const B_PRACTITIONER_USER = toB(PRACTITIONER_USER);
@@ -70,8 +103,9 @@ beforeAll(async () => {
   ehrB = await server.addEhr('nb', {
     accessToken: 'ehr-b-access-token-9e2d',
     include: 'ignore',
-    resources: JSON.parse(toB(JSON.stringify(record))) as Resource[],
+    resources: [...(JSON.parse(toB(JSON.stringify(record))) as Resource[]), ...liMin(LI_MIN_B, 'PR-0427-NB', HOSPITAL_B, 'NB-EMP-9911')],
   });
+  await ehrA.seed(liMin(LI_MIN_A, 'prr-li-min-1', HOSPITAL, 'HZ-EMP-0427'));
   [keyA, keyB] = await Promise.all([makeKey('ES384', 'hz-1'), makeKey('ES384', 'nb-1')]);
   const config = loadConfig({
     PUBLIC_BASE_URL,
@@ -198,5 +232,45 @@ describe('two hospitals, two issuers, two FHIR servers', () => {
     ehrB.unreachable(toB('PractitionerRole/prr-wang-fang-1'), 'not-found');
     const { hookInstance } = await call(B, 'prenatal-diagnosis-referral', B_ROLE_USER);
     expect(await auditOf(hookInstance)).toEqual({ issuer: ISS_B, institutionId: HOSPITAL_B, institutionVia: 'issuer' });
+  });
+});
+
+describe('the provincial registry, matched by business identifier', () => {
+  it('two EHRs with their own resource ids for the same practitioner get the registry’s certificate through her practising-certificate code', async () => {
+    const order = async (h: Hospital, user: string): Promise<string[]> =>
+      answerOf((await call(h, 'special-technique-order-sign', user)).res.body).flatMap((c) => c.fired);
+    // Without a registry record: the EHRs know her and record no certificate.
+    expect(await order(A, `Practitioner/${LI_MIN_A}`)).toContain('cert-missing');
+    expect(await order(B, `Practitioner/${LI_MIN_B}`)).toContain('cert-missing');
+    await c.deps.registry!.upsert({
+      practitioners: [
+        {
+          practitionerId: 'zj-mch-pr-000427',
+          name: '李敏',
+          organizationIds: [HOSPITAL, HOSPITAL_B],
+          identifiers: [{ system: PRACTISING_CERTIFICATE, value: '110330100000427' }],
+        },
+      ],
+      organizations: [],
+      certificates: [
+        {
+          practitionerId: 'zj-mch-pr-000427',
+          technique: 'prenatal-diagnosis',
+          number: 'ZJ-CZ-2023-00427',
+          type: 'assessment-certificate',
+          issuer: '浙江省卫生健康委员会',
+          validFrom: '2023-06-01',
+          validTo: '2028-05-31',
+          lastTraining: '2025-09-20',
+        },
+      ],
+      licences: [],
+    });
+    const a = await order(A, `Practitioner/${LI_MIN_A}`);
+    const b = await order(B, `Practitioner/${LI_MIN_B}`);
+    expect(a).not.toContain('cert-missing');
+    expect(b).toEqual(a);
+    // Her PractitionerRole user gives the same answer.
+    expect(await order(B, 'PractitionerRole/PR-0427-NB')).toEqual(a);
   });
 });
