@@ -13,6 +13,7 @@ import type { AuditStore } from '../store/audit-store.js';
 import { methodNotAllowed } from './errors.js';
 import { readJsonBody } from './read-json-body.js';
 import { readCompliancePeriod } from '../store/compliance-period.js';
+import { qcDataQualityHandler } from './qc-data-quality-route.js';
 import { qcRegistryHandler } from './qc-registry-route.js';
 
 /**
@@ -34,6 +35,8 @@ export function qcRouter(deps: QcDeps): Router {
   const authenticate = qcAuthenticator(deps.config.qcTokens);
   router.get('/qc/notification-compliance', complianceHandler(deps, authenticate));
   router.all('/qc/notification-compliance', methodNotAllowed(['GET', 'HEAD']));
+  router.get('/qc/data-quality', qcDataQualityHandler(deps, authenticate));
+  router.all('/qc/data-quality', methodNotAllowed(['GET', 'HEAD']));
   router.post('/qc/report-signing', reportSigningHandler(deps, authenticate));
   router.all('/qc/report-signing', methodNotAllowed(['POST']));
   if (deps.registry) {
