@@ -156,6 +156,7 @@ describe('a reference the decision needs that the FHIR server cannot give', () =
     expect(screeningEhr.requests().map((r) => [r.path, r.status])).toContainEqual([`Organization/${HOSPITAL}`, 200]);
     const decided = answerOf(reachable.body).flatMap((c) => [...c.fired, ...c.undecided]);
     expect(decided).not.toContain('nipt-institution-not-authorized');
+    expect(institutionParam(reachable.body)).toMatchObject({ authorized: true, via: 'cooperation', partnerVerified: true });
     expect(lastInstitution()).toEqual([SCREENING.id, 'practitioner-role']);
 
     screeningEhr.resetRequests();
@@ -163,6 +164,7 @@ describe('a reference the decision needs that the FHIR server cannot give', () =
     const unreachable = await call();
     expect(screeningEhr.requests().map((r) => [r.path, r.status])).toContainEqual([`Organization/${HOSPITAL}`, 404]);
     expect(answerOf(unreachable.body).flatMap((c) => c.fired)).not.toContain('nipt-institution-not-authorized');
+    expect(institutionParam(unreachable.body)?.['partnerVerified']).not.toBe(true);
   });
 });
 
@@ -173,4 +175,11 @@ function expectCouldNotVerify(body: unknown, rule: string): void {
   const undecided = undecidedOf(body).filter((u) => u.rule === rule);
   expect(undecided, JSON.stringify(undecidedOf(body))).toHaveLength(1);
   expect(undecided[0]?.reason).toMatch(/could not verify/);
+}
+
+/** The NIPT institution status a finding of the answer reports (`params.institution`), if any. */
+function institutionParam(body: unknown): Record<string, unknown> | undefined {
+  const cards = (body as { cards?: { extension?: Record<string, unknown> }[] }).cards ?? [];
+  const findings = cards.flatMap((c) => (c.extension?.['org.prenatal-cds.findings'] ?? []) as { params: Record<string, unknown> }[]);
+  return findings.map((f) => f.params['institution'] as Record<string, unknown> | undefined).find((i) => i !== undefined);
 }
