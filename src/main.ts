@@ -1,11 +1,11 @@
-import type { Server } from 'node:http';
 import { authOffWarning } from './auth/authenticator.js';
 import type { Composition } from './compose.js';
 import { ConfigError, loadConfig } from './config/load.js';
+import { createHttpServer } from './http/http-server.js';
 import { createLogger } from './log.js';
 import { createStore } from './store/create-store.js';
 
-/** Grace period for in-flight requests on SIGTERM/SIGINT before the process exits anyway. */
+/** Drain bound: in-flight requests get this long on SIGTERM/SIGINT before the process exits 1 anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Entry point: read the environment once, open the store, compose the deps, listen. `app.ts` never listens. */
@@ -38,37 +38,46 @@ async function main(): Promise<void> {
     logger.fatal({ err }, 'cannot open the audit store');
     process.exit(1);
   }
-  const app = createApp(composition.deps);
-  const server: Server = app.listen(config.port, config.host, (err?: Error) => {
-    if (err) {
-      logger.fatal({ err }, 'cannot listen');
-      process.exit(1);
-    }
-    logger.info(
-      { host: config.host, port: config.port, publicBaseUrl: config.publicBaseUrl, authMode: config.authMode },
-      'prenatal-cds listening',
-    );
+  const http = createHttpServer(createApp(composition.deps), {
+    headersTimeoutMs: config.httpHeadersTimeoutMs,
+    requestTimeoutMs: config.httpRequestTimeoutMs,
+    keepAliveTimeoutMs: config.httpKeepAliveTimeoutMs,
   });
+  try {
+    await http.listen(config.port, config.host);
+  } catch (err) {
+    logger.fatal({ err }, 'cannot listen');
+    process.exit(1);
+  }
+  logger.info(
+    { host: config.host, port: config.port, publicBaseUrl: config.publicBaseUrl, authMode: config.authMode },
+    'prenatal-cds listening',
+  );
   let closing = false;
+  // Stop accepting, close idle keep-alive connections, answer what is in flight with
+  // `Connection: close` (src/http/http-server.ts), then close the store and exit 0.
   const shutdown = (signal: NodeJS.Signals): void => {
     if (closing) return;
     closing = true;
-    logger.info({ signal }, 'shutting down: draining in-flight requests');
+    logger.info({ signal, inFlight: http.inFlight }, 'shutting down: draining in-flight requests');
     setTimeout(() => {
-      logger.warn('in-flight requests did not finish in time; exiting');
+      logger.warn({ inFlight: http.inFlight }, 'in-flight requests did not finish in time; exiting');
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
-    server.close((err) => {
-      if (err) logger.error({ err }, 'error while closing the server');
-      composition.close().then(
-        () => process.exit(err ? 1 : 0),
-        (closeErr: unknown) => {
-          logger.error({ err: closeErr }, 'error while closing the store');
-          process.exit(1);
-        },
-      );
-    });
-    server.closeIdleConnections();
+    http.drain().then(
+      () =>
+        composition.close().then(
+          () => process.exit(0),
+          (closeErr: unknown) => {
+            logger.error({ err: closeErr }, 'error while closing the store');
+            process.exit(1);
+          },
+        ),
+      (err: unknown) => {
+        logger.error({ err }, 'error while closing the server');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
