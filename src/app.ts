@@ -6,7 +6,7 @@ import { feedbackHandler } from './http/feedback-route.js';
 import { requestLog } from './http/request-log.js';
 import { cors } from './http/cors.js';
 import { serviceCallHandler } from './http/service-route.js';
-import { createRateLimiter } from './http/rate-limit.js';
+import { createEhrCallGate } from './http/auth-failure-limit.js';
 import { noticePageHandler } from './http/notice-route.js';
 import { acknowledgementHandler } from './http/acknowledgement-route.js';
 import { qcRouter } from './http/qc-routes.js';
@@ -25,8 +25,9 @@ export function createApp(deps: AppDeps): express.Express {
   for (const d of deps.definitions) {
     if (typeof deps.services[d.id] !== 'function') throw new Error(`no handler for service ${d.id}`);
   }
-  // RATE_LIMIT_PER_MINUTE: one bucket per verified EHR issuer, shared by every call it authenticates.
-  const limiter = createRateLimiter({ perMinute: deps.config.rateLimitPerMinute, nowMs: () => performance.now() });
+  // EHR calls are authenticated from their headers before the body is read. RATE_LIMIT_PER_MINUTE: one
+  // bucket per verified issuer; AUTH_FAILURE_LIMIT_PER_MINUTE: one per client address, for failures.
+  const gate = createEhrCallGate({ authenticate: deps.authenticate, config: deps.config, nowMs: () => performance.now() });
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -41,10 +42,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/cds-services', discoveryHandler(buildDiscovery(deps.definitions)));
   app.all('/cds-services', methodNotAllowed(['GET', 'HEAD']));
 
-  app.post('/cds-services/:id', serviceCallHandler(deps, defs, limiter));
+  app.post('/cds-services/:id', serviceCallHandler(deps, defs, gate));
   app.all('/cds-services/:id', knownOnly(defs, ['POST']));
 
-  app.post('/cds-services/:id/feedback', feedbackHandler(deps, defs, limiter));
+  app.post('/cds-services/:id/feedback', feedbackHandler(deps, defs, gate));
   app.all('/cds-services/:id/feedback', knownOnly(defs, ['POST']));
 
   app.get('/notices/:noticeId', noticePageHandler(deps.notices, deps.config.locale));
@@ -52,7 +53,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   if (deps.audit) {
     const withAudit = { ...deps, audit: deps.audit };
-    app.post('/notices/:noticeId/acknowledgement', acknowledgementHandler(withAudit, limiter));
+    app.post('/notices/:noticeId/acknowledgement', acknowledgementHandler(withAudit, gate));
     app.all('/notices/:noticeId/acknowledgement', methodNotAllowed(['POST']));
     app.use(qcRouter(withAudit));
   }
@@ -60,7 +61,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/qc', qcDashboardRouter());
 
   app.use(notFound);
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, () => Date.parse(deps.clock.now().instant)));
   return app;
 }
 

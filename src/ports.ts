@@ -23,16 +23,19 @@ export interface AuthContext {
   readonly jti?: string;
   /** The institution bound to the verified issuer (and tenant) in TRUSTED_ISSUERS, if any. */
   readonly institution?: string;
+  /**
+   * The `fhirServer` prefixes the verified issuer (and tenant) may name, checked once the body is
+   * parsed (`authorizeFhirServer`); absent when AUTH_MODE=off (not checked).
+   */
+  readonly fhirServers?: readonly string[];
 }
 
-/** The raw request facts authentication needs. */
+/** The raw request facts authentication needs: headers and the URL only, never the body. */
 export interface AuthRequest {
   /** The `Authorization` header, if any. */
   readonly authorization: string | undefined;
   /** The exact endpoint URL the token must be addressed to (`aud`), under PUBLIC_BASE_URL. */
   readonly audience: string;
-  /** `fhirServer` of the hook request (checked against the issuer's allow-list), if any. */
-  readonly fhirServer: string | undefined;
 }
 
 /** Verifies the caller; throws AppError('unauthorized') (no detail on the wire) on any failure. */

@@ -15,7 +15,6 @@ import {
   REQUIRED_CLAIMS,
 } from './auth-policy.js';
 import { AuthRejection, failureReason } from './auth-failure.js';
-import { isAllowedFhirServer } from './fhir-server-allow-list.js';
 import { createIssuerKeys, isSameUrl, type IssuerKeys } from './issuer-keys.js';
 import {
   createMemoryReplayCache,
@@ -61,10 +60,12 @@ export function authOffWarning(): string {
 
 /**
  * Builds the EHR authenticator: verifies the CDS Hooks JWT of each call
- * (https://cds-hooks.hl7.org/2.0/#trusting-cds-clients; docs/design.md#authentication). Order: bearer + header
- * checks (no key lookup for `none`/HS*), trusted `iss` (unknown ⇒ no network), `jku` = configured
- * `jwksUrl` or absent (never fetched), signature and claims with jose (`aud` = the exact endpoint,
- * required exp/iat/jti, bounded age and skew), tenant, `fhirServer` allow-list, then `jti` replay.
+ * (https://cds-hooks.hl7.org/2.0/#trusting-cds-clients; docs/design.md#authentication) from the
+ * request's headers alone — it runs before the body is read. Order: bearer + header checks (no key
+ * lookup for `none`/HS*), trusted `iss` (unknown ⇒ no network), `jku` = configured `jwksUrl` or
+ * absent (never fetched), signature and claims with jose (`aud` = the exact endpoint, required
+ * exp/iat/jti, bounded age and skew), tenant, then `jti` replay. The context carries the issuer's
+ * `fhirServers`; the body's `fhirServer` is checked against them once parsed (`authorizeFhirServer`).
  * Every failure throws AppError('unauthorized', [{ message: reason }]) and logs the reason at
  * `info` with iss/kid/jti only. With AUTH_MODE=off, every request is `{ issuer: 'dev' }`.
  */
@@ -120,15 +121,15 @@ export function createAuthenticator(config: Config, opts: AuthenticatorOptions):
     const candidates = entries.get(issuer.iss) ?? [issuer];
     const entry = candidates.find((e) => e.tenant !== undefined && e.tenant === tenant) ?? candidates.find((e) => e.tenant === undefined);
     if (entry === undefined) throw new AuthRejection('tenant-mismatch');
-    if (req.fhirServer !== undefined && !isAllowedFhirServer(req.fhirServer, entry.fhirServers)) {
-      throw new AuthRejection('fhir-server-not-allowed');
-    }
+    // Consumed now, before the body is read: a token whose body is then refused stays used, so one
+    // captured token buys at most one body parse (docs/design.md#authentication).
     await rememberJti(issuer.iss, jti, replayExpiry(payload));
     return Object.freeze({
       issuer: issuer.iss,
       jti,
       ...(tenant !== undefined ? { tenant } : {}),
       ...(entry.institution !== undefined ? { institution: entry.institution } : {}),
+      fhirServers: Object.freeze([...entry.fhirServers]),
     });
   }
 

@@ -49,6 +49,9 @@ function parseWith<T>(name: string, schema: z.ZodType<T>, value: unknown): T {
 
 const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** Failed EHR authentications a client address may make per minute before 429 (docs/design.md#authentication). */
+const DEFAULT_AUTH_FAILURE_LIMIT_PER_MINUTE = 60;
+
 function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -156,6 +159,11 @@ export function loadConfig(env: Env): Config {
     bodyLimitBytes: parseWith('BODY_LIMIT_BYTES', intIn(1024, 64 * 1024 * 1024), env.BODY_LIMIT_BYTES ?? String(5 * 1024 * 1024)),
     fhirMaxPages: parseWith('FHIR_MAX_PAGES', intIn(1, 1000), env.FHIR_MAX_PAGES ?? '20'),
     rateLimitPerMinute: parseWith('RATE_LIMIT_PER_MINUTE', intIn(0, 10_000_000), env.RATE_LIMIT_PER_MINUTE ?? '0'),
+    authFailureLimitPerMinute: parseWith(
+      'AUTH_FAILURE_LIMIT_PER_MINUTE',
+      intIn(0, 10_000_000),
+      env.AUTH_FAILURE_LIMIT_PER_MINUTE ?? String(DEFAULT_AUTH_FAILURE_LIMIT_PER_MINUTE),
+    ),
     ...requestBounds(env),
     ...fhirByteBounds(env),
     ...httpTimeouts(env),

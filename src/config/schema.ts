@@ -53,6 +53,8 @@ export interface Config {
   readonly fhirMaxPages: number;
   /** Requests per minute per issuer (0 = unlimited). */
   readonly rateLimitPerMinute: number;
+  /** Failed EHR authentications per minute per client address before 429 (0 = unlimited). */
+  readonly authFailureLimitPerMinute: number;
   /** Most FHIR reply body bytes read per hook call, all keys and pages together. */
   readonly fhirMaxBytes: number;
   /** Most body bytes of one FHIR reply (≤ fhirMaxBytes). */

@@ -7,7 +7,7 @@ import { SIGNED_AT_SKEW_MS } from '../store/acknowledgements.js';
 import type { AuditStore } from '../store/audit-store.js';
 import { ACK_DECISIONS, SIGNER_KINDS, type AcknowledgementRecord } from '../store/records.js';
 import { isNoticeId } from './notice-id.js';
-import { admit, type RateLimiter } from './rate-limit.js';
+import { authenticateCall, type EhrCallGate } from './auth-failure-limit.js';
 import { readJsonBody } from './read-json-body.js';
 
 const text = z.string().trim().min(1).max(200);
@@ -49,22 +49,18 @@ function wire(a: AcknowledgementRecord): Record<string, unknown> {
 }
 
 /**
- * `POST /notices/{noticeId}/acknowledgement`: body → authenticate like a CDS call (aud = this URL)
- * → rate limit → validate (400 `invalid-acknowledgement`, every issue with its path) → append (committed before
- * the answer): 201 created, 200 the stored one for a repeat, 409 `conflict` for the same id with
- * other content, 404 for an unknown notice — and for a notice issued to another EHR (issuer or
- * tenant): institutions do not see each other's notices.
+ * `POST /notices/{noticeId}/acknowledgement`: authenticate from the headers like a CDS call (aud =
+ * this URL) → rate limit → body → validate (400 `invalid-acknowledgement`, every issue with its
+ * path) → append (committed before the answer): 201 created, 200 the stored one for a repeat, 409
+ * `conflict` for the same id with other content, 404 for an unknown notice — and for a notice
+ * issued to another EHR (issuer or tenant): institutions do not see each other's notices.
  */
-export function acknowledgementHandler(deps: AppDeps & { readonly audit: AuditStore }, limiter: RateLimiter): RequestHandler {
+export function acknowledgementHandler(deps: AppDeps & { readonly audit: AuditStore }, gate: EhrCallGate): RequestHandler {
   return async (req, res) => {
     const noticeId = String(req.params.noticeId ?? '');
+    const audience = `${deps.config.publicBaseUrl}/notices/${encodeURIComponent(noticeId)}/acknowledgement`;
+    const auth = await authenticateCall(gate, req, res, audience);
     const body = await readJsonBody(req, deps.config);
-    const auth = await deps.authenticate({
-      authorization: req.headers.authorization,
-      audience: `${deps.config.publicBaseUrl}/notices/${encodeURIComponent(noticeId)}/acknowledgement`,
-      fhirServer: undefined,
-    });
-    admit(limiter, auth.issuer, res);
     if (!isNoticeId(noticeId)) throw new AppError('not-found');
     const parsed = acknowledgementBodySchema.safeParse(body);
     if (!parsed.success) throw new AppError('invalid-acknowledgement', issuesToDetails(parsed.error.issues));

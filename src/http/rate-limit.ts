@@ -2,24 +2,27 @@ import type { Response } from 'express';
 import { AppError } from '../errors/app-error.js';
 
 /**
- * A per-issuer token bucket (`RATE_LIMIT_PER_MINUTE`, docs/design.md#call-flow): each verified issuer may make
- * `perMinute` calls in a burst, refilled continuously at `perMinute` per minute. `perMinute` 0 means
- * no limit. The time source is an argument (a monotonic clock in production, a counter in tests).
+ * A token bucket per key (docs/design.md#call-flow): per verified issuer for `RATE_LIMIT_PER_MINUTE`,
+ * per client address for failed authentications (`AUTH_FAILURE_LIMIT_PER_MINUTE`). Each key may
+ * take `perMinute` tokens in a burst, refilled continuously at `perMinute` per minute. `perMinute` 0
+ * means no limit. The time source is an argument (a monotonic clock in production, a counter in tests).
  */
 export interface RateLimiterOptions {
-  /** Requests per minute per issuer; 0 = unlimited. */
+  /** Tokens per minute per key; 0 = unlimited. */
   readonly perMinute: number;
   /** Milliseconds from any fixed origin (e.g. `performance.now`). */
   readonly nowMs: () => number;
-  /** Most issuers tracked at once (the oldest full bucket is dropped first). Default 10 000. */
-  readonly maxIssuers?: number;
+  /** Most keys tracked at once (the least recently used bucket is dropped first). Default 10 000. */
+  readonly maxKeys?: number;
 }
 
 export interface RateLimiter {
-  /** Takes one token for `issuer`; `false` when the issuer is over its limit. */
-  take(issuer: string): boolean;
-  /** Whole seconds until `issuer` has a token again (≥ 1 when it has none; 0 when it has one). */
-  retryAfterSeconds(issuer: string): number;
+  /** Takes one token for `key`; `false` when the key is over its limit. */
+  take(key: string): boolean;
+  /** Whole seconds until `key` has a token again (≥ 1 when it has none; 0 when it has one). */
+  retryAfterSeconds(key: string): number;
+  /** Buckets held (never more than `maxKeys`). */
+  readonly size: number;
 }
 
 interface Bucket {
@@ -31,39 +34,42 @@ const MINUTE_MS = 60_000;
 
 export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   const capacity = Math.floor(opts.perMinute);
-  if (!(capacity > 0)) return { take: () => true, retryAfterSeconds: () => 0 };
+  if (!(capacity > 0)) return { take: () => true, retryAfterSeconds: () => 0, size: 0 };
   const perMs = capacity / MINUTE_MS;
-  const maxIssuers = opts.maxIssuers ?? 10_000;
+  const maxKeys = opts.maxKeys ?? 10_000;
   const buckets = new Map<string, Bucket>();
 
-  const refill = (issuer: string): Bucket => {
+  const refill = (key: string): Bucket => {
     const now = opts.nowMs();
-    const bucket = buckets.get(issuer);
+    const bucket = buckets.get(key);
     if (!bucket) return { tokens: capacity, at: now };
     const elapsed = Math.max(0, now - bucket.at);
     return { tokens: Math.min(capacity, bucket.tokens + elapsed * perMs), at: now };
   };
 
-  const store = (issuer: string, bucket: Bucket): void => {
-    buckets.delete(issuer);
-    buckets.set(issuer, bucket);
-    if (buckets.size <= maxIssuers) return;
+  const store = (key: string, bucket: Bucket): void => {
+    buckets.delete(key);
+    buckets.set(key, bucket);
+    if (buckets.size <= maxKeys) return;
     const oldest = buckets.keys().next().value;
     if (oldest !== undefined) buckets.delete(oldest);
   };
 
   return {
-    take(issuer) {
-      const bucket = refill(issuer);
+    get size() {
+      return buckets.size;
+    },
+    take(key) {
+      const bucket = refill(key);
       if (bucket.tokens < 1) {
-        store(issuer, bucket);
+        store(key, bucket);
         return false;
       }
-      store(issuer, { tokens: bucket.tokens - 1, at: bucket.at });
+      store(key, { tokens: bucket.tokens - 1, at: bucket.at });
       return true;
     },
-    retryAfterSeconds(issuer) {
-      const bucket = refill(issuer);
+    retryAfterSeconds(key) {
+      const bucket = refill(key);
       if (bucket.tokens >= 1) return 0;
       return Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
     },

@@ -1,10 +1,11 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { authorizeFhirServer } from '../auth/authorize-fhir-server.js';
 import { AppError } from '../errors/app-error.js';
 import type { AppDeps } from '../ports.js';
 import type { ServiceDefinition } from '../cds-hooks/wire.js';
 import type { ServiceResult } from '../engine/service.js';
 import { hookCallRecord } from './hook-call-record.js';
-import { admit, type RateLimiter } from './rate-limit.js';
+import { authenticateCall, type EhrCallGate } from './auth-failure-limit.js';
 import { readJsonBody } from './read-json-body.js';
 import { noteHookInstance, type RequestLogLocals } from './request-log.js';
 import { validateHookRequest } from './validate-hook-request.js';
@@ -34,24 +35,21 @@ function stringMember(body: unknown, key: string): string | undefined {
 }
 
 /**
- * `POST /cds-services/{id}` (https://cds-hooks.hl7.org/2.0/#calling-a-cds-service): body →
- * authenticate (aud = this endpoint) → rate limit → validate → snapshot (prefetch, then fetch; 412) → handler.
- * No business logic here.
+ * `POST /cds-services/{id}` (https://cds-hooks.hl7.org/2.0/#calling-a-cds-service): authenticate from
+ * the headers (aud = this endpoint; nothing of the body is read for an unauthenticated caller) →
+ * rate limit → body → `fhirServer` allow-list → validate → snapshot (prefetch, then fetch; 412) →
+ * handler. No business logic here.
  */
-export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, ServiceDefinition>, limiter: RateLimiter): RequestHandler {
+export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, ServiceDefinition>, gate: EhrCallGate): RequestHandler {
   return async (req, res) => {
     const def = definitionFor(defs, req, res);
+    const auth = await authenticateCall(gate, req, res, `${deps.config.publicBaseUrl}/cds-services/${def.id}`);
     const body = await readJsonBody(req, deps.config);
     noteHookInstance(res.locals as RequestLogLocals, body);
     const started = performance.now();
     // The one clock reading of the call: stored as its time, and given to the rules as their "now".
     const now = deps.clock.now();
-    const auth = await deps.authenticate({
-      authorization: req.headers.authorization,
-      audience: `${deps.config.publicBaseUrl}/cds-services/${def.id}`,
-      fhirServer: stringMember(body, 'fhirServer'),
-    });
-    admit(limiter, auth.issuer, res);
+    authorizeFhirServer(auth, stringMember(body, 'fhirServer'), deps.logger);
     const request = validateHookRequest(def, body);
     const record = (status: number, result?: ServiceResult) =>
       deps.recordHookCall(hookCallRecord({ def, request, auth, now, status, latencyMs: Math.round(performance.now() - started), result }));

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authOffWarning, createAuthenticator } from '../../src/auth/authenticator.js';
+import { authorizeFhirServer } from '../../src/auth/authorize-fhir-server.js';
 import { CLOCK_TOLERANCE_SECONDS, MAX_TOKEN_AGE_SECONDS } from '../../src/auth/auth-policy.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Authenticate } from '../../src/ports.js';
@@ -14,8 +15,8 @@ describe('EHR JWT claims', () => {
   let log: ReturnType<typeof captureLogger>;
   let authenticate: Authenticate;
   const FHIR = 'https://ehr.example/fhir/';
-  const req = (token: string, over: { audience?: string; fhirServer?: string } = {}) =>
-    authenticate({ authorization: bearer(token), audience: over.audience ?? AUD, fhirServer: over.fhirServer ?? FHIR });
+  const req = (token: string, over: { audience?: string } = {}) =>
+    authenticate({ authorization: bearer(token), audience: over.audience ?? AUD });
 
   beforeAll(async () => {
     es = await makeKey('ES384', 'es-1');
@@ -27,17 +28,18 @@ describe('EHR JWT claims', () => {
 
   it('accepts a valid ES384 token (inline JWKS) and returns iss and jti', async () => {
     const ctx = await req(await signToken(es, { claims: { jti: 'jti-es' } }));
-    expect(ctx).toEqual({ issuer: ISS, jti: 'jti-es' });
+    expect(ctx).toEqual({ issuer: ISS, jti: 'jti-es', fhirServers: [FHIR] });
   });
 
   it('accepts a valid RS384 token', async () => {
     await expect(req(await signToken(rs))).resolves.toMatchObject({ issuer: ISS });
   });
 
-  it('accepts a request without fhirServer', async () => {
-    await expect(authenticate({ authorization: bearer(await signToken(es)), audience: AUD, fhirServer: undefined })).resolves.toMatchObject(
-      { issuer: ISS },
-    );
+  it('once the body is parsed: accepts a request without fhirServer, and one under the allow-list', async () => {
+    const ctx = await req(await signToken(es));
+    expect(() => authorizeFhirServer(ctx, undefined, log.logger)).not.toThrow();
+    expect(() => authorizeFhirServer(ctx, `${FHIR}r4`, log.logger)).not.toThrow();
+    expect(() => authorizeFhirServer(ctx, FHIR, log.logger)).not.toThrow();
   });
 
   it.each([
@@ -108,8 +110,18 @@ describe('EHR JWT claims', () => {
     ['https://ehr.example/fhir-evil/', 'prefix trick'],
     ['https://ehr.example@evil.example/fhir/', 'userinfo trick'],
     ['http://10.0.0.5/fhir/', 'private address not on the list'],
-  ])('rejects fhirServer %s (%s)', async (fhirServer) => {
-    expect(await rejectionReason(req(await signToken(es), { fhirServer }))).toBe('fhir-server-not-allowed');
+  ])('rejects fhirServer %s (%s) once the body is parsed', async (fhirServer) => {
+    const ctx = await req(await signToken(es));
+    expect(await rejectionReason(Promise.resolve(ctx).then((c) => authorizeFhirServer(c, fhirServer, log.logger)))).toBe(
+      'fhir-server-not-allowed',
+    );
+  });
+
+  it('consumes the jti before the body is read: a token refused for its fhirServer cannot be used again', async () => {
+    const token = await signToken(es, { claims: { jti: 'spent-on-a-bad-body' } });
+    const ctx = await req(token);
+    expect(() => authorizeFhirServer(ctx, 'https://evil.example/fhir/', log.logger)).toThrow();
+    expect(await rejectionReason(req(token))).toBe('replayed-jti');
   });
 
   it('logs the reason with iss/kid/jti, never the token or the header', async () => {
@@ -135,7 +147,7 @@ describe('tenant', () => {
     authenticate = createAuthenticator(config, { logger: captureLogger().logger, nowSeconds: () => T0 });
   });
   const call = async (claims: Record<string, unknown>) =>
-    authenticate({ authorization: bearer(await signToken(es, { claims })), audience: AUD, fhirServer: undefined });
+    authenticate({ authorization: bearer(await signToken(es, { claims })), audience: AUD });
 
   it('returns the tenant when it matches the issuer configuration', async () => {
     await expect(call({ tenant: 'hospital-a' })).resolves.toMatchObject({ issuer: ISS, tenant: 'hospital-a' });
@@ -150,9 +162,10 @@ describe('AUTH_MODE=off', () => {
   it('accepts any request as issuer "dev", and the warning says so', async () => {
     const config = loadConfig({ AUTH_MODE: 'off' });
     const authenticate = createAuthenticator(config, { logger: captureLogger().logger });
-    await expect(authenticate({ authorization: undefined, audience: AUD, fhirServer: 'http://anything/' })).resolves.toEqual({
-      issuer: 'dev',
-    });
+    const ctx = await authenticate({ authorization: undefined, audience: AUD });
+    expect(ctx).toEqual({ issuer: 'dev' });
+    // fhirServer is not checked against any allow-list.
+    expect(() => authorizeFhirServer(ctx, 'http://anything/', captureLogger().logger)).not.toThrow();
     expect(authOffWarning()).toMatch(/AUTH_MODE=off/);
     expect(authOffWarning()).toMatch(/DISABLED/);
     // Several EHRs may call a dev instance: QC by institution then rests on the data alone.

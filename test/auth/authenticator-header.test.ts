@@ -27,7 +27,7 @@ describe('EHR JWT header and issuer', () => {
   let jwks: JwksServer;
   let elsewhere: JwksServer;
   let authenticate: Authenticate;
-  const call = (authorization: string | undefined) => authenticate({ authorization, audience: AUD, fhirServer: undefined });
+  const call = (authorization: string | undefined) => authenticate({ authorization, audience: AUD });
 
   beforeAll(async () => {
     key = await makeKey('ES384', 'es-h');

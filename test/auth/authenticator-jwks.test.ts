@@ -31,7 +31,7 @@ describe('remote JWKS', () => {
     return { authenticate, jwks, lines: log.lines };
   }
   const call = async (authenticate: Authenticate, key: TestKey) =>
-    authenticate({ authorization: bearer(await signToken(key, { now })), audience: AUD, fhirServer: undefined });
+    authenticate({ authorization: bearer(await signToken(key, { now })), audience: AUD });
 
   it('accepts a valid ES384 and RS384 token, fetching the JWKS once', async () => {
     const es = await makeKey('ES384', 'es');

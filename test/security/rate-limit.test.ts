@@ -32,7 +32,7 @@ describe('createRateLimiter', () => {
   });
 
   it('keeps at most maxIssuers buckets (the oldest is forgotten)', () => {
-    const limiter = createRateLimiter({ perMinute: 1, nowMs: () => 0, maxIssuers: 2 });
+    const limiter = createRateLimiter({ perMinute: 1, nowMs: () => 0, maxKeys: 2 });
     expect(limiter.take('a')).toBe(true);
     expect(limiter.take('b')).toBe(true);
     expect(limiter.take('c')).toBe(true);
