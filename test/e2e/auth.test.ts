@@ -126,7 +126,13 @@ describe('AUTH_MODE=jwt with a trusted issuer (inline JWKS, ES384)', () => {
 
     it('a token addressed to the feedback URL → 200, stored with the verified issuer', async () => {
       const app = jwtApp([EXAMPLE_FHIR]);
-      const res = await post(app, `/cds-services/${SERVICE}/feedback`, bearer(await token(FEEDBACK_URL)), feedback());
+      // Feedback is taken only on a card this service answered to this issuer (docs/design.md#audit).
+      const call = await post(app, `/cds-services/${SERVICE}`, bearer(await token(SERVICE_URL)), example(SERVICE));
+      const card = (call.body as { cards: { uuid: string }[] }).cards[0]?.uuid;
+      const body = { feedback: [{ card, outcome: 'overridden', outcomeTimestamp: '2026-11-23T02:05:00Z' }] };
+      expectBare401(await post(app, `/cds-services/${SERVICE}/feedback`, bearer(await token(SERVICE_URL)), body));
+      expect((await post(app, `/cds-services/${SERVICE}/feedback`, bearer(await token(FEEDBACK_URL)), feedback())).status).toBe(400);
+      const res = await post(app, `/cds-services/${SERVICE}/feedback`, bearer(await token(FEEDBACK_URL)), body);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(app.feedback.all().map((r) => r.issuer)).toEqual([ISS]);
     });

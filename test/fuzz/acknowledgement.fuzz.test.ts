@@ -21,7 +21,8 @@ const valid = (): Record<string, unknown> => ({
   id: 'ack-1',
   signer: { kind: 'family-member', name: '王<b>强</b>', relationship: 'husband' },
   decision: 'accepted-referral',
-  signedAt: '2026-11-23T01:30:00Z',
+  // The notice is issued at the fixed clock's now (02:00Z); a signature is not dated before it.
+  signedAt: '2026-11-23T02:03:00Z',
   recordedBy: 'Practitioner/pr-1',
 });
 

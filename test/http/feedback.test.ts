@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { buildHarness, PUBLIC_BASE_URL } from '../support/app-fixture.js';
+import { buildHarness, NOW, PUBLIC_BASE_URL, type Harness } from '../support/app-fixture.js';
 
 const URL = '/cds-services/prenatal-diagnosis-referral/feedback';
 const CARD = '8b0c6a2e-3f4d-4e5a-9b6c-7d8e9f0a1b2c';
@@ -20,13 +20,40 @@ const overridden = {
   },
 };
 
+/**
+ * Feedback is taken only on a card the service answered to the calling EHR (docs/design.md#audit):
+ * records the hook call that issued CARD, through the same port the service route records with.
+ */
+async function issued(h: Harness, issuer = 'https://ehr.test.example', serviceId = 'prenatal-diagnosis-referral'): Promise<Harness> {
+  await h.deps.recordHookCall({
+    hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea',
+    serviceId,
+    hook: 'patient-view',
+    receivedAt: NOW,
+    issuer,
+    status: 200,
+    latencyMs: 3,
+    findings: [],
+    cards: [
+      {
+        uuid: CARD,
+        indicator: 'warning',
+        rules: ['ama'],
+        suggestions: [{ uuid: '1d2e3f40-5a6b-4c7d-8e9f-0a1b2c3d4e5f', kind: 'create:ServiceRequest' }],
+      },
+    ],
+    ruleErrors: [],
+  });
+  return h;
+}
+
 function codeOf(body: { issue: { details: { coding: { code: string }[] } }[] }): string | undefined {
   return body.issue[0]?.details.coding[0]?.code;
 }
 
 describe('POST /cds-services/{id}/feedback', () => {
   it('stores a batch (accepted + overridden) before answering 200 {}', async () => {
-    const h = buildHarness();
+    const h = await issued(buildHarness());
     const res = await request(h.app)
       .post(URL)
       .send({ feedback: [accepted, overridden] })
@@ -43,7 +70,7 @@ describe('POST /cds-services/{id}/feedback', () => {
   });
 
   it('accepts repeats (each stored) and application/fhir+json', async () => {
-    const h = buildHarness();
+    const h = await issued(buildHarness());
     const body = JSON.stringify({ feedback: [accepted] });
     await request(h.app).post(URL).set('Content-Type', 'application/fhir+json').send(body).expect(200);
     await request(h.app).post(URL).set('Content-Type', 'application/fhir+json').send(body).expect(200);
@@ -51,7 +78,7 @@ describe('POST /cds-services/{id}/feedback', () => {
   });
 
   it('authenticates with aud = the feedback URL', async () => {
-    const h = buildHarness();
+    const h = await issued(buildHarness());
     await request(h.app)
       .post(URL)
       .set('Authorization', 'Bearer x.y.z')
@@ -61,7 +88,7 @@ describe('POST /cds-services/{id}/feedback', () => {
   });
 
   it('keeps unknown fields and extensions of items', async () => {
-    const h = buildHarness();
+    const h = await issued(buildHarness());
     await request(h.app)
       .post(URL)
       .send({ feedback: [{ ...accepted, extension: { 'com.ehr.screen': 'anc' } }], extension: { a: 1 } })
@@ -99,6 +126,38 @@ describe('POST /cds-services/{id}/feedback', () => {
     expect(codeOf(res.body)).toBe('invalid-feedback');
     expect(res.body.issue.flatMap((i: { expression?: string[] }) => i.expression ?? [])).toContain(path);
     expect(h.feedback.all()).toHaveLength(0);
+  });
+
+  it('400 invalid-feedback naming each item whose card was never issued to this EHR by this service; nothing stored', async () => {
+    const other = '0e4c4296-5a03-4d4f-9e9b-72b5a6f8ea3b';
+    for (const h of [
+      buildHarness(),
+      await issued(buildHarness(), 'https://another-ehr.test.example'),
+      await issued(buildHarness(), 'https://ehr.test.example', 'nipt-order-check'),
+    ]) {
+      const res = await request(h.app)
+        .post(URL)
+        .send({ feedback: [overridden, { ...overridden, card: other }] })
+        .expect(400);
+      expect(codeOf(res.body)).toBe('invalid-feedback');
+      expect(res.body.issue.map((i: { expression?: string[] }) => i.expression?.[0])).toEqual(['feedback[0].card', 'feedback[1].card']);
+      expect(h.feedback.all()).toHaveLength(0);
+    }
+  });
+
+  it('at most FEEDBACK_MAX_ITEMS items per call (400 naming feedback, nothing stored)', async () => {
+    const h = await issued(buildHarness({ env: { FEEDBACK_MAX_ITEMS: '3' } }));
+    const res = await request(h.app)
+      .post(URL)
+      .send({ feedback: [overridden, overridden, overridden, overridden] })
+      .expect(400);
+    expect(res.body.issue[0].expression).toEqual(['feedback']);
+    expect(h.feedback.all()).toHaveLength(0);
+    await request(h.app)
+      .post(URL)
+      .send({ feedback: [overridden, overridden, overridden] })
+      .expect(200);
+    expect(h.feedback.all()).toHaveLength(3);
   });
 
   it('stores nothing when one item of a batch is invalid', async () => {
@@ -154,6 +213,7 @@ describe('POST /cds-services/{id}/feedback', () => {
     const h = buildHarness({
       deps: {
         feedback: {
+          issuedCards: async (q) => new Set(q.uuids),
           append: async () => {
             throw new Error('disk on fire');
           },

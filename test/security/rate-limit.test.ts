@@ -101,8 +101,10 @@ describe('one bucket per issuer across every EHR-authenticated endpoint', () => 
   it("feedback and acknowledgements draw on the hook calls' bucket; the 5th call of any kind is 429", async () => {
     const hook = await post('/cds-services/prenatal-diagnosis-referral', goodReferral());
     expect(hook.status).toBe(200);
+    // Feedback is taken only on a card this service answered to this EHR.
+    const card = (hook.body as { cards: { uuid: string }[] }).cards[0]?.uuid;
     const feedback = await post('/cds-services/prenatal-diagnosis-referral/feedback', {
-      feedback: [{ card: randomUUID(), outcome: 'overridden', outcomeTimestamp: '2026-11-23T02:00:00Z' }],
+      feedback: [{ card, outcome: 'overridden', outcomeTimestamp: '2026-11-23T02:00:00Z' }],
     });
     expect(feedback.status).toBe(200);
     const ack = {
