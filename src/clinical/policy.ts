@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_REGISTRY_IDENTIFIERS, registryIdentifiersSchema } from './registry-identifiers.js';
 
 /**
  * Policy: the rule parameters (docs/rules.md) with their defaults, overridable by `POLICY_FILE` (JSON).
@@ -102,6 +103,12 @@ export const policySchema = z.strictObject({
    * `http://hl7.org/fhir/sid/icd-10` is always one of them.
    */
   ICD10_SYSTEMS: z.array(z.string().min(1)).min(1).default(['http://hl7.org/fhir/sid/icd-10', 'http://hl7.org/fhir/sid/icd-10-cn']),
+  /**
+   * Identifier systems by which the registry knows practitioners and organizations, by kind
+   * (src/clinical/registry-identifiers.ts, src/registry/CSV.md#matching). A policy file that sets a
+   * holder's map replaces it whole.
+   */
+  registryIdentifiers: registryIdentifiersSchema.default(DEFAULT_REGISTRY_IDENTIFIERS),
   /** Local codes appended to the shipped value sets, by value-set / data-element id (ICD-10 codes match as prefixes). */
   localCodes: z.record(z.string(), z.array(coding)).default({}),
   /** The institution issuing the notice (the one running the service). */

@@ -22,6 +22,12 @@ export interface CertificateRecord {
   readonly technique: MchTechnique;
   /** Certificate number (qualification.identifier.value); the registry's natural key with technique. */
   readonly number?: string;
+  /**
+   * The institution the registry lists this certificate under (the CSV row's `organization_id`), when
+   * it says: an institution's QC view shows a practitioner it shares with another institution
+   * without that institution's certificates.
+   */
+  readonly organizationId?: string;
   readonly type?: CertificateType;
   readonly issuer?: string;
   /** Validity (qualification.period); an absent end means open-ended. */
@@ -50,10 +56,18 @@ export interface NiptCooperation {
   readonly validTo?: string;
 }
 
+/** A business identifier (FHIR Identifier: system + value), e.g. a practising-certificate code. */
+export interface BusinessIdentifier {
+  readonly system: string;
+  readonly value: string;
+}
+
 /** What is known about one practitioner from one source. */
 export interface PractitionerCredentials {
   readonly practitionerId: string;
   readonly name?: string;
+  /** Business identifiers (Practitioner.identifier), sorted by system then value; absent when none. */
+  readonly identifiers?: readonly BusinessIdentifier[];
   /** Organizations the practitioner works for (from PractitionerRole / the CSV), for reports. */
   readonly organizationIds: readonly string[];
   readonly certificates: readonly CertificateRecord[];
@@ -63,6 +77,8 @@ export interface PractitionerCredentials {
 export interface OrganizationCredentials {
   readonly organizationId: string;
   readonly name?: string;
+  /** Business identifiers (Organization.identifier: USCC…), sorted by system then value; absent when none. */
+  readonly identifiers?: readonly BusinessIdentifier[];
   readonly institutionRole?: InstitutionRole;
   readonly licences: readonly LicenceRecord[];
   readonly niptCooperation: readonly NiptCooperation[];
@@ -80,8 +96,13 @@ export interface RegistryBatch {
     readonly practitionerId: string;
     readonly name?: string;
     readonly organizationIds?: readonly string[];
+    /** Identifiers given replace the stored ones of the same system; other systems are kept. */
+    readonly identifiers?: readonly BusinessIdentifier[];
   }[];
-  /** Organization facts; an absent field keeps the stored value (CSV rows carry no cooperation). */
+  /**
+   * Organization facts; an absent field keeps the stored value (CSV rows carry no cooperation).
+   * Identifiers given replace the stored ones of the same system; other systems are kept.
+   */
   readonly organizations: readonly (Omit<OrganizationCredentials, 'licences' | 'niptCooperation'> & {
     readonly niptCooperation?: readonly NiptCooperation[];
   })[];
@@ -95,15 +116,56 @@ export interface UpsertSummary {
   readonly unchanged: number;
 }
 
+/** How a registry record was found (docs/rules.md#registry-matching): business keys first, resource id last. */
+export const REGISTRY_MATCHES = ['identifier', 'certificate-number', 'licence-number', 'id'] as const;
+export type RegistryMatch = (typeof REGISTRY_MATCHES)[number];
+
+/** What a call knows of its practitioner: the EHR's identifiers, certificate numbers and resource id. */
+export interface PractitionerKeys {
+  /** Identifiers of the configured systems only (the caller filters and expands them: registry-keys.ts). */
+  readonly identifiers?: readonly BusinessIdentifier[];
+  readonly certificateNumbers?: readonly string[];
+  readonly id?: string;
+}
+
+/** What a call knows of its organization: the EHR's identifiers (USCC…), licence numbers and resource id. */
+export interface OrganizationKeys {
+  readonly identifiers?: readonly BusinessIdentifier[];
+  readonly licenceNumbers?: readonly string[];
+  readonly id?: string;
+}
+
+/**
+ * The answer of a keyed lookup. `found`: one record, and the first step that found it. `conflict`:
+ * the first step with any hit named several records (`several-records`), or the id names a record
+ * whose identifier of a system the call also sent has another value (`identifier-differs`: another
+ * person or institution with a colliding resource id) — the registry then does not decide.
+ */
+export type RegistryFind<T> =
+  | { readonly outcome: 'found'; readonly record: T; readonly match: RegistryMatch }
+  | {
+      readonly outcome: 'conflict';
+      readonly match: RegistryMatch;
+      readonly reason: 'several-records' | 'identifier-differs';
+      /** Registry ids involved. */
+      readonly ids: readonly string[];
+    }
+  | { readonly outcome: 'not-found' };
+
 /**
  * The provincial registry port (ZJ-2023 Art.6 资源系统, Art.39 electronic certificates). Narrow and
- * async: an in-memory adapter now (src/registry), PostgreSQL later, same contract.
+ * async: an in-memory adapter (src/registry) and the SQL store (src/store), same contract.
  *
  * Upserts are idempotent by natural key: a certificate by (number, technique), a licence by number,
  * a practitioner / organization by id. A certificate or licence in a batch replaces the stored one
  * with that key; practitioner / organization facts are merged (absent fields keep the stored value,
- * organization ids accumulate). Nothing is deleted by an import. Upserting the same batch twice
- * changes nothing (`unchanged` counts it).
+ * organization ids accumulate, identifiers are replaced system by system). Nothing is deleted by an
+ * import. Upserting the same batch twice changes nothing (`unchanged` counts it).
+ *
+ * `findPractitioner` / `findOrganization` look a holder up the way the provincial registry knows
+ * it (docs/rules.md#registry-matching): by business identifier (any of `identifiers`), else by
+ * certificate / licence number, else by resource id — the first step with a hit decides. Only
+ * current records count (a certificate number moved to another practitioner leads to the new one).
  *
  * The port lives in src/orders (pure) so the order checks can depend on it without importing an
  * adapter folder; src/registry re-exports it.
@@ -112,5 +174,7 @@ export interface RegistryStore {
   upsert(batch: RegistryBatch): Promise<UpsertSummary>;
   practitioner(practitionerId: string): Promise<PractitionerCredentials | undefined>;
   organization(organizationId: string): Promise<OrganizationCredentials | undefined>;
+  findPractitioner(keys: PractitionerKeys): Promise<RegistryFind<PractitionerCredentials>>;
+  findOrganization(keys: OrganizationKeys): Promise<RegistryFind<OrganizationCredentials>>;
   list(): Promise<RegistryContents>;
 }

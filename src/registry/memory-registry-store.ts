@@ -1,18 +1,28 @@
 import type {
+  BusinessIdentifier,
   CertificateRecord,
   LicenceRecord,
   OrganizationCredentials,
+  OrganizationKeys,
   PractitionerCredentials,
+  PractitionerKeys,
   RegistryBatch,
   RegistryContents,
+  RegistryFind,
   RegistryStore,
   UpsertSummary,
 } from './registry-store.js';
+import { findHolder, mergeIdentifiers } from '../orders/registry-keys.js';
 
 /** An organization's own facts as stored (its licences are records of their own). */
 export type OrgInfo = Omit<OrganizationCredentials, 'licences'>;
 /** A practitioner's own facts as stored (their certificates are records of their own). */
-export type PractitionerInfo = { practitionerId: string; name?: string; organizationIds: readonly string[] };
+export type PractitionerInfo = {
+  practitionerId: string;
+  name?: string;
+  identifiers?: readonly BusinessIdentifier[];
+  organizationIds: readonly string[];
+};
 
 /** A practitioner as the port answers it, from their facts and current certificates (unknown: neither). */
 export function practitionerCredentials(
@@ -21,7 +31,29 @@ export function practitionerCredentials(
   certificates: CertificateRecord[],
 ): PractitionerCredentials | undefined {
   if (!info && certificates.length === 0) return undefined;
-  return { practitionerId, ...(info?.name ? { name: info.name } : {}), organizationIds: info?.organizationIds ?? [], certificates };
+  return {
+    practitionerId,
+    ...(info?.name ? { name: info.name } : {}),
+    ...(info?.identifiers?.length ? { identifiers: info.identifiers } : {}),
+    organizationIds: info?.organizationIds ?? [],
+    certificates,
+  };
+}
+
+/** A practitioner's facts after a batch entry: name kept unless given, organizations accumulate, identifiers replaced by system. */
+export function mergePractitionerInfo(old: PractitionerInfo | undefined, p: RegistryBatch['practitioners'][number]): PractitionerInfo {
+  const organizationIds = [...new Set([...(old?.organizationIds ?? []), ...(p.organizationIds ?? [])])].sort();
+  const name = p.name ?? old?.name;
+  const identifiers = mergeIdentifiers(old?.identifiers, p.identifiers);
+  return { practitionerId: p.practitionerId, ...(name ? { name } : {}), ...(identifiers ? { identifiers } : {}), organizationIds };
+}
+
+/** An organization's facts after a batch entry: absent fields keep the stored value, identifiers replaced by system. */
+export function mergeOrgInfo(old: OrgInfo | undefined, o: RegistryBatch['organizations'][number]): OrgInfo {
+  const defined = Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && k !== 'identifiers'));
+  const identifiers = mergeIdentifiers(old?.identifiers, o.identifiers);
+  const { identifiers: _stored, ...rest } = { niptCooperation: [], ...old, ...defined } as OrgInfo;
+  return { ...rest, ...(identifiers ? { identifiers } : {}) };
 }
 
 /** An organization as the port answers it, from its facts and current licences (unknown: neither). */
@@ -70,17 +102,10 @@ export class MemoryRegistryStore implements RegistryStore {
       else counts.updated++;
       map.set(key, Object.freeze(structuredClone(value)));
     };
-    for (const p of batch.practitioners) {
-      const old = this.#practitioners.get(p.practitionerId);
-      const organizationIds = [...new Set([...(old?.organizationIds ?? []), ...(p.organizationIds ?? [])])].sort();
-      const name = p.name ?? old?.name;
-      put(this.#practitioners, p.practitionerId, { practitionerId: p.practitionerId, ...(name ? { name } : {}), organizationIds });
-    }
-    for (const o of batch.organizations) {
-      const old = this.#organizations.get(o.organizationId);
-      const defined = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-      put(this.#organizations, o.organizationId, { niptCooperation: [], ...old, ...defined } as OrgInfo);
-    }
+    for (const p of batch.practitioners)
+      put(this.#practitioners, p.practitionerId, mergePractitionerInfo(this.#practitioners.get(p.practitionerId), p));
+    for (const o of batch.organizations)
+      put(this.#organizations, o.organizationId, mergeOrgInfo(this.#organizations.get(o.organizationId), o));
     for (const c of batch.certificates) put(this.#certificates, certificateKey(c), c);
     for (const l of batch.licences) put(this.#licences, l.number, { ...l, techniques: [...l.techniques].sort() });
     return counts;
@@ -96,6 +121,23 @@ export class MemoryRegistryStore implements RegistryStore {
     return organizationCredentials(organizationId, this.#organizations.get(organizationId), licences);
   }
 
+  async findPractitioner(keys: PractitionerKeys): Promise<RegistryFind<PractitionerCredentials>> {
+    return findHolder({ ...keys, numbers: keys.certificateNumbers }, 'certificate-number', {
+      byIdentifiers: async (ids) => holdersWith(this.#practitioners.values(), ids).map((p) => p.practitionerId),
+      byNumbers: async (numbers) =>
+        [...this.#certificates.values()].filter((c) => c.number !== undefined && numbers.includes(c.number)).map((c) => c.practitionerId),
+      read: (id) => this.practitioner(id),
+    });
+  }
+
+  async findOrganization(keys: OrganizationKeys): Promise<RegistryFind<OrganizationCredentials>> {
+    return findHolder({ ...keys, numbers: keys.licenceNumbers }, 'licence-number', {
+      byIdentifiers: async (ids) => holdersWith(this.#organizations.values(), ids).map((o) => o.organizationId),
+      byNumbers: async (numbers) => [...this.#licences.values()].filter((l) => numbers.includes(l.number)).map((l) => l.organizationId),
+      read: (id) => this.organization(id),
+    });
+  }
+
   async list(): Promise<RegistryContents> {
     const pIds = new Set([...this.#practitioners.keys(), ...[...this.#certificates.values()].map((c) => c.practitionerId)]);
     const oIds = new Set([...this.#organizations.keys(), ...[...this.#licences.values()].map((l) => l.organizationId)]);
@@ -106,4 +148,10 @@ export class MemoryRegistryStore implements RegistryStore {
       organizations: organizations.filter((o): o is OrganizationCredentials => o !== undefined),
     };
   }
+}
+
+/** Holders whose identifiers include any of `ids`. */
+function holdersWith<T extends { identifiers?: readonly BusinessIdentifier[] }>(all: Iterable<T>, ids: readonly BusinessIdentifier[]): T[] {
+  const wanted = new Set(ids.map((i) => `${i.system}|${i.value}`));
+  return [...all].filter((h) => (h.identifiers ?? []).some((i) => wanted.has(`${i.system}|${i.value}`)));
 }

@@ -4,13 +4,18 @@
  * depend on the port without importing this adapter folder); re-exported here for adapters.
  */
 export type {
+  BusinessIdentifier,
   CertificateRecord,
   LicenceRecord,
   NiptCooperation,
   OrganizationCredentials,
+  OrganizationKeys,
   PractitionerCredentials,
+  PractitionerKeys,
   RegistryBatch,
   RegistryContents,
+  RegistryFind,
+  RegistryMatch,
   RegistryStore,
   UpsertSummary,
 } from '../orders/credential-records.js';

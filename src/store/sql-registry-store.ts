@@ -1,20 +1,27 @@
 import type {
+  BusinessIdentifier,
   CertificateRecord,
   LicenceRecord,
   OrganizationCredentials,
+  OrganizationKeys,
   PractitionerCredentials,
+  PractitionerKeys,
   RegistryBatch,
+  RegistryFind,
   RegistryContents,
   RegistryStore,
   UpsertSummary,
 } from '../registry/registry-store.js';
 import {
   certificateKey,
+  mergeOrgInfo,
+  mergePractitionerInfo,
   organizationCredentials,
   practitionerCredentials,
   type OrgInfo,
   type PractitionerInfo,
 } from '../registry/memory-registry-store.js';
+import { findHolder } from '../orders/registry-keys.js';
 import { canonicalJson } from '../canonical-json.js';
 import { json } from './row-values.js';
 import type { Sql } from './sql.js';
@@ -93,6 +100,53 @@ export const REGISTRY_READS = {
   organization: `SELECT ${holderColumns(ORGANIZATIONS, '$1')}`,
 } as const;
 
+/**
+ * The holders of the rows `hit` finds, when the row is the current version of its key. The hits are
+ * materialized first, so the key lookup (an index scan per key) is planned on its own and the
+ * currency check is a SubPlan on the key index — no plan reads the version table whole.
+ */
+function currentHolders(kind: Kind, owner: string, hit: string): string {
+  return `WITH hit AS MATERIALIZED (${hit})
+  SELECT DISTINCT h.owner AS id FROM hit h
+  WHERE h.seq = (SELECT n.seq FROM ${kind.table} n WHERE n.${kind.key} = h.key ORDER BY n.seq DESC LIMIT 1)`;
+}
+
+/**
+ * Holders whose current facts carry any of the identifiers `$1` (a JSON array of `[{system, value}]`
+ * singletons): `@>` per key through the GIN index of migration 0007.
+ */
+function byIdentifiers(info: Kind): string {
+  return currentHolders(
+    info,
+    info.key,
+    `SELECT v.${info.key} AS key, v.${info.key} AS owner, v.seq FROM jsonb_array_elements($1::jsonb) AS k(key)
+    JOIN ${info.table} v ON (v.record -> 'identifiers') @> k.key`,
+  );
+}
+
+/** Holders of the current certificates / licences numbered `$1` (JSON array of numbers), by the number index (`= ANY` of a btree). */
+function byNumbers(listed: Kind, owner: string): string {
+  return currentHolders(
+    listed,
+    owner,
+    `SELECT v.${listed.key} AS key, v.${owner} AS owner, v.seq FROM ${listed.table} v
+    WHERE v.number = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))`,
+  );
+}
+
+/** The keyed lookups of the hook calls (exported for the plan test: none may scan a version table). */
+export const REGISTRY_KEY_READS = {
+  practitionerByIdentifiers: byIdentifiers(PRACTITIONER),
+  practitionerByCertificateNumbers: byNumbers(CERTIFICATE, 'practitioner_id'),
+  organizationByIdentifiers: byIdentifiers(ORGANIZATION),
+  organizationByLicenceNumbers: byNumbers(LICENCE, 'organization_id'),
+} as const;
+
+/** `$1` of the identifier reads: one singleton array per identifier, for `@>`. */
+export function identifierParam(ids: readonly BusinessIdentifier[]): string {
+  return json(ids.map((i) => [{ system: i.system, value: i.value }]));
+}
+
 /** The report's listing: every practitioner and organization in ONE statement (one snapshot, by id). */
 const EVERY_HOLDER = `SELECT * FROM (
   ${everyHolder(PRACTITIONERS)}
@@ -153,6 +207,26 @@ export function createSqlRegistryStore(sql: Sql): RegistryStore {
     });
     return organizationOf(organizationId, row);
   }
+  const ids = async (text: string, param: string, name: string): Promise<string[]> =>
+    (await sql.query<{ id: string }>(text, [param], { name })).map((r) => r.id);
+  async function findPractitioner(keys: PractitionerKeys): Promise<RegistryFind<PractitionerCredentials>> {
+    return findHolder({ ...keys, numbers: keys.certificateNumbers }, 'certificate-number', {
+      byIdentifiers: (list) =>
+        ids(REGISTRY_KEY_READS.practitionerByIdentifiers, identifierParam(list), 'registry_practitioner_by_identifiers'),
+      byNumbers: (numbers) =>
+        ids(REGISTRY_KEY_READS.practitionerByCertificateNumbers, json(numbers), 'registry_practitioner_by_certificate_numbers'),
+      read: practitioner,
+    });
+  }
+  async function findOrganization(keys: OrganizationKeys): Promise<RegistryFind<OrganizationCredentials>> {
+    return findHolder({ ...keys, numbers: keys.licenceNumbers }, 'licence-number', {
+      byIdentifiers: (list) =>
+        ids(REGISTRY_KEY_READS.organizationByIdentifiers, identifierParam(list), 'registry_organization_by_identifiers'),
+      byNumbers: (numbers) =>
+        ids(REGISTRY_KEY_READS.organizationByLicenceNumbers, json(numbers), 'registry_organization_by_licence_numbers'),
+      read: organization,
+    });
+  }
   return {
     upsert: (batch: RegistryBatch) =>
       sql.transaction(async (tx): Promise<UpsertSummary> => {
@@ -183,20 +257,10 @@ export function createSqlRegistryStore(sql: Sql): RegistryStore {
           batch.licences.map((l) => l.number),
         );
         const rows: Record<'p' | 'o' | 'c' | 'l', VersionRow[]> = { p: [], o: [], c: [], l: [] };
-        for (const p of batch.practitioners) {
-          const old = practitioners.get(p.practitionerId);
-          const organizationIds = [...new Set([...(old?.organizationIds ?? []), ...(p.organizationIds ?? [])])].sort();
-          const name = p.name ?? old?.name;
-          stage(practitioners, rows.p, p.practitionerId, { practitionerId: p.practitionerId, ...(name ? { name } : {}), organizationIds });
-        }
-        for (const o of batch.organizations) {
-          const defined = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-          stage(organizations, rows.o, o.organizationId, {
-            niptCooperation: [],
-            ...organizations.get(o.organizationId),
-            ...defined,
-          } as OrgInfo);
-        }
+        for (const p of batch.practitioners)
+          stage(practitioners, rows.p, p.practitionerId, mergePractitionerInfo(practitioners.get(p.practitionerId), p));
+        for (const o of batch.organizations)
+          stage(organizations, rows.o, o.organizationId, mergeOrgInfo(organizations.get(o.organizationId), o));
         for (const c of batch.certificates)
           stage(certificates, rows.c, certificateKey(c), c, [c.number ?? null, c.technique, c.practitionerId]);
         for (const l of batch.licences)
@@ -209,6 +273,8 @@ export function createSqlRegistryStore(sql: Sql): RegistryStore {
       }),
     practitioner,
     organization,
+    findPractitioner,
+    findOrganization,
     async list(): Promise<RegistryContents> {
       const rows = await sql.query<ListedRow>(EVERY_HOLDER);
       const practitioners: PractitionerCredentials[] = [];

@@ -105,6 +105,8 @@ describe('nipt-institution-not-authorized', () => {
       upsert: () => Promise.reject(new Error('down')),
       practitioner: () => Promise.reject(new Error('down')),
       organization: () => Promise.reject(new Error('down')),
+      findPractitioner: () => Promise.reject(new Error('down')),
+      findOrganization: () => Promise.reject(new Error('down')),
       list: () => Promise.reject(new Error('down')),
     };
     const { ev } = await institution(AT_SCREENING([cooperation('org-zju-women', '2022-01-01', '2024-12-31')]), failing);

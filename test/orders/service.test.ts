@@ -31,6 +31,8 @@ describe('special-technique-order-sign: which orders get a card', () => {
       upsert: () => Promise.reject(new Error('unused')),
       practitioner: () => Promise.reject(new Error('must not be called')),
       organization: () => Promise.reject(new Error('must not be called')),
+      findPractitioner: () => Promise.reject(new Error('must not be called')),
+      findOrganization: () => Promise.reject(new Error('must not be called')),
       list: () => Promise.reject(new Error('unused')),
     };
     const med: Resource = {
@@ -275,6 +277,8 @@ describe('credential sources: registry first, then the EHR (CERTIFICATE_SOURCE_O
       upsert: () => Promise.reject(new Error('down')),
       practitioner: () => Promise.reject(new Error('connection refused')),
       organization: () => Promise.reject(new Error('connection refused')),
+      findPractitioner: () => Promise.reject(new Error('connection refused')),
+      findOrganization: () => Promise.reject(new Error('connection refused')),
       list: () => Promise.reject(new Error('down')),
     };
     const p = practitioner('prac-li', [qualification('prenatal-diagnosis', { end: day(-1), lastTraining: yearsAgo(1) })]);

@@ -4,9 +4,18 @@ import { migration0003 } from './0003-notice-conflict.js';
 import { migration0004 } from './0004-registry-lookup-indexes.js';
 import { migration0005 } from './0005-notice-content-uncompressed.js';
 import { migration0006 } from './0006-evaluation-now-and-undecided.js';
+import { migration0007 } from './0007-registry-business-keys.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration, in version order. Append new ones here; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+  migration0006,
+  migration0007,
+];
