@@ -57,9 +57,7 @@ export async function compose(
     },
     audit: store.audit,
     registry,
-    ready: async () => {
-      await store.sql.query('select 1', []);
-    },
+    ready: () => store.ready(),
   };
   logger.info({ engine: store.engine, schemaVersion: store.migration.version, applied: store.migration.applied.length }, 'store ready');
   return { deps, store, close: () => store.close() };

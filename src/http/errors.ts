@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { AppError, operationOutcome } from '../errors/app-error.js';
 import type { ErrorCode } from '../errors/catalogue.js';
+import { createLogDedup } from '../log-dedup.js';
 
 /** Sends a catalogue error as an OperationOutcome (https://hl7.org/fhir/R4/operationoutcome.html). */
 export function sendOutcome(res: Response, error: AppError): void {
@@ -34,9 +35,11 @@ function frameworkClientError(err: unknown): ErrorCode | undefined {
 
 /**
  * The last middleware: an AppError becomes its status and OperationOutcome; anything else is a bug
- * — logged with its stack server-side, answered with a bare 500 `internal-error`.
+ * — logged with its stack server-side, answered with a bare 500 `internal-error`. Repeated
+ * identical `store-unavailable` errors are logged once per interval with a count (src/log-dedup.ts).
  */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, nowMs: () => number = () => performance.now()): ErrorRequestHandler {
+  const dedup = createLogDedup({ nowMs });
   return (err, _req, res, next) => {
     if (res.headersSent) {
       logger.error({ err }, 'error after the response started');
@@ -45,7 +48,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (err instanceof AppError) {
       res.locals.errorCode = err.code;
-      if (err.status >= 500) logger.error({ err, code: err.code }, err.message);
+      if (err.code === 'store-unavailable') {
+        const verdict = dedup(`${err.code}|${causeName(driverCause(err)) ?? ''}`);
+        if (verdict.log) logger.error({ err, code: err.code, repeated: verdict.repeated }, err.message);
+      } else if (err.status >= 500) logger.error({ err, code: err.code }, err.message);
       else logger.debug({ code: err.code, details: err.details, cause: causeName(err.cause) }, 'request refused');
       sendOutcome(res, err);
       return;
@@ -60,6 +66,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     logger.error({ err }, 'unhandled error');
     sendOutcome(res, new AppError('internal-error'));
   };
+}
+
+/** The failure under an AppError and the AppErrors wrapping it (e.g. /readyz wraps the store's own 503). */
+function driverCause(err: AppError): unknown {
+  let cause: unknown = err.cause;
+  while (cause instanceof AppError) cause = cause.cause;
+  return cause;
 }
 
 function causeName(cause: unknown): string | undefined {

@@ -13,6 +13,8 @@ export const healthzHandler: RequestHandler = (_req, res) => {
 /**
  * `GET /readyz` — readiness: the configuration is loaded (the app exists) and `deps.ready()`
  * resolves within {@link READY_TIMEOUT_MS}; otherwise 503 `store-unavailable`. No details leak.
+ * With the composed store, ready means the last store write succeeded, or the probe's own write
+ * does now (docs/design.md#readiness).
  */
 export function readyzHandler(ready: AppDeps['ready'], timeoutMs = READY_TIMEOUT_MS): RequestHandler {
   return async (_req, res) => {

@@ -5,6 +5,7 @@ import type { PgSqlOptions } from './pg-sql.js';
 import { createPgliteSql } from './pglite-sql.js';
 import { readTemplate } from './pglite-template.js';
 import type { Sql } from './sql.js';
+import { createWriteHealth } from './write-health.js';
 
 /** An opened, migrated store: the audit store, the SQL it runs on (for the registry), and how to close. */
 export interface OpenedStore {
@@ -13,6 +14,8 @@ export interface OpenedStore {
   readonly migration: MigrationReport;
   /** Which engine: `postgres` (DATABASE_URL) or `pglite` (DATA_DIR). */
   readonly engine: 'postgres' | 'pglite';
+  /** Readiness (`GET /readyz`): rejects while the last write failed and a probe write fails too (./write-health.ts). */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,6 +41,12 @@ export async function openSql(config: StoreConfig, pgOptions?: PgSqlOptions): Pr
   return { sql: await createPgliteSql(config.dataDir, () => readTemplate()), engine: 'pglite' };
 }
 
+/** The store on a migrated Sql: the audit store, its writes observed for readiness (./write-health.ts). */
+export function assembleStore(sql: Sql, engine: OpenedStore['engine'], migration: MigrationReport): OpenedStore {
+  const health = createWriteHealth(sql);
+  return { audit: health.track(createAuditStore(sql)), sql, migration, engine, ready: () => health.ready(), close: () => sql.close() };
+}
+
 /**
  * Opens and migrates the store at start (docs/design.md#store). Rejects with
  * AppError('store-unavailable') if the database cannot be reached; the Sql is closed on failure.
@@ -45,8 +54,7 @@ export async function openSql(config: StoreConfig, pgOptions?: PgSqlOptions): Pr
 export async function createStore(config: StoreConfig, pgOptions?: PgSqlOptions): Promise<OpenedStore> {
   const { sql, engine } = await openSql(config, pgOptions);
   try {
-    const migration = await migrate(sql);
-    return { audit: createAuditStore(sql), sql, migration, engine, close: () => sql.close() };
+    return assembleStore(sql, engine, await migrate(sql));
   } catch (err) {
     await sql.close().catch(() => undefined);
     throw err;
