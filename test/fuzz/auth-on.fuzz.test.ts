@@ -14,13 +14,15 @@ import { outcomeCode } from './support/real-app.js';
  * Authorization headers and tokens (garbage, hostile headers, every claim broken in turn, broken
  * signatures) against every EHR-authenticated endpoint, and generated bodies behind valid tokens.
  * Properties: never a 5xx; a token that is not valid in every respect is always 401
- * `unauthorized`; a valid one is never 401; the service still answers the next good call.
+ * `unauthorized` (429 `rate-limited` once its address is over AUTH_FAILURE_LIMIT_PER_MINUTE); a
+ * valid one is never 401 nor 429; the service still answers the next good call.
  */
 let c: Composed;
 const logLines = () => c.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 
 beforeAll(async () => {
-  c = await composeForTest([]);
+  // Every failure here must stay a 401: the per-address failure limit has its own suite below.
+  c = await composeForTest([], { AUTH_FAILURE_LIMIT_PER_MINUTE: '0' });
 });
 afterAll(async () => {
   await c.close();
@@ -273,6 +275,75 @@ describe('authentication on: generated bodies behind valid tokens', () => {
       { numRuns: 100 },
     );
     expect(c.lines.join('\n')).not.toContain('at-secret');
+    v.assertNone();
+  });
+});
+
+describe('authentication on, with AUTH_FAILURE_LIMIT_PER_MINUTE: bad and good calls from one address', () => {
+  const LIMIT = 5;
+  let limited: Composed;
+  beforeAll(async () => {
+    limited = await composeForTest([], { AUTH_FAILURE_LIMIT_PER_MINUTE: String(LIMIT) });
+  });
+  afterAll(async () => {
+    await limited.close();
+  });
+
+  it('never a 5xx; a failure is 401, or 429 with Retry-After once over the limit; a valid token is always served; the next good call is answered', async () => {
+    const v = new Violations({ logLines: () => limited.lines.map((l) => JSON.parse(l) as Record<string, unknown>) });
+    const bad = fc.oneof(
+      fc.constant<string | undefined>(undefined),
+      fc.string({ maxLength: 40 }).filter(printable),
+      fc.tuple(json, json).map(([h, p]) => `Bearer ${enc(h)}.${enc(p)}.${enc('sig')}`),
+      fc.constant('tampered'),
+    );
+    const call = fc.oneof(
+      { weight: 3, arbitrary: bad.map((h) => ({ good: false as const, h })) },
+      { weight: 1, arbitrary: fc.constant({ good: true as const }) },
+    );
+    let failures = 0;
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(path, call, async (target, ch) => {
+        let authorization: string | undefined;
+        if (ch.good) authorization = `Bearer ${await limited.token(target)}`;
+        else if (ch.h === 'tampered') {
+          // The last character of an ES384 signature (96 bytes, 128 characters) carries whole bits: flipping it breaks it.
+          const t = await limited.token(target);
+          authorization = `Bearer ${t.slice(0, -1)}${t.endsWith('A') ? 'B' : 'A'}`;
+        } else authorization = ch.h;
+        const r = request(limited.app).post(target);
+        if (authorization !== undefined) r.set('authorization', authorization);
+        const res = await r.send(goodBodyFor(target));
+        const label = `${target} ${ch.good ? 'valid token' : String(ch.h).slice(0, 80)}`;
+        if (ch.good) {
+          v.check(res, label);
+          expect([401, 429], label).not.toContain(res.status);
+          return;
+        }
+        if (failures < LIMIT) expect(res.status, label).toBe(401);
+        failures += 1;
+        if (res.status === 429) {
+          tried.count += 1;
+          refused += 1;
+          expect(outcomeCode(res.body)).toBe('rate-limited');
+          expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        } else {
+          v.check(res, label);
+          expect(res.status, label).toBe(401);
+        }
+      }),
+      { numRuns: 200 },
+    );
+    expect(failures).toBeGreaterThan(LIMIT * 10);
+    expect(refused).toBeGreaterThan(0);
+    const target = '/cds-services/prenatal-diagnosis-referral';
+    const res = await request(limited.app)
+      .post(target)
+      .set('authorization', `Bearer ${await limited.token(target)}`)
+      .send(goodReferral());
+    expect(res.status).toBe(200);
+    expect((res.body as { cards: unknown[] }).cards).toHaveLength(1);
     v.assertNone();
   });
 });
