@@ -31,14 +31,41 @@ export async function openSql(config: StoreConfig, pgOptions?: PgSqlOptions): Pr
   if (config.databaseUrl) {
     // Loaded only when used: the embedded store's start does not pay for the pg driver.
     const { createPgSql } = await import('./pg-sql.js');
-    const bounds: PgSqlOptions = {
-      statementTimeoutMs: config.dbStatementTimeoutMs,
-      connectTimeoutMs: config.dbConnectTimeoutMs,
-      acquireTimeoutMs: config.dbPoolAcquireTimeoutMs,
-    };
-    return { sql: createPgSql(config.databaseUrl, { ...bounds, ...pgOptions }), engine: 'postgres' };
+    return { sql: createPgSql(config.databaseUrl, pgBounds(config, pgOptions)), engine: 'postgres' };
   }
   return { sql: await createPgliteSql(config.dataDir, () => readTemplate()), engine: 'pglite' };
+}
+
+/** The PostgreSQL bounds of the configuration (docs/design.md#store-bounds), `pgOptions` taking precedence. */
+function pgBounds(config: StoreConfig, pgOptions?: PgSqlOptions): PgSqlOptions {
+  return {
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    acquireTimeoutMs: config.dbPoolAcquireTimeoutMs,
+    ...pgOptions,
+  };
+}
+
+/** How long one migration statement may run on a server (an index over a large table takes a while). */
+export const MIGRATION_STATEMENT_TIMEOUT_MS = 3_600_000;
+
+/**
+ * Migrates the store. On a server, through a connection of its own without the per-statement bound
+ * of calls (`DB_STATEMENT_TIMEOUT_MS` would stop a long migration at every start).
+ */
+async function migrateStore(config: StoreConfig, sql: Sql, pgOptions?: PgSqlOptions): Promise<MigrationReport> {
+  if (!config.databaseUrl) return migrate(sql);
+  const { createPgSql } = await import('./pg-sql.js');
+  const long = createPgSql(config.databaseUrl, {
+    ...pgBounds(config, pgOptions),
+    max: 1,
+    statementTimeoutMs: MIGRATION_STATEMENT_TIMEOUT_MS,
+  });
+  try {
+    return await migrate(long);
+  } finally {
+    await long.close().catch(() => undefined);
+  }
 }
 
 /** The store on a migrated Sql: the audit store, its writes observed for readiness (./write-health.ts). */
@@ -54,7 +81,7 @@ export function assembleStore(sql: Sql, engine: OpenedStore['engine'], migration
 export async function createStore(config: StoreConfig, pgOptions?: PgSqlOptions): Promise<OpenedStore> {
   const { sql, engine } = await openSql(config, pgOptions);
   try {
-    return assembleStore(sql, engine, await migrate(sql));
+    return assembleStore(sql, engine, await migrateStore(config, sql, pgOptions));
   } catch (err) {
     await sql.close().catch(() => undefined);
     throw err;
