@@ -1,7 +1,7 @@
 import type { ServiceRequest } from '@medplum/fhirtypes';
 import type { ReferralEvaluation } from '../referral/evaluate.js';
 import type { PregnancyFacts } from '../clinical/finding-params.js';
-import type { InstitutionRole } from '../orders/credential-records.js';
+import type { InstitutionRole, RegistryMatch } from '../orders/credential-records.js';
 
 /** The two hooks the NIPT pathway runs at (docs/rules.md#nipt, docs/design.md#services). */
 export type NiptHook = 'order-select' | 'order-sign';
@@ -37,6 +37,8 @@ export interface InstitutionFacts {
   readonly cooperations: readonly CooperationFact[];
   /** The registry failed: only the EHR's data decided. */
   readonly registryUnavailable: boolean;
+  /** How the registry record of the organization was found (src/registry/CSV.md#matching), when it was. */
+  readonly registryMatch?: RegistryMatch;
   /** References consulted (`Organization/x`, `PractitionerRole/y`, `Encounter/z`) for evidence. */
   readonly evidence: readonly string[];
 }

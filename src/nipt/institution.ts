@@ -3,6 +3,7 @@ import type { PatientSnapshot } from '../fhir/snapshot.js';
 import { loadCredentialContext } from '../orders/credential-context.js';
 import type { CredentialSource, InstitutionRole, RegistryStore } from '../orders/credential-records.js';
 import { organizationCredentialsFromFhir } from '../orders/credentials.js';
+import { organizationKeys } from '../orders/registry-keys.js';
 import type { CooperationFact, InstitutionFacts } from './facts.js';
 
 /**
@@ -36,7 +37,11 @@ export async function loadInstitutionFacts(snapshot: PatientSnapshot, registry: 
       if (role !== 'unknown' && role !== 'none') break;
       if (source === 'registry') {
         try {
-          const rec = await registry.organization(id);
+          const own = snapshot.byReference(`Organization/${id}`);
+          const found = await registry.findOrganization(
+            organizationKeys(policy.registryIdentifiers, id, own?.resourceType === 'Organization' ? own : undefined),
+          );
+          const rec = found.outcome === 'found' ? found.record : undefined;
           if (rec) role = rec.institutionRole ?? (role === 'unknown' ? 'none' : role);
         } catch {
           registryUnavailable = true;
@@ -60,6 +65,7 @@ export async function loadInstitutionFacts(snapshot: PatientSnapshot, registry: 
     ...(stated?.credentials.institutionRole ? { role: stated.credentials.institutionRole, roleSource: stated.source } : {}),
     cooperations: raw.map((c) => ({ ...c, partnerRole: c.partnerOrganizationId ? roles.get(c.partnerOrganizationId)! : 'unknown' })),
     registryUnavailable,
+    ...(ctx.organizationMatch ? { registryMatch: ctx.organizationMatch.match } : {}),
     evidence,
   };
 }

@@ -2,7 +2,7 @@ import type { ServiceRequest } from '@medplum/fhirtypes';
 import type { PregnancyFacts } from '../clinical/finding-params.js';
 import { citationText, type Rule, type RuleInput, type RuleOutcome } from '../engine/rule.js';
 import type { OrderRuleId } from '../engine/rule-ids.js';
-import type { CredentialContext } from './credential-context.js';
+import type { CredentialContext, RegistryMatchInfo } from './credential-context.js';
 import type { OrderTechniques, TechniqueRequirement } from './technique.js';
 
 /**
@@ -36,6 +36,15 @@ function compact(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
+/**
+ * How the registry record was found (src/registry/CSV.md#matching): `registryMatch` = `identifier` |
+ * `certificate-number` | `licence-number` | `id`, and `registryId` when the registry's id is not the EHR's.
+ */
+function registryMatchParams(m: RegistryMatchInfo | undefined, ehrId: string | undefined): Record<string, unknown> {
+  if (!m) return {};
+  return { registryMatch: m.match, ...(m.registryId !== ehrId ? { registryId: m.registryId } : {}) };
+}
+
 /** Params every order finding carries (who, where, which technique, where the data came from). */
 export function baseParams(f: OrderFacts, kind: 'certificate' | 'licence' | 'order'): Record<string, unknown> {
   const c = f.context;
@@ -46,6 +55,10 @@ export function baseParams(f: OrderFacts, kind: 'certificate' | 'licence' | 'ord
     organization: kind !== 'certificate' && c.organizationId ? `Organization/${c.organizationId}` : undefined,
     organizationVia: kind === 'licence' ? c.organizationVia : undefined,
     registryUnavailable: kind !== 'order' && c.registryUnavailable ? true : undefined,
+    ...registryMatchParams(
+      kind === 'certificate' ? c.practitionerMatch : kind === 'licence' ? c.organizationMatch : undefined,
+      kind === 'certificate' ? c.practitionerId : c.organizationId,
+    ),
     dataProblems: kind !== 'order' && c.problems.length > 0 ? [...c.problems] : undefined,
   });
 }

@@ -37,7 +37,13 @@ export const niptInstitutionNotAuthorizedRule: NiptRule = {
     return niptFired(
       'nipt-institution-not-authorized',
       INSTITUTION_CITATION,
-      { ...rest, cooperations: inst.cooperations, registryUnavailable: inst.registryUnavailable, items: [] },
+      {
+        ...rest,
+        cooperations: inst.cooperations,
+        registryUnavailable: inst.registryUnavailable,
+        ...(inst.registryMatch ? { registryMatch: inst.registryMatch } : {}),
+        items: [],
+      },
       inst.evidence,
     );
   },
