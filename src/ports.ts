@@ -44,7 +44,8 @@ export type Authenticate = (req: AuthRequest) => Promise<AuthContext>;
 /**
  * Builds the frozen patient snapshot for a hook call: prefetch first, then fetch what is absent or
  * failed from `fhirServer`. Throws AppError('data-unavailable') (412) when a required key can be
- * neither prefetched nor fetched.
+ * neither prefetched nor fetched; a snapshot marked `patientNoData` when the EHR prefetched
+ * `patient: null` (answered with no cards, no service run).
  */
 export type LoadSnapshot = (def: ServiceDefinition, request: HookRequest, signal?: AbortSignal) => Promise<PatientSnapshot>;
 

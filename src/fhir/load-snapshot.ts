@@ -1,14 +1,14 @@
-import { defaultMaxListeners, setMaxListeners } from 'node:events';
 import type { Resource } from '@medplum/fhirtypes';
 import type { Logger } from 'pino';
 import { AppError, type IssueDetail } from '../errors/app-error.js';
 import type { LoadSnapshot } from '../ports.js';
 import type { HookRequest, ServiceDefinition } from '../cds-hooks/wire.js';
-import { deadline } from './deadline.js';
-import { createFhirReader, type FhirReadResult, type FhirReader } from './fhir-client.js';
+import { lazyFetchSession, type LazyFetchSession } from './fetch-session.js';
+import type { FhirReadResult } from './fhir-client.js';
 import { bundleResources, classifyPrefetch, isResourceObject, type PrefetchState } from './prefetch-state.js';
-import { renderPrefetchTemplate } from './prefetch-template.js';
+import { renderPrefetchTemplate, type TemplateRendering } from './prefetch-template.js';
 import { checkResourceShape, describeShapeProblem } from './r4-shape.js';
+import { MAX_REFERENCE_READS, failureText, fetchReferences, type ReferenceFetchResult } from './reference-fetch.js';
 import { createSnapshot, type PatientSnapshot } from './snapshot.js';
 
 /**
@@ -54,93 +54,106 @@ interface KeyOutcome {
   /** Set when the key is unavailable because its data is not valid R4 (the 412 message then). */
   readonly invalid?: string;
   readonly incomplete?: string;
+  /** The rendered template, when it rendered. */
+  readonly query?: string;
 }
 
-/** A key that still needs data from the FHIR server, or why it cannot get any. */
-type Pending = { readonly key: string; readonly prefetch: PrefetchState['state']; readonly invalid?: string } & (
-  { readonly query: string } | { readonly reason: string }
-);
+/** A key that still needs data from the FHIR server (`query`), or why it cannot get any (`reason`). */
+interface Pending {
+  readonly key: string;
+  readonly prefetch: PrefetchState['state'];
+  readonly invalid?: string;
+  readonly query?: string;
+  readonly reason?: string;
+}
 
 export function createSnapshotLoader(opts: SnapshotLoaderOptions): LoadSnapshot {
   return async (def, request, signal) => {
     const orders = draftOrders(request.context['draftOrders']);
+    if ('patient' in def.prefetch && classifyPrefetch(request.prefetch, 'patient').state === 'no-data') {
+      // CDS Hooks: a null prefetch value means the EHR has no such data — no patient, nothing to say.
+      opts.logger.warn({ hookInstance: request.hookInstance, service: def.id }, 'prefetch.patient is null: no patient data, no cards');
+      return createSnapshot({ patientId: '', resources: [], patientNoData: true });
+    }
     const settled: KeyOutcome[] = [];
     const pending: Pending[] = [];
+    const notApplicable: string[] = [];
     for (const [key, template] of Object.entries(def.prefetch)) {
       const state = classifyPrefetch(request.prefetch, key);
-      if (state.state === 'present') settled.push({ key, prefetch: 'present', fetched: false, resources: state.resources });
-      else if (state.state === 'no-data') settled.push({ key, prefetch: 'no-data', fetched: false, resources: [] });
-      else pending.push(planFetch(key, state, template, request));
+      const rendered = renderPrefetchTemplate(template, request.context);
+      const query = rendered.ok ? { query: rendered.query } : {};
+      if (state.state === 'present') settled.push({ key, prefetch: 'present', fetched: false, resources: state.resources, ...query });
+      else if (state.state === 'no-data') settled.push({ key, prefetch: 'no-data', fetched: false, resources: [], ...query });
+      // A key whose token does not apply to this call (no encounter; a user of another type) is not
+      // missing data: the EHR omits it. A required one still is (412).
+      else if (!rendered.ok && rendered.notApplicable && !isRequired(def, key)) notApplicable.push(key);
+      else pending.push(planFetch(key, state, rendered, request));
     }
-    settled.push(...(await fetchPending(pending, request, opts, signal)));
-    return finish(def, request, settled, orders, opts.logger);
+    const fetching = lazyFetchSession(request, { ...opts, maxConcurrentReads: Math.max(pending.length, MAX_REFERENCE_READS) }, signal);
+    try {
+      settled.push(...(await fetchPending(pending, fetching)));
+      const missing = requiredMissing(def, settled);
+      if (missing.length > 0) {
+        logResolved(def, request, settled, notApplicable, undefined, opts.logger);
+        throw new AppError('data-unavailable', missing);
+      }
+      const references = await fetchReferences(
+        {
+          resources: settled.flatMap((o) => o.resources),
+          ...contextIds(request),
+          settled: settledQueries(settled),
+        },
+        fetching,
+      );
+      logResolved(def, request, settled, notApplicable, references, opts.logger);
+      return finish(request, settled, references, orders);
+    } finally {
+      fetching.dispose();
+    }
   };
 }
 
-function planFetch(key: string, state: PrefetchState, template: string, request: HookRequest): Pending {
+function planFetch(key: string, state: PrefetchState, rendered: TemplateRendering, request: HookRequest): Pending {
   const invalid = state.state === 'failed' ? state.detail : undefined;
   const was = state.state === 'failed' ? `prefetched value failed (${invalid ?? state.reason})` : 'not prefetched';
   const base = { key, prefetch: state.state, ...(invalid ? { invalid } : {}) };
-  const rendered = renderPrefetchTemplate(template, request.context);
   if (!rendered.ok) return { ...base, reason: `${was}; template token {{${rendered.token}}} not resolvable: ${rendered.reason}` };
   if (!request.fhirServer || !request.fhirAuthorization) {
-    return { ...base, reason: `${was}; no fhirServer with fhirAuthorization to fetch from` };
+    return { ...base, query: rendered.query, reason: `${was}; no fhirServer with fhirAuthorization to fetch from` };
   }
   return { key, prefetch: state.state, query: rendered.query };
 }
 
-async function fetchPending(
-  pending: readonly Pending[],
-  request: HookRequest,
-  opts: SnapshotLoaderOptions,
-  signal: AbortSignal | undefined,
-): Promise<KeyOutcome[]> {
-  const noFetch = (p: Pending & { reason: string }): KeyOutcome => ({
+async function fetchPending(pending: readonly Pending[], fetching: LazyFetchSession): Promise<KeyOutcome[]> {
+  const noFetch = (p: Pending): KeyOutcome => ({
     key: p.key,
     prefetch: p.prefetch,
     fetched: false,
     resources: [],
-    reason: p.reason,
+    reason: p.reason ?? 'not fetched',
+    ...(p.query ? { query: p.query } : {}),
     ...(p.invalid ? { invalid: p.invalid } : {}),
   });
-  if (!pending.some((p) => 'query' in p)) return pending.map((p) => noFetch(p as Pending & { reason: string }));
-  // Own timer + controller, not AbortSignal.timeout via AbortSignal.any (see ./deadline.ts).
-  const phase = deadline(opts.timeoutMs, signal);
-  // Each read below listens on the phase's signal until it settles: one listener per key, all
-  // removed by then. Node warns past 10 (order-sign has more keys), once per signal: every call.
-  setMaxListeners(Math.max(defaultMaxListeners, pending.length + 1), phase.signal);
-  const reader: FhirReader = createFhirReader({
-    fhirServer: request.fhirServer ?? '',
-    accessToken: request.fhirAuthorization?.access_token ?? '',
-    maxPages: opts.maxPages,
-    ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
-    ...(opts.maxReplyBytes !== undefined ? { maxReplyBytes: opts.maxReplyBytes } : {}),
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
-  });
-  try {
-    return await Promise.all(
-      pending.map(async (p): Promise<KeyOutcome> => {
-        if (!('query' in p)) return noFetch(p);
-        const result = await reader.read(p.query, phase.signal);
-        return fetchedOutcome(p, result);
-      }),
-    );
-  } finally {
-    phase.dispose();
-  }
+  const session = pending.some((p) => p.reason === undefined) ? fetching.open() : undefined;
+  return Promise.all(
+    pending.map(async (p): Promise<KeyOutcome> => {
+      if (p.reason !== undefined || p.query === undefined || !session) return noFetch(p);
+      const result = await session.reader.read(p.query, session.signal);
+      return fetchedOutcome(p, p.query, result);
+    }),
+  );
 }
 
-function fetchedOutcome(p: Pending, result: FhirReadResult): KeyOutcome {
+function fetchedOutcome(p: Pending, query: string, result: FhirReadResult): KeyOutcome {
   const was = p.prefetch === 'failed' ? 'prefetched value failed' : 'not prefetched';
   if (!result.ok) {
-    const status = result.status === undefined ? '' : ` ${result.status}`;
-    const detail = result.detail === undefined ? '' : ` (${result.detail})`;
     return {
       key: p.key,
       prefetch: p.prefetch,
       fetched: true,
       resources: [],
-      reason: `${was}; fetch failed: ${result.reason}${status}${detail}`,
+      query,
+      reason: `${was}; ${failureText(result)}`,
       ...(result.reason === 'malformed-resource' && result.detail ? { invalid: result.detail } : {}),
     };
   }
@@ -149,44 +162,96 @@ function fetchedOutcome(p: Pending, result: FhirReadResult): KeyOutcome {
     prefetch: p.prefetch,
     fetched: true,
     resources: result.resources,
+    query,
     ...(result.incomplete ? { incomplete: result.incomplete } : {}),
   };
 }
 
-function finish(
+/** Rendered queries of the first stage that settled without data: why (failed) or `null` (no data). */
+function settledQueries(outcomes: readonly KeyOutcome[]): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const o of outcomes) {
+    if (o.query === undefined) continue;
+    if (o.reason !== undefined) out.set(o.query, o.reason);
+    else if (o.prefetch === 'no-data' && o.resources.length === 0) out.set(o.query, null);
+  }
+  return out;
+}
+
+function contextIds(request: HookRequest): { userId?: string; encounterId?: string } {
+  const ctx = request.context;
+  return {
+    ...(typeof ctx['userId'] === 'string' ? { userId: ctx['userId'] } : {}),
+    ...(typeof ctx['encounterId'] === 'string' ? { encounterId: ctx['encounterId'] } : {}),
+  };
+}
+
+function isRequired(def: ServiceDefinition, key: string): boolean {
+  return key === 'patient' || def.requiredPrefetch.includes(key);
+}
+
+function requiredMissing(def: ServiceDefinition, outcomes: readonly KeyOutcome[]): IssueDetail[] {
+  return outcomes
+    .filter((o) => o.reason !== undefined && isRequired(def, o.key))
+    .map((o) => ({ path: `prefetch.${o.key}`, message: o.invalid ?? o.reason ?? '' }));
+}
+
+/**
+ * Operators care about calls that went to the FHIR server or lacked data (info); a call answered
+ * wholly from prefetch is routine (debug): at info it would double the log volume under load.
+ * Key names, states, counts and reference ids only.
+ */
+function logResolved(
   def: ServiceDefinition,
   request: HookRequest,
   outcomes: readonly KeyOutcome[],
-  orders: readonly Resource[],
+  notApplicable: readonly string[],
+  references: ReferenceFetchResult | undefined,
   logger: Logger,
-): PatientSnapshot {
-  const required = new Set([...def.requiredPrefetch, 'patient']);
-  const missing: IssueDetail[] = [];
-  const unavailable: string[] = [];
-  for (const o of outcomes) {
-    if (o.reason === undefined) continue;
-    if (required.has(o.key)) missing.push({ path: `prefetch.${o.key}`, message: o.invalid ?? o.reason });
-    else unavailable.push(o.key);
-  }
-  // Operators care about calls that went to the FHIR server or lacked data (info); a call answered
-  // wholly from prefetch is routine (debug): at info it would double the log volume under load.
-  const notable = unavailable.length > 0 || missing.length > 0 || outcomes.some((o) => o.fetched);
+): void {
+  const unavailable = outcomes.filter((o) => o.reason !== undefined).map((o) => o.key);
+  const notable =
+    unavailable.length > 0 ||
+    outcomes.some((o) => o.fetched) ||
+    (references !== undefined && (references.reads > 0 || references.unresolved.length > 0));
   logger[notable ? 'info' : 'debug'](
-    { hookInstance: request.hookInstance, service: def.id, keys: summarise(outcomes), unavailable },
+    {
+      hookInstance: request.hookInstance,
+      service: def.id,
+      keys: summarise(outcomes),
+      unavailable,
+      ...(notApplicable.length > 0 ? { notApplicable } : {}),
+      ...(references && (references.rounds > 0 || references.unresolved.length > 0)
+        ? {
+            references: {
+              rounds: references.rounds,
+              reads: references.reads,
+              fetched: references.fetched,
+              unresolved: references.unresolved,
+            },
+          }
+        : {}),
+    },
     'prefetch resolved',
   );
-  if (missing.length > 0) throw new AppError('data-unavailable', missing);
+}
 
+function finish(
+  request: HookRequest,
+  outcomes: readonly KeyOutcome[],
+  references: ReferenceFetchResult,
+  orders: readonly Resource[],
+): PatientSnapshot {
   const ctx = request.context;
   const patientId = typeof ctx['patientId'] === 'string' ? ctx['patientId'] : '';
   const snapshot = createSnapshot({
     patientId,
-    resources: outcomes.flatMap((o) => o.resources),
+    resources: [...outcomes.flatMap((o) => o.resources), ...references.resources],
     draftOrders: orders,
     selections: Array.isArray(ctx['selections']) ? ctx['selections'].filter((s): s is string => typeof s === 'string') : [],
-    ...(typeof ctx['userId'] === 'string' ? { userId: ctx['userId'] } : {}),
-    ...(typeof ctx['encounterId'] === 'string' ? { encounterId: ctx['encounterId'] } : {}),
-    unavailable,
+    ...contextIds(request),
+    unavailable: outcomes.filter((o) => o.reason !== undefined).map((o) => o.key),
+    unresolved: references.unresolved,
   });
   if (!snapshot.patient) {
     throw new AppError('data-unavailable', [

@@ -30,6 +30,23 @@ export interface PatientSnapshot {
    * require (the service degrades, and says so, instead of answering 412).
    */
   readonly unavailable: readonly string[];
+  /**
+   * References the decision needs whose target could not be fetched (`Organization/x`, with why):
+   * what depends on them is "could not verify", never a finding (docs/design.md#reference-fetch).
+   */
+  readonly unresolved: readonly UnresolvedReference[];
+  /**
+   * Set when the EHR prefetched `patient: null`: it says the patient does not exist
+   * (https://cds-hooks.hl7.org/2.0/#prefetch-template), so the call is answered with no cards and
+   * no service runs (docs/design.md#prefetch) — not 412. The snapshot is then empty.
+   */
+  readonly patientNoData?: true;
+}
+
+/** A reference (normalised `Type/id`) whose target is neither in the record nor fetchable, and why. */
+export interface UnresolvedReference {
+  readonly reference: string;
+  readonly reason: string;
 }
 
 export interface SnapshotInput {
@@ -40,6 +57,8 @@ export interface SnapshotInput {
   readonly userId?: string;
   readonly encounterId?: string;
   readonly unavailable?: readonly string[];
+  readonly unresolved?: readonly UnresolvedReference[];
+  readonly patientNoData?: true;
 }
 
 /** Builds the snapshot: dedupes, indexes by type and reference, deep-freezes. */
@@ -72,5 +91,7 @@ export function createSnapshot(input: SnapshotInput): PatientSnapshot {
     userId: input.userId,
     encounterId: input.encounterId,
     unavailable: Object.freeze([...(input.unavailable ?? [])]),
+    unresolved: deepFreeze((input.unresolved ?? []).map((u) => ({ reference: u.reference, reason: u.reason }))),
+    ...(input.patientNoData ? { patientNoData: true as const } : {}),
   });
 }

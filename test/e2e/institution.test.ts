@@ -57,6 +57,15 @@ beforeAll(async () => {
 });
 afterAll(() => c?.close());
 
+/**
+ * The example request with no PractitionerRole in the record (the EHR says the user has none:
+ * `practitionerRoles: null`) and no encounter, so the institution comes from the issuer.
+ */
+function withoutRole(): Record<string, unknown> {
+  const body = example(SERVICE);
+  return { ...body, prefetch: { ...body.prefetch, practitionerRoles: null } };
+}
+
 /** The example call; `patientId` renames the woman (another hospital's patient). */
 async function call(
   key: TestKey,
@@ -66,7 +75,7 @@ async function call(
 ): Promise<request.Response> {
   const jwt = await signToken(key, { now: Math.floor(Date.now() / 1000), claims: { iss, aud: SERVICE_URL, jti: randomUUID(), ...claims } });
   const body = {
-    ...(JSON.parse(JSON.stringify(example(SERVICE)).replaceAll('p-zhang-li-1989', patientId)) as object),
+    ...(JSON.parse(JSON.stringify(withoutRole()).replaceAll('p-zhang-li-1989', patientId)) as object),
     hookInstance: randomUUID(),
   };
   return request(app).post(`/cds-services/${SERVICE}`).set('Authorization', bearer(jwt)).send(body);
@@ -148,7 +157,7 @@ describe('the notice never names another hospital', () => {
       const res = await request(createApp(other.deps))
         .post(`/cds-services/${SERVICE}`)
         .set('Authorization', bearer(jwt))
-        .send({ ...example(SERVICE), hookInstance: randomUUID() });
+        .send({ ...withoutRole(), hookInstance: randomUUID() });
       expect(res.status).toBe(200);
       const link = (res.body as { cards: { links: { url: string }[] }[] }).cards[0]!.links[0]!.url;
       const notice = await other.store.audit.get(new URL(link).pathname.split('/').pop()!);

@@ -105,6 +105,9 @@ describe('"could not verify" at order-sign through HTTP', () => {
   it('a signing practitioner no source knows: no cert-missing card, the certificate could not be verified', async () => {
     const body = example('special-technique-order-sign');
     body.context['userId'] = 'Practitioner/pr-not-in-any-record';
+    // No encounter either (its serviceProvider would name the institution).
+    delete body.context['encounterId'];
+    delete body.prefetch!['encounter'];
     const res = await request(buildE2eApp().app).post('/cds-services/special-technique-order-sign').send(body);
     expect(res.status).toBe(200);
     expectConformant(res.body);

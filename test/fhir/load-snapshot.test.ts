@@ -2,6 +2,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors/app-error.js';
 import { createSnapshotLoader } from '../../src/fhir/load-snapshot.js';
+import { renderPrefetchTemplate } from '../../src/fhir/prefetch-template.js';
 import type { HookRequest } from '../../src/cds-hooks/wire.js';
 import { captureLogger, definitionOf, definitionWith } from './support/definitions.js';
 import { gated, hang, json, raw, startFhirStub, truncated, type FhirStub, type StubHandler } from './support/fhir-stub.js';
@@ -124,10 +125,17 @@ describe('createSnapshotLoader', () => {
 
   it('fetches every key when the request has no prefetch member, all in parallel', async () => {
     const def = definitionOf('prenatal-diagnosis-referral');
-    const keys = Object.keys(def.prefetch);
+    const ctx = request(undefined, undefined).context;
+    // The keys that apply to a Practitioner user without an encounter.
+    const queries = Object.values(def.prefetch).flatMap((t) => {
+      const r = renderPrefetchTemplate(t, ctx);
+      return r.ok ? [r.query] : [];
+    });
+    const keys = queries;
+    expect(keys.length).toBe(Object.keys(def.prefetch).length - 2);
     const routes: Record<string, StubHandler> = {};
-    for (const template of Object.values(def.prefetch)) {
-      const path = `/fhir/${template.replaceAll('{{context.patientId}}', PATIENT_ID)}`;
+    for (const query of queries) {
+      const path = `/fhir/${query}`;
       routes[path] = gated(keys.length, path.startsWith('/fhir/Patient/') ? patient : emptySearchset);
     }
     const s = await stub(routes);
@@ -193,7 +201,7 @@ describe('createSnapshotLoader', () => {
   it('degrades for an optional key: the snapshot lists it as unavailable', async () => {
     const def = definitionOf('prenatal-diagnosis-referral-encounter');
     const s = await stub({ [`/fhir/Encounter/enc-77`]: json(operationOutcome, 404) });
-    const prefetch: Record<string, unknown> = { patient };
+    const prefetch: Record<string, unknown> = { patient, practitioner: null, practitionerRoles: null };
     for (const key of def.requiredPrefetch) if (key !== 'patient') prefetch[key] = emptySearchset;
     const snap = await loader().load(def, request(s.fhirServer, prefetch, { encounterId: 'enc-77' }));
     expect(snap.unavailable).toEqual(['encounter']);
@@ -201,9 +209,20 @@ describe('createSnapshotLoader', () => {
     expect(snap.patient?.id).toBe(PATIENT_ID);
   });
 
+  it('prefetch.patient null (the EHR says there is no patient): a no-data snapshot, a warning, nothing fetched', async () => {
+    const s = await stub({});
+    const { load, lines } = loader();
+    const snap = await load(MINIMAL, request(s.fhirServer, { patient: null }));
+    expect(snap.patientNoData).toBe(true);
+    expect(snap.patient).toBeUndefined();
+    expect(s.calls).toEqual([]);
+    const warning = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['level'] === 40);
+    expect(warning?.['msg']).toBe('prefetch.patient is null: no patient data, no cards');
+  });
+
   it('412 when the Patient is missing, even when the definition does not list it as required', async () => {
     const def = definitionWith(MINIMAL.prefetch, []);
-    const err = await rejection(loader().load(def, request(undefined, { patient: null, observations: null })));
+    const err = await rejection(loader().load(def, request(undefined, { observations: null })));
     expect(err.details).toEqual([{ path: 'prefetch.patient', message: expect.any(String) }]);
     const other = await rejection(
       loader().load(def, request(undefined, { patient: { ...patient, id: 'someone-else' }, observations: null })),

@@ -24,10 +24,33 @@ describe('renderPrefetchTemplate (CDS Hooks 2.0 prefetch tokens)', () => {
     expect(renderPrefetchTemplate(`X?u={{${token}}}`, { userId })).toEqual({ ok: true, query: `X?u=${id}` });
   });
 
-  it('a user token of another type than context.userId is not resolvable', () => {
+  it('a user token of another type than context.userId is not resolvable: the key does not apply to the call', () => {
     const r = renderPrefetchTemplate('PractitionerRole?practitioner={{userPractitionerId}}', { userId: 'PractitionerRole/role-9' });
-    expect(r).toMatchObject({ ok: false, token: 'userPractitionerId' });
+    expect(r).toMatchObject({ ok: false, token: 'userPractitionerId', notApplicable: true });
+    const p = renderPrefetchTemplate('PractitionerRole?_id={{userPractitionerRoleId}}', { userId: 'Practitioner/dr-li' });
+    expect(p).toMatchObject({ ok: false, token: 'userPractitionerRoleId', notApplicable: true });
     expect(resolveToken('userPatientId', {})).toMatchObject({ ok: false });
+  });
+
+  it('a context field the hook does not carry makes the key not applicable; a present but unusable one does not', () => {
+    expect(renderPrefetchTemplate('Encounter/{{context.encounterId}}', { patientId: 'p' })).toMatchObject({
+      ok: false,
+      notApplicable: true,
+    });
+    expect(renderPrefetchTemplate('Encounter/{{context.encounterId}}', { encounterId: null })).toMatchObject({
+      ok: false,
+      notApplicable: true,
+    });
+    for (const ctx of [{ encounterId: '' }, { encounterId: { id: 'e' } }, { encounterId: '..' }]) {
+      const r = renderPrefetchTemplate('Encounter/{{context.encounterId}}', ctx);
+      expect(r.ok).toBe(false);
+      expect(r.ok ? undefined : r.notApplicable).toBeUndefined();
+    }
+    // A userId that is no reference at all, or none: the user forms cannot be asked — not "another user kind".
+    for (const ctx of [{ userId: 'dr-li' }, {}]) {
+      const r = renderPrefetchTemplate('Practitioner/{{userPractitionerId}}', ctx);
+      expect(r.ok ? undefined : r.notApplicable).toBeUndefined();
+    }
   });
 
   it.each([
@@ -71,12 +94,17 @@ describe('renderPrefetchTemplate (CDS Hooks 2.0 prefetch tokens)', () => {
     }
   });
 
-  it('renders every template of the shipped service definitions for a complete order-sign context', () => {
+  it('renders every template of the shipped service definitions for a Practitioner or a PractitionerRole user', () => {
     const def = definitionOf('special-technique-order-sign');
+    const asRole = { ...context, userId: 'PractitionerRole/prr-li-7' };
     for (const template of Object.values(def.prefetch)) {
-      const r = renderPrefetchTemplate(template, context);
-      expect(r.ok, template).toBe(true);
-      if (r.ok) expect(r.query).not.toMatch(/[{}]/);
+      const r = [renderPrefetchTemplate(template, context), renderPrefetchTemplate(template, asRole)].find((x) => x.ok);
+      expect(r?.ok, template).toBe(true);
+      if (r?.ok) expect(r.query).not.toMatch(/[{}]/);
     }
+    expect(renderPrefetchTemplate(def.prefetch['practitionerRole']!, asRole)).toEqual({
+      ok: true,
+      query: 'PractitionerRole?_id=prr-li-7&_include=PractitionerRole:practitioner&_include=PractitionerRole:organization',
+    });
   });
 });

@@ -15,23 +15,41 @@ export function prefetchTemplates(id: ServiceId): Record<string, string> {
   return (JSON.parse(readFileSync(file, 'utf8')) as { prefetch: Record<string, string> }).prefetch;
 }
 
+/** `{{userXId}}` → the type `context.userId` must reference (CDS Hooks 2.0 prefetch tokens). */
+const USER_TOKENS: Record<string, string> = {
+  userPractitionerId: 'Practitioner',
+  userPractitionerRoleId: 'PractitionerRole',
+  userPatientId: 'Patient',
+  userRelatedPersonId: 'RelatedPerson',
+};
+
 /**
  * Renders a prefetch template the way the CDS Hooks 2.0 spec describes it (written here, not taken
- * from src): `{{context.X}}` and `{{userPractitionerId}}`, values percent-encoded.
+ * from src): `{{context.X}}` and the `{{userXId}}` tokens, values percent-encoded. `undefined` when a
+ * token does not apply to the context (no such context field; `userId` of another type): an EHR
+ * omits such keys.
  */
-export function renderTemplate(template: string, context: Record<string, unknown>): string {
-  return template.replace(/\{\{\s*([^{}]+?)\s*\}\}/g, (_m, token: string) => {
-    if (token.startsWith('context.')) return encodeURIComponent(String(context[token.slice('context.'.length)]));
-    if (token === 'userPractitionerId') return encodeURIComponent(String(context['userId']).replace(/^Practitioner\//, ''));
-    throw new Error(`token ${token} not supported by the test renderer`);
+export function renderTemplate(template: string, context: Record<string, unknown>): string | undefined {
+  let applicable = true;
+  const out = template.replace(/\{\{\s*([^{}]+?)\s*\}\}/g, (_m, token: string) => {
+    let value: unknown;
+    if (token.startsWith('context.')) value = context[token.slice('context.'.length)];
+    else if (token in USER_TOKENS) {
+      const [type, id] = String(context['userId']).split('/');
+      value = type === USER_TOKENS[token] ? id : undefined;
+    } else throw new Error(`token ${token} not supported by the test renderer`);
+    if (value === undefined || value === null) applicable = false;
+    return encodeURIComponent(String(value));
   });
+  return applicable ? out : undefined;
 }
 
-/** The path on the stub (`/fhir/<query>`) that serves prefetch key `key` of `service`. */
-export function stubPath(service: ServiceId, key: string, context: Record<string, unknown>): string {
+/** The path on the stub (`/fhir/<query>`) that serves prefetch key `key` of `service`; `undefined` when it does not apply. */
+export function stubPath(service: ServiceId, key: string, context: Record<string, unknown>): string | undefined {
   const template = prefetchTemplates(service)[key];
   if (template === undefined) throw new Error(`${service} has no prefetch key ${key}`);
-  return `/fhir/${renderTemplate(template, context)}`;
+  const query = renderTemplate(template, context);
+  return query === undefined ? undefined : `/fhir/${query}`;
 }
 
 /** Requires `Authorization: Bearer FHIR_TOKEN`; anything else is a 401 and recorded. */
@@ -57,7 +75,7 @@ export interface FallbackEhr {
 }
 
 export interface FallbackOptions {
-  /** Keys served from the example's prefetch data (default: all of the service's keys). */
+  /** Keys served from the example's prefetch data (default: all of the service's keys that apply). */
   readonly keys?: readonly string[];
   /** Handlers replacing the example data for some keys. */
   readonly handlers?: Readonly<Record<string, StubHandler>>;
@@ -76,6 +94,8 @@ export async function startFallbackEhr(service: ServiceId, example: HookBody, op
   const paths: Record<string, string> = {};
   for (const key of keys) {
     const path = stubPath(service, key, example.context);
+    // A key that does not apply to this request is never asked for.
+    if (path === undefined) continue;
     paths[key] = path;
     const value = example.prefetch?.[key];
     const isSearch = templates[key]?.includes('?') ?? false;
