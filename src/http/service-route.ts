@@ -56,6 +56,12 @@ export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, Serv
     let result: ServiceResult;
     try {
       const snapshot = await deps.loadSnapshot(def, request, abortOnClose(res));
+      if (snapshot.patientNoData) {
+        // prefetch.patient null: the EHR says there is no such patient — nothing to say (docs/design.md#prefetch).
+        await record(200);
+        res.status(200).json({ cards: [] });
+        return;
+      }
       result = await deps.services[def.id]({
         snapshot,
         request,
