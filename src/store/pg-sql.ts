@@ -67,6 +67,8 @@ export function createPgSql(connectionString: string, options: PgSqlOptions = {}
   });
   pool.on('error', (err) => options.onIdleError?.(err));
   const gate = unreachableGate(bounds.unreachableBackoffMs);
+  /** Connections whose statement we stopped waiting for: still busy with it, never to be used again. */
+  const abandoned = new WeakSet<pg.PoolClient>();
 
   async function acquire(): Promise<pg.PoolClient> {
     gate.check();
@@ -89,7 +91,12 @@ export function createPgSql(connectionString: string, options: PgSqlOptions = {}
     const query = client.query<T & pg.QueryResultRow>(
       options.name ? { name: options.name, text, values: [...params] } : { text, values: [...params] },
     );
-    const result = await withDeadline(query, 'answer', bounds.statementTimeoutMs + ANSWER_MARGIN_MS, { onTimeout: gate.trip });
+    const result = await withDeadline(query, 'answer', bounds.statementTimeoutMs + ANSWER_MARGIN_MS, {
+      onTimeout: () => {
+        abandoned.add(client);
+        gate.trip();
+      },
+    });
     gate.reset();
     return result.rows;
   };
@@ -118,9 +125,12 @@ export function createPgSql(connectionString: string, options: PgSqlOptions = {}
         try {
           result = await fn(inTransaction(client, run));
         } catch (error) {
-          await run(client, 'ROLLBACK').catch((e: unknown) => {
-            broken = breaksConnection(e) ?? (e as Error);
-          });
+          // A connection still waiting on an abandoned statement is discarded: its transaction ends with it.
+          if (abandoned.has(client)) broken = new Error('statement abandoned');
+          else
+            await run(client, 'ROLLBACK').catch((e: unknown) => {
+              broken = breaksConnection(e) ?? (e as Error);
+            });
           throw error;
         }
         await run(client, 'COMMIT').catch((e: unknown) => {

@@ -67,6 +67,10 @@ describe.skipIf(Boolean(skipReason))(`a hung PostgreSQL server${skipReason ? ` (
       // Several at once: they share a group-commit batch, then are retried alone — each still 503.
       const many = await Promise.all(Array.from({ length: 6 }, () => request(app).post(REFERRAL).send(goodReferral())));
       expect(many.map((r) => r.status)).toEqual(Array(6).fill(503));
+      // A transaction (acknowledgements, notices) gives up the same way.
+      await expect(composition!.store.sql.transaction((tx) => tx.query('SELECT count(*) FROM hook_call'))).rejects.toMatchObject({
+        code: 'store-unavailable',
+      });
       const ready = await request(app).get('/readyz');
       expect(ready.status).toBe(503);
       expect(outcomeCode(ready.body)).toBe('store-unavailable');
