@@ -355,6 +355,29 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       });
     });
 
+    it('issuedCards: only the cards the service answered to that issuer and tenant', async () => {
+      const call = hookCall();
+      await store.recordHookCall(call);
+      const card = call.cards[0]!.uuid;
+      const other = randomUUID();
+      const q = { serviceId: call.serviceId, issuer: call.issuer, tenant: call.tenant, uuids: [card, other, card] };
+      expect([...(await store.issuedCards(q))]).toEqual([card]);
+      expect((await store.issuedCards({ ...q, serviceId: 'nipt-order-check' })).size).toBe(0);
+      expect((await store.issuedCards({ ...q, issuer: 'https://other-ehr.example/' })).size).toBe(0);
+      expect((await store.issuedCards({ ...q, tenant: 't2' })).size).toBe(0);
+      expect((await store.issuedCards({ serviceId: call.serviceId, issuer: call.issuer, uuids: [card] })).size).toBe(0);
+      expect((await store.issuedCards({ ...q, uuids: [] })).size).toBe(0);
+    });
+
+    it('an acknowledgement signed before its notice was issued (beyond the skew) is refused, nothing written', async () => {
+      const n = notice({ createdAt: '2025-03-02T09:00:00.000Z' });
+      await store.put(n);
+      const early = acknowledgement(n.id, { signedAt: '2025-03-02T08:54:59.000Z' });
+      expect(await store.appendAcknowledgement(early)).toEqual({ status: 'signed-before-notice', issuedAt: '2025-03-02T09:00:00.000Z' });
+      const withinSkew = acknowledgement(n.id, { id: early.id, signedAt: '2025-03-02T08:56:00.000Z' });
+      expect((await store.appendAcknowledgement(withinSkew)).status).toBe('created');
+    });
+
     it('remembers a JWT id once: a replay is refused, another issuer is not', async () => {
       const jti = randomUUID();
       expect(await store.rememberJti('https://ehr.example/', jti, '2025-03-01T02:05:00Z')).toBe(true);
