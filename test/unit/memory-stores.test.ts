@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryFeedbackStore, MemoryNoticeStore } from '../../src/store/memory-stores.js';
+import { MemoryFeedbackStore, MemoryHookCallLog, MemoryNoticeStore } from '../../src/store/memory-stores.js';
+import { hookCall } from '../store/audit-fixtures.js';
 
 describe('in-memory stores', () => {
   it('NoticeStore: put then get returns a frozen copy; same id with the same hash is idempotent, a different hash is refused', async () => {
@@ -26,5 +27,17 @@ describe('in-memory stores', () => {
     await s.append([r, r]);
     await s.append([{ ...r, item: { card: 'd', outcome: 'overridden' } }]);
     expect(s.all().map((x) => x.item.card)).toEqual(['c', 'c', 'd']);
+  });
+
+  it('FeedbackStore.issuedCards: the cards of the hook-call log it is given, by service, issuer and tenant (none without a log)', async () => {
+    const calls = new MemoryHookCallLog(new MemoryNoticeStore());
+    const call = hookCall();
+    await calls.record(call);
+    const card = call.cards[0]!.uuid;
+    const q = { serviceId: call.serviceId, issuer: call.issuer, tenant: call.tenant, uuids: [card, 'other'] };
+    expect([...(await new MemoryFeedbackStore(calls).issuedCards(q))]).toEqual([card]);
+    expect((await new MemoryFeedbackStore(calls).issuedCards({ ...q, tenant: undefined })).size).toBe(0);
+    expect((await new MemoryFeedbackStore(calls).issuedCards({ ...q, issuer: 'x' })).size).toBe(0);
+    expect((await new MemoryFeedbackStore().issuedCards(q)).size).toBe(0);
   });
 });
