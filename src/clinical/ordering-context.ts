@@ -1,5 +1,5 @@
 import type { Encounter, Organization, Practitioner, PractitionerRole } from '@medplum/fhirtypes';
-import type { PatientSnapshot } from '../fhir/snapshot.js';
+import type { PatientSnapshot, UnresolvedReference } from '../fhir/snapshot.js';
 import { idOf } from '../fhir/references.js';
 
 /**
@@ -7,7 +7,9 @@ import { idOf } from '../fhir/references.js';
  * PractitionerRole in the snapshot gives the organization) or a PractitionerRole (practitioner +
  * organization). Without a role organization, the Encounter's `serviceProvider` (encounter from
  * `context.encounterId`) is the institution. The licence follows the institution where the
- * certificate is used (ZJ-2023 Art.17).
+ * certificate is used (ZJ-2023 Art.17). A role, practitioner or organization the loader could not
+ * fetch (`snapshot.unresolved`, docs/design.md#reference-fetch) is named in
+ * `practitionerUnresolved` / `organizationUnresolved`, so that the checks say "could not verify".
  */
 export interface OrderingContext {
   readonly practitionerId?: string;
@@ -20,6 +22,21 @@ export interface OrderingContext {
   readonly organizationVia?: 'practitioner-role' | 'encounter';
   /** `Encounter/<id>` consulted, if any. */
   readonly encounter?: string;
+  /**
+   * The reference behind the practitioner that could not be fetched (the user's PractitionerRole,
+   * or the Practitioner itself; docs/design.md#reference-fetch): the certificate cannot be verified.
+   */
+  readonly practitionerUnresolved?: UnresolvedReference;
+  /** Likewise for the organization (the user's PractitionerRole, or the Organization itself). */
+  readonly organizationUnresolved?: UnresolvedReference;
+}
+
+/**
+ * The "could not verify" reason of a check whose subject could not be fetched, naming the
+ * reference (`could not verify: Organization/x could not be fetched (fetch failed: http-status 404)`).
+ */
+export function unresolvedReason(u: UnresolvedReference): string {
+  return `could not verify: ${u.reference} could not be fetched (${u.reason})`;
 }
 
 function encounterOf(snapshot: PatientSnapshot): Encounter | undefined {
@@ -57,6 +74,14 @@ export function resolveOrderingContext(snapshot: PatientSnapshot): OrderingConte
   const organizationId = roleOrg ?? serviceProvider;
   const p = practitionerId ? snapshot.byReference(`Practitioner/${practitionerId}`) : undefined;
   const o = organizationId ? snapshot.byReference(`Organization/${organizationId}`) : undefined;
+  const unresolved = (ref: string | undefined): UnresolvedReference | undefined =>
+    ref === undefined ? undefined : snapshot.unresolved.find((u) => u.reference === ref);
+  // A PractitionerRole user whose role could not be fetched: neither who nor where is known.
+  const roleUnresolved = roleId && !role ? unresolved(`PractitionerRole/${roleId}`) : undefined;
+  const practitionerUnresolved =
+    roleUnresolved ?? (p?.resourceType === 'Practitioner' ? undefined : unresolved(practitionerId && `Practitioner/${practitionerId}`));
+  const organizationUnresolved =
+    roleUnresolved ?? (o?.resourceType === 'Organization' ? undefined : unresolved(organizationId && `Organization/${organizationId}`));
   return {
     ...(practitionerId ? { practitionerId } : {}),
     ...(p?.resourceType === 'Practitioner' ? { practitioner: p as Practitioner } : {}),
@@ -64,5 +89,7 @@ export function resolveOrderingContext(snapshot: PatientSnapshot): OrderingConte
     ...(organizationId ? { organizationId, organizationVia: roleOrg ? 'practitioner-role' : 'encounter' } : {}),
     ...(o?.resourceType === 'Organization' ? { organization: o as Organization } : {}),
     ...(encounter?.id ? { encounter: `Encounter/${encounter.id}` } : {}),
+    ...(practitionerUnresolved ? { practitionerUnresolved } : {}),
+    ...(organizationUnresolved ? { organizationUnresolved } : {}),
   } as OrderingContext;
 }

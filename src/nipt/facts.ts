@@ -1,4 +1,5 @@
 import type { ServiceRequest } from '@medplum/fhirtypes';
+import type { UnresolvedReference } from '../fhir/snapshot.js';
 import type { ReferralEvaluation } from '../referral/evaluate.js';
 import type { PregnancyFacts } from '../clinical/finding-params.js';
 import type { InstitutionRole, RegistryMatch } from '../orders/credential-records.js';
@@ -41,6 +42,11 @@ export interface InstitutionFacts {
   readonly registryMatch?: RegistryMatch;
   /** References consulted (`Organization/x`, `PractitionerRole/y`, `Encounter/z`) for evidence. */
   readonly evidence: readonly string[];
+  /**
+   * The reference behind the organization that could not be fetched (the user's PractitionerRole,
+   * or the Organization; docs/design.md#reference-fetch): a refusal cannot be verified.
+   */
+  readonly unresolved?: UnresolvedReference;
 }
 
 /**

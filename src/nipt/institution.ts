@@ -66,6 +66,7 @@ export async function loadInstitutionFacts(snapshot: PatientSnapshot, registry: 
     cooperations: raw.map((c) => ({ ...c, partnerRole: c.partnerOrganizationId ? roles.get(c.partnerOrganizationId)! : 'unknown' })),
     registryUnavailable,
     ...(ctx.organizationMatch ? { registryMatch: ctx.organizationMatch.match } : {}),
-    evidence,
+    evidence: ctx.organizationUnresolved ? [...new Set([...evidence, ctx.organizationUnresolved.reference])] : evidence,
+    ...(ctx.organizationUnresolved ? { unresolved: ctx.organizationUnresolved } : {}),
   };
 }

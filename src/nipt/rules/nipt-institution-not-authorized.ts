@@ -1,3 +1,4 @@
+import { unresolvedReason } from '../../clinical/ordering-context.js';
 import { institutionStatus } from '../institution-status.js';
 import { BOTH_HOOKS, INSTITUTION_CITATION, NIPT_RULE_VERSION, NIPT_SERVICES, niptFired, type NiptRule } from './common.js';
 
@@ -9,7 +10,8 @@ import { BOTH_HOOKS, INSTITUTION_CITATION, NIPT_RULE_VERSION, NIPT_SERVICES, nip
  * Decision details (partner lookup, "current") in ../institution-status.ts; data from the
  * registry and the EHR (mch-institution-role, nipt-cooperation) in CERTIFICATE_SOURCE_ORDER.
  * `params.reason` says which condition failed. An institution that cannot be resolved or that no
- * source knows is "could not verify" (`insufficient-data`), never a finding.
+ * source knows is "could not verify" (`insufficient-data`), never a finding; so is a refusal while
+ * the organization (or the user's PractitionerRole) could not be fetched.
  */
 export const niptInstitutionNotAuthorizedRule: NiptRule = {
   id: 'nipt-institution-not-authorized',
@@ -24,6 +26,9 @@ export const niptInstitutionNotAuthorizedRule: NiptRule = {
     const inst = facts.institution;
     const status = institutionStatus(inst, now);
     if (status.authorized) return { status: 'not-fired' };
+    // The organization (or the user's PractitionerRole naming it) could not be fetched: a refusal
+    // cannot be verified (docs/design.md#reference-fetch).
+    if (inst.unresolved) return { status: 'insufficient-data', reason: unresolvedReason(inst.unresolved), evidence: inst.evidence };
     // The institution could not be resolved or is known to no source: could not verify, never "not authorised".
     if (status.reason === 'organization-unresolved' || status.reason === 'organization-unknown') {
       const org = status.organizationId ? `Organization/${status.organizationId}` : 'the ordering institution (not resolved)';

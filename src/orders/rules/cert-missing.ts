@@ -1,5 +1,6 @@
 import type { OrderRule } from '../order-rule.js';
 import { NOT_FIRED, baseParams, evidence, fired } from '../order-rule.js';
+import { unresolvedReason } from '../../clinical/ordering-context.js';
 import { selectCertificate } from '../select-credential.js';
 
 /**
@@ -9,7 +10,8 @@ import { selectCertificate } from '../select-credential.js';
  * only one not yet in force (`not-yet-valid`). When nothing is known about the practitioner (no
  * resolvable `userId`, no Practitioner in the snapshot, not in the registry) it does not fire: the
  * certificate could not be verified (`insufficient-data`, shown on the "could not decide" card) —
- * missing data is never reported as a missing certificate (docs/rules.md#cert-missing).
+ * missing data is never reported as a missing certificate (docs/rules.md#cert-missing). Nor is a
+ * practitioner (or PractitionerRole) that could not be fetched: the reason names the reference.
  */
 export const certMissing: OrderRule = {
   id: 'cert-missing',
@@ -26,6 +28,11 @@ export const certMissing: OrderRule = {
     const sel = selectCertificate(facts.context, req.acceptable, now.today);
     const base = baseParams(facts, 'certificate');
     const ev = evidence(facts, 'certificate');
+    const unresolved = facts.context.practitionerUnresolved;
+    if (unresolved && (sel.kind !== 'found' || sel.state === 'not-yet-valid')) {
+      // The practitioner (or their PractitionerRole) could not be fetched: not a missing certificate.
+      return { status: 'insufficient-data', reason: unresolvedReason(unresolved), evidence: [...new Set([...ev, unresolved.reference])] };
+    }
     if (sel.kind === 'practitioner-unknown') {
       const who = snapshot.userId ?? '(no userId)';
       return {

@@ -1,5 +1,6 @@
 import type { OrderRule } from '../order-rule.js';
 import { NOT_FIRED, baseParams, evidence, fired } from '../order-rule.js';
+import { unresolvedReason } from '../../clinical/ordering-context.js';
 import { selectLicence } from '../select-credential.js';
 
 /**
@@ -7,7 +8,8 @@ import { selectLicence } from '../select-credential.js';
  * at an institution whose 《母婴保健技术服务执业许可证》 lists it (certificate holders work only at
  * licensed institutions, Art.17). Reasons: `technique-not-licensed` (licences exist, none lists the
  * technique), `no-licence`, `not-yet-valid`; "could not verify" (insufficient data, no finding) when neither the
- * PractitionerRole nor the Encounter's serviceProvider gives an institution we have data for.
+ * PractitionerRole nor the Encounter's serviceProvider gives an institution we have data for, or
+ * when the organization (or the user's PractitionerRole) could not be fetched.
  */
 export const licenceMissing: OrderRule = {
   id: 'licence-missing',
@@ -24,6 +26,11 @@ export const licenceMissing: OrderRule = {
     const sel = selectLicence(facts.context, req.acceptable, policy, now.today);
     const base = baseParams(facts, 'licence');
     const ev = evidence(facts, 'licence');
+    const unresolved = facts.context.organizationUnresolved;
+    if (unresolved && (sel.kind !== 'found' || sel.state === 'not-yet-valid')) {
+      // The organization (or the user's PractitionerRole naming it) could not be fetched: not a missing licence.
+      return { status: 'insufficient-data', reason: unresolvedReason(unresolved), evidence: [...new Set([...ev, unresolved.reference])] };
+    }
     if (sel.kind === 'organization-unknown') {
       // Nothing known about the institution: the licence could not be verified — not a missing licence.
       const org = facts.context.organizationId ? `Organization/${facts.context.organizationId}` : 'the ordering institution (not resolved)';
