@@ -7,11 +7,20 @@ import type { Policy } from '../clinical/policy.js';
 import { registryReport } from '../registry/report.js';
 import { reportCsv } from '../registry/report-format.js';
 
-/** An institution's view of the registry: its own licences and its practitioners' certificates. */
+/**
+ * An institution's view of the registry: its own licences and its practitioners' certificates — of a
+ * practitioner it shares with another institution, only the certificates listed under itself or
+ * under no institution, never the other institution's.
+ */
 function scoped(all: RegistryContents, institutionId: string | undefined): RegistryContents {
   if (institutionId === undefined) return all;
   return {
-    practitioners: all.practitioners.filter((p) => p.organizationIds.includes(institutionId)),
+    practitioners: all.practitioners
+      .filter((p) => p.organizationIds.includes(institutionId))
+      .map((p) => ({
+        ...p,
+        certificates: p.certificates.filter((c) => c.organizationId === undefined || c.organizationId === institutionId),
+      })),
     organizations: all.organizations.filter((o) => o.organizationId === institutionId),
   };
 }

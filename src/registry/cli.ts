@@ -27,11 +27,11 @@ export interface RegistryCliIo {
 
 export const REGISTRY_USAGE = 'usage: registry import <file.json|file.csv>\n       registry report [--format table|csv|json]\n';
 
-function parseFile(path: string, text: string): ParsedImport | string {
-  if (/\.csv$/i.test(path)) return parseRegistryCsv(text);
+function parseFile(path: string, text: string, policy: Policy): ParsedImport | string {
+  if (/\.csv$/i.test(path)) return parseRegistryCsv(text, policy.registryIdentifiers);
   if (/\.json$/i.test(path)) {
     try {
-      return parseRegistryBundle(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text));
+      return parseRegistryBundle(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text), policy.registryIdentifiers);
     } catch (e) {
       return `invalid JSON: ${e instanceof Error ? e.message : String(e)}`;
     }
@@ -58,7 +58,7 @@ export async function runRegistryCli(argv: readonly string[], io: RegistryCliIo)
       io.stderr(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}\n`);
       return 1;
     }
-    const parsed = parseFile(path, text);
+    const parsed = parseFile(path, text, io.policy);
     if (typeof parsed === 'string') {
       io.stderr(`${path}: ${parsed}\n`);
       return 1;

@@ -1,18 +1,36 @@
 import type { Organization, Practitioner, PractitionerRole, Resource } from '@medplum/fhirtypes';
 import { certificatesFromPractitioner, organizationCredentialsFromFhir, practitionerName } from '../orders/credentials.js';
 import { idOf } from '../fhir/references.js';
+import { DEFAULT_POLICY } from '../clinical/policy.js';
+import type { RegistryIdentifierPolicy } from '../clinical/registry-identifiers.js';
+import { identifierKind, normalizeIdentifiers, type Holder } from '../orders/registry-keys.js';
 import type { ParsedImport, RejectedRow } from './import-result.js';
 import { EMPTY_BATCH } from './import-result.js';
 import type { CertificateRecord, LicenceRecord, RegistryBatch } from './registry-store.js';
 import { certificateProblems, licenceProblems, mergeLicences, mergePractitioners } from './validate-records.js';
 
 /**
+ * The identifiers of a registry resource that the policy counts (src/registry/CSV.md#matching); the
+ * others (a hospital's own numbers in a provincial export) are not kept.
+ */
+function countedIdentifiers(
+  policy: RegistryIdentifierPolicy,
+  holder: Holder,
+  list: readonly { system?: string; value?: string }[] | undefined,
+) {
+  return normalizeIdentifiers(list).filter((i) => identifierKind(policy, holder, i.system) !== undefined);
+}
+
+/**
  * Parses a FHIR Bundle exported from the provincial resource system (ZJ-2023 Art.6, 39) — or any
  * Bundle of Practitioner / PractitionerRole / Organization in the docs/rules.md#credential-data shape — into registry
- * records. Each entry is a row (number = entry index + 1): an entry with any problem is rejected
+ * records, with the Practitioner / Organization identifiers of the configured systems. Each entry is a row (number = entry index + 1): an entry with any problem is rejected
  * whole, with every reason; the others are accepted.
  */
-export function parseRegistryBundle(input: unknown): ParsedImport {
+export function parseRegistryBundle(
+  input: unknown,
+  identifierPolicy: RegistryIdentifierPolicy = DEFAULT_POLICY.registryIdentifiers,
+): ParsedImport {
   const b = input as { resourceType?: unknown; entry?: unknown };
   if (!b || typeof b !== 'object' || b.resourceType !== 'Bundle') {
     return { batch: EMPTY_BATCH, acceptedRows: 0, rejected: [], fileErrors: ['not a FHIR Bundle'] };
@@ -39,7 +57,8 @@ export function parseRegistryBundle(input: unknown): ParsedImport {
       for (const c of parsed.value) reasons.push(...certificateProblems(c).map((m) => `${c.technique}: ${m}`));
       if (reasons.length === 0) {
         const name = practitionerName(p);
-        practitioners.push({ practitionerId: p.id!, ...(name ? { name } : {}) });
+        const identifiers = countedIdentifiers(identifierPolicy, 'practitioner', p.identifier);
+        practitioners.push({ practitionerId: p.id!, ...(name ? { name } : {}), ...(identifiers.length > 0 ? { identifiers } : {}) });
         certificates.push(...parsed.value);
       }
     } else if (r.resourceType === 'Organization') {
@@ -50,7 +69,8 @@ export function parseRegistryBundle(input: unknown): ParsedImport {
       for (const l of parsed.value.licences) reasons.push(...licenceProblems(l).map((m) => `licence ${l.number}: ${m}`));
       if (reasons.length === 0) {
         const { licences: ls, ...info } = parsed.value;
-        organizations.push(info);
+        const identifiers = countedIdentifiers(identifierPolicy, 'organization', o.identifier);
+        organizations.push({ ...info, ...(identifiers.length > 0 ? { identifiers } : {}) });
         licences.push(...ls);
       }
     } else if (r.resourceType === 'PractitionerRole') {

@@ -1,10 +1,13 @@
 import type { MchTechnique } from '../clinical/codes.js';
 import { parseCsv } from '../csv/index.js';
 import { CERTIFICATE_TYPES, INSTITUTION_ROLES, type CertificateType, type InstitutionRole } from '../orders/credential-records.js';
+import { normalizeIdentifiers } from '../orders/registry-keys.js';
 import type { ParsedImport, RejectedRow } from './import-result.js';
 import { EMPTY_BATCH } from './import-result.js';
 import type { CertificateRecord, LicenceRecord, RegistryBatch } from './registry-store.js';
-import { certificateProblems, licenceProblems, mergeLicences, mergePractitioners } from './validate-records.js';
+import { DEFAULT_POLICY } from '../clinical/policy.js';
+import type { RegistryIdentifierPolicy } from '../clinical/registry-identifiers.js';
+import { certificateProblems, licenceProblems, mergeLicences, mergePractitioners, parseIdentifierCell } from './validate-records.js';
 
 /**
  * Parses the registry CSV (column spec: src/registry/CSV.md) into registry records. Rows are
@@ -28,11 +31,16 @@ export const CSV_COLUMNS = [
   'licence_number',
   'last_verified',
   'institution_role',
+  'practitioner_identifier',
+  'organization_identifier',
 ] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 const REQUIRED_COLUMNS: readonly Column[] = ['kind', 'technique'];
 
-export function parseRegistryCsv(text: string): ParsedImport {
+export function parseRegistryCsv(
+  text: string,
+  identifierPolicy: RegistryIdentifierPolicy = DEFAULT_POLICY.registryIdentifiers,
+): ParsedImport {
   const { records, errors } = parseCsv(text);
   const header = records[0];
   if (!header) return { batch: EMPTY_BATCH, acceptedRows: 0, rejected: [], fileErrors: ['empty file: a header row is required'] };
@@ -74,13 +82,18 @@ export function parseRegistryCsv(text: string): ParsedImport {
       const practitionerId = get('practitioner_id') ?? '';
       const number = get('certificate_number');
       subject = `certificate ${number ?? '?'}`;
+      const ids = parseIdentifierCell('practitioner_identifier', get('practitioner_identifier'), 'practitioner', identifierPolicy);
+      reasons.push(...ids.problems);
+      if (get('organization_identifier') !== undefined) reasons.push('organization_identifier belongs on licence rows');
       const type = get('certificate_type');
       if (type !== undefined && !(CERTIFICATE_TYPES as readonly string[]).includes(type))
         reasons.push(`certificate_type "${type}" is not one of ${CERTIFICATE_TYPES.join(', ')}`);
+      const org = get('organization_id');
       const certs: CertificateRecord[] = techniques.map((technique) => ({
         practitionerId,
         technique,
         ...opt('number', number),
+        ...opt('organizationId', org),
         ...(type !== undefined ? { type: type as CertificateType } : {}),
         ...opt('issuer', get('issuer')),
         ...opt('validFrom', get('valid_from')),
@@ -89,14 +102,21 @@ export function parseRegistryCsv(text: string): ParsedImport {
       }));
       for (const c of certs) reasons.push(...certificateProblems(c).filter((m) => !reasons.includes(m)));
       if (reasons.length === 0) {
-        const org = get('organization_id');
-        practitioners.push({ practitionerId, ...opt('name', get('practitioner_name')), organizationIds: org ? [org] : [] });
+        practitioners.push({
+          practitionerId,
+          ...opt('name', get('practitioner_name')),
+          organizationIds: org ? [org] : [],
+          ...(ids.identifiers.length > 0 ? { identifiers: ids.identifiers } : {}),
+        });
         certificates.push(...certs);
       }
     } else if (kind === 'licence') {
       const organizationId = get('organization_id') ?? '';
       const number = get('licence_number') ?? '';
       subject = `licence ${number || '?'}`;
+      const ids = parseIdentifierCell('organization_identifier', get('organization_identifier'), 'organization', identifierPolicy);
+      reasons.push(...ids.problems);
+      if (get('practitioner_identifier') !== undefined) reasons.push('practitioner_identifier belongs on certificate rows');
       const role = get('institution_role');
       if (role !== undefined && !(INSTITUTION_ROLES as readonly string[]).includes(role))
         reasons.push(`institution_role "${role}" is not one of ${INSTITUTION_ROLES.join(', ')}`);
@@ -114,6 +134,7 @@ export function parseRegistryCsv(text: string): ParsedImport {
           organizationId,
           ...opt('name', get('organization_name')),
           ...(role ? { institutionRole: role as InstitutionRole } : {}),
+          ...(ids.identifiers.length > 0 ? { identifiers: ids.identifiers } : {}),
         });
         licences.push(licence);
       }
@@ -137,6 +158,10 @@ export function parseRegistryCsv(text: string): ParsedImport {
 
 function mergeOrganizations(list: RegistryBatch['organizations'][number][]): RegistryBatch['organizations'][number][] {
   const byId = new Map<string, RegistryBatch['organizations'][number]>();
-  for (const o of list) byId.set(o.organizationId, { ...byId.get(o.organizationId), ...o });
+  for (const o of list) {
+    const old = byId.get(o.organizationId);
+    const identifiers = normalizeIdentifiers([...(old?.identifiers ?? []), ...(o.identifiers ?? [])]);
+    byId.set(o.organizationId, { ...old, ...o, ...(identifiers.length > 0 ? { identifiers } : {}) });
+  }
   return [...byId.values()];
 }

@@ -1,6 +1,8 @@
 import { MCH_TECHNIQUE_CODES } from '../clinical/codes.js';
 import { parseDateAsWritten } from '../calendar/index.js';
-import type { CertificateRecord, LicenceRecord, RegistryBatch } from './registry-store.js';
+import type { RegistryIdentifierPolicy } from '../clinical/registry-identifiers.js';
+import { identifierKind, normalizeIdentifiers, type Holder } from '../orders/registry-keys.js';
+import type { BusinessIdentifier, CertificateRecord, LicenceRecord, RegistryBatch } from './registry-store.js';
 
 /**
  * Registry import validation: the registry is the authoritative source the order checks trust
@@ -55,14 +57,54 @@ export function mergeLicences(list: readonly LicenceRecord[]): LicenceRecord[] {
 
 type PractitionerEntry = RegistryBatch['practitioners'][number];
 
-/** Merges practitioner entries of the same id within one import (name + organizations). */
+/** Merges practitioner entries of the same id within one import (name, organizations and identifiers accumulate). */
 export function mergePractitioners(list: readonly PractitionerEntry[]): PractitionerEntry[] {
   const byId = new Map<string, PractitionerEntry>();
   for (const p of list) {
     const old = byId.get(p.practitionerId);
     const name = p.name ?? old?.name;
     const organizationIds = [...new Set([...(old?.organizationIds ?? []), ...(p.organizationIds ?? [])])];
-    byId.set(p.practitionerId, { practitionerId: p.practitionerId, ...(name ? { name } : {}), organizationIds });
+    const identifiers = normalizeIdentifiers([...(old?.identifiers ?? []), ...(p.identifiers ?? [])]);
+    byId.set(p.practitionerId, {
+      practitionerId: p.practitionerId,
+      ...(name ? { name } : {}),
+      organizationIds,
+      ...(identifiers.length > 0 ? { identifiers } : {}),
+    });
   }
   return [...byId.values()];
+}
+
+/**
+ * Parses an identifier list cell (src/registry/CSV.md#identifiers): `system|value` items separated by
+ * `;`, the system an absolute URI or a kind name of the policy (`uscc|…` = the kind's first system).
+ * Every system must be one the policy counts for the holder. Returns the identifiers or the reasons.
+ */
+export function parseIdentifierCell(
+  column: string,
+  cell: string | undefined,
+  holder: Holder,
+  policy: RegistryIdentifierPolicy,
+): { identifiers: BusinessIdentifier[]; problems: string[] } {
+  const identifiers: BusinessIdentifier[] = [];
+  const problems: string[] = [];
+  for (const item of (cell ?? '').split(';').map((x) => x.trim())) {
+    if (item === '') continue;
+    const parts = item.split('|');
+    const system = parts[0]!.trim();
+    const value = parts[1]?.trim() ?? '';
+    if (parts.length !== 2 || system === '' || value === '') {
+      problems.push(`${column} "${item}" is not system|value`);
+      continue;
+    }
+    const resolved = Object.hasOwn(policy[holder], system) ? policy[holder][system]![0]! : system;
+    if (identifierKind(policy, holder, resolved) === undefined) {
+      problems.push(
+        `${column} "${item}": "${system}" is not ${holder === 'organization' ? 'an' : 'a'} ${holder} identifier kind or system of the policy (${Object.keys(policy[holder]).join(', ') || 'none'})`,
+      );
+      continue;
+    }
+    identifiers.push({ system: resolved, value });
+  }
+  return { identifiers: normalizeIdentifiers(identifiers), problems };
 }
