@@ -79,6 +79,8 @@ export interface FallbackOptions {
   readonly keys?: readonly string[];
   /** Handlers replacing the example data for some keys. */
   readonly handlers?: Readonly<Record<string, StubHandler>>;
+  /** More stub paths (`/fhir/Organization/x`), e.g. the targets of references read by reference. */
+  readonly extraRoutes?: Readonly<Record<string, StubHandler>>;
 }
 
 /**
@@ -103,6 +105,7 @@ export async function startFallbackEhr(service: ServiceId, example: HookBody, op
     if (!isSearch && (value === undefined || value === null)) throw new Error(`example has no ${key} to serve`);
     routes[path] = withBearer(opts.handlers?.[key] ?? json(body), badAuth);
   }
+  for (const [path, handler] of Object.entries(opts.extraRoutes ?? {})) routes[path] = withBearer(handler, badAuth);
   const stub = await startFhirStub(routes);
   return { stub, badAuth, paths, requested: () => stub.calls.map((c) => c.url) };
 }
