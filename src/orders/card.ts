@@ -1,6 +1,7 @@
 import type { ServiceRequest } from '@medplum/fhirtypes';
 import type { Card, Coding } from '../cds-hooks/card-schema.js';
 import { findingsExtension, fitSummary, orderLabel, overrideReasons } from '../render/card-kit.js';
+import { isolate } from '../render/isolate.js';
 import type { Finding } from '../engine/rule.js';
 import { escapeMarkdown } from '../render/escape.js';
 import { hasOrderMessage, orderMessage, type OrderLocale } from './messages.js';
@@ -60,7 +61,8 @@ function values(f: Finding, locale: OrderLocale, escape: (s: string) => string):
     gaOn: str(p['gaOn']),
     threshold: str(p['threshold']),
   };
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, escape(v)]));
+  // Registry and record values (numbers, dates, technique names) are isolated (src/render/isolate.ts).
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, escape(isolate(v))]));
 }
 
 function problemKey(f: Finding): string {

@@ -2,6 +2,7 @@ import type { PregnancyFacts } from '../clinical/finding-params.js';
 import type { Finding } from '../engine/rule.js';
 import { escapeMarkdown as md } from '../render/escape.js';
 import { formatDate } from '../render/evidence-text.js';
+import { isolate } from '../render/isolate.js';
 import { describeFinding, listText, ruleLabel } from './finding-text.js';
 import { lookupMessage, message, type Locale } from '../render/messages.js';
 
@@ -89,7 +90,9 @@ export function referralDetail(d: DetailInput): string {
   });
   out.push('', `### ${md(message(l, 'card.detail.notice'))}`, '');
   out.push(md(message(l, 'card.detail.noticeDue', { citation: d.noticeCitation, choiceCitation: d.choiceCitation })), '');
-  out.push(md(message(l, 'card.detail.noticeFor', { name: d.name ?? message(l, 'notice.unknown'), age: d.age, ageAtEdd: d.ageAtEdd })), '');
+  // The name is isolated: bidi controls in it cannot reorder the ages after it (src/render/isolate.ts).
+  const name = d.name === undefined ? message(l, 'notice.unknown') : isolate(d.name);
+  out.push(md(message(l, 'card.detail.noticeFor', { name, age: d.age, ageAtEdd: d.ageAtEdd })), '');
   if (d.existing) {
     const date = formatDate(d.existing.date);
     out.push(

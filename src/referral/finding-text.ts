@@ -11,6 +11,7 @@ import type {
 import type { Finding } from '../engine/rule.js';
 import { REFERRAL_RULE_IDS, type ReferralRuleId } from '../engine/rule-ids.js';
 import { evidenceLines, fetusText, formatDate, formatNumber } from '../render/evidence-text.js';
+import { isolate } from '../render/isolate.js';
 import { lookupMessage, message, type Locale } from '../render/messages.js';
 
 /**
@@ -43,7 +44,8 @@ export function listText(items: readonly string[], locale: Locale): string {
 const num = (n: number | undefined): string => (typeof n === 'number' ? formatNumber(n) : '?');
 
 /** A word whose key comes from data (test, source, kind): the raw code when the catalogue lacks it. */
-const word = (l: Locale, prefix: string, code: unknown): string => lookupMessage(l, `${prefix}.${String(code)}`) ?? String(code ?? '?');
+const word = (l: Locale, prefix: string, code: unknown): string =>
+  lookupMessage(l, `${prefix}.${String(code)}`) ?? isolate(String(code ?? '?'));
 
 function amaSentence(p: AmaParams, l: Locale): string {
   return message(l, 'finding.ama', {
@@ -150,7 +152,7 @@ function teratogenSentence(p: TeratogenExposureParams, l: Locale): string {
   for (const i of items.filter((x) => x.basis === 'washout'))
     parts.push(
       message(l, 'finding.teratogen-exposure.washout', {
-        medication: i.code?.display ?? i.text ?? i.code?.code ?? '?',
+        medication: isolate(i.code?.display ?? i.text ?? i.code?.code ?? '?'),
         stopped: formatDate(i.stopped ?? '?'),
         days: num(i.daysBeforeLmp),
         washout: num(i.washoutDays),
@@ -162,7 +164,7 @@ function teratogenSentence(p: TeratogenExposureParams, l: Locale): string {
 function screeningSentence(p: ScreeningHighRiskParams, l: Locale): string {
   const test = word(l, 'finding.screening-high-risk.test', p.test);
   if (p.decidedBy === 'interpretation' && p.interpretation) {
-    return message(l, 'finding.screening-high-risk.interpretation', { test, interpretation: p.interpretation });
+    return message(l, 'finding.screening-high-risk.interpretation', { test, interpretation: isolate(p.interpretation) });
   }
   if (typeof p.riskN === 'number' && typeof p.cutoffN === 'number') {
     return message(l, 'finding.screening-high-risk.risk', { test, riskN: num(p.riskN), cutoffN: num(p.cutoffN) });

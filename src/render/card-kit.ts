@@ -3,6 +3,7 @@ import type { Coding } from '../cds-hooks/card-schema.js';
 import { FINDINGS_EXTENSION } from '../cds-hooks/extensions.js';
 import { SYSTEMS } from '../clinical/codes.js';
 import type { Finding } from '../engine/rule.js';
+import { balanceIsolates, isolate } from './isolate.js';
 
 /**
  * What the cards of every service share (CDS Hooks 2.0 card attributes,
@@ -29,20 +30,30 @@ export function oneLine(s: string): string {
   return s.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
-/** The order's name as the EHR wrote it, else `unnamed` (record-derived: escape before markdown). */
+/** The order's name as the EHR wrote it, isolated (`isolate`), else `unnamed` (record-derived: escape before markdown). */
 export function orderLabel(order: ServiceRequest, unnamed: string): string {
   const t = order.code?.text ?? order.code?.coding?.find((c) => c.display)?.display;
-  return t && oneLine(t) ? oneLine(t) : unnamed;
+  return t && oneLine(t) ? isolate(oneLine(t)) : unnamed;
 }
 
 /**
- * A summary built around a record-derived label, fitted under SUMMARY_MAX: the label is shortened
- * first (kept at 4 characters at least, with "…"), then the sentence itself.
+ * A summary built around a label, fitted under SUMMARY_MAX: the label is shortened first (kept at 4
+ * characters at least, with "…"), then the sentence itself. A record-derived label (the default) is
+ * isolated (`isolate`, src/render/isolate.ts) after shortening; a cut sentence keeps its isolates
+ * balanced, within the limit.
  */
-export function fitSummary(build: (label: string) => string, label: string): string {
-  let s = build(label);
-  if (s.length > SUMMARY_MAX) s = build(`${label.slice(0, Math.max(4, label.length - (s.length - SUMMARY_MAX) - 1))}…`);
-  return s.length > SUMMARY_MAX ? `${s.slice(0, SUMMARY_MAX - 1)}…` : s;
+export function fitSummary(build: (label: string) => string, labelText: string, recordDerived = true): string {
+  const wrap = recordDerived ? isolate : (s: string) => s;
+  // An already isolated label (orderLabel) is shortened without its isolates, then isolated again.
+  const label = recordDerived ? labelText.replace(/[\u2066-\u2069]/g, '') : labelText;
+  let s = build(wrap(label));
+  if (s.length > SUMMARY_MAX) s = build(wrap(`${label.slice(0, Math.max(4, label.length - (s.length - SUMMARY_MAX) - 1))}…`));
+  if (s.length <= SUMMARY_MAX) return s;
+  for (let cut = SUMMARY_MAX - 1; cut > 0; cut--) {
+    const fitted = balanceIsolates(`${s.slice(0, cut)}…`);
+    if (fitted.length <= SUMMARY_MAX) return fitted;
+  }
+  return '…';
 }
 
 /** `overrideReasons` of a card: the codes of our override-reason CodeSystem, in `order`, with their display. */

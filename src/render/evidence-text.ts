@@ -1,9 +1,11 @@
 import type { CodeRef, EvidenceItem } from '../clinical/finding-params.js';
+import { isolate } from './isolate.js';
 import { lookupMessage, message, type Locale } from './messages.js';
 
 /**
  * Plain-text lines describing the evidence of a finding (what, value, date, reference), per locale.
- * Display texts and free text are patient-derived: the result must be escaped for the target format.
+ * Display texts and free text are patient-derived: each is isolated where it enters the line
+ * (src/render/isolate.ts), and the result must be escaped for the target format.
  */
 
 /** Shows a measurement without floating-point noise (at most 2 decimals). */
@@ -18,7 +20,7 @@ export function formatDate(date: string): string {
 
 /** The relationship of a family member in the locale's words, else its display or code. */
 export function relationshipText(rel: CodeRef, locale: Locale): string {
-  return lookupMessage(locale, `relationship.${rel.code}`) ?? rel.display ?? rel.code;
+  return lookupMessage(locale, `relationship.${rel.code}`) ?? isolate(rel.display ?? rel.code);
 }
 
 /**
@@ -26,7 +28,7 @@ export function relationshipText(rel: CodeRef, locale: Locale): string {
  * locale's words (胎儿A, Fetus A), anything else as written.
  */
 export function fetusText(fetus: string, locale: Locale): string {
-  return /^(?:[A-Z]|\d{1,2}|[一二三四甲乙丙丁])$/u.test(fetus) ? message(locale, 'evidence.fetus.id', { id: fetus }) : fetus;
+  return /^(?:[A-Z]|\d{1,2}|[一二三四甲乙丙丁])$/u.test(fetus) ? message(locale, 'evidence.fetus.id', { id: fetus }) : isolate(fetus);
 }
 
 type Item = EvidenceItem & { readonly relationship?: CodeRef };
@@ -39,12 +41,12 @@ export function evidenceLine(item: Item, locale: Locale): string {
   if (typeof item.fetus === 'string' && item.fetus !== '')
     parts.push(message(locale, 'evidence.fetus', { fetus: fetusText(item.fetus, locale) }));
   const names = [...new Set([item.code?.display, item.text].filter((s): s is string => !!s && s.trim() !== ''))];
-  const what = names.length ? names.join(' — ') : (item.code?.code ?? '');
+  const what = (names.length ? names : [item.code?.code ?? '']).map(isolate).join(' — ');
   parts.push(what);
   if (typeof item.value === 'number')
-    parts.push(message(locale, 'evidence.value', { value: formatNumber(item.value), unit: item.unit ?? '' }).trimEnd());
+    parts.push(message(locale, 'evidence.value', { value: formatNumber(item.value), unit: isolate(item.unit ?? '') }).trimEnd());
   if (item.date) parts.push(message(locale, 'evidence.date', { date: formatDate(item.date) }));
-  parts.push(message(locale, 'evidence.reference', { reference: item.reference ?? '?' }));
+  parts.push(message(locale, 'evidence.reference', { reference: isolate(item.reference ?? '?') }));
   return parts.join('').trim();
 }
 
@@ -54,5 +56,5 @@ export function evidenceLines(params: Readonly<Record<string, unknown>>, referen
     ? (params['items'] as readonly (Item | null)[]).filter((i): i is Item => !!i && typeof i === 'object')
     : [];
   if (items.length) return items.map((it) => evidenceLine(it, locale));
-  return references.map((reference) => message(locale, 'evidence.reference', { reference }).trim());
+  return references.map((reference) => message(locale, 'evidence.reference', { reference: isolate(reference) }).trim());
 }

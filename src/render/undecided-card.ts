@@ -3,6 +3,7 @@ import { UNDECIDED_EXTENSION } from '../cds-hooks/extensions.js';
 import type { RuleError, Undecided } from '../engine/rule.js';
 import { fitSummary } from './card-kit.js';
 import { escapeMarkdown } from './escape.js';
+import { isolate } from './isolate.js';
 import { message, type Locale } from './messages.js';
 
 /** A rule that threw, with its title, as the undecided card reports it ("could not evaluate"). */
@@ -38,12 +39,18 @@ export function buildUndecidedCard(input: UndecidedCardInput): Card | undefined 
         ? message(l, 'undecided.summary', { rules: first })
         : message(l, 'undecided.summary.count', { rule: first, count: titles.length - 1 }),
     titles[0]!,
+    false,
   );
   const lines = [message(l, 'undecided.detail.intro'), ''];
   for (const u of undecided) {
+    // The reason and the references may quote the record: isolated (docs/conventions.md#escaping).
     const refs =
-      u.evidence.length > 0 ? ` ${message(l, 'undecided.detail.evidence', { refs: escapeMarkdown(u.evidence.join(', ')) })}` : '';
-    lines.push(`- ${message(l, 'undecided.detail.item', { title: escapeMarkdown(u.title[l]), reason: escapeMarkdown(u.reason) })}${refs}`);
+      u.evidence.length > 0
+        ? ` ${message(l, 'undecided.detail.evidence', { refs: escapeMarkdown(u.evidence.map(isolate).join(', ')) })}`
+        : '';
+    lines.push(
+      `- ${message(l, 'undecided.detail.item', { title: escapeMarkdown(u.title[l]), reason: escapeMarkdown(isolate(u.reason)) })}${refs}`,
+    );
   }
   for (const f of failed) lines.push(`- ${message(l, 'undecided.detail.error', { title: escapeMarkdown(f.title[l]) })}`);
   lines.push('', message(l, 'undecided.detail.closing'));

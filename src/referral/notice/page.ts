@@ -1,5 +1,5 @@
 import type { StoredNotice } from '../../engine/stored-notice.js';
-import { escapeHtml as h } from '../../render/escape.js';
+import { alwaysIsolate as own, isolatedHtml as h } from '../../render/isolate.js';
 import { message, type Locale } from '../../render/messages.js';
 import { noticeContentSchema, type NoticeContent } from './content-schema.js';
 import { NOTICE_CSS } from './style.js';
@@ -9,6 +9,10 @@ import { ageText } from './text.js';
  * The printable written notice (ZJ-2023 Art.25; PDM Art.20) served at `GET /notices/{id}`
  * (docs/design.md#written-notice): a complete HTML document with print CSS, no scripts and no external
  * resources. Every value from the stored content is HTML-escaped; catalogue text is escaped too.
+ * Record-derived text is isolated (src/render/isolate.ts): the name and the institutions' names,
+ * addresses and phones each in `<bdi>` (`own`); the stored sentences and evidence lines carry
+ * FSI…PDI around their record-derived parts, shown as `<bdi>` — so a bidi control in a name cannot
+ * reorder the greeting or the ages, nor one in a display text the value and date after it.
  * Throws (a bug or a corrupt store) when `notice.content` is not a notice content.
  */
 export function renderNoticeHtml(notice: StoredNotice, lang: Locale): string {
@@ -27,10 +31,10 @@ export function renderNoticeHtml(notice: StoredNotice, lang: Locale): string {
 <main class="notice">
 <header>
 <h1>${m('notice.title')}</h1>
-<p class="institution">${m('notice.institution')}${colon(lang)}${h(c.institution.name)}</p>
+<p class="institution">${m('notice.institution')}${colon(lang)}${h(own(c.institution.name))}</p>
 </header>
 ${factsTable(c, lang)}
-${c.woman.name ? `<p class="greeting">${m('notice.greeting', { name: c.woman.name })}</p>` : ''}
+${c.woman.name ? `<p class="greeting">${m('notice.greeting', { name: own(c.woman.name) })}</p>` : ''}
 <section class="indications">
 <h2>${m('notice.section.indications')}</h2>
 <ol class="indications">
@@ -59,9 +63,9 @@ ${t.about.map((p) => `<p>${h(p)}</p>`).join('\n')}
 <section class="where">
 <h2>${m('notice.section.where')}</h2>
 <dl class="where">
-<dt>${m('notice.where.name')}</dt><dd>${h(c.referralInstitution.name)}</dd>
-${c.referralInstitution.address ? `<dt>${m('notice.where.address')}</dt><dd>${h(c.referralInstitution.address)}</dd>` : ''}
-${c.referralInstitution.phone ? `<dt>${m('notice.where.phone')}</dt><dd>${h(c.referralInstitution.phone)}</dd>` : ''}
+<dt>${m('notice.where.name')}</dt><dd>${h(own(c.referralInstitution.name))}</dd>
+${c.referralInstitution.address ? `<dt>${m('notice.where.address')}</dt><dd>${h(own(c.referralInstitution.address))}</dd>` : ''}
+${c.referralInstitution.phone ? `<dt>${m('notice.where.phone')}</dt><dd>${h(own(c.referralInstitution.phone))}</dd>` : ''}
 </dl>
 </section>
 <section class="decision">
@@ -97,7 +101,7 @@ function factsTable(c: NoticeContent, lang: Locale): string {
   const row = (a: string, av: string, b: string, bv: string): string =>
     `<tr><th>${h(a)}</th><td>${h(av)}</td><th>${h(b)}</th><td>${h(bv)}</td></tr>`;
   return `<table class="facts">
-${row(message(lang, 'notice.woman'), c.woman.name ?? unknown, message(lang, 'notice.age'), ageText(c.woman.ageYears, lang))}
+${row(message(lang, 'notice.woman'), c.woman.name ? own(c.woman.name) : unknown, message(lang, 'notice.age'), ageText(c.woman.ageYears, lang))}
 ${row(message(lang, 'notice.ga'), c.pregnancy.ga ?? unknown, message(lang, 'notice.ageAtEdd'), ageText(c.woman.ageAtEddYears, lang))}
 ${row(message(lang, 'notice.edd'), c.pregnancy.edd ?? unknown, message(lang, 'notice.issued'), c.issuedOn)}
 </table>`;

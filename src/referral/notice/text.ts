@@ -1,3 +1,4 @@
+import { isolate } from '../../render/isolate.js';
 import { message, type Locale } from '../../render/messages.js';
 import type { NoticeContent, NoticeInstitution } from './content-schema.js';
 
@@ -27,9 +28,10 @@ export function noticePlainText(c: NoticeContent, locale: Locale): string {
   const t = c.texts[locale];
   const unknown = message(locale, 'notice.unknown');
   const lines: string[] = [
-    message(locale, 'notice.text.header', { title: message(locale, 'notice.title'), institution: c.institution.name }),
+    // Record-derived names are isolated (src/render/isolate.ts): bidi controls cannot reorder the ages after them.
+    message(locale, 'notice.text.header', { title: message(locale, 'notice.title'), institution: isolate(c.institution.name) }),
     message(locale, 'notice.text.woman', {
-      name: c.woman.name ?? unknown,
+      name: c.woman.name === undefined ? unknown : isolate(c.woman.name),
       age: ageText(c.woman.ageYears, locale),
       ageAtEdd: ageText(c.woman.ageAtEddYears, locale),
       ga: c.pregnancy.ga ?? unknown,
