@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UNDECIDED_EXTENSION } from '../../src/cds-hooks/extensions.js';
 import { expectConformant } from '../support/expect-conformant.js';
 import { buildE2eApp, bundleOf, example, findingsOf, type E2eApp, type HookBody, type WireCard } from './support/e2e-app.js';
+import { json } from '../fhir/support/fhir-stub.js';
 import { againstEhr, startFallbackEhr, type FallbackEhr } from './support/fhir-fallback.js';
 
 /**
@@ -151,26 +152,29 @@ describe('"could not verify" at order-select (NIPT) through HTTP', () => {
     return (res.body as { cards: WireCard[] }).cards;
   }
 
-  function expectCouldNotVerify(cards: WireCard[]): void {
+  function expectCouldNotVerify(cards: WireCard[], why: string): void {
     expect(cards.flatMap((c) => findingsOf(c).map((f) => f.rule))).not.toContain('nipt-institution-not-authorized');
     expect(cards.at(-1)!.indicator).toBe('info');
     expect(undecidedOf(cards.at(-1))).toEqual([
       {
         rule: 'nipt-institution-not-authorized',
-        reason: 'could not verify: no institution data found for Organization/org-hz-demo-mch',
+        reason: `could not verify: Organization/org-hz-demo-mch could not be fetched (${why})`,
         evidence: ['Organization/org-hz-demo-mch', 'PractitionerRole/prr-wang-fang-1'],
       },
     ]);
   }
 
-  it('prefetched without the Organization: the institution could not be verified, no "not authorised" card', async () => {
-    expectCouldNotVerify(await niptCards(withoutIncludedOrganization()));
+  it('prefetched without the Organization, no FHIR server to read it from: the institution could not be verified, no "not authorised" card', async () => {
+    const { fhirServer: _s, fhirAuthorization: _a, ...body } = withoutIncludedOrganization();
+    expectCouldNotVerify(await niptCards(body), 'not read: no fhirServer with fhirAuthorization');
   });
 
   it('the same from the FHIR server when nothing is prefetched', async () => {
     const body = withoutIncludedOrganization();
-    const fhir = await startFallbackEhr('nipt-order-check', body);
+    // The Organization read by reference answers 404.
+    const notFound = json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] }, 404);
+    const fhir = await startFallbackEhr('nipt-order-check', body, { extraRoutes: { '/fhir/Organization/org-hz-demo-mch': notFound } });
     ehrs.push(fhir);
-    expectCouldNotVerify(await niptCards(againstEhr(body, fhir.stub.fhirServer, undefined)));
+    expectCouldNotVerify(await niptCards(againstEhr(body, fhir.stub.fhirServer, undefined)), 'fetch failed: http-status 404');
   });
 });
