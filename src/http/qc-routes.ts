@@ -84,7 +84,7 @@ function reportSigningHandler(deps: QcDeps, authenticate: QcAuthenticate): Reque
   return async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     authenticate(req.headers.authorization);
-    const parsed = parseSigningBundle(await readJsonBody(req, deps.config.bodyLimitBytes));
+    const parsed = parseSigningBundle(await readJsonBody(req, deps.config));
     if (!parsed.ok) throw new AppError('invalid-bundle', parsed.issues);
     res.status(200).json(checkReportSigning(parsed.value, deps.config.clinicTimeZone));
   };
