@@ -1,52 +1,57 @@
 import { z } from 'zod';
-import type { Locale } from '../../render/messages.js';
+import { LOCALES, type Locale } from '../../render/messages.js';
 
 /**
- * The written notice (ZJ-2023 Art.25; PDM Art.20) as pure data, fixed when the card is issued and
- * hashed (notice-content.ts). It holds the woman's data, the indications with their evidence and
- * legal basis, and — in every locale — the very sentences she is told (indications,
- * recommendation, what prenatal diagnosis involves, Art. 22 informed choice), so the printed
- * notice cannot drift from what was hashed when the catalogue wording changes later. Only page
- * chrome (headings, signature lines) comes from the catalogue at print time.
+ * HOW A NOTICE TEMPLATE PLUGS IN (read this first).
  *
+ * A written notice is pure data fixed when the card is issued and hashed (content.ts,
+ * canonical JSON per RFC 8785). Its content is a discriminated union on `template`:
+ *   - `'art25'`: the prenatal-diagnosis notice of ZJ-2023 Art.25 / PDM Art.20 (built by content.ts);
+ *   - `'art27'`: the notice of an abnormal prenatal-diagnosis result (ZJ-2023 Art.27, rule
+ *     `abnormal-result-notice`).
+ * Every template shares the header (`noticeHeaderShape`: noticeId, issuedAt/issuedOn, the woman's
+ * identity and record number, institution, physician, pregnancy, `languages`) and adds its own
+ * body. To add or complete a template:
+ *   1. Schema: a `z.object({ ...noticeHeaderShape, template: z.literal('…'), …body })` here, added
+ *      to `noticeContentSchema`'s union. The body holds the physician's register (rules, codes,
+ *      evidence references — for the card and the audit) and, per locale in `languages`, the
+ *      woman's register: every sentence she is told, as plain words (no codes, no resource
+ *      references, no abbreviations), so the printed page cannot drift from what was hashed.
+ *   2. Builder: a function returning that content; build the header with `noticeHeader()` from
+ *      content.ts (record number, physician name, ages, institution) so both templates agree.
+ *   3. Page section: a body renderer for `GET /notices/{id}` registered in page.ts
+ *      (`TEMPLATE_BODIES`); page.ts draws the shared frame (title block, facts table, running
+ *      footer with name, record number, notice number and page x of y, hash line, the woman's
+ *      copy) around it. `art27` has a generic renderer of `texts[locale].sections` until its own.
+ *   4. Texts: catalogue keys under `notice.<template>.*` in cds-hooks/messages/*.json; only page
+ *      chrome (headings, signature labels) is read at print time, everything else is stored.
  * Parsed with this schema when read back from the store (`StoredNotice.content` is `unknown`).
- * Strings are plain text; patient-derived ones (name, evidence lines) are escaped by the renderer.
+ * Strings are plain text; record-derived parts carry FSI…PDI isolates (src/render/isolate.ts) and
+ * are escaped by the renderer.
  */
 const institutionSchema = z.object({
   id: z.string().optional(),
-  name: z.string(),
+  name: z.string().min(1),
   address: z.string().optional(),
   phone: z.string().optional(),
 });
 
-const indicationTextSchema = z.object({
-  rule: z.string(),
-  label: z.string(),
-  sentence: z.string(),
-  citation: z.string(),
-  evidence: z.array(z.string()),
-});
+const localeSchema = z.enum(LOCALES);
 
-const localeTextsSchema = z.object({
-  indications: z.array(indicationTextSchema),
-  recommendation: z.string(),
-  about: z.array(z.string()),
-  choice: z.string(),
-  /** Articles the notice as a whole rests on. */
-  legalBasis: z.string(),
-});
-
-export const noticeContentSchema = z.object({
-  schemaVersion: z.literal(1),
+/** Fields every notice template carries. */
+export const noticeHeaderShape = {
+  schemaVersion: z.literal(2),
   noticeId: z.string().min(1),
   /** Instant the notice was issued (ISO 8601) and the clinic calendar day. */
   issuedAt: z.string(),
   issuedOn: z.string(),
   patientId: z.string().min(1),
-  practitioner: z.string().optional(),
+  /** Patient.identifier value of the configured record-number system (MRN_SYSTEM); absent when none. */
+  recordNumber: z.string().optional(),
+  /** The issuing physician: the user's reference, and the name printed from her Practitioner. */
+  physician: z.object({ reference: z.string().optional(), name: z.string().optional() }),
   encounter: z.string().optional(),
   institution: institutionSchema,
-  referralInstitution: institutionSchema,
   woman: z.object({
     /** Patient-derived. */
     name: z.string().optional(),
@@ -62,21 +67,93 @@ export const noticeContentSchema = z.object({
     ga: z.string().optional(),
     gaDays: z.number().int().optional(),
   }),
-  /** Rule ids the notice covers (what the notice Communication's `notice-rules` lists). */
-  rules: z.array(z.string()).min(1),
-  /** The findings as in the card extension (rule, citation, evidence, params). */
-  indications: z.array(
-    z.object({
-      rule: z.string(),
-      citation: z.string(),
-      evidence: z.array(z.string()),
-      params: z.record(z.string(), z.unknown()),
-    }),
-  ),
-  /** What the woman is told, in every locale of the catalogues. */
-  texts: z.object({ 'zh-CN': localeTextsSchema, en: localeTextsSchema } satisfies Record<Locale, typeof localeTextsSchema>),
+  /** The language versions the content holds — all of them are covered by the hash. */
+  languages: z.array(localeSchema).min(1),
+} as const;
+
+/** The physician's register of a finding (as in the card extension): rule, citation, evidence references, params. */
+const physicianFindingSchema = z.object({
+  rule: z.string(),
+  citation: z.string(),
+  evidence: z.array(z.string()),
+  params: z.record(z.string(), z.unknown()),
 });
 
+/** The woman's register of a finding: plain words only. */
+const womanFindingSchema = z.object({
+  rule: z.string(),
+  label: z.string(),
+  sentence: z.string(),
+  /** The legal basis written out (《…》第二十四条第（五）项). */
+  legalBasis: z.string(),
+  evidence: z.array(z.string()),
+});
+
+const procedureSchema = z.enum(['cvs', 'amniocentesis', 'cordocentesis']);
+
+/** Where she stands against each procedure window (policy.procedureWindows), as dates. */
+const timingSchema = z.object({
+  gaDays: z.number().int().optional(),
+  windows: z.array(
+    z.object({
+      procedure: procedureSchema,
+      status: z.enum(['passed', 'open', 'upcoming', 'unknown']),
+      /** First and last day of the window (YYYY-MM-DD) from the EDD; `until` absent when open-ended. */
+      from: z.string().optional(),
+      until: z.string().optional(),
+    }),
+  ),
+  /** The day to come back by when she has not yet decided. */
+  comeBackBy: z.string(),
+});
+
+const art25TextsSchema = z.object({
+  indications: z.array(womanFindingSchema),
+  /** Why the notice is given: the articles that apply to these findings, written out. */
+  legalBasis: z.string(),
+  recommendation: z.string(),
+  about: z.array(z.string()),
+  timing: z.array(z.string()),
+  declining: z.array(z.string()),
+  choice: z.string(),
+  choices: z.object({ accept: z.string(), decline: z.string(), postponed: z.string() }),
+});
+
+export const art25ContentSchema = z.object({
+  ...noticeHeaderShape,
+  template: z.literal('art25'),
+  referralInstitution: institutionSchema,
+  /** Rule ids the notice covers (what the notice Communication's `notice-rules` lists). */
+  rules: z.array(z.string()).min(1),
+  indications: z.array(physicianFindingSchema),
+  timing: timingSchema,
+  texts: z.object({ 'zh-CN': art25TextsSchema, en: art25TextsSchema } satisfies Record<Locale, typeof art25TextsSchema>),
+});
+
+/** Reserved for the Art. 27 notice (rule `abnormal-result-notice`): its builder may refine the body. */
+const art27TextsSchema = z.object({
+  legalBasis: z.string(),
+  sections: z.array(z.object({ heading: z.string(), paragraphs: z.array(z.string()) })),
+  /** Signature lines (both spouses, next of kin, physician), labels in the locale. */
+  signatures: z.array(z.string()).optional(),
+});
+
+export const art27ContentSchema = z.object({
+  ...noticeHeaderShape,
+  template: z.literal('art27'),
+  rules: z.array(z.string()).min(1),
+  indications: z.array(physicianFindingSchema),
+  texts: z.object({ 'zh-CN': art27TextsSchema, en: art27TextsSchema } satisfies Record<Locale, typeof art27TextsSchema>),
+});
+
+export const noticeContentSchema = z.discriminatedUnion('template', [art25ContentSchema, art27ContentSchema]);
+
 export type NoticeContent = z.infer<typeof noticeContentSchema>;
-export type NoticeLocaleTexts = z.infer<typeof localeTextsSchema>;
+export type Art25Content = z.infer<typeof art25ContentSchema>;
+export type Art27Content = z.infer<typeof art27ContentSchema>;
+export type NoticeHeader = Omit<Art25Content, 'template' | 'referralInstitution' | 'rules' | 'indications' | 'timing' | 'texts'>;
+export type Art25Texts = z.infer<typeof art25TextsSchema>;
+export type Art27Texts = z.infer<typeof art27TextsSchema>;
+export type NoticeTiming = z.infer<typeof timingSchema>;
 export type NoticeInstitution = z.infer<typeof institutionSchema>;
+export type NoticeProcedure = z.infer<typeof procedureSchema>;
