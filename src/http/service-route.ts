@@ -3,10 +3,11 @@ import { authorizeFhirServer } from '../auth/authorize-fhir-server.js';
 import { AppError } from '../errors/app-error.js';
 import type { AppDeps } from '../ports.js';
 import type { ServiceDefinition } from '../cds-hooks/wire.js';
-import type { ServiceResult } from '../engine/service.js';
+import { everyRuleFailed, type ServiceResult } from '../engine/service.js';
 import { hookCallRecord } from './hook-call-record.js';
 import { authenticateCall, type EhrCallGate } from './auth-failure-limit.js';
 import { readJsonBody } from './read-json-body.js';
+import { logRuleErrors, unanswered } from './rule-failures.js';
 import { noteHookInstance, type RequestLogLocals } from './request-log.js';
 import { validateHookRequest } from './validate-hook-request.js';
 
@@ -72,6 +73,12 @@ export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, Serv
       // A call that could not be answered (e.g. 412) is audited too; the original error is answered.
       if (e instanceof AppError && e.code !== 'store-unavailable') await record(e.status).catch(() => undefined);
       throw e;
+    }
+    logRuleErrors(deps.logger, { serviceId: def.id, hookInstance: request.hookInstance }, result.ruleErrors);
+    // Every rule that ran threw: no cards is not "no indication" (docs/design.md#rule-failures). Audited, then 500.
+    if (everyRuleFailed(result)) {
+      await record(500, unanswered(result));
+      throw new AppError('internal-error', [{ message: 'every rule of the service failed' }]);
     }
     // The audit record — and the notice the card links to — is durable before the answer leaves.
     await record(200, result);
