@@ -51,7 +51,11 @@ export const noticeHeaderShape = {
   /** The issuing physician: the user's reference, and the name printed from her Practitioner. */
   physician: z.object({ reference: z.string().optional(), name: z.string().optional() }),
   encounter: z.string().optional(),
-  institution: institutionSchema,
+  /**
+   * The issuing institution by its real name, never a placeholder; absent only outside production
+   * (no PUBLIC_BASE_URL), where the page leaves a line to write it on (docs/design.md#written-notice).
+   */
+  institution: institutionSchema.optional(),
   woman: z.object({
     /** Patient-derived. */
     name: z.string().optional(),
@@ -122,7 +126,8 @@ const art25TextsSchema = z.object({
 export const art25ContentSchema = z.object({
   ...noticeHeaderShape,
   template: z.literal('art25'),
-  referralInstitution: institutionSchema,
+  /** The partner prenatal-diagnosis institution by name; absent (outside production) when none is configured. */
+  referralInstitution: institutionSchema.optional(),
   /** Rule ids the notice covers (what the notice Communication's `notice-rules` lists). */
   rules: z.array(z.string()).min(1),
   indications: z.array(physicianFindingSchema),
