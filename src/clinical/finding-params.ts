@@ -129,6 +129,27 @@ export interface ScreeningHighRiskParams {
   readonly items: readonly EvidenceItem[];
 }
 
+/** One abnormal prenatal-diagnosis report of `abnormal-result-notice` (docs/rules.md#abnormal-result-notice). */
+export interface AbnormalResultItem extends EvidenceItem {
+  /** `chromosomal`: the conclusion is in the chromosomal set; `structural`: another fetal anomaly. */
+  readonly kind: 'chromosomal' | 'structural';
+  /** `Organization/<id>` of the prenatal-diagnosis institution that issued the report. */
+  readonly performer: string;
+  /** Its name as recorded (patient-derived: record text). */
+  readonly performerName?: string;
+}
+
+export interface AbnormalResultNoticeParams {
+  readonly kinds: readonly ('chromosomal' | 'structural')[];
+  /** The case goes to the medical ethics committee (GA on the issue day ≥ `ethicsReviewGaDays`). */
+  readonly ethicsReview: boolean;
+  readonly ethicsReviewGaDays: number;
+  /** GA on the issue day (days), when known. */
+  readonly gaDays?: number;
+  /** Most recent first. */
+  readonly items: readonly AbnormalResultItem[];
+}
+
 export interface ReferralParamsByRule {
   readonly ama: AmaParams;
   readonly 'amniotic-fluid': AmnioticFluidParams;
@@ -137,6 +158,7 @@ export interface ReferralParamsByRule {
   readonly 'genetic-family-history': FamilyHistoryParams;
   readonly 'prior-affected-birth': FamilyHistoryParams;
   readonly 'screening-high-risk': ScreeningHighRiskParams;
+  readonly 'abnormal-result-notice': AbnormalResultNoticeParams;
 }
 
 /** Facts about the current pregnancy, derived once per request, shown on card and notice. */

@@ -88,6 +88,11 @@ export const policySchema = z.strictObject({
    * PREGNANCY_EDD_DAYS_BEFORE.
    */
   POSTTERM_MAX_DAYS: z.number().int().nonnegative().default(14),
+  /**
+   * ZJ-2023 Art.27: GA (days) from which the Art. 27 notice of an abnormal prenatal-diagnosis result
+   * says the case goes to the medical ethics committee (28+0 = 196; docs/rules.md#abnormal-result-notice).
+   */
+  ART27_ETHICS_REVIEW_GA_DAYS: z.number().int().positive().default(196),
   /** ZJ-2023 Art.31: GA (days) from which a termination order needs a documented medical reason (14+0 = 98). */
   TERMINATION_CHECK_GA_DAYS: z.number().int().positive().default(98),
   /** Days a pregnancy-status observation counts as current. */

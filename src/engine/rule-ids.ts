@@ -11,6 +11,7 @@ export const REFERRAL_RULE_IDS = [
   'genetic-family-history',
   'prior-affected-birth',
   'screening-high-risk',
+  'abnormal-result-notice',
 ] as const;
 
 export const NIPT_CATEGORY_IDS = ['nipt-not-applicable', 'nipt-caution', 'nipt-suitable'] as const;

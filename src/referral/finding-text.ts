@@ -1,4 +1,5 @@
 import type {
+  AbnormalResultNoticeParams,
   AmaParams,
   AmnioticFluidParams,
   AmnioticFluidReading,
@@ -173,6 +174,14 @@ function screeningSentence(p: ScreeningHighRiskParams, l: Locale): string {
   return message(l, 'finding.screening-high-risk.generic', { test });
 }
 
+/** docs/rules.md#abnormal-result-notice: what the prenatal-diagnosis reports concluded, in the lab's words, with their dates. */
+function abnormalResultSentence(p: AbnormalResultNoticeParams, l: Locale): string {
+  const items = Array.isArray(p.items) ? p.items.filter((i) => !!i && typeof i === 'object') : [];
+  const kinds = [...new Set(items.map((i) => i.kind))].map((k) => word(l, 'finding.abnormal-result-notice.kind', k));
+  const results = items.map((i) => `${isolate(i.text ?? i.code?.display ?? i.code?.code ?? '?')}（${formatDate(i.date ?? '?')}）`);
+  return message(l, 'finding.abnormal-result-notice', { kinds: listText(kinds, l), results: listText(results, l) });
+}
+
 /** The plain-language sentence of a referral finding. */
 export function findingSentence<R extends ReferralRuleId>(rule: R, params: ReferralParamsByRule[R], l: Locale): string {
   const p = params as ReferralParamsByRule[ReferralRuleId];
@@ -191,6 +200,8 @@ export function findingSentence<R extends ReferralRuleId>(rule: R, params: Refer
       return message(l, 'finding.prior-affected-birth');
     case 'screening-high-risk':
       return screeningSentence(p as ScreeningHighRiskParams, l);
+    case 'abnormal-result-notice':
+      return abnormalResultSentence(p as AbnormalResultNoticeParams, l);
     default:
       return '';
   }

@@ -6,9 +6,11 @@ import { REFERRAL_RULE_IDS } from '../../src/engine/rule-ids.js';
 import type { Rule } from '../../src/engine/rule.js';
 import type { PregnancyFacts } from '../../src/clinical/finding-params.js';
 import { REFERRAL_RULES } from '../../src/referral/rules/index.js';
+import { EXTENSIONS, SYSTEMS } from '../../src/clinical/codes.js';
 import {
   afi,
   atc,
+  code,
   condition,
   EDD,
   eddObs,
@@ -36,6 +38,18 @@ const everything = (): Resource[] => [
   familyHistory('MTH', sct('41040004')),
   familyHistory('SON', sct('70156005')),
   risk('t21-risk', { valueString: '1/100', interpretation: [interp('H')] }),
+  // abnormal-result-notice: an amniocentesis karyotype 47,XX,+21 from a prenatal-diagnosis institution.
+  report(code(SYSTEMS.icd10cn, 'Q90.000'), {
+    code: { coding: [code(SYSTEMS.prenatalOrder, 'karyotype')] },
+    conclusion: '47,XX,+21',
+    performer: [{ reference: 'Organization/org-pd' }],
+  }),
+  {
+    resourceType: 'Organization',
+    id: 'org-pd',
+    name: '浙江大学医学院附属妇产科医院',
+    extension: [{ url: EXTENSIONS.mchInstitutionRole, valueCode: 'prenatal-diagnosis-institution' }],
+  },
 ];
 
 describe('evaluateReferral', () => {
@@ -44,7 +58,8 @@ describe('evaluateReferral', () => {
     for (const r of REFERRAL_RULES) {
       expect(r.version).toBe('1.0.0');
       expect(r.citation.zj).toMatch(/^ZJ-2023 Art\./);
-      expect(r.citation.national).toMatch(/^PDM Art\./);
+      // ZJ-2023 Art.27 is cited alone (docs/rules.md#abnormal-result-notice).
+      if (r.id !== 'abnormal-result-notice') expect(r.citation.national).toMatch(/^PDM Art\./);
       expect(r.services).toEqual(['prenatal-diagnosis-referral', 'prenatal-diagnosis-referral-encounter']);
       expect(r.inputs.length).toBeGreaterThan(0);
       expect(r.title['zh-CN'].length * r.title.en.length).toBeGreaterThan(0);

@@ -123,6 +123,23 @@ const PARAMS: { readonly [R in ReferralRuleId]: ReferralParamsByRule[R] } = {
       },
     ],
   },
+  'abnormal-result-notice': {
+    kinds: ['chromosomal'],
+    ethicsReview: false,
+    ethicsReviewGaDays: 196,
+    gaDays: 136,
+    items: [
+      {
+        reference: 'DiagnosticReport/kt1',
+        date: '2026-03-06',
+        code: { system: 'http://hl7.org/fhir/sid/icd-10-cn', code: 'Q90.000', display: '21三体综合征' },
+        text: '47,XX,+21，胎儿21三体综合征',
+        kind: 'chromosomal',
+        performer: 'Organization/org-pd',
+        performerName: '浙江大学医学院附属妇产科医院',
+      },
+    ],
+  },
 };
 
 const CITATIONS: Readonly<Record<ReferralRuleId, string>> = {
@@ -133,6 +150,7 @@ const CITATIONS: Readonly<Record<ReferralRuleId, string>> = {
   'genetic-family-history': 'ZJ-2023 Art.24(4); PDM Art.17(4)',
   'prior-affected-birth': 'ZJ-2023 Art.24(4); PDM Art.17(4)',
   'screening-high-risk': 'ZJ-2023 Art.9, Art.23; PDM Art.16',
+  'abnormal-result-notice': 'ZJ-2023 Art.27',
 };
 
 /** A finding of `rule`, with optional params replaced. */

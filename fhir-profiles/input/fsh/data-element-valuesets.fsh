@@ -684,6 +684,19 @@ Description: "Data element \"pregnant\" of prenatal-cds (generated from src/clin
 * ^status = #active
 * http://snomed.info/sct#77386006
 
+ValueSet: DataElementPrenatalDiagnosisReportVS
+Id: prenatal-diagnosis-report
+Title: "Prenatal-diagnosis report (DiagnosticReport category or code: karyotype, microarray, amniocentesis, CVS, cordocentesis)"
+Description: "Data element \"prenatal-diagnosis-report\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://snomed.info/sct#34536000
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-observation#prenatal-diagnosis
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-order#karyotype
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-order#chromosomal-microarray
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-order#amniocentesis
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-order#cvs
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-order#cordocentesis
+
 ValueSet: DataElementPrenatalExaminationVS
 Id: prenatal-examination
 Title: "Obstetric ultrasound or prenatal diagnosis (Observation / DiagnosticReport category or code)"

@@ -187,6 +187,16 @@ const LIST: readonly ValueSetDefinition[] = [
     { system: po, codes: ['obstetric-ultrasound', 'prenatal-diagnosis'] },
     { system: prenatalOrder, codes: ['amniocentesis', 'cvs', 'cordocentesis'] },
   ]),
+  // A prenatal-diagnosis result: the report of a karyotype, microarray or invasive sampling (docs/rules.md#abnormal-result-notice).
+  vs(
+    'prenatal-diagnosis-report',
+    'Prenatal-diagnosis report (DiagnosticReport category or code: karyotype, microarray, amniocentesis, CVS, cordocentesis)',
+    [
+      { system: snomed, codes: ['34536000'] },
+      { system: po, codes: ['prenatal-diagnosis'] },
+      { system: prenatalOrder, codes: ['karyotype', 'chromosomal-microarray', 'amniocentesis', 'cvs', 'cordocentesis'] },
+    ],
+  ),
   vs('nuchal-translucency', 'Nuchal translucency (mm)', [{ system: po, codes: ['nt-mm'] }]),
   // Teratogen exposure (docs/rules.md#teratogen-exposure)
   vs(

@@ -1,5 +1,6 @@
 import type { PregnancyFacts } from '../../clinical/finding-params.js';
 import type { Rule } from '../../engine/rule.js';
+import { abnormalResultNoticeRule } from './abnormal-result-notice.js';
 import { amaRule } from './ama.js';
 import { amnioticFluidRule } from './amniotic-fluid.js';
 import { fetalAnomalyRule } from './fetal-anomaly.js';
@@ -17,4 +18,5 @@ export const REFERRAL_RULES: readonly Rule<PregnancyFacts>[] = Object.freeze([
   geneticFamilyHistoryRule,
   priorAffectedBirthRule,
   screeningHighRiskRule,
+  abnormalResultNoticeRule,
 ]);
