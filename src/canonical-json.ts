@@ -54,3 +54,47 @@ function write(value: unknown, key: string): string | undefined {
   }
   return `${out}}`;
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * RFC 8785 JSON Canonicalization Scheme (JCS) of JSON data: the hash input of the written notice
+ * (docs/design.md#written-notice). For JSON data `canonicalJson` already writes JCS — keys sorted by
+ * UTF-16 code units, numbers as ECMAScript `Number.prototype.toString` (RFC 8785 §3.2.2.3, which
+ * gives `1e+30`, `0.002`, `-0` as `0`), strings escaped as `JSON.stringify` (the same minimal
+ * escapes, `\u00XX` lower case), no whitespace — so `jcs` only refuses what JCS (I-JSON, RFC 7493)
+ * does not allow instead of writing something else: a non-finite number, a lone surrogate in a
+ * string or member name, a bigint. Members whose value is `undefined` are left out, as when the
+ * content is stored as JSON, so the hash of built content equals the hash of the stored one.
+ * Throws a TypeError naming the path.
+ */
+export function jcs(value: unknown): string {
+  check(value, '$');
+  return canonicalJson(value) as string;
+}
+
+function check(value: unknown, path: string): void {
+  let v = value;
+  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+    v = (v as { toJSON: (key: string) => unknown }).toJSON('');
+  }
+  if (v === null || v === undefined || typeof v === 'boolean') return;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new TypeError(`jcs: ${path} is not a finite number`);
+    return;
+  }
+  if (typeof v === 'string') {
+    if (LONE_SURROGATE.test(v)) throw new TypeError(`jcs: ${path} holds a lone surrogate`);
+    return;
+  }
+  if (typeof v === 'bigint') throw new TypeError(`jcs: ${path} is a bigint`);
+  if (typeof v !== 'object') return; // function, symbol: left out, as JSON.stringify does
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => check(x, `${path}[${i}]`));
+    return;
+  }
+  for (const [k, x] of Object.entries(v)) {
+    if (LONE_SURROGATE.test(k)) throw new TypeError(`jcs: a member name under ${path} holds a lone surrogate`);
+    check(x, `${path}.${k}`);
+  }
+}

@@ -93,6 +93,21 @@ export const policySchema = z.strictObject({
    * says the case goes to the medical ethics committee (28+0 = 196; docs/rules.md#abnormal-result-notice).
    */
   ART27_ETHICS_REVIEW_GA_DAYS: z.number().int().positive().default(196),
+  /**
+   * Usual windows of invasive prenatal diagnosis, days of GA, for the written notice's timing
+   * paragraph (docs/design.md#written-notice): chorionic villus sampling 11+0..13+6, amniocentesis
+   * 16+0..22+6, cordocentesis from 18+0 (no upper bound: `toDays` absent).
+   */
+  PROCEDURE_WINDOWS: z
+    .strictObject({
+      cvs: z.strictObject({ fromDays: z.number().int().nonnegative(), toDays: z.number().int().positive().optional() }),
+      amniocentesis: z.strictObject({ fromDays: z.number().int().nonnegative(), toDays: z.number().int().positive().optional() }),
+      cordocentesis: z.strictObject({ fromDays: z.number().int().nonnegative(), toDays: z.number().int().positive().optional() }),
+    })
+    .refine((w) => Object.values(w).every((x) => x.toDays === undefined || x.toDays >= x.fromDays), {
+      message: 'a procedure window ends before it starts',
+    })
+    .default({ cvs: { fromDays: 77, toDays: 97 }, amniocentesis: { fromDays: 112, toDays: 160 }, cordocentesis: { fromDays: 126 } }),
   /** ZJ-2023 Art.31: GA (days) from which a termination order needs a documented medical reason (14+0 = 98). */
   TERMINATION_CHECK_GA_DAYS: z.number().int().positive().default(98),
   /** Days a pregnancy-status observation counts as current. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOCALES, type Locale } from '../../render/messages.js';
+import { art27TextsSchema } from './art27-schema.js';
 
 /**
  * HOW A NOTICE TEMPLATE PLUGS IN (read this first).
@@ -135,14 +136,7 @@ export const art25ContentSchema = z.object({
   texts: z.object({ 'zh-CN': art25TextsSchema, en: art25TextsSchema } satisfies Record<Locale, typeof art25TextsSchema>),
 });
 
-/** Reserved for the Art. 27 notice (rule `abnormal-result-notice`): its builder may refine the body. */
-const art27TextsSchema = z.object({
-  legalBasis: z.string(),
-  sections: z.array(z.object({ heading: z.string(), paragraphs: z.array(z.string()) })),
-  /** Signature lines (both spouses, next of kin, physician), labels in the locale. */
-  signatures: z.array(z.string()).optional(),
-});
-
+/** The Art. 27 notice's woman's register (rule `abnormal-result-notice`): art27-schema.ts. */
 export const art27ContentSchema = z.object({
   ...noticeHeaderShape,
   template: z.literal('art27'),
@@ -158,7 +152,7 @@ export type Art25Content = z.infer<typeof art25ContentSchema>;
 export type Art27Content = z.infer<typeof art27ContentSchema>;
 export type NoticeHeader = Omit<Art25Content, 'template' | 'referralInstitution' | 'rules' | 'indications' | 'timing' | 'texts'>;
 export type Art25Texts = z.infer<typeof art25TextsSchema>;
-export type Art27Texts = z.infer<typeof art27TextsSchema>;
+export type { Art27Texts } from './art27-schema.js';
 export type NoticeTiming = z.infer<typeof timingSchema>;
 export type NoticeInstitution = z.infer<typeof institutionSchema>;
 export type NoticeProcedure = z.infer<typeof procedureSchema>;

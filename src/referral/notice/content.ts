@@ -1,84 +1,68 @@
 import { createHash } from 'node:crypto';
-import type { Patient } from '@medplum/fhirtypes';
-import { canonicalJson } from '../../canonical-json.js';
+import type { Patient, Practitioner } from '@medplum/fhirtypes';
+import { jcs } from '../../canonical-json.js';
 import type { ClinicalNow } from '../../clock.js';
 import type { PregnancyFacts } from '../../clinical/finding-params.js';
 import type { Policy } from '../../clinical/policy.js';
 import type { Finding } from '../../engine/rule.js';
-import { describeFinding } from '../finding-text.js';
-import { LOCALES, message, type Locale } from '../../render/messages.js';
-import type { NoticeContent, NoticeInstitution, NoticeLocaleTexts } from './content-schema.js';
-import { fullYearsBetween, patientDisplayName } from './woman.js';
+import { LOCALES, type Locale } from '../../render/messages.js';
+import type { Art25Content, Art25Texts, NoticeHeader, NoticeInstitution, NoticeTiming } from './content-schema.js';
+import { noticeMessage as nm } from './messages.js';
+import { noticeTiming, timingParagraphs } from './timing.js';
+import { fullYearsBetween, patientDisplayName, practitionerDisplayName, recordNumber } from './woman.js';
+import { womanFinding } from './woman-text.js';
+import { dateWords, provincialArticles, provincialLaw } from './words.js';
 
 export type { NoticeContent } from './content-schema.js';
 
-/** Articles the written notice rests on: Art. 22 (informed, voluntary choice), 24, 25. */
-export const NOTICE_CITATION = 'ZJ-2023 Art.22, Art.24, Art.25; PDM Art.17, Art.20';
-
-export interface NoticeContentInput {
+/** What every notice template's header is built from (docs/design.md#written-notice). */
+export interface NoticeHeaderInput {
   readonly noticeId: string;
-  readonly findings: readonly Finding[];
   readonly facts: PregnancyFacts;
   readonly patient: Patient;
-  readonly policy: Policy;
   readonly now: ClinicalNow;
+  /** The user's `Practitioner/…` or `PractitionerRole/…` reference, and her Practitioner (its name is printed). */
   readonly practitionerRef?: string;
+  readonly practitioner?: Practitioner;
   readonly encounterRef?: string;
-  /** The institution issuing the notice, from the call (docs/design.md#institution); the policy's when absent. */
+  /**
+   * The institution issuing the notice, by its real name; `undefined` when no name is known — the
+   * service then refuses to issue in production (service.ts) and the page leaves a line to write on.
+   */
   readonly institution?: NoticeInstitution;
+  /** MRN_SYSTEM: the Patient.identifier system of her record number. */
+  readonly mrnSystem?: string;
   /** Ages in full years if the caller has them; otherwise derived from Patient.birthDate here. */
   readonly ages?: { readonly now?: number; readonly atEdd?: number };
 }
 
-function institutionOf(i: Policy['institution']): NoticeInstitution {
-  return dropUndefined({ id: i.id, name: i.name, address: i.address, phone: i.phone });
+export interface NoticeContentInput extends NoticeHeaderInput {
+  readonly findings: readonly Finding[];
+  readonly policy: Policy;
+  /** The partner prenatal-diagnosis institution; `undefined` when none is configured by name. */
+  readonly referralInstitution?: NoticeInstitution;
 }
 
 function dropUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-function localeTexts(findings: readonly Finding[], locale: Locale): NoticeLocaleTexts {
-  return {
-    indications: findings.map((f) => {
-      const t = describeFinding(f, locale);
-      return { rule: t.rule, label: t.label, sentence: t.sentence, citation: t.citation, evidence: [...t.evidence] };
-    }),
-    recommendation: message(locale, 'notice.recommendation'),
-    about: [
-      message(locale, 'notice.about.what'),
-      message(locale, 'notice.about.procedures'),
-      message(locale, 'notice.about.risk'),
-      message(locale, 'notice.about.limits'),
-    ],
-    choice: message(locale, 'notice.choice'),
-    legalBasis: NOTICE_CITATION,
-  };
-}
-
-/**
- * Builds the written notice (ZJ-2023 Art.25; PDM Art.20) as pure data at card time: issuing
- * institution, the woman (name, age now and at the EDD), GA and EDD, each indication with its
- * evidence and legal basis, recommendation, what prenatal diagnosis involves, Art. 22 informed and
- * voluntary choice, where to go (policy.referralInstitution), issue date and notice id.
- * Deterministic: the same input gives the same content (and hash).
- */
-export function buildNoticeContent(input: NoticeContentInput): NoticeContent {
-  const { patient, facts, now, policy, findings } = input;
-  if (!patient.id) throw new Error('buildNoticeContent: Patient.id is required');
+/** The header every template shares: the same identity, record number, physician and ages on every notice. */
+export function noticeHeader(input: NoticeHeaderInput): NoticeHeader {
+  const { patient, facts, now } = input;
+  if (!patient.id) throw new Error('noticeHeader: Patient.id is required');
   const birthDate = patient.birthDate;
   const edd = facts.edd?.date;
-  const texts = Object.fromEntries(LOCALES.map((l) => [l, localeTexts(findings, l)])) as Record<Locale, NoticeLocaleTexts>;
   return dropUndefined({
-    schemaVersion: 1 as const,
+    schemaVersion: 2 as const,
     noticeId: input.noticeId,
     issuedAt: now.instant,
     issuedOn: now.today,
     patientId: patient.id,
-    practitioner: input.practitionerRef,
+    recordNumber: recordNumber(patient, input.mrnSystem),
+    physician: dropUndefined({ reference: input.practitionerRef, name: practitionerDisplayName(input.practitioner) }),
     encounter: input.encounterRef,
-    institution: input.institution ?? institutionOf(policy.institution),
-    referralInstitution: institutionOf(policy.referralInstitution),
+    institution: input.institution ? dropUndefined({ ...input.institution }) : undefined,
     woman: dropUndefined({
       name: patientDisplayName(patient),
       birthDate,
@@ -86,13 +70,63 @@ export function buildNoticeContent(input: NoticeContentInput): NoticeContent {
       ageAtEddYears: input.ages?.atEdd ?? fullYearsBetween(birthDate, edd),
     }),
     pregnancy: dropUndefined({ edd, eddSource: facts.edd?.source, lmp: facts.lmp, ga: facts.ga, gaDays: facts.gaDays }),
-    rules: [...new Set(findings.map((f) => f.rule))],
-    indications: findings.map((f) => ({ rule: f.rule, citation: f.citation, evidence: [...f.evidence], params: { ...f.params } })),
-    texts,
+    languages: [...LOCALES],
   });
 }
 
-/** SHA-256 (hex) of the canonical JSON of the notice content: independent of key order. */
+/** Whether any finding rests on Art. 24 (the five indications) rather than only on screening (Art. 9, 23). */
+function hasIndication(findings: readonly Finding[]): boolean {
+  return findings.some((f) => provincialArticles(f.citation).includes(24));
+}
+
+function art25Texts(input: NoticeContentInput, timing: NoticeTiming, l: Locale): Art25Texts {
+  const law = provincialLaw(l);
+  const { comeBackBy } = timing;
+  const institution = input.referralInstitution?.name ?? nm(l, 'choices.institution.unnamed');
+  const paragraphs = timingParagraphs(timing, input.now.today, input.policy, l);
+  return {
+    indications: input.findings.map((f) => womanFinding(f, input.policy, l)),
+    legalBasis: nm(l, 'notice.legalBasis', { law }),
+    recommendation: nm(l, hasIndication(input.findings) ? 'notice.recommendation.indication' : 'notice.recommendation.screening'),
+    about: [nm(l, 'notice.about.what'), nm(l, 'notice.about.procedures'), nm(l, 'notice.about.risk'), nm(l, 'notice.about.limits')],
+    timing: paragraphs,
+    declining: [nm(l, 'declining.what'), nm(l, 'declining.care'), nm(l, 'declining.change')],
+    choice: nm(l, 'choice', { law }),
+    choices: {
+      accept: nm(l, 'choices.accept', { institution }),
+      decline: nm(l, 'choices.decline'),
+      postponed: nm(l, 'choices.postponed', { comeBackBy: dateWords(comeBackBy, l) ?? comeBackBy }),
+    },
+  };
+}
+
+/**
+ * Builds the Art. 25 written notice (ZJ-2023 Art.25; PDM Art.20) as pure data at card time: the
+ * shared header, each finding in the physician's register (rule, citation, evidence references,
+ * params) and, per locale, in the woman's (plain words, the legal basis written out), the
+ * recommendation (Art. 24 indications, or screening only), what prenatal diagnosis involves, the
+ * timing against the procedure windows, what declining means, the Art. 22 informed choice and the
+ * three choices. Deterministic: the same input gives the same content (and hash).
+ */
+export function buildNoticeContent(input: NoticeContentInput): Art25Content {
+  const header = noticeHeader(input);
+  const timing = noticeTiming(input.facts.gaDays, input.now.today, input.policy);
+  const texts = Object.fromEntries(LOCALES.map((l) => [l, art25Texts(input, timing, l)])) as Record<Locale, Art25Texts>;
+  return {
+    ...header,
+    template: 'art25',
+    ...(input.referralInstitution ? { referralInstitution: dropUndefined({ ...input.referralInstitution }) } : {}),
+    rules: [...new Set(input.findings.map((f) => f.rule))],
+    indications: input.findings.map((f) => ({ rule: f.rule, citation: f.citation, evidence: [...f.evidence], params: { ...f.params } })),
+    timing,
+    texts,
+  };
+}
+
+/**
+ * SHA-256 (hex) of the notice content in RFC 8785 canonical form (JCS, src/canonical-json.ts):
+ * recomputable from the stored content with `prenatal-cds notice-hash` (README#written-notice).
+ */
 export function hashNoticeContent(content: unknown): string {
-  return createHash('sha256').update(canonicalJson(content), 'utf8').digest('hex');
+  return createHash('sha256').update(jcs(content), 'utf8').digest('hex');
 }

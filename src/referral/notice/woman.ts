@@ -1,4 +1,4 @@
-import type { HumanName, Patient } from '@medplum/fhirtypes';
+import type { HumanName, Identifier, Patient, Practitioner } from '@medplum/fhirtypes';
 import { fullYears, toDayNumber } from '../../calendar/index.js';
 
 /**
@@ -19,7 +19,27 @@ function pickName(names: readonly HumanName[]): HumanName | undefined {
  * Prefers `use: official`, then `usual`, then the first current name. `undefined` when none.
  */
 export function patientDisplayName(patient: Patient): string | undefined {
-  const n = pickName(patient.name ?? []);
+  return displayName(patient.name ?? []);
+}
+
+/** The physician's printed name (same rules as the woman's), from her Practitioner resource. */
+export function practitionerDisplayName(practitioner: Practitioner | undefined): string | undefined {
+  return practitioner ? displayName(practitioner.name ?? []) : undefined;
+}
+
+/**
+ * Her record number: the value of the first current `Patient.identifier` of the configured system
+ * (MRN_SYSTEM, docs/design.md#written-notice); `undefined` when no system is configured or she has none.
+ */
+export function recordNumber(patient: Patient, system: string | undefined): string | undefined {
+  if (!system) return undefined;
+  const current = (i: Identifier) => i.use !== 'old' && !i.period?.end;
+  const found = (patient.identifier ?? []).filter((i) => i.system === system && i.value?.trim());
+  return (found.find(current) ?? found[0])?.value?.trim();
+}
+
+function displayName(names: readonly HumanName[]): string | undefined {
+  const n = pickName(names);
   if (!n) return undefined;
   const text = n.text?.trim();
   if (text) return text;
