@@ -4,6 +4,7 @@ import { type Locale } from '../../render/messages.js';
 import { ageText } from './text.js';
 import { noticeContentSchema, type Art25Content, type Art27Content, type NoticeContent, type NoticeInstitution } from './content-schema.js';
 import { noticeMessage, type NoticeMessageKey } from './messages.js';
+import { ART27_CSS, renderArt27Body } from './art27-page.js';
 import { NOTICE_CSS } from './style.js';
 import { dateWords, gaWords } from './words.js';
 
@@ -63,7 +64,7 @@ ${body}
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${m('page.title')}</title>
-<style>${NOTICE_CSS}${runningFooterCss(c, notice.id, lang)}</style>
+<style>${NOTICE_CSS}${c.template === 'art27' ? ART27_CSS : ''}${runningFooterCss(c, notice.id, lang)}</style>
 </head>
 <body>
 ${copy('institution')}
@@ -204,14 +205,7 @@ ${field(m('page.sign.date'), f)}
 <p class="legal">${m('page.legalNote', { basis: t.legalBasis })}</p>`;
 }
 
-/** The Art. 27 notice until its own renderer lands: its stored sections, then its signature lines. */
+/** The Art. 27 notice's body (rule `abnormal-result-notice`): its own renderer, art27-page.ts. */
 function art27Body(c: Art27Content, f: Frame): string {
-  const t = c.texts[f.lang];
-  return `${t.sections
-    .map((s) => `<section><h2>${h(s.heading)}</h2>\n${s.paragraphs.map((p) => `<p>${h(p)}</p>`).join('\n')}</section>`)
-    .join('\n')}
-<section class="signatures"><div class="sign-grid">
-${(t.signatures ?? []).map((s) => `${field(h(s), f, 'wide')}`).join('\n')}
-</div></section>
-<p class="legal">${f.m('page.legalNote', { basis: t.legalBasis })}</p>`;
+  return renderArt27Body(c.texts[f.lang], f.lang);
 }
