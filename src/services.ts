@@ -2,7 +2,7 @@ import type { Policy } from './clinical/policy.js';
 import type { ServiceId, Undecided } from './engine/rule.js';
 import { combineResults, type ServiceHandler } from './engine/service.js';
 import { NIPT_RULES } from './nipt/rules/index.js';
-import { createNiptService } from './nipt/service.js';
+import { createNiptService, type NiptDeps } from './nipt/service.js';
 import type { RegistryStore } from './orders/credential-records.js';
 import { ORDER_RULES } from './orders/rules/index.js';
 import { createOrderSignService } from './orders/service.js';
@@ -19,6 +19,8 @@ export interface ServicesDeps {
   readonly registry: RegistryStore;
   /** The referral rules (the catalogue by default; tests inject failing ones). */
   readonly referralRules?: ReferralServiceDeps['rules'];
+  /** The NIPT rules (the catalogue by default; tests inject failing ones). */
+  readonly niptRules?: NiptDeps['rules'];
 }
 
 /**
@@ -62,9 +64,15 @@ export function createServices(deps: ServicesDeps): Readonly<Record<ServiceId, S
   return Object.freeze({
     'prenatal-diagnosis-referral': referral,
     'prenatal-diagnosis-referral-encounter': referral,
-    'nipt-order-check': withUndecidedCard(createNiptService({ ...deps, hook: 'order-select' }), deps),
+    'nipt-order-check': withUndecidedCard(
+      createNiptService({ ...deps, hook: 'order-select', rules: deps.niptRules, referralRules: deps.referralRules }),
+      deps,
+    ),
     'special-technique-order-sign': withUndecidedCard(
-      combineHandlers(createOrderSignService(deps), createNiptService({ ...deps, hook: 'order-sign' })),
+      combineHandlers(
+        createOrderSignService(deps),
+        createNiptService({ ...deps, hook: 'order-sign', rules: deps.niptRules, referralRules: deps.referralRules }),
+      ),
       deps,
     ),
   });

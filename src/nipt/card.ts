@@ -135,11 +135,12 @@ function detailOf(i: NiptCardInput, label: string, orderRef: string, shown: Card
     lines.push('', niptMessage(l, 'detail.invasiveContraindication', { explain: kinds }));
   }
   const inst = cat['institution'] as Record<string, unknown>;
-  if (inst['via'] === 'cooperation' && inst['partnerVerified'] === false) {
-    lines.push(
-      '',
-      niptMessage(l, 'detail.partnerUnverified', { partner: escapeMarkdown(`Organization/${String(inst['partnerOrganizationId'])}`) }),
+  // Undecided for want of the cooperation partner: say so, never "authorised" (docs/rules.md#nipt-institution-not-authorized).
+  if (inst['reason'] === 'partner-unverified') {
+    const partners = (inst['partners'] as readonly { partnerOrganizationId: string }[]).map(
+      (p) => `Organization/${p.partnerOrganizationId}`,
     );
+    lines.push('', niptMessage(l, 'detail.partnerUnverified', { partner: escapeMarkdown(partners.join(', ')) }));
   }
   if (shown.listed.some((f) => f.params['registryUnavailable'] === true)) lines.push('', niptMessage(l, 'detail.registryUnavailable'));
   lines.push('', `**${niptMessage(l, 'detail.screening')}**`);

@@ -3,9 +3,9 @@ import type { ClinicalNow } from '../clock.js';
 import type { Policy } from '../clinical/policy.js';
 import { citationText, type AuditedFinding, type Finding, type RuleError, type RuleOutcome, type Undecided } from '../engine/rule.js';
 import { audited, runRules } from '../engine/run-rules.js';
-import type { NiptCategoryId, NiptReasonId } from '../engine/rule-ids.js';
+import type { NiptCategoryId, NiptReasonId, RuleId } from '../engine/rule-ids.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
-import { niptAdvice } from './advice.js';
+import { niptAdvice, type NiptAdvice } from './advice.js';
 import type { NiptFacts } from './facts.js';
 import { institutionStatus } from './institution-status.js';
 import { orderReference } from './nipt-order.js';
@@ -34,6 +34,11 @@ export interface NiptEvaluation {
   readonly errors: readonly RuleError[];
   /** Rule evaluations made, those that threw included. */
   readonly runs: number;
+  /**
+   * The rules that threw and leave the category open (see {@link categoryOpenedBy}); when there are
+   * any, the category is not decided and no category card is built (docs/rules.md#nipt).
+   */
+  readonly categoryOpen: readonly RuleId[];
 }
 
 const RANK: Readonly<Record<Indicator, number>> = { info: 0, warning: 1, critical: 2 };
@@ -43,6 +48,39 @@ const CATEGORY_INDICATOR: Readonly<Record<NiptCategoryId, Indicator>> = {
   'nipt-suitable': 'info',
 };
 
+/** The NIPT reasons that re-use a referral rule's decision (rules/common.ts `fromReferral`). */
+const FROM_REFERRAL: Readonly<Partial<Record<string, NiptReasonId>>> = {
+  ama: 'nipt-ama',
+  'screening-high-risk': 'nipt-screening-high-risk',
+  'fetal-anomaly': 'nipt-fetal-structural-anomaly',
+};
+
+/**
+ * The rules whose error leaves the category open (docs/design.md#rule-failures): `nipt-suitable` —
+ * the one reassuring category — says no reason applies, so any rule that threw (a NIPT rule, or a
+ * referral rule of the same call) leaves it open; a not-applicable or caution category stands on a
+ * reason that fired, and only a rule of a higher category that threw could change it (a referral
+ * rule counts as the NIPT reason that re-uses it). A not-applicable card whose advice says the
+ * record shows no prenatal-diagnosis indication cannot say so when a referral rule threw.
+ */
+export function categoryOpenedBy(
+  category: NiptCategoryId,
+  errors: readonly RuleError[],
+  referralErrors: readonly RuleError[],
+  advice: NiptAdvice | undefined,
+  rules: readonly NiptRule[],
+): readonly RuleId[] {
+  const rank = (c: NiptCategoryId | undefined) => (c === undefined ? -1 : RANK[CATEGORY_INDICATOR[c]]);
+  const higher = (id: NiptReasonId | undefined) => id !== undefined && rank(rules.find((r) => r.id === id)?.category) > rank(category);
+  if (category === 'nipt-suitable') return [...referralErrors, ...errors].map((e) => e.rule);
+  // The card's advice.no-referral sentence (card.ts adviceText): "no indication in the record".
+  const claimsNoIndication = advice !== undefined && advice.kind !== 'prenatal-diagnosis' && advice.kind !== 'reorder' && !advice.referral;
+  return [
+    ...referralErrors.filter((e) => claimsNoIndication || higher(FROM_REFERRAL[e.rule])).map((e) => e.rule),
+    ...errors.filter((e) => higher(e.rule as NiptReasonId)).map((e) => e.rule),
+  ];
+}
+
 /**
  * Evaluates one draft NIPT order (docs/rules.md#nipt; ZJ-2023 Art.28, 29, 37, 22; NIPT-2016).
  * Every rule of the hook runs (a rule that throws becomes a RuleError; the others run). Category
@@ -51,7 +89,8 @@ const CATEGORY_INDICATOR: Readonly<Record<NiptCategoryId, Indicator>> = {
  * `nipt-caution` (the window cannot be confirmed, docs/rules.md#nipt-caution). The category
  * finding's params list every reason found (`reasons`), the GA and window, the institution status
  * and the Art.24 referral findings (`art24`); a not-applicable order's also the advice its reasons
- * call for (`advice`, docs/rules.md#nipt-advice).
+ * call for (`advice`, docs/rules.md#nipt-advice). A rule that threw may leave the category open
+ * (`categoryOpen`): then the service builds no card for the order.
  */
 export function evaluateNiptOrder(order: ServiceRequest, ctx: NiptContext, rules: readonly NiptRule[] = NIPT_RULES): NiptEvaluation {
   const orderRef = orderReference(order);
@@ -112,5 +151,6 @@ export function evaluateNiptOrder(order: ServiceRequest, ctx: NiptContext, rules
     undecided: run.undecided,
     errors: run.errors,
     runs: run.runs,
+    categoryOpen: categoryOpenedBy(category, run.errors, facts.referral.errors, advice, rules),
   };
 }

@@ -21,6 +21,13 @@ export interface CooperationFact {
    * the registry).
    */
   readonly partnerRole: InstitutionRole | 'none' | 'unknown';
+  /** Which source stated the partner's role. */
+  readonly partnerRoleSource?: 'registry' | 'ehr';
+  /**
+   * Why no source knows the partner (`partnerRole` `unknown`): `could not be fetched (…)` / `not in
+   * the record`, and `not in the registry` / `registry unavailable` / a registry conflict.
+   */
+  readonly partnerUnverified?: string;
 }
 
 /**

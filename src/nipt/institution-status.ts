@@ -11,10 +11,12 @@ import type { CooperationFact, InstitutionFacts } from './facts.js';
  * Decisions the regulations leave open:
  * - "current": the agreement period covers today (absent start / end = open; a partial date counts
  *   by its widest reading; an unreadable date makes the agreement not current);
- * - the partner is checked in the snapshot and the registry. A partner known there with another role
- *   (or none) does not count. A partner found in neither is accepted as the registry recorded it —
- *   an agreement is only registered with a diagnosis institution (Art.29) — and the status says
- *   `partnerVerified: false` so the card can say so;
+ * - the partner is checked in the snapshot (read by reference when the EHR left it out) and the
+ *   registry (by its business keys, then id). A partner known there with another role (or none)
+ *   does not count. A partner no source knows — the EHR could not serve it and the registry does
+ *   not know it, or is unavailable — cannot be verified: when no current agreement's partner is
+ *   verified and one is unknown, the status is undecided (`authorized: null`,
+ *   `partner-unverified`, each such partner with why) — never authorised, never refused;
  * - an agreement without a partner reference does not count.
  */
 export type InstitutionStatus =
@@ -24,8 +26,17 @@ export type InstitutionStatus =
       readonly via: 'cooperation';
       readonly organizationId: string;
       readonly partnerOrganizationId: string;
-      readonly partnerVerified: boolean;
+      /** The source that stated the partner's prenatal-diagnosis role. */
+      readonly partnerVerifiedBy?: 'registry' | 'ehr';
       readonly validTo?: string;
+    }
+  | {
+      /** Could not verify: the decision needs a partner no source knows. */
+      readonly authorized: null;
+      readonly reason: 'partner-unverified';
+      readonly organizationId: string;
+      readonly role: string;
+      readonly partners: readonly { readonly partnerOrganizationId: string; readonly why: string }[];
     }
   | {
       readonly authorized: false;
@@ -64,14 +75,33 @@ export function institutionStatus(inst: InstitutionFacts, now: ClinicalNow): Ins
   const current = withPartner.filter((c) => cooperationCurrent(c, now.today));
   if (current.length === 0) return { authorized: false, reason: 'cooperation-not-current', organizationId: id, role };
   const verified = current.find((c) => c.partnerRole === 'prenatal-diagnosis-institution');
-  const chosen = verified ?? current.find((c) => c.partnerRole === 'unknown');
-  if (!chosen) return { authorized: false, reason: 'partner-not-diagnosis-institution', organizationId: id, role };
-  return {
-    authorized: true,
-    via: 'cooperation',
-    organizationId: id,
-    partnerOrganizationId: chosen.partnerOrganizationId!,
-    partnerVerified: chosen === verified,
-    ...(chosen.validTo ? { validTo: chosen.validTo } : {}),
-  };
+  if (verified)
+    return {
+      authorized: true,
+      via: 'cooperation',
+      organizationId: id,
+      partnerOrganizationId: verified.partnerOrganizationId!,
+      ...(verified.partnerRoleSource ? { partnerVerifiedBy: verified.partnerRoleSource } : {}),
+      ...(verified.validTo ? { validTo: verified.validTo } : {}),
+    };
+  const unknown = current.filter((c) => c.partnerRole === 'unknown');
+  if (unknown.length > 0)
+    return {
+      authorized: null,
+      reason: 'partner-unverified',
+      organizationId: id,
+      role,
+      partners: [
+        ...new Map(
+          unknown.map((c) => [
+            c.partnerOrganizationId!,
+            {
+              partnerOrganizationId: c.partnerOrganizationId!,
+              why: c.partnerUnverified ?? 'known to no source',
+            },
+          ]),
+        ).values(),
+      ],
+    };
+  return { authorized: false, reason: 'partner-not-diagnosis-institution', organizationId: id, role };
 }

@@ -1,9 +1,8 @@
 import type { Policy } from '../clinical/policy.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
 import { loadCredentialContext } from '../orders/credential-context.js';
-import type { CredentialSource, InstitutionRole, RegistryStore } from '../orders/credential-records.js';
-import { organizationCredentialsFromFhir } from '../orders/credentials.js';
-import { organizationKeys } from '../orders/registry-keys.js';
+import type { RegistryStore } from '../orders/credential-records.js';
+import { lookUpCooperationPartner, type CooperationPartner } from '../orders/cooperation-partner.js';
 import type { CooperationFact, InstitutionFacts } from './facts.js';
 
 /**
@@ -11,8 +10,9 @@ import type { CooperationFact, InstitutionFacts } from './facts.js';
  * organization (PractitionerRole, else Encounter.serviceProvider — resolveOrderingContext), its
  * `mch-institution-role` and `nipt-cooperation` agreements from the registry and the snapshot in
  * CERTIFICATE_SOURCE_ORDER (the same loader as the certificate checks), and the role of each
- * cooperation partner (snapshot Organization or registry record). The role is the first one a
- * source states; agreements are the union of all sources (the registry CSV carries none). A
+ * cooperation partner (the snapshot's Organization or the registry record found by its business
+ * keys — ../orders/cooperation-partner.ts), with why when no source knows it. The role is the first
+ * one a source states; agreements are the union of all sources (the registry CSV carries none). A
  * failing registry is skipped and reported (`registryUnavailable`).
  */
 export async function loadInstitutionFacts(snapshot: PatientSnapshot, registry: RegistryStore, policy: Policy): Promise<InstitutionFacts> {
@@ -28,32 +28,25 @@ export async function loadInstitutionFacts(snapshot: PatientSnapshot, registry: 
       if (!dup) raw.push({ ...c, source: o.source });
     }
   }
-  const roles = new Map<string, InstitutionRole | 'none' | 'unknown'>();
+  const callingOrganizations = ctx.organization ? [ctx.organization] : [];
+  const partners = new Map<string, CooperationPartner>();
   for (const c of raw) {
     const id = c.partnerOrganizationId;
-    if (!id || roles.has(id)) continue;
-    let role: InstitutionRole | 'none' | 'unknown' = 'unknown';
-    for (const source of policy.CERTIFICATE_SOURCE_ORDER as readonly CredentialSource[]) {
-      if (role !== 'unknown' && role !== 'none') break;
-      if (source === 'registry') {
-        try {
-          const own = snapshot.byReference(`Organization/${id}`);
-          const found = await registry.findOrganization(
-            organizationKeys(policy.registryIdentifiers, id, own?.resourceType === 'Organization' ? own : undefined),
-          );
-          const rec = found.outcome === 'found' ? found.record : undefined;
-          if (rec) role = rec.institutionRole ?? (role === 'unknown' ? 'none' : role);
-        } catch {
-          registryUnavailable = true;
-        }
-      } else {
-        const r = snapshot.byReference(`Organization/${id}`);
-        if (r?.resourceType === 'Organization')
-          role = organizationCredentialsFromFhir(r).value.institutionRole ?? (role === 'unknown' ? 'none' : role);
-      }
-    }
-    roles.set(id, role);
+    if (!id || partners.has(id)) continue;
+    const partner = await lookUpCooperationPartner(snapshot, id, callingOrganizations, registry, policy);
+    if (partner.registryUnavailable) registryUnavailable = true;
+    partners.set(id, partner);
   }
+  const withPartner = (c: Omit<CooperationFact, 'partnerRole'>): CooperationFact => {
+    const p = c.partnerOrganizationId ? partners.get(c.partnerOrganizationId) : undefined;
+    if (!p) return { ...c, partnerRole: 'unknown', partnerUnverified: 'the agreement names no partner' };
+    return {
+      ...c,
+      partnerRole: p.role,
+      ...(p.roleSource ? { partnerRoleSource: p.roleSource } : {}),
+      ...(p.unverified ? { partnerUnverified: p.unverified } : {}),
+    };
+  };
   const evidence = [
     ...(ctx.organizationId ? [`Organization/${ctx.organizationId}`] : []),
     ...(ctx.practitionerRole ? [ctx.practitionerRole] : []),
@@ -63,7 +56,7 @@ export async function loadInstitutionFacts(snapshot: PatientSnapshot, registry: 
     ...(ctx.organizationId ? { organizationId: ctx.organizationId } : {}),
     known: ctx.organizations.length > 0,
     ...(stated?.credentials.institutionRole ? { role: stated.credentials.institutionRole, roleSource: stated.source } : {}),
-    cooperations: raw.map((c) => ({ ...c, partnerRole: c.partnerOrganizationId ? roles.get(c.partnerOrganizationId)! : 'unknown' })),
+    cooperations: raw.map(withPartner),
     registryUnavailable,
     ...(ctx.organizationMatch ? { registryMatch: ctx.organizationMatch.match } : {}),
     evidence: ctx.organizationUnresolved ? [...new Set([...evidence, ctx.organizationUnresolved.reference])] : evidence,

@@ -3,7 +3,8 @@ import type { ClinicalNow } from '../clock.js';
 import { evaluateReferral } from '../referral/evaluate.js';
 import type { Policy } from '../clinical/policy.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
-import type { RuleError, Undecided } from '../engine/rule.js';
+import type { Rule, RuleError, Undecided } from '../engine/rule.js';
+import type { PregnancyFacts } from '../clinical/finding-params.js';
 import { emptyResult, type CardResult, type ServiceHandler, type ServiceResult } from '../engine/service.js';
 import type { RegistryStore } from '../orders/credential-records.js';
 import { callInstitution } from '../clinical/call-institution.js';
@@ -13,13 +14,15 @@ import type { NiptHook } from './facts.js';
 import { loadInstitutionFacts } from './institution.js';
 import { buildNiptCard } from './card.js';
 import { niptOrdersOf } from './nipt-order.js';
+import type { NiptRule } from './rules/common.js';
 
 /**
  * Service `nipt-order-check` (order-select) and the NIPT re-check at order-sign (docs/rules.md#nipt;
  * ZJ-2023 Art.22, 28, 29, 37; NIPT-2016). One card per NIPT draft order concerned — at
  * order-select the selected ones (`context.selections` ∩ `draftOrders`), at order-sign every one;
  * other orders are silent. Pregnancy facts and the Art.24 referral evaluation are derived once;
- * the institution (the only async step: the registry port) is loaded once.
+ * the institution (the only async step: the registry port) is loaded once. An order whose category
+ * a rule error left open gets no card (evaluate.ts `categoryOpenedBy`).
  */
 export interface NiptDeps {
   readonly registry: RegistryStore;
@@ -28,6 +31,10 @@ export interface NiptDeps {
   /** UUID source for cards, suggestions and created resources (deterministic in tests). */
   readonly newId: () => string;
   readonly hook: NiptHook;
+  /** The NIPT rules (the catalogue by default; tests inject failing ones). */
+  readonly rules?: readonly NiptRule[];
+  /** The referral rules the NIPT pathway re-uses (the catalogue by default). */
+  readonly referralRules?: readonly Rule<PregnancyFacts>[];
 }
 
 /** The NIPT cards of one hook call; none when no NIPT order is concerned (no registry call then). */
@@ -39,7 +46,7 @@ export async function niptResult(
 ): Promise<ServiceResult> {
   const orders = niptOrdersOf(snapshot, deps.policy, deps.hook);
   if (orders.length === 0) return emptyResult(now);
-  const referral = evaluateReferral(snapshot, deps.policy, now);
+  const referral = evaluateReferral(snapshot, deps.policy, now, deps.referralRules);
   const institution = await loadInstitutionFacts(snapshot, deps.registry, deps.policy);
   const ctx: NiptContext = {
     snapshot,
@@ -53,10 +60,13 @@ export async function niptResult(
   const ruleErrors: RuleError[] = [...referral.errors];
   let ruleRuns = referral.runs;
   for (const order of orders) {
-    const evaluation = evaluateNiptOrder(order, ctx);
+    const evaluation = evaluateNiptOrder(order, ctx, deps.rules);
     ruleErrors.push(...evaluation.errors);
     ruleRuns += evaluation.runs;
     undecided.push(...evaluation.undecided);
+    // A rule error never yields a reassuring card: the category is open, the undecided card lists
+    // the rules that could not be evaluated (docs/design.md#rule-failures).
+    if (evaluation.categoryOpen.length > 0) continue;
     const card = buildNiptCard({
       order,
       evaluation,

@@ -149,22 +149,28 @@ describe('a reference the decision needs that the FHIR server cannot give', () =
     }
   });
 
-  it('NIPT at a screening institution: the cooperation partner is fetched by reference; unreachable, it is never "not authorised"', async () => {
+  it('NIPT at a screening institution: the cooperation partner is fetched by reference; unreachable and unknown to the registry, could not verify', async () => {
     const call = async (): Promise<request.Response> =>
       post('nipt-order-check', await callFrom(screeningEhr, 'nipt-order-check', ROLE_USER, 'fallback'));
     const reachable = await call();
     expect(screeningEhr.requests().map((r) => [r.path, r.status])).toContainEqual([`Organization/${HOSPITAL}`, 200]);
     const decided = answerOf(reachable.body).flatMap((c) => [...c.fired, ...c.undecided]);
     expect(decided).not.toContain('nipt-institution-not-authorized');
-    expect(institutionParam(reachable.body)).toMatchObject({ authorized: true, via: 'cooperation', partnerVerified: true });
+    expect(institutionParam(reachable.body)).toMatchObject({ authorized: true, via: 'cooperation', partnerVerifiedBy: 'ehr' });
     expect(lastInstitution()).toEqual([SCREENING.id, 'practitioner-role']);
 
     screeningEhr.resetRequests();
     screeningEhr.unreachable(`Organization/${HOSPITAL}`, 'not-found');
     const unreachable = await call();
     expect(screeningEhr.requests().map((r) => [r.path, r.status])).toContainEqual([`Organization/${HOSPITAL}`, 404]);
-    expect(answerOf(unreachable.body).flatMap((c) => c.fired)).not.toContain('nipt-institution-not-authorized');
-    expect(institutionParam(unreachable.body)?.['partnerVerified']).not.toBe(true);
+    // Neither the EHR nor the (empty) registry knows the partner: could not verify, naming it and why.
+    expectCouldNotVerify(unreachable.body, 'nipt-institution-not-authorized');
+    const reason = undecidedOf(unreachable.body).find((u) => u.rule === 'nipt-institution-not-authorized')?.reason;
+    expect(reason).toBe(
+      `could not verify: the NIPT cooperation partner of Organization/${SCREENING.id}, Organization/${HOSPITAL}: could not be fetched (fetch failed: http-status 404); not in the registry`,
+    );
+    expect(institutionParam(unreachable.body)).toMatchObject({ authorized: null, reason: 'partner-unverified' });
+    expect(JSON.stringify(unreachable.body)).not.toMatch(/"authorized":true/);
   });
 });
 

@@ -24,7 +24,12 @@ describe('nipt-institution-not-authorized', () => {
   it('a screening institution with a current cooperation with a diagnosis institution may', async () => {
     const { f, status } = await institution(AT_SCREENING([cooperation('org-zju-women', '2024-01-01', '2026-12-31')]));
     expect(f).toBeUndefined();
-    expect(status).toMatchObject({ authorized: true, via: 'cooperation', partnerOrganizationId: 'org-zju-women', partnerVerified: true });
+    expect(status).toMatchObject({
+      authorized: true,
+      via: 'cooperation',
+      partnerOrganizationId: 'org-zju-women',
+      partnerVerifiedBy: 'ehr',
+    });
   });
 
   it('a screening institution whose cooperation expired may not (critical)', async () => {
@@ -57,12 +62,6 @@ describe('nipt-institution-not-authorized', () => {
     expect(f?.params['reason']).toBe('partner-not-diagnosis-institution');
   });
 
-  it('a partner found nowhere is accepted as registered, and marked unverified', async () => {
-    const { f, status } = await institution(AT_SCREENING([cooperation('org-far-away', '2024-01-01')], []));
-    expect(f).toBeUndefined();
-    expect(status).toMatchObject({ authorized: true, via: 'cooperation', partnerVerified: false });
-  });
-
   it('the registry decides first: role and partner from the provincial registry', async () => {
     const registry = new MemoryRegistryStore();
     await registry.upsert({
@@ -80,7 +79,7 @@ describe('nipt-institution-not-authorized', () => {
     });
     const { f, status } = await institution({ institution: [roleAt('org-xihu')] }, registry);
     expect(f).toBeUndefined();
-    expect(status).toMatchObject({ via: 'cooperation', partnerVerified: true });
+    expect(status).toMatchObject({ via: 'cooperation', partnerVerifiedBy: 'registry' });
   });
 
   it('an unknown organization, or none at all, could not be verified: undecided, never "not authorised"', async () => {

@@ -7,11 +7,12 @@ import { evaluateReferral } from '../../src/referral/evaluate.js';
 import { addDays } from '../../src/calendar/index.js';
 import { DEFAULT_POLICY, parsePolicy, type Policy, type PolicyOverrides } from '../../src/clinical/policy.js';
 import type { Finding } from '../../src/engine/rule.js';
-import { createSnapshot, type PatientSnapshot } from '../../src/fhir/snapshot.js';
+import { createSnapshot, type PatientSnapshot, type UnresolvedReference } from '../../src/fhir/snapshot.js';
 import { evaluateNiptOrder, type NiptEvaluation } from '../../src/nipt/evaluate.js';
 import type { NiptHook } from '../../src/nipt/facts.js';
 import { loadInstitutionFacts } from '../../src/nipt/institution.js';
 import { createNiptService } from '../../src/nipt/service.js';
+import type { NiptRule } from '../../src/nipt/rules/common.js';
 import type { RegistryStore } from '../../src/orders/credential-records.js';
 import type { HookRequest } from '../../src/cds-hooks/wire.js';
 import type { ServiceResult } from '../../src/engine/service.js';
@@ -94,6 +95,8 @@ export interface Scenario {
   selections?: string[];
   patient?: Resource | null;
   userId?: string | null;
+  /** References the loader could not fetch (docs/design.md#reference-fetch). */
+  unresolved?: UnresolvedReference[];
 }
 
 export function scenario(s: Scenario = {}): PatientSnapshot {
@@ -108,6 +111,7 @@ export function scenario(s: Scenario = {}): PatientSnapshot {
     draftOrders: orders,
     selections: s.selections ?? orders.map((o) => `ServiceRequest/${o.id ?? ''}`),
     ...(s.userId === null ? {} : { userId: s.userId ?? 'Practitioner/prac-wang' }),
+    ...(s.unresolved ? { unresolved: s.unresolved } : {}),
   });
 }
 
@@ -153,7 +157,7 @@ export interface ServiceRun {
 /** Runs the NIPT service; every card must parse with the shared card schema. */
 export async function runService(
   s: Scenario = {},
-  opts: { hook?: NiptHook; registry?: RegistryStore; policy?: PolicyOverrides; locale?: Locale } = {},
+  opts: { hook?: NiptHook; registry?: RegistryStore; policy?: PolicyOverrides; locale?: Locale; rules?: readonly NiptRule[] } = {},
 ): Promise<ServiceRun> {
   const ids: string[] = [];
   const hook = opts.hook ?? 'order-select';
@@ -162,6 +166,7 @@ export async function runService(
     policy: policyOf(opts.policy),
     locale: opts.locale ?? 'zh-CN',
     hook,
+    ...(opts.rules ? { rules: opts.rules } : {}),
     newId: () => {
       const id = `00000000-0000-4000-8000-${String(ids.length + 1).padStart(12, '0')}`;
       ids.push(id);

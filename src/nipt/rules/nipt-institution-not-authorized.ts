@@ -11,7 +11,9 @@ import { BOTH_HOOKS, INSTITUTION_CITATION, NIPT_RULE_VERSION, NIPT_SERVICES, nip
  * registry and the EHR (mch-institution-role, nipt-cooperation) in CERTIFICATE_SOURCE_ORDER.
  * `params.reason` says which condition failed. An institution that cannot be resolved or that no
  * source knows is "could not verify" (`insufficient-data`), never a finding; so is a refusal while
- * the organization (or the user's PractitionerRole) could not be fetched.
+ * the organization (or the user's PractitionerRole) could not be fetched, and a screening
+ * institution whose decision rests on a cooperation partner no source knows (the reason names the
+ * partner and why).
  */
 export const niptInstitutionNotAuthorizedRule: NiptRule = {
   id: 'nipt-institution-not-authorized',
@@ -25,10 +27,22 @@ export const niptInstitutionNotAuthorizedRule: NiptRule = {
   evaluate({ facts, now }) {
     const inst = facts.institution;
     const status = institutionStatus(inst, now);
-    if (status.authorized) return { status: 'not-fired' };
+    if (status.authorized === true) return { status: 'not-fired' };
     // The organization (or the user's PractitionerRole naming it) could not be fetched: a refusal
     // cannot be verified (docs/design.md#reference-fetch).
     if (inst.unresolved) return { status: 'insufficient-data', reason: unresolvedReason(inst.unresolved), evidence: inst.evidence };
+    // The decision needs a cooperation partner no source knows: could not verify, never a finding.
+    if (status.authorized === null) {
+      const partners = status.partners.map((p) => `Organization/${p.partnerOrganizationId}`);
+      return {
+        status: 'insufficient-data',
+        reason: `could not verify: the NIPT cooperation partner of Organization/${status.organizationId}, ${status.partners
+          .map((p) => `Organization/${p.partnerOrganizationId}: ${p.why}`)
+          .join(' | ')}`,
+        evidence: [...new Set([...inst.evidence, ...partners])],
+        params: { reason: status.reason, partners: status.partners },
+      };
+    }
     // The institution could not be resolved or is known to no source: could not verify, never "not authorised".
     if (status.reason === 'organization-unresolved' || status.reason === 'organization-unknown') {
       const org = status.organizationId ? `Organization/${status.organizationId}` : 'the ordering institution (not resolved)';
