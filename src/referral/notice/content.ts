@@ -3,8 +3,9 @@ import type { Patient, Practitioner } from '@medplum/fhirtypes';
 import { jcs } from '../../canonical-json.js';
 import type { ClinicalNow } from '../../clock.js';
 import type { PregnancyFacts } from '../../clinical/finding-params.js';
-import type { Policy } from '../../clinical/policy.js';
+import { DEFAULT_POLICY, type Policy } from '../../clinical/policy.js';
 import type { Finding } from '../../engine/rule.js';
+import { isolate } from '../../render/isolate.js';
 import { LOCALES, type Locale } from '../../render/messages.js';
 import type { Art25Content, Art25Texts, NoticeHeader, NoticeInstitution, NoticeTiming } from './content-schema.js';
 import { noticeMessage as nm } from './messages.js';
@@ -39,7 +40,7 @@ export interface NoticeHeaderInput {
 export interface NoticeContentInput extends NoticeHeaderInput {
   readonly findings: readonly Finding[];
   readonly policy: Policy;
-  /** The partner prenatal-diagnosis institution; `undefined` when none is configured by name. */
+  /** The partner prenatal-diagnosis institution; the policy's when it has a real name, when absent. */
   readonly referralInstitution?: NoticeInstitution;
 }
 
@@ -74,6 +75,15 @@ export function noticeHeader(input: NoticeHeaderInput): NoticeHeader {
   });
 }
 
+/** The policy's default institution names: wording for "not configured", never printed as a name. */
+const POLICY_PLACEHOLDERS: ReadonlySet<string> = new Set([DEFAULT_POLICY.institution.name, DEFAULT_POLICY.referralInstitution.name]);
+
+/** A policy institution when it has a real name (not the policy's default wording); `undefined` otherwise. */
+export function namedInstitution(i: Policy['institution']): NoticeInstitution | undefined {
+  if (POLICY_PLACEHOLDERS.has(i.name)) return undefined;
+  return dropUndefined({ id: i.id, name: i.name, address: i.address, phone: i.phone });
+}
+
 /** Whether any finding rests on Art. 24 (the five indications) rather than only on screening (Art. 9, 23). */
 function hasIndication(findings: readonly Finding[]): boolean {
   return findings.some((f) => provincialArticles(f.citation).includes(24));
@@ -82,7 +92,8 @@ function hasIndication(findings: readonly Finding[]): boolean {
 function art25Texts(input: NoticeContentInput, timing: NoticeTiming, l: Locale): Art25Texts {
   const law = provincialLaw(l);
   const { comeBackBy } = timing;
-  const institution = input.referralInstitution?.name ?? nm(l, 'choices.institution.unnamed');
+  const named = (input.referralInstitution ?? namedInstitution(input.policy.referralInstitution))?.name;
+  const institution = named ? isolate(named) : nm(l, 'choices.institution.unnamed');
   const paragraphs = timingParagraphs(timing, input.now.today, input.policy, l);
   return {
     indications: input.findings.map((f) => womanFinding(f, input.policy, l)),
@@ -109,13 +120,14 @@ function art25Texts(input: NoticeContentInput, timing: NoticeTiming, l: Locale):
  * three choices. Deterministic: the same input gives the same content (and hash).
  */
 export function buildNoticeContent(input: NoticeContentInput): Art25Content {
+  const referral = input.referralInstitution ?? namedInstitution(input.policy.referralInstitution);
   const header = noticeHeader(input);
   const timing = noticeTiming(input.facts.gaDays, input.now.today, input.policy);
   const texts = Object.fromEntries(LOCALES.map((l) => [l, art25Texts(input, timing, l)])) as Record<Locale, Art25Texts>;
   return {
     ...header,
     template: 'art25',
-    ...(input.referralInstitution ? { referralInstitution: dropUndefined({ ...input.referralInstitution }) } : {}),
+    ...(referral ? { referralInstitution: dropUndefined({ ...referral }) } : {}),
     rules: [...new Set(input.findings.map((f) => f.rule))],
     indications: input.findings.map((f) => ({ rule: f.rule, citation: f.citation, evidence: [...f.evidence], params: { ...f.params } })),
     timing,
