@@ -42,6 +42,8 @@ export interface ReferralCardInput {
   readonly encounterRef?: string;
   /** The notice content the caller stores under `noticeId` (built once, by the referral service). */
   readonly notice: NoticeContent;
+  /** Why no notice is issued (production, an institution without a known name): no notice suggestion or link, the reason in the detail. */
+  readonly noticeRefusal?: string;
 }
 
 /** The print link; `lang=en` is added for English cards (the page defaults to zh-CN). */
@@ -101,7 +103,7 @@ export function buildReferralCard(input: ReferralCardInput): Card | undefined {
       ],
     },
   ];
-  if (!covered) {
+  if (!covered && !input.noticeRefusal) {
     suggestions.push({
       label: message(l, 'suggestion.notice'),
       uuid: newId(),
@@ -132,7 +134,7 @@ export function buildReferralCard(input: ReferralCardInput): Card | undefined {
   return {
     uuid: cardId,
     summary: referralSummary(rules, uncovered, existing, l),
-    detail: referralDetail({
+    detail: `${referralDetail({
       findings,
       facts: input.facts,
       uncovered,
@@ -143,7 +145,7 @@ export function buildReferralCard(input: ReferralCardInput): Card | undefined {
       noticeCitation: NOTICE_CITATION,
       choiceCitation: CHOICE_CITATION,
       locale: l,
-    }),
+    })}${input.noticeRefusal ? `\n\n**${input.noticeRefusal}**` : ''}`,
     indicator: covered ? 'info' : 'warning',
     source: {
       label: CARD_SOURCE_LABEL,
@@ -154,7 +156,9 @@ export function buildReferralCard(input: ReferralCardInput): Card | undefined {
     overrideReasons: overrideReasons(OVERRIDE_REASON_CODES, new Set(OVERRIDE_REASON_CODES), (code) =>
       message(l, `override.${code}` as MessageKey),
     ),
-    links: [{ label: message(l, 'link.notice'), url: noticeLink(input.noticeUrl, l), type: 'absolute' }],
+    ...(input.noticeRefusal
+      ? {}
+      : { links: [{ label: message(l, 'link.notice'), url: noticeLink(input.noticeUrl, l), type: 'absolute' as const }] }),
     extension: findingsExtension(findings),
   };
 }
