@@ -2,12 +2,11 @@ import type { Communication, ServiceRequest } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { cardSchema, type Card } from '../../src/cds-hooks/card-schema.js';
 import { EXTENSIONS, NOTICE_CATEGORY_CODE, PROFILES, SYSTEMS } from '../../src/clinical/codes.js';
-import { REFERRAL_RULE_IDS } from '../../src/engine/rule-ids.js';
 import type { Finding } from '../../src/engine/rule.js';
 import { FINDINGS_EXTENSION } from '../../src/cds-hooks/extensions.js';
 import { buildReferralCard, CARD_SOURCE_LABEL, type ReferralCardInput } from '../../src/referral/card.js';
 import { buildNoticeContent } from '../../src/referral/notice/content.js';
-import { ALL_FINDINGS, FACTS, finding, idSequence, NOW, patient, POLICY } from './fixtures.js';
+import { ALL_FINDINGS, ART25_RULE_IDS, FACTS, finding, idSequence, NOW, patient, POLICY } from './fixtures.js';
 
 const NOTICE_URL = 'https://cds.example.org/notices/n-1';
 
@@ -63,7 +62,7 @@ describe('referral card', () => {
       expect([...card.summary].length).toBeLessThan(140);
       expect(card.detail!.match(/^\d+\. \*\*/gm)).toHaveLength(7);
       const rules = (card.extension![FINDINGS_EXTENSION] as Finding[]).map((f) => f.rule);
-      expect(rules).toEqual([...REFERRAL_RULE_IDS]);
+      expect(rules).toEqual([...ART25_RULE_IDS]);
     }
     expect(build({ findings: ALL_FINDINGS, locale: 'en' }).detail).toContain('Possible teratogen exposure — physician to confirm');
     expect(build({ findings: ALL_FINDINGS }).detail).toContain('可能存在致畸物暴露，请医师核实');
@@ -158,7 +157,7 @@ describe('referral card', () => {
       sent: NOW.instant,
     });
     expect(comm.about).toEqual([{ type: 'ServiceRequest', identifier: sr.identifier![0] }]);
-    expect(comm.extension!.filter((e) => e.url === EXTENSIONS.noticeRules).map((e) => e.valueCode)).toEqual([...REFERRAL_RULE_IDS]);
+    expect(comm.extension!.filter((e) => e.url === EXTENSIONS.noticeRules).map((e) => e.valueCode)).toEqual([...ART25_RULE_IDS]);
     expect(comm.extension!.find((e) => e.url === EXTENSIONS.noticeId)).toEqual({ url: EXTENSIONS.noticeId, valueString: 'n-1' });
     const text = comm.payload![0]!.contentString!;
     expect(text).toContain('产前诊断书面告知书');

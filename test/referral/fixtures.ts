@@ -160,7 +160,13 @@ export function finding<R extends ReferralRuleId>(rule: R, params?: Partial<Refe
   return { rule, citation: CITATIONS[rule], evidence: items.map((i) => i.reference), params: p as unknown as Record<string, unknown> };
 }
 
-export const ALL_FINDINGS: readonly Finding[] = (Object.keys(PARAMS) as ReferralRuleId[]).map((r) => finding(r));
+/** The rules of the Art. 25 referral card: every referral rule but `abnormal-result-notice`, which has its own Art. 27 card. */
+export const ART25_RULE_IDS: readonly ReferralRuleId[] = (Object.keys(PARAMS) as ReferralRuleId[]).filter(
+  (r) => r !== 'abnormal-result-notice',
+);
+
+/** One finding of each Art. 25 rule. */
+export const ALL_FINDINGS: readonly Finding[] = ART25_RULE_IDS.map((r) => finding(r));
 
 /** Deterministic ids: id-1, id-2, … */
 export function idSequence(prefix = 'id'): () => string {
