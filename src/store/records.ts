@@ -91,7 +91,8 @@ export interface HookCallRecord {
 }
 
 export const SIGNER_KINDS = ['patient', 'family-member'] as const;
-export const ACK_DECISIONS = ['accepted-referral', 'declined', 'undecided'] as const;
+/** docs/design.md#written-notice: `postponed` = not decided yet, coming back by the notice's date; `declined` = declined after counselling. */
+export const ACK_DECISIONS = ['accepted-referral', 'declined', 'postponed', 'undecided'] as const;
 
 /** That a printed notice was signed (`POST /notices/{noticeId}/acknowledgement`). */
 export interface AcknowledgementRecord {
