@@ -43,7 +43,7 @@ function windowWords(procedure: NoticeProcedure, policy: Policy, l: Locale): str
   const w = policy.PROCEDURE_WINDOWS[procedure];
   return w.toDays === undefined
     ? nm(l, 'timing.window.from', { from: gaWords(w.fromDays, l) })
-    : nm(l, 'timing.window.between', { from: gaWords(w.fromDays, l), to: gaWords(w.toDays, l) });
+    : nm(l, 'timing.window.between', { from: gaWords(w.fromDays, l), to: gaWords(w.toDays, l).replace(/^孕/, '') });
 }
 
 /**

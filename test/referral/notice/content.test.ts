@@ -3,6 +3,7 @@ import { canonicalJson } from '../../../src/canonical-json.js';
 import { buildNoticeContent, hashNoticeContent, type NoticeContentInput } from '../../../src/referral/notice/content.js';
 import { noticeContentSchema } from '../../../src/referral/notice/content-schema.js';
 import { fullYearsBetween, patientDisplayName } from '../../../src/referral/notice/woman.js';
+import { DEFAULT_POLICY } from '../../../src/clinical/policy.js';
 import { ALL_FINDINGS, FACTS, finding, NOW, patient, POLICY } from '../fixtures.js';
 
 const input = (over: Partial<NoticeContentInput> = {}): NoticeContentInput => ({
@@ -21,27 +22,64 @@ describe('notice content', () => {
     const c = buildNoticeContent(input());
     expect(noticeContentSchema.parse(c)).toEqual(c);
     expect(c).toMatchObject({
+      schemaVersion: 2,
+      template: 'art25',
       noticeId: 'n-1',
       issuedOn: '2026-03-10',
       issuedAt: NOW.instant,
       patientId: 'p1',
-      practitioner: 'Practitioner/dr1',
-      institution: { id: 'org-1', name: '杭州市某区妇幼保健院' },
+      physician: { reference: 'Practitioner/dr1' },
       referralInstitution: POLICY.referralInstitution,
       woman: { name: '王小红', birthDate: '1990-05-20', ageYears: 35, ageAtEddYears: 36 },
       pregnancy: { edd: '2026-08-01', eddSource: 'ultrasound', ga: '19+3', gaDays: 136, lmp: '2025-10-25' },
+      languages: ['zh-CN', 'en'],
     });
-    expect(c.rules).toEqual(ALL_FINDINGS.map((f) => f.rule));
+    expect(c.rules).toEqual([...new Set(ALL_FINDINGS.map((f) => f.rule))]);
     expect(c.indications.map((i) => i.citation)).toEqual(ALL_FINDINGS.map((f) => f.citation));
     for (const l of ['zh-CN', 'en'] as const) {
-      expect(c.texts[l].indications).toHaveLength(7);
+      expect(c.texts[l].indications).toHaveLength(ALL_FINDINGS.length);
       expect(c.texts[l].about.length).toBeGreaterThanOrEqual(3);
-      expect(c.texts[l].legalBasis).toContain('Art.22');
+      expect(c.texts[l].legalBasis).not.toMatch(/Art\./);
     }
-    expect(c.texts['zh-CN'].about.join('')).toMatch(/羊膜腔穿刺.*脐血穿刺/s);
+    expect(c.texts['zh-CN'].legalBasis).toContain('《浙江省母婴保健专项技术服务管理办法》第二十五条、第二十二条');
+    expect(c.texts['zh-CN'].about.join('')).toMatch(/羊膜腔穿刺.*脐带血穿刺/s);
     expect(c.texts['zh-CN'].about.join('')).toContain('绒毛取样');
     expect(c.texts['zh-CN'].choice).toContain('知情选择、孕妇自愿');
     expect(c.texts.en.choice).toContain('informed choice');
+    expect(c.texts['zh-CN'].choices).toEqual({
+      accept: '同意转诊到浙江大学医学院附属妇产科医院产前诊断中心进行遗传咨询和产前诊断',
+      decline: '经医师告知和咨询，我已了解不做产前诊断的后果，决定不做产前诊断',
+      postponed: '尚未决定，我将于2026年3月17日前回来告诉医师我的决定',
+    });
+    expect(c.texts['zh-CN'].declining.join('')).toContain('孕期检查和保健服务都照常进行');
+  });
+
+  it('prints her record number (MRN_SYSTEM) and the physician name from the Practitioner', () => {
+    const mrn = 'https://hospital.example.cn/fhir/sid/mrn';
+    const c = buildNoticeContent(
+      input({
+        mrnSystem: mrn,
+        patient: patient({
+          identifier: [
+            { system: 'https://hospital.example.cn/fhir/sid/card', value: 'C-1' },
+            { system: mrn, value: 'MRN-OLD', use: 'old' },
+            { system: mrn, value: '0012345' },
+          ],
+        }),
+        practitioner: { resourceType: 'Practitioner', id: 'dr1', name: [{ family: '李', given: ['建华'] }] },
+      }),
+    );
+    expect(c.recordNumber).toBe('0012345');
+    expect(c.physician).toEqual({ reference: 'Practitioner/dr1', name: '李建华' });
+    expect(buildNoticeContent(input()).recordNumber).toBeUndefined();
+  });
+
+  it('never takes the policy default wording as an institution name', () => {
+    const c = buildNoticeContent(input({ policy: DEFAULT_POLICY }));
+    expect(c.institution).toBeUndefined();
+    expect(c.referralInstitution).toBeUndefined();
+    expect(JSON.stringify(c)).not.toMatch(/（本机构）|（合作产前诊断机构）/);
+    expect(c.texts['zh-CN'].choices.accept).toContain('具有产前诊断资质的医疗保健机构');
   });
 
   it('takes ages from the caller when given, and says unknown for a partial birth date', () => {

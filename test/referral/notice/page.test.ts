@@ -12,17 +12,18 @@ function stored(over: Partial<Parameters<typeof buildNoticeContent>[0]> = {}): S
     patient: patient(),
     policy: POLICY,
     now: NOW,
+    institution: POLICY.institution,
     ...over,
   });
   return { id: 'n-42', createdAt: NOW.instant, hash: hashNoticeContent(content), patientId: 'p1', institutionId: 'org-1', content };
 }
 
 describe('printable notice page', () => {
-  it('zh-CN: a complete offline document with every required section', () => {
+  it('zh-CN: a complete offline document with every required section, two copies and a running footer', () => {
     const n = stored();
     const html = renderNoticeHtml(n, 'zh-CN');
     expect(html).toMatch(/^<!DOCTYPE html>\n<html lang="zh-CN">/);
-    expect(html).toContain('@page { size: A4; margin: 18mm; }');
+    expect(html).toContain('@page { size: A4;');
     expect(html).toContain('Songti SC');
     for (const text of [
       '<title>产前诊断书面告知书</title>',
@@ -30,70 +31,77 @@ describe('printable notice page', () => {
       '王小红',
       '35周岁',
       '36周岁',
-      '19+3',
-      '2026-08-01',
+      '孕19周3天',
+      '2026年8月1日',
       '高龄孕妇',
       '羊水过多或过少',
-      '胎儿发育异常或可疑畸形',
-      '孕早期可能接触致畸物',
-      '遗传病家族史',
-      '曾分娩先天性严重缺陷儿',
-      '产前筛查高风险',
-      'ZJ-2023 Art.24(5); PDM Art.17(5)',
-      'Cystic fibrosis',
+      '羊水指数 4.2 厘米（2026年3月1日超声）',
+      '出生日期 1990年5月20日，预产期时36周岁',
+      '《浙江省母婴保健专项技术服务管理办法》第二十四条第（五）项',
+      '《浙江省母婴保健专项技术服务管理办法》第九条、第二十三条',
       '医师建议',
       '羊膜腔穿刺',
       '绒毛取样',
-      '脐血穿刺',
-      '染色体',
-      '风险',
+      '脐带血穿刺',
+      '最晚可在2026年4月3日完成',
+      '孕期检查和保健服务都照常进行',
       '知情选择、孕妇自愿',
       '第二十二条',
       '浙江大学医学院附属妇产科医院产前诊断中心',
       '杭州市上城区学士路1号',
       '0571-00000000',
-      '☐</span>同意转诊产前诊断',
-      '☐</span>暂不接受/拒绝产前诊断',
-      '☐</span>尚未决定',
+      'data-choice="accepted-referral"',
+      'data-choice="declined"',
+      'data-choice="postponed"',
+      '尚未决定，我将于2026年3月17日前回来告诉医师我的决定',
       '孕妇或家属签名',
       '与孕妇关系',
       '告知医师签名',
       '日期',
       '告知日期',
-      '2026-03-10',
+      '2026年3月10日',
+      '病历号',
       'n-42',
+      '含中文、英文两个语言版本；本页为中文版本',
       n.hash,
     ])
       expect(html, text).toContain(text);
+    expect(html).not.toMatch(/Art\.|Patient\/|Observation\/|11627-7|请医师核实|isotretinoin|Cystic fibrosis|（本机构）/);
+    // The institution's copy and the woman's (print only), each on its named page with its label in the margin.
+    expect(html.match(/<main class="notice copy-(institution|woman)">/g)).toHaveLength(2);
+    expect(html).toContain('@page woman-copy { @top-right { content: "\\5b55 \\5987 \\7559 \\5b58 \\8054 "');
+    expect(html).toMatch(/@bottom-right \{ content: "\\7b2c {2}" counter\(page\) " \\9875 \\ff0c \\5171 {2}" counter\(pages\)/);
   });
 
-  it('en: the same sections in English', () => {
+  it('en: the same sections in English, in plain words', () => {
     const n = stored();
     const html = renderNoticeHtml(n, 'en');
     expect(html).toContain('<html lang="en">');
     for (const text of [
       'Written notice recommending prenatal diagnosis',
-      'Age at EDD',
+      'Age at due date',
       '36 years',
       'advanced maternal age',
-      'Possible teratogen exposure — physician to confirm',
-      'amniocentesis',
+      'Amniotic fluid index 4.2 centimetres (ultrasound, 1 March 2026)',
+      'Article 24, item (5) of the Zhejiang Provincial Measures',
+      'Amniocentesis is usually done from 16 weeks to 22 weeks and 6 days of pregnancy',
       'chorionic villus sampling',
-      'cordocentesis',
-      'karyotyping',
+      'Cordocentesis',
       'miscarriage',
       'informed choice',
       'Article 22',
       'Where to go for prenatal diagnosis',
-      'I agree to be referred for prenatal diagnosis',
-      'I decline or postpone prenatal diagnosis',
-      'I have not decided yet',
+      'I agree to be referred to',
+      'I decide not to have it',
+      'I have not decided yet; I will come back and tell my physician my decision by 17 March 2026',
       'Signature of the woman or a family member',
       'Relationship to the woman',
-      'Signature of the physician giving notice',
+      'Signature of the physician',
+      'this page is the English version',
       n.hash,
     ])
       expect(html, text).toContain(text);
+    expect(html).not.toMatch(/Art\.|Patient\/|11627-7|physician to confirm/);
   });
 
   it('needs no scripts and loads nothing external', () => {
