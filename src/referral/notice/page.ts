@@ -198,7 +198,7 @@ ${where?.phone || !where ? whereRow('page.where.phone', where?.phone) : ''}
 ${field(m('page.sign.woman'), f, 'wide')}
 ${field(m('page.sign.relationship'), f)}
 ${field(m('page.sign.date'), f)}
-${field(`${m('page.sign.physician')}${c.physician.name ? `（${h(own(c.physician.name))}）` : ''}`, f, 'wide')}
+${field(`${m('page.sign.physician')}${c.physician.name ? (f.lang === 'en' ? ` (${h(own(c.physician.name))})` : `（${h(own(c.physician.name))}）`) : ''}`, f, 'wide')}
 ${field(m('page.sign.date'), f)}
 </div>
 </section>
