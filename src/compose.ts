@@ -48,6 +48,7 @@ export async function compose(
       locale: config.locale,
       newId: opts.newId ?? randomUUID,
       publicBaseUrl: config.publicBaseUrl,
+      noticeLinkDays: config.noticeLinkDays,
       registry,
     }),
     notices: store.audit,

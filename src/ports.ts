@@ -8,6 +8,7 @@ import type { PatientSnapshot } from './fhir/snapshot.js';
 import type { RegistryStore } from './orders/credential-records.js';
 import type { AuditStore } from './store/audit-store.js';
 import type { FeedbackStore, HookCallRecord, NoticeStore } from './store/records.js';
+import type { NoticeLinkStore } from './store/notice-links.js';
 
 /**
  * The ports the HTTP layer is built from (app factory with explicit dependencies, no singletons).
@@ -64,7 +65,8 @@ export interface AppDeps {
   readonly authenticate: Authenticate;
   readonly loadSnapshot: LoadSnapshot;
   readonly services: Readonly<Record<ServiceId, ServiceHandler>>;
-  readonly notices: NoticeStore;
+  /** Notices with their page links and views (`GET /notices/{id}?t=…`, docs/design.md#notice-links). */
+  readonly notices: NoticeStore & NoticeLinkStore;
   readonly feedback: FeedbackStore;
   readonly recordHookCall: RecordHookCall;
   /**

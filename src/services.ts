@@ -16,6 +16,9 @@ export interface ServicesDeps {
   readonly locale: Locale;
   readonly newId: () => string;
   readonly publicBaseUrl: string;
+  /** NOTICE_LINK_DAYS (30 when absent) and the link-token source (random when absent). */
+  readonly noticeLinkDays?: number;
+  readonly newToken?: () => string;
   readonly registry: RegistryStore;
   /** The referral rules (the catalogue by default; tests inject failing ones). */
   readonly referralRules?: ReferralServiceDeps['rules'];

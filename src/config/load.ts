@@ -149,6 +149,8 @@ export function loadConfig(env: Env): Config {
     locale,
     policy,
     noticeDeadlineDays: parseWith('NOTICE_DEADLINE_DAYS', intIn(0, 365), env.NOTICE_DEADLINE_DAYS ?? '7'),
+    noticeLinkDays: parseWith('NOTICE_LINK_DAYS', intIn(1, 3650), env.NOTICE_LINK_DAYS ?? '30'),
+    noticeViewAddress: parseWith('NOTICE_VIEW_ADDRESS', z.enum(['none', 'prefix', 'full']), env.NOTICE_VIEW_ADDRESS?.trim() || 'none'),
     fhirTimeoutMs: parseWith('FHIR_TIMEOUT_MS', intIn(100, 120_000), env.FHIR_TIMEOUT_MS ?? '3000'),
     clinicTimeZone,
     logLevel: parseWith(

@@ -44,6 +44,10 @@ export interface Config {
   readonly locale: 'zh-CN' | 'en';
   readonly policy: Policy;
   readonly noticeDeadlineDays: number;
+  /** NOTICE_LINK_DAYS: a notice page link expires this many times 24 h after it was issued (docs/design.md#notice-links). */
+  readonly noticeLinkDays: number;
+  /** NOTICE_VIEW_ADDRESS: how much of the client address a notice page view records (`none` by default). */
+  readonly noticeViewAddress: 'none' | 'prefix' | 'full';
   readonly fhirTimeoutMs: number;
   readonly clinicTimeZone: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -2,6 +2,7 @@ import type { Card } from '../cds-hooks/card-schema.js';
 import type { HookRequest } from '../cds-hooks/wire.js';
 import type { ClinicalNow } from '../clock.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
+import type { IssuedNoticeLink } from './notice-link.js';
 import type { StoredNotice } from './stored-notice.js';
 import type { AuditedFinding, RuleError, Undecided } from './rule.js';
 
@@ -37,6 +38,8 @@ export interface ServiceResult {
   readonly ruleRuns?: number;
   /** Notice issued by this call, if any: stored (with its hash) before the answer leaves. */
   readonly notice?: StoredNotice;
+  /** The link the card carries to the notice page (this call's notice or one stored earlier): stored with the call. */
+  readonly noticeLink?: IssuedNoticeLink;
   readonly pregnancyKey?: string;
   readonly practitionerId?: string;
   readonly institution?: { readonly id: string; readonly via: InstitutionSource };
@@ -61,9 +64,10 @@ export function emptyResult(now: ClinicalNow, extra: Partial<Omit<ServiceResult,
  * licence checks, then the NIPT re-check). Audit facts come from the first result that has them.
  */
 export function combineResults(now: ClinicalNow, results: readonly ServiceResult[]): ServiceResult {
-  const first = <K extends 'notice' | 'pregnancyKey' | 'practitionerId' | 'institution'>(k: K) =>
+  const first = <K extends 'notice' | 'noticeLink' | 'pregnancyKey' | 'practitionerId' | 'institution'>(k: K) =>
     results.find((r) => r[k] !== undefined)?.[k];
   const notice = first('notice');
+  const noticeLink = first('noticeLink');
   const pregnancyKey = first('pregnancyKey');
   const practitionerId = first('practitionerId');
   const institution = first('institution');
@@ -74,6 +78,7 @@ export function combineResults(now: ClinicalNow, results: readonly ServiceResult
     ruleErrors: results.flatMap((r) => r.ruleErrors),
     ...(results.some((r) => r.ruleRuns !== undefined) ? { ruleRuns: results.reduce((n, r) => n + (r.ruleRuns ?? 0), 0) } : {}),
     ...(notice ? { notice } : {}),
+    ...(noticeLink ? { noticeLink } : {}),
     ...(pregnancyKey ? { pregnancyKey } : {}),
     ...(practitionerId ? { practitionerId } : {}),
     ...(institution ? { institution } : {}),

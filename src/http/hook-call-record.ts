@@ -84,5 +84,6 @@ export function hookCallRecord(f: HookCallFacts): HookCallRecord {
     notice: notice
       ? { ...notice, pregnancyKey: r?.pregnancyKey, practitionerId: r?.practitionerId, rules: [...new Set(findings.map((x) => x.rule))] }
       : undefined,
+    noticeLink: r?.noticeLink,
   };
 }

@@ -1,9 +1,6 @@
 /**
- * Notice ids are capabilities: random v4-style UUIDs (lower-case hex). Anything else is not a notice
- * and never reaches the store (no enumeration, no NUL bytes or other values a database rejects).
+ * Notice ids are random v4-style UUIDs (lower-case hex); anything else is not a notice and never
+ * reaches the store (no NUL bytes or other values a database rejects). The page also needs a link
+ * token (docs/design.md#notice-links).
  */
-const NOTICE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export function isNoticeId(id: string): boolean {
-  return NOTICE_ID.test(id);
-}
+export { isLinkToken, isNoticeId } from '../engine/notice-link.js';

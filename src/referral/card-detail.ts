@@ -17,6 +17,11 @@ export interface ExistingNotice {
   readonly date: string;
   readonly rules: readonly string[];
   readonly reference: string;
+  /**
+   * The notice (our id, `notice-id` extension) that the newest of those Communications records, with
+   * the rules it alone covered: a later call re-links that stored notice (docs/design.md#notice-links).
+   */
+  readonly latest?: { readonly noticeId: string; readonly rules: readonly string[] };
 }
 
 /** CDS Hooks: summary "<140 characters" (https://cds-hooks.hl7.org/2.0/#card-attributes). */

@@ -26,16 +26,22 @@ function isAboutPatient(c: Communication, patientId: string): boolean {
 export function existingNoticeFor(snapshot: PatientSnapshot, facts: PregnancyFacts, timeZone: string): ExistingNotice | undefined {
   const lmp = facts.lmp ? toDayNumber(facts.lmp) : undefined;
   if (lmp === undefined) return undefined;
-  let newest: { day: string; reference: string } | undefined;
+  let newest: { day: string; reference: string; noticeId?: string; rules: string[] } | undefined;
   const rules = new Set<string>();
   for (const c of snapshot.ofType('Communication')) {
     if (c.status !== 'completed' || !isNoticeCommunication(c) || !isAboutPatient(c, snapshot.patientId)) continue;
     const sent = parseFhirDate(c.sent, timeZone);
     if (!sent?.day || sent.first < lmp) continue;
+    const own: string[] = [];
+    let noticeId: string | undefined;
     for (const ext of c.extension ?? []) {
-      if (ext.url === EXTENSIONS.noticeRules && typeof ext.valueCode === 'string') rules.add(ext.valueCode);
+      if (ext.url === EXTENSIONS.noticeRules && typeof ext.valueCode === 'string') own.push(ext.valueCode);
+      if (ext.url === EXTENSIONS.noticeId && typeof ext.valueString === 'string') noticeId = ext.valueString;
     }
-    if (!newest || sent.day > newest.day) newest = { day: sent.day, reference: `Communication/${c.id ?? ''}` };
+    own.forEach((r) => rules.add(r));
+    if (!newest || sent.day > newest.day) newest = { day: sent.day, reference: `Communication/${c.id ?? ''}`, noticeId, rules: own };
   }
-  return newest ? { date: newest.day, rules: [...rules], reference: newest.reference } : undefined;
+  if (!newest) return undefined;
+  const latest = newest.noticeId ? { latest: { noticeId: newest.noticeId, rules: newest.rules } } : {};
+  return { date: newest.day, rules: [...rules], reference: newest.reference, ...latest };
 }

@@ -6,19 +6,25 @@ import { callInstitution, type CallInstitution } from '../clinical/call-institut
 import { resolveOrderingContext } from '../clinical/ordering-context.js';
 import type { Locale } from '../render/messages.js';
 import { buildReferralCard } from './card.js';
+import type { ExistingNotice } from './card-detail.js';
 import { evaluateReferral } from './evaluate.js';
 import { existingNoticeFor } from './existing-notice.js';
 import { buildNoticeContent, hashNoticeContent } from './notice/content.js';
 import type { NoticeInstitution } from './notice/content-schema.js';
 import type { StoredNotice } from '../engine/stored-notice.js';
+import { isNoticeId, issueNoticeLink, noticeLinkUrl, randomLinkToken } from '../engine/notice-link.js';
 
 export interface ReferralServiceDeps {
   readonly policy: Policy;
   readonly locale: Locale;
   /** Unguessable ids (notice ids are capabilities to a printable page): crypto.randomUUID in production. */
   readonly newId: () => string;
-  /** PUBLIC_BASE_URL without trailing slash; the notice link is `${publicBaseUrl}/notices/{id}`. */
+  /** PUBLIC_BASE_URL without trailing slash; the notice link is `${publicBaseUrl}/notices/{id}?t=<token>`. */
   readonly publicBaseUrl: string;
+  /** NOTICE_LINK_DAYS: a notice link expires this many times 24 h after the call (docs/design.md#notice-links). */
+  readonly noticeLinkDays?: number;
+  /** New link tokens (256 random bits, base64url); tests inject fixed ones. */
+  readonly newToken?: () => string;
   /** The referral rules (the catalogue by default; tests inject a failing one). */
   readonly rules?: readonly Rule<PregnancyFacts>[];
 }
@@ -45,7 +51,11 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
       ...(institution ? { institution: { id: institution.id, via: institution.via } } : {}),
     };
     if (!facts.current || findings.length === 0 || !snapshot.patient) return emptyResult(now, audit);
-    const noticeId = deps.newId();
+    const existingNotice = existingNoticeFor(snapshot, facts, now.timeZone);
+    // The notice the EHR recorded as given covers every current finding: re-link that stored notice
+    // (same id, content and hash) instead of issuing another (docs/design.md#notice-links).
+    const relinked = reusableNotice(existingNotice, findings);
+    const noticeId = relinked ?? deps.newId();
     const practitionerRef =
       snapshot.userId?.startsWith('Practitioner/') || snapshot.userId?.startsWith('PractitionerRole/') ? snapshot.userId : undefined;
     const encounterRef = snapshot.encounterId ? `Encounter/${snapshot.encounterId}` : undefined;
@@ -60,13 +70,14 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
       encounterRef,
       ...(institution ? { institution: noticeInstitution(institution, deps.policy) } : {}),
     });
+    const token = (deps.newToken ?? randomLinkToken)();
     const card = buildReferralCard({
       findings,
       facts,
       patient: snapshot.patient,
-      existingNotice: existingNoticeFor(snapshot, facts, now.timeZone),
+      existingNotice,
       noticeId,
-      noticeUrl: `${deps.publicBaseUrl}/notices/${noticeId}`,
+      noticeUrl: noticeLinkUrl(deps.publicBaseUrl, noticeId, token),
       locale: deps.locale,
       newId: deps.newId,
       policy: deps.policy,
@@ -76,6 +87,17 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
       notice,
     });
     if (!card) return emptyResult(now, audit);
+    const noticeLink = issueNoticeLink({
+      noticeId,
+      patientId: snapshot.patientId,
+      now,
+      days: deps.noticeLinkDays ?? DEFAULT_NOTICE_LINK_DAYS,
+      token,
+      newId: deps.newId,
+      reissue: relinked !== undefined,
+    });
+    const cards = [{ card, findings: evaluation.audited, undecided: [] }];
+    if (relinked) return { ...emptyResult(now, audit), cards, noticeLink };
     const stored: StoredNotice = {
       id: noticeId,
       createdAt: now.instant,
@@ -84,8 +106,18 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
       ...(institution ? { institutionId: institution.id } : {}),
       content: notice,
     };
-    return { ...emptyResult(now, audit), cards: [{ card, findings: evaluation.audited, undecided: [] }], notice: stored };
+    return { ...emptyResult(now, audit), cards, noticeLink, notice: stored };
   };
+}
+
+/** NOTICE_LINK_DAYS when the caller gives none. */
+export const DEFAULT_NOTICE_LINK_DAYS = 30;
+
+/** The id of the notice on file in the EHR when it alone covers every current finding's rule. */
+function reusableNotice(existing: ExistingNotice | undefined, findings: readonly { readonly rule: string }[]): string | undefined {
+  const latest = existing?.latest;
+  if (!latest || !isNoticeId(latest.noticeId)) return undefined;
+  return findings.every((f) => latest.rules.includes(f.rule)) ? latest.noticeId : undefined;
 }
 
 /** The name printed for an institution known only by its id (the policy default's wording). */

@@ -22,6 +22,7 @@ import {
 import { createHookCallBatcher } from './hook-call-batcher.js';
 import { insertFeedback, insertNotice } from './hook-call-writes.js';
 import { issuedCards } from './issued-cards.js';
+import { sqlNoticeLinks, type NoticeLinkStore } from './notice-links.js';
 import type { AcknowledgementRecord, AcknowledgementResult, HookCallRecord, NoticeRecord, PeriodQuery } from './records.js';
 import { compact, iso } from './row-values.js';
 import type { Sql } from './sql.js';
@@ -33,7 +34,7 @@ import type { Sql } from './sql.js';
  * only after its transaction committed; a driver failure rejects with AppError('store-unavailable').
  * Expects a migrated schema (see `migrate` / `createStore`).
  */
-export interface AuditStore extends NoticeStore, FeedbackStore {
+export interface AuditStore extends NoticeStore, NoticeLinkStore, FeedbackStore {
   /** Stores a NoticeRecord's extra facts too when given one; a repeat with the same hash is a no-op. */
   put(notice: StoredNotice | NoticeRecord): Promise<void>;
   get(id: string): Promise<NoticeRecord | undefined>;
@@ -78,6 +79,7 @@ interface NoticeDbRow {
 export function createAuditStore(sql: Sql): AuditStore {
   const recordHookCall = createHookCallBatcher(sql);
   return {
+    ...sqlNoticeLinks(sql),
     put: (notice) => sql.transaction((tx) => insertNotice(tx, notice)),
     async get(id) {
       const [r] = await sql.query<NoticeDbRow>(

@@ -56,8 +56,8 @@ export function identify(record: HookCallRecord): IdentifiedHookCall {
 }
 
 /**
- * Every row of a set of hook calls (calls, findings, cards, suggestions, rule errors, undecided outcomes, notices) in
- * ONE statement: data-modifying CTEs over `jsonb_to_recordset`, one round trip whatever the count.
+ * Every row of a set of hook calls (calls, findings, cards, suggestions, rule errors, undecided outcomes, notices,
+ * notice links) in ONE statement: data-modifying CTEs over `jsonb_to_recordset`, one round trip whatever the count.
  * A CTE is left out when it has no rows (most calls have no rule error, many no card or notice):
  * each one costs planning and executor start-up even when empty, a large part of a single write on
  * PGlite. Foreign keys are checked at the end of the statement, so children may reference the calls
@@ -103,6 +103,14 @@ const CTES = {
   ON CONFLICT (id) DO NOTHING
   RETURNING id, hash
 )`,
+  // A re-issued link (docs/design.md#notice-links) opens only a notice of the same patient, issued to the same EHR.
+  l: (p: string) => `l AS (
+  INSERT INTO notice_link (id, token_hash, notice_id, hook_call_id, issued_at, expires_at)
+  SELECT x.id, x.token_hash, x.notice_id, x.hook_call_id, x.issued_at, x.expires_at
+  FROM jsonb_to_recordset(${p}::jsonb) AS x(id uuid, token_hash text, notice_id text, hook_call_id uuid, issued_at timestamptz,
+    expires_at timestamptz, reissue boolean, patient_id text, issuer text, tenant text)
+  WHERE NOT x.reissue OR EXISTS (SELECT 1 FROM notice sn JOIN hook_call hc ON hc.id = sn.hook_call_id
+    WHERE sn.id = x.notice_id AND sn.patient_id = x.patient_id AND hc.issuer = x.issuer AND hc.tenant IS NOT DISTINCT FROM x.tenant))`,
 } as const;
 type CteName = keyof typeof CTES;
 
@@ -235,6 +243,24 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
       })),
     ),
     n: notices,
+    l: rows(({ id, record: r }) =>
+      r.noticeLink
+        ? [
+            {
+              id: r.noticeLink.id,
+              token_hash: r.noticeLink.tokenHash,
+              notice_id: r.noticeLink.noticeId,
+              hook_call_id: id,
+              issued_at: r.noticeLink.issuedAt,
+              expires_at: r.noticeLink.expiresAt,
+              reissue: r.noticeLink.reissue,
+              patient_id: r.noticeLink.patientId,
+              issuer: r.issuer,
+              tenant: r.tenant ?? null,
+            },
+          ]
+        : [],
+    ),
   };
   const present = (Object.keys(CTES) as CteName[]).filter((k) => k === 'h' || sets[k].length > 0);
   const text = insertStatement(present);
@@ -242,7 +268,7 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
     ...present.map((k) => json(sets[k])),
     ...(notices.length > 0 ? [json(notices.map(({ id, hash }) => ({ id, hash })))] : []),
   ];
-  // A named statement: at most 2^6 texts (h plus any of the others), each parsed and planned once.
+  // A named statement: at most 2^7 texts (h plus any of the others), each parsed and planned once.
   const options = { name: `insert_hook_calls_${present.join('')}` };
   for (let attempt = 1; ; attempt += 1) {
     try {

@@ -2,13 +2,54 @@ import type { FeedbackRecord, FeedbackStore, IssuedCardsQuery, NoticeStore } fro
 import type { StoredNotice } from '../engine/stored-notice.js';
 import type { HookCallRecord } from './records.js';
 import { deepFreeze } from '../deep-freeze.js';
+import type { IssuedNoticeLink } from '../engine/notice-link.js';
+import type { NoticeLinkRow, NoticeLinkStore, NoticeViewRecord } from './notice-links.js';
+
+/** Who a notice was issued to, for re-issued links: the patient and the EHR (issuer, tenant). */
+interface NoticeOrigin {
+  readonly patientId: string;
+  readonly issuer?: string;
+  readonly tenant?: string;
+}
 
 /**
- * In-memory NoticeStore (same contract as the SQL audit store): append-only — a
- * notice id, once stored, cannot be replaced by different content.
+ * In-memory NoticeStore and NoticeLinkStore (same contract as the SQL audit store): append-only — a
+ * notice id, once stored, cannot be replaced by different content; links and views are only added.
  */
-export class MemoryNoticeStore implements NoticeStore {
+export class MemoryNoticeStore implements NoticeStore, NoticeLinkStore {
   readonly #notices = new Map<string, StoredNotice>();
+  readonly #origins = new Map<string, NoticeOrigin>();
+  readonly #links = new Map<string, NoticeLinkRow>();
+  readonly #views: NoticeViewRecord[] = [];
+
+  /**
+   * Stores a link issued by a hook call of `origin`: a new notice's always, a re-issued one only
+   * when the notice is that patient's and was issued to the same issuer and tenant (as the SQL store).
+   */
+  async putLink(link: IssuedNoticeLink, origin: { readonly issuer: string; readonly tenant?: string }): Promise<void> {
+    const o = this.#origins.get(link.noticeId);
+    if (!this.#notices.has(link.noticeId)) return;
+    if (link.reissue && (o?.patientId !== link.patientId || o.issuer !== origin.issuer || o.tenant !== origin.tenant)) return;
+    const row = { id: link.id, noticeId: link.noticeId, issuedAt: link.issuedAt, expiresAt: link.expiresAt };
+    this.#links.set(link.tokenHash, deepFreeze(row));
+  }
+
+  /** Remembers who a notice stored by a hook call was issued to. */
+  noteOrigin(noticeId: string, origin: NoticeOrigin): void {
+    if (!this.#origins.has(noticeId)) this.#origins.set(noticeId, origin);
+  }
+
+  async findLink(tokenHash: string): Promise<NoticeLinkRow | undefined> {
+    return this.#links.get(tokenHash);
+  }
+
+  async recordView(view: NoticeViewRecord): Promise<void> {
+    this.#views.push(deepFreeze(structuredClone(view)));
+  }
+
+  async listViews(noticeId: string): Promise<NoticeViewRecord[]> {
+    return this.#views.filter((v) => v.noticeId === noticeId);
+  }
 
   async put(notice: StoredNotice): Promise<void> {
     const existing = this.#notices.get(notice.id);
@@ -59,10 +100,14 @@ export class MemoryFeedbackStore implements FeedbackStore {
  */
 export class MemoryHookCallLog {
   readonly #records: HookCallRecord[] = [];
-  constructor(private readonly notices: NoticeStore) {}
+  constructor(private readonly notices: NoticeStore | MemoryNoticeStore) {}
 
   readonly record = async (rec: HookCallRecord): Promise<void> => {
     if (rec.notice) await this.notices.put(rec.notice);
+    if (this.notices instanceof MemoryNoticeStore) {
+      if (rec.notice) this.notices.noteOrigin(rec.notice.id, { patientId: rec.notice.patientId, issuer: rec.issuer, tenant: rec.tenant });
+      if (rec.noticeLink) await this.notices.putLink(rec.noticeLink, { issuer: rec.issuer, tenant: rec.tenant });
+    }
     this.#records.push(deepFreeze(structuredClone(rec)));
   };
 

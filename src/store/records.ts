@@ -1,5 +1,6 @@
 import type { ServiceId } from '../engine/rule.js';
 import type { StoredNotice } from '../engine/stored-notice.js';
+import type { IssuedNoticeLink } from '../engine/notice-link.js';
 
 /**
  * Record types of the audit trail (docs/design.md#audit). Instants are ISO 8601 strings; on the way
@@ -88,6 +89,8 @@ export interface HookCallRecord {
   readonly ruleErrors: readonly RuleErrorRecord[];
   readonly undecided?: readonly UndecidedRecord[];
   readonly notice?: NoticeRecord;
+  /** The notice link the call's card carries (token hash only), stored in the same statement. */
+  readonly noticeLink?: IssuedNoticeLink;
 }
 
 export const SIGNER_KINDS = ['patient', 'family-member'] as const;

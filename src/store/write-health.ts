@@ -55,6 +55,7 @@ export function createWriteHealth(sql: Sql): WriteHealth {
         append: (records) => observe(audit.append(records)),
         appendAcknowledgement: (ack) => observe(audit.appendAcknowledgement(ack)),
         rememberJti: (iss, jti, expiresAt) => observe(audit.rememberJti(iss, jti, expiresAt)),
+        recordView: (view) => observe(audit.recordView(view)),
       };
     },
   };

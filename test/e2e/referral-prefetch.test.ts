@@ -10,6 +10,7 @@ import {
   bundleOf,
   example,
   findingsOf,
+  noticeIdOf,
   noticePath,
   PUBLIC_BASE_URL,
   removeFromBundle,
@@ -100,7 +101,7 @@ describe.each(REFERRAL_SERVICES)('%s with the shipped example (all keys prefetch
     const e = buildE2eApp();
     const card = await oneCard(e, service, example(service));
     const path = noticePath(card);
-    expect(path).toMatch(/^\/notices\/[0-9a-f-]{36}$/);
+    expect(path).toMatch(/^\/notices\/[0-9a-f-]{36}\?t=[A-Za-z0-9_-]{43}$/);
 
     const page = await request(e.app).get(path).expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
@@ -118,12 +119,12 @@ describe.each(REFERRAL_SERVICES)('%s with the shipped example (all keys prefetch
     // Stable: the content was fixed (and hashed) when the card was issued.
     const again = await request(e.app).get(path).expect(200);
     expect(again.text).toBe(html);
-    const stored = await e.notices.get(path.slice('/notices/'.length));
+    const stored = await e.notices.get(noticeIdOf(card));
     expect(stored?.patientId).toBe(PATIENT_ID);
     expect(stored?.hash).toBe(sha256Hex(canonicalJson(stored?.content)));
     expect(html).toContain(stored?.hash);
 
-    const en = await request(e.app).get(`${path}?lang=en`).expect(200);
+    const en = await request(e.app).get(`${path}&lang=en`).expect(200);
     expect(en.text).toContain('<html lang="en"');
     expect(en.text).toContain('张丽');
     for (const label of EN_LABELS) expect(en.text).toContain(label);
@@ -239,11 +240,13 @@ describe('prenatal-diagnosis-referral: LOCALE=en', () => {
     // (The referral suggestion names the configured institution, a Chinese default; the notice one is all English.)
     expect(card.suggestions?.[1]?.label).not.toMatch(HAN);
     expect(card.overrideReasons?.every((r) => !HAN.test(r.display ?? ''))).toBe(true);
-    expect(card.links?.[0]?.url).toMatch(new RegExp(`^${PUBLIC_BASE_URL.replace(/\./g, '\\.')}/notices/[0-9a-f-]{36}\\?lang=en$`));
+    expect(card.links?.[0]?.url).toMatch(
+      new RegExp(`^${PUBLIC_BASE_URL.replace(/\./g, '\\.')}/notices/[0-9a-f-]{36}\\?t=[A-Za-z0-9_-]{43}&lang=en$`),
+    );
     const page = await request(e.app).get(noticePath(card)).expect(200);
     expect(page.text).toContain('<html lang="en"');
     // A link without ?lang follows LOCALE.
-    const bare = await request(e.app).get(noticePath(card).replace('?lang=en', '')).expect(200);
+    const bare = await request(e.app).get(noticePath(card).replace('&lang=en', '')).expect(200);
     expect(bare.text).toContain('<html lang="en"');
   });
 });

@@ -6,7 +6,7 @@ import { evidenceLine } from '../../src/render/evidence-text.js';
 import { balanceIsolates, FSI, isolate, isolatedHtml, PDI } from '../../src/render/isolate.js';
 import { hashNoticeContent } from '../../src/referral/notice/content.js';
 import { expectConformant } from '../support/expect-conformant.js';
-import { buildE2eApp, bundleOf, example, noticePath, type WireCard } from '../e2e/support/e2e-app.js';
+import { buildE2eApp, bundleOf, example, noticeIdOf, noticePath, type WireCard } from '../e2e/support/e2e-app.js';
 
 /**
  * Bidi isolation of record-derived text (src/render/isolate.ts, docs/conventions.md#escaping): an
@@ -92,7 +92,7 @@ describe('a name with an unterminated U+202E through HTTP', () => {
     expect(page.text).toMatch(/<p class="institution">[^<]*<bdi>/);
 
     // Isolation is applied when rendering: the stored content has the name as recorded, and its hash.
-    const stored = await e.notices.get(noticePath(card).slice('/notices/'.length));
+    const stored = await e.notices.get(noticeIdOf(card));
     const content = stored!.content as { woman: { name: string } };
     expect(content.woman.name).toBe(NAME);
     expect(stored!.hash).toBe(hashNoticeContent(stored!.content));

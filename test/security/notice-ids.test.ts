@@ -5,11 +5,15 @@ import { goodReferral } from '../fuzz/support/fuzz-check.js';
 import { outcomeCode } from '../fuzz/support/real-app.js';
 import { composeForTest, PUBLIC_BASE_URL, type Composed } from './support/composed.js';
 
-/** Notice pages are capabilities: v4 UUID ids, no enumeration, every wrong id the same 404. */
+/**
+ * Notice pages open only with the card's link: a v4 UUID notice id and a 256-bit link token
+ * (docs/design.md#notice-links). No enumeration: every wrong id, and a right id without its token, the same 404.
+ */
 const PATH = '/cds-services/prenatal-diagnosis-referral';
 const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 let c: Composed;
 const ids: string[] = [];
+const links: string[] = [];
 
 beforeAll(async () => {
   c = await composeForTest(['https://ehr.security.example/fhir/']);
@@ -23,6 +27,7 @@ beforeAll(async () => {
     const url = new URL(link?.url ?? '');
     expect(url.origin).toBe(PUBLIC_BASE_URL);
     ids.push(url.pathname.replace('/notices/', ''));
+    links.push(url.pathname + url.search);
   }
 });
 
@@ -37,11 +42,14 @@ const expectNotFound = async (id: string): Promise<void> => {
 };
 
 describe('notice ids', () => {
-  it('are distinct v4 UUIDs, and each one opens its page', async () => {
+  it('are distinct v4 UUIDs with distinct 256-bit tokens; each link opens its page, the bare id does not', async () => {
     expect(new Set(ids).size).toBe(3);
-    for (const id of ids) {
+    expect(new Set(links.map((l) => new URL(l, PUBLIC_BASE_URL).searchParams.get('t'))).size).toBe(3);
+    for (const [i, id] of ids.entries()) {
       expect(id).toMatch(V4);
-      expect((await request(c.app).get(`/notices/${id}`)).status).toBe(200);
+      expect(links[i]).toMatch(/\?t=[A-Za-z0-9_-]{43}$/);
+      expect((await request(c.app).get(links[i] as string)).status).toBe(200);
+      await expectNotFound(id);
     }
   });
 

@@ -176,3 +176,8 @@ export function noticePath(card: WireCard): string {
   if (url.origin !== new URL(PUBLIC_BASE_URL).origin) throw new Error(`notice link ${link.url} is not under PUBLIC_BASE_URL`);
   return url.pathname + url.search;
 }
+
+/** The notice id of the card's notice link (`/notices/{id}?t=<token>`). */
+export function noticeIdOf(card: WireCard): string {
+  return new URL(noticePath(card), PUBLIC_BASE_URL).pathname.slice('/notices/'.length);
+}
