@@ -3,17 +3,19 @@ import type { Config } from '../config/schema.js';
 import { BULK_AUDIT_USAGE, bulkAuditCommand } from './bulk-audit-command.js';
 import { COMPLIANCE_USAGE, complianceCommand } from './compliance-command.js';
 import { EXIT, type CliIo } from './io.js';
+import { NOTICE_HASH_USAGE, noticeHashCommand } from './notice-hash-command.js';
 import { registryCommand } from './registry-command.js';
 
 const REGISTRY_USAGE =
   'usage: prenatal-cds registry import <file.json|file.csv>\n       prenatal-cds registry report [--format table|csv|json]\n';
 
-export const USAGE = `prenatal-cds — command line of the prenatal-diagnosis CDS service (configuration from the environment)\n\n${COMPLIANCE_USAGE}${REGISTRY_USAGE}${BULK_AUDIT_USAGE}`;
+export const USAGE = `prenatal-cds — command line of the prenatal-diagnosis CDS service (configuration from the environment)\n\n${COMPLIANCE_USAGE}${REGISTRY_USAGE}${BULK_AUDIT_USAGE}${NOTICE_HASH_USAGE}`;
 
 const COMMANDS: Record<string, (argv: readonly string[], io: CliIo, config: Config) => Promise<number>> = {
   compliance: complianceCommand,
   registry: registryCommand,
   'bulk-audit': bulkAuditCommand,
+  'notice-hash': noticeHashCommand,
 };
 
 /**

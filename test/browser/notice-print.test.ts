@@ -77,17 +77,17 @@ describe.skipIf(Boolean(missing))('written notice printing in Chromium', () => {
     await page.setContent(html, { waitUntil: 'load' });
     await page.emulateMedia({ media: 'print' });
     // Nothing of either copy runs past the printable width (A4 minus the margins).
-    const overflow = await page.evaluate(() => {
-      const out: string[] = [];
+    const overflow = (await page.evaluate(`(() => {
+      const out = [];
       for (const main of document.querySelectorAll('main.notice')) {
         const right = main.getBoundingClientRect().right + 1;
         for (const el of main.querySelectorAll('*')) {
           const r = el.getBoundingClientRect();
-          if (r.width > 0 && r.right > right) out.push(`${el.tagName}.${el.className}: ${el.textContent?.slice(0, 40)}`);
+          if (r.width > 0 && r.right > right) out.push(el.tagName + '.' + el.className + ': ' + (el.textContent || '').slice(0, 40));
         }
       }
       return out;
-    });
+    })()`)) as string[];
     expect(overflow, lang).toEqual([]);
     await page.screenshot({ path: join(OUT, `notice-${lang}.png`), fullPage: true });
     const file = join(OUT, `notice-${lang}.pdf`);

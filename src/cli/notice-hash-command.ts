@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { hashNoticeContent } from '../referral/notice/content.js';
+import { jcs } from '../canonical-json.js';
+import { EXIT, errorText, type CliIo } from './io.js';
+
+export const NOTICE_HASH_USAGE =
+  'usage: prenatal-cds notice-hash <content.json> [--canonical]\n' +
+  '       SHA-256 (hex) of a stored notice content in RFC 8785 canonical form (JCS): the hash printed on the notice;\n' +
+  '       --canonical prints the canonical text instead\n';
+
+/**
+ * `prenatal-cds notice-hash <file>`: recomputes a written notice's content hash from its stored
+ * content (the `content` column of the `notice` table, as JSON: README#written-notice). The file
+ * is parsed as JSON and hashed as the service does (src/referral/notice/content.ts), so the output
+ * equals the hash on the printed page when the content is unchanged.
+ */
+export async function noticeHashCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const canonical = argv.includes('--canonical');
+  const files = argv.filter((a) => a !== '--canonical');
+  if (files.length !== 1 || files[0]!.startsWith('--')) {
+    io.stderr(NOTICE_HASH_USAGE);
+    return EXIT.usage;
+  }
+  try {
+    const content = JSON.parse(await readFile(files[0]!, 'utf8')) as unknown;
+    io.stdout(`${canonical ? jcs(content) : hashNoticeContent(content)}\n`);
+    return EXIT.ok;
+  } catch (e) {
+    io.stderr(`prenatal-cds notice-hash: ${errorText(e)}\n`);
+    return EXIT.failed;
+  }
+}
