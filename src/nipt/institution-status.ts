@@ -1,6 +1,6 @@
 import type { ClinicalNow } from '../clock.js';
-import { parseDateAsWritten } from '../calendar/index.js';
-import type { CooperationFact, InstitutionFacts } from './facts.js';
+import { cooperationCurrent } from '../orders/cooperation-partner.js';
+import type { InstitutionFacts } from './facts.js';
 
 /**
  * Whether the ordering institution may provide NIPT (ZJ-2023 Art.28, 29, 37): a prenatal-diagnosis
@@ -50,18 +50,6 @@ export type InstitutionStatus =
       readonly organizationId?: string;
       readonly role?: string;
     };
-
-export function cooperationCurrent(c: CooperationFact, today: string): boolean {
-  if (c.validFrom !== undefined) {
-    const from = parseDateAsWritten(c.validFrom);
-    if (!from || from.first > today) return false;
-  }
-  if (c.validTo !== undefined) {
-    const to = parseDateAsWritten(c.validTo);
-    if (!to || to.last < today) return false;
-  }
-  return true;
-}
 
 export function institutionStatus(inst: InstitutionFacts, now: ClinicalNow): InstitutionStatus {
   const id = inst.organizationId;

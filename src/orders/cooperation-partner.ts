@@ -1,4 +1,5 @@
 import type { Extension, Organization } from '@medplum/fhirtypes';
+import { parseDateAsWritten } from '../calendar/index.js';
 import { EXTENSIONS } from '../clinical/codes.js';
 import type { Policy } from '../clinical/policy.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
@@ -66,7 +67,7 @@ export async function lookUpCooperationPartner(
   snapshot: PatientSnapshot,
   partnerId: string,
   callingOrganizations: readonly Organization[],
-  registry: RegistryStore,
+  registry: Pick<RegistryStore, 'findOrganization'>,
   policy: Policy,
 ): Promise<CooperationPartner> {
   const ref = `Organization/${partnerId}`;
@@ -121,4 +122,21 @@ export async function lookUpCooperationPartner(
     registryUnavailable,
     ...(registryMatch ? { registryMatch } : {}),
   };
+}
+
+/**
+ * Whether a cooperation agreement is current on `today` (docs/rules.md#nipt-institution-not-authorized):
+ * its period covers the day; an absent start or end is open; a partial date counts by its widest
+ * reading; an unreadable date makes the agreement not current.
+ */
+export function cooperationCurrent(c: { readonly validFrom?: string; readonly validTo?: string }, today: string): boolean {
+  if (c.validFrom !== undefined) {
+    const from = parseDateAsWritten(c.validFrom);
+    if (!from || from.first > today) return false;
+  }
+  if (c.validTo !== undefined) {
+    const to = parseDateAsWritten(c.validTo);
+    if (!to || to.last < today) return false;
+  }
+  return true;
 }
