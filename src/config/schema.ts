@@ -36,6 +36,10 @@ export interface Config {
   readonly host: string;
   /** Public base URL (no trailing slash), e.g. https://cds.example.org. Decides JWT `aud`. */
   readonly publicBaseUrl: string;
+  /** Whether PUBLIC_BASE_URL was set (production): a notice is then never issued without real institution names. */
+  readonly publicBaseUrlSet: boolean;
+  /** MRN_SYSTEM: the Patient.identifier system of the record number printed on the written notice. */
+  readonly mrnSystem: string | undefined;
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly authMode: 'jwt' | 'off';
