@@ -1,5 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { Logger } from 'pino';
+import { DEFAULT_POLICY, type Policy } from '../clinical/policy.js';
+import { matcherFor } from '../clinical/value-sets/matcher.js';
 import { AppError, type IssueDetail } from '../errors/app-error.js';
 import type { LoadSnapshot } from '../ports.js';
 import type { HookRequest, ServiceDefinition } from '../cds-hooks/wire.js';
@@ -42,6 +44,11 @@ export interface SnapshotLoaderOptions {
   readonly maxBytes?: number;
   /** Most body bytes of one FHIR reply (`FHIR_MAX_REPLY_BYTES`). */
   readonly maxReplyBytes?: number;
+  /**
+   * The rule policy (`POLICY_FILE`): its value sets and local codes pick the prenatal-diagnosis
+   * reports whose performer the reference fetch reads. Default: the built-in policy.
+   */
+  readonly policy?: Policy;
 }
 
 /** How one key ended up. `reason` is set when its data is unavailable. */
@@ -68,6 +75,7 @@ interface Pending {
 }
 
 export function createSnapshotLoader(opts: SnapshotLoaderOptions): LoadSnapshot {
+  const matcher = matcherFor(opts.policy ?? DEFAULT_POLICY);
   return async (def, request, signal) => {
     const orders = draftOrders(request.context['draftOrders']);
     if ('patient' in def.prefetch && classifyPrefetch(request.prefetch, 'patient').state === 'no-data') {
@@ -101,6 +109,8 @@ export function createSnapshotLoader(opts: SnapshotLoaderOptions): LoadSnapshot 
         {
           resources: settled.flatMap((o) => o.resources),
           ...contextIds(request),
+          ...(typeof request.context['patientId'] === 'string' ? { patientId: request.context['patientId'] } : {}),
+          matcher,
           settled: settledQueries(settled),
         },
         fetching,

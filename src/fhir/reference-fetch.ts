@@ -1,4 +1,5 @@
 import type { Resource } from '@medplum/fhirtypes';
+import type { ValueSetMatcher } from '../clinical/value-sets/matcher.js';
 import type { FhirReadResult } from './fhir-client.js';
 import { isUnderBase } from './fhir-client.js';
 import type { LazyFetchSession } from './fetch-session.js';
@@ -13,7 +14,8 @@ import { createSnapshot, type UnresolvedReference } from './snapshot.js';
  * — the same reader, token, size guards and `FHIR_TIMEOUT_MS` deadline as the first stage.
  *
  * Rounds follow the chain role → its practitioner and organization → that organization's
- * cooperation partner: at most {@link MAX_REFERENCE_ROUNDS} rounds and
+ * cooperation partner (and a prenatal-diagnosis report's performer → a performer role's
+ * organization, alongside): at most {@link MAX_REFERENCE_ROUNDS} rounds and
  * {@link MAX_REFERENCE_READS} reads per call, the reads of a round in parallel. Only references
  * relative to the server (`Organization/x`) or absolute under `fhirServer` are followed; a foreign
  * absolute URL never is. A reference that cannot be read (no fhirServer, foreign, 404, timeout,
@@ -25,6 +27,10 @@ export const MAX_REFERENCE_READS = 8;
 
 export interface ReferenceFetchInput {
   readonly resources: readonly Resource[];
+  /** `context.patientId`: only her reports' performers are read. */
+  readonly patientId?: string;
+  /** The policy's value sets (local codes included), for the reports whose performer is read; none without. */
+  readonly matcher?: ValueSetMatcher;
   readonly userId?: string;
   readonly encounterId?: string;
   /**
@@ -58,11 +64,12 @@ export async function fetchReferences(input: ReferenceFetchInput, fetching: Lazy
   const needs = (): MissingReference[] =>
     missingReferences(
       createSnapshot({
-        patientId: '',
+        patientId: input.patientId ?? '',
         resources: all,
         ...(input.userId ? { userId: input.userId } : {}),
         ...(input.encounterId ? { encounterId: input.encounterId } : {}),
       }),
+      input.matcher,
     ).filter((n) => !decided.has(n.reference));
   for (let pending = needs(); pending.length > 0; pending = needs()) {
     if (rounds >= MAX_REFERENCE_ROUNDS) {

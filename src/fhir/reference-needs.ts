@@ -1,6 +1,8 @@
 import type { Encounter, Organization, PractitionerRole, Reference } from '@medplum/fhirtypes';
 import { EXTENSIONS } from '../clinical/codes.js';
+import { abnormalDiagnosisReports } from '../clinical/data-elements/prenatal-diagnosis-report.js';
 import { resolveOrderingContext } from '../clinical/ordering-context.js';
+import type { ValueSetMatcher } from '../clinical/value-sets/matcher.js';
 import { idOf } from './references.js';
 import type { PatientSnapshot } from './snapshot.js';
 
@@ -23,12 +25,16 @@ export interface MissingReference {
  * - the organization of the PractitionerRole chosen for a Practitioner user (a server that ignored
  *   `_include`);
  * - the Encounter's `serviceProvider` when no role names the organization;
- * - the partner Organization of each `nipt-cooperation` of the ordering organization.
+ * - the partner Organization of each `nipt-cooperation` of the ordering organization;
+ * - the performer of the reports that could fire `abnormal-result-notice` — an issued
+ *   prenatal-diagnosis report with an abnormal conclusion, the most recent
+ *   `MAX_PERFORMER_REPORTS` (`abnormalDiagnosisReports`, the rule's own predicates; `matcher` holds
+ *   the policy's local codes): an Organization, or a PractitionerRole and then its organization.
  *
  * Follows the same choices as `resolveOrderingContext` (one definition of "the role", "the
  * organization"), so what is fetched is exactly what the decision reads.
  */
-export function missingReferences(snapshot: PatientSnapshot): MissingReference[] {
+export function missingReferences(snapshot: PatientSnapshot, matcher?: ValueSetMatcher): MissingReference[] {
   const out = new Map<string, MissingReference>();
   const want = (ref: Reference | string | undefined, type: MissingReference['type']): void => {
     const raw = typeof ref === 'string' ? ref : ref?.reference;
@@ -58,6 +64,15 @@ export function missingReferences(snapshot: PatientSnapshot): MissingReference[]
     want(encounter?.serviceProvider, 'Organization');
   }
   if (ctx.organization) for (const partner of cooperationPartners(ctx.organization)) want(partner, 'Organization');
+  for (const report of matcher ? abnormalDiagnosisReports(snapshot, matcher) : []) {
+    for (const p of Array.isArray(report.performer) ? report.performer : []) {
+      want(p, 'Organization');
+      want(p, 'PractitionerRole');
+      const roleRef = idOf(p, 'PractitionerRole');
+      const role = roleRef ? snapshot.byReference(`PractitionerRole/${roleRef}`) : undefined;
+      if (role?.resourceType === 'PractitionerRole') want(role.organization, 'Organization');
+    }
+  }
   return [...out.values()];
 }
 

@@ -6,6 +6,7 @@ import type { Rule, RuleError, RuleOutcome, Undecided, AuditedFinding, Finding }
 import type { ReferralRuleId } from '../engine/rule-ids.js';
 import { audited, runRules } from '../engine/run-rules.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
+import type { PerformerInstitutions, ReferralFacts } from './performer-institutions.js';
 import { NOT_PREGNANT } from './rules/common.js';
 import { REFERRAL_RULES } from './rules/index.js';
 import { statusUnclearOutcomes } from './status-unclear.js';
@@ -28,21 +29,25 @@ export interface ReferralEvaluation {
 /**
  * Runs the referral rules (ZJ-2023 Art.24, Art.9/23) over one patient snapshot through the engine.
  * Facts are derived once; not currently pregnant (docs/rules.md#current-pregnancy) ⇒ every rule
- * `not-applicable`, nothing run. `rules` is injectable for tests.
+ * `not-applicable`, nothing run. `rules` is injectable for tests. `performers`: the performing
+ * institutions of prenatal-diagnosis reports, loaded before (./performer-institutions.ts); without
+ * them `abnormal-result-notice` reads the record's Organizations alone.
  */
 export function evaluateReferral(
   snapshot: PatientSnapshot,
   policy: Policy,
   now: ClinicalNow,
   rules: readonly Rule<PregnancyFacts>[] = REFERRAL_RULES,
+  performers?: PerformerInstitutions,
 ): ReferralEvaluation {
   const facts = derivePregnancyFacts(snapshot, policy, now);
   if (!facts.current) {
     const outcomes = Object.fromEntries(rules.map((r) => [r.id, NOT_PREGNANT]));
     return { now, facts, findings: [], audited: [], outcomes, undecided: [], errors: [], runs: 0 };
   }
+  const ruleFacts: ReferralFacts = performers ? { ...facts, performers } : facts;
   const run = runRules(
-    rules.map((rule) => ({ rule, facts })),
+    rules.map((rule) => ({ rule, facts: ruleFacts })),
     { snapshot, policy, now },
   );
   // A pregnancy that should have ended (docs/rules.md#pregnancy-status-unclear): nothing fires; undecided instead.

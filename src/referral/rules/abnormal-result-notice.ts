@@ -1,23 +1,17 @@
-import type { DiagnosticReport, Organization, PractitionerRole, Reference } from '@medplum/fhirtypes';
+import type { DiagnosticReport, Organization } from '@medplum/fhirtypes';
 import { EXTENSIONS } from '../../clinical/codes.js';
-import { categories, codes, conclusionCodes } from '../../clinical/data-elements/concepts.js';
 import type { Unusable } from '../../clinical/data-elements/context.js';
 import { evidenceItem } from '../../clinical/data-elements/items.js';
-import { codingAt } from '../../clinical/data-elements/memo.js';
+import { abnormalDiagnosisConclusion } from '../../clinical/data-elements/prenatal-diagnosis-report.js';
 import { observationDate } from '../../clinical/data-elements/resource-dates.js';
 import { place } from '../../clinical/data-elements/scope.js';
 import { isAboutPatient, refOf } from '../../clinical/data-elements/subject.js';
-import type { AbnormalResultItem, AbnormalResultNoticeParams, PregnancyFacts } from '../../clinical/finding-params.js';
-import type { Rule, RuleOutcome } from '../../engine/rule.js';
-import { relativeReference } from '../../fhir/references.js';
-import { fired, NOT_PREGNANT, pregnancyContext, REFERRAL_SERVICES, RULE_VERSION, type ReferralInput } from './common.js';
+import type { AbnormalResultItem, AbnormalResultNoticeParams } from '../../clinical/finding-params.js';
+import type { Rule, RuleInput, RuleOutcome } from '../../engine/rule.js';
+import { performerOrganizationRefs, type ReferralFacts } from '../performer-institutions.js';
+import { fired, NOT_PREGNANT, pregnancyContext, REFERRAL_SERVICES, RULE_VERSION } from './common.js';
 
 const CITATION = { zj: 'ZJ-2023 Art.27' } as const;
-
-/** Report statuses of a result that has been issued (R4: `appended` and `corrected` are kinds of `amended`). */
-const ISSUED = new Set(['final', 'amended', 'corrected', 'appended']);
-
-const REPORT_AT = [categories, codes] as const;
 
 /** How the performing institution of one report was judged. */
 type PerformerCheck =
@@ -35,51 +29,49 @@ function institutionRole(o: Organization): string | undefined {
   return undefined;
 }
 
-/** The Organization references a performer stands for: itself, or a PractitionerRole's organization. */
-function performerOrganizations(input: ReferralInput, performer: readonly Reference[]): { refs: string[]; unresolved: string[] } {
-  const refs: string[] = [];
-  const unresolved: string[] = [];
-  for (const p of performer) {
-    const rel = relativeReference(p);
-    if (rel?.startsWith('Organization/')) refs.push(rel);
-    else if (rel?.startsWith('PractitionerRole/')) {
-      const role = input.snapshot.byReference(rel) as PractitionerRole | undefined;
-      const org = role ? relativeReference(role.organization) : undefined;
-      if (org?.startsWith('Organization/')) refs.push(org);
-      else unresolved.push(rel);
-    }
+/**
+ * The role of one performer Organization, and why when unknown: from `facts.performers` (the
+ * registry and the record in CERTIFICATE_SOURCE_ORDER, loaded before the rules run) when loaded,
+ * else the record's Organization alone.
+ */
+function roleOf(input: RuleInput<ReferralFacts>, ref: string): { role?: string; name?: string; why?: string } {
+  const org = input.snapshot.byReference(ref) as Organization | undefined;
+  const loaded = input.facts.performers?.get(ref);
+  if (loaded) {
+    const name = org?.name ?? loaded.name;
+    if (loaded.role === 'unknown') return { why: loaded.unverified ?? 'not in the record' };
+    if (loaded.role === 'none') return { why: 'no institution role recorded' };
+    return { role: loaded.role, ...(name ? { name } : {}) };
   }
-  return { refs: [...new Set(refs)], unresolved };
+  if (!org) return { why: input.snapshot.unresolved.find((u) => u.reference === ref)?.reason ?? 'not in the record' };
+  const role = institutionRole(org);
+  return role === undefined ? { why: 'no institution role recorded' } : { role, ...(org.name ? { name: org.name } : {}) };
 }
 
 /**
  * Whether the report was issued by a prenatal-diagnosis institution (ZJ-2023 Art.27 binds 产前诊断机构):
- * the performer Organization (or the organization of a performer PractitionerRole), read from the
- * record, with `mch-institution-role` = `prenatal-diagnosis-institution`. An Organization that is
- * not in the record (not fetched, unresolved), has no role, or a report with no performer cannot be
- * verified — "could not verify", never a silent no.
+ * the performer Organization (or the organization of a performer PractitionerRole) whose institution
+ * role — in the provincial registry or the record's `mch-institution-role` — is
+ * `prenatal-diagnosis-institution`. An Organization no source knows (not in the record, not fetched,
+ * not in the registry), one with no role, or a report with no performer cannot be verified —
+ * "could not verify", never a silent no.
  */
-function checkPerformer(input: ReferralInput, r: DiagnosticReport): PerformerCheck {
-  const performer = Array.isArray(r.performer) ? r.performer : [];
-  const { refs, unresolved } = performerOrganizations(input, performer);
-  if (refs.length === 0) {
-    const what = unresolved.length > 0 ? `${unresolved.join(', ')} (organization not in the record)` : 'no performing organization';
+function checkPerformer(input: RuleInput<ReferralFacts>, r: DiagnosticReport): PerformerCheck {
+  const { organizations, roles } = performerOrganizationRefs(input.snapshot, r);
+  if (organizations.length === 0) {
+    const unread = roles.map((ref) => {
+      const why = input.snapshot.unresolved.find((u) => u.reference === ref)?.reason;
+      return why ? `${ref} (${why})` : ref;
+    });
+    const what = unread.length > 0 ? `${unread.join(', ')} (organization not in the record)` : 'no performing organization';
     return { kind: 'unverified', reason: `could not verify the performing institution: ${what}` };
   }
   const reasons: string[] = [];
   let other: PerformerCheck | undefined;
-  for (const ref of refs) {
-    const org = input.snapshot.byReference(ref) as Organization | undefined;
-    if (!org) {
-      const why = input.snapshot.unresolved.find((u) => u.reference === ref)?.reason ?? 'not in the record';
-      reasons.push(`${ref} (${why})`);
-      continue;
-    }
-    const role = institutionRole(org);
-    if (role === 'prenatal-diagnosis-institution') {
-      return { kind: 'diagnosis-institution', organization: ref, ...(org.name ? { name: org.name } : {}) };
-    }
-    if (role === undefined) reasons.push(`${ref} (no institution role recorded)`);
+  for (const ref of organizations) {
+    const { role, name, why } = roleOf(input, ref);
+    if (role === 'prenatal-diagnosis-institution') return { kind: 'diagnosis-institution', organization: ref, ...(name ? { name } : {}) };
+    if (role === undefined) reasons.push(`${ref} (${why ?? 'not in the record'})`);
     else other ??= { kind: 'other-institution', organization: ref, role };
   }
   if (reasons.length > 0) return { kind: 'unverified', reason: `could not verify the performing institution: ${reasons.join('; ')}` };
@@ -97,12 +89,14 @@ function checkPerformer(input: ReferralInput, r: DiagnosticReport): PerformerChe
  * (status final, amended, corrected, appended — never preliminary), with a conclusion code in
  * `fetal-anomaly` or `chromosomal-abnormality` (ICD-10 Q00–Q99, O35 except O35.5/O35.6; SNOMED
  * chromosomal disorders and major anomalies; + local codes), performed by a prenatal-diagnosis
- * institution (docs/rules.md#abnormal-result-notice). A report of another institution (a screening
+ * institution — as the provincial registry or the record's Organization says (`facts.performers`,
+ * loaded before the rules run; without them, the record alone)
+ * (docs/rules.md#abnormal-result-notice). A report of another institution (a screening
  * institution cannot issue a diagnosis) does not fire — `fetal-anomaly` refers her for diagnosis
  * instead; a performer that cannot be verified is insufficient-data. `params.ethicsReview` is set
  * from GA ≥ ART27_ETHICS_REVIEW_GA_DAYS on the issue day.
  */
-export const abnormalResultNoticeRule: Rule<PregnancyFacts> = {
+export const abnormalResultNoticeRule: Rule<ReferralFacts> = {
   id: 'abnormal-result-notice',
   version: RULE_VERSION,
   title: { 'zh-CN': '产前诊断发现胎儿异常', en: 'Prenatal diagnosis found a fetal abnormality' },
@@ -117,11 +111,9 @@ export const abnormalResultNoticeRule: Rule<PregnancyFacts> = {
     const unusable: Unusable[] = [];
     const reports = [...(snapshot.ofType('DiagnosticReport') as readonly DiagnosticReport[])];
     for (const r of reports) {
-      if (!isAboutPatient(r, snapshot.patientId) || !ISSUED.has(r.status)) continue;
-      if (!REPORT_AT.some((at) => codingAt(matcher, 'prenatal-diagnosis-report', at, r) !== undefined)) continue;
-      const chromosomal = codingAt(matcher, 'chromosomal-abnormality', conclusionCodes, r);
-      const coding = chromosomal ?? codingAt(matcher, 'fetal-anomaly', conclusionCodes, r);
-      if (!coding) continue;
+      if (!isAboutPatient(r, snapshot.patientId)) continue;
+      const conclusion = abnormalDiagnosisConclusion(matcher, r);
+      if (!conclusion) continue;
       const p = place(observationDate(r, ctx.timeZone), ctx, true);
       if (p.kind === 'previous') continue;
       if (p.kind === 'unusable') {
@@ -135,8 +127,8 @@ export const abnormalResultNoticeRule: Rule<PregnancyFacts> = {
       }
       if (performer.kind === 'other-institution') continue;
       items.push({
-        ...evidenceItem(refOf(r), { date: p.date, code: coding, text: r.conclusion }),
-        kind: chromosomal ? 'chromosomal' : 'structural',
+        ...evidenceItem(refOf(r), { date: p.date, code: conclusion.coding, text: r.conclusion }),
+        kind: conclusion.kind,
         performer: performer.organization,
         ...(performer.name ? { performerName: performer.name } : {}),
       });
