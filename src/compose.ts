@@ -41,6 +41,7 @@ export async function compose(
       maxPages: config.fhirMaxPages,
       maxBytes: config.fhirMaxBytes,
       maxReplyBytes: config.fhirMaxReplyBytes,
+      policy: config.policy,
       logger,
     }),
     services: createServices({
