@@ -1,7 +1,9 @@
-import type { Encounter, Organization, Practitioner, PractitionerRole } from '@medplum/fhirtypes';
+import type { DiagnosticReport, Encounter, Organization, Practitioner, PractitionerRole } from '@medplum/fhirtypes';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HookRequest } from '../../src/cds-hooks/wire.js';
-import { EXTENSIONS } from '../../src/clinical/codes.js';
+import { EXTENSIONS, SYSTEMS } from '../../src/clinical/codes.js';
+import { MAX_PERFORMER_REPORTS } from '../../src/clinical/data-elements/prenatal-diagnosis-report.js';
+import { parsePolicy } from '../../src/clinical/policy.js';
 import { resolveOrderingContext } from '../../src/clinical/ordering-context.js';
 import { createSnapshotLoader } from '../../src/fhir/load-snapshot.js';
 import { MAX_REFERENCE_READS } from '../../src/fhir/reference-fetch.js';
@@ -88,9 +90,9 @@ function request(fhirServer: string | undefined, prefetch: Record<string, unknow
   };
 }
 
-function loader(timeoutMs = 5_000) {
+function loader(timeoutMs = 5_000, policy?: ReturnType<typeof parsePolicy>) {
   const { logger, lines } = captureLogger();
-  return { load: createSnapshotLoader({ timeoutMs, maxPages: 5, logger }), lines };
+  return { load: createSnapshotLoader({ timeoutMs, maxPages: 5, logger, ...(policy ? { policy } : {}) }), lines };
 }
 
 const paths = (s: FhirStub): string[] => s.calls.map((c) => c.url);
@@ -282,5 +284,100 @@ describe('second fetch stage: references the decision needs', () => {
     expect(snap.unresolved).toEqual([]);
     const log = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'prefetch resolved');
     expect(log?.['notApplicable']).toEqual(['practitioner', 'encounter']);
+  });
+});
+
+describe('second fetch stage: the performer of a prenatal-diagnosis report that could fire abnormal-result-notice', () => {
+  const WITH_REPORTS = definitionWith(
+    { patient: 'Patient/{{context.patientId}}', diagnosticReports: 'DiagnosticReport?patient={{context.patientId}}&_count=1000' },
+    ['patient'],
+  );
+  /** 羊水染色体核型分析 47,XX,+21 (ICD-10 clinical edition Q90.000), issued by the performer. */
+  function karyotype(id: string, performer: string, opts: Partial<DiagnosticReport> = {}): DiagnosticReport {
+    return {
+      resourceType: 'DiagnosticReport',
+      id,
+      status: 'final',
+      category: [{ coding: [{ system: SYSTEMS.prenatalObservation, code: 'prenatal-diagnosis', display: '产前诊断' }] }],
+      code: { coding: [{ system: SYSTEMS.prenatalOrder, code: 'karyotype' }], text: '羊水染色体核型分析' },
+      subject: { reference: `Patient/${PATIENT_ID}` },
+      effectiveDateTime: '2024-06-20T09:30:00+08:00',
+      issued: '2024-07-02T15:00:00+08:00',
+      performer: [{ reference: performer, display: '浙江大学医学院附属妇产科医院' }],
+      conclusion: '47,XX,+21，胎儿21三体综合征',
+      conclusionCode: [{ coding: [{ system: SYSTEMS.icd10cn, code: 'Q90.000', display: '21三体综合征' }] }],
+      ...opts,
+    };
+  }
+  const load = (fhirServer: string, reports: readonly DiagnosticReport[], policy?: ReturnType<typeof parsePolicy>) =>
+    loader(5_000, policy).load(WITH_REPORTS, request(fhirServer, { patient, diagnosticReports: searchset(reports) }, {}));
+
+  it('the performer Organization the prefetch left out is read by reference', async () => {
+    const s = await stub({ '/fhir/Organization/org-zju-women': json(partner) });
+    const snap = await load(s.fhirServer, [karyotype('dr-kt-1', 'Organization/org-zju-women')]);
+    expect(paths(s)).toEqual(['/fhir/Organization/org-zju-women']);
+    expect(s.calls.every((c) => c.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    expect(snap.byReference('Organization/org-zju-women')).toMatchObject({ name: '浙江大学医学院附属妇产科医院' });
+    expect(snap.unresolved).toEqual([]);
+  });
+
+  it('a PractitionerRole performer: the role, then its organization (two rounds)', async () => {
+    const lab: PractitionerRole = {
+      resourceType: 'PractitionerRole',
+      id: 'prr-wang-lab',
+      practitioner: { reference: 'Practitioner/pr-wang-min' },
+      organization: { reference: 'Organization/org-zju-women' },
+      code: [{ text: '遗传咨询医师' }],
+    };
+    const s = await stub({ '/fhir/PractitionerRole/prr-wang-lab': json(lab), '/fhir/Organization/org-zju-women': json(partner) });
+    const snap = await load(s.fhirServer, [karyotype('dr-kt-1', 'PractitionerRole/prr-wang-lab')]);
+    expect(paths(s)).toEqual(['/fhir/PractitionerRole/prr-wang-lab', '/fhir/Organization/org-zju-women']);
+    expect(snap.byReference('Organization/org-zju-women')?.id).toBe('org-zju-women');
+  });
+
+  it('a 404 leaves the performer unresolved with the status', async () => {
+    const s = await stub({ '/fhir/Organization/org-zju-women': json(operationOutcome, 404) });
+    const snap = await load(s.fhirServer, [karyotype('dr-kt-1', 'Organization/org-zju-women')]);
+    expect(snap.unresolved).toEqual([{ reference: 'Organization/org-zju-women', reason: 'fetch failed: http-status 404' }]);
+  });
+
+  it.each([
+    ['a normal karyotype 46,XX', karyotype('dr-normal', 'Organization/org-zju-women', { conclusion: '46,XX', conclusionCode: [] })],
+    ['a preliminary report', karyotype('dr-prelim', 'Organization/org-zju-women', { status: 'preliminary' })],
+    [
+      'an obstetric ultrasound report (not a prenatal-diagnosis report)',
+      karyotype('dr-us', 'Organization/org-zju-women', {
+        category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0074', code: 'RAD' }] }],
+        code: { coding: [{ system: 'http://loinc.org', code: '11525-3' }] },
+        conclusionCode: [{ coding: [{ system: SYSTEMS.icd10cn, code: 'Q03.900', display: '先天性脑积水' }] }],
+      }),
+    ],
+    ['another patient’s report', karyotype('dr-other', 'Organization/org-zju-women', { subject: { reference: 'Patient/pat-zj-999' } })],
+  ])('%s: its performer is not read', async (_n, report) => {
+    const s = await stub({});
+    const snap = await load(s.fhirServer, [report]);
+    expect(s.calls).toEqual([]);
+    expect(snap.unresolved).toEqual([]);
+  });
+
+  it(`only the ${MAX_PERFORMER_REPORTS} most recent qualifying reports have their performer read`, async () => {
+    const days = ['2024-03-01', '2024-04-01', '2024-05-01', '2024-06-01', '2024-07-01'];
+    const reports = days.map((d, i) => karyotype(`dr-kt-${i}`, `Organization/org-lab-${i}`, { effectiveDateTime: d }));
+    const routes: Record<string, StubHandler> = {};
+    for (let i = 0; i < days.length; i++) routes[`/fhir/Organization/org-lab-${i}`] = json({ ...partner, id: `org-lab-${i}` });
+    const s = await stub(routes);
+    await load(s.fhirServer, reports);
+    expect(paths(s).sort()).toEqual(['/fhir/Organization/org-lab-2', '/fhir/Organization/org-lab-3', '/fhir/Organization/org-lab-4']);
+  });
+
+  it("a report coded with the hospital's local code counts when the loader has the policy", async () => {
+    const local = { system: 'urn:oid:1.2.156.112636.hosp.report', code: 'CQ-HX' };
+    const report = karyotype('dr-local', 'Organization/org-zju-women', { category: [], code: { coding: [local], text: '产前诊断核型' } });
+    const without = await stub({ '/fhir/Organization/org-zju-women': json(partner) });
+    await load(without.fhirServer, [report]);
+    expect(without.calls).toEqual([]);
+    const withPolicy = await stub({ '/fhir/Organization/org-zju-women': json(partner) });
+    await load(withPolicy.fhirServer, [report], parsePolicy({ localCodes: { 'prenatal-diagnosis-report': [local] } }));
+    expect(paths(withPolicy)).toEqual(['/fhir/Organization/org-zju-women']);
   });
 });

@@ -1,8 +1,14 @@
 import type { DiagnosticReport, Organization, PractitionerRole } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { EXTENSIONS, SYSTEMS } from '../../../src/clinical/codes.js';
-import { createSnapshot } from '../../../src/fhir/snapshot.js';
+import { IDENTIFIER_SYSTEMS } from '../../../src/clinical/registry-identifiers.js';
+import type { Policy } from '../../../src/clinical/policy.js';
+import { createSnapshot, type PatientSnapshot } from '../../../src/fhir/snapshot.js';
+import type { InstitutionRole, RegistryStore } from '../../../src/orders/credential-records.js';
+import { evaluateReferral } from '../../../src/referral/evaluate.js';
+import { loadPerformerInstitutions } from '../../../src/referral/performer-institutions.js';
 import { abnormalResultNoticeRule as rule } from '../../../src/referral/rules/abnormal-result-notice.js';
+import { MemoryRegistryStore } from '../../../src/registry/memory-registry-store.js';
 import { cc, code, eddObs, EDD, icd, nowOn, paramsOf, patient, PID, policy, pregnant, report, run, sct } from '../../clinical/fixtures.js';
 
 const cn = (c: string, display?: string) => code(SYSTEMS.icd10cn, c, display);
@@ -162,5 +168,112 @@ describe('abnormal-result-notice', () => {
 
   it('not currently pregnant: not-applicable', () => {
     expect(run(rule, createSnapshot({ patientId: PID, resources: [patient(), karyotype(), PD] })).status).toBe('not-applicable');
+  });
+
+  describe('the performer known to the provincial registry (loaded before the rules run)', () => {
+    /** 浙大妇院 in the registry under another id, known by its USCC (统一社会信用代码). */
+    const USCC = '12330000470051726F';
+    async function registryWith(role: InstitutionRole | undefined): Promise<RegistryStore> {
+      const registry = new MemoryRegistryStore();
+      await registry.upsert({
+        practitioners: [],
+        organizations: [
+          {
+            organizationId: 'zj-reg-0571-0007',
+            name: '浙江大学医学院附属妇产科医院',
+            identifiers: [{ system: IDENTIFIER_SYSTEMS.uscc, value: USCC }],
+            ...(role ? { institutionRole: role } : {}),
+          },
+        ],
+        certificates: [],
+        licences: [],
+      });
+      return registry;
+    }
+    const orgWithUscc = (over: Partial<Organization> = {}): Organization => ({
+      resourceType: 'Organization',
+      id: 'org-pd',
+      identifier: [{ system: IDENTIFIER_SYSTEMS.uscc, value: USCC }],
+      ...over,
+    });
+    async function evaluated(snap: PatientSnapshot, registry: Pick<RegistryStore, 'findOrganization'>, pol: Policy = policy()) {
+      const performers = await loadPerformerInstitutions(snap, registry, pol);
+      return { performers, outcome: evaluateReferral(snap, pol, nowOn(), [rule], performers).outcomes['abnormal-result-notice']! };
+    }
+
+    it('the record has the Organization without a role; the registry (found by its USCC) says prenatal-diagnosis institution: fired', async () => {
+      const kt = karyotype();
+      const { outcome } = await evaluated(pregnant([kt, orgWithUscc()]), await registryWith('prenatal-diagnosis-institution'));
+      expect(outcome.status).toBe('fired');
+      expect(paramsOf(outcome)).toMatchObject({
+        items: [{ performer: 'Organization/org-pd', performerName: '浙江大学医学院附属妇产科医院' }],
+      });
+      // The same record without the registry: could not verify (as before).
+      expect(run(rule, pregnant([kt, orgWithUscc()])).status).toBe('insufficient-data');
+    });
+
+    it('the Organization is not in the record at all; the registry knows its id: fired, named from the registry', async () => {
+      const registry = new MemoryRegistryStore();
+      await registry.upsert({
+        practitioners: [],
+        organizations: [
+          { organizationId: 'org-pd', name: '浙江大学医学院附属妇产科医院', institutionRole: 'prenatal-diagnosis-institution' },
+        ],
+        certificates: [],
+        licences: [],
+      });
+      const { outcome } = await evaluated(pregnant([karyotype()]), registry);
+      expect(paramsOf(outcome)).toMatchObject({ items: [{ performerName: '浙江大学医学院附属妇产科医院' }] });
+    });
+
+    it('the registry says prenatal-screening institution: not fired, though the record claims diagnosis (the registry comes first)', async () => {
+      const claims = orgWithUscc({ extension: [{ url: EXTENSIONS.mchInstitutionRole, valueCode: 'prenatal-diagnosis-institution' }] });
+      const { outcome } = await evaluated(pregnant([karyotype(), claims]), await registryWith('prenatal-screening-institution'));
+      expect(outcome.status).toBe('not-fired');
+    });
+
+    it("CERTIFICATE_SOURCE_ORDER ['ehr', 'registry']: the record's role comes first", async () => {
+      const claims = orgWithUscc({ extension: [{ url: EXTENSIONS.mchInstitutionRole, valueCode: 'prenatal-diagnosis-institution' }] });
+      const pol = policy({ CERTIFICATE_SOURCE_ORDER: ['ehr', 'registry'] });
+      const { outcome } = await evaluated(pregnant([karyotype(), claims]), await registryWith('prenatal-screening-institution'), pol);
+      expect(outcome.status).toBe('fired');
+    });
+
+    it('known to the registry without a role, the record gives none: could not verify (no institution role recorded)', async () => {
+      const { outcome } = await evaluated(pregnant([karyotype(), orgWithUscc()]), await registryWith(undefined));
+      expect(outcome.status).toBe('insufficient-data');
+      if (outcome.status === 'insufficient-data') expect(outcome.reason).toContain('Organization/org-pd (no institution role recorded)');
+    });
+
+    it('unknown to the record and to the registry: could not verify, naming why for each source', async () => {
+      const snap = createSnapshot({
+        patientId: PID,
+        resources: [patient(), eddObs(EDD), karyotype()],
+        unresolved: [{ reference: 'Organization/org-pd', reason: 'fetch failed: http-status 404' }],
+      });
+      const { outcome } = await evaluated(snap, new MemoryRegistryStore());
+      expect(outcome.status).toBe('insufficient-data');
+      if (outcome.status === 'insufficient-data')
+        expect(outcome.reason).toContain(
+          'could not verify the performing institution: Organization/org-pd (could not be fetched (fetch failed: http-status 404); not in the registry)',
+        );
+    });
+
+    it('a failing registry leaves the record to decide', async () => {
+      const failing = { findOrganization: () => Promise.reject(new Error('registry down')) };
+      const { performers, outcome } = await evaluated(pregnant([karyotype(), PD]), failing);
+      expect(performers.get('Organization/org-pd')).toMatchObject({ registryUnavailable: true, role: 'prenatal-diagnosis-institution' });
+      expect(outcome.status).toBe('fired');
+    });
+
+    it('only the performers of reports that could fire are looked up (a normal karyotype: no registry call)', async () => {
+      const registry = new MemoryRegistryStore();
+      const asked: unknown[] = [];
+      const counting = { findOrganization: (k: unknown) => (asked.push(k), registry.findOrganization(k as never)) };
+      await loadPerformerInstitutions(pregnant([karyotype(sct('119196007'), { conclusion: '46,XX' }), PD]), counting, policy());
+      expect(asked).toEqual([]);
+      await loadPerformerInstitutions(pregnant([karyotype(), PD]), counting, policy());
+      expect(asked).toHaveLength(1);
+    });
   });
 });
