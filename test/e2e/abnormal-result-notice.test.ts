@@ -1,11 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import type { DiagnosticReport, Organization } from '@medplum/fhirtypes';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
 import { UNDECIDED_EXTENSION } from '../../src/cds-hooks/extensions.js';
+import { IDENTIFIER_SYSTEMS } from '../../src/clinical/registry-identifiers.js';
+import type { RegistryStore } from '../../src/orders/credential-records.js';
 import { hashNoticeContent } from '../../src/referral/notice/content.js';
+import { MemoryRegistryStore } from '../../src/registry/memory-registry-store.js';
+import { createServices } from '../../src/services.js';
+import { json } from '../fhir/support/fhir-stub.js';
 import { expectConformant } from '../support/expect-conformant.js';
+import { startFhirRouterServer, type FhirRouterServer } from '../support/fhir-router-server.js';
 import { addToBundle, buildE2eApp, example, findingsOf, noticeIdOf, noticePath, type HookBody, type WireCard } from './support/e2e-app.js';
+import { againstEhr, startFallbackEhr, type FallbackEhr } from './support/fhir-fallback.js';
 import { unescapeMarkdown } from './support/markdown.js';
+import { callFrom, exampleRecord, PRACTITIONER_USER } from './support/router-ehr.js';
 
 /**
  * `abnormal-result-notice` (docs/rules.md#abnormal-result-notice) through the real app, with a
@@ -51,7 +61,7 @@ function body(withOrganization = true): HookBody {
   return b;
 }
 
-async function cards(e: ReturnType<typeof buildE2eApp>, b: HookBody): Promise<WireCard[]> {
+async function cards(e: Pick<ReturnType<typeof buildE2eApp>, 'app'>, b: HookBody): Promise<WireCard[]> {
   const res = await request(e.app).post(`/cds-services/${SERVICE}`).set('Content-Type', 'application/json').send(JSON.stringify(b));
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   expectConformant(res.body);
@@ -105,5 +115,132 @@ describe('abnormal-result-notice through the app', () => {
     const undecided = all.flatMap((c) => (c.extension?.[UNDECIDED_EXTENSION] ?? []) as { rule: string; reason: string }[]);
     const mine = undecided.find((u) => u.rule === 'abnormal-result-notice');
     expect(mine?.reason).toContain('could not verify the performing institution: Organization/org-zju-womens');
+  });
+});
+
+/**
+ * The performing institution with real EHR data (docs/design.md#reference-fetch,
+ * docs/rules.md#abnormal-result-notice): the report's `performer` is `Organization/org-zju-womens`,
+ * which the EHR did not prefetch — read by reference from the FHIR server, or known only to the
+ * provincial registry.
+ */
+describe('abnormal-result-notice: the performer the prefetch left out', () => {
+  const ehrs: FallbackEhr[] = [];
+  afterEach(async () => {
+    for (const f of ehrs.splice(0)) {
+      await f.stub.close();
+      expect(f.stub.unexpected, 'unexpected FHIR calls').toEqual([]);
+      expect(f.badAuth, 'FHIR calls without the bearer token').toEqual([]);
+    }
+  });
+  const notFound = json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] }, 404);
+  async function ehrAnswering(organization: Parameters<typeof json>[0] | 'not-found'): Promise<{ b: HookBody; fhir: FallbackEhr }> {
+    const b = body(false);
+    const fhir = await startFallbackEhr(SERVICE, b, {
+      keys: [],
+      extraRoutes: { '/fhir/Organization/org-zju-womens': organization === 'not-found' ? notFound : json(organization) },
+    });
+    ehrs.push(fhir);
+    return { b: againstEhr(b, fhir.stub.fhirServer, b.prefetch), fhir };
+  }
+  const art27 = (all: WireCard[]) => all.map(findingsOf).find((fs) => fs.some((f) => f.rule === 'abnormal-result-notice'));
+  /** The app with a provincial registry of our own (buildE2eApp's is empty). */
+  function withRegistry(registry: RegistryStore): { app: ReturnType<typeof createApp> } {
+    const e = buildE2eApp();
+    const { config } = e.deps;
+    const services = createServices({
+      policy: config.policy,
+      locale: config.locale,
+      newId: randomUUID,
+      publicBaseUrl: config.publicBaseUrl,
+      registry,
+    });
+    return { app: createApp({ ...e.deps, services }) };
+  }
+  /** 浙大妇院 in the provincial registry under its own id, known by its USCC, a prenatal-diagnosis institution. */
+  async function provincialRegistry(): Promise<RegistryStore> {
+    const registry = new MemoryRegistryStore();
+    await registry.upsert({
+      practitioners: [],
+      organizations: [
+        {
+          organizationId: 'org-zju-womens',
+          name: '浙江大学医学院附属妇产科医院',
+          identifiers: [{ system: IDENTIFIER_SYSTEMS.uscc, value: '12330000470051726F' }],
+          institutionRole: 'prenatal-diagnosis-institution',
+        },
+      ],
+      certificates: [],
+      licences: [],
+    });
+    return registry;
+  }
+
+  it('read by reference from the FHIR server: the Art. 27 card, the institution named on it', async () => {
+    const { b, fhir } = await ehrAnswering(ZJU_WH);
+    const findings = art27(await cards(buildE2eApp(), b));
+    expect(fhir.requested()).toEqual(['/fhir/Organization/org-zju-womens']);
+    expect(findings?.find((f) => f.rule === 'abnormal-result-notice')).toMatchObject({
+      evidence: ['DiagnosticReport/dr-karyotype-20261112', 'Organization/org-zju-womens'],
+      params: { items: [{ performer: 'Organization/org-zju-womens', performerName: '浙江大学医学院附属妇产科医院' }] },
+    });
+  });
+
+  it('the FHIR server answers 404 and no registry knows it: could not verify, naming the 404 and the registry', async () => {
+    const { b } = await ehrAnswering('not-found');
+    const all = await cards(buildE2eApp(), b);
+    expect(art27(all)).toBeUndefined();
+    const undecided = all.flatMap((c) => (c.extension?.[UNDECIDED_EXTENSION] ?? []) as { rule: string; reason: string }[]);
+    expect(undecided.find((u) => u.rule === 'abnormal-result-notice')?.reason).toContain(
+      'Organization/org-zju-womens (could not be fetched (fetch failed: http-status 404); not in the registry)',
+    );
+  });
+
+  it('only the provincial registry knows it (the EHR answers 404): the Art. 27 card, named from the registry', async () => {
+    const { b } = await ehrAnswering('not-found');
+    const [card] = await cards(withRegistry(await provincialRegistry()), b);
+    expect(findingsOf(card).find((f) => f.rule === 'abnormal-result-notice')).toMatchObject({
+      params: { items: [{ performer: 'Organization/org-zju-womens', performerName: '浙江大学医学院附属妇产科医院' }] },
+    });
+  });
+
+  it('the registry says prenatal-screening institution, though the record claims diagnosis: no Art. 27 card', async () => {
+    const registry = new MemoryRegistryStore();
+    await registry.upsert({
+      practitioners: [],
+      organizations: [
+        { organizationId: 'org-zju-womens', name: '浙江大学医学院附属妇产科医院', institutionRole: 'prenatal-screening-institution' },
+      ],
+      certificates: [],
+      licences: [],
+    });
+    const all = await cards(withRegistry(registry), body(true));
+    expect(art27(all)).toBeUndefined();
+  });
+});
+
+describe('abnormal-result-notice against a real FHIR server (_include=DiagnosticReport:performer honoured or ignored)', () => {
+  let server: FhirRouterServer;
+  beforeAll(async () => {
+    server = await startFhirRouterServer();
+  });
+  afterAll(() => server?.close());
+
+  it.each(['honour', 'ignore'] as const)('include %s: the performer reaches the rule, the Art. 27 card', async (include) => {
+    const ehr = await server.addEhr(`hz-${include}`, {
+      accessToken: `router-ehr-token-${include}-5d2e`,
+      include,
+      resources: [...exampleRecord(), KARYOTYPE, ZJU_WH],
+    });
+    const b = await callFrom(ehr, SERVICE, PRACTITIONER_USER, 'prefetch');
+    const included = (b.prefetch?.['diagnosticReports'] as { entry?: { resource?: { id?: string } }[] }).entry?.map((e) => e.resource?.id);
+    expect(included?.includes('org-zju-womens')).toBe(include === 'honour');
+    ehr.resetRequests();
+    const [card] = await cards(buildE2eApp(), b);
+    expect(findingsOf(card).map((f) => f.rule)).toContain('abnormal-result-notice');
+    const reads = ehr.requests().map((r) => r.path);
+    // Ignored: read by reference (beside the user's organization, which the server left out of its role search too).
+    expect(reads.includes('Organization/org-zju-womens')).toBe(include === 'ignore');
+    expect(ehr.badAuth).toEqual([]);
   });
 });
