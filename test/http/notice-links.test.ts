@@ -43,6 +43,11 @@ async function harness(env: Record<string, string>): Promise<Harness> {
     DATA_DIR: 'memory://',
     LOG_LEVEL: 'silent',
     TRUSTED_ISSUERS: JSON.stringify([{ iss: ISS, jwks: { keys: [key.jwk] }, fhirServers: [] }]),
+    // With PUBLIC_BASE_URL set a notice is issued only with real institution names (docs/design.md#written-notice).
+    POLICY_FILE: JSON.stringify({
+      institution: { id: 'org-1', name: '杭州市某区妇幼保健院' },
+      referralInstitution: { name: '浙江大学医学院附属妇产科医院产前诊断中心' },
+    }),
     ...env,
   });
   let instant = START;
