@@ -63,13 +63,15 @@ export async function complianceCommand(argv: readonly string[], io: CliIo, conf
   }
   try {
     const { from, to, groupBy, institution } = q.value;
-    const input = await readCompliancePeriod(store.audit, { from, to, institution }, systemClock(config.clinicTimeZone).now().today);
+    const today = systemClock(config.clinicTimeZone).now().today;
+    const input = await readCompliancePeriod(store.audit, { from, to, institution }, today);
     const report = computeCompliance(input, {
       from,
       to,
       groupBy,
       timeZone: config.clinicTimeZone,
       deadlineDays: config.noticeDeadlineDays,
+      today,
       referralRules: REFERRAL_RULE_IDS,
     });
     if (values.format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);

@@ -17,34 +17,43 @@ function pad(rows: readonly (readonly string[])[], right: ReadonlySet<number>): 
 const counts = (key: string, c: ComplianceCounts) => [
   key,
   String(c.indicated),
+  String(c.due),
   String(c.notified),
   String(c.notifiedInTime),
   pct(c.rate),
   pct(c.inTimeRate),
+  String(c.pending),
+  String(c.noticeIssued),
+  String(c.missing),
 ];
 
-/** The report for a terminal: rows and total, then the late and missing cases. */
+/**
+ * The report for a terminal: rows and total (rates over `due`: deadline passed or notified), then
+ * the cases still open or notified late (every status but notified-in-time, declined and postponed),
+ * with the due date.
+ */
 export function complianceTable(r: ComplianceReport): string {
   const out = [
     `Art. 25 written-notice compliance ${r.from} .. ${r.to}, by ${r.groupBy}`,
     '',
     pad(
       [
-        [r.groupBy, 'indicated', 'notified', 'in time', 'rate', 'in-time rate'],
+        [r.groupBy, 'indicated', 'due', 'notified', 'in time', 'rate', 'in-time rate', 'pending', 'notice issued', 'missing'],
         ...r.rows.map((x) => counts(x.key, x)),
         counts('total', r.total),
       ],
-      new Set([1, 2, 3, 4, 5]),
+      new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]),
     ),
     '',
   ];
-  const open = r.cases.filter((c) => c.status !== 'notified');
+  const settled = new Set(['notified-in-time', 'declined', 'postponed']);
+  const open = r.cases.filter((c) => !settled.has(c.status));
   if (open.length > 0) {
     out.push(
-      'late or missing notices:',
+      'pending, notice issued, missing or late:',
       pad(
         [
-          ['status', 'pregnancy', 'institution', 'practitioner', 'rules', 'first indicated', 'notice'],
+          ['status', 'pregnancy', 'institution', 'practitioner', 'rules', 'first indicated', 'due by', 'notice'],
           ...open.map((c) => [
             c.status,
             c.pregnancy,
@@ -52,6 +61,7 @@ export function complianceTable(r: ComplianceReport): string {
             c.practitioner ?? '-',
             c.rules.join(','),
             c.firstIndicatedAt,
+            c.dueBy,
             c.noticeAt ?? '-',
           ]),
         ],

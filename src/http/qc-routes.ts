@@ -54,13 +54,15 @@ function complianceHandler(deps: QcDeps, authenticate: QcAuthenticate): RequestH
     if (!parsed.ok) throw new AppError('invalid-query', parsed.issues);
     const q = parsed.value;
     const institutionId = scopeInstitution(principal, q.institution);
-    const input = await readCompliancePeriod(deps.audit, { from: q.from, to: q.to, institution: institutionId }, deps.clock.now().today);
+    const today = deps.clock.now().today;
+    const input = await readCompliancePeriod(deps.audit, { from: q.from, to: q.to, institution: institutionId }, today);
     const report = computeCompliance(input, {
       from: q.from,
       to: q.to,
       groupBy: q.groupBy,
       timeZone: deps.config.clinicTimeZone,
       deadlineDays: deps.config.noticeDeadlineDays,
+      today,
       referralRules: REFERRAL_RULE_IDS,
     });
     const filtered = q.status ? report.cases.filter((c) => c.status === q.status) : report.cases;

@@ -4,20 +4,39 @@ import type { ComplianceCase, ComplianceCounts, ComplianceRow, GroupBy } from '.
 /** Group key of a case without an institution / practitioner. */
 export const UNKNOWN_KEY = 'unknown';
 
+/** The clinic's zone and calendar day: what decides whether a deadline passed. */
+export interface CountAt {
+  readonly timeZone: string;
+  readonly today: string;
+}
+
+const NOTIFIED: ReadonlySet<string> = new Set(['notified-in-time', 'notified-late', 'declined', 'postponed']);
+
 /**
- * Counts of a set of cases. `notified` includes late notices; `notifiedInTime` only those within
- * the deadline. Rates are fractions 0..1 (not percentages), `null` when nothing was indicated.
+ * Counts of a set of cases (docs/design.md#case-status). The denominator `due` holds the cases
+ * whose deadline passed (`today` after `dueBy`) or that are notified: a pending case, or a
+ * notice-issued one before its deadline, is not yet a failure. `notified` counts every notified
+ * status (declined and postponed signed the notice too); `notifiedInTime` those notified by
+ * `dueBy`. Rates are fractions 0..1 (not percentages), `null` when nothing is due.
  */
-export function countCases(cases: readonly ComplianceCase[]): ComplianceCounts {
-  const indicated = cases.length;
-  const notified = cases.filter((c) => c.status !== 'missing').length;
-  const notifiedInTime = cases.filter((c) => c.status === 'notified').length;
+export function countCases(cases: readonly ComplianceCase[], at: CountAt): ComplianceCounts {
+  const count = (p: (c: ComplianceCase) => boolean) => cases.filter(p).length;
+  const isNotified = (c: ComplianceCase) => NOTIFIED.has(c.status);
+  const due = count((c) => isNotified(c) || at.today > c.dueBy);
+  const notified = count(isNotified);
+  const notifiedInTime = count((c) => isNotified(c) && c.noticeAt !== null && instantDay(c.noticeAt, at.timeZone) <= c.dueBy);
   return {
-    indicated,
+    indicated: cases.length,
+    due,
     notified,
     notifiedInTime,
-    rate: indicated === 0 ? null : notified / indicated,
-    inTimeRate: indicated === 0 ? null : notifiedInTime / indicated,
+    rate: due === 0 ? null : notified / due,
+    inTimeRate: due === 0 ? null : notifiedInTime / due,
+    pending: count((c) => c.status === 'pending'),
+    noticeIssued: count((c) => c.status === 'notice-issued'),
+    missing: count((c) => c.status === 'missing'),
+    declined: count((c) => c.status === 'declined'),
+    postponed: count((c) => c.status === 'postponed'),
   };
 }
 
@@ -36,14 +55,14 @@ export function keysOf(c: ComplianceCase, groupBy: GroupBy, timeZone: string): r
 }
 
 /** Rows by group key (sorted by key); `total` is computed separately and counts each case once. */
-export function groupCases(cases: readonly ComplianceCase[], groupBy: GroupBy, timeZone: string): ComplianceRow[] {
+export function groupCases(cases: readonly ComplianceCase[], groupBy: GroupBy, at: CountAt): ComplianceRow[] {
   const groups = new Map<string, ComplianceCase[]>();
   for (const c of cases) {
-    for (const key of keysOf(c, groupBy, timeZone)) {
+    for (const key of keysOf(c, groupBy, at.timeZone)) {
       const list = groups.get(key);
       if (list) list.push(c);
       else groups.set(key, [c]);
     }
   }
-  return [...groups.keys()].sort().map((key) => ({ key, ...countCases(groups.get(key)!) }));
+  return [...groups.keys()].sort().map((key) => ({ key, ...countCases(groups.get(key)!, at) }));
 }

@@ -7,7 +7,14 @@
 export const GROUP_BYS = ['institution', 'practitioner', 'rule', 'month'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
-export const CASE_STATUSES = ['notified', 'late', 'missing'] as const;
+/**
+ * Case status (docs/design.md#case-status): `pending` — indicated, not notified, its deadline not
+ * passed; `notice-issued` — the notice suggestion was clicked, nothing signed or observed;
+ * `notified-in-time` / `notified-late` — a signed acknowledgement or an observed notice
+ * Communication, by or after the deadline; `missing` — the deadline passed, not notified;
+ * `declined` / `postponed` — the latest signed acknowledgement says so.
+ */
+export const CASE_STATUSES = ['pending', 'notice-issued', 'notified-in-time', 'notified-late', 'missing', 'declined', 'postponed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** Where a finding or card sits: the facts of its hook call. */
@@ -45,9 +52,14 @@ export interface AcknowledgementFact {
   readonly signedAt: string;
   readonly patientId: string;
   readonly pregnancyKey?: string;
+  /** `accepted-referral` | `declined` | `postponed` | `undecided`. */
+  readonly decision?: string;
 }
 
-/** A notice Communication seen elsewhere (e.g. in a snapshot or a bulk export): pregnancy + when. */
+/**
+ * A completed notice Communication observed: by a later hook call (it re-linked the stored notice
+ * the Communication names; `at` is that call's time), or in a bulk export.
+ */
 export interface CommunicationFact {
   readonly pregnancy: string;
   readonly at: string;
@@ -72,17 +84,30 @@ export interface ComplianceOptions {
   readonly timeZone: string;
   /** NOTICE_DEADLINE_DAYS: a notice at most this many calendar days after the first finding is in time. */
   readonly deadlineDays: number;
+  /** The clinic's calendar day now (`ClinicalNow.today`): a deadline before it has passed. */
+  readonly today: string;
   /** Rule ids whose findings make a pregnancy "indicated" (REFERRAL_RULE_IDS). */
   readonly referralRules: readonly string[];
 }
 
-/** Counts of one group (or the total). Rates are 0..1, `null` when `indicated` is 0. */
+/**
+ * Counts of one group (or the total). `due` is the denominator of both rates: the cases whose
+ * deadline passed or that are notified (a pending case is not yet a failure). `notified` counts
+ * notified-in-time, notified-late, declined and postponed; `notifiedInTime` those of them notified
+ * by the deadline. Rates are 0..1, `null` when `due` is 0. The status counts add up to `indicated`.
+ */
 export interface ComplianceCounts {
   readonly indicated: number;
+  readonly due: number;
   readonly notified: number;
   readonly notifiedInTime: number;
   readonly rate: number | null;
   readonly inTimeRate: number | null;
+  readonly pending: number;
+  readonly noticeIssued: number;
+  readonly missing: number;
+  readonly declined: number;
+  readonly postponed: number;
 }
 
 export interface ComplianceRow extends ComplianceCounts {
@@ -97,8 +122,15 @@ export interface ComplianceCase {
   readonly practitioner: string | null;
   readonly rules: readonly string[];
   readonly firstIndicatedAt: string;
+  /** The deadline: the clinic day NOTICE_DEADLINE_DAYS after the first finding's day (YYYY-MM-DD). */
+  readonly dueBy: string;
+  /** When notified: the earliest signed acknowledgement or observed notice Communication. */
   readonly noticeAt: string | null;
+  /** The earliest click on the notice suggestion (feedback), else `null`; not a notification. */
+  readonly noticeIssuedAt: string | null;
   readonly acknowledgedAt: string | null;
+  /** The decision of the latest signed acknowledgement, else `null`. */
+  readonly decision: string | null;
   readonly status: CaseStatus;
 }
 

@@ -1,4 +1,4 @@
-import { daysBetween, instantDay } from '../calendar/index.js';
+import { addDays, instantDay } from '../calendar/index.js';
 import type {
   CallFacts,
   CaseStatus,
@@ -12,27 +12,42 @@ import { groupCases, countCases } from './compliance-groups.js';
 
 /**
  * Art. 25 written-notice compliance (docs/design.md#qc, `notification-compliance`), a pure
- * function of audit rows:
+ * function of audit rows and the clinic's `today`:
  * - a pregnancy is `pregnancyKey` (patient + best EDD), else the patient id;
  * - *indicated*: its first referral-rule finding (REFERRAL_RULE_IDS) falls on a calendar day of
  *   [from, to] in CLINIC_TIMEZONE — confirmed again on later visits, it still counts once; first
  *   indicated before `from` (the caller fetches a lookback), it is not counted in this period;
- * - *notified*: a notice suggestion (`create:Communication`) of one of its cards accepted in
- *   feedback, an acknowledgement of one of its notices, or a notice Communication observed;
- *   `noticeAt` = the earliest such event. An override does not excuse the notice;
- * - *in time*: `noticeAt` at most `deadlineDays` calendar days after the first finding.
+ * - *due by*: the clinic day `deadlineDays` after that first finding's day;
+ * - *notified*: an acknowledgement of one of its notices signed, or a completed notice
+ *   Communication observed; `noticeAt` = the earliest. A clicked notice suggestion is only
+ *   `notice-issued`; an override does not excuse the notice;
+ * - the status (docs/design.md#case-status) and the rates over the cases whose deadline passed or
+ *   that are notified (`countCases`).
  */
 export function computeCompliance(input: ComplianceInput, opts: ComplianceOptions): ComplianceReport {
   const first = firstFindings(input.findings, opts);
-  const notices = noticeEvents(input);
+  const notified = new Map<string, string>();
   const acks = new Map<string, string>();
-  for (const a of input.acknowledgements) earliest(acks, a.pregnancyKey ?? a.patientId, a.signedAt);
+  const decisions = new Map<string, { at: string; decision: string }>();
+  for (const a of input.acknowledgements) {
+    const pregnancy = a.pregnancyKey ?? a.patientId;
+    earliest(acks, pregnancy, a.signedAt);
+    earliest(notified, pregnancy, a.signedAt);
+    const seen = decisions.get(pregnancy);
+    if (a.decision && (!seen || Date.parse(a.signedAt) >= Date.parse(seen.at)))
+      decisions.set(pregnancy, { at: a.signedAt, decision: a.decision });
+  }
+  for (const c of input.communications ?? []) earliest(notified, c.pregnancy, c.at);
+  const clicked = clickedNoticeSuggestions(input);
 
   const cases: ComplianceCase[] = [];
   for (const [pregnancy, f] of first) {
     const day = instantDay(f.call.receivedAt, opts.timeZone);
     if (day < opts.from || day > opts.to) continue;
-    const noticeAt = notices.get(pregnancy) ?? null;
+    const noticeAt = notified.get(pregnancy) ?? null;
+    const issuedAt = clicked.get(pregnancy) ?? null;
+    const decision = decisions.get(pregnancy)?.decision ?? null;
+    const dueBy = addDays(day, opts.deadlineDays);
     cases.push({
       pregnancy,
       patient: f.call.patientId ?? pregnancy,
@@ -40,18 +55,22 @@ export function computeCompliance(input: ComplianceInput, opts: ComplianceOption
       practitioner: f.call.practitionerId ?? null,
       rules: [...f.rules].sort(),
       firstIndicatedAt: iso(f.call.receivedAt),
+      dueBy,
       noticeAt: noticeAt && iso(noticeAt),
+      noticeIssuedAt: issuedAt && iso(issuedAt),
       acknowledgedAt: acks.has(pregnancy) ? iso(acks.get(pregnancy)!) : null,
-      status: statusOf(day, noticeAt, opts),
+      decision,
+      status: statusOf({ dueBy, noticeAt, issuedAt, decision }, opts),
     });
   }
   cases.sort((a, b) => a.firstIndicatedAt.localeCompare(b.firstIndicatedAt) || a.pregnancy.localeCompare(b.pregnancy));
+  const at = { timeZone: opts.timeZone, today: opts.today };
   return {
     from: opts.from,
     to: opts.to,
     groupBy: opts.groupBy,
-    rows: groupCases(cases, opts.groupBy, opts.timeZone),
-    total: countCases(cases),
+    rows: groupCases(cases, opts.groupBy, at),
+    total: countCases(cases, at),
     cases,
   };
 }
@@ -83,8 +102,8 @@ function firstFindings(findings: readonly FindingFact[], opts: ComplianceOptions
   return out;
 }
 
-/** Per pregnancy: the earliest documented written notice (accepted suggestion, acknowledgement, Communication). */
-function noticeEvents(input: ComplianceInput): Map<string, string> {
+/** Per pregnancy: the earliest click on a notice suggestion (`create:Communication`) of one of its cards. */
+function clickedNoticeSuggestions(input: ComplianceInput): Map<string, string> {
   const out = new Map<string, string>();
   const noticeSuggestions = new Map<string, { pregnancy: string; uuids: Set<string> }>();
   for (const c of input.cards) {
@@ -97,8 +116,6 @@ function noticeEvents(input: ComplianceInput): Map<string, string> {
     if (fb.outcome !== 'accepted' || !card || !fb.acceptedSuggestions.some((s) => card.uuids.has(s))) continue;
     earliest(out, card.pregnancy, fb.outcomeTimestamp);
   }
-  for (const a of input.acknowledgements) earliest(out, a.pregnancyKey ?? a.patientId, a.signedAt);
-  for (const c of input.communications ?? []) earliest(out, c.pregnancy, c.at);
   return out;
 }
 
@@ -107,9 +124,21 @@ function earliest(map: Map<string, string>, key: string, instant: string): void 
   if (seen === undefined || Date.parse(instant) < Date.parse(seen)) map.set(key, instant);
 }
 
-function statusOf(firstDay: string, noticeAt: string | null, opts: ComplianceOptions): CaseStatus {
-  if (noticeAt === null) return 'missing';
-  return daysBetween(firstDay, instantDay(noticeAt, opts.timeZone)) <= opts.deadlineDays ? 'notified' : 'late';
+interface CaseFacts {
+  readonly dueBy: string;
+  readonly noticeAt: string | null;
+  readonly issuedAt: string | null;
+  readonly decision: string | null;
+}
+
+/** docs/design.md#case-status: notified (by decision, then by deadline), else clicked, else by the deadline. */
+function statusOf(c: CaseFacts, opts: ComplianceOptions): CaseStatus {
+  if (c.noticeAt !== null) {
+    if (c.decision === 'declined' || c.decision === 'postponed') return c.decision;
+    return instantDay(c.noticeAt, opts.timeZone) <= c.dueBy ? 'notified-in-time' : 'notified-late';
+  }
+  if (c.issuedAt !== null) return 'notice-issued';
+  return opts.today > c.dueBy ? 'missing' : 'pending';
 }
 
 function iso(instant: string): string {

@@ -13,12 +13,28 @@ export const CASE_COLUMNS = [
   'practitioner',
   'rules',
   'firstIndicatedAt',
+  'dueBy',
   'noticeAt',
+  'noticeIssuedAt',
   'acknowledgedAt',
+  'decision',
   'status',
 ] as const;
 
-export const ROW_COLUMNS = ['key', 'indicated', 'notified', 'notifiedInTime', 'rate', 'inTimeRate'] as const;
+export const ROW_COLUMNS = [
+  'key',
+  'indicated',
+  'due',
+  'notified',
+  'notifiedInTime',
+  'rate',
+  'inTimeRate',
+  'pending',
+  'noticeIssued',
+  'missing',
+  'declined',
+  'postponed',
+] as const;
 
 /** The case list as CSV; `rules` joined with `;`. */
 export function casesCsv(cases: readonly ComplianceCase[]): string {
@@ -31,8 +47,11 @@ export function casesCsv(cases: readonly ComplianceCase[]): string {
       c.practitioner,
       c.rules.join(';'),
       c.firstIndicatedAt,
+      c.dueBy,
       c.noticeAt,
+      c.noticeIssuedAt,
       c.acknowledgedAt,
+      c.decision,
       c.status,
     ]),
   );
@@ -42,6 +61,6 @@ export function casesCsv(cases: readonly ComplianceCase[]): string {
 export function rowsCsv(rows: readonly ComplianceRow[], total: Omit<ComplianceRow, 'key'>): string {
   return toCsv(
     ROW_COLUMNS,
-    [...rows, { key: 'total', ...total }].map((r) => [r.key, r.indicated, r.notified, r.notifiedInTime, r.rate, r.inTimeRate]),
+    [...rows, { key: 'total', ...total }].map((r) => ROW_COLUMNS.map((k) => r[k])),
   );
 }

@@ -23,6 +23,7 @@ import { createHookCallBatcher } from './hook-call-batcher.js';
 import { insertFeedback, insertNotice } from './hook-call-writes.js';
 import { issuedCards } from './issued-cards.js';
 import { sqlNoticeLinks, type NoticeLinkStore } from './notice-links.js';
+import { listObservedNotices, type ObservedNoticeRow } from './observed-notices.js';
 import type { AcknowledgementRecord, AcknowledgementResult, HookCallRecord, NoticeRecord, PeriodQuery } from './records.js';
 import { compact, iso } from './row-values.js';
 import type { Sql } from './sql.js';
@@ -58,6 +59,8 @@ export interface AuditStore extends NoticeStore, NoticeLinkStore, FeedbackStore 
   listNotices(q: PeriodQuery): Promise<NoticeRow[]>;
   listFeedback(q: PeriodQuery): Promise<FeedbackRow[]>;
   listAcknowledgements(q: PeriodQuery): Promise<AcknowledgementQueryRow[]>;
+  /** Notice Communications later hook calls observed (src/store/observed-notices.ts). */
+  listObservedNotices(q: PeriodQuery): Promise<ObservedNoticeRow[]>;
 }
 
 /** Most replay-cache entries one `pruneJtis` deletes. */
@@ -126,5 +129,6 @@ export function createAuditStore(sql: Sql): AuditStore {
     listNotices: (q) => listNotices(sql, q),
     listFeedback: (q) => listFeedback(sql, q),
     listAcknowledgements: (q) => listAcknowledgements(sql, q),
+    listObservedNotices: (q) => listObservedNotices(sql, q),
   };
 }

@@ -7,8 +7,9 @@ export const LOOKBACK_DAYS = 300;
 
 /**
  * The audit rows the compliance report needs, for `GET /qc/notification-compliance` and the CLI
- * alike: findings and cards from `from − LOOKBACK_DAYS` to `to`, notice events up
- * to `today` so a notice after the period still counts; a day of slack each side for any zone.
+ * alike: findings and cards from `from − LOOKBACK_DAYS` to `to`, notice events (clicks,
+ * acknowledgements, notice Communications observed by later calls) up to `today` so a notice after
+ * the period still counts; a day of slack each side for any zone.
  */
 export async function readCompliancePeriod(
   audit: AuditStore,
@@ -20,11 +21,13 @@ export async function readCompliancePeriod(
   const eventsEnd = `${addDays(today > q.to ? today : q.to, 2)}T00:00:00Z`;
   const period = q.institution === undefined ? { from: start, to: end } : { from: start, to: end, institutionId: q.institution };
   const events = { ...period, to: eventsEnd };
-  const [findings, cards, feedback, acknowledgements] = await Promise.all([
+  const [findings, cards, feedback, acknowledgements, observed] = await Promise.all([
     audit.listFindings(period),
     audit.listCards(events),
     audit.listFeedback(events),
     audit.listAcknowledgements(events),
+    audit.listObservedNotices(events),
   ]);
-  return { findings, cards, feedback, acknowledgements };
+  const communications = observed.map((o) => ({ pregnancy: o.pregnancyKey ?? o.patientId, at: o.observedAt }));
+  return { findings, cards, feedback, acknowledgements, communications };
 }

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../src/calendar/index.js';
 import { SYSTEMS } from '../../src/clinical/codes.js';
 import { createStore } from '../../src/store/create-store.js';
 import { acknowledgement, hookCall, notice } from '../store/audit-fixtures.js';
@@ -15,7 +16,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const finding = (rule: string) => ({ rule, citation: 'ZJ-2023 Art.24', evidence: ['Patient/x'], params: {} });
 
-/** Three pregnancies in March 2025: org-1 notified in time, org-1 late, org-2 missing. */
+/**
+ * Three pregnancies in March 2025: org-1 notified in time, org-1 late, org-2 missing; and one
+ * indicated at the wall-clock instant the test starts (the CLI reads the system clock): pending.
+ */
+const TODAY_AT = new Date().toISOString();
+const todayIn = (zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date(TODAY_AT));
 beforeAll(async () => {
   const store = await createStore({ dataDir: DATA_DIR, databaseUrl: undefined });
   try {
@@ -39,6 +45,7 @@ beforeAll(async () => {
     await call('pa', 'org-1', 'ama', '2025-03-03T02:00:00.000Z', 'n-a');
     await call('pc', 'org-1', 'ama', '2025-03-04T02:00:00.000Z', 'n-c');
     await call('pb', 'org-2', 'amniotic-fluid', '2025-03-10T02:00:00.000Z');
+    await call('pd', 'org-2', 'ama', TODAY_AT);
     await store.audit.appendAcknowledgement(
       acknowledgement('n-a', { signedAt: '2025-03-05T02:00:00.000Z', recordedAt: '2025-03-05T02:01:00.000Z' }),
     );
@@ -89,32 +96,46 @@ describe('prenatal-cds CLI (child process)', { timeout: 150_000 }, () => {
       to: '2025-03-31',
       groupBy: 'institution',
       rows: [
-        { key: 'org-1', indicated: 2, notified: 2, notifiedInTime: 1, rate: 1, inTimeRate: 0.5 },
-        { key: 'org-2', indicated: 1, notified: 0, notifiedInTime: 0, rate: 0, inTimeRate: 0 },
+        { key: 'org-1', indicated: 2, due: 2, notified: 2, notifiedInTime: 1, rate: 1, inTimeRate: 0.5, missing: 0 },
+        { key: 'org-2', indicated: 1, due: 1, notified: 0, notifiedInTime: 0, rate: 0, inTimeRate: 0, missing: 1 },
       ],
-      total: { indicated: 3, notified: 2, notifiedInTime: 1 },
+      total: { indicated: 3, due: 3, notified: 2, notifiedInTime: 1, pending: 0, missing: 1 },
     });
-    expect(report.cases.map((c: { patient: string; status: string }) => `${c.patient}:${c.status}`)).toEqual([
-      'pa:notified',
-      'pc:late',
-      'pb:missing',
+    expect(report.cases.map((c: { patient: string; status: string; dueBy: string }) => `${c.patient}:${c.status}:${c.dueBy}`)).toEqual([
+      'pa:notified-in-time:2025-03-10',
+      'pc:notified-late:2025-03-11',
+      'pb:missing:2025-03-17',
     ]);
     expect(csv.code).toBe(0);
     expect(csv.stdout.replace(/^\uFEFF/, '').split('\r\n')).toEqual([
-      'key,indicated,notified,notifiedInTime,rate,inTimeRate',
-      'org-1,2,2,1,1,0.5',
-      'org-2,1,0,0,0,0',
-      'total,3,2,1,0.6666666666666666,0.3333333333333333',
+      'key,indicated,due,notified,notifiedInTime,rate,inTimeRate,pending,noticeIssued,missing,declined,postponed',
+      'org-1,2,2,2,1,1,0.5,0,0,0,0,0',
+      'org-2,1,1,0,0,0,0,0,0,1,0,0',
+      'total,3,3,2,1,0.6666666666666666,0.3333333333333333,0,0,1,0,0',
       '',
     ]);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/ama\s+2\s+2\s+1\s+100\.0%\s+50\.0%/);
+    expect(table.stdout).toMatch(/ama\s+2\s+2\s+2\s+1\s+100\.0%\s+50\.0%\s+0\s+0\s+0/);
     expect(table.stdout).toMatch(/missing\s+Patient\/pb\|2025-08-01\s+org-2/);
+    expect(table.stdout).toMatch(/notified-late\s+Patient\/pc\|2025-08-01/);
+    expect(table.stdout).not.toMatch(/notified-in-time\s+Patient\/pa/);
     expect(cases.stdout.split('\r\n')[0]).toBe(
-      '\uFEFFpregnancy,patient,institution,practitioner,rules,firstIndicatedAt,noticeAt,acknowledgedAt,status',
+      '\uFEFFpregnancy,patient,institution,practitioner,rules,firstIndicatedAt,dueBy,noticeAt,noticeIssuedAt,acknowledgedAt,decision,status',
     );
     const org2 = await runCliChild([...args, '--format', 'json', '--institution', 'org-2'], env);
     expect(JSON.parse(org2.stdout).total).toMatchObject({ indicated: 1, notified: 0 });
+  });
+
+  it('compliance: a case indicated today is pending with its due date, not missing, and not in the rate', async () => {
+    const today = todayIn('Asia/Shanghai');
+    const res = await runCliChild(['compliance', '--from', today, '--to', today, '--format', 'json'], env);
+    expect(res.code).toBe(0);
+    const report = JSON.parse(res.stdout);
+    expect(report.cases).toMatchObject([{ patient: 'pd', status: 'pending', dueBy: addDays(today, 7), noticeAt: null }]);
+    expect(report.total).toMatchObject({ indicated: 1, due: 0, pending: 1, missing: 0, rate: null, inTimeRate: null });
+    const table = await runCliChild(['compliance', '--from', today, '--to', today], env);
+    expect(table.stdout).toContain(`pending  Patient/pd|2025-08-01`);
+    expect(table.stdout).toContain(addDays(today, 7));
   });
 
   it('registry import of a CSV (exit 1 when a row is rejected), then report', async () => {

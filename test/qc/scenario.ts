@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditStore } from '../../src/store/audit-store.js';
-import type { HookCallRecord, NoticeRecord } from '../../src/store/records.js';
+import type { CaseStatus } from '../../src/qc/compliance-types.js';
+import type { AcknowledgementRecord, HookCallRecord, NoticeRecord } from '../../src/store/records.js';
 
 /**
  * A hand-built QC scenario recorded through the real audit store (CLINIC_TIMEZONE Asia/Shanghai,
- * NOTICE_DEADLINE_DAYS 7, period 2026-03-01..2026-04-30). Expected case statuses are in the
- * comments and in `EXPECTED`.
+ * NOTICE_DEADLINE_DAYS 7, period 2026-03-01..2026-04-30, read long after every deadline passed).
+ * Expected case statuses are in the comments and in `EXPECTED`.
  */
 
 export const PERIOD = { from: '2026-03-01', to: '2026-04-30' };
@@ -24,6 +25,11 @@ interface Visit {
   /** The EHR of the call (JWT iss / tenant); default `https://ehr.example/`, no tenant. */
   readonly issuer?: string;
   readonly tenant?: string;
+  /**
+   * The EHR holds the completed notice Communication naming this stored notice: the call re-links
+   * it (a notice link with `reissue`, no new notice), as the referral service does.
+   */
+  readonly relink?: string;
 }
 
 interface Recorded {
@@ -79,12 +85,25 @@ export async function visit(audit: AuditStore, v: Visit): Promise<Recorded> {
     ],
     ruleErrors: [],
     notice,
+    ...(v.relink
+      ? {
+          noticeLink: {
+            id: randomUUID(),
+            noticeId: v.relink,
+            tokenHash: randomUUID().replaceAll('-', '').repeat(2),
+            issuedAt: v.at,
+            expiresAt: new Date(Date.parse(v.at) + 30 * 86_400_000).toISOString(),
+            reissue: true,
+            patientId: v.patient,
+          },
+        }
+      : {}),
   };
   await audit.recordHookCall(record);
   return { card, referralSuggestion, noticeSuggestion, noticeId };
 }
 
-async function feedback(
+export async function feedback(
   audit: AuditStore,
   card: string,
   at: string,
@@ -98,13 +117,18 @@ async function feedback(
   await audit.append([{ serviceId: 'prenatal-diagnosis-referral', receivedAt: at, issuer: 'https://ehr.example/', item }]);
 }
 
-async function ack(audit: AuditStore, noticeId: string, signedAt: string): Promise<void> {
+export async function ack(
+  audit: AuditStore,
+  noticeId: string,
+  signedAt: string,
+  decision: AcknowledgementRecord['decision'] = 'accepted-referral',
+): Promise<void> {
   const r = await audit.appendAcknowledgement({
     id: randomUUID(),
     noticeId,
     signerKind: 'patient',
     signerName: '王芳',
-    decision: 'accepted-referral',
+    decision,
     signedAt,
     recordedBy: 'dr-1',
     recordedAt: signedAt,
@@ -113,25 +137,28 @@ async function ack(audit: AuditStore, noticeId: string, signedAt: string): Promi
 }
 
 /** Expected status per pregnancy id (cases in the period only). */
-export const EXPECTED: Record<string, 'notified' | 'late' | 'missing'> = {
-  'pA|2026-09-01': 'notified',
-  'pB|2026-09-02': 'late',
+export const EXPECTED: Record<string, CaseStatus> = {
+  'pA|2026-09-01': 'notice-issued',
+  'pB|2026-09-02': 'notified-late',
   'pC|2026-09-03': 'missing',
-  'pD|2026-10-01': 'notified',
+  'pD|2026-10-01': 'notified-in-time',
   pE: 'missing',
-  'pF|2026-10-05': 'notified',
-  'pG|2026-10-01': 'notified',
+  'pF|2026-10-05': 'notified-in-time',
+  'pG|2026-10-01': 'notified-in-time',
   'pG|2027-01-20': 'missing',
   'pJ|2026-09-09': 'missing',
-  'pK|2026-09-10': 'notified',
+  'pK|2026-09-10': 'notified-in-time',
+  'pM|2026-10-20': 'declined',
+  'pN|2026-10-21': 'postponed',
+  'pO|2026-10-22': 'notified-in-time',
 };
 
 /** Records the whole scenario. */
 export async function recordScenario(audit: AuditStore): Promise<void> {
-  // A: notice suggestion accepted the next day → notified.
+  // A: notice suggestion clicked the next day, nothing signed or observed → notice-issued (not notified).
   const a = await visit(audit, { patient: 'pA', key: 'pA|2026-09-01', org: ORG_1, dr: 'dr-1', rules: ['ama'], at: '2026-03-02T02:00:00Z' });
   await feedback(audit, a.card, '2026-03-03T02:00:00Z', 'accepted', [a.noticeSuggestion]);
-  // B: acknowledged 15 days later → late.
+  // B: acknowledged 15 days later → notified-late.
   const b = await visit(audit, {
     patient: 'pB',
     key: 'pB|2026-09-02',
@@ -152,7 +179,7 @@ export async function recordScenario(audit: AuditStore): Promise<void> {
     at: '2026-03-10T02:00:00Z',
   });
   await feedback(audit, c.card, '2026-03-10T03:00:00Z', 'accepted', [c.referralSuggestion]);
-  // D: overridden, then the printed notice signed two days later → notified.
+  // D: overridden, then the printed notice signed two days later → notified-in-time.
   const d = await visit(audit, {
     patient: 'pD',
     key: 'pD|2026-10-01',
@@ -205,7 +232,7 @@ export async function recordScenario(audit: AuditStore): Promise<void> {
   await visit(audit, { patient: 'pI', key: 'pI|2026-09-01', org: ORG_1, dr: 'dr-1', rules: ['nipt-ama'], at: '2026-03-12T02:00:00Z' });
   // J: 2026-02-28T17:00Z is 2026-03-01 in Shanghai → in the period, missing.
   await visit(audit, { patient: 'pJ', key: 'pJ|2026-09-09', org: ORG_1, dr: 'dr-1', rules: ['ama'], at: '2026-02-28T17:00:00Z' });
-  // K: acknowledged on day 7 (Shanghai calendar days) → in time.
+  // K: acknowledged on day 7 (Shanghai calendar days) → notified-in-time.
   const k = await visit(audit, {
     patient: 'pK',
     key: 'pK|2026-09-10',
@@ -218,4 +245,45 @@ export async function recordScenario(audit: AuditStore): Promise<void> {
   await ack(audit, k.noticeId!, '2026-03-27T15:00:00Z');
   // L: 2026-04-30T17:00Z is 2026-05-01 in Shanghai → after the period (not counted).
   await visit(audit, { patient: 'pL', key: 'pL|2026-11-01', org: ORG_1, dr: 'dr-1', rules: ['ama'], at: '2026-04-30T17:00:00Z' });
+  // M: signed on day 2, declined after counselling → declined (notified in time).
+  const m = await visit(audit, {
+    patient: 'pM',
+    key: 'pM|2026-10-20',
+    org: ORG_2,
+    dr: 'dr-3',
+    rules: ['ama'],
+    at: '2026-04-05T02:00:00Z',
+    notice: true,
+  });
+  await ack(audit, m.noticeId!, '2026-04-07T02:00:00Z', 'declined');
+  // N: signed on day 14, not decided yet → postponed (notified, late).
+  const n = await visit(audit, {
+    patient: 'pN',
+    key: 'pN|2026-10-21',
+    org: ORG_1,
+    dr: 'dr-1',
+    rules: ['amniotic-fluid'],
+    at: '2026-04-06T02:00:00Z',
+    notice: true,
+  });
+  await ack(audit, n.noticeId!, '2026-04-20T02:00:00Z', 'postponed');
+  // O: a later call (day 3) finds the completed notice Communication naming the stored notice → notified-in-time.
+  const o = await visit(audit, {
+    patient: 'pO',
+    key: 'pO|2026-10-22',
+    org: ORG_2,
+    dr: 'dr-3',
+    rules: ['fetal-anomaly'],
+    at: '2026-04-08T02:00:00Z',
+    notice: true,
+  });
+  await visit(audit, {
+    patient: 'pO',
+    key: 'pO|2026-10-22',
+    org: ORG_2,
+    dr: 'dr-3',
+    rules: ['fetal-anomaly'],
+    at: '2026-04-11T02:00:00Z',
+    relink: o.noticeId!,
+  });
 }

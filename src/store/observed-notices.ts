@@ -1,0 +1,42 @@
+import type { PeriodQuery } from './records.js';
+import { compact, iso } from './row-values.js';
+import type { Sql } from './sql.js';
+
+/**
+ * A completed notice Communication a later hook call observed: that call re-linked the stored notice
+ * the Communication names (docs/design.md#notice-links), which the store allows only for the same
+ * patient and EHR. `observedAt` is the later call's time (the audit keeps no Communication date).
+ */
+export interface ObservedNoticeRow {
+  readonly noticeId: string;
+  readonly observedAt: string;
+  readonly patientId: string;
+  readonly pregnancyKey?: string;
+  readonly institutionId?: string;
+}
+
+type Raw = Record<string, unknown>;
+
+/**
+ * Observations in the period: notice links issued by a hook call other than the one that issued
+ * the notice, oldest first; the institution filter applies to the notice.
+ */
+export async function listObservedNotices(sql: Sql, q: PeriodQuery): Promise<ObservedNoticeRow[]> {
+  const rows = await sql.query<Raw>(
+    `SELECT l.notice_id, l.issued_at, n.patient_id, n.pregnancy_key, n.institution_id FROM notice_link l
+     JOIN notice n ON n.id = l.notice_id
+     WHERE l.hook_call_id IS NOT NULL AND l.hook_call_id IS DISTINCT FROM n.hook_call_id
+       AND l.issued_at >= $1::timestamptz AND l.issued_at < $2::timestamptz AND ($3::text IS NULL OR n.institution_id = $3)
+     ORDER BY l.issued_at, l.id`,
+    [q.from, q.to, q.institutionId ?? null],
+  );
+  return rows.map((r) =>
+    compact({
+      noticeId: r.notice_id as string,
+      observedAt: iso(r.issued_at),
+      patientId: r.patient_id as string,
+      pregnancyKey: r.pregnancy_key as string | null,
+      institutionId: r.institution_id as string | null,
+    }),
+  );
+}
