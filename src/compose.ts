@@ -50,6 +50,8 @@ export async function compose(
       newId: opts.newId ?? randomUUID,
       publicBaseUrl: config.publicBaseUrl,
       noticeLinkDays: config.noticeLinkDays,
+      production: config.publicBaseUrlSet,
+      ...(config.mrnSystem ? { mrnSystem: config.mrnSystem } : {}),
       registry,
     }),
     notices: store.audit,

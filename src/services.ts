@@ -20,6 +20,9 @@ export interface ServicesDeps {
   readonly noticeLinkDays?: number;
   readonly newToken?: () => string;
   readonly registry: RegistryStore;
+  /** MRN_SYSTEM and whether PUBLIC_BASE_URL is set (the referral service's notice: docs/design.md#written-notice). */
+  readonly mrnSystem?: string;
+  readonly production?: boolean;
   /** The referral rules (the catalogue by default; tests inject failing ones). */
   readonly referralRules?: ReferralServiceDeps['rules'];
   /** The NIPT rules (the catalogue by default; tests inject failing ones). */

@@ -119,6 +119,8 @@ beforeAll(async () => {
       [QC_B]: { role: 'institution', institution: HOSPITAL_B },
       [QC_PROVINCE]: { role: 'province' },
     }),
+    // With PUBLIC_BASE_URL set a notice is issued only when the partner institution has a real name (docs/design.md#written-notice).
+    POLICY_FILE: JSON.stringify({ referralInstitution: { name: '浙江大学医学院附属妇产科医院产前诊断中心' } }),
     DATA_DIR: 'memory://',
     LOG_LEVEL: 'silent',
     FHIR_TIMEOUT_MS: '5000',

@@ -47,6 +47,11 @@ beforeAll(async () => {
     AUTH_MODE: 'jwt',
     TRUSTED_ISSUERS: JSON.stringify(issuers),
     QC_TOKENS: JSON.stringify({ [QC_A]: { role: 'institution', institution: 'org-hospital-a' }, [QC_PROVINCE]: { role: 'province' } }),
+    // With PUBLIC_BASE_URL set a notice is issued only when the partner institution has a real name (docs/design.md#written-notice).
+    POLICY_FILE: JSON.stringify({
+      institution: { id: 'org-hospital-b', name: '杭州市某区妇幼保健院' },
+      referralInstitution: { name: '浙江大学医学院附属妇产科医院产前诊断中心' },
+    }),
     DATA_DIR: 'memory://',
     LOG_LEVEL: 'silent',
   });
@@ -111,7 +116,10 @@ describe('the institution of a call, from the verified issuer', () => {
     const link = (res.body as { cards: { links: { url: string }[] }[] }).cards[0]!.links[0]!.url;
     const notice = await c.store.audit.get(new URL(link).pathname.split('/').pop()!);
     expect(notice?.institutionId).toBe('org-hospital-b');
-    expect((notice?.content as { institution: { id: string } }).institution.id).toBe('org-hospital-b');
+    expect((notice?.content as { institution: { id: string } }).institution).toEqual({
+      id: 'org-hospital-b',
+      name: '杭州市某区妇幼保健院',
+    });
   });
 
   it('an institution QC token sees only its own institution; the province sees both', async () => {
@@ -137,7 +145,7 @@ describe('the institution of a call, from the verified issuer', () => {
 });
 
 describe('the notice never names another hospital', () => {
-  it('a policy institution without an id is not printed for a call from another institution', async () => {
+  it('a policy institution without an id is not printed for a call from another institution: no notice, the card says why', async () => {
     const config = loadConfig({
       PUBLIC_BASE_URL,
       AUTH_MODE: 'jwt',
@@ -159,9 +167,16 @@ describe('the notice never names another hospital', () => {
         .set('Authorization', bearer(jwt))
         .send({ ...withoutRole(), hookInstance: randomUUID() });
       expect(res.status).toBe(200);
-      const link = (res.body as { cards: { links: { url: string }[] }[] }).cards[0]!.links[0]!.url;
-      const notice = await other.store.audit.get(new URL(link).pathname.split('/').pop()!);
-      expect((notice?.content as { institution: unknown }).institution).toEqual({ id: 'org-hospital-a', name: '（本机构）' });
+      // No name is known for org-hospital-a (nor for the partner): in production no notice is issued
+      // — never a placeholder name — and the card says why.
+      const card = (
+        res.body as { cards: { links?: unknown[]; detail: string; suggestions: { actions: { resource: { resourceType: string } }[] }[] }[] }
+      ).cards[0]!;
+      expect(card.links).toBeUndefined();
+      expect(card.detail).toContain('未出具书面告知书');
+      expect(card.detail).toContain('Organization/org-hospital-a');
+      expect(card.suggestions.flatMap((x) => x.actions.map((a) => a.resource.resourceType))).not.toContain('Communication');
+      expect(JSON.stringify(res.body)).not.toContain('（本机构）');
     } finally {
       await other.close();
     }
