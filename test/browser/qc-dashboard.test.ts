@@ -124,8 +124,14 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard in Chromium', () =
     expect(await figure('notifiedInTime').textContent()).toBe(String(SCENARIO.total.notifiedInTime));
     expect(await figure('rate').textContent()).toBe(SCENARIO.total.rate);
     expect(await figure('inTimeRate').textContent()).toBe(SCENARIO.total.inTimeRate);
+    expect(await figure('due').textContent()).toBe(String(SCENARIO.total.due));
+    expect(await figure('pending').textContent()).toBe(String(SCENARIO.total.pending));
+    expect(await figure('noticeIssued').textContent()).toBe(String(SCENARIO.total.noticeIssued));
     expect(await figure('missing').textContent()).toBe('2');
     expect(await figure('late').textContent()).toBe('1');
+    // Red is for missing only.
+    const alerts = await page.locator('.figure.alert').evaluateAll((els) => els.map((e) => e.getAttribute('data-figure')));
+    expect(alerts).toEqual(['missing']);
     expect(await page.evaluate("sessionStorage.getItem('prenatal-cds.qc-token')")).toBe(TOKEN);
   });
 
@@ -136,7 +142,7 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard in Chromium', () =
     ]);
     expect(await inst.locator('text.label').allTextContents()).toEqual([...SCENARIO.institutions]);
     expect(await inst.locator('rect.bar[data-key="org-a"][data-series="rate"]').getAttribute('aria-label')).toBe(
-      'org-a：告知率 66.7%（2/3）',
+      'org-a：告知率 33.3%（1/3）',
     );
     expect(await inst.locator('rect.bar[data-key="org-b"][data-series="inTimeRate"]').getAttribute('aria-label')).toBe(
       'org-b：按时告知率 50%（1/2）',
@@ -150,10 +156,25 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard in Chromium', () =
     expect(await page.locator('svg.bar-chart').first().getAttribute('aria-labelledby')).toBe('chart-institution-title');
   });
 
-  it('lists the missing and late cases, sorted by first indicated date; filters narrow the list', async () => {
+  it('lists the open and late cases, sorted by first indicated date; pending shows its due date; filters narrow the list', async () => {
     expect(await pregnancies()).toEqual([...SCENARIO.problemPregnancies]);
-    expect(await caseRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))).toEqual(['late', 'missing', 'missing']);
-    expect(await caseRows().first().locator('td').nth(1).textContent()).toBe('2026-10-05 10:00');
+    expect(await caseRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))).toEqual([
+      'notice-issued',
+      'notified-late',
+      'missing',
+      'missing',
+      'pending',
+    ]);
+    expect(await caseRows().first().locator('td').nth(1).textContent()).toBe('2026-09-10 10:00');
+    const pending = caseRows().last().locator('td').first();
+    expect(await pending.locator('.badge').textContent()).toBe('待告知');
+    expect(await pending.locator('.due-by').textContent()).toBe('截止 2026-11-27');
+    expect(await caseRows().locator('.due-by').count()).toBe(1);
+    // Only a missing case's badge is red (the alert colour).
+    const colours = (await page.evaluate(
+      "[...document.querySelectorAll('#case-rows tr')].map((r) => [r.dataset.status, getComputedStyle(r.querySelector('.badge')).color])",
+    )) as [string, string][];
+    expect(colours.filter(([, c]) => c === 'rgb(180, 35, 24)').map(([s]) => s)).toEqual(['missing', 'missing']);
     expect(await page.locator('#page-info').textContent()).toBe('第 1 / 1 页');
 
     await page.click('#sort-date');
@@ -167,12 +188,17 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard in Chromium', () =
     await page.selectOption('#filter-institution', '');
     await page.selectOption('#filter-status', 'all');
     expect(await caseRows().count()).toBe(SCENARIO.total.indicated);
+    await page.selectOption('#filter-status', 'pending');
+    expect(await pregnancies()).toEqual(['preg-6']);
+    await page.selectOption('#filter-status', 'notice-issued');
+    expect(await pregnancies()).toEqual(['preg-1']);
+    await page.selectOption('#filter-status', 'all');
     await page.selectOption('#filter-rule', 'screening-high-risk');
     expect(await pregnancies()).toEqual(['preg-2']);
     expect(await caseRows().first().locator('td').nth(6).textContent()).toBe('产前筛查高风险');
     await page.selectOption('#filter-rule', '');
     await page.selectOption('#filter-status', 'problem');
-    expect(await caseRows().count()).toBe(3);
+    expect(await caseRows().count()).toBe(5);
   });
 
   it('switches to English', async () => {
@@ -180,11 +206,12 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard in Chromium', () =
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(await page.locator('h1').textContent()).toBe('Prenatal diagnosis written notice QC');
     expect(await page.locator('[data-figure="indicated"] dt').textContent()).toBe('Pregnancies with an indication');
-    expect(await page.locator('#cases-title').textContent()).toBe('Missing and late notices');
+    expect(await page.locator('#cases-title').textContent()).toBe('Open and late notices');
     expect(await page.locator('#case-table th').first().textContent()).toBe('Status');
-    expect(await caseRows().first().locator('.badge').textContent()).toBe('Late');
+    expect(await caseRows().first().locator('.badge').textContent()).toBe('Notice issued');
+    expect(await caseRows().last().locator('.due-by').textContent()).toBe('due by 2026-11-27');
     expect(await page.locator('#chart-institution rect.bar[data-key="org-a"][data-series="rate"]').getAttribute('aria-label')).toBe(
-      'org-a: Notification rate 66.7% (2/3)',
+      'org-a: Notification rate 33.3% (1/3)',
     );
     expect(await page.locator('#load').textContent()).toBe('Load');
     mkdirSync(join(packageRoot(), 'test-results'), { recursive: true });
@@ -196,9 +223,12 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard in Chromium', () =
     expect(cases.suggestedFilename()).toBe(`qc-notification-compliance_cases_${SCENARIO.from}_${SCENARIO.to}.csv`);
     const text = readFileSync(await cases.path(), 'utf8').replace(/^\uFEFF/, '');
     const lines = text.trim().split(/\r\n/);
-    expect(lines[0]).toBe('pregnancy,patient,institution,practitioner,rules,firstIndicatedAt,noticeAt,acknowledgedAt,status');
-    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['preg-1', 'preg-2', 'preg-3', 'preg-4', 'preg-5']);
+    expect(lines[0]).toBe(
+      'pregnancy,patient,institution,practitioner,rules,firstIndicatedAt,dueBy,noticeAt,noticeIssuedAt,acknowledgedAt,decision,status',
+    );
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['preg-1', 'preg-2', 'preg-3', 'preg-4', 'preg-5', 'preg-6']);
     expect(lines.find((l) => l.startsWith('preg-3,'))).toMatch(/,missing$/);
+    expect(lines.find((l) => l.startsWith('preg-6,'))).toMatch(/,2026-11-27,,,,,pending$/);
 
     await page.selectOption('#csv-content', 'institution');
     const [rows] = await Promise.all([page.waitForEvent('download'), page.click('#csv-download')]);
@@ -206,8 +236,8 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard in Chromium', () =
       .replace(/^\uFEFF/, '')
       .trim()
       .split(/\r\n/);
-    expect(rowText[0]).toBe('key,indicated,notified,notifiedInTime,rate,inTimeRate');
-    expect(rowText.find((l) => l.startsWith('org-b,'))).toMatch(/^org-b,2,1,1,0\.5,0\.5$/);
+    expect(rowText[0]).toBe('key,indicated,due,notified,notifiedInTime,rate,inTimeRate,pending,noticeIssued,missing,declined,postponed');
+    expect(rowText.find((l) => l.startsWith('org-b,'))).toBe('org-b,3,2,1,1,0.5,0.5,1,0,1,0,0');
   });
 
   it('renders without CSP violations; screenshot for review', async () => {

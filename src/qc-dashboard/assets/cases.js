@@ -1,13 +1,16 @@
 /* global document */
 /**
- * The missing/late case list: pure filtering, sorting and paging, and the table rows (text only,
- * never innerHTML: case data comes from the audit trail).
+ * The case list: pure filtering, sorting and paging, and the table rows (text only, never
+ * innerHTML: case data comes from the audit trail). Statuses as docs/design.md#case-status.
  */
 export const PAGE_SIZE = 20;
 
+/** `problem`: the cases still open (pending, notice issued, missing) or notified late. */
+const PROBLEM = new Set(['pending', 'notice-issued', 'missing', 'notified-late']);
+
 export function filterCases(cases, { status, institution, rule }) {
   return cases.filter((c) => {
-    if (status === 'problem' ? c.status !== 'missing' && c.status !== 'late' : status !== 'all' && c.status !== status) return false;
+    if (status === 'problem' ? !PROBLEM.has(c.status) : status !== 'all' && c.status !== status) return false;
     if (institution && c.institution !== institution) return false;
     if (rule && !(Array.isArray(c.rules) && c.rules.includes(rule))) return false;
     return true;
@@ -39,7 +42,15 @@ export function formatInstant(iso, none) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-const STATUS_KEY = { missing: 'statusMissing', late: 'statusLate', notified: 'statusNotified' };
+const STATUS_KEY = {
+  pending: 'statusPending',
+  'notice-issued': 'statusNoticeIssued',
+  'notified-in-time': 'statusNotified',
+  'notified-late': 'statusLate',
+  missing: 'statusMissing',
+  declined: 'statusDeclined',
+  postponed: 'statusPostponed',
+};
 
 function cell(text, className) {
   const td = document.createElement('td');
@@ -60,6 +71,12 @@ export function renderCaseRows(tbody, items, t, ruleLabel) {
       badge.textContent = STATUS_KEY[c.status] ? t(STATUS_KEY[c.status]) : String(c.status);
       const status = document.createElement('td');
       status.append(badge);
+      if (c.status === 'pending' && typeof c.dueBy === 'string') {
+        const due = document.createElement('span');
+        due.className = 'due-by';
+        due.textContent = t('dueBy', { date: c.dueBy });
+        status.append(' ', due);
+      }
       const rules = (Array.isArray(c.rules) ? c.rules : []).map(ruleLabel).join(t('listSeparator'));
       tr.append(
         status,

@@ -104,8 +104,8 @@ function renderReport() {
   $('period-line').textContent = t('period', { from, to });
   renderHeadline($('headline'), byInstitution.total, byInstitution.cases, t);
   const series = [
-    { field: 'rate', num: 'notified', den: 'indicated', label: t('rate'), cls: 'series-rate' },
-    { field: 'inTimeRate', num: 'notifiedInTime', den: 'indicated', label: t('inTimeRate'), cls: 'series-intime' },
+    { field: 'rate', num: 'notified', den: 'due', label: t('rate'), cls: 'series-rate' },
+    { field: 'inTimeRate', num: 'notifiedInTime', den: 'due', label: t('inTimeRate'), cls: 'series-intime' },
   ];
   const rowsBy = (r) => [...r.rows].sort((a, b) => String(a.key).localeCompare(String(b.key)));
   renderBarChart($('chart-institution'), rowsBy(byInstitution), { t, series, titleId: 'chart-institution-title', labelOf: String });

@@ -3,22 +3,25 @@ import type { FindingRecord, HookCallRecord } from '../../../src/store/records.j
 
 /**
  * A small QC scenario seeded through the real audit store (clinic zone Asia/Shanghai, deadline 7
- * days). Five indicated pregnancies in two institutions over three months:
+ * days), read on 2026-11-23. Six indicated pregnancies in two institutions over three months:
  *
- * | pregnancy | institution | rule                | first finding | notice documented         | status   |
- * | preg-1    | org-a       | ama                 | 2026-09-10    | suggestion accepted 09-11 | notified |
- * | preg-2    | org-a       | screening-high-risk | 2026-10-05    | signed 10-20 (15 days)    | late     |
- * | preg-3    | org-b       | fetal-anomaly       | 2026-10-12    | notice printed, unsigned  | missing  |
- * | preg-4    | org-b       | amniotic-fluid      | 2026-11-02    | signed 11-04              | notified |
- * | preg-5    | org-a       | teratogen-exposure  | 2026-11-15    | card overridden, none     | missing  |
+ * | pregnancy | institution | rule                | first finding | notice documented         | due by | status           |
+ * | preg-1    | org-a       | ama                 | 2026-09-10    | suggestion accepted 09-11 | 09-17  | notice-issued    |
+ * | preg-2    | org-a       | screening-high-risk | 2026-10-05    | signed 10-20 (15 days)    | 10-12  | notified-late    |
+ * | preg-3    | org-b       | fetal-anomaly       | 2026-10-12    | notice printed, unsigned  | 10-19  | missing          |
+ * | preg-4    | org-b       | amniotic-fluid      | 2026-11-02    | signed 11-04              | 11-09  | notified-in-time |
+ * | preg-5    | org-a       | teratogen-exposure  | 2026-11-15    | card overridden, none     | 11-22  | missing          |
+ * | preg-6    | org-b       | ama                 | 2026-11-20    | none yet                  | 11-27  | pending          |
+ *
+ * Due (deadline passed or notified): all but preg-6; notified: preg-2 and preg-4.
  */
 export const SCENARIO = {
   from: '2026-09-01',
   to: '2026-11-23',
-  total: { indicated: 5, notified: 3, notifiedInTime: 2, rate: '60%', inTimeRate: '40%' },
+  total: { indicated: 6, due: 5, notified: 2, notifiedInTime: 1, rate: '40%', inTimeRate: '20%', pending: 1, noticeIssued: 1 },
   institutions: ['org-a', 'org-b'],
   months: ['2026-09', '2026-10', '2026-11'],
-  problemPregnancies: ['preg-2', 'preg-3', 'preg-5'],
+  problemPregnancies: ['preg-1', 'preg-2', 'preg-3', 'preg-5', 'preg-6'],
 } as const;
 
 const finding = (rule: string): FindingRecord => ({ rule, citation: 'ZJ-2023 Art. 24', evidence: [], params: {} });
@@ -165,4 +168,7 @@ export async function seedQcScenario(audit: AuditStore): Promise<void> {
       item: { card: p5.cardUuid, outcome: 'overridden', outcomeTimestamp: '2026-11-15T02:05:00Z' },
     },
   ]);
+
+  const p6 = hookCall({ pregnancy: 'preg-6', institution: 'org-b', practitioner: 'pr-3', rule: 'ama', at: '2026-11-20T02:00:00Z' });
+  await audit.recordHookCall(p6.record);
 }
