@@ -5,12 +5,17 @@ import { emptyResult, type ServiceHandler } from '../engine/service.js';
 import { callInstitution, type CallInstitution } from '../clinical/call-institution.js';
 import { resolveOrderingContext } from '../clinical/ordering-context.js';
 import type { Locale } from '../render/messages.js';
+import { art27Answer } from './art27-service.js';
 import { buildReferralCard } from './card.js';
 import type { ExistingNotice } from './card-detail.js';
 import { evaluateReferral } from './evaluate.js';
+import { loadPerformerInstitutions } from './performer-institutions.js';
 import { existingNoticeFor } from './existing-notice.js';
-import { buildNoticeContent, hashNoticeContent } from './notice/content.js';
+import { buildNoticeContent, hashNoticeContent, namedInstitution } from './notice/content.js';
 import type { NoticeInstitution } from './notice/content-schema.js';
+import { noticeMessage } from './notice/messages.js';
+import { printableInstitution, resolveNoticeInstitutions } from './notice-institutions.js';
+import type { RegistryStore } from '../orders/credential-records.js';
 import type { StoredNotice } from '../engine/stored-notice.js';
 import { isNoticeId, issueNoticeLink, noticeLinkUrl, randomLinkToken } from '../engine/notice-link.js';
 
@@ -27,6 +32,15 @@ export interface ReferralServiceDeps {
   readonly newToken?: () => string;
   /** The referral rules (the catalogue by default; tests inject a failing one). */
   readonly rules?: readonly Rule<PregnancyFacts>[];
+  /** MRN_SYSTEM: the Patient.identifier system of her record number, printed on the notice. */
+  readonly mrnSystem?: string;
+  /**
+   * PUBLIC_BASE_URL is configured (production): a notice whose issuing or referral institution has no
+   * known name is not issued, and the card says why (docs/design.md#written-notice).
+   */
+  readonly production?: boolean;
+  /** The credential registry: an institution's registered name when its Organization has none. */
+  readonly registry?: Pick<RegistryStore, 'organization' | 'findOrganization'>;
 }
 
 /**
@@ -36,8 +50,10 @@ export interface ReferralServiceDeps {
  * its hash). No current pregnancy or no finding → no card.
  */
 export function createReferralService(deps: ReferralServiceDeps): ServiceHandler {
-  return ({ snapshot, now, issuerInstitution }) => {
-    const evaluation = evaluateReferral(snapshot, deps.policy, now, deps.rules);
+  return async ({ snapshot, now, issuerInstitution }) => {
+    // The performing institutions of prenatal-diagnosis reports (registry and record), before the pure rules run.
+    const performers = deps.registry ? await loadPerformerInstitutions(snapshot, deps.registry, deps.policy) : undefined;
+    const evaluation = evaluateReferral(snapshot, deps.policy, now, deps.rules, performers);
     const { facts, findings, errors } = evaluation;
     const ordering = resolveOrderingContext(snapshot);
     const institution = callInstitution(snapshot, ordering, issuerInstitution, deps.policy);
@@ -59,6 +75,40 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
     const practitionerRef =
       snapshot.userId?.startsWith('Practitioner/') || snapshot.userId?.startsWith('PractitionerRole/') ? snapshot.userId : undefined;
     const encounterRef = snapshot.encounterId ? `Encounter/${snapshot.encounterId}` : undefined;
+    // The calling institution and its NIPT cooperation partner by their real names (src/referral/notice-institutions.ts).
+    const named = await resolveNoticeInstitutions(snapshot, institution, deps.registry, deps.policy, now.today);
+    const issuing =
+      printableInstitution(named.institution) ??
+      (institution ? await noticeInstitution(institution, deps.policy, deps.registry) : undefined);
+    const referral = printableInstitution(named.referralInstitution);
+    const refusal = deps.production ? noticeRefusal(issuing, referral, institution?.id, deps.locale) : undefined;
+    // A fetal abnormality found by prenatal diagnosis: the Art. 27 card and notice instead (docs/rules.md#abnormal-result-notice).
+    const art27 = findings.find((f) => f.rule === 'abnormal-result-notice');
+    if (art27) {
+      return art27Answer({
+        finding: art27,
+        findings,
+        audited: evaluation.audited,
+        audit,
+        patient: snapshot.patient,
+        patientId: snapshot.patientId,
+        facts,
+        now,
+        ...(existingNotice ? { existingNotice } : {}),
+        locale: deps.locale,
+        newId: deps.newId,
+        ...(deps.newToken ? { newToken: deps.newToken } : {}),
+        publicBaseUrl: deps.publicBaseUrl,
+        noticeLinkDays: deps.noticeLinkDays ?? DEFAULT_NOTICE_LINK_DAYS,
+        ...(practitionerRef ? { practitionerRef } : {}),
+        ...(ordering.practitioner ? { practitioner: ordering.practitioner } : {}),
+        ...(encounterRef ? { encounterRef } : {}),
+        ...(deps.mrnSystem ? { mrnSystem: deps.mrnSystem } : {}),
+        ...(issuing ? { issuing } : {}),
+        ...(institution ? { institutionId: institution.id } : {}),
+        ...(deps.production ? { production: true } : {}),
+      });
+    }
     const notice = buildNoticeContent({
       noticeId,
       findings,
@@ -68,7 +118,10 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
       now,
       practitionerRef,
       encounterRef,
-      ...(institution ? { institution: noticeInstitution(institution, deps.policy) } : {}),
+      ...(ordering.practitioner ? { practitioner: ordering.practitioner } : {}),
+      ...(deps.mrnSystem ? { mrnSystem: deps.mrnSystem } : {}),
+      ...(issuing ? { institution: issuing } : {}),
+      ...(referral ? { referralInstitution: referral } : {}),
     });
     const token = (deps.newToken ?? randomLinkToken)();
     const card = buildReferralCard({
@@ -85,8 +138,11 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
       practitionerRef,
       encounterRef,
       notice,
+      ...(refusal ? { noticeRefusal: refusal } : {}),
     });
     if (!card) return emptyResult(now, audit);
+    // No notice without a real institution name in production: the card says why, nothing is stored or linked.
+    if (refusal) return { ...emptyResult(now, audit), cards: [{ card, findings: evaluation.audited, undecided: [] }] };
     const noticeLink = issueNoticeLink({
       noticeId,
       patientId: snapshot.patientId,
@@ -120,21 +176,38 @@ function reusableNotice(existing: ExistingNotice | undefined, findings: readonly
   return findings.every((f) => latest.rules.includes(f.rule)) ? latest.noticeId : undefined;
 }
 
-/** The name printed for an institution known only by its id (the policy default's wording). */
-const UNNAMED_INSTITUTION = '（本机构）';
-
 /**
- * The institution printed on the notice: the Organization's own name when the record holds it; the
- * policy's institution (name, address, phone) when the call is for that one; else the id with the
- * unnamed wording — never another hospital's name.
+ * The institution printed on the notice, by a real name only (docs/design.md#written-notice): the
+ * Organization's own name when the record holds it; else its name in the credential registry; else
+ * the policy's institution (name, address, phone) when the call is for that one; else `undefined` —
+ * never a placeholder, never another hospital's name.
  */
-function noticeInstitution(i: CallInstitution, policy: Policy): NoticeInstitution {
-  const own = policy.institution;
-  if (i.organization?.name) {
+async function noticeInstitution(
+  i: CallInstitution,
+  policy: Policy,
+  registry: Pick<RegistryStore, 'organization'> | undefined,
+): Promise<NoticeInstitution | undefined> {
+  if (i.organization?.name?.trim()) {
     const address = i.organization.address?.[0]?.text;
     const phone = i.organization.telecom?.find((t) => t.system === 'phone')?.value;
-    return { id: i.id, name: i.organization.name, ...(address ? { address } : {}), ...(phone ? { phone } : {}) };
+    return { id: i.id, name: i.organization.name.trim(), ...(address ? { address } : {}), ...(phone ? { phone } : {}) };
   }
+  const registered = (await registry?.organization(i.id).catch(() => undefined))?.name?.trim();
+  if (registered) return { id: i.id, name: registered };
   // A policy institution without an id names no particular Organization: it may not be this one.
-  return own.id === i.id ? { ...own, id: i.id } : { id: i.id, name: UNNAMED_INSTITUTION };
+  const own = policy.institution.id === i.id ? namedInstitution(policy.institution) : undefined;
+  return own ? { ...own, id: i.id } : undefined;
+}
+
+/** Why a notice cannot be issued in production (a name is unknown), in the card's locale; `undefined` when it can. */
+function noticeRefusal(
+  issuing: NoticeInstitution | undefined,
+  referral: NoticeInstitution | undefined,
+  institutionId: string | undefined,
+  locale: Locale,
+): string | undefined {
+  const why: string[] = [];
+  if (!issuing) why.push(noticeMessage(locale, 'refusal.issuing', { id: institutionId ?? '—' }));
+  if (!referral) why.push(noticeMessage(locale, 'refusal.referral'));
+  return why.length ? noticeMessage(locale, 'refusal', { why: why.join(locale === 'en' ? '; ' : '；') }) : undefined;
 }
