@@ -405,6 +405,45 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       expect(everyone.filter((r) => r.institutionId === a || r.institutionId === b)).toHaveLength(3);
     });
 
+    it('listObservedNotices: a later call that re-linked a stored notice (its Communication seen), not the issuing call, not another EHR', async () => {
+      const org = randomUUID();
+      const n = notice({
+        institutionId: org,
+        patientId: 'p-observed',
+        pregnancyKey: 'p-observed|2025-12-01',
+        createdAt: '2025-07-01T02:00:00.000Z',
+      });
+      const link = (at: string, reissue: boolean) => ({
+        id: randomUUID(),
+        noticeId: n.id,
+        tokenHash: randomUUID().replaceAll('-', '').repeat(2),
+        issuedAt: at,
+        expiresAt: '2025-09-01T00:00:00.000Z',
+        reissue,
+        patientId: 'p-observed',
+      });
+      const call = (at: string, extra: Partial<Parameters<typeof hookCall>[0]>) =>
+        store.recordHookCall(
+          hookCall({ receivedAt: at, institutionId: org, patientId: 'p-observed', findings: [], cards: [], ruleErrors: [], ...extra }),
+        );
+      await call('2025-07-01T02:00:00.000Z', { notice: n, noticeLink: link('2025-07-01T02:00:00.000Z', false) });
+      await call('2025-07-04T02:00:00.000Z', { noticeLink: link('2025-07-04T02:00:00.000Z', true) });
+      // Another EHR naming the same notice: the store issues no link, so nothing is observed.
+      await call('2025-07-05T02:00:00.000Z', { issuer: 'https://other-ehr.example/', noticeLink: link('2025-07-05T02:00:00.000Z', true) });
+      const july = period(org, '2025-07-01T00:00:00Z', '2025-08-01T00:00:00Z');
+      expect(await store.listObservedNotices(july)).toEqual([
+        {
+          noticeId: n.id,
+          observedAt: '2025-07-04T02:00:00.000Z',
+          patientId: 'p-observed',
+          pregnancyKey: 'p-observed|2025-12-01',
+          institutionId: org,
+        },
+      ]);
+      expect(await store.listObservedNotices(period(randomUUID(), '2025-07-01T00:00:00Z', '2025-08-01T00:00:00Z'))).toEqual([]);
+      expect(await store.listObservedNotices(period(org, '2025-07-05T00:00:00Z', '2025-08-01T00:00:00Z'))).toEqual([]);
+    });
+
     it('enforces append-only: UPDATE, DELETE and TRUNCATE raise on every audit table', async () => {
       const n = notice();
       const { id } = await store.recordHookCall(hookCall({ notice: n }));
