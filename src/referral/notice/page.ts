@@ -5,6 +5,7 @@ import { ageText } from './text.js';
 import { noticeContentSchema, type Art25Content, type Art27Content, type NoticeContent, type NoticeInstitution } from './content-schema.js';
 import { noticeMessage, type NoticeMessageKey } from './messages.js';
 import { ART27_CSS, renderArt27Body } from './art27-page.js';
+import { art27Message } from './art27-messages.js';
 import { NOTICE_CSS } from './style.js';
 import { dateWords, gaWords } from './words.js';
 
@@ -37,14 +38,21 @@ const TEMPLATE_BODIES: { readonly [T in NoticeContent['template']]: BodyRenderer
   art27: art27Body,
 };
 
+/** The title of each template's notice (heading and document title): Art. 27 has its own. */
+const TEMPLATE_TITLES: { readonly [T in NoticeContent['template']]: (lang: Locale) => string } = {
+  art25: (lang) => noticeMessage(lang, 'page.title'),
+  art27: (lang) => art27Message(lang, 'notice.art27.title'),
+};
+
 export function renderNoticeHtml(notice: StoredNotice, lang: Locale): string {
   const c = noticeContentSchema.parse(notice.content);
   const m: Msg = (key, values) => h(noticeMessage(lang, key, values));
   const f: Frame = { lang, m, colon: lang === 'en' ? ': ' : '：' };
   const body = (TEMPLATE_BODIES[c.template] as BodyRenderer<NoticeContent>)(c, f);
+  const title = h(TEMPLATE_TITLES[c.template](lang));
   const copy = (which: 'institution' | 'woman') => `<main class="notice copy-${which}">
 <header>
-<h1>${m('page.title')}</h1>
+<h1>${title}</h1>
 <p class="institution">${m('page.institution')}${f.colon}${institutionName(c.institution)}</p>
 </header>
 ${factsTable(c, f)}
@@ -63,7 +71,7 @@ ${body}
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${m('page.title')}</title>
+<title>${title}</title>
 <style>${NOTICE_CSS}${c.template === 'art27' ? ART27_CSS : ''}${runningFooterCss(c, notice.id, lang)}</style>
 </head>
 <body>

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { noticeContentSchema } from '../../../src/referral/notice/content-schema.js';
 import { buildArt27NoticeContent } from '../../../src/referral/notice/art27-content.js';
 import { renderArt27NoticeHtml } from '../../../src/referral/notice/art27-page.js';
+import { renderNoticeHtml } from '../../../src/referral/notice/page.js';
 import { hashNoticeContent as jcsHash } from '../../../src/referral/notice/content.js';
 import { buildArt27Card } from '../../../src/referral/art27-card.js';
 import { FACTS, finding, NOW, patient } from '../fixtures.js';
@@ -90,6 +91,20 @@ describe('Art. 27 page', () => {
       expect(html).toContain('Signature of her husband');
       expect(html).toContain('Next of kin signing for her (only if she cannot decide for herself)');
     }
+  });
+
+  it.each([
+    ['zh-CN', '产前诊断结果异常书面告知书（知情选择同意书）'],
+    ['en', 'Written notice of an abnormal prenatal-diagnosis result (informed choice and consent)'],
+  ] as const)('%s: the shared frame (GET /notices/{id}) prints the Art. 27 title, never the Art. 25 one', (lang, title) => {
+    const c = content();
+    const html = renderNoticeHtml(
+      { id: 'n1', createdAt: NOW.instant, hash: jcsHash(c), patientId: 'p1', institutionId: 'org-pd', content: c },
+      lang,
+    );
+    expect(html).toContain(`<title>${title}</title>`);
+    expect(html.match(/<h1>([^<]*)<\/h1>/g)).toEqual([`<h1>${title}</h1>`, `<h1>${title}</h1>`]);
+    expect(html).not.toContain(lang === 'zh-CN' ? '>产前诊断书面告知书<' : 'Written notice recommending prenatal diagnosis');
   });
 
   it('escapes record text', () => {
