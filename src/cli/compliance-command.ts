@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { REFERRAL_RULE_IDS } from '../engine/rule-ids.js';
+import { ART25_NOTICE_RULE_IDS } from '../engine/rule-ids.js';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { computeCompliance } from '../qc/compliance.js';
@@ -72,7 +72,7 @@ export async function complianceCommand(argv: readonly string[], io: CliIo, conf
       timeZone: config.clinicTimeZone,
       deadlineDays: config.noticeDeadlineDays,
       today,
-      referralRules: REFERRAL_RULE_IDS,
+      referralRules: ART25_NOTICE_RULE_IDS,
     });
     if (values.format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else if (values.format === 'csv') io.stdout(values.section === 'cases' ? casesCsv(report.cases) : rowsCsv(report.rows, report.total));

@@ -49,6 +49,14 @@ export const ORDER_RULE_IDS = [
 ] as const;
 
 export type ReferralRuleId = (typeof REFERRAL_RULE_IDS)[number];
+
+/**
+ * Referral rules whose finding calls for the Art. 25 written notice: what makes a pregnancy
+ * "indicated" in QC (docs/design.md#case-status). `abnormal-result-notice` is the Art. 27 notice
+ * after a diagnosis, a different obligation with its own template, not an Art. 24 indication.
+ */
+export const ART25_NOTICE_RULE_IDS: readonly ReferralRuleId[] = REFERRAL_RULE_IDS.filter((id) => id !== 'abnormal-result-notice');
+
 export type NiptCategoryId = (typeof NIPT_CATEGORY_IDS)[number];
 export type NiptReasonId = (typeof NIPT_REASON_IDS)[number];
 export type OrderRuleId = (typeof ORDER_RULE_IDS)[number];

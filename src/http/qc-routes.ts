@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { qcAuthenticator, scopeInstitution, type QcAuthenticate } from '../auth/qc-auth.js';
-import { REFERRAL_RULE_IDS } from '../engine/rule-ids.js';
+import { ART25_NOTICE_RULE_IDS } from '../engine/rule-ids.js';
 import { AppError } from '../errors/app-error.js';
 import { computeCompliance } from '../qc/compliance.js';
 import { DEFAULT_LIMIT, parseComplianceQuery, type ComplianceQuery } from '../qc/compliance-query.js';
@@ -63,7 +63,7 @@ function complianceHandler(deps: QcDeps, authenticate: QcAuthenticate): RequestH
       timeZone: deps.config.clinicTimeZone,
       deadlineDays: deps.config.noticeDeadlineDays,
       today,
-      referralRules: REFERRAL_RULE_IDS,
+      referralRules: ART25_NOTICE_RULE_IDS,
     });
     const filtered = q.status ? report.cases.filter((c) => c.status === q.status) : report.cases;
     res.setHeader('X-Total-Count', String(filtered.length));

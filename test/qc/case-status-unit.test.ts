@@ -77,3 +77,24 @@ describe('case status (pure)', () => {
     expect(r.cases[0]).toMatchObject({ status: 'notified-late', noticeAt: '2026-12-01T01:00:00.000Z', acknowledgedAt: null });
   });
 });
+
+describe('what makes a pregnancy indicated', () => {
+  it('the Art. 27 notice after a diagnosis is not an Art. 25 indication: a pregnancy with only abnormal-result-notice is no case', async () => {
+    const { ART25_NOTICE_RULE_IDS, REFERRAL_RULE_IDS } = await import('../../src/engine/rule-ids.js');
+    expect(ART25_NOTICE_RULE_IDS).not.toContain('abnormal-result-notice');
+    expect(ART25_NOTICE_RULE_IDS).toEqual(REFERRAL_RULE_IDS.filter((r) => r !== 'abnormal-result-notice'));
+    const opts = { referralRules: ART25_NOTICE_RULE_IDS };
+    expect(only({ findings: [{ ...call, rule: 'abnormal-result-notice' }] }, opts).cases).toEqual([]);
+    expect(
+      only(
+        {
+          findings: [
+            { ...call, rule: 'abnormal-result-notice' },
+            { ...call, rule: 'ama' },
+          ],
+        },
+        opts,
+      ).cases,
+    ).toHaveLength(1);
+  });
+});
