@@ -16,7 +16,13 @@ const ids: string[] = [];
 const links: string[] = [];
 
 beforeAll(async () => {
-  c = await composeForTest(['https://ehr.security.example/fhir/']);
+  // With PUBLIC_BASE_URL set a notice is issued only with real institution names (docs/design.md#written-notice).
+  c = await composeForTest(['https://ehr.security.example/fhir/'], {
+    POLICY_FILE: JSON.stringify({
+      institution: { id: 'org-1', name: '杭州市某区妇幼保健院' },
+      referralInstitution: { name: '浙江大学医学院附属妇产科医院产前诊断中心' },
+    }),
+  });
   for (let i = 0; i < 3; i += 1) {
     const res = await request(c.app)
       .post(PATH)
