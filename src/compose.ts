@@ -53,6 +53,7 @@ export async function compose(
       production: config.publicBaseUrlSet,
       ...(config.mrnSystem ? { mrnSystem: config.mrnSystem } : {}),
       registry,
+      storedNotice: (id) => store.audit.get(id),
     }),
     notices: store.audit,
     feedback: store.audit,

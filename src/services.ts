@@ -23,6 +23,8 @@ export interface ServicesDeps {
   /** MRN_SYSTEM and whether PUBLIC_BASE_URL is set (the referral service's notice: docs/design.md#written-notice). */
   readonly mrnSystem?: string;
   readonly production?: boolean;
+  /** Reads a stored notice: one stored in an earlier content format is not re-linked (src/referral/service.ts). */
+  readonly storedNotice?: ReferralServiceDeps['storedNotice'];
   /** The referral rules (the catalogue by default; tests inject failing ones). */
   readonly referralRules?: ReferralServiceDeps['rules'];
   /** The NIPT rules (the catalogue by default; tests inject failing ones). */

@@ -3,6 +3,8 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { hashLinkToken } from '../engine/notice-link.js';
 import { AppError } from '../errors/app-error.js';
+import { isCurrentNoticeContent } from '../referral/notice/content-schema.js';
+import { renderEarlierFormatNoticePage } from '../referral/notice/earlier-format-page.js';
 import { renderExpiredNoticePage } from '../referral/notice/expired-page.js';
 import { renderNoticeHtml } from '../referral/notice/page.js';
 import type { NoticeLinkRow, NoticeLinkStore, NoticeViewResult } from '../store/notice-links.js';
@@ -38,7 +40,9 @@ function pageLang(req: Request, defaultLocale: 'zh-CN' | 'en'): 'zh-CN' | 'en' {
  * notice, as stored at card time (zh-CN, or `?lang=en`), opened by a link token. The token is looked
  * up by its SHA-256; a missing, malformed or wrong token and an unknown notice are the same 404. A
  * link past its expiry answers 410 with a page saying how to reprint from the EHR (nothing of the
- * woman on it). Every request is recorded (`notice_view`) before it is answered: no unrecorded view.
+ * woman on it); so does a notice stored in an earlier content format (its page says to print a new
+ * one from the EHR; the stored notice is not changed). Every request is recorded (`notice_view`)
+ * before it is answered: no unrecorded view.
  */
 export function noticePageHandler(deps: NoticePageDeps): RequestHandler {
   return async (req, res) => {
@@ -69,6 +73,12 @@ export function noticePageHandler(deps: NoticePageDeps): RequestHandler {
       await record('expired', link);
       const days = Math.round((Date.parse(link.expiresAt) - Date.parse(link.issuedAt)) / DAY_MS);
       res.status(410).send(renderExpiredNoticePage({ noticeId: id, days, lang }));
+      return;
+    }
+    // A notice stored in an earlier content format is kept, not drawn: 410 with how to print a new one.
+    if (!isCurrentNoticeContent(notice.content)) {
+      await record('earlier-format', link);
+      res.status(410).send(renderEarlierFormatNoticePage({ noticeId: id, lang }));
       return;
     }
     await record('shown', link);

@@ -39,6 +39,8 @@ export interface Art27AnswerInput {
   readonly institutionId?: string;
   /** PUBLIC_BASE_URL set: no notice without a real institution name (the card says why). */
   readonly production?: boolean;
+  /** The notice on file is stored in an earlier content format: never re-linked, a new one is issued. */
+  readonly noRelink?: boolean;
 }
 
 /**
@@ -50,7 +52,7 @@ export interface Art27AnswerInput {
  */
 export function art27Answer(i: Art27AnswerInput): ServiceResult {
   const latest = i.existingNotice?.latest;
-  const relinked = latest && latest.rules.includes(ART27_RULE) ? latest.noticeId : undefined;
+  const relinked = latest && !i.noRelink && latest.rules.includes(ART27_RULE) ? latest.noticeId : undefined;
   const noticeId = relinked ?? i.newId();
   const notice = buildArt27NoticeContent({
     noticeId,

@@ -12,7 +12,7 @@ import { evaluateReferral } from './evaluate.js';
 import { loadPerformerInstitutions } from './performer-institutions.js';
 import { existingNoticeFor } from './existing-notice.js';
 import { buildNoticeContent, hashNoticeContent, namedInstitution } from './notice/content.js';
-import type { NoticeInstitution } from './notice/content-schema.js';
+import { isCurrentNoticeContent, type NoticeInstitution } from './notice/content-schema.js';
 import { noticeMessage } from './notice/messages.js';
 import { printableInstitution, resolveNoticeInstitutions } from './notice-institutions.js';
 import type { RegistryStore } from '../orders/credential-records.js';
@@ -41,6 +41,11 @@ export interface ReferralServiceDeps {
   readonly production?: boolean;
   /** The credential registry: an institution's registered name when its Organization has none. */
   readonly registry?: Pick<RegistryStore, 'organization' | 'findOrganization'>;
+  /**
+   * Reads a stored notice (the store's NoticeStore.get): a notice on file stored in an earlier content
+   * format is not re-linked, a new one is issued (docs/design.md#written-notice). Absent: not checked.
+   */
+  readonly storedNotice?: (id: string) => Promise<StoredNotice | undefined>;
 }
 
 /**
@@ -70,7 +75,9 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
     const existingNotice = existingNoticeFor(snapshot, facts, now.timeZone);
     // The notice the EHR recorded as given covers every current finding: re-link that stored notice
     // (same id, content and hash) instead of issuing another (docs/design.md#notice-links).
-    const relinked = reusableNotice(existingNotice, findings);
+    // A notice on file stored in an earlier content format is kept as it was but never re-linked.
+    const earlierFormat = await storedInEarlierFormat(existingNotice, deps.storedNotice);
+    const relinked = earlierFormat ? undefined : reusableNotice(existingNotice, findings);
     const noticeId = relinked ?? deps.newId();
     const practitionerRef =
       snapshot.userId?.startsWith('Practitioner/') || snapshot.userId?.startsWith('PractitionerRole/') ? snapshot.userId : undefined;
@@ -107,6 +114,7 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
         ...(issuing ? { issuing } : {}),
         ...(institution ? { institutionId: institution.id } : {}),
         ...(deps.production ? { production: true } : {}),
+        ...(earlierFormat ? { noRelink: true } : {}),
       });
     }
     const notice = buildNoticeContent({
@@ -168,6 +176,17 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
 
 /** NOTICE_LINK_DAYS when the caller gives none. */
 export const DEFAULT_NOTICE_LINK_DAYS = 30;
+
+/** Whether the latest notice on file is stored, in a content format earlier than the current schema. */
+async function storedInEarlierFormat(
+  existing: ExistingNotice | undefined,
+  storedNotice: ReferralServiceDeps['storedNotice'],
+): Promise<boolean> {
+  const id = existing?.latest?.noticeId;
+  if (!id || !isNoticeId(id) || !storedNotice) return false;
+  const stored = await storedNotice(id);
+  return stored !== undefined && !isCurrentNoticeContent(stored.content);
+}
 
 /** The id of the notice on file in the EHR when it alone covers every current finding's rule. */
 function reusableNotice(existing: ExistingNotice | undefined, findings: readonly { readonly rule: string }[]): string | undefined {

@@ -16,7 +16,7 @@ export interface NoticeLinkRow {
   readonly hookCallId?: string;
 }
 
-export const NOTICE_VIEW_RESULTS = ['shown', 'expired', 'unknown'] as const;
+export const NOTICE_VIEW_RESULTS = ['shown', 'expired', 'unknown', 'earlier-format'] as const;
 export type NoticeViewResult = (typeof NOTICE_VIEW_RESULTS)[number];
 
 /** One request for a notice page, as the audit keeps it. */
@@ -24,7 +24,7 @@ export interface NoticeViewRecord {
   readonly viewedAt: string;
   /** The notice id asked for, when it is a well-formed notice id (stored or not). */
   readonly noticeId?: string;
-  /** The link that matched (shown or expired); absent for `unknown`. */
+  /** The link that matched (shown, expired or earlier-format); absent for `unknown`. */
   readonly linkId?: string;
   readonly result: NoticeViewResult;
   /** The client address as far as NOTICE_VIEW_ADDRESS allows; absent by default. */

@@ -156,3 +156,12 @@ export type { Art27Texts } from './art27-schema.js';
 export type NoticeTiming = z.infer<typeof timingSchema>;
 export type NoticeInstitution = z.infer<typeof institutionSchema>;
 export type NoticeProcedure = z.infer<typeof procedureSchema>;
+
+/**
+ * Whether stored content is a notice of the current schema. A notice stored in an earlier format
+ * (schemaVersion 1, no `template`) is kept as it was but is neither drawn nor re-linked: its page
+ * says so and the next call issues a new notice (docs/design.md#written-notice).
+ */
+export function isCurrentNoticeContent(content: unknown): boolean {
+  return noticeContentSchema.safeParse(content).success;
+}
