@@ -184,7 +184,8 @@ async function storedInEarlierFormat(
 ): Promise<boolean> {
   const id = existing?.latest?.noticeId;
   if (!id || !isNoticeId(id) || !storedNotice) return false;
-  const stored = await storedNotice(id);
+  // A store that cannot answer leaves the re-link as before: the page still refuses an earlier format.
+  const stored = await storedNotice(id).catch(() => undefined);
   return stored !== undefined && !isCurrentNoticeContent(stored.content);
 }
 

@@ -199,4 +199,23 @@ describe('a notice stored in an earlier content format (PGlite)', () => {
     expect(links[0]?.n).toBe(1);
     expect(await readRow()).toEqual(before);
   });
+
+  it('when the stored notice cannot be read at call time the call still answers (re-linked as before), and that link opens the 410 page', async () => {
+    const audit = h.composition.store.audit;
+    const get = audit.get;
+    audit.get = () => Promise.reject(new Error('notice read failed'));
+    try {
+      const body = example('prenatal-diagnosis-referral');
+      addToBundle(body, 'communications', noticeCommunication(first, linkOf(first).id, OLD_ID));
+      const link = linkOf(await h.call(body));
+      expect(link.id).toBe(OLD_ID);
+      audit.get = get;
+      const res = await request(h.app).get(link.path);
+      expect(res.status).toBe(410);
+      expect(res.text).toContain('此告知书为旧版格式');
+    } finally {
+      audit.get = get;
+    }
+    expect(await readRow()).toEqual(before);
+  });
 });
