@@ -142,7 +142,9 @@ export function loadConfig(env: Env): Config {
     host: env.HOST?.trim() || '0.0.0.0',
     publicBaseUrl,
     publicBaseUrlSet: Boolean(rawBase),
-    mrnSystem: env.MRN_SYSTEM?.trim() ? parseWith('MRN_SYSTEM', z.string().regex(/^\S+$/, 'an identifier system URI'), env.MRN_SYSTEM.trim()) : undefined,
+    mrnSystem: env.MRN_SYSTEM?.trim()
+      ? parseWith('MRN_SYSTEM', z.string().regex(/^\S+$/, 'an identifier system URI'), env.MRN_SYSTEM.trim())
+      : undefined,
     databaseUrl,
     dataDir: env.DATA_DIR?.trim() || './data',
     authMode,
