@@ -48,7 +48,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.post('/cds-services/:id/feedback', feedbackHandler(deps, defs, gate));
   app.all('/cds-services/:id/feedback', knownOnly(defs, ['POST']));
 
-  app.get('/notices/:noticeId', noticePageHandler(deps));
+  app.get('/notices/:noticeId', noticePageHandler({ ...deps, failures: gate.failures }));
   app.all('/notices/:noticeId', methodNotAllowed(['GET', 'HEAD']));
 
   if (deps.audit) {

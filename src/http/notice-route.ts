@@ -11,11 +11,19 @@ import type { NoticeLinkRow, NoticeLinkStore, NoticeViewResult } from '../store/
 import type { NoticeStore } from '../store/records.js';
 import { isLinkToken, isNoticeId } from './notice-id.js';
 import { viewAddress } from './notice-view-address.js';
+import { clientKey } from './auth-failure-limit.js';
+import type { RateLimiter } from './rate-limit.js';
 
 export interface NoticePageDeps {
   readonly notices: NoticeStore & NoticeLinkStore;
   readonly clock: Clock;
   readonly config: Pick<Config, 'locale' | 'noticeViewAddress'>;
+  /**
+   * The per-address bucket of failed authentications (AUTH_FAILURE_LIMIT_PER_MINUTE): a request that
+   * opens nothing takes from it like a failed EHR authentication; once the address has none left it is
+   * answered 429 and not recorded, so guessing links can neither grow `notice_view` nor go on unbounded.
+   */
+  readonly failures?: RateLimiter;
 }
 
 /** On every answer of the page, found or not: never cached, never indexed, no Referer onwards. */
@@ -63,6 +71,11 @@ export function noticePageHandler(deps: NoticePageDeps): RequestHandler {
       isNoticeId(id) && typeof token === 'string' && isLinkToken(token) ? await deps.notices.findLink(hashLinkToken(token)) : undefined;
     const notice = link?.noticeId === id ? await deps.notices.get(id) : undefined;
     if (!link || !notice) {
+      const key = clientKey(req.ip ?? req.socket.remoteAddress);
+      if (deps.failures && !deps.failures.take(key)) {
+        res.setHeader('Retry-After', String(deps.failures.retryAfterSeconds(key)));
+        throw new AppError('rate-limited', [{ message: 'too many requests for notices that do not exist from this address' }]);
+      }
       await record('unknown');
       throw new AppError('not-found');
     }

@@ -18,6 +18,8 @@ const links: string[] = [];
 beforeAll(async () => {
   // With PUBLIC_BASE_URL set a notice is issued only with real institution names (docs/design.md#written-notice).
   c = await composeForTest(['https://ehr.security.example/fhir/'], {
+    // The guesses below are hundreds from one address: the per-address limit has its own suite at the end.
+    AUTH_FAILURE_LIMIT_PER_MINUTE: '0',
     POLICY_FILE: JSON.stringify({
       institution: { id: 'org-1', name: '杭州市某区妇幼保健院' },
       referralInstitution: { name: '浙江大学医学院附属妇产科医院产前诊断中心' },
@@ -87,5 +89,40 @@ describe('notice ids', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('guessing notice links from one address', () => {
+  it('takes from the failed-authentication bucket: past AUTH_FAILURE_LIMIT_PER_MINUTE, 429 with Retry-After and nothing recorded; a real link still opens', async () => {
+    const limited = await composeForTest(['https://ehr.security.example/fhir/'], {
+      AUTH_FAILURE_LIMIT_PER_MINUTE: '3',
+      POLICY_FILE: JSON.stringify({
+        institution: { id: 'org-1', name: '杭州市某区妇幼保健院' },
+        referralInstitution: { name: '浙江大学医学院附属妇产科医院产前诊断中心' },
+      }),
+    });
+    try {
+      const res = await request(limited.app)
+        .post(PATH)
+        .set('authorization', `Bearer ${await limited.token(PATH)}`)
+        .send(goodReferral());
+      const url = new URL(
+        (res.body as { cards: { links: { url: string; type: string }[] }[] }).cards[0]!.links.find((l) => l.type === 'absolute')!.url,
+      );
+      const id = url.pathname.replace('/notices/', '');
+      const wrong = `/notices/${id}?t=${'A'.repeat(43)}`;
+      for (let i = 0; i < 3; i += 1) expect((await request(limited.app).get(wrong)).status).toBe(404);
+      const refused = await request(limited.app).get(wrong);
+      expect(refused.status).toBe(429);
+      expect(outcomeCode(refused.body)).toBe('rate-limited');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      // The three 404s were recorded as unknown views of this notice id; the 429 was not.
+      const views = await limited.composition.deps.notices.listViews(id);
+      expect(views.map((v) => v.result)).toEqual(['unknown', 'unknown', 'unknown']);
+      // The card's own link is not a guess: it opens, and is recorded as shown.
+      expect((await request(limited.app).get(url.pathname + url.search)).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
   });
 });
