@@ -1,4 +1,5 @@
 import { formatNumber } from '../render/evidence-text.js';
+import { isolate } from '../render/isolate.js';
 import type { Locale } from '../render/messages.js';
 import type { Finding } from '../engine/rule.js';
 import { hasNiptMessage, niptMessage } from './messages.js';
@@ -18,7 +19,7 @@ export function reasonLabel(rule: string, locale: Locale): string {
 /** A word whose key comes from data (kind, test, parent): the raw code when the catalogue lacks it. */
 function word(locale: Locale, prefix: string, code: unknown): string {
   const key = `${prefix}.${String(code)}`;
-  return hasNiptMessage(locale, key) ? niptMessage(locale, key) : String(code ?? '?');
+  return hasNiptMessage(locale, key) ? niptMessage(locale, key) : isolate(String(code ?? '?'));
 }
 
 function list(locale: Locale, prefix: string, codes: unknown): string {
@@ -30,8 +31,9 @@ function num(v: unknown): string {
   return typeof v === 'number' && Number.isFinite(v) ? formatNumber(v) : '—';
 }
 
+/** A record-derived string, isolated (docs/design.md#bidi-isolation). */
 function str(v: unknown): string {
-  return typeof v === 'string' && v !== '' ? v : '—';
+  return typeof v === 'string' && v !== '' ? isolate(v) : '—';
 }
 
 /** Placeholder values any explanation may use (unused ones are ignored by the formatter). */
