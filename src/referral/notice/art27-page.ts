@@ -1,6 +1,7 @@
 import { alwaysIsolate as own, isolatedHtml as h } from '../../render/isolate.js';
 import type { Locale } from '../../render/messages.js';
 import { art27Message } from './art27-messages.js';
+import { noticeMessage } from './messages.js';
 import { art27TextsSchema, type Art27Texts } from './art27-schema.js';
 import { NOTICE_CSS } from './style.js';
 import { ageText } from './text.js';
@@ -20,6 +21,8 @@ export const ART27_CSS = `
 .art27 .sign-block .sign-row { flex-wrap: wrap; row-gap: 3mm; margin-top: 2mm; }
 .art27 .sign-block .field { flex: 0 1 auto; white-space: normal; }
 .art27 .sign-block .note { font-size: 9.5pt; margin: 1mm 0 0; }
+.art27 .sign-block .line { min-width: 50mm; }
+.art27 .sign-block .line.short { min-width: 32mm; }
 .art27 .advice-lines { margin: 1mm 0 2mm; }
 .art27 .advice-lines .line { display: block; min-width: 0; width: 100%; height: 7mm; }
 `;
@@ -28,7 +31,10 @@ function colon(lang: Locale): string {
   return lang === 'en' ? ': ' : '：';
 }
 
-/** The body of the Art. 27 notice: sections, choice boxes and signature blocks (HTML, escaped). */
+/**
+ * The body of the Art. 27 notice (HTML, escaped): sections, choice boxes, signature blocks and the
+ * legal basis written out (法律依据：《…》第二十七条), so every page that draws the body names the article.
+ */
 export function renderArt27Body(t: Art27Texts, lang: Locale): string {
   const sections = t.sections
     .map(
@@ -62,6 +68,7 @@ ${choice(t.decision.choices.undecided, 'undecided')}
 <section class="signatures">
 ${signatures}
 </section>
+<p class="legal">${h(noticeMessage(lang, 'page.legalNote', { basis: t.legalBasis }))}</p>
 </div>`;
 }
 
@@ -105,7 +112,6 @@ ${row(labels.edd, h(c.pregnancy.edd ? dateInWords(c.pregnancy.edd, lang) : unkno
 ${c.woman.name ? `<p class="greeting">${m('notice.art27.greeting', { name: own(c.woman.name) })}</p>` : ''}
 ${renderArt27Body(t, lang)}
 <footer>
-<p>${h(t.legalBasis)}</p>
 <p>${h(notice.id)} · SHA-256 ${h(notice.hash)}</p>
 </footer>
 </main>

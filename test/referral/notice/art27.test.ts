@@ -107,6 +107,18 @@ describe('Art. 27 page', () => {
     expect(html).not.toContain(lang === 'zh-CN' ? '>产前诊断书面告知书<' : 'Written notice recommending prenatal diagnosis');
   });
 
+  it.each([
+    ['zh-CN', '法律依据：《浙江省母婴保健专项技术服务管理办法》第二十七条'],
+    ['en', 'Legal basis: Article 27 of the Zhejiang Provincial Measures'],
+  ] as const)('%s: the shared frame prints the legal basis (Art. 27 written out) in each copy', (lang, basis) => {
+    const c = content();
+    const html = renderNoticeHtml(
+      { id: 'n1', createdAt: NOW.instant, hash: jcsHash(c), patientId: 'p1', institutionId: 'org-pd', content: c },
+      lang,
+    );
+    expect(html.split(basis).length - 1).toBe(2);
+  });
+
   it('escapes record text', () => {
     const html = renderArt27NoticeHtml(
       { id: 'n1', hash: 'abc', content: content({ patient: patient({ name: [{ text: '<b>王</b>' }] }) }) },
