@@ -1,15 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredNotice } from '../../src/engine/stored-notice.js';
-import { packageRoot } from '../../src/package-root.js';
 import { buildNoticeContent, hashNoticeContent } from '../../src/referral/notice/content.js';
-import { renderNoticeHtml } from '../../src/referral/notice/page.js';
 import type { Locale } from '../../src/render/messages.js';
 import { ALL_FINDINGS, FACTS, NOW, patient, POLICY } from '../referral/fixtures.js';
-import { chromiumMissingReason, launchChromium, type LaunchedBrowser } from './support/chromium.js';
+import { launchChromium, type LaunchedBrowser } from './support/chromium.js';
+import { OUT, printMissingReason as missing, printNotice, squash } from './support/notice-print.js';
 
 /**
  * The Art. 25 written notice printed by Chromium to an A4 PDF (`page.pdf`), in zh-CN and English,
@@ -18,10 +15,7 @@ import { chromiumMissingReason, launchChromium, type LaunchedBrowser } from './s
  * is in the text, the woman's copy follows the institution's, and no element of the page runs past
  * the printable width (the English "Date:" was clipped before). PDFs and PNGs in test-results/.
  */
-const OUT = join(packageRoot(), 'test-results');
-const PDFTOTEXT = '/usr/bin/pdftotext';
 const MRN = 'https://hospital.example.cn/fhir/sid/mrn';
-const missing = chromiumMissingReason ?? (existsSync(PDFTOTEXT) ? undefined : 'pdftotext not found (apt-get install -y poppler-utils)');
 
 if (missing && !process.env.CI) console.warn(`[notice-print browser test] skipped: ${missing}`);
 
@@ -47,16 +41,6 @@ function notice(): StoredNotice {
   return { id: 'n-5f1c2a', createdAt: NOW.instant, hash: hashNoticeContent(content), patientId: 'p1', content };
 }
 
-/** The text of each PDF page (pdftotext -layout, form feeds between pages), whitespace runs collapsed. */
-function pdfPages(file: string): string[] {
-  const text = execFileSync(PDFTOTEXT, ['-layout', file, '-'], { encoding: 'utf8' });
-  return text
-    .split('\f')
-    .filter((p) => p.trim() !== '')
-    .map((p) => p.replace(/[\u2066-\u2069]/g, ''));
-}
-const squash = (s: string) => s.replace(/\s+/g, '');
-
 describe.skipIf(Boolean(missing))('written notice printing in Chromium', () => {
   let browser: LaunchedBrowser;
   let page: Page;
@@ -72,33 +56,10 @@ describe.skipIf(Boolean(missing))('written notice printing in Chromium', () => {
   });
 
   async function print(lang: Locale): Promise<string[]> {
-    const html = renderNoticeHtml(n, lang);
-    writeFileSync(join(OUT, `notice-${lang}.html`), html);
-    await page.setContent(html, { waitUntil: 'load' });
-    await page.emulateMedia({ media: 'print' });
+    const { overflow, pages } = await printNotice(page, n, 'notice', lang);
     // Nothing of either copy runs past the printable width (A4 minus the margins).
-    const overflow = (await page.evaluate(`(() => {
-      const out = [];
-      for (const main of document.querySelectorAll('main.notice')) {
-        const right = main.getBoundingClientRect().right + 1;
-        for (const el of main.querySelectorAll('*')) {
-          const r = el.getBoundingClientRect();
-          if (r.width > 0 && r.right > right) out.push(el.tagName + '.' + el.className + ': ' + (el.textContent || '').slice(0, 40));
-        }
-      }
-      return out;
-    })()`)) as string[];
     expect(overflow, lang).toEqual([]);
-    await page.screenshot({ path: join(OUT, `notice-${lang}.png`), fullPage: true });
-    const file = join(OUT, `notice-${lang}.pdf`);
-    await page.pdf({ path: file, format: 'A4', preferCSSPageSize: true });
-    await page.emulateMedia({ media: 'screen' });
-    try {
-      execFileSync('pdftoppm', ['-png', '-r', '60', file, join(OUT, `notice-${lang}-page`)]);
-    } catch {
-      // The PNG pages are for people; the PDF text is what the test checks.
-    }
-    return pdfPages(file);
+    return pages;
   }
 
   for (const [lang, t] of [
