@@ -88,10 +88,11 @@ async function render(app: Harness['app'], body: unknown): Promise<{ card: Card;
   const card = cards[0] as Card;
   const link = card.links?.find((l) => l.type === 'absolute');
   expect(link).toBeDefined();
-  const path = new URL(link?.url ?? '').pathname;
+  // The link carries its token (docs/design.md#notice-links): path and query as the card gives them.
+  const url = new URL(link?.url ?? '');
   const pages = await Promise.all(
-    ['', '?lang=en'].map(async (q) => {
-      const page = await request(app).get(`${path}${q}`);
+    ['', '&lang=en'].map(async (q) => {
+      const page = await request(app).get(`${url.pathname}${url.search}${q}`);
       expect(page.status).toBe(200);
       return page.text;
     }),
