@@ -1,5 +1,5 @@
-import { escapeHtml } from '../../render/escape.js';
 import type { Locale } from '../../render/messages.js';
+import { renderNoticeInfoPage } from './info-page.js';
 
 /**
  * The page a valid notice link opens when the stored notice was issued in an earlier content format
@@ -31,19 +31,5 @@ const TEXT: Record<Locale, { title: string; paragraphs: (id: string) => string[]
 
 export function renderEarlierFormatNoticePage(i: EarlierFormatNoticePageInput): string {
   const t = TEXT[i.lang];
-  const paragraphs = t.paragraphs(i.noticeId).map((p) => `<p>${escapeHtml(p)}</p>`);
-  return `<!DOCTYPE html>
-<html lang="${i.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(t.title)}</title>
-<style>body{font-family:sans-serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.6}</style>
-</head>
-<body>
-<h1>${escapeHtml(t.title)}</h1>
-${paragraphs.join('\n')}
-</body>
-</html>
-`;
+  return renderNoticeInfoPage(i.lang, t.title, t.paragraphs(i.noticeId));
 }
