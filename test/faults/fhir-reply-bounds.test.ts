@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors/app-error.js';
 import { createFhirReader } from '../../src/fhir/fhir-client.js';
 import { createSnapshotLoader } from '../../src/fhir/load-snapshot.js';
 import type { HookRequest } from '../../src/cds-hooks/wire.js';
 import { captureLogger, definitionWith } from '../fhir/support/definitions.js';
-import { json, startFhirStub, type FhirStub, type StubHandler } from '../fhir/support/fhir-stub.js';
+import { json, type StubHandler, useFhirStubs } from '../fhir/support/fhir-stub.js';
 import { PATIENT_ID, patient } from '../fhir/support/fixtures.js';
 import { bulkySearchset, countingFetch, endlessSearchset, floodProbe, type PullCounter } from './support/flood.js';
 
@@ -21,18 +21,7 @@ const PATIENT_PATH = `/fhir/Patient/${PATIENT_ID}`;
 const KIB = 1024;
 const MIB = 1024 * KIB;
 
-const stubs: FhirStub[] = [];
-async function stub(routes: Record<string, StubHandler>): Promise<FhirStub> {
-  const s = await startFhirStub(routes);
-  stubs.push(s);
-  return s;
-}
-afterEach(async () => {
-  for (const s of stubs.splice(0)) {
-    expect(s.unexpected).toEqual([]);
-    await s.close();
-  }
-});
+const stub = useFhirStubs();
 
 const raw =
   (text: string): StubHandler =>

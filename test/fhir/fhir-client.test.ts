@@ -1,25 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFhirReader } from '../../src/fhir/fhir-client.js';
 import { afiObservation, eddObservation, pregnancyStatus, searchset } from './support/fixtures.js';
-import { json, startFhirStub, type FhirStub, type StubHandler } from './support/fhir-stub.js';
+import { json, startFhirStub, type FhirStub, type StubHandler, useFhirStubs } from './support/fhir-stub.js';
 
 const TOKEN = 'ehr-access-token-3f9a';
 const Q = 'Observation?patient=pat-zj-001&_count=1';
 const P1 = `/fhir/${Q}`;
 const page = (n: number) => `/fhir/Observation?patient=pat-zj-001&_count=1&page=${n}`;
 
-const stubs: FhirStub[] = [];
-async function stub(routes: Record<string, StubHandler>): Promise<FhirStub> {
-  const s = await startFhirStub(routes);
-  stubs.push(s);
-  return s;
-}
-afterEach(async () => {
-  for (const s of stubs.splice(0)) {
-    expect(s.unexpected).toEqual([]);
-    await s.close();
-  }
-});
+const stub = useFhirStubs();
 
 describe('createFhirReader (MedplumClient against a generic FHIR server)', () => {
   it('reads a query relative to fhirServer with the bearer token and FHIR JSON accept header', async () => {

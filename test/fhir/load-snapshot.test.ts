@@ -1,11 +1,11 @@
 import type { Resource } from '@medplum/fhirtypes';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors/app-error.js';
 import { createSnapshotLoader } from '../../src/fhir/load-snapshot.js';
 import { renderPrefetchTemplate } from '../../src/fhir/prefetch-template.js';
 import type { HookRequest } from '../../src/cds-hooks/wire.js';
 import { captureLogger, definitionOf, definitionWith } from './support/definitions.js';
-import { gated, hang, json, raw, startFhirStub, truncated, type FhirStub, type StubHandler } from './support/fhir-stub.js';
+import { gated, hang, json, raw, truncated, type StubHandler, useFhirStubs } from './support/fhir-stub.js';
 import {
   PATIENT_ID,
   afiObservation,
@@ -26,18 +26,7 @@ const MINIMAL = definitionWith(
   ['patient', 'observations'],
 );
 
-const stubs: FhirStub[] = [];
-async function stub(routes: Record<string, StubHandler>): Promise<FhirStub> {
-  const s = await startFhirStub(routes);
-  stubs.push(s);
-  return s;
-}
-afterEach(async () => {
-  for (const s of stubs.splice(0)) {
-    expect(s.unexpected).toEqual([]);
-    await s.close();
-  }
-});
+const stub = useFhirStubs();
 
 function request(
   fhirServer: string | undefined,

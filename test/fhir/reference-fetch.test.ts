@@ -1,5 +1,5 @@
 import type { DiagnosticReport, Encounter, Organization, Practitioner, PractitionerRole } from '@medplum/fhirtypes';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HookRequest } from '../../src/cds-hooks/wire.js';
 import { EXTENSIONS, SYSTEMS } from '../../src/clinical/codes.js';
 import { MAX_PERFORMER_REPORTS } from '../../src/clinical/data-elements/prenatal-diagnosis-report.js';
@@ -8,7 +8,7 @@ import { resolveOrderingContext } from '../../src/clinical/ordering-context.js';
 import { createSnapshotLoader } from '../../src/fhir/load-snapshot.js';
 import { MAX_REFERENCE_READS } from '../../src/fhir/reference-fetch.js';
 import { captureLogger, definitionWith } from './support/definitions.js';
-import { hang, json, startFhirStub, type FhirStub, type StubHandler } from './support/fhir-stub.js';
+import { hang, json, type FhirStub, type StubHandler, useFhirStubs } from './support/fhir-stub.js';
 import { PATIENT_ID, operationOutcome, patient, searchset } from './support/fixtures.js';
 
 /**
@@ -65,15 +65,7 @@ function role(organization = 'Organization/org-xh-mch'): PractitionerRole {
   };
 }
 
-const stubs: FhirStub[] = [];
-async function stub(routes: Record<string, StubHandler>): Promise<FhirStub> {
-  const s = await startFhirStub(routes);
-  stubs.push(s);
-  return s;
-}
-afterEach(async () => {
-  for (const s of stubs.splice(0)) await s.close();
-});
+const stub = useFhirStubs({ checkUnexpected: false });
 
 function request(fhirServer: string | undefined, prefetch: Record<string, unknown>, context: Record<string, unknown>): HookRequest {
   return {

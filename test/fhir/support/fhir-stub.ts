@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach, expect } from 'vitest';
 
 /** What the stub does with one expected request. */
 export type StubHandler = (req: IncomingMessage, res: ServerResponse, stub: FhirStub) => void | Promise<void>;
@@ -113,3 +114,25 @@ export const gated =
     await stub.inFlightReached(n);
     sendJson(res, 200, body);
   };
+
+/**
+ * Stubs for one test file: returns `stub(routes)`, which starts a stub and remembers it; after each
+ * test every stub started in it is closed, and (unless `checkUnexpected` is false) must have seen no
+ * request outside its routes.
+ */
+export function useFhirStubs(
+  opts: { readonly checkUnexpected?: boolean } = {},
+): (routes: Record<string, StubHandler>) => Promise<FhirStub> {
+  const stubs: FhirStub[] = [];
+  afterEach(async () => {
+    for (const s of stubs.splice(0)) {
+      if (opts.checkUnexpected !== false) expect(s.unexpected).toEqual([]);
+      await s.close();
+    }
+  });
+  return async (routes) => {
+    const s = await startFhirStub(routes);
+    stubs.push(s);
+    return s;
+  };
+}
