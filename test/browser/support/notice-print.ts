@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { StoredNotice } from '../../../src/engine/stored-notice.js';
 import { packageRoot } from '../../../src/package-root.js';
 import { renderNoticeHtml } from '../../../src/referral/notice/page.js';
@@ -66,4 +67,45 @@ export async function printNotice(
     // The PNG pages are for people; the PDF text is what the tests check.
   }
   return { overflow, pages: pdfPages(file) };
+}
+
+/** What every printed page and every copy of a notice must show (the per-language expectations of a print test). */
+export interface PrintedNoticeExpectations {
+  /** The running footer's texts, on every page. */
+  readonly running: readonly string[];
+  readonly pageOf: (page: number, pages: number) => string;
+  /** The copy labels: the institution's copy, then the woman's. */
+  readonly copies: readonly string[];
+  /** Every field, in each copy. */
+  readonly fields: readonly string[];
+  /** The Date field's text. */
+  readonly dates: string;
+}
+
+/**
+ * Two copies of the same number of pages; on every page the running footer, its "page x of y" and
+ * its copy label; in each copy every field, `dateFields(count)` Date fields, whole, and the hash line.
+ */
+export function expectTwoPrintedCopies(
+  pages: readonly string[],
+  t: PrintedNoticeExpectations,
+  hash: string,
+  dateFields: (count: number) => void,
+): void {
+  expect(pages.length, 'two copies of at least one page each').toBeGreaterThanOrEqual(2);
+  expect(pages.length % 2, 'both copies have the same number of pages').toBe(0);
+  const half = pages.length / 2;
+  pages.forEach((p, i) => {
+    const flat = squash(p);
+    for (const r of t.running) expect(flat, `page ${i + 1}: ${r}`).toContain(squash(r));
+    expect(flat, `page ${i + 1}`).toContain(t.pageOf(i + 1, pages.length));
+    expect(flat, `page ${i + 1}`).toContain(squash(t.copies[i < half ? 0 : 1]!));
+  });
+  for (const copy of [pages.slice(0, half), pages.slice(half)]) {
+    const flat = squash(copy.join('\n'));
+    for (const f of t.fields) expect(flat, f).toContain(squash(f));
+    dateFields(flat.split(squash(t.dates)).length - 1);
+    // The last line of the copy — the hash — is on the page, whole.
+    expect(flat).toContain(hash);
+  }
 }
