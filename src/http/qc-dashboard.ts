@@ -12,6 +12,9 @@ export const DASHBOARD_ASSETS: Readonly<Record<string, string>> = {
   'cases.js': 'text/javascript; charset=utf-8',
   'chart.js': 'text/javascript; charset=utf-8',
   'headline.js': 'text/javascript; charset=utf-8',
+  'views.js': 'text/javascript; charset=utf-8',
+  'funnel.js': 'text/javascript; charset=utf-8',
+  'data-quality.js': 'text/javascript; charset=utf-8',
   'i18n.js': 'text/javascript; charset=utf-8',
   'dashboard.css': 'text/css; charset=utf-8',
 };

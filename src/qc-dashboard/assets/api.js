@@ -17,10 +17,15 @@ export function complianceUrl(params) {
   return `notification-compliance?${new URLSearchParams(params).toString()}`;
 }
 
-async function call(token, params, accept) {
+/** A QC report's URL relative to the page: `follow-up`, `data-quality`, `notification-compliance`. */
+export function reportUrl(path, params) {
+  return `${path}?${new URLSearchParams(params).toString()}`;
+}
+
+async function call(token, params, accept, url = complianceUrl(params)) {
   let res;
   try {
-    res = await fetch(complianceUrl(params), {
+    res = await fetch(url, {
       headers: { Authorization: `Bearer ${token}`, Accept: accept },
       cache: 'no-store',
       credentials: 'omit',
@@ -81,5 +86,41 @@ export async function fetchReportWithAllCases(token, params) {
 /** A CSV document (`format=csv`) as a Blob ready for download. */
 export async function fetchCsv(token, params) {
   const res = await call(token, { ...params, format: 'csv' }, 'text/csv');
+  return res.blob();
+}
+
+const isList = (v) => Array.isArray(v);
+const FUNNEL_COUNTS = ['indicated', 'notified', 'signed', 'referred', 'procedure', 'result', 'outcome'];
+const isFunnelRow = (r) => r && typeof r === 'object' && FUNNEL_COUNTS.every((k) => isCount(r[k]));
+const isQualityRow = (r) => r && typeof r === 'object' && isCount(r.undecided) && isCount(r.ruleErrors);
+
+async function fetchChecked(path, token, params, ok) {
+  const res = await call(token, params, 'application/json', reportUrl(path, params));
+  let body;
+  try {
+    body = await res.json();
+  } catch {
+    throw new QcError('format');
+  }
+  if (!ok(body)) throw new QcError('format');
+  return body;
+}
+
+/** `GET follow-up` (docs/design.md#qc): the funnel rows, the undiagnosed and NIPT lists, shape checked. */
+export function fetchFollowUp(token, params) {
+  const ok = (b) => b && isList(b.rows) && b.rows.every(isFunnelRow) && isFunnelRow(b.total) && isList(b.undiagnosed) && isList(b.nipt);
+  return fetchChecked('follow-up', token, { ...params, limit: PAGE_LIMIT }, ok);
+}
+
+/** `GET data-quality` (docs/design.md#data-quality): counts per institution or rule and the item list. */
+export function fetchDataQuality(token, params) {
+  const ok = (b) => b && isList(b.rows) && b.rows.every(isQualityRow) && isQualityRow(b.total) && isList(b.items);
+  return fetchChecked('data-quality', token, { ...params, limit: PAGE_LIMIT }, ok);
+}
+
+/** A CSV document of any QC report (`format=csv`) as a Blob. */
+export async function fetchReportCsv(path, token, params) {
+  const all = { ...params, format: 'csv' };
+  const res = await call(token, all, 'text/csv', reportUrl(path, all));
   return res.blob();
 }

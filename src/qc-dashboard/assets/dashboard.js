@@ -1,9 +1,10 @@
-/* global document, window, sessionStorage, URL */
-import { fetchCompliance, fetchCsv, fetchReportWithAllCases, QcError } from './api.js';
+/* global document, window, sessionStorage, URL, history */
+import { fetchCompliance, fetchCsv, fetchReportCsv, fetchReportWithAllCases, QcError } from './api.js';
 import { filterCases, pageOf, renderCaseRows, sortCases } from './cases.js';
 import { renderBarChart } from './chart.js';
 import { MESSAGES, format } from './i18n.js';
 import { renderHeadline } from './headline.js';
+import { csvRequest, fetchView, groupByOf, hashOf, readHash, renderView, showView } from './views.js';
 
 /**
  * The QC dashboard (docs/design.md#qc): notification compliance by institution and month, the
@@ -21,6 +22,10 @@ const state = {
   notice: undefined, // { key, params }
   sortDir: 'asc',
   page: 1,
+  view: 'compliance', // docs/design.md#qc: compliance | follow-up | data-quality (the URL hash)
+  groupBy: {}, // per view
+  focus: '', // the follow-up funnel's group ('' = total)
+  loaded: {}, // per other view: { from, to, groupBy, focus, report }
 };
 
 const t = (key, params) => format(MESSAGES[state.lang][key] ?? MESSAGES['zh-CN'][key] ?? key, params);
@@ -42,6 +47,7 @@ function applyLanguage() {
   $('lang-toggle').setAttribute('lang', state.lang === 'en' ? 'zh-CN' : 'en');
   renderMessages();
   if (state.report) renderReport();
+  for (const v of ['follow-up', 'data-quality']) renderView(v, state.loaded[v], t, ruleLabel);
 }
 
 function renderMessages() {
@@ -133,6 +139,8 @@ async function load(event) {
   state.notice = { key: 'loading' };
   renderMessages();
   $('load').disabled = true;
+  syncHash();
+  if (state.view !== 'compliance') return loadView(token, from, to);
   try {
     const [byInstitution, byMonth] = await Promise.all([
       fetchReportWithAllCases(token, { from, to, groupBy: 'institution' }),
@@ -162,6 +170,80 @@ function csvParams(from, to) {
   if (status !== 'all' && status !== 'problem') params.status = status;
   if ($('filter-institution').value) params.institution = $('filter-institution').value;
   return { params, name: 'cases' };
+}
+
+/** The hash names the view and its query (never the token), so a view can be linked. */
+function syncHash() {
+  const period = { from: $('from').value, to: $('to').value };
+  const groupBy = state.groupBy[state.view];
+  history.replaceState(null, '', hashOf({ view: state.view, ...period, groupBy, focus: state.focus }));
+  showView(state.view, period);
+}
+
+/** Loads the follow-up or data-quality report of the form's period into its view. */
+async function loadView(token, from, to) {
+  const view = state.view;
+  const groupBy = groupByOf(view, state.groupBy[view]);
+  try {
+    const report = await fetchView(view, token, { from, to, groupBy });
+    state.loaded[view] = { from, to, groupBy, focus: state.focus, report };
+    state.notice = { key: 'loaded' };
+    state.error = undefined;
+  } catch (e) {
+    state.loaded[view] = undefined;
+    state.notice = undefined;
+    state.error = errorMessage(e);
+  } finally {
+    $('load').disabled = false;
+    renderView(view, state.loaded[view], t, ruleLabel);
+    renderMessages();
+  }
+}
+
+/** Switches to a view (tab, hash); loads it when a period was already queried and it has not that one. */
+function selectView(next) {
+  state.view = next.view;
+  if (next.from) $('from').value = next.from;
+  if (next.to) $('to').value = next.to;
+  if (next.groupBy) state.groupBy[next.view] = next.groupBy;
+  state.focus = next.focus ?? '';
+  const select = $(next.view === 'follow-up' ? 'fu-group-by' : 'dq-group-by');
+  if (next.view !== 'compliance') select.value = groupByOf(next.view, state.groupBy[next.view]);
+  syncHash();
+  const have = state.loaded[next.view];
+  const token = $('token').value.trim();
+  const same =
+    have && have.from === $('from').value && have.to === $('to').value && have.groupBy === groupByOf(next.view, state.groupBy[next.view]);
+  if (same) have.focus = state.focus;
+  if (next.view !== 'compliance' && token && !same && (state.report || Object.values(state.loaded).some(Boolean)))
+    $('query-form').requestSubmit();
+  else if (next.view !== 'compliance') renderView(next.view, state.loaded[next.view], t, ruleLabel);
+}
+
+function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** A CSV button of the follow-up or data-quality view (`data-csv` = the section). */
+async function downloadViewCsv(view, section) {
+  const loaded = state.loaded[view];
+  if (!loaded) return;
+  const { path, params, name } = csvRequest(view, section, loaded);
+  try {
+    saveBlob(await fetchReportCsv(path, $('token').value.trim(), params), name);
+    state.error = undefined;
+    state.notice = { key: 'csvDone' };
+  } catch (e) {
+    state.error = errorMessage(e);
+  }
+  renderMessages();
 }
 
 async function downloadCsv() {
@@ -220,6 +302,19 @@ function init() {
     renderCases();
   });
   $('csv-download').addEventListener('click', downloadCsv);
+  for (const view of ['follow-up', 'data-quality']) {
+    const panel = document.querySelector(`[data-view-panel="${view}"]`);
+    for (const b of panel.querySelectorAll('[data-csv]')) b.addEventListener('click', () => downloadViewCsv(view, b.dataset.csv));
+  }
+  for (const [id, view] of [
+    ['fu-group-by', 'follow-up'],
+    ['dq-group-by', 'data-quality'],
+  ]) {
+    $(id).addEventListener('change', () => selectView({ view, groupBy: $(id).value, focus: '' }));
+  }
+  $('fu-focus').addEventListener('change', () => selectView({ view: 'follow-up', focus: $('fu-focus').value }));
+  window.addEventListener('hashchange', () => selectView(readHash(window.location.hash)));
+  selectView(readHash(window.location.hash));
   applyLanguage();
   document.body.dataset.ready = 'true';
 }
