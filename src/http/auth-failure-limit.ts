@@ -3,19 +3,19 @@ import type { Request, Response } from 'express';
 import type { Config } from '../config/schema.js';
 import { AppError } from '../errors/app-error.js';
 import type { AuthContext, Authenticate } from '../ports.js';
-import { admit, createRateLimiter, type RateLimiter } from './rate-limit.js';
+import { admit, createRateLimiter, type KeyedLimit, type RateLimiter } from './rate-limit.js';
 
 /**
  * Authentication of an EHR call before its body is read (docs/design.md#authentication): the
  * authenticator, the per-issuer limit of verified calls (`RATE_LIMIT_PER_MINUTE`) and the
  * per-address limit of failed authentications (`AUTH_FAILURE_LIMIT_PER_MINUTE`).
  */
-export interface EhrCallGate {
+export interface EhrCallGate<L extends KeyedLimit = KeyedLimit> {
   readonly authenticate: Authenticate;
   /** One bucket per verified issuer, shared by every call it authenticates. */
-  readonly issuers: RateLimiter;
+  readonly issuers: L;
   /** One bucket per client address (`clientKey`), taken from only when authentication fails. */
-  readonly failures: RateLimiter;
+  readonly failures: L;
 }
 
 /** Most client addresses whose failures are remembered at once; the least recently seen is forgotten first. */
@@ -30,7 +30,8 @@ export interface EhrCallGateOptions {
   readonly maxAddresses?: number;
 }
 
-export function createEhrCallGate(opts: EhrCallGateOptions): EhrCallGate {
+/** The gate with both limits in the process (the embedded store; ./shared-rate-limit.ts for replicas). */
+export function createEhrCallGate(opts: EhrCallGateOptions): EhrCallGate<RateLimiter> {
   return {
     authenticate: opts.authenticate,
     issuers: createRateLimiter({ perMinute: opts.config.rateLimitPerMinute, nowMs: opts.nowMs }),
@@ -55,16 +56,17 @@ export async function authenticateCall(gate: EhrCallGate, req: Request, res: Res
     auth = await gate.authenticate({ authorization: req.headers.authorization, audience });
   } catch (err) {
     if (err instanceof AppError && err.code === 'unauthorized')
-      refuseOverLimit(gate.failures, clientKey(req.ip ?? req.socket.remoteAddress), res);
+      await refuseOverLimit(gate.failures, clientKey(req.ip ?? req.socket.remoteAddress), res);
     throw err;
   }
-  admit(gate.issuers, auth.issuer, res);
+  await admit(gate.issuers, auth.issuer, res);
   return auth;
 }
 
-function refuseOverLimit(failures: RateLimiter, key: string, res: Response): void {
-  if (failures.take(key)) return;
-  res.setHeader('Retry-After', String(failures.retryAfterSeconds(key)));
+async function refuseOverLimit(failures: KeyedLimit, key: string, res: Response): Promise<void> {
+  const decision = await failures.admit(key);
+  if (decision.admitted) return;
+  res.setHeader('Retry-After', String(decision.retryAfterSeconds));
   throw new AppError('rate-limited', [{ message: 'too many failed authentications from this address' }]);
 }
 

@@ -12,7 +12,7 @@ import type { NoticeStore } from '../store/records.js';
 import { isLinkToken, isNoticeId } from './notice-id.js';
 import { viewAddress } from './notice-view-address.js';
 import { clientKey } from './auth-failure-limit.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { KeyedLimit } from './rate-limit.js';
 
 export interface NoticePageDeps {
   readonly notices: NoticeStore & NoticeLinkStore;
@@ -23,7 +23,7 @@ export interface NoticePageDeps {
    * opens nothing takes from it like a failed EHR authentication; once the address has none left it is
    * answered 429 and not recorded, so guessing links can neither grow `notice_view` nor go on unbounded.
    */
-  readonly failures?: RateLimiter;
+  readonly failures?: KeyedLimit;
 }
 
 /** On every answer of the page, found or not: never cached, never indexed, no Referer onwards. */
@@ -72,8 +72,9 @@ export function noticePageHandler(deps: NoticePageDeps): RequestHandler {
     const notice = link?.noticeId === id ? await deps.notices.get(id) : undefined;
     if (!link || !notice) {
       const key = clientKey(req.ip ?? req.socket.remoteAddress);
-      if (deps.failures && !deps.failures.take(key)) {
-        res.setHeader('Retry-After', String(deps.failures.retryAfterSeconds(key)));
+      const decision = await deps.failures?.admit(key);
+      if (decision?.admitted === false) {
+        res.setHeader('Retry-After', String(decision.retryAfterSeconds));
         throw new AppError('rate-limited', [{ message: 'too many requests for notices that do not exist from this address' }]);
       }
       await record('unknown');

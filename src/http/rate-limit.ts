@@ -1,6 +1,21 @@
 import type { Response } from 'express';
 import { AppError } from '../errors/app-error.js';
 
+/** A limit's answer to one request: admitted, or refused for `retryAfterSeconds` (whole seconds, ≥ 1). */
+export type LimitDecision = { readonly admitted: true } | { readonly admitted: false; readonly retryAfterSeconds: number };
+
+export const ADMITTED: LimitDecision = Object.freeze({ admitted: true });
+
+/**
+ * A limit of requests per key (docs/design.md#scale-out). One interface, two implementations: the
+ * token buckets below, in the process (the embedded store is one process), and fixed windows counted
+ * in PostgreSQL, shared by every replica (./shared-rate-limit.ts).
+ */
+export interface KeyedLimit {
+  /** Counts one request for `key` and answers whether it is admitted. */
+  admit(key: string): Promise<LimitDecision>;
+}
+
 /**
  * A token bucket per key (docs/design.md#call-flow): per verified issuer for `RATE_LIMIT_PER_MINUTE`,
  * per client address for failed authentications (`AUTH_FAILURE_LIMIT_PER_MINUTE`). Each key may
@@ -16,7 +31,7 @@ export interface RateLimiterOptions {
   readonly maxKeys?: number;
 }
 
-export interface RateLimiter {
+export interface RateLimiter extends KeyedLimit {
   /** Takes one token for `key`; `false` when the key is over its limit. */
   take(key: string): boolean;
   /** Whole seconds until `key` has a token again (≥ 1 when it has none; 0 when it has one). */
@@ -34,7 +49,7 @@ const MINUTE_MS = 60_000;
 
 export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   const capacity = Math.floor(opts.perMinute);
-  if (!(capacity > 0)) return { take: () => true, retryAfterSeconds: () => 0, size: 0 };
+  if (!(capacity > 0)) return { take: () => true, retryAfterSeconds: () => 0, admit: async () => ADMITTED, size: 0 };
   const perMs = capacity / MINUTE_MS;
   const maxKeys = opts.maxKeys ?? 10_000;
   const buckets = new Map<string, Bucket>();
@@ -55,7 +70,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
     if (oldest !== undefined) buckets.delete(oldest);
   };
 
-  return {
+  const limiter: RateLimiter = {
     get size() {
       return buckets.size;
     },
@@ -73,7 +88,9 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
       if (bucket.tokens >= 1) return 0;
       return Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
     },
+    admit: async (key) => (limiter.take(key) ? ADMITTED : { admitted: false, retryAfterSeconds: limiter.retryAfterSeconds(key) }),
   };
+  return limiter;
 }
 
 /**
@@ -81,8 +98,9 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
  * limiter serves every call an EHR authenticates for (service calls, feedback, acknowledgements):
  * the limit is per issuer, not per endpoint.
  */
-export function admit(limiter: RateLimiter, issuer: string, res: Response): void {
-  if (limiter.take(issuer)) return;
-  res.setHeader('Retry-After', String(limiter.retryAfterSeconds(issuer)));
+export async function admit(limit: KeyedLimit, issuer: string, res: Response): Promise<void> {
+  const decision = await limit.admit(issuer);
+  if (decision.admitted) return;
+  res.setHeader('Retry-After', String(decision.retryAfterSeconds));
   throw new AppError('rate-limited');
 }

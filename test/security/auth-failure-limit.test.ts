@@ -8,6 +8,7 @@ import {
   createEhrCallGate,
   type EhrCallGate,
 } from '../../src/http/auth-failure-limit.js';
+import type { RateLimiter } from '../../src/http/rate-limit.js';
 import type { Authenticate } from '../../src/ports.js';
 
 /** The gate of EHR calls without HTTP: requests are plain objects with a client address. */
@@ -38,7 +39,7 @@ async function outcome(gate: EhrCallGate, ip: string, authorization?: string): P
   }
 }
 
-const gateWith = (authenticate: Authenticate, perMinute: number, now: () => number, maxAddresses?: number): EhrCallGate =>
+const gateWith = (authenticate: Authenticate, perMinute: number, now: () => number, maxAddresses?: number): EhrCallGate<RateLimiter> =>
   createEhrCallGate({
     authenticate,
     config: { rateLimitPerMinute: 0, authFailureLimitPerMinute: perMinute },
