@@ -89,6 +89,11 @@ export const policySchema = z.strictObject({
    */
   POSTTERM_MAX_DAYS: z.number().int().nonnegative().default(14),
   /**
+   * QC pregnancy identity (docs/design.md#pregnancy-identity): a call's best EDD at most this many
+   * days from the latest EDD of the woman's open pregnancy is the same pregnancy (a revised EDD).
+   */
+  PREGNANCY_EDD_TOLERANCE_DAYS: z.number().int().nonnegative().default(28),
+  /**
    * ZJ-2023 Art.27: GA (days) from which the Art. 27 notice of an abnormal prenatal-diagnosis result
    * says the case goes to the medical ethics committee (28+0 = 196; docs/rules.md#abnormal-result-notice).
    */

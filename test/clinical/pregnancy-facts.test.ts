@@ -146,6 +146,13 @@ describe('derivePregnancyFacts — current pregnancy (docs/rules.md#current-preg
     expect(facts([episode(sct('77386006'), 'finished')]).current).toBe(false);
   });
 
+  it('an active pregnancy EpisodeOfCare is the key even with an EDD in the window; the facts keep the EDD', () => {
+    const e = episode(sct('77386006'));
+    expect(facts([eddObs(EDD), e])).toMatchObject({ current: true, edd: { date: EDD }, pregnancyKey: `EpisodeOfCare/${e.id}` });
+    // a finished episode is not the key
+    expect(facts([eddObs(EDD), episode(sct('77386006'), 'finished')])).toMatchObject({ pregnancyKey: `Patient/${PID}|${EDD}` });
+  });
+
   it("a stale EDD is not this pregnancy's EDD even when a Condition says pregnant", () => {
     const f = facts([eddObs('2023-01-01', { date: '2022-06-01' }), condition(sct('77386006'))]);
     expect(f.current).toBe(true);

@@ -22,6 +22,8 @@ const NOT_PREGNANT: PregnancyFacts = Object.freeze({ current: false, currentEvid
  *   when other evidence says she is pregnant (the facts then carry no EDD/LMP/GA);
  * - a latest pregnancy-status "not pregnant" (60001007) recorded on/after every piece of positive
  *   evidence (and after the LMP) ends the pregnancy: current = false;
+ * - the pregnancy key is the active pregnancy EpisodeOfCare when there is one (even with an EDD in
+ *   the window; the facts keep the EDD), else `Patient/<id>|<best EDD>`;
  * - a best EDD more than POSTTERM_MAX_DAYS past (GA > 42+0) asks whether the pregnancy has ended
  *   (docs/rules.md#pregnancy-status-unclear): a delivery / pregnancy-end record on or after its LMP
  *   (or a "not pregnant" status) ends it; without one its status is unclear (`statusUnclear`).
@@ -54,10 +56,9 @@ export function derivePregnancyFacts(snapshot: PatientSnapshot, policy: Policy, 
   }
 
   const currentEvidence = Object.freeze(evidence.map((e) => e.reference));
-  if (!eddInWindow) {
-    const episode = evidence.find((e) => e.reference.startsWith('EpisodeOfCare/'));
-    return Object.freeze({ current: true, currentEvidence, ...(episode ? { pregnancyKey: episode.reference } : {}) });
-  }
+  // The EHR's own pregnancy episode is the key whenever it has one (docs/design.md#pregnancy-identity).
+  const episode = evidence.find((e) => e.reference.startsWith('EpisodeOfCare/'));
+  if (!eddInWindow) return Object.freeze({ current: true, currentEvidence, ...(episode ? { pregnancyKey: episode.reference } : {}) });
   const gaDays = gestationalAgeDays(best.edd, now.today);
   // Past the post-term limit: has anything recorded the end of this pregnancy (on or after its LMP)?
   const daysPastEdd = today - eddDay;
@@ -72,7 +73,7 @@ export function derivePregnancyFacts(snapshot: PatientSnapshot, policy: Policy, 
     lmp: lmpFromEdd(best.edd),
     gaDays,
     ga: formatGestationalAge(gaDays),
-    pregnancyKey: `Patient/${snapshot.patientId}|${best.edd}`,
+    pregnancyKey: episode ? episode.reference : `Patient/${snapshot.patientId}|${best.edd}`,
     ...(overdue ? { statusUnclear: Object.freeze({ daysPastEdd, limitDays: policy.POSTTERM_MAX_DAYS }) } : {}),
   });
 }
