@@ -7,6 +7,7 @@ import { requestLog } from './http/request-log.js';
 import { cors } from './http/cors.js';
 import { serviceCallHandler } from './http/service-route.js';
 import { createEhrCallGate } from './http/auth-failure-limit.js';
+import { createSharedEhrCallGate } from './http/shared-rate-limit.js';
 import { noticePageHandler } from './http/notice-route.js';
 import { acknowledgementHandler } from './http/acknowledgement-route.js';
 import { qcRouter } from './http/qc-routes.js';
@@ -27,7 +28,10 @@ export function createApp(deps: AppDeps): express.Express {
   }
   // EHR calls are authenticated from their headers before the body is read. RATE_LIMIT_PER_MINUTE: one
   // bucket per verified issuer; AUTH_FAILURE_LIMIT_PER_MINUTE: one per client address, for failures.
-  const gate = createEhrCallGate({ authenticate: deps.authenticate, config: deps.config, nowMs: () => performance.now() });
+  // With shared counters (replicas on PostgreSQL) both limits hold across replicas (docs/design.md#scale-out).
+  const gate = deps.rateCounters
+    ? createSharedEhrCallGate({ ...deps, counters: deps.rateCounters, nowMs: () => Date.parse(deps.clock.now().instant) })
+    : createEhrCallGate({ authenticate: deps.authenticate, config: deps.config, nowMs: () => performance.now() });
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');

@@ -8,6 +8,7 @@ import { createSnapshotLoader } from './fhir/load-snapshot.js';
 import type { AppDeps } from './ports.js';
 import { createServices } from './services.js';
 import { createStore, type OpenedStore } from './store/create-store.js';
+import { createSqlRateCounters } from './store/rate-limit-counters.js';
 import { createSqlRegistryStore } from './store/sql-registry-store.js';
 
 export interface Composition {
@@ -63,6 +64,8 @@ export async function compose(
     audit: store.audit,
     registry,
     ready: () => store.ready(),
+    // Replicas share one PostgreSQL server: their rate limits count there (docs/design.md#scale-out).
+    ...(store.engine === 'postgres' ? { rateCounters: createSqlRateCounters(store.sql) } : {}),
   };
   logger.info({ engine: store.engine, schemaVersion: store.migration.version, applied: store.migration.applied.length }, 'store ready');
   return { deps, store, close: () => store.close() };

@@ -79,4 +79,17 @@ export interface AppDeps {
   readonly registry?: RegistryStore;
   /** Readiness (`GET /readyz`): resolves when the store answers; rejects otherwise. */
   readonly ready?: () => Promise<void>;
+  /**
+   * Rate-limit counters shared by replicas (PostgreSQL, docs/design.md#scale-out). Absent: the
+   * limits are counted in the process (the embedded store is one process).
+   */
+  readonly rateCounters?: RateCounters;
+}
+
+/** Fixed-window request counters in the store (src/store/rate-limit-counters.ts). */
+export interface RateCounters {
+  /** Adds one to (limiter, key, window) and returns the window's count, in one statement. */
+  count(limiter: string, key: string, windowStart: string): Promise<number>;
+  /** Deletes (a bounded batch of) the windows that started before `before`; returns how many rows. */
+  prune(before: string): Promise<number>;
 }
