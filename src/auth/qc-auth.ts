@@ -14,6 +14,8 @@ export interface QcPrincipal {
   readonly role: QcToken['role'];
   /** The institution an `institution` token is limited to. */
   readonly institution?: string;
+  /** A province token allowed to see record numbers and patient ids (docs/design.md#patient-identity). */
+  readonly seesMrn?: boolean;
 }
 
 export type QcAuthenticate = (authorization: string | undefined) => QcPrincipal;
@@ -34,7 +36,8 @@ export function qcAuthenticator(tokens: Readonly<Record<string, QcToken>>): QcAu
       if (timingSafeEqual(k.hash, presented) && !match) match = k.grant;
     }
     if (!match) throw new AppError('unauthorized', [{ message: 'unknown QC token' }]);
-    return match.role === 'province' ? { role: 'province' } : { role: 'institution', institution: match.institution! };
+    if (match.role === 'institution') return { role: 'institution', institution: match.institution! };
+    return match.seesMrn ? { role: 'province', seesMrn: true } : { role: 'province' };
   };
 }
 

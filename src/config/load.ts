@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { JWKS_FETCH_TIMEOUT_MS } from '../auth/auth-policy.js';
 import { parsePolicy } from '../clinical/policy.js';
-import { qcTokenSchema, trustedIssuerSchema, type Config } from './schema.js';
+import { pseudonymSecretSchema, qcTokenSchema, trustedIssuerSchema, type Config } from './schema.js';
 import { deepFreeze } from '../deep-freeze.js';
 
 /** A configuration error names the variable; the entry point prints it and exits non-zero. */
@@ -150,6 +150,7 @@ export function loadConfig(env: Env): Config {
     authMode,
     trustedIssuers,
     qcTokens,
+    qcPseudonymSecret: parseWith('QC_PSEUDONYM_SECRET', pseudonymSecretSchema, env.QC_PSEUDONYM_SECRET),
     locale,
     policy,
     noticeDeadlineDays: parseWith('NOTICE_DEADLINE_DAYS', intIn(0, 365), env.NOTICE_DEADLINE_DAYS ?? '7'),

@@ -25,8 +25,28 @@ export const qcTokenSchema = z
   .strictObject({
     role: z.enum(['province', 'institution']),
     institution: z.string().optional(),
+    /** A province token that may see record numbers and patient ids (docs/design.md#patient-identity); else pseudonyms. */
+    seesMrn: z.boolean().optional(),
   })
-  .refine((v) => v.role === 'province' || Boolean(v.institution), { message: 'an institution token needs "institution"' });
+  .refine((v) => v.role === 'province' || Boolean(v.institution), { message: 'an institution token needs "institution"' })
+  .refine((v) => v.role === 'province' || v.seesMrn === undefined, {
+    message: '"seesMrn" is for a province token (an institution token sees its own record numbers)',
+  });
+
+/** Shortest QC_PSEUDONYM_SECRET, UTF-8 bytes. */
+export const PSEUDONYM_SECRET_MIN_BYTES = 32;
+
+/**
+ * QC_PSEUDONYM_SECRET (docs/design.md#patient-identity): the HMAC key of QC pseudonyms; blank =
+ * unset (a key generated once and kept in the store). The message never quotes the value.
+ */
+export const pseudonymSecretSchema = z
+  .string()
+  .optional()
+  .transform((s) => (s === undefined || s.trim() === '' ? undefined : s))
+  .refine((s) => s === undefined || new TextEncoder().encode(s).length >= PSEUDONYM_SECRET_MIN_BYTES, {
+    message: `must be at least ${PSEUDONYM_SECRET_MIN_BYTES} bytes`,
+  });
 
 export type TrustedIssuer = z.infer<typeof trustedIssuerSchema>;
 export type QcToken = z.infer<typeof qcTokenSchema>;
@@ -45,6 +65,8 @@ export interface Config {
   readonly authMode: 'jwt' | 'off';
   readonly trustedIssuers: readonly TrustedIssuer[];
   readonly qcTokens: Readonly<Record<string, QcToken>>;
+  /** QC_PSEUDONYM_SECRET: key of the pseudonyms a province token without `seesMrn` sees; never logged nor echoed. */
+  readonly qcPseudonymSecret: string | undefined;
   readonly locale: 'zh-CN' | 'en';
   readonly policy: Policy;
   readonly noticeDeadlineDays: number;

@@ -31,6 +31,8 @@ export interface HookCallFacts {
   readonly status: number;
   readonly latencyMs: number;
   readonly result?: ServiceResult;
+  /** Her record number from the snapshot's Patient (MRN_SYSTEM, docs/design.md#patient-identity). */
+  readonly patientMrn?: string;
 }
 
 /**
@@ -56,6 +58,7 @@ export function hookCallRecord(f: HookCallFacts): HookCallRecord {
     institutionVia: r?.institution?.via,
     practitionerId: r?.practitionerId ?? idOf(typeof ctx.userId === 'string' ? ctx.userId : undefined, 'Practitioner'),
     patientId: typeof ctx.patientId === 'string' ? ctx.patientId : undefined,
+    patientMrn: f.patientMrn,
     pregnancyKey: r?.pregnancyKey,
     status: f.status,
     latencyMs: f.latencyMs,

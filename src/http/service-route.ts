@@ -4,6 +4,7 @@ import { AppError } from '../errors/app-error.js';
 import type { AppDeps } from '../ports.js';
 import type { ServiceDefinition } from '../cds-hooks/wire.js';
 import { everyRuleFailed, type ServiceResult } from '../engine/service.js';
+import { patientMrn as patientMrnOf } from '../clinical/patient-mrn.js';
 import { hookCallRecord } from './hook-call-record.js';
 import { authenticateCall, type EhrCallGate } from './auth-failure-limit.js';
 import { readJsonBody } from './read-json-body.js';
@@ -52,11 +53,16 @@ export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, Serv
     const now = deps.clock.now();
     authorizeFhirServer(auth, stringMember(body, 'fhirServer'), deps.logger);
     const request = validateHookRequest(def, body);
+    // Her record number, once the snapshot is read (docs/design.md#patient-identity).
+    let patientMrn: string | undefined;
     const record = (status: number, result?: ServiceResult) =>
-      deps.recordHookCall(hookCallRecord({ def, request, auth, now, status, latencyMs: Math.round(performance.now() - started), result }));
+      deps.recordHookCall(
+        hookCallRecord({ def, request, auth, now, status, latencyMs: Math.round(performance.now() - started), result, patientMrn }),
+      );
     let result: ServiceResult;
     try {
       const snapshot = await deps.loadSnapshot(def, request, abortOnClose(res));
+      patientMrn = patientMrnOf(snapshot.patient, deps.config.mrnSystem);
       if (snapshot.patientNoData) {
         // prefetch.patient null: the EHR says there is no such patient — nothing to say (docs/design.md#prefetch).
         await record(200);

@@ -21,6 +21,8 @@ export interface CallContext {
   readonly institutionId?: string;
   readonly practitionerId?: string;
   readonly patientId?: string;
+  /** Her record number (MRN_SYSTEM) stored with the call (docs/design.md#patient-identity). */
+  readonly patientMrn?: string;
   readonly pregnancyKey?: string;
 }
 
@@ -51,7 +53,8 @@ export type AcknowledgementQueryRow = AcknowledgementRecord & {
 };
 
 type Raw = Record<string, unknown>;
-const CALL = 'h.id::text AS hook_call_id, h.received_at, h.service_id, h.institution_id, h.practitioner_id, h.patient_id, h.pregnancy_key';
+const CALL =
+  'h.id::text AS hook_call_id, h.received_at, h.service_id, h.institution_id, h.practitioner_id, h.patient_id, h.patient_mrn, h.pregnancy_key';
 const IN_PERIOD = (col: string, inst: string) =>
   `${col} >= $1::timestamptz AND ${col} < $2::timestamptz AND ($3::text IS NULL OR ${inst} = $3)`;
 
@@ -67,6 +70,7 @@ function context(r: Raw): CallContext {
     institutionId: r.institution_id as string | null,
     practitionerId: r.practitioner_id as string | null,
     patientId: r.patient_id as string | null,
+    patientMrn: r.patient_mrn as string | null,
     pregnancyKey: r.pregnancy_key as string | null,
   });
 }
@@ -98,6 +102,7 @@ export async function listHookCalls(sql: Sql, q: PeriodQuery): Promise<HookCallR
       institutionVia: r.institution_via as string | null,
       practitionerId: r.practitioner_id as string | null,
       patientId: r.patient_id as string | null,
+      patientMrn: r.patient_mrn as string | null,
       pregnancyKey: r.pregnancy_key as string | null,
       status: Number(r.status),
       latencyMs: Number(r.latency_ms),

@@ -66,12 +66,12 @@ export function identify(record: HookCallRecord): IdentifiedHookCall {
 const CTES = {
   h: (p: string) => `h AS (
   INSERT INTO hook_call (id, hook_instance, service_id, hook, received_at, clinical_today, clinic_time_zone, issuer, tenant,
-    institution_id, institution_via, practitioner_id, patient_id, pregnancy_key, status, latency_ms)
+    institution_id, institution_via, practitioner_id, patient_id, patient_mrn, pregnancy_key, status, latency_ms)
   SELECT x.id, x.hook_instance, x.service_id, x.hook, x.received_at, x.clinical_today, x.clinic_time_zone, x.issuer, x.tenant,
-    x.institution_id, x.institution_via, x.practitioner_id, x.patient_id, x.pregnancy_key, x.status, x.latency_ms
+    x.institution_id, x.institution_via, x.practitioner_id, x.patient_id, x.patient_mrn, x.pregnancy_key, x.status, x.latency_ms
   FROM jsonb_to_recordset(${p}::jsonb) AS x(id uuid, hook_instance text, service_id text, hook text, received_at timestamptz,
     clinical_today date, clinic_time_zone text, issuer text, tenant text, institution_id text, institution_via text,
-    practitioner_id text, patient_id text, pregnancy_key text, status int, latency_ms int))`,
+    practitioner_id text, patient_id text, patient_mrn text, pregnancy_key text, status int, latency_ms int))`,
   f: (p: string) => `f AS (
   INSERT INTO finding (hook_call_id, ordinal, rule, rule_version, citation, evidence, params)
   SELECT x.hook_call_id, x.ordinal, x.rule, x.rule_version, x.citation, x.evidence, x.params
@@ -200,6 +200,7 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
         institution_via: r.institutionVia ?? null,
         practitioner_id: r.practitionerId ?? null,
         patient_id: r.patientId ?? null,
+        patient_mrn: r.patientMrn ?? null,
         pregnancy_key: r.pregnancyKey ?? null,
         status: r.status,
         latency_ms: Math.max(0, Math.round(r.latencyMs)),

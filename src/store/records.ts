@@ -80,6 +80,8 @@ export interface HookCallRecord {
   readonly institutionVia?: string;
   readonly practitionerId?: string;
   readonly patientId?: string;
+  /** Her record number (`Patient.identifier` of MRN_SYSTEM; docs/design.md#patient-identity), never her name. */
+  readonly patientMrn?: string;
   readonly pregnancyKey?: string;
   /** HTTP status answered. */
   readonly status: number;

@@ -1,5 +1,6 @@
-import type { HumanName, Identifier, Patient, Practitioner } from '@medplum/fhirtypes';
+import type { HumanName, Patient, Practitioner } from '@medplum/fhirtypes';
 import { fullYears, toDayNumber } from '../../calendar/index.js';
+import { patientMrn } from '../../clinical/patient-mrn.js';
 
 /**
  * The woman's name and ages as the written notice shows them. Names are patient-derived: they are
@@ -28,14 +29,12 @@ export function practitionerDisplayName(practitioner: Practitioner | undefined):
 }
 
 /**
- * Her record number: the value of the first current `Patient.identifier` of the configured system
- * (MRN_SYSTEM, docs/design.md#written-notice); `undefined` when no system is configured or she has none.
+ * Her record number: `Patient.identifier` of the configured system (MRN_SYSTEM,
+ * docs/design.md#written-notice), chosen as the audit chooses it (`patientMrn`); `undefined` when no
+ * system is configured or she has none.
  */
 export function recordNumber(patient: Patient, system: string | undefined): string | undefined {
-  if (!system) return undefined;
-  const current = (i: Identifier) => i.use !== 'old' && !i.period?.end;
-  const found = (patient.identifier ?? []).filter((i) => i.system === system && i.value?.trim());
-  return (found.find(current) ?? found[0])?.value?.trim();
+  return patientMrn(patient, system);
 }
 
 function displayName(names: readonly HumanName[]): string | undefined {
