@@ -175,7 +175,7 @@ function csvParams(from, to) {
 /** The hash names the view and its query (never the token), so a view can be linked. */
 function syncHash() {
   const period = { from: $('from').value, to: $('to').value };
-  const groupBy = state.groupBy[state.view];
+  const groupBy = groupByOf(state.view, state.groupBy[state.view]);
   history.replaceState(null, '', hashOf({ view: state.view, ...period, groupBy, focus: state.focus }));
   showView(state.view, period);
 }

@@ -31,7 +31,7 @@ export function renderQualityCounts(table, report, t, ruleLabel) {
   for (const c of COUNTS) head.append(node('th', 'num', t(`dq.${c}`)));
   const line = (key, r, cls, label) => {
     const tr = node('tr', cls);
-    tr.dataset.key = key;
+    if (cls !== 'total') tr.dataset.key = key;
     tr.append(label ?? keyCell(key, report.groupBy, ruleLabel));
     for (const c of COUNTS) {
       const td = node('td', `num${c === 'ruleErrors' && r[c] > 0 ? ' warn' : ''}`, Number(r[c]) || 0);

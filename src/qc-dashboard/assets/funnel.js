@@ -69,11 +69,14 @@ export function renderFunnelTable(table, report, t) {
   for (const s of FUNNEL_STAGES) head.append(node('th', 'num', t(`stage.${s}`)));
   const line = (key, r, cls) => {
     const tr = node('tr', cls);
-    tr.dataset.key = key;
-    tr.append(node('th', '', key));
+    if (cls !== 'total') tr.dataset.key = key;
+    const th = node('th', '', key);
+    th.scope = 'row';
+    tr.append(th);
     for (const s of FUNNEL_STAGES) {
-      const td = node('td', 'num', Number(r[s]) || 0);
-      if (s !== 'indicated') td.append(node('small', 'muted', ` ${percentOf(Number(r[s]) || 0, r.indicated)}`));
+      const td = node('td', 'num');
+      td.append(node('span', 'n', Number(r[s]) || 0));
+      if (s !== 'indicated') td.append(' ', node('small', 'muted', percentOf(Number(r[s]) || 0, r.indicated)));
       td.dataset.stage = s;
       tr.append(td);
     }
