@@ -4,7 +4,7 @@ import { renderDataQualityView } from './data-quality.js';
 import { renderFollowUpView } from './funnel.js';
 
 /**
- * The dashboard's three views (docs/design.md#qc) — notification compliance, follow-up, data
+ * The dashboard's three views (docs/design.md#qc-dashboard-views) — notification compliance, follow-up, data
  * quality — and the URL hash that names the view and its query, so a view can be linked:
  * `#view=follow-up&from=2026-09-01&to=2026-11-23&groupBy=month&focus=org-a`. Never the token.
  */
