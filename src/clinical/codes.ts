@@ -11,6 +11,8 @@ export const SYSTEMS = {
   icd10: 'http://hl7.org/fhir/sid/icd-10',
   icd10cn: 'http://hl7.org/fhir/sid/icd-10-cn',
   atc: 'http://www.whocc.no/atc',
+  /** ICD-9-CM procedures (the national clinical edition of 手术操作分类代码 extends its codes: `75.1x00`). */
+  icd9cm: 'http://hl7.org/fhir/sid/icd-9-cm',
   ucum: 'http://unitsofmeasure.org',
   v3RoleCode: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode',
   v3Interpretation: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation',

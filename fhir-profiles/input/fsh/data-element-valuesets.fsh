@@ -684,6 +684,25 @@ Description: "Data element \"pregnant\" of prenatal-cds (generated from src/clin
 * ^status = #active
 * http://snomed.info/sct#77386006
 
+ValueSet: DataElementPrenatalDiagnosisProcedureVS
+Id: prenatal-diagnosis-procedure
+Title: "Invasive prenatal-diagnosis procedure: amniocentesis, chorionic villus sampling, cordocentesis (Procedure code)"
+Description: "Data element \"prenatal-diagnosis-procedure\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://snomed.info/sct#34536000
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-order#amniocentesis
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-order#cvs
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-order#cordocentesis
+* include codes from system http://hl7.org/fhir/sid/icd-9-cm where code regex "75\\.1.*"
+* include codes from system http://hl7.org/fhir/sid/icd-9-cm where code regex "75\\.33.*"
+
+ValueSet: DataElementPrenatalDiagnosisReferralVS
+Id: prenatal-diagnosis-referral
+Title: "Referral for prenatal diagnosis or genetic counselling (ServiceRequest code or category)"
+Description: "Data element \"prenatal-diagnosis-referral\" of prenatal-cds (generated from src/clinical/value-sets/catalogue.ts)."
+* ^status = #active
+* http://prenatal-cds.org/fhir/CodeSystem/prenatal-order#prenatal-diagnosis-referral
+
 ValueSet: DataElementPrenatalDiagnosisReportVS
 Id: prenatal-diagnosis-report
 Title: "Prenatal-diagnosis report (DiagnosticReport category or code: karyotype, microarray, amniocentesis, CVS, cordocentesis)"

@@ -9,7 +9,7 @@ import type { ValueSetDefinition } from './types.js';
  * them under the policy's other ICD-10 URIs (`ICD10_SYSTEMS`, default also `…/icd-10-cn`), with or
  * without the dot, and as prefixes of national clinical-edition codes (`Q90.900`).
  */
-const { loinc, snomed, icd10, atc, v3RoleCode, v3Interpretation, prenatalObservation: po, prenatalOrder } = SYSTEMS;
+const { loinc, snomed, icd10, icd9cm, atc, v3RoleCode, v3Interpretation, prenatalObservation: po, prenatalOrder } = SYSTEMS;
 
 /** docs/rules.md#fetal-anomaly: the major-anomaly set (SNOMED CT). */
 const MAJOR_ANOMALY = [
@@ -196,6 +196,20 @@ const LIST: readonly ValueSetDefinition[] = [
       { system: po, codes: ['prenatal-diagnosis'] },
       { system: prenatalOrder, codes: ['karyotype', 'chromosomal-microarray', 'amniocentesis', 'cvs', 'cordocentesis'] },
     ],
+  ),
+  // Follow-up of an indication (docs/design.md#follow-up): the referral, the invasive procedure, the result.
+  vs('prenatal-diagnosis-referral', 'Referral for prenatal diagnosis or genetic counselling (ServiceRequest code or category)', [
+    { system: prenatalOrder, codes: ['prenatal-diagnosis-referral'] },
+  ]),
+  vs(
+    'prenatal-diagnosis-procedure',
+    'Invasive prenatal-diagnosis procedure: amniocentesis, chorionic villus sampling, cordocentesis (Procedure code)',
+    [
+      { system: snomed, codes: ['34536000'] },
+      { system: prenatalOrder, codes: ['amniocentesis', 'cvs', 'cordocentesis'] },
+    ],
+    // ICD-9-CM-3: 75.1 diagnostic amniocentesis; 75.33 fetal blood sampling and biopsy (cordocentesis, CVS).
+    [{ system: icd9cm, prefixes: ['75.1', '75.33'] }],
   ),
   vs('nuchal-translucency', 'Nuchal translucency (mm)', [{ system: po, codes: ['nt-mm'] }]),
   // Teratogen exposure (docs/rules.md#teratogen-exposure)
