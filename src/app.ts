@@ -14,6 +14,9 @@ import { qcRouter } from './http/qc-routes.js';
 import { qcDashboardRouter } from './http/qc-dashboard.js';
 import { healthzHandler, readyzHandler } from './http/health-routes.js';
 import { AppError } from './errors/app-error.js';
+import { countRefusals, observeRequests } from './http/metrics-observe.js';
+import { metricsHandler, metricsOnServicePort } from './http/metrics-route.js';
+import { createMetrics } from './metrics/metrics.js';
 import type { AppDeps } from './ports.js';
 import type { ServiceDefinition } from './cds-hooks/wire.js';
 
@@ -26,20 +29,28 @@ export function createApp(deps: AppDeps): express.Express {
   for (const d of deps.definitions) {
     if (typeof deps.services[d.id] !== 'function') throw new Error(`no handler for service ${d.id}`);
   }
+  // One metrics registry per app (docs/design.md#metrics): compose() makes it, so FHIR reads and the store count in it too.
+  const metrics = deps.metrics ?? createMetrics({ services: deps.definitions.map((d) => d.id) });
+  deps = { ...deps, metrics };
   // EHR calls are authenticated from their headers before the body is read. RATE_LIMIT_PER_MINUTE: one
   // bucket per verified issuer; AUTH_FAILURE_LIMIT_PER_MINUTE: one per client address, for failures.
   // With shared counters (replicas on PostgreSQL) both limits hold across replicas (docs/design.md#scale-out).
-  const gate = deps.rateCounters
+  const limits = deps.rateCounters
     ? createSharedEhrCallGate({ ...deps, counters: deps.rateCounters, nowMs: () => Date.parse(deps.clock.now().instant) })
     : createEhrCallGate({ authenticate: deps.authenticate, config: deps.config, nowMs: () => performance.now() });
+  const gate = countRefusals(limits, metrics);
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
-  app.use(requestLog(deps.logger));
+  app.use(requestLog(deps.logger, observeRequests(metrics)));
 
   app.get('/healthz', healthzHandler);
   app.get('/readyz', readyzHandler(deps.ready));
+  if (metricsOnServicePort(deps.config)) {
+    app.get('/metrics', metricsHandler(metrics, deps.config.metricsToken));
+    app.all('/metrics', methodNotAllowed(['GET', 'HEAD']));
+  }
 
   app.use('/cds-services', cors());
 

@@ -5,6 +5,8 @@ import { loadServiceDefinitions } from './cds-hooks/service-definitions.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/schema.js';
 import { createSnapshotLoader } from './fhir/load-snapshot.js';
+import { createMetrics } from './metrics/metrics.js';
+import { countStoreErrors } from './metrics/store-errors.js';
 import type { AppDeps } from './ports.js';
 import { createServices } from './services.js';
 import { createStore, type OpenedStore } from './store/create-store.js';
@@ -31,12 +33,16 @@ export async function compose(
   const store = await (opts.store ?? createStore(config));
   const clock = opts.clock ?? systemClock(config.clinicTimeZone);
   const registry = createSqlRegistryStore(store.sql);
+  const definitions = loadServiceDefinitions();
+  // The app's metrics (docs/design.md#metrics): FHIR read failures and store failures count in them too.
+  const metrics = createMetrics({ services: definitions.map((d) => d.id) });
+  const audit = countStoreErrors(store.audit, metrics);
   const deps: AppDeps = {
     config,
     clock,
     logger,
-    definitions: loadServiceDefinitions(),
-    authenticate: createAuthenticator(config, { logger, replayTable: store.audit }),
+    definitions,
+    authenticate: createAuthenticator(config, { logger, replayTable: audit }),
     loadSnapshot: createSnapshotLoader({
       timeoutMs: config.fhirTimeoutMs,
       maxPages: config.fhirMaxPages,
@@ -44,6 +50,7 @@ export async function compose(
       maxReplyBytes: config.fhirMaxReplyBytes,
       policy: config.policy,
       logger,
+      onFetchFailure: (kind) => metrics.fhirFailure(kind),
     }),
     services: createServices({
       policy: config.policy,
@@ -54,16 +61,17 @@ export async function compose(
       production: config.publicBaseUrlSet,
       ...(config.mrnSystem ? { mrnSystem: config.mrnSystem } : {}),
       registry,
-      storedNotice: (id) => store.audit.get(id),
+      storedNotice: (id) => audit.get(id),
     }),
-    notices: store.audit,
-    feedback: store.audit,
+    notices: audit,
+    feedback: audit,
     recordHookCall: async (rec) => {
-      await store.audit.recordHookCall(rec);
+      await audit.recordHookCall(rec);
     },
-    audit: store.audit,
+    audit,
     registry,
     ready: () => store.ready(),
+    metrics,
     // Replicas share one PostgreSQL server: their rate limits count there (docs/design.md#scale-out).
     ...(store.engine === 'postgres' ? { rateCounters: createSqlRateCounters(store.sql) } : {}),
   };

@@ -30,7 +30,11 @@ async function main(): Promise<void> {
   // the HTTP modules load (imported only now). Its failure is awaited, and reported, in compose().
   const store = createStore(config);
   store.catch(() => undefined);
-  const [{ compose }, { createApp }] = await Promise.all([import('./compose.js'), import('./app.js')]);
+  const [{ compose }, { createApp }, { listenMetrics }] = await Promise.all([
+    import('./compose.js'),
+    import('./app.js'),
+    import('./http/metrics-route.js'),
+  ]);
   let composition: Composition;
   try {
     composition = await compose(config, logger, { store });
@@ -49,6 +53,14 @@ async function main(): Promise<void> {
     logger.fatal({ err }, 'cannot listen');
     process.exit(1);
   }
+  // METRICS_PORT: `/metrics` on a listener of its own (docs/design.md#metrics).
+  const metrics = composition.deps.metrics;
+  const metricsHttp = metrics
+    ? await listenMetrics(metrics, config, logger).catch((err: unknown) => {
+        logger.fatal({ err, host: config.metricsHost, port: config.metricsPort }, 'cannot listen for /metrics (METRICS_PORT)');
+        process.exit(1);
+      })
+    : undefined;
   logger.info(
     { host: config.host, port: config.port, publicBaseUrl: config.publicBaseUrl, authMode: config.authMode },
     'prenatal-cds listening',
@@ -60,6 +72,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     logger.info({ signal, inFlight: http.inFlight }, 'shutting down: draining in-flight requests');
+    metricsHttp?.drain().catch(() => undefined);
     setTimeout(() => {
       logger.warn({ inFlight: http.inFlight }, 'in-flight requests did not finish in time; exiting');
       process.exit(1);

@@ -9,6 +9,7 @@ import type { RegistryStore } from './orders/credential-records.js';
 import type { AuditStore } from './store/audit-store.js';
 import type { FeedbackStore, HookCallRecord, NoticeStore } from './store/records.js';
 import type { NoticeLinkStore } from './store/notice-links.js';
+import type { Metrics } from './metrics/metrics.js';
 
 /**
  * The ports the HTTP layer is built from (app factory with explicit dependencies, no singletons).
@@ -37,6 +38,8 @@ export interface AuthRequest {
   readonly authorization: string | undefined;
   /** The exact endpoint URL the token must be addressed to (`aud`), under PUBLIC_BASE_URL. */
   readonly audience: string;
+  /** The request's id, for the log line of a rejection (docs/design.md#logging). */
+  readonly reqId?: string;
 }
 
 /** Verifies the caller; throws AppError('unauthorized') (no detail on the wire) on any failure. */
@@ -48,7 +51,13 @@ export type Authenticate = (req: AuthRequest) => Promise<AuthContext>;
  * neither prefetched nor fetched; a snapshot marked `patientNoData` when the EHR prefetched
  * `patient: null` (answered with no cards, no service run).
  */
-export type LoadSnapshot = (def: ServiceDefinition, request: HookRequest, signal?: AbortSignal) => Promise<PatientSnapshot>;
+export type LoadSnapshot = (
+  def: ServiceDefinition,
+  request: HookRequest,
+  signal?: AbortSignal,
+  /** The request's logger (its lines carry the request id); the loader's own when absent. */
+  logger?: Logger,
+) => Promise<PatientSnapshot>;
 
 /**
  * Records one hook call (findings, cards, suggestions, rule errors, and the notice it issued) in
@@ -79,6 +88,8 @@ export interface AppDeps {
   readonly registry?: RegistryStore;
   /** Readiness (`GET /readyz`): resolves when the store answers; rejects otherwise. */
   readonly ready?: () => Promise<void>;
+  /** The app's metrics (docs/design.md#metrics); `createApp` makes a registry of its own when absent. */
+  readonly metrics?: Metrics;
   /**
    * Rate-limit counters shared by replicas (PostgreSQL, docs/design.md#scale-out). Absent: the
    * limits are counted in the process (the embedded store is one process).

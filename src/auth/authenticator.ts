@@ -151,7 +151,7 @@ export function createAuthenticator(config: Config, opts: AuthenticatorOptions):
     } catch (err) {
       if (err instanceof AppError) throw err;
       const reason = failureReason(err);
-      opts.logger.info({ reason, ...facts }, 'EHR JWT rejected');
+      opts.logger.info({ ...(req.reqId !== undefined ? { reqId: req.reqId } : {}), reason, ...facts }, 'EHR JWT rejected');
       throw new AppError('unauthorized', [{ message: reason }]);
     }
   };

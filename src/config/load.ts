@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { JWKS_FETCH_TIMEOUT_MS } from '../auth/auth-policy.js';
 import { parsePolicy } from '../clinical/policy.js';
 import { pseudonymSecretSchema, qcTokenSchema, trustedIssuerSchema, type Config } from './schema.js';
+import { isMetricsConfigIssue, readMetricsConfig } from './metrics-config.js';
 import { deepFreeze } from '../deep-freeze.js';
 
 /** A configuration error names the variable; the entry point prints it and exits non-zero. */
@@ -137,6 +138,8 @@ export function loadConfig(env: Env): Config {
   if (!isTimeZone(clinicTimeZone)) throw new ConfigError('CLINIC_TIMEZONE', `unknown time zone "${clinicTimeZone}"`);
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl) parseWith('DATABASE_URL', z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'), databaseUrl);
+  const metrics = readMetricsConfig(env, port, Boolean(rawBase));
+  if (isMetricsConfigIssue(metrics)) throw new ConfigError(metrics.variable, metrics.message);
   const config: Config = {
     port,
     host: env.HOST?.trim() || '0.0.0.0',
@@ -176,6 +179,7 @@ export function loadConfig(env: Env): Config {
     ...httpTimeouts(env),
     ...storeBounds(env),
     jwksTimeoutMs: parseWith('JWKS_TIMEOUT_MS', intIn(100, 60_000), env.JWKS_TIMEOUT_MS ?? String(JWKS_FETCH_TIMEOUT_MS)),
+    ...metrics,
   };
   return deepFreeze(config);
 }

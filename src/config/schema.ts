@@ -109,4 +109,12 @@ export interface Config {
   readonly dbPoolAcquireTimeoutMs: number;
   /** Timeout of one JWKS fetch, ms; the first fetch of an issuer's keys holds up its first calls. */
   readonly jwksTimeoutMs: number;
+  /** METRICS_TOKEN: bearer token `/metrics` requires (docs/design.md#metrics); never logged. */
+  readonly metricsToken: string | undefined;
+  /** METRICS_PORT: `/metrics` on a separate listener (bound to `metricsHost`) instead of the service port. */
+  readonly metricsPort: number | undefined;
+  /** METRICS_HOST: address of the METRICS_PORT listener (default 127.0.0.1). */
+  readonly metricsHost: string;
+  /** NODE_ENV=production or PUBLIC_BASE_URL set: without token or port, `/metrics` is then not served. */
+  readonly metricsProduction: boolean;
 }

@@ -1,7 +1,8 @@
 import { defaultMaxListeners, setMaxListeners } from 'node:events';
 import type { HookRequest } from '../cds-hooks/wire.js';
 import { deadline, type Deadline } from './deadline.js';
-import { createFhirReader, type FhirReader } from './fhir-client.js';
+import { createFhirReader, type FhirReader, type FhirReadResult } from './fhir-client.js';
+import type { FhirFailureReason } from './response-guard.js';
 
 /**
  * The FHIR access of one hook call (docs/design.md#fhir-fallback): one reader (one token, one base
@@ -27,6 +28,8 @@ export interface FetchSessionOptions {
   readonly maxReplyBytes?: number;
   /** Most reads the call may have in flight at once (one abort listener each). */
   readonly maxConcurrentReads: number;
+  /** Told the kind of every failed read (the metrics, docs/design.md#metrics). */
+  readonly onFetchFailure?: (reason: FhirFailureReason) => void;
 }
 
 export interface LazyFetchSession {
@@ -50,15 +53,16 @@ export function lazyFetchSession(request: HookRequest, opts: FetchSessionOptions
       // Each read listens on the phase's signal until it settles. Node warns past 10 listeners,
       // once per signal: every call with more keys in flight.
       setMaxListeners(Math.max(defaultMaxListeners, opts.maxConcurrentReads + 1), phase.signal);
+      const reader = createFhirReader({
+        fhirServer: request.fhirServer ?? '',
+        accessToken: request.fhirAuthorization?.access_token ?? '',
+        maxPages: opts.maxPages,
+        ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
+        ...(opts.maxReplyBytes !== undefined ? { maxReplyBytes: opts.maxReplyBytes } : {}),
+        ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      });
       session = {
-        reader: createFhirReader({
-          fhirServer: request.fhirServer ?? '',
-          accessToken: request.fhirAuthorization?.access_token ?? '',
-          maxPages: opts.maxPages,
-          ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
-          ...(opts.maxReplyBytes !== undefined ? { maxReplyBytes: opts.maxReplyBytes } : {}),
-          ...(opts.fetch ? { fetch: opts.fetch } : {}),
-        }),
+        reader: opts.onFetchFailure ? reportingFailures(reader, opts.onFetchFailure) : reader,
         signal: phase.signal,
         base: baseOf(request.fhirServer ?? ''),
       };
@@ -68,6 +72,15 @@ export function lazyFetchSession(request: HookRequest, opts: FetchSessionOptions
       phase?.dispose();
     },
   };
+}
+
+/** The reader with the kind of each failed read passed to `onFailure`. */
+function reportingFailures(reader: FhirReader, onFailure: (reason: FhirFailureReason) => void): FhirReader {
+  const note = (result: FhirReadResult): FhirReadResult => {
+    if (!result.ok) onFailure(result.reason);
+    return result;
+  };
+  return { read: (query, signal) => reader.read(query, signal).then(note) };
 }
 
 function baseOf(fhirServer: string): URL | undefined {

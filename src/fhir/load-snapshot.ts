@@ -7,6 +7,7 @@ import type { LoadSnapshot } from '../ports.js';
 import type { HookRequest, ServiceDefinition } from '../cds-hooks/wire.js';
 import { lazyFetchSession, type LazyFetchSession } from './fetch-session.js';
 import type { FhirReadResult } from './fhir-client.js';
+import type { FhirFailureReason } from './response-guard.js';
 import { bundleResources, classifyPrefetch, isResourceObject, type PrefetchState } from './prefetch-state.js';
 import { renderPrefetchTemplate, type TemplateRendering } from './prefetch-template.js';
 import { checkResourceShape, describeShapeProblem } from './r4-shape.js';
@@ -49,6 +50,8 @@ export interface SnapshotLoaderOptions {
    * reports whose performer the reference fetch reads. Default: the built-in policy.
    */
   readonly policy?: Policy;
+  /** Told the kind of every failed FHIR read (the metrics, docs/design.md#metrics). */
+  readonly onFetchFailure?: (reason: FhirFailureReason) => void;
 }
 
 /** How one key ended up. `reason` is set when its data is unavailable. */
@@ -76,11 +79,11 @@ interface Pending {
 
 export function createSnapshotLoader(opts: SnapshotLoaderOptions): LoadSnapshot {
   const matcher = matcherFor(opts.policy ?? DEFAULT_POLICY);
-  return async (def, request, signal) => {
+  return async (def, request, signal, logger = opts.logger) => {
     const orders = draftOrders(request.context['draftOrders']);
     if ('patient' in def.prefetch && classifyPrefetch(request.prefetch, 'patient').state === 'no-data') {
       // CDS Hooks: a null prefetch value means the EHR has no such data — no patient, nothing to say.
-      opts.logger.warn({ hookInstance: request.hookInstance, service: def.id }, 'prefetch.patient is null: no patient data, no cards');
+      logger.warn({ hookInstance: request.hookInstance, service: def.id }, 'prefetch.patient is null: no patient data, no cards');
       return createSnapshot({ patientId: '', resources: [], patientNoData: true });
     }
     const settled: KeyOutcome[] = [];
@@ -102,7 +105,7 @@ export function createSnapshotLoader(opts: SnapshotLoaderOptions): LoadSnapshot 
       settled.push(...(await fetchPending(pending, fetching)));
       const missing = requiredMissing(def, settled);
       if (missing.length > 0) {
-        logResolved(def, request, settled, notApplicable, undefined, opts.logger);
+        logResolved(def, request, settled, notApplicable, undefined, logger);
         throw new AppError('data-unavailable', missing);
       }
       const references = await fetchReferences(
@@ -115,7 +118,7 @@ export function createSnapshotLoader(opts: SnapshotLoaderOptions): LoadSnapshot 
         },
         fetching,
       );
-      logResolved(def, request, settled, notApplicable, references, opts.logger);
+      logResolved(def, request, settled, notApplicable, references, logger);
       return finish(request, settled, references, orders);
     } finally {
       fetching.dispose();

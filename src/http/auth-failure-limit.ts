@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { Config } from '../config/schema.js';
 import { AppError } from '../errors/app-error.js';
 import type { AuthContext, Authenticate } from '../ports.js';
+import type { RequestIdLocals } from './request-id.js';
 import { admit, createRateLimiter, type KeyedLimit, type RateLimiter } from './rate-limit.js';
 
 /**
@@ -53,7 +54,8 @@ export function createEhrCallGate(opts: EhrCallGateOptions): EhrCallGate<RateLim
 export async function authenticateCall(gate: EhrCallGate, req: Request, res: Response, audience: string): Promise<AuthContext> {
   let auth: AuthContext;
   try {
-    auth = await gate.authenticate({ authorization: req.headers.authorization, audience });
+    const reqId = (res.locals as RequestIdLocals).reqId;
+    auth = await gate.authenticate({ authorization: req.headers.authorization, audience, ...(reqId !== undefined ? { reqId } : {}) });
   } catch (err) {
     if (err instanceof AppError && err.code === 'unauthorized')
       await refuseOverLimit(gate.failures, clientKey(req.ip ?? req.socket.remoteAddress), res);

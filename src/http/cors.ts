@@ -8,10 +8,10 @@ import type { RequestHandler } from 'express';
 export function cors(): RequestHandler {
   return (req, res, next) => {
     res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Expose-Headers', 'Allow');
+    res.setHeader('Access-Control-Expose-Headers', 'Allow, X-Request-Id');
     if (req.method === 'OPTIONS') {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Content-Encoding, Accept');
+      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Content-Encoding, Accept, X-Request-Id');
       res.setHeader('Access-Control-Max-Age', '600');
       res.status(204).end();
       return;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AppError, operationOutcome } from '../errors/app-error.js';
 import type { ErrorCode } from '../errors/catalogue.js';
 import { createLogDedup } from '../log-dedup.js';
+import { requestLogger } from './request-id.js';
 
 /** Sends a catalogue error as an OperationOutcome (https://hl7.org/fhir/R4/operationoutcome.html). */
 export function sendOutcome(res: Response, error: AppError): void {
@@ -41,8 +42,10 @@ function frameworkClientError(err: unknown): ErrorCode | undefined {
 export function errorHandler(logger: Logger, nowMs: () => number = () => performance.now()): ErrorRequestHandler {
   const dedup = createLogDedup({ nowMs });
   return (err, _req, res, next) => {
+    // The request's logger: every line carries its `reqId` (docs/design.md#logging).
+    const log = (): Logger => requestLogger(res, logger);
     if (res.headersSent) {
-      logger.error({ err }, 'error after the response started');
+      log().error({ err }, 'error after the response started');
       next(err);
       return;
     }
@@ -50,9 +53,9 @@ export function errorHandler(logger: Logger, nowMs: () => number = () => perform
       res.locals.errorCode = err.code;
       if (err.code === 'store-unavailable') {
         const verdict = dedup(`${err.code}|${causeName(driverCause(err)) ?? ''}`);
-        if (verdict.log) logger.error({ err, code: err.code, repeated: verdict.repeated }, err.message);
-      } else if (err.status >= 500) logger.error({ err, code: err.code }, err.message);
-      else logger.debug({ code: err.code, details: err.details, cause: causeName(err.cause) }, 'request refused');
+        if (verdict.log) log().error({ err, code: err.code, repeated: verdict.repeated }, err.message);
+      } else if (err.status >= 500) log().error({ err, code: err.code }, err.message);
+      else log().debug({ code: err.code, details: err.details, cause: causeName(err.cause) }, 'request refused');
       sendOutcome(res, err);
       return;
     }
@@ -63,7 +66,7 @@ export function errorHandler(logger: Logger, nowMs: () => number = () => perform
       return;
     }
     res.locals.errorCode = 'internal-error';
-    logger.error({ err }, 'unhandled error');
+    log().error({ err }, 'unhandled error');
     sendOutcome(res, new AppError('internal-error'));
   };
 }

@@ -1,34 +1,46 @@
 import { performance } from 'node:perf_hooks';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { REQUEST_ID_HEADER, requestIdOf, type RequestIdLocals } from './request-id.js';
 
 /** Per-request facts route handlers put in `res.locals` for the access log. */
-export interface RequestLogLocals {
+export interface RequestLogLocals extends RequestIdLocals {
   serviceId?: string;
   hookInstance?: string;
   errorCode?: string;
 }
 
+/** Called once per request when it ends, with its latency in seconds (src/http/metrics-observe.ts). */
+export type RequestObserver = (req: Request, res: Response, seconds: number) => void;
+
 /**
- * One log line per request: method, path, status, latency, service id, hookInstance, error code.
- * Never headers, tokens, query strings or bodies. (Latency uses the monotonic clock, not the
- * clinical clock.)
+ * One log line per request: request id, method, path, status, latency, service id, hookInstance,
+ * error code. Never headers, tokens, query strings or bodies. (Latency uses the monotonic clock,
+ * not the clinical clock.) Gives the request its id (`X-Request-Id`, src/http/request-id.ts) for
+ * every other line of the request (`requestLogger(res, …)`).
  */
-export function requestLog(logger: Logger): RequestHandler {
+export function requestLog(logger: Logger, observe?: RequestObserver): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
+    const locals = res.locals as RequestLogLocals;
+    const reqId = requestIdOf(req.headers['x-request-id']);
+    locals.reqId = reqId;
+    locals.logBase = logger;
+    res.setHeader(REQUEST_ID_HEADER, reqId);
     let logged = false;
     const log = (): void => {
       if (logged) return;
       logged = true;
-      const locals = res.locals as RequestLogLocals;
+      const seconds = (performance.now() - started) / 1000;
+      observe?.(req, res, seconds);
       logger.info(
         {
+          reqId,
           method: req.method,
           path: req.path,
           status: res.statusCode,
           aborted: !res.writableFinished || undefined,
-          latencyMs: Math.round((performance.now() - started) * 10) / 10,
+          latencyMs: Math.round(seconds * 10_000) / 10,
           serviceId: locals.serviceId,
           hookInstance: locals.hookInstance,
           errorCode: locals.errorCode,

@@ -84,7 +84,12 @@ describe('POST /cds-services/{id}/feedback', () => {
       .set('Authorization', 'Bearer x.y.z')
       .send({ feedback: [accepted] })
       .expect(200);
-    expect(h.authRequests[0]).toEqual({ authorization: 'Bearer x.y.z', audience: `${PUBLIC_BASE_URL}${URL}`, fhirServer: undefined });
+    expect(h.authRequests[0]).toEqual({
+      authorization: 'Bearer x.y.z',
+      audience: `${PUBLIC_BASE_URL}${URL}`,
+      fhirServer: undefined,
+      reqId: expect.any(String),
+    });
   });
 
   it('keeps unknown fields and extensions of items', async () => {

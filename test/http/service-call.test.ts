@@ -58,6 +58,7 @@ describe('POST /cds-services/{id}: successful calls', () => {
       {
         authorization: 'Bearer abc.def.ghi',
         audience: `${PUBLIC_BASE_URL}/cds-services/prenatal-diagnosis-referral`,
+        reqId: expect.any(String),
       },
     ]);
   });

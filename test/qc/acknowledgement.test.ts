@@ -54,6 +54,7 @@ describe('POST /notices/{noticeId}/acknowledgement', () => {
       authorization: undefined,
       audience: `${PUBLIC_BASE_URL}/notices/${noticeId}/acknowledgement`,
       fhirServer: undefined,
+      reqId: expect.any(String),
     });
     const stored = await store.audit.listAcknowledgements({ from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z' });
     expect(stored.map((a) => a.id)).toContain(b.id);
