@@ -2,6 +2,7 @@ import type { Card } from '../cds-hooks/card-schema.js';
 import type { HookRequest } from '../cds-hooks/wire.js';
 import type { ClinicalNow } from '../clock.js';
 import type { PatientSnapshot } from '../fhir/snapshot.js';
+import type { FollowUpEvent } from '../clinical/data-elements/follow-up-events.js';
 import type { IssuedNoticeLink } from './notice-link.js';
 import type { StoredNotice } from './stored-notice.js';
 import type { AuditedFinding, RuleError, Undecided } from './rule.js';
@@ -43,6 +44,8 @@ export interface ServiceResult {
   readonly pregnancyKey?: string;
   readonly practitionerId?: string;
   readonly institution?: { readonly id: string; readonly via: InstitutionSource };
+  /** The follow-up the call observed in the record (docs/design.md#follow-up): stored with the call. */
+  readonly followUp?: readonly FollowUpEvent[];
 }
 
 /** A service: snapshot + request + now → result. Persisting is the caller's job. */

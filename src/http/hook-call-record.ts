@@ -88,5 +88,6 @@ export function hookCallRecord(f: HookCallFacts): HookCallRecord {
       ? { ...notice, pregnancyKey: r?.pregnancyKey, practitionerId: r?.practitionerId, rules: [...new Set(findings.map((x) => x.rule))] }
       : undefined,
     noticeLink: r?.noticeLink,
+    ...(r?.followUp?.length ? { followUp: r.followUp } : {}),
   };
 }

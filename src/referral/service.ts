@@ -3,6 +3,8 @@ import type { Policy } from '../clinical/policy.js';
 import type { Rule } from '../engine/rule.js';
 import { emptyResult, type ServiceHandler } from '../engine/service.js';
 import { callInstitution, type CallInstitution } from '../clinical/call-institution.js';
+import { readContext } from '../clinical/data-elements/context.js';
+import { followUpEvents } from '../clinical/data-elements/follow-up-events.js';
 import { resolveOrderingContext } from '../clinical/ordering-context.js';
 import type { Locale } from '../render/messages.js';
 import { art27Answer } from './art27-service.js';
@@ -63,6 +65,8 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
     const ordering = resolveOrderingContext(snapshot);
     const institution = callInstitution(snapshot, ordering, issuerInstitution, deps.policy);
     const practitionerId = ordering.practitionerId;
+    // What followed earlier indications, observed on every call, pregnant or not (docs/design.md#follow-up).
+    const followUp = followUpEvents(readContext(snapshot, deps.policy, now));
     const audit = {
       undecided: evaluation.undecided,
       ruleErrors: errors,
@@ -70,6 +74,7 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
       ...(facts.pregnancyKey ? { pregnancyKey: facts.pregnancyKey } : {}),
       ...(practitionerId ? { practitionerId } : {}),
       ...(institution ? { institution: { id: institution.id, via: institution.via } } : {}),
+      ...(followUp.length > 0 ? { followUp } : {}),
     };
     if (!facts.current || findings.length === 0 || !snapshot.patient) return emptyResult(now, audit);
     const existingNotice = existingNoticeFor(snapshot, facts, now.timeZone);

@@ -112,10 +112,10 @@ export async function listHookCalls(sql: Sql, q: PeriodQuery): Promise<HookCallR
 }
 
 /**
- * The rows of a per-call child table (`finding`, `rule_error`, `undecided`: `hook_call_id`, `ordinal`)
+ * The rows of a per-call child table (`finding`, `rule_error`, `undecided`, `follow_up_event`: `hook_call_id`, `ordinal`)
  * of the hook calls received in the period, in call and ordinal order, each with its call's context.
  */
-async function childRows<T>(sql: Sql, q: PeriodQuery, table: string, columns: string, row: (r: Raw) => T): Promise<(CallContext & T)[]> {
+export async function childRows<T>(sql: Sql, q: PeriodQuery, table: string, columns: string, row: (r: Raw) => T): Promise<(CallContext & T)[]> {
   const rows = await sql.query<Raw>(
     `SELECT ${CALL}, ${columns} FROM ${table} x JOIN hook_call h ON h.id = x.hook_call_id
      WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, x.ordinal`,

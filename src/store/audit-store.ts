@@ -24,6 +24,7 @@ import { insertFeedback, insertNotice } from './hook-call-writes.js';
 import { issuedCards } from './issued-cards.js';
 import { sqlNoticeLinks, type NoticeLinkStore } from './notice-links.js';
 import { listObservedNotices, type ObservedNoticeRow } from './observed-notices.js';
+import { listFollowUpEvents, type FollowUpRow } from './follow-up-events.js';
 import { storedSecret } from './qc-secret.js';
 import type { AcknowledgementRecord, AcknowledgementResult, HookCallRecord, NoticeRecord, PeriodQuery } from './records.js';
 import { compact, iso } from './row-values.js';
@@ -62,6 +63,8 @@ export interface AuditStore extends NoticeStore, NoticeLinkStore, FeedbackStore 
   listAcknowledgements(q: PeriodQuery): Promise<AcknowledgementQueryRow[]>;
   /** Notice Communications later hook calls observed (src/store/observed-notices.ts). */
   listObservedNotices(q: PeriodQuery): Promise<ObservedNoticeRow[]>;
+  /** Follow-up events observed by the hook calls received in the period (src/store/follow-up-events.ts). */
+  listFollowUpEvents(q: PeriodQuery): Promise<FollowUpRow[]>;
   /** A secret generated once and kept (table `qc_secret`): the same bytes on every replica and after restarts (./qc-secret.ts). */
   storedSecret(name: string): Promise<Uint8Array>;
 }
@@ -133,6 +136,7 @@ export function createAuditStore(sql: Sql): AuditStore {
     listFeedback: (q) => listFeedback(sql, q),
     listAcknowledgements: (q) => listAcknowledgements(sql, q),
     listObservedNotices: (q) => listObservedNotices(sql, q),
+    listFollowUpEvents: (q) => listFollowUpEvents(sql, q),
     storedSecret: (name) => storedSecret(sql, name),
   };
 }

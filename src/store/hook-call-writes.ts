@@ -94,6 +94,12 @@ const CTES = {
   SELECT x.hook_call_id, x.ordinal, x.rule, x.rule_version, x.citation, x.reason, x.evidence
   FROM jsonb_to_recordset(${p}::jsonb) AS x(hook_call_id uuid, ordinal int, rule text, rule_version text, citation text, reason text,
     evidence jsonb))`,
+  // Follow-up observed by the call (docs/design.md#follow-up).
+  v: (p: string) => `v AS (
+  INSERT INTO follow_up_event (hook_call_id, ordinal, kind, reference, occurred, occurred_day, code, detail, institution_id)
+  SELECT x.hook_call_id, x.ordinal, x.kind, x.reference, x.occurred, x.occurred_day, x.code, x.detail, x.institution_id
+  FROM jsonb_to_recordset(${p}::jsonb) AS x(hook_call_id uuid, ordinal int, kind text, reference text, occurred text, occurred_day date,
+    code text, detail text, institution_id text))`,
   n: (p: string) => `n AS (
   INSERT INTO notice (id, created_at, hash, patient_id, pregnancy_key, institution_id, practitioner_id, hook_call_id, rules, content)
   SELECT x.id, x.created_at, x.hash, x.patient_id, x.pregnancy_key, x.institution_id, x.practitioner_id, x.hook_call_id, x.rules, COALESCE(x.content, 'null'::jsonb)
@@ -243,6 +249,19 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
         evidence: u.evidence,
       })),
     ),
+    v: rows(({ id, record: r }) =>
+      (r.followUp ?? []).map((e, ordinal) => ({
+        hook_call_id: id,
+        ordinal,
+        kind: e.kind,
+        reference: e.reference,
+        occurred: e.on,
+        occurred_day: e.day,
+        code: e.code ?? null,
+        detail: e.detail ?? null,
+        institution_id: e.institution ?? null,
+      })),
+    ),
     n: notices,
     l: rows(({ id, record: r }) =>
       r.noticeLink
@@ -269,7 +288,7 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
     ...present.map((k) => json(sets[k])),
     ...(notices.length > 0 ? [json(notices.map(({ id, hash }) => ({ id, hash })))] : []),
   ];
-  // A named statement: at most 2^7 texts (h plus any of the others), each parsed and planned once.
+  // A named statement: at most 2^8 texts (h plus any of the others), each parsed and planned once.
   const options = { name: `insert_hook_calls_${present.join('')}` };
   for (let attempt = 1; ; attempt += 1) {
     try {

@@ -1,6 +1,7 @@
 import type { ServiceId } from '../engine/rule.js';
 import type { StoredNotice } from '../engine/stored-notice.js';
 import type { IssuedNoticeLink } from '../engine/notice-link.js';
+import type { FollowUpEvent } from '../clinical/data-elements/follow-up-events.js';
 
 /**
  * Record types of the audit trail (docs/design.md#audit). Instants are ISO 8601 strings; on the way
@@ -93,6 +94,8 @@ export interface HookCallRecord {
   readonly notice?: NoticeRecord;
   /** The notice link the call's card carries (token hash only), stored in the same statement. */
   readonly noticeLink?: IssuedNoticeLink;
+  /** Follow-up the call observed in the record (docs/design.md#follow-up): table `follow_up_event`. */
+  readonly followUp?: readonly FollowUpEvent[];
 }
 
 export const SIGNER_KINDS = ['patient', 'family-member'] as const;
