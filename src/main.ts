@@ -1,6 +1,7 @@
 import { authOffWarning } from './auth/authenticator.js';
 import type { Composition } from './compose.js';
 import { ConfigError, loadConfig } from './config/load.js';
+import { storeOpenProblem } from './config/startup-problem.js';
 import { createHttpServer } from './http/http-server.js';
 import { createLogger } from './log.js';
 import { createStore } from './store/create-store.js';
@@ -15,7 +16,8 @@ async function main(): Promise<void> {
     config = loadConfig(process.env);
   } catch (e) {
     if (e instanceof ConfigError) {
-      console.error(`prenatal-cds: configuration error: ${e.message}`);
+      // One line per problem, each naming the variable (docs/policy.md#startup-errors).
+      for (const problem of e.problems) console.error(`prenatal-cds: configuration error: ${problem}`);
       process.exit(1);
     }
     throw e;
@@ -35,6 +37,15 @@ async function main(): Promise<void> {
     import('./app.js'),
     import('./http/metrics-route.js'),
   ]);
+  try {
+    await store;
+  } catch (err) {
+    // One line naming DATABASE_URL (password as ***) or DATA_DIR and the cause's code (docs/policy.md#startup-errors).
+    const problem = storeOpenProblem(config, err);
+    console.error(`prenatal-cds: ${problem}`);
+    logger.fatal({ problem }, 'cannot open the audit store');
+    process.exit(1);
+  }
   let composition: Composition;
   try {
     composition = await compose(config, logger, { store });

@@ -9,6 +9,7 @@ import { createStore } from '../store/create-store.js';
 import { complianceTable } from './compliance-format.js';
 import { readCompliancePeriod } from '../store/compliance-period.js';
 import { errorText, EXIT, type CliIo } from './io.js';
+import { storeOpenProblem } from '../config/startup-problem.js';
 
 export const COMPLIANCE_USAGE =
   'usage: prenatal-cds compliance --from YYYY-MM-DD --to YYYY-MM-DD [--group-by institution|practitioner|rule|month]\n' +
@@ -58,7 +59,7 @@ export async function complianceCommand(argv: readonly string[], io: CliIo, conf
   try {
     store = await createStore(config);
   } catch (e) {
-    io.stderr(`compliance: cannot open the store: ${errorText(e)}\n`);
+    io.stderr(`compliance: ${storeOpenProblem(config, e)}\n`);
     return EXIT.failed;
   }
   try {

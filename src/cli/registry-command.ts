@@ -4,7 +4,8 @@ import type { Config } from '../config/schema.js';
 import { runRegistryCli } from '../registry/cli.js';
 import { createStore } from '../store/create-store.js';
 import { createSqlRegistryStore } from '../store/sql-registry-store.js';
-import { errorText, EXIT, type CliIo } from './io.js';
+import { EXIT, type CliIo } from './io.js';
+import { storeOpenProblem } from '../config/startup-problem.js';
 
 /** `registry import <file>` / `registry report [--format]` on the configured store (DATA_DIR or DATABASE_URL). */
 export async function registryCommand(argv: readonly string[], io: CliIo, config: Config): Promise<number> {
@@ -12,7 +13,7 @@ export async function registryCommand(argv: readonly string[], io: CliIo, config
   try {
     store = await createStore(config);
   } catch (e) {
-    io.stderr(`registry: cannot open the store: ${errorText(e)}\n`);
+    io.stderr(`registry: ${storeOpenProblem(config, e)}\n`);
     return EXIT.failed;
   }
   try {

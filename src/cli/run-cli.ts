@@ -38,7 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     config = loadConfig(io.env);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    io.stderr(`prenatal-cds: configuration error: ${e.message}\n`);
+    io.stderr(e.problems.map((p) => `prenatal-cds: configuration error: ${p}\n`).join(''));
     return EXIT.failed;
   }
   return run(rest, io, config);

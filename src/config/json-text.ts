@@ -1,8 +1,9 @@
 /**
- * JSON text of a configuration variable (docs/policy.md#loading): comments of a `.jsonc` file
- * blanked out, and the place of a syntax error as line and column. Node's own `JSON.parse` message
- * quotes the text around the error, which may be a secret (a QC token, a private JWK), so it is
- * never shown; this scanner names the place and what was expected instead, quoting nothing.
+ * JSON text of a configuration variable (docs/policy.md#loading): comments and trailing commas of
+ * a `.jsonc` file blanked out, and the place of a syntax error as line and column. Node's own
+ * `JSON.parse` message quotes the text around the error, which may be a secret (a QC token, a
+ * private JWK), so it is never shown; this scanner names the place and what was expected instead,
+ * quoting nothing.
  */
 
 /** Where the JSON text stops being JSON: 1-based line and column, and what was expected there. */
@@ -36,6 +37,27 @@ export function blankJsonComments(text: string): string {
       out += c;
       i++;
     }
+  }
+  return out;
+}
+
+/**
+ * JSONC as editors write it (VS Code, prettier): comments blanked, and a trailing comma before
+ * `}` or `]` blanked too. Places (line, column) are kept.
+ */
+export function jsoncToJson(text: string): string {
+  const s = blankJsonComments(text);
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    if (s[i] === '"') {
+      const end = stringEnd(s, i);
+      out += s.slice(i, end);
+      i = end;
+      continue;
+    }
+    out += s[i] === ',' && /^\s*[}\]]/.test(s.slice(i + 1, i + 1 + 4096)) ? ' ' : s[i];
+    i++;
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { z } from 'zod';
 import { ConfigError } from './config-error.js';
-import { blankJsonComments, findJsonSyntaxProblem } from './json-text.js';
+import { findJsonSyntaxProblem, jsoncToJson } from './json-text.js';
 
 /**
  * JSON-valued variables (`POLICY_FILE`, `TRUSTED_ISSUERS`, `QC_TOKENS`; docs/policy.md#loading):
@@ -9,7 +9,8 @@ import { blankJsonComments, findJsonSyntaxProblem } from './json-text.js';
  * - a value whose first non-blank character is `{` or `[` is the JSON itself;
  * - anything else is the path of a file holding it, with or without a leading `@`
  *   (`@/etc/prenatal-cds/policy.json` and `/etc/prenatal-cds/policy.json` are the same);
- * - a file ending in `.jsonc` may hold `//` and `/* *\/` comments; a leading UTF-8 BOM is ignored.
+ * - a file ending in `.jsonc` may hold `//` and `/* *\/` comments and trailing commas; a leading UTF-8
+ *   BOM is ignored.
  *
  * Every failure names the variable and the file, a syntax error its line and column, a schema
  * violation each field path with the rule broken, one line per problem. Nothing of the value is
@@ -20,6 +21,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 export interface JsonVariableOptions {
   /** The value's top-level keys are secrets (QC tokens): a problem names the n-th key, never the key. */
   readonly secretKeys?: boolean;
+  /** Top-level keys ignored (`$schema`, which editors read to offer completion). */
+  readonly ignoreKeys?: readonly string[];
 }
 
 interface JsonSource {
@@ -58,7 +61,7 @@ function readSource(name: string, raw: string, opts: JsonVariableOptions): JsonS
     throw new ConfigError(name, `${shown} cannot be read (${code})`);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { value: parseText(name, /\.jsonc$/i.test(file) ? blankJsonComments(text) : text, file), file };
+  return { value: parseText(name, /\.jsonc$/i.test(file) ? jsoncToJson(text) : text, file), file };
 }
 
 function parseText(name: string, text: string, file: string | undefined): unknown {
@@ -124,6 +127,11 @@ export function schemaProblems(
   return [...lines.slice(0, MAX_PROBLEMS), `… and ${lines.length - MAX_PROBLEMS} more problem(s)`];
 }
 
+function withoutKeys(value: unknown, keys: readonly string[]): unknown {
+  if (keys.length === 0 || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)));
+}
+
 /**
  * Reads, parses and validates a JSON-valued variable; `whenUnset` (validated too) when it is unset
  * or blank. Throws ConfigError with one line per problem.
@@ -131,7 +139,7 @@ export function schemaProblems(
 export function jsonVariable<T>(env: Env, name: string, schema: z.ZodType<T>, whenUnset: unknown, opts: JsonVariableOptions = {}): T {
   const raw = env[name];
   const source = raw === undefined || raw.trim() === '' ? { value: whenUnset, file: undefined } : readSource(name, raw, opts);
-  const r = schema.safeParse(source.value);
+  const r = schema.safeParse(withoutKeys(source.value, opts.ignoreKeys ?? []));
   if (!r.success) throw new ConfigError(name, schemaProblems(r.error.issues, source.value, source.file, opts));
   return r.data;
 }

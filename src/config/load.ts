@@ -1,42 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { JWKS_FETCH_TIMEOUT_MS } from '../auth/auth-policy.js';
-import { parsePolicy } from '../clinical/policy.js';
+import { policySchema } from '../clinical/policy.js';
+import { ConfigError } from './config-error.js';
+import { jsonVariable } from './json-variable.js';
 import { pseudonymSecretSchema, qcTokenSchema, trustedIssuerSchema, type Config } from './schema.js';
 import { isMetricsConfigIssue, readMetricsConfig } from './metrics-config.js';
 import { deepFreeze } from '../deep-freeze.js';
 
-/** A configuration error names the variable; the entry point prints it and exits non-zero. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './config-error.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** JSON in the variable, or `@path/to/file.json`. */
-function readJson(env: Env, name: string): unknown {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return undefined;
-  let text = raw;
-  if (raw.startsWith('@')) {
-    try {
-      text = readFileSync(raw.slice(1), 'utf8');
-    } catch (e) {
-      throw new ConfigError(name, `cannot read file ${raw.slice(1)} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ConfigError(name, 'is not valid JSON');
-  }
-}
 
 function parseWith<T>(name: string, schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
@@ -109,31 +82,28 @@ function storeBounds(env: Env): Pick<Config, 'dbStatementTimeoutMs' | 'dbConnect
 export function loadConfig(env: Env): Config {
   const port = parseWith('PORT', intIn(0, 65535), env.PORT ?? '8080');
   const rawBase = env.PUBLIC_BASE_URL?.trim();
-  const publicBaseUrl = parseWith('PUBLIC_BASE_URL', z.url({ protocol: /^https?$/ }), rawBase || `http://localhost:${port}`).replace(
-    /\/+$/,
-    '',
-  );
+  const publicBaseUrl = parseWith(
+    'PUBLIC_BASE_URL',
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    rawBase || `http://localhost:${port}`,
+  ).replace(/\/+$/, '');
   // Auth is never off by default once a public base URL is configured (docs/design.md#authentication).
   const authDefault = rawBase ? 'jwt' : 'off';
   const authMode = parseWith('AUTH_MODE', z.enum(['jwt', 'off']), env.AUTH_MODE?.trim() || authDefault);
-  const trustedIssuers = parseWith('TRUSTED_ISSUERS', z.array(trustedIssuerSchema), readJson(env, 'TRUSTED_ISSUERS') ?? []);
+  // JSON or a file path, docs/policy.md#loading.
+  const trustedIssuers = jsonVariable(env, 'TRUSTED_ISSUERS', z.array(trustedIssuerSchema), []);
   if (authMode === 'jwt' && trustedIssuers.length === 0) {
     throw new ConfigError('TRUSTED_ISSUERS', 'AUTH_MODE=jwt needs at least one trusted issuer');
   }
-  const qcTokens = parseWith(
+  const qcTokens = jsonVariable(
+    env,
     'QC_TOKENS',
     z.record(z.string().min(16, 'QC tokens must be at least 16 characters'), qcTokenSchema),
-    readJson(env, 'QC_TOKENS') ?? {},
+    {},
+    { secretKeys: true },
   );
   const locale = parseWith('LOCALE', z.enum(['zh-CN', 'en']), env.LOCALE?.trim() || 'zh-CN');
-  let policy;
-  try {
-    policy = parsePolicy(readJson(env, 'POLICY_FILE') ?? {});
-  } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    const issue = e instanceof z.ZodError ? e.issues[0] : undefined;
-    throw new ConfigError('POLICY_FILE', issue ? `${issue.message} at ${issue.path.join('.') || '(root)'}` : 'invalid');
-  }
+  const policy = Object.freeze(jsonVariable(env, 'POLICY_FILE', policySchema, {}, { ignoreKeys: ['$schema'] }));
   const clinicTimeZone = env.CLINIC_TIMEZONE?.trim() || 'Asia/Shanghai';
   if (!isTimeZone(clinicTimeZone)) throw new ConfigError('CLINIC_TIMEZONE', `unknown time zone "${clinicTimeZone}"`);
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
