@@ -75,6 +75,10 @@ export async function compose(
     // Replicas share one PostgreSQL server: their rate limits count there (docs/design.md#scale-out).
     ...(store.engine === 'postgres' ? { rateCounters: createSqlRateCounters(store.sql) } : {}),
   };
+  if (store.lockTakenOver) {
+    const { pid, hostname, command, startedAt } = store.lockTakenOver;
+    logger.warn({ pid, hostname, command, startedAt }, 'DATA_DIR lock taken over: its process no longer runs');
+  }
   logger.info({ engine: store.engine, schemaVersion: store.migration.version, applied: store.migration.applied.length }, 'store ready');
   return { deps, store, close: () => store.close() };
 }

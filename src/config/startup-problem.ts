@@ -51,6 +51,9 @@ export function storeOpenProblem(where: StoreLocation, err: unknown): string {
     const what = code && UNREACHABLE.test(code) ? 'cannot connect to' : 'cannot open the store at';
     return `DATABASE_URL: ${what} ${redactUrl(where.databaseUrl)} (${text})`;
   }
+  // Another process holds the data directory: its own message names it and says what to do (docs/design.md#data-dir-lock).
+  const inUse = causes(err).find((c) => c.name === 'DataDirInUseError');
+  if (typeof inUse?.message === 'string') return `DATA_DIR: ${inUse.message}`;
   const { code, text } = reason(err, undefined);
   if (code && NOT_WRITABLE.has(code)) return `DATA_DIR: ${where.dataDir} is not writable (${code})`;
   return `DATA_DIR: cannot open the store in ${where.dataDir} (${text})`;

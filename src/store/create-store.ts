@@ -2,7 +2,8 @@ import type { Config } from '../config/schema.js';
 import { createAuditStore, type AuditStore } from './audit-store.js';
 import { migrate, type MigrationReport } from './migrate.js';
 import type { PgSqlOptions } from './pg-sql.js';
-import { createPgliteSql } from './pglite-sql.js';
+import { lockDataDir, type LockHolder } from './data-dir-lock.js';
+import { createPgliteSql, MEMORY_DATA_DIR } from './pglite-sql.js';
 import { readTemplate } from './pglite-template.js';
 import type { Sql } from './sql.js';
 import { createWriteHealth } from './write-health.js';
@@ -14,6 +15,8 @@ export interface OpenedStore {
   readonly migration: MigrationReport;
   /** Which engine: `postgres` (DATABASE_URL) or `pglite` (DATA_DIR). */
   readonly engine: 'postgres' | 'pglite';
+  /** The holder of `DATA_DIR`'s lock that this store took over because its process was gone (./data-dir-lock.ts). */
+  readonly lockTakenOver?: LockHolder;
   /** Readiness (`GET /readyz`): rejects while the last write failed and a probe write fails too (./write-health.ts). */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -27,13 +30,26 @@ export type StoreConfig = Pick<Config, 'databaseUrl' | 'dataDir'> &
  * Opens the Sql the configuration asks for: `DATABASE_URL` set ⇒ pg, else PGlite in `dataDir` (§6),
  * from the built template when the directory is new and one matches this code (./pglite-template.ts).
  */
-export async function openSql(config: StoreConfig, pgOptions?: PgSqlOptions): Promise<{ sql: Sql; engine: OpenedStore['engine'] }> {
+export async function openSql(
+  config: StoreConfig,
+  pgOptions?: PgSqlOptions,
+): Promise<{ sql: Sql; engine: OpenedStore['engine']; lockTakenOver?: LockHolder }> {
   if (config.databaseUrl) {
     // Loaded only when used: the embedded store's start does not pay for the pg driver.
     const { createPgSql } = await import('./pg-sql.js');
     return { sql: createPgSql(config.databaseUrl, pgBounds(config, pgOptions)), engine: 'postgres' };
   }
-  return { sql: await createPgliteSql(config.dataDir, () => readTemplate()), engine: 'pglite' };
+  if (config.dataDir === MEMORY_DATA_DIR) return { sql: await createPgliteSql(config.dataDir, () => readTemplate()), engine: 'pglite' };
+  // One process per data directory (docs/design.md#data-dir-lock), locked before PGlite opens a file.
+  const lock = lockDataDir(config.dataDir);
+  try {
+    const sql = await createPgliteSql(config.dataDir, () => readTemplate());
+    const closing: Sql = { ...sql, close: () => sql.close().finally(() => lock.release()) };
+    return { sql: closing, engine: 'pglite', ...(lock.takenOver ? { lockTakenOver: lock.takenOver } : {}) };
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
 }
 
 /** The PostgreSQL bounds of the configuration (docs/design.md#store-bounds), `pgOptions` taking precedence. */
@@ -79,9 +95,10 @@ export function assembleStore(sql: Sql, engine: OpenedStore['engine'], migration
  * AppError('store-unavailable') if the database cannot be reached; the Sql is closed on failure.
  */
 export async function createStore(config: StoreConfig, pgOptions?: PgSqlOptions): Promise<OpenedStore> {
-  const { sql, engine } = await openSql(config, pgOptions);
+  const { sql, engine, lockTakenOver } = await openSql(config, pgOptions);
   try {
-    return assembleStore(sql, engine, await migrateStore(config, sql, pgOptions));
+    const store = assembleStore(sql, engine, await migrateStore(config, sql, pgOptions));
+    return lockTakenOver ? { ...store, lockTakenOver } : store;
   } catch (err) {
     await sql.close().catch(() => undefined);
     throw err;
