@@ -74,6 +74,7 @@ export async function complianceCommand(argv: readonly string[], io: CliIo, conf
       deadlineDays: config.noticeDeadlineDays,
       today,
       referralRules: ART25_NOTICE_RULE_IDS,
+      pregnancyToleranceDays: config.policy.PREGNANCY_EDD_TOLERANCE_DAYS,
     });
     if (values.format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else if (values.format === 'csv') io.stdout(values.section === 'cases' ? casesCsv(report.cases) : rowsCsv(report.rows, report.total));

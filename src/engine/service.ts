@@ -42,6 +42,8 @@ export interface ServiceResult {
   /** The link the card carries to the notice page (this call's notice or one stored earlier): stored with the call. */
   readonly noticeLink?: IssuedNoticeLink;
   readonly pregnancyKey?: string;
+  /** The call's best EDD (YYYY-MM-DD), stored beside the key (docs/design.md#pregnancy-identity). */
+  readonly edd?: string;
   readonly practitionerId?: string;
   readonly institution?: { readonly id: string; readonly via: InstitutionSource };
   /** The follow-up the call observed in the record (docs/design.md#follow-up): stored with the call. */
@@ -67,11 +69,12 @@ export function emptyResult(now: ClinicalNow, extra: Partial<Omit<ServiceResult,
  * licence checks, then the NIPT re-check). Audit facts come from the first result that has them.
  */
 export function combineResults(now: ClinicalNow, results: readonly ServiceResult[]): ServiceResult {
-  const first = <K extends 'notice' | 'noticeLink' | 'pregnancyKey' | 'practitionerId' | 'institution'>(k: K) =>
+  const first = <K extends 'notice' | 'noticeLink' | 'pregnancyKey' | 'edd' | 'practitionerId' | 'institution'>(k: K) =>
     results.find((r) => r[k] !== undefined)?.[k];
   const notice = first('notice');
   const noticeLink = first('noticeLink');
   const pregnancyKey = first('pregnancyKey');
+  const edd = first('edd');
   const practitionerId = first('practitionerId');
   const institution = first('institution');
   return {
@@ -83,6 +86,7 @@ export function combineResults(now: ClinicalNow, results: readonly ServiceResult
     ...(notice ? { notice } : {}),
     ...(noticeLink ? { noticeLink } : {}),
     ...(pregnancyKey ? { pregnancyKey } : {}),
+    ...(edd ? { edd } : {}),
     ...(practitionerId ? { practitionerId } : {}),
     ...(institution ? { institution } : {}),
   };

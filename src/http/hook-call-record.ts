@@ -60,6 +60,7 @@ export function hookCallRecord(f: HookCallFacts): HookCallRecord {
     patientId: typeof ctx.patientId === 'string' ? ctx.patientId : undefined,
     patientMrn: f.patientMrn,
     pregnancyKey: r?.pregnancyKey,
+    edd: r?.edd,
     status: f.status,
     latencyMs: f.latencyMs,
     findings: findings.map((x) => ({
@@ -85,7 +86,13 @@ export function hookCallRecord(f: HookCallFacts): HookCallRecord {
       evidence: u.evidence,
     })),
     notice: notice
-      ? { ...notice, pregnancyKey: r?.pregnancyKey, practitionerId: r?.practitionerId, rules: [...new Set(findings.map((x) => x.rule))] }
+      ? {
+          ...notice,
+          pregnancyKey: r?.pregnancyKey,
+          edd: r?.edd,
+          practitionerId: r?.practitionerId,
+          rules: [...new Set(findings.map((x) => x.rule))],
+        }
       : undefined,
     noticeLink: r?.noticeLink,
     ...(r?.followUp?.length ? { followUp: r.followUp } : {}),

@@ -64,6 +64,7 @@ function complianceHandler(deps: QcDeps, authenticate: QcAuthenticate): RequestH
       deadlineDays: deps.config.noticeDeadlineDays,
       today,
       referralRules: ART25_NOTICE_RULE_IDS,
+      pregnancyToleranceDays: deps.config.policy.PREGNANCY_EDD_TOLERANCE_DAYS,
     });
     const filtered = q.status ? report.cases.filter((c) => c.status === q.status) : report.cases;
     res.setHeader('X-Total-Count', String(filtered.length));

@@ -87,6 +87,7 @@ export async function niptResult(
     ...emptyResult(now, { undecided, ruleErrors, ruleRuns }),
     cards,
     ...(referral.facts.pregnancyKey ? { pregnancyKey: referral.facts.pregnancyKey } : {}),
+    ...(referral.facts.edd ? { edd: referral.facts.edd.date } : {}),
     ...(ordering.practitionerId ? { practitionerId: ordering.practitionerId } : {}),
     ...(callOf ? { institution: { id: callOf.id, via: callOf.via } } : {}),
   };

@@ -4,6 +4,8 @@
  * never imports the store (architecture test).
  */
 
+import type { PregnancyEnd, PregnancySighting } from './pregnancy-identity.js';
+
 export const GROUP_BYS = ['institution', 'practitioner', 'rule', 'month'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
@@ -25,6 +27,8 @@ export interface CallFacts {
   readonly practitionerId?: string;
   readonly patientId?: string;
   readonly pregnancyKey?: string;
+  /** The call's best EDD (YYYY-MM-DD): a revised EDD of the same pregnancy (docs/design.md#pregnancy-identity). */
+  readonly edd?: string;
 }
 
 /** One finding of a hook call (only `rule` matters here). */
@@ -52,6 +56,8 @@ export interface AcknowledgementFact {
   readonly signedAt: string;
   readonly patientId: string;
   readonly pregnancyKey?: string;
+  /** The best EDD of the call that issued the notice. */
+  readonly edd?: string;
   /** `accepted-referral` | `declined` | `postponed` | `undecided`. */
   readonly decision?: string;
 }
@@ -61,7 +67,10 @@ export interface AcknowledgementFact {
  * the Communication names; `at` is that call's time), or in a bulk export.
  */
 export interface CommunicationFact {
-  readonly pregnancy: string;
+  /** The notice's pregnancy facts (its issuing call's), resolved like every row's. */
+  readonly patientId?: string;
+  readonly pregnancyKey?: string;
+  readonly edd?: string;
   readonly at: string;
 }
 
@@ -72,6 +81,13 @@ export interface ComplianceInput {
   readonly feedback: readonly FeedbackFact[];
   readonly acknowledgements: readonly AcknowledgementFact[];
   readonly communications?: readonly CommunicationFact[];
+  /**
+   * Every pregnancy sighting of the women concerned, whatever the institution or period
+   * (docs/design.md#pregnancy-identity); the rows above are sightings too.
+   */
+  readonly sightings?: readonly PregnancySighting[];
+  /** Pregnancy-end records, when the source has them (the bulk audit). */
+  readonly ends?: readonly PregnancyEnd[];
 }
 
 export interface ComplianceOptions {
@@ -88,6 +104,8 @@ export interface ComplianceOptions {
   readonly today: string;
   /** Rule ids whose findings make a pregnancy "indicated" (REFERRAL_RULE_IDS). */
   readonly referralRules: readonly string[];
+  /** PREGNANCY_EDD_TOLERANCE_DAYS (default 28): docs/design.md#pregnancy-identity. */
+  readonly pregnancyToleranceDays?: number;
 }
 
 /**
@@ -116,8 +134,11 @@ export interface ComplianceRow extends ComplianceCounts {
 
 /** One indicated pregnancy. */
 export interface ComplianceCase {
+  /** The pregnancy's id (docs/design.md#pregnancy-identity): the raw key of its earliest sighting. */
   readonly pregnancy: string;
   readonly patient: string;
+  /** The pregnancy's latest best EDD (YYYY-MM-DD), else `null`. */
+  readonly edd: string | null;
   readonly institution: string | null;
   readonly practitioner: string | null;
   readonly rules: readonly string[];

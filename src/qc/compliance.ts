@@ -1,19 +1,14 @@
 import { addDays, instantDay } from '../calendar/index.js';
-import type {
-  CallFacts,
-  CaseStatus,
-  ComplianceCase,
-  ComplianceInput,
-  ComplianceOptions,
-  ComplianceReport,
-  FindingFact,
-} from './compliance-types.js';
+import type { CaseStatus, ComplianceCase, ComplianceInput, ComplianceOptions, ComplianceReport, FindingFact } from './compliance-types.js';
 import { groupCases, countCases } from './compliance-groups.js';
+import { DEFAULT_POLICY } from '../clinical/policy.js';
+import { resolvePregnancies, type PregnancyIndex } from './pregnancy-identity.js';
 
 /**
  * Art. 25 written-notice compliance (docs/design.md#qc, `notification-compliance`), a pure
  * function of audit rows and the clinic's `today`:
- * - a pregnancy is `pregnancyKey` (patient + best EDD), else the patient id;
+ * - a pregnancy is resolved from every sighting of the woman (`pregnancyIndex`,
+ *   docs/design.md#pregnancy-identity): a revised EDD is the same case, whose EDD is the latest;
  * - *indicated*: its first referral-rule finding (REFERRAL_RULE_IDS) falls on a calendar day of
  *   [from, to] in CLINIC_TIMEZONE — confirmed again on later visits, it still counts once; first
  *   indicated before `from` (the caller fetches a lookback), it is not counted in this period;
@@ -25,20 +20,24 @@ import { groupCases, countCases } from './compliance-groups.js';
  *   that are notified (`countCases`).
  */
 export function computeCompliance(input: ComplianceInput, opts: ComplianceOptions): ComplianceReport {
-  const first = firstFindings(input.findings, opts);
+  const index = pregnancyIndex(input, opts);
+  const first = firstFindings(input.findings, opts, index);
   const notified = new Map<string, string>();
   const acks = new Map<string, string>();
   const decisions = new Map<string, { at: string; decision: string }>();
   for (const a of input.acknowledgements) {
-    const pregnancy = a.pregnancyKey ?? a.patientId;
+    const pregnancy = index.of(a) ?? a.patientId;
     earliest(acks, pregnancy, a.signedAt);
     earliest(notified, pregnancy, a.signedAt);
     const seen = decisions.get(pregnancy);
     if (a.decision && (!seen || Date.parse(a.signedAt) >= Date.parse(seen.at)))
       decisions.set(pregnancy, { at: a.signedAt, decision: a.decision });
   }
-  for (const c of input.communications ?? []) earliest(notified, c.pregnancy, c.at);
-  const clicked = clickedNoticeSuggestions(input);
+  for (const c of input.communications ?? []) {
+    const pregnancy = index.of(c);
+    if (pregnancy) earliest(notified, pregnancy, c.at);
+  }
+  const clicked = clickedNoticeSuggestions(input, index);
 
   const cases: ComplianceCase[] = [];
   for (const [pregnancy, f] of first) {
@@ -51,6 +50,7 @@ export function computeCompliance(input: ComplianceInput, opts: ComplianceOption
     cases.push({
       pregnancy,
       patient: f.call.patientId ?? pregnancy,
+      edd: index.get(pregnancy)?.edd ?? null,
       institution: f.call.institutionId ?? null,
       practitioner: f.call.practitionerId ?? null,
       rules: [...f.rules].sort(),
@@ -75,9 +75,19 @@ export function computeCompliance(input: ComplianceInput, opts: ComplianceOption
   };
 }
 
-/** The pregnancy a call is about, or `undefined` when it names no patient. */
-export function pregnancyOf(c: Pick<CallFacts, 'pregnancyKey' | 'patientId'>): string | undefined {
-  return c.pregnancyKey ?? c.patientId;
+/**
+ * The pregnancies of the report's rows (docs/design.md#pregnancy-identity): resolved from the
+ * input's sightings and the findings and cards themselves, with its pregnancy-end records.
+ */
+export function pregnancyIndex(
+  input: Pick<ComplianceInput, 'findings' | 'cards' | 'sightings' | 'ends'>,
+  opts: Pick<ComplianceOptions, 'timeZone' | 'pregnancyToleranceDays'>,
+): PregnancyIndex {
+  return resolvePregnancies([...(input.sightings ?? []), ...input.findings, ...input.cards], {
+    toleranceDays: opts.pregnancyToleranceDays ?? DEFAULT_POLICY.PREGNANCY_EDD_TOLERANCE_DAYS,
+    timeZone: opts.timeZone,
+    ...(input.ends ? { ends: input.ends } : {}),
+  });
 }
 
 interface First {
@@ -86,11 +96,11 @@ interface First {
 }
 
 /** Per pregnancy: the earliest referral finding (up to `to`) and every referral rule seen up to `to`. */
-function firstFindings(findings: readonly FindingFact[], opts: ComplianceOptions): Map<string, First> {
+function firstFindings(findings: readonly FindingFact[], opts: ComplianceOptions, index: PregnancyIndex): Map<string, First> {
   const referral = new Set(opts.referralRules);
   const out = new Map<string, First>();
   for (const f of findings) {
-    const pregnancy = pregnancyOf(f);
+    const pregnancy = index.of(f);
     if (!pregnancy || !referral.has(f.rule) || instantDay(f.receivedAt, opts.timeZone) > opts.to) continue;
     const seen = out.get(pregnancy);
     if (!seen) out.set(pregnancy, { call: f, rules: new Set([f.rule]) });
@@ -103,11 +113,11 @@ function firstFindings(findings: readonly FindingFact[], opts: ComplianceOptions
 }
 
 /** Per pregnancy: the earliest click on a notice suggestion (`create:Communication`) of one of its cards. */
-function clickedNoticeSuggestions(input: ComplianceInput): Map<string, string> {
+function clickedNoticeSuggestions(input: ComplianceInput, index: PregnancyIndex): Map<string, string> {
   const out = new Map<string, string>();
   const noticeSuggestions = new Map<string, { pregnancy: string; uuids: Set<string> }>();
   for (const c of input.cards) {
-    const pregnancy = pregnancyOf(c);
+    const pregnancy = index.of(c);
     const uuids = c.suggestions.filter((s) => s.kind.split('+').includes('create:Communication')).map((s) => s.uuid);
     if (pregnancy && uuids.length) noticeSuggestions.set(c.uuid, { pregnancy, uuids: new Set(uuids) });
   }

@@ -9,6 +9,7 @@ import type { ComplianceCase, ComplianceRow } from './compliance-types.js';
 export const CASE_COLUMNS = [
   'pregnancy',
   'patient',
+  'edd',
   'institution',
   'practitioner',
   'rules',
@@ -43,6 +44,7 @@ export function casesCsv(cases: readonly ComplianceCase[]): string {
     cases.map((c) => [
       c.pregnancy,
       c.patient,
+      c.edd,
       c.institution,
       c.practitioner,
       c.rules.join(';'),

@@ -72,6 +72,7 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
       ruleErrors: errors,
       ruleRuns: evaluation.runs,
       ...(facts.pregnancyKey ? { pregnancyKey: facts.pregnancyKey } : {}),
+      ...(facts.edd ? { edd: facts.edd.date } : {}),
       ...(practitionerId ? { practitionerId } : {}),
       ...(institution ? { institution: { id: institution.id, via: institution.via } } : {}),
       ...(followUp.length > 0 ? { followUp } : {}),

@@ -24,6 +24,8 @@ export interface CallContext {
   /** Her record number (MRN_SYSTEM) stored with the call (docs/design.md#patient-identity). */
   readonly patientMrn?: string;
   readonly pregnancyKey?: string;
+  /** The call's best EDD (YYYY-MM-DD; docs/design.md#pregnancy-identity). */
+  readonly edd?: string;
 }
 
 export type HookCallRow = Omit<HookCallRecord, 'id' | 'findings' | 'cards' | 'ruleErrors' | 'undecided' | 'notice'> & {
@@ -49,12 +51,14 @@ export type FeedbackRow = FeedbackRecord &
 export type AcknowledgementQueryRow = AcknowledgementRecord & {
   readonly patientId: string;
   readonly pregnancyKey?: string;
+  /** The notice's call's best EDD. */
+  readonly edd?: string;
   readonly institutionId?: string;
 };
 
 type Raw = Record<string, unknown>;
 const CALL =
-  'h.id::text AS hook_call_id, h.received_at, h.service_id, h.institution_id, h.practitioner_id, h.patient_id, h.patient_mrn, h.pregnancy_key';
+  'h.id::text AS hook_call_id, h.received_at, h.service_id, h.institution_id, h.practitioner_id, h.patient_id, h.patient_mrn, h.pregnancy_key, h.edd::text AS edd';
 const IN_PERIOD = (col: string, inst: string) =>
   `${col} >= $1::timestamptz AND ${col} < $2::timestamptz AND ($3::text IS NULL OR ${inst} = $3)`;
 
@@ -72,6 +76,7 @@ function context(r: Raw): CallContext {
     patientId: r.patient_id as string | null,
     patientMrn: r.patient_mrn as string | null,
     pregnancyKey: r.pregnancy_key as string | null,
+    edd: r.edd as string | null,
   });
 }
 
@@ -83,7 +88,7 @@ function withoutCallTimes(c: CallContext): Omit<CallContext, 'receivedAt' | 'ser
 /** Hook calls received in the period (oldest first). */
 export async function listHookCalls(sql: Sql, q: PeriodQuery): Promise<HookCallRow[]> {
   const rows = await sql.query<Raw>(
-    `SELECT h.*, h.id::text AS id, h.clinical_today::text AS clinical_today_text, n.id AS notice_id FROM hook_call h LEFT JOIN notice n ON n.hook_call_id = h.id
+    `SELECT h.*, h.id::text AS id, h.clinical_today::text AS clinical_today_text, h.edd::text AS edd_text, n.id AS notice_id FROM hook_call h LEFT JOIN notice n ON n.hook_call_id = h.id
      WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id`,
     params(q),
   );
@@ -104,6 +109,7 @@ export async function listHookCalls(sql: Sql, q: PeriodQuery): Promise<HookCallR
       patientId: r.patient_id as string | null,
       patientMrn: r.patient_mrn as string | null,
       pregnancyKey: r.pregnancy_key as string | null,
+      edd: r.edd_text as string | null,
       status: Number(r.status),
       latencyMs: Number(r.latency_ms),
       noticeId: r.notice_id as string | null,
@@ -115,7 +121,13 @@ export async function listHookCalls(sql: Sql, q: PeriodQuery): Promise<HookCallR
  * The rows of a per-call child table (`finding`, `rule_error`, `undecided`, `follow_up_event`: `hook_call_id`, `ordinal`)
  * of the hook calls received in the period, in call and ordinal order, each with its call's context.
  */
-export async function childRows<T>(sql: Sql, q: PeriodQuery, table: string, columns: string, row: (r: Raw) => T): Promise<(CallContext & T)[]> {
+export async function childRows<T>(
+  sql: Sql,
+  q: PeriodQuery,
+  table: string,
+  columns: string,
+  row: (r: Raw) => T,
+): Promise<(CallContext & T)[]> {
   const rows = await sql.query<Raw>(
     `SELECT ${CALL}, ${columns} FROM ${table} x JOIN hook_call h ON h.id = x.hook_call_id
      WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, x.ordinal`,
@@ -179,7 +191,7 @@ export async function listCards(sql: Sql, q: PeriodQuery): Promise<CardRow[]> {
 /** Notices created in the period (without content). */
 export async function listNotices(sql: Sql, q: PeriodQuery): Promise<NoticeRow[]> {
   const rows = await sql.query<Raw>(
-    `SELECT n.id, n.created_at, n.hash, n.patient_id, n.pregnancy_key, n.institution_id, n.practitioner_id, n.rules,
+    `SELECT n.id, n.created_at, n.hash, n.patient_id, n.pregnancy_key, n.edd::text AS edd, n.institution_id, n.practitioner_id, n.rules,
        n.hook_call_id::text AS hook_call_id FROM notice n
      WHERE ${IN_PERIOD('n.created_at', 'n.institution_id')} ORDER BY n.created_at, n.id`,
     params(q),
@@ -191,6 +203,7 @@ export async function listNotices(sql: Sql, q: PeriodQuery): Promise<NoticeRow[]
       hash: r.hash as string,
       patientId: r.patient_id as string,
       pregnancyKey: r.pregnancy_key as string | null,
+      edd: r.edd as string | null,
       institutionId: r.institution_id as string | null,
       practitionerId: r.practitioner_id as string | null,
       rules: r.rules as string[],
@@ -226,7 +239,7 @@ export async function listFeedback(sql: Sql, q: PeriodQuery): Promise<FeedbackRo
 /** Acknowledgements signed in the period; the institution filter applies to the notice. */
 export async function listAcknowledgements(sql: Sql, q: PeriodQuery): Promise<AcknowledgementQueryRow[]> {
   const rows = await sql.query<AcknowledgementRow & Raw>(
-    `SELECT ${ACK_COLUMNS}, n.patient_id, n.pregnancy_key, n.institution_id FROM notice_acknowledgement a
+    `SELECT ${ACK_COLUMNS}, n.patient_id, n.pregnancy_key, n.edd::text AS edd, n.institution_id FROM notice_acknowledgement a
      JOIN notice n ON n.id = a.notice_id
      WHERE ${IN_PERIOD('a.signed_at', 'n.institution_id')} ORDER BY a.signed_at, a.id`,
     params(q),
@@ -236,6 +249,7 @@ export async function listAcknowledgements(sql: Sql, q: PeriodQuery): Promise<Ac
     ...compact({
       patientId: r.patient_id as string,
       pregnancyKey: r.pregnancy_key as string | null,
+      edd: r.edd as string | null,
       institutionId: r.institution_id as string | null,
     }),
   }));

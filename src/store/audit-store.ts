@@ -24,6 +24,7 @@ import { insertFeedback, insertNotice } from './hook-call-writes.js';
 import { issuedCards } from './issued-cards.js';
 import { sqlNoticeLinks, type NoticeLinkStore } from './notice-links.js';
 import { listObservedNotices, type ObservedNoticeRow } from './observed-notices.js';
+import { listPregnancySightings, type PregnancySightingRow, type SightingsQuery } from './pregnancy-sightings.js';
 import { listFollowUpEvents, type FollowUpRow } from './follow-up-events.js';
 import { storedSecret } from './qc-secret.js';
 import type { AcknowledgementRecord, AcknowledgementResult, HookCallRecord, NoticeRecord, PeriodQuery } from './records.js';
@@ -65,6 +66,8 @@ export interface AuditStore extends NoticeStore, NoticeLinkStore, FeedbackStore 
   listObservedNotices(q: PeriodQuery): Promise<ObservedNoticeRow[]>;
   /** Follow-up events observed by the hook calls received in the period (src/store/follow-up-events.ts). */
   listFollowUpEvents(q: PeriodQuery): Promise<FollowUpRow[]>;
+  /** Every pregnancy sighting of these patients in the period, whatever the institution (./pregnancy-sightings.ts). */
+  listPregnancySightings(q: SightingsQuery): Promise<PregnancySightingRow[]>;
   /** A secret generated once and kept (table `qc_secret`): the same bytes on every replica and after restarts (./qc-secret.ts). */
   storedSecret(name: string): Promise<Uint8Array>;
 }
@@ -78,6 +81,7 @@ interface NoticeDbRow {
   hash: string;
   patient_id: string;
   pregnancy_key: string | null;
+  edd: string | null;
   institution_id: string | null;
   practitioner_id: string | null;
   rules: string[];
@@ -92,7 +96,7 @@ export function createAuditStore(sql: Sql): AuditStore {
     put: (notice) => sql.transaction((tx) => insertNotice(tx, notice)),
     async get(id) {
       const [r] = await sql.query<NoticeDbRow>(
-        'SELECT id, created_at, hash, patient_id, pregnancy_key, institution_id, practitioner_id, rules, content FROM notice WHERE id = $1',
+        'SELECT id, created_at, hash, patient_id, pregnancy_key, edd::text AS edd, institution_id, practitioner_id, rules, content FROM notice WHERE id = $1',
         [id],
       );
       if (!r) return undefined;
@@ -102,6 +106,7 @@ export function createAuditStore(sql: Sql): AuditStore {
         hash: r.hash,
         patientId: r.patient_id,
         pregnancyKey: r.pregnancy_key,
+        edd: r.edd,
         institutionId: r.institution_id,
         practitionerId: r.practitioner_id,
         rules: r.rules,
@@ -137,6 +142,7 @@ export function createAuditStore(sql: Sql): AuditStore {
     listAcknowledgements: (q) => listAcknowledgements(sql, q),
     listObservedNotices: (q) => listObservedNotices(sql, q),
     listFollowUpEvents: (q) => listFollowUpEvents(sql, q),
+    listPregnancySightings: (q) => listPregnancySightings(sql, q),
     storedSecret: (name) => storedSecret(sql, name),
   };
 }

@@ -1,6 +1,7 @@
 import { addDays } from '../calendar/index.js';
 import type { ComplianceInput } from '../qc/compliance-types.js';
 import type { AuditStore } from './audit-store.js';
+import { compact } from './row-values.js';
 
 /** How far before `from` findings are read (a pregnancy lasts ≤ ~300 days); as in the QC API. */
 export const LOOKBACK_DAYS = 300;
@@ -9,7 +10,10 @@ export const LOOKBACK_DAYS = 300;
  * The audit rows the compliance report needs, for `GET /qc/notification-compliance` and the CLI
  * alike: findings and cards from `from − LOOKBACK_DAYS` to `to`, notice events (clicks,
  * acknowledgements, notice Communications observed by later calls) up to `today` so a notice after
- * the period still counts; a day of slack each side for any zone.
+ * the period still counts; a day of slack each side for any zone. Then the pregnancy sightings of
+ * the women with findings (docs/design.md#pregnancy-identity) over the same span, at every
+ * institution: one more bounded query (by patient, ./pregnancy-sightings.ts), so an institution's
+ * report groups a woman's calls exactly as the province's does.
  */
 export async function readCompliancePeriod(
   audit: AuditStore,
@@ -28,6 +32,10 @@ export async function readCompliancePeriod(
     audit.listAcknowledgements(events),
     audit.listObservedNotices(events),
   ]);
-  const communications = observed.map((o) => ({ pregnancy: o.pregnancyKey ?? o.patientId, at: o.observedAt }));
-  return { findings, cards, feedback, acknowledgements, communications };
+  const communications = observed.map((o) =>
+    compact({ patientId: o.patientId, pregnancyKey: o.pregnancyKey, edd: o.edd, at: o.observedAt }),
+  );
+  const patientIds = [...new Set(findings.flatMap((f) => (f.patientId ? [f.patientId] : [])))];
+  const sightings = await audit.listPregnancySightings({ patientIds, from: start, to: eventsEnd });
+  return { findings, cards, feedback, acknowledgements, communications, sightings };
 }

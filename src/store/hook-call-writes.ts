@@ -23,8 +23,8 @@ export class NoticeConflictError extends Error {
 /** Stores a notice once; the same id again with the same hash is a no-op, with another hash a conflict. */
 export async function insertNotice(tx: Sql, n: NoticeRecord, hookCallId?: string): Promise<void> {
   const inserted = await tx.query(
-    `INSERT INTO notice (id, created_at, hash, patient_id, pregnancy_key, institution_id, practitioner_id, hook_call_id, rules, content)
-     SELECT $1, $2::timestamptz, $3, $4, $5, $6, $7, $8::uuid, ARRAY(SELECT jsonb_array_elements_text($9::jsonb)), $10::jsonb
+    `INSERT INTO notice (id, created_at, hash, patient_id, pregnancy_key, edd, institution_id, practitioner_id, hook_call_id, rules, content)
+     SELECT $1, $2::timestamptz, $3, $4, $5, $11::date, $6, $7, $8::uuid, ARRAY(SELECT jsonb_array_elements_text($9::jsonb)), $10::jsonb
      ON CONFLICT (id) DO NOTHING RETURNING id`,
     [
       n.id,
@@ -37,6 +37,7 @@ export async function insertNotice(tx: Sql, n: NoticeRecord, hookCallId?: string
       hookCallId ?? null,
       json(n.rules ?? []),
       json(n.content),
+      n.edd ?? null,
     ],
   );
   if (inserted.length > 0) return;
@@ -66,12 +67,12 @@ export function identify(record: HookCallRecord): IdentifiedHookCall {
 const CTES = {
   h: (p: string) => `h AS (
   INSERT INTO hook_call (id, hook_instance, service_id, hook, received_at, clinical_today, clinic_time_zone, issuer, tenant,
-    institution_id, institution_via, practitioner_id, patient_id, patient_mrn, pregnancy_key, status, latency_ms)
+    institution_id, institution_via, practitioner_id, patient_id, patient_mrn, pregnancy_key, edd, status, latency_ms)
   SELECT x.id, x.hook_instance, x.service_id, x.hook, x.received_at, x.clinical_today, x.clinic_time_zone, x.issuer, x.tenant,
-    x.institution_id, x.institution_via, x.practitioner_id, x.patient_id, x.patient_mrn, x.pregnancy_key, x.status, x.latency_ms
+    x.institution_id, x.institution_via, x.practitioner_id, x.patient_id, x.patient_mrn, x.pregnancy_key, x.edd, x.status, x.latency_ms
   FROM jsonb_to_recordset(${p}::jsonb) AS x(id uuid, hook_instance text, service_id text, hook text, received_at timestamptz,
     clinical_today date, clinic_time_zone text, issuer text, tenant text, institution_id text, institution_via text,
-    practitioner_id text, patient_id text, patient_mrn text, pregnancy_key text, status int, latency_ms int))`,
+    practitioner_id text, patient_id text, patient_mrn text, pregnancy_key text, edd date, status int, latency_ms int))`,
   f: (p: string) => `f AS (
   INSERT INTO finding (hook_call_id, ordinal, rule, rule_version, citation, evidence, params)
   SELECT x.hook_call_id, x.ordinal, x.rule, x.rule_version, x.citation, x.evidence, x.params
@@ -101,9 +102,9 @@ const CTES = {
   FROM jsonb_to_recordset(${p}::jsonb) AS x(hook_call_id uuid, ordinal int, kind text, reference text, occurred text, occurred_day date,
     code text, detail text, institution_id text))`,
   n: (p: string) => `n AS (
-  INSERT INTO notice (id, created_at, hash, patient_id, pregnancy_key, institution_id, practitioner_id, hook_call_id, rules, content)
-  SELECT x.id, x.created_at, x.hash, x.patient_id, x.pregnancy_key, x.institution_id, x.practitioner_id, x.hook_call_id, x.rules, COALESCE(x.content, 'null'::jsonb)
-  FROM jsonb_to_recordset(${p}::jsonb) AS x(ord int, id text, created_at timestamptz, hash text, patient_id text, pregnancy_key text,
+  INSERT INTO notice (id, created_at, hash, patient_id, pregnancy_key, edd, institution_id, practitioner_id, hook_call_id, rules, content)
+  SELECT x.id, x.created_at, x.hash, x.patient_id, x.pregnancy_key, x.edd, x.institution_id, x.practitioner_id, x.hook_call_id, x.rules, COALESCE(x.content, 'null'::jsonb)
+  FROM jsonb_to_recordset(${p}::jsonb) AS x(ord int, id text, created_at timestamptz, hash text, patient_id text, pregnancy_key text, edd date,
     institution_id text, practitioner_id text, hook_call_id uuid, rules text[], content jsonb)
   ORDER BY x.ord
   ON CONFLICT (id) DO NOTHING
@@ -173,6 +174,7 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
               hash: n.hash,
               patient_id: n.patientId,
               pregnancy_key: n.pregnancyKey ?? null,
+              edd: n.edd ?? null,
               institution_id: n.institutionId ?? null,
               practitioner_id: n.practitionerId ?? null,
               hook_call_id: id,
@@ -208,6 +210,7 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
         patient_id: r.patientId ?? null,
         patient_mrn: r.patientMrn ?? null,
         pregnancy_key: r.pregnancyKey ?? null,
+        edd: r.edd ?? null,
         status: r.status,
         latency_ms: Math.max(0, Math.round(r.latencyMs)),
       },

@@ -12,6 +12,8 @@ export interface ObservedNoticeRow {
   readonly observedAt: string;
   readonly patientId: string;
   readonly pregnancyKey?: string;
+  /** The notice's call's best EDD (docs/design.md#pregnancy-identity). */
+  readonly edd?: string;
   readonly institutionId?: string;
 }
 
@@ -23,7 +25,7 @@ type Raw = Record<string, unknown>;
  */
 export async function listObservedNotices(sql: Sql, q: PeriodQuery): Promise<ObservedNoticeRow[]> {
   const rows = await sql.query<Raw>(
-    `SELECT l.notice_id, l.issued_at, n.patient_id, n.pregnancy_key, n.institution_id FROM notice_link l
+    `SELECT l.notice_id, l.issued_at, n.patient_id, n.pregnancy_key, n.edd::text AS edd, n.institution_id FROM notice_link l
      JOIN notice n ON n.id = l.notice_id
      WHERE l.hook_call_id IS NOT NULL AND l.hook_call_id IS DISTINCT FROM n.hook_call_id
        AND l.issued_at >= $1::timestamptz AND l.issued_at < $2::timestamptz AND ($3::text IS NULL OR n.institution_id = $3)
@@ -36,6 +38,7 @@ export async function listObservedNotices(sql: Sql, q: PeriodQuery): Promise<Obs
       observedAt: iso(r.issued_at),
       patientId: r.patient_id as string,
       pregnancyKey: r.pregnancy_key as string | null,
+      edd: r.edd as string | null,
       institutionId: r.institution_id as string | null,
     }),
   );

@@ -56,6 +56,8 @@ export interface CardRecord {
 /** A written notice with the audit facts QC needs beside the port's StoredNotice. */
 export interface NoticeRecord extends StoredNotice {
   readonly pregnancyKey?: string;
+  /** The issuing call's best EDD (YYYY-MM-DD; docs/design.md#pregnancy-identity). */
+  readonly edd?: string;
   readonly practitionerId?: string;
   /** Rule ids of the indications the notice lists. */
   readonly rules?: readonly string[];
@@ -84,6 +86,8 @@ export interface HookCallRecord {
   /** Her record number (`Patient.identifier` of MRN_SYSTEM; docs/design.md#patient-identity), never her name. */
   readonly patientMrn?: string;
   readonly pregnancyKey?: string;
+  /** The call's best EDD (YYYY-MM-DD), also when the key is the EpisodeOfCare (docs/design.md#pregnancy-identity). */
+  readonly edd?: string;
   /** HTTP status answered. */
   readonly status: number;
   readonly latencyMs: number;

@@ -73,7 +73,7 @@ describe('case status (pure)', () => {
   });
 
   it('an observed notice Communication is notified, by its observation time', () => {
-    const r = only({ communications: [{ pregnancy: P, at: '2026-12-01T01:00:00Z' }] });
+    const r = only({ communications: [{ patientId: 'Patient/p-chen-jing', pregnancyKey: P, at: '2026-12-01T01:00:00Z' }] });
     expect(r.cases[0]).toMatchObject({ status: 'notified-late', noticeAt: '2026-12-01T01:00:00.000Z', acknowledgedAt: null });
   });
 });

@@ -92,6 +92,8 @@ describe('GET /qc/notification-compliance: arithmetic on a hand-built scenario',
     expect(a).toEqual({
       pregnancy: 'pA|2026-09-01',
       patient: 'pA',
+      // the scenario's keys carry no EDD the service would write (`Patient/<id>|<EDD>`)
+      edd: null,
       institution: 'org-1',
       practitioner: 'dr-1',
       rules: ['ama'],

@@ -8,6 +8,7 @@ import { migration0007 } from './0007-registry-business-keys.js';
 import { migration0008 } from './0008-notice-links.js';
 import { migration0009 } from './0009-acknowledgement-postponed.js';
 import { migration0010 } from './0010-notice-view-earlier-format.js';
+import { migration0011 } from './0011-pregnancy-identity.js';
 import { migration0012 } from './0012-follow-up-events.js';
 import { migration0013 } from './0013-patient-mrn.js';
 import { migration0014 } from './0014-rate-limit-counters.js';
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
+  migration0011,
   migration0012,
   migration0013,
   migration0014,
