@@ -54,7 +54,7 @@ export function createEhrCallGate(opts: EhrCallGateOptions): EhrCallGate<RateLim
 export async function authenticateCall(gate: EhrCallGate, req: Request, res: Response, audience: string): Promise<AuthContext> {
   let auth: AuthContext;
   try {
-    const reqId = (res.locals as RequestIdLocals).reqId;
+    const reqId = (res.locals as RequestIdLocals | undefined)?.reqId;
     auth = await gate.authenticate({ authorization: req.headers.authorization, audience, ...(reqId !== undefined ? { reqId } : {}) });
   } catch (err) {
     if (err instanceof AppError && err.code === 'unauthorized')

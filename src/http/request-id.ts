@@ -31,9 +31,9 @@ export interface RequestIdLocals {
  * and only when something logs. `fallback` serves a response the request log never saw.
  */
 export function requestLogger(res: Response, fallback: Logger): Logger {
-  const locals = res.locals as RequestIdLocals;
+  const locals = res.locals as RequestIdLocals | undefined;
+  if (locals?.reqId === undefined) return fallback;
   if (locals.log) return locals.log;
-  if (locals.reqId === undefined) return fallback;
   locals.log = (locals.logBase ?? fallback).child({ reqId: locals.reqId });
   return locals.log;
 }
