@@ -26,13 +26,13 @@ export interface SharedRateLimiterOptions {
 }
 
 /**
- * A limit shared by replicas (docs/design.md#scale-out): fixed one-minute windows counted in the
+ * A limit shared by replicas (docs/design.md#shared-rate-limit): fixed one-minute windows counted in the
  * store, one statement per request (`RateCounters.count`). The key's `perMinute + 1`-th request in
  * a window, on any replica, is refused until the window ends. The first request of each window in
  * this process also deletes the windows before the previous one, without being held up by it.
  * When the store cannot count, the request is admitted (fail open), reported through `onError`
- * and counted in `failedOpen`: every call that gets past the limit writes its token to the replay
- * cache in the same store before anything else, so with the store down it is refused there (503).
+ * and counted in `failedOpen`: a verified call has already written its `jti` to the replay cache
+ * in the same store (503 when that fails) and is answered only once its audit record is stored.
  */
 export function createSharedRateLimiter(counters: RateCounters, opts: SharedRateLimiterOptions): SharedRateLimiter {
   const limit = Math.floor(opts.perMinute);

@@ -2,8 +2,8 @@ import type { Sql } from './sql.js';
 
 /**
  * Fixed-window request counters in the store (`rate_limit_counter`, migration 14), shared by every
- * replica on one PostgreSQL server (docs/design.md#scale-out). Implements `RateCounters`
- * (src/http/shared-rate-limit.ts).
+ * replica on one PostgreSQL server (docs/design.md#shared-rate-limit). Implements `RateCounters`
+ * (src/ports.ts).
  */
 export interface SqlRateCounters {
   /** Adds one to (limiter, key, window) and returns the window's count: one statement, one round trip. */

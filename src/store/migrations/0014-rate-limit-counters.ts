@@ -1,7 +1,7 @@
 import type { Migration } from './migration.js';
 
 /**
- * Rate-limit counters shared by replicas (docs/design.md#scale-out): one row per limiter (`issuer`,
+ * Rate-limit counters shared by replicas (docs/design.md#shared-rate-limit): one row per limiter (`issuer`,
  * `auth-failure`), key (the verified issuer, the client address) and fixed one-minute window, whose
  * `n` each request raises by one (`INSERT … ON CONFLICT DO UPDATE … RETURNING n`). Not audit: rows
  * are updated and windows before the previous one are deleted. UNLOGGED: a counter is worth nothing
