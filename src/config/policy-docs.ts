@@ -189,7 +189,7 @@ export const POLICY_PARAMETER_DOCS: Readonly<Record<string, PolicyParameterDoc>>
     description:
       "QC pregnancy identity: a call's best EDD at most this many days from the open pregnancy's latest EDD is the same pregnancy.",
     unit: 'days',
-    usedBy: ['design.md#qc'],
+    usedBy: ['design.md#pregnancy-identity'],
   },
   ART27_ETHICS_REVIEW_GA_DAYS: {
     description: 'Gestational age from which the Art. 27 notice says the case goes to the medical ethics committee (196 = 28+0).',
