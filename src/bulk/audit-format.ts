@@ -1,29 +1,18 @@
-import { toCsv } from '../csv/index.js';
+import { csvList, toCsv } from '../csv/index.js';
+import { alignColumns } from '../text/table.js';
 import type { BulkAuditReport } from './audit-tally.js';
 
 export type BulkAuditFormat = 'table' | 'csv' | 'json';
 
 /**
  * CSV (src/csv: RFC 4180, UTF-8 BOM, formula guard): one row per indicated pregnancy with no notice
- * (the totals are in the table / JSON forms).
+ * (the totals are in the table / JSON forms); `rules` joined with `;` as in every CSV (src/csv/list.ts).
  */
 export function bulkAuditCsv(r: BulkAuditReport): string {
   return toCsv(
     ['patient', 'pregnancyKey', 'rules', 'firstEvidenceDate'],
-    r.missing.map((m) => [m.patient, m.pregnancyKey ?? '', m.rules.join(' '), m.firstEvidenceDate ?? '']),
+    r.missing.map((m) => [m.patient, m.pregnancyKey ?? '', csvList(m.rules), m.firstEvidenceDate ?? '']),
   );
-}
-
-function pad(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }
 
 /** Human-readable: totals, the missing-notice list, the first malformed lines. */
@@ -36,7 +25,7 @@ export function bulkAuditTable(r: BulkAuditReport): string {
   const out = [
     `Art. 24 indications without an Art. 25 notice — as of ${r.asOf} (${r.timeZone})`,
     '',
-    pad([
+    alignColumns([
       ['lines read', String(t.lines)],
       ['patients', String(t.patients)],
       ['  without a Patient resource', String(t.patientsWithoutPatientResource)],
@@ -53,7 +42,7 @@ export function bulkAuditTable(r: BulkAuditReport): string {
   ];
   if (r.missing.length > 0) {
     out.push(
-      pad([
+      alignColumns([
         ['patient', 'pregnancy', 'rules', 'first evidence'],
         ...r.missing.map((m) => [m.patient, m.pregnancyKey ?? '-', m.rules.join(','), m.firstEvidenceDate ?? '-']),
       ]),

@@ -1,3 +1,4 @@
+import { compareIds } from '../text/natural-order.js';
 import type { PatientAudit } from './audit-patient.js';
 
 /** A line that could not be read as a FHIR resource: where, and why. */
@@ -89,8 +90,9 @@ export function createAuditTally(): AuditTally {
       });
     },
     report({ asOf, timeZone, lines, malformed, malformedCount, unattributed }) {
-      const sorted = [...missing].sort((x, y) =>
-        x.patient < y.patient ? -1 : x.patient > y.patient ? 1 : (x.pregnancyKey ?? '') < (y.pregnancyKey ?? '') ? -1 : 1,
+      // Natural order: Patient/p-demo-2 before Patient/p-demo-10 (docs/design.md#cli-output).
+      const sorted = [...missing].sort(
+        (x, y) => compareIds(x.patient, y.patient) || compareIds(x.pregnancyKey ?? '', y.pregnancyKey ?? ''),
       );
       return {
         asOf,

@@ -4,6 +4,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
 import type { MalformedLine } from './audit-tally.js';
+import { compareIds } from '../text/natural-order.js';
 import { readNdjson } from './io-lines.js';
 import { bucketCount, bucketOf, patientIdOf, SHARED_TYPES } from './patient-ref.js';
 
@@ -20,9 +21,9 @@ export interface PartitionResult {
   readonly shared: ReadonlyMap<string, Resource>;
 }
 
-/** The `*.ndjson` files of an export directory (`Type.ndjson`, `Type.000.ndjson`, …), sorted. */
+/** The `*.ndjson` files of an export directory (`Type.ndjson`, `Type.000.ndjson`, …), in natural order. */
 export async function exportFiles(dir: string): Promise<{ path: string; bytes: number }[]> {
-  const names = (await readdir(dir)).filter((n) => /\.ndjson$/i.test(n)).sort();
+  const names = (await readdir(dir)).filter((n) => /\.ndjson$/i.test(n)).sort(compareIds);
   return Promise.all(names.map(async (n) => ({ path: join(dir, n), bytes: (await stat(join(dir, n))).size })));
 }
 

@@ -5,6 +5,7 @@ import { systemClock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { asOfDay } from './as-of.js';
 import { errorText, EXIT, type CliIo } from './io.js';
+import { directoryProblem } from './path-problem.js';
 import { progressReporter } from './progress.js';
 
 export const BULK_AUDIT_USAGE =
@@ -46,10 +47,16 @@ export async function bulkAuditCommand(argv: readonly string[], io: CliIo, confi
     io.stderr(`--as-of: expected a calendar date YYYY-MM-DD\n${BULK_AUDIT_USAGE}`);
     return EXIT.usage;
   }
+  const dir = positionals[0]!;
+  const missing = await directoryProblem('export directory', dir);
+  if (missing) {
+    io.stderr(`bulk-audit: ${missing}\n`);
+    return EXIT.failed;
+  }
   const progress = values.progress || io.stderrIsTty ? progressReporter(io.stderr) : undefined;
   try {
     const report = await runBulkAudit({
-      dir: positionals[0]!,
+      dir,
       policy: config.policy,
       now,
       bucketBytes: bucketMb === undefined ? DEFAULT_BUCKET_BYTES : Math.round(bucketMb * 2 ** 20),

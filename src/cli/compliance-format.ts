@@ -1,18 +1,10 @@
 import type { ComplianceCounts, ComplianceReport } from '../qc/compliance-types.js';
+import { alignColumns } from '../text/table.js';
 
 const pct = (r: number | null) => (r === null ? '-' : `${(r * 100).toFixed(1)}%`);
 
-function pad(rows: readonly (readonly string[])[], right: ReadonlySet<number>): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
+/** Columns by display width: institution and practitioner keys may be Chinese (docs/design.md#cli-output). */
+const pad = (rows: readonly (readonly string[])[], right: ReadonlySet<number>): string => alignColumns(rows, right);
 
 const counts = (key: string, c: ComplianceCounts) => [
   key,

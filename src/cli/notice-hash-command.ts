@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { hashNoticeContent } from '../referral/notice/content.js';
 import { jcs } from '../canonical-json.js';
+import { findJsonSyntaxProblem } from '../config/json-text.js';
 import { EXIT, errorText, type CliIo } from './io.js';
+import { pathProblem } from './path-problem.js';
 
 export const NOTICE_HASH_USAGE =
   'usage: prenatal-cds notice-hash <content.json> [--canonical]\n' +
@@ -21,12 +23,28 @@ export async function noticeHashCommand(argv: readonly string[], io: CliIo): Pro
     io.stderr(NOTICE_HASH_USAGE);
     return EXIT.usage;
   }
+  const file = files[0]!;
+  let text: string;
   try {
-    const content = JSON.parse(await readFile(files[0]!, 'utf8')) as unknown;
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    io.stderr(`notice-hash: ${pathProblem(e, 'file', file)}\n`);
+    return EXIT.failed;
+  }
+  let content: unknown;
+  try {
+    content = JSON.parse(text);
+  } catch {
+    // Not JSON.parse's message: it quotes the text, which is a woman's notice.
+    const p = findJsonSyntaxProblem(text);
+    io.stderr(`notice-hash: ${file}: invalid JSON${p ? ` at line ${p.line}, column ${p.column}: expected ${p.expected}` : ''}\n`);
+    return EXIT.failed;
+  }
+  try {
     io.stdout(`${canonical ? jcs(content) : hashNoticeContent(content)}\n`);
     return EXIT.ok;
   } catch (e) {
-    io.stderr(`prenatal-cds notice-hash: ${errorText(e)}\n`);
+    io.stderr(`notice-hash: ${errorText(e)}\n`);
     return EXIT.failed;
   }
 }

@@ -5,3 +5,4 @@
  */
 export * from './write.js';
 export * from './parse.js';
+export * from './list.js';

@@ -1,4 +1,4 @@
-import { toCsv } from '../csv/index.js';
+import { csvList, toCsv } from '../csv/index.js';
 import type { DataQualityCounts, DataQualityItem, DataQualityRow } from './data-quality.js';
 
 /** The data-quality report as CSV documents (src/csv: RFC 4180, UTF-8 BOM, formula guard), as in JSON. */
@@ -34,7 +34,7 @@ export function itemsCsv(items: readonly DataQualityItem[]): string {
       i.rule,
       i.ruleVersion,
       i.reason,
-      i.evidence.join(';'),
+      csvList(i.evidence),
     ]),
   );
 }

@@ -1,5 +1,6 @@
 import type { ClinicalNow } from '../clock.js';
 import type { Policy } from '../clinical/policy.js';
+import { pathProblem } from '../cli/path-problem.js';
 import { parseRegistryBundle } from './import-bundle.js';
 import { parseRegistryCsv } from './import-csv.js';
 import { applyImport, type ImportReport, type ParsedImport } from './import-result.js';
@@ -55,7 +56,7 @@ export async function runRegistryCli(argv: readonly string[], io: RegistryCliIo)
     try {
       text = await io.readFile(path);
     } catch (e) {
-      io.stderr(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}\n`);
+      io.stderr(`registry: ${pathProblem(e, 'file', path)}\n`);
       return 1;
     }
     const parsed = parseFile(path, text, io.policy);

@@ -1,4 +1,5 @@
-import { toCsv } from '../csv/index.js';
+import { csvList, toCsv } from '../csv/index.js';
+import { alignColumns } from '../text/table.js';
 import type { ReportItem, RegistryReport } from './report.js';
 
 /** Renders the registry report as CSV (RFC 4180) or an aligned text table. */
@@ -11,7 +12,7 @@ function row(i: ReportItem): string[] {
     i.holder,
     i.holderName ?? '',
     i.number,
-    i.techniques.join(';'),
+    csvList(i.techniques),
     i.date ?? '',
     i.dueBy ?? '',
     i.days === undefined ? '' : String(i.days),
@@ -25,16 +26,10 @@ export function reportCsv(r: RegistryReport): string {
 }
 
 export function reportTable(r: RegistryReport): string {
-  const rows = [HEADER.map(String), ...r.items.map(row)];
-  const widths = HEADER.map((_, c) => Math.max(...rows.map((x) => [...x[c]!].length)));
-  const lines = rows.map((x) =>
-    x
-      .map((v, c) => v + ' '.repeat(widths[c]! - [...v].length))
-      .join('  ')
-      .trimEnd(),
-  );
+  // Columns by display width: holder names are Chinese (docs/design.md#cli-output).
+  const table = alignColumns([HEADER.map(String), ...r.items.map(row)]);
   const counts = Object.entries(r.counts)
     .map(([k, n]) => `${k}: ${n}`)
     .join(', ');
-  return [`registry report ${r.today} (expiring within ${r.expiringWithinDays} days) — ${counts}`, '', ...lines, ''].join('\n');
+  return [`registry report ${r.today} (expiring within ${r.expiringWithinDays} days) — ${counts}`, '', table, ''].join('\n');
 }

@@ -3,6 +3,7 @@ import type { Policy } from '../clinical/policy.js';
 import { addDays, daysBetween, parseDateAsWritten } from '../calendar/index.js';
 import { periodState, trainingState, verificationState } from '../orders/select-credential.js';
 import type { CertificateRecord, RegistryContents } from './registry-store.js';
+import { compareIds } from '../text/natural-order.js';
 
 /**
  * Registry report for quality control (ZJ-2023 Art.13, 15, 19, 34-36): certificates and licences
@@ -91,7 +92,7 @@ export function registryReport(records: RegistryContents, now: ClinicalNow, poli
     (a, b) =>
       REPORT_BUCKETS.indexOf(a.bucket) - REPORT_BUCKETS.indexOf(b.bucket) ||
       (a.days ?? -1e9) - (b.days ?? -1e9) ||
-      (a.holder < b.holder ? -1 : 1),
+      compareIds(a.holder, b.holder),
   );
   const counts = Object.fromEntries(REPORT_BUCKETS.map((b) => [b, items.filter((i) => i.bucket === b).length])) as Record<
     ReportBucket,

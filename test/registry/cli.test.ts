@@ -12,7 +12,7 @@ function io(files: Record<string, string>): RegistryCliIo & { out: string[]; err
     store: new MemoryRegistryStore(),
     readFile: async (p) => {
       const f = files[p];
-      if (f === undefined) throw new Error('ENOENT: no such file');
+      if (f === undefined) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
       return f;
     },
     stdout: (t) => out.push(t),
@@ -42,7 +42,7 @@ describe('runRegistryCli', () => {
   });
 
   it.each([
-    [['import', 'missing.csv'], 1, 'cannot read missing.csv'],
+    [['import', 'missing.csv'], 1, 'registry: file missing.csv not found'],
     [['import', 'bad.json'], 1, 'invalid JSON'],
     [['import', 'data.xml'], 1, 'must end in .json'],
     [['import', 'cols.csv'], 1, 'nothing imported: unknown column "foo"'],
