@@ -187,6 +187,6 @@ describe('prenatal-cds CLI (child process)', { timeout: 150_000 }, () => {
     expect(csv.stdout).toBe('\uFEFFpatient,pregnancyKey,rules,firstEvidenceDate\r\nPatient/a,Patient/a|2025-10-01,ama,2025-03-01\r\n');
     const missing = await runCliChild(['bulk-audit', join(root, 'no-such-dir')], env);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('ENOENT');
+    expect(missing.stderr).toBe(`bulk-audit: export directory ${join(root, 'no-such-dir')} not found\n`);
   });
 });
