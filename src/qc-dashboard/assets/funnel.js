@@ -89,9 +89,10 @@ export function renderFunnelTable(table, report, t) {
   table.replaceChildren(thead, tbody);
 }
 
-function patientCell(item, none) {
+/** The patient (id or pseudonym), and her record number under it when the answer carries one. */
+function patientCell(item, none, t) {
   const td = node('td', '', item.patient ?? none);
-  if (typeof item.mrn === 'string' && item.mrn) td.append(node('small', 'mrn', ` MRN ${item.mrn}`));
+  if (typeof item.mrn === 'string' && item.mrn) td.append(node('small', 'mrn', t('mrn', { mrn: item.mrn })));
   return td;
 }
 
@@ -117,7 +118,7 @@ export function renderUndiagnosed(tbody, items, t, ruleLabel) {
         urgency,
         node('td', 'nowrap', u.diagnosisDueBy ?? none),
         node('td', '', u.institution ?? none),
-        patientCell(u, none),
+        patientCell(u, none, t),
         node('td', 'mono', u.pregnancy ?? none),
         node('td', '', why),
         node('td', 'nowrap', typeof u.indicatedAt === 'string' ? u.indicatedAt.slice(0, 10) : none),
@@ -142,7 +143,7 @@ export function renderNipt(tbody, items, today, t) {
       tr.append(
         due,
         node('td', '', n.institution ?? none),
-        patientCell(n, none),
+        patientCell(n, none, t),
         node('td', 'mono', n.pregnancy ?? none),
         node('td', 'nowrap', n.niptOn ?? none),
         node('td', 'nowrap', n.edd ?? none),
