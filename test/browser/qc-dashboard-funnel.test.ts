@@ -187,6 +187,22 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard follow-up and data
     expect(lines.slice(1).map((l) => FOLLOW_UP.undiagnosed.findIndex((u) => l.includes(u.patient)))).toEqual([0, 1, 2, 3]);
   });
 
+  it('lists an NIPT without outcome follow-up (Art. 29) once the period holds the test', async () => {
+    expect(await page.locator('#fu-nipt-no-outcome-rows tr').count()).toBe(0);
+    const { from, noOutcome } = FOLLOW_UP.niptPeriod;
+    await page.fill('#from', from);
+    await page.click('#load');
+    await expect.poll(() => page.locator('#fu-nipt-no-outcome-rows tr').count()).toBe(1);
+    const cells = page.locator('#fu-nipt-no-outcome-rows tr td');
+    expect(await cells.nth(0).textContent()).toBe(`${noOutcome.dueBy} ${noOutcome.late}`);
+    expect(await cells.nth(2).textContent()).toBe(noOutcome.patient);
+    expect(await cells.nth(4).textContent()).toBe(noOutcome.niptOn);
+    expect(await hash()).toContain(`from=${from}`);
+    await page.fill('#from', FOLLOW_UP.from);
+    await page.click('#load');
+    await expect.poll(() => page.locator('#fu-nipt-no-outcome-rows tr').count()).toBe(0);
+  });
+
   it('switches to English and back; groups by month', async () => {
     await page.click('#lang-toggle');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');

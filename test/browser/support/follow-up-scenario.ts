@@ -19,6 +19,8 @@ type AckDecision = (typeof ACK_DECISIONS)[number];
  * Diagnosis due by = the earlier of indication + 28 days and 24+0 (EDD − 280 + 168):
  * P2 10-29 (25 days overdue), P6 11-15 (8 overdue), P3 11-28 (24+0 first; 5 days left), P4 12-18
  * (25 days left). Data quality: two undecided outcomes at org-a (ama), one rule error at org-b.
+ * Art. 29 (NIPT_PERIOD): P7 (org-a) had a low-risk NIPT on 2026-04-10, EDD 2026-09-15, and no
+ * outcome by EDD + 42 days (2026-10-27, 27 days before the reading).
  */
 export const FOLLOW_UP = {
   from: '2026-09-01',
@@ -34,6 +36,7 @@ export const FOLLOW_UP = {
     { patient: 'pat-chen-3', due: '2026-11-28', urgency: '剩 5 天' },
     { patient: 'pat-liu-4', due: '2026-12-18', urgency: '剩 25 天' },
   ],
+  niptPeriod: { from: '2026-03-01', noOutcome: { patient: 'pat-zhou-7', dueBy: '2026-10-27', niptOn: '2026-04-10', late: '逾期 27 天' } },
   dataQuality: { 'org-a': { undecided: 2, ruleErrors: 0, calls: 2 }, 'org-b': { undecided: 0, ruleErrors: 1, calls: 1 } },
 } as const;
 
@@ -188,6 +191,15 @@ export async function seedFollowUpScenario(audit: AuditStore): Promise<void> {
     institution: 'org-b',
     at: '2026-10-20T02:00:00Z',
     followUp: [ev('nipt-high-risk', 'DiagnosticReport/nipt-zhao-6', '2026-10-18', undefined, 'org-nipt')],
+  });
+
+  // Art. 29: a low-risk NIPT in April, EDD 2026-09-15, no outcome recorded by EDD + 42 days (10-27).
+  await call(audit, {
+    patient: 'pat-zhou-7',
+    edd: '2026-09-15',
+    institution: 'org-a',
+    at: '2026-04-12T02:00:00Z',
+    followUp: [ev('nipt-low-risk', 'DiagnosticReport/nipt-zhou-7', '2026-04-10', undefined, 'org-nipt')],
   });
 
   // Data quality: undecided outcomes at org-a, a rule error at org-b.
