@@ -8,7 +8,8 @@ export function redactUrl(url: string): string {
   try {
     u = new URL(url);
   } catch {
-    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@').replace(/([?&]password=)[^&]*/gi, '$1***');
+    // Up to the last `@`: a password may itself hold `@` (too much hidden is safe, too little not).
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:).*@/i, '$1***@').replace(/([?&]password=)[^&]*/gi, '$1***');
   }
   if (u.password) u.password = '***';
   for (const key of [...u.searchParams.keys()]) if (/password/i.test(key)) u.searchParams.set(key, '***');
@@ -21,6 +22,6 @@ export function urlPassword(url: string): string | undefined {
     const u = new URL(url);
     return u.password ? decodeURIComponent(u.password) : (u.searchParams.get('password') ?? undefined);
   } catch {
-    return /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@]*)@/i.exec(url)?.[1];
+    return /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:(.*)@/i.exec(url)?.[1];
   }
 }

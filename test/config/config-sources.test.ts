@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
 import { blankJsonComments, findJsonSyntaxProblem } from '../../src/config/json-text.js';
 import { jsonVariablePath } from '../../src/config/json-variable.js';
+import { redactUrl } from '../../src/config/redact.js';
 
 /** JSON-valued variables: JSON or a path, errors naming variable, file, line/column or field (docs/policy.md#loading). */
 const tmp = mkdtempSync(join(tmpdir(), 'config-sources-'));
@@ -171,9 +172,35 @@ describe('secrets are never echoed', () => {
     expect(problems({ PUBLIC_BASE_URL: 'ftp://x' })).toEqual(['PUBLIC_BASE_URL: must be an http(s) URL']);
   });
 
+  it('METRICS_TOKEN too short, or with a space: the rule, not the token', () => {
+    for (const token of ['mtr-短-7f3a', 'metrics token 0123456789abcdef']) {
+      const lines = problems({ METRICS_TOKEN: token });
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^METRICS_TOKEN: must be /);
+      expect(lines[0]).not.toContain(token);
+    }
+  });
+
+  it('QC_PSEUDONYM_SECRET too short: the rule, not the secret', () => {
+    const secret = '浙江-pseudonym-key-01'; // 25 bytes
+    const lines = problems({ QC_PSEUDONYM_SECRET: secret });
+    expect(lines).toEqual(['QC_PSEUDONYM_SECRET: must be at least 32 bytes']);
+  });
+
   it('a bad DATABASE_URL is not quoted', () => {
     const lines = problems({ DATABASE_URL: 'mysql://cds:S3cr3t-pw@db.example:3306/cds' });
     expect(lines).toEqual(['DATABASE_URL: must be a postgres:// URL']);
+    expect(lines.join('\n')).not.toContain('S3cr3t-pw');
+  });
+
+  it('redactUrl hides the password in the user part and in a password parameter', () => {
+    expect(redactUrl('postgres://cds_app:S3cr3t-pw@db.example:5432/prenatal_cds')).toBe(
+      'postgres://cds_app:***@db.example:5432/prenatal_cds',
+    );
+    expect(redactUrl('postgresql://cds_app@db.example/cds?sslmode=require&password=S3cr3t-pw')).toBe(
+      'postgresql://cds_app@db.example/cds?sslmode=require&password=***',
+    );
+    expect(redactUrl('postgres://u:p@ss:w0rd@[::1/db')).not.toContain('w0rd');
   });
 });
 
