@@ -251,15 +251,7 @@ async function downloadCsv() {
   const { from, to } = state.report;
   const { params, name } = csvParams(from, to);
   try {
-    const blob = await fetchCsv($('token').value.trim(), params);
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `qc-notification-compliance_${name}_${from}_${to}.csv`;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveBlob(await fetchCsv($('token').value.trim(), params), `qc-notification-compliance_${name}_${from}_${to}.csv`);
     state.error = undefined;
     state.notice = { key: 'csvDone' };
   } catch (e) {
