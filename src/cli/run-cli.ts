@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { BULK_AUDIT_USAGE, bulkAuditCommand } from './bulk-audit-command.js';
 import { COMPLIANCE_USAGE, complianceCommand } from './compliance-command.js';
+import { FOLLOW_UP_USAGE, followUpCommand } from './follow-up-command.js';
 import { EXIT, type CliIo } from './io.js';
 import { NOTICE_HASH_USAGE, noticeHashCommand } from './notice-hash-command.js';
 import { registryCommand } from './registry-command.js';
@@ -9,10 +10,11 @@ import { registryCommand } from './registry-command.js';
 const REGISTRY_USAGE =
   'usage: prenatal-cds registry import <file.json|file.csv>\n       prenatal-cds registry report [--format table|csv|json]\n';
 
-export const USAGE = `prenatal-cds — command line of the prenatal-diagnosis CDS service (configuration from the environment)\n\n${COMPLIANCE_USAGE}${REGISTRY_USAGE}${BULK_AUDIT_USAGE}${NOTICE_HASH_USAGE}`;
+export const USAGE = `prenatal-cds — command line of the prenatal-diagnosis CDS service (configuration from the environment)\n\n${COMPLIANCE_USAGE}${FOLLOW_UP_USAGE}${REGISTRY_USAGE}${BULK_AUDIT_USAGE}${NOTICE_HASH_USAGE}`;
 
 const COMMANDS: Record<string, (argv: readonly string[], io: CliIo, config: Config) => Promise<number>> = {
   compliance: complianceCommand,
+  'follow-up': followUpCommand,
   registry: registryCommand,
   'bulk-audit': bulkAuditCommand,
   'notice-hash': noticeHashCommand,

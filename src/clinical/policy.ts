@@ -94,6 +94,11 @@ export const policySchema = z.strictObject({
    */
   PREGNANCY_EDD_TOLERANCE_DAYS: z.number().int().nonnegative().default(28),
   /**
+   * QC follow-up (docs/design.md#follow-up): prenatal diagnosis of an indicated or high-risk NIPT
+   * pregnancy is due this many days after the indication, or by GA 24+0 when that comes earlier.
+   */
+  FOLLOW_UP_DIAGNOSIS_DAYS: z.number().int().positive().default(28),
+  /**
    * ZJ-2023 Art.27: GA (days) from which the Art. 27 notice of an abnormal prenatal-diagnosis result
    * says the case goes to the medical ethics committee (28+0 = 196; docs/rules.md#abnormal-result-notice).
    */

@@ -191,6 +191,13 @@ export const POLICY_PARAMETER_DOCS: Readonly<Record<string, PolicyParameterDoc>>
     unit: 'days',
     usedBy: ['design.md#pregnancy-identity'],
   },
+  FOLLOW_UP_DIAGNOSIS_DAYS: {
+    description:
+      'QC follow-up: prenatal diagnosis of an indicated (or high-risk NIPT) pregnancy is due this many days after the indication, or by GA 24+0 when that is earlier.',
+    unit: 'days',
+    article: 'ZJ-2023 Art.9, Art.23',
+    usedBy: ['design.md#follow-up'],
+  },
   ART27_ETHICS_REVIEW_GA_DAYS: {
     description: 'Gestational age from which the Art. 27 notice says the case goes to the medical ethics committee (196 = 28+0).',
     unit: 'days of GA',

@@ -14,6 +14,7 @@ import { methodNotAllowed } from './errors.js';
 import { readJsonBody } from './read-json-body.js';
 import { readCompliancePeriod } from '../store/compliance-period.js';
 import { qcDataQualityHandler } from './qc-data-quality-route.js';
+import { qcFollowUpHandler } from './qc-follow-up-route.js';
 import { qcRegistryHandler } from './qc-registry-route.js';
 
 /**
@@ -37,6 +38,8 @@ export function qcRouter(deps: QcDeps): Router {
   router.all('/qc/notification-compliance', methodNotAllowed(['GET', 'HEAD']));
   router.get('/qc/data-quality', qcDataQualityHandler(deps, authenticate));
   router.all('/qc/data-quality', methodNotAllowed(['GET', 'HEAD']));
+  router.get('/qc/follow-up', qcFollowUpHandler(deps, authenticate));
+  router.all('/qc/follow-up', methodNotAllowed(['GET', 'HEAD']));
   router.post('/qc/report-signing', reportSigningHandler(deps, authenticate));
   router.all('/qc/report-signing', methodNotAllowed(['POST']));
   if (deps.registry) {

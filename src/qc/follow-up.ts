@@ -1,0 +1,198 @@
+import { addDays, daysBetween, instantDay } from '../calendar/index.js';
+import type { FollowUpKind } from '../clinical/data-elements/follow-up-events.js';
+import { UNKNOWN_KEY } from './compliance-groups.js';
+import { computeCompliance, pregnancyIndex } from './compliance.js';
+import type { ComplianceCase, ComplianceInput } from './compliance-types.js';
+import {
+  FUNNEL_STAGES,
+  type FollowUpCounts,
+  type FollowUpFact,
+  type FollowUpInput,
+  type FollowUpOptions,
+  type FollowUpReport,
+  type FunnelStage,
+  type NiptCase,
+  type UndiagnosedCase,
+} from './follow-up-types.js';
+import type { PregnancyIndex } from './pregnancy-identity.js';
+
+/** GA 24+0 is this many days before the EDD (LMP = EDD − 280; 24+0 = LMP + 168). */
+const GA_24_BEFORE_EDD = 280 - 168;
+/** Art. 29: the outcome follow-up of an NIPT is due this many days after the EDD (the puerperium). */
+const OUTCOME_AFTER_EDD = 42;
+
+/** What the events say about one pregnancy: per kind, the earliest event (deduplicated by reference). */
+type Observed = Map<FollowUpKind, FollowUpFact>;
+
+/**
+ * The follow-up funnel (docs/design.md#follow-up), a pure function of the audit rows of notification
+ * compliance and the follow-up events observed. The indicated pregnancies, and whether each was
+ * notified and signed, are `computeCompliance`'s, over the same pregnancy index (the events' calls
+ * are sightings; an observed outcome ends its pregnancy). An event belongs to the woman's pregnancy
+ * under way on its day (`index.on`), else to its call's; a record seen by several calls counts once.
+ * Undiagnosed: indicated (or high-risk NIPT) with no procedure or result, due by the earlier of the
+ * indication day + `diagnosisDays` and GA 24+0, most overdue first. NIPT (Art. 29): high risk
+ * without diagnosis; no outcome recorded once EDD + 42 days passed.
+ */
+export function computeFollowUp(input: FollowUpInput, opts: FollowUpOptions): FollowUpReport {
+  // The calls that saw the events are sightings too, and an observed outcome closes its pregnancy.
+  const outcomes = input.events.flatMap((e) =>
+    e.kind === 'outcome' && e.patientId !== undefined ? [{ patientId: e.patientId, on: e.day }] : [],
+  );
+  const rows: ComplianceInput = {
+    ...input.compliance,
+    sightings: [...(input.compliance.sightings ?? []), ...input.events],
+    ends: [...(input.compliance.ends ?? []), ...outcomes],
+  };
+  const compliance = computeCompliance(rows, { ...opts, groupBy: 'institution' });
+  const index = pregnancyIndex(rows, opts);
+  const observed = observeByPregnancy(input.events, index);
+  const cases = compliance.cases.map((c) => ({ c, id: c.pregnancy }));
+  const groups = new Map<string, FollowUpCounts[]>();
+  const perCase = cases.map(({ c, id }) => {
+    const counts = countsOf(c, observed.get(id));
+    const key = opts.groupBy === 'institution' ? (c.institution ?? UNKNOWN_KEY) : instantDay(c.firstIndicatedAt, opts.timeZone).slice(0, 7);
+    groups.set(key, [...(groups.get(key) ?? []), counts]);
+    return counts;
+  });
+  const undiagnosed: UndiagnosedCase[] = [];
+  const indicated = new Set<string>();
+  cases.forEach(({ c, id }, i) => {
+    indicated.add(id);
+    const seen = observed.get(id);
+    if (diagnosed(seen)) return;
+    const edd = index.get(id)?.edd ?? c.edd ?? null;
+    const due = dueBy(instantDay(c.firstIndicatedAt, opts.timeZone), edd, opts.diagnosisDays);
+    const stage = furthest(perCase[i]!);
+    undiagnosed.push({
+      ...who(c, id),
+      reason: 'indicated',
+      rules: c.rules,
+      indicatedAt: c.firstIndicatedAt,
+      edd,
+      ...due,
+      ...late(due, opts),
+      stage,
+    });
+  });
+  const nipt: NiptCase[] = [];
+  for (const [id, seen] of observed) {
+    const test = seen.get('nipt-high-risk') ?? seen.get('nipt-low-risk');
+    if (!test || test.day < opts.from || test.day > opts.to) continue;
+    const p = index.get(id);
+    const edd = p?.edd ?? null;
+    const base = {
+      pregnancy: id,
+      patient: p?.patientId ?? test.patientId ?? id,
+      institution: test.institution ?? test.institutionId ?? null,
+      niptOn: test.on,
+      edd,
+    };
+    if (test.kind === 'nipt-high-risk' && !diagnosed(seen)) {
+      const due = dueBy(test.day, edd, opts.diagnosisDays);
+      nipt.push({ ...base, kind: 'high-risk-undiagnosed', dueBy: due.diagnosisDueBy });
+      if (!indicated.has(id)) {
+        const stage = seen.has('outcome') ? 'outcome' : seen.has('referral') ? 'referred' : null;
+        undiagnosed.push({ ...base, reason: 'nipt-high-risk', rules: [], indicatedAt: test.on, ...due, ...late(due, opts), stage });
+      }
+    }
+    const outcomeDue = edd === null ? null : addDays(edd, OUTCOME_AFTER_EDD);
+    if (outcomeDue !== null && opts.today > outcomeDue && !seen.has('outcome'))
+      nipt.push({ ...base, kind: 'no-outcome', dueBy: outcomeDue });
+  }
+  undiagnosed.sort(
+    (a, b) => b.overdueDays - a.overdueDays || a.diagnosisDueBy.localeCompare(b.diagnosisDueBy) || a.pregnancy.localeCompare(b.pregnancy),
+  );
+  nipt.sort(
+    (a, b) => a.kind.localeCompare(b.kind) || (a.dueBy ?? '').localeCompare(b.dueBy ?? '') || a.pregnancy.localeCompare(b.pregnancy),
+  );
+  return {
+    from: opts.from,
+    to: opts.to,
+    groupBy: opts.groupBy,
+    today: opts.today,
+    rows: [...groups.keys()].sort().map((key) => ({ key, ...sum(groups.get(key)!) })),
+    total: sum(perCase),
+    undiagnosed,
+    nipt,
+  };
+}
+
+/** Per pregnancy, the earliest event of each kind; a record seen by several calls is one event. */
+function observeByPregnancy(events: readonly FollowUpFact[], index: PregnancyIndex): Map<string, Observed> {
+  const out = new Map<string, Observed>();
+  const seen = new Set<string>();
+  for (const e of events) {
+    const pregnancy = (e.patientId !== undefined ? index.on(e.patientId, e.day)?.id : undefined) ?? index.of(e);
+    if (pregnancy === undefined || seen.has(`${pregnancy}\n${e.kind}\n${e.reference}`)) continue;
+    seen.add(`${pregnancy}\n${e.kind}\n${e.reference}`);
+    let kinds = out.get(pregnancy);
+    if (!kinds) out.set(pregnancy, (kinds = new Map()));
+    const first = kinds.get(e.kind);
+    if (!first || e.day < first.day) kinds.set(e.kind, e);
+  }
+  return out;
+}
+
+function diagnosed(seen: Observed | undefined): boolean {
+  return seen !== undefined && (seen.has('procedure') || seen.has('result'));
+}
+
+/** One case's stage flags as counts (0/1); notified and signed exactly as notification compliance sets them. */
+function countsOf(c: ComplianceCase, seen: Observed | undefined): FollowUpCounts {
+  const n = (b: boolean) => (b ? 1 : 0);
+  const signed = c.acknowledgedAt !== null;
+  return {
+    indicated: 1,
+    notified: n(c.noticeAt !== null),
+    signed: n(signed),
+    accepted: n(signed && c.decision === 'accepted-referral'),
+    declined: n(c.status === 'declined'),
+    postponed: n(c.status === 'postponed'),
+    referred: n(seen?.has('referral') ?? false),
+    procedure: n(seen?.has('procedure') ?? false),
+    result: n(seen?.has('result') ?? false),
+    outcome: n(seen?.has('outcome') ?? false),
+  };
+}
+
+function sum(list: readonly FollowUpCounts[]): FollowUpCounts {
+  const zero: FollowUpCounts = {
+    indicated: 0,
+    notified: 0,
+    signed: 0,
+    accepted: 0,
+    declined: 0,
+    postponed: 0,
+    referred: 0,
+    procedure: 0,
+    result: 0,
+    outcome: 0,
+  };
+  return list.reduce(
+    (a, b) =>
+      Object.fromEntries(
+        Object.keys(zero).map((k) => [k, a[k as keyof FollowUpCounts] + b[k as keyof FollowUpCounts]]),
+      ) as unknown as FollowUpCounts,
+    zero,
+  );
+}
+
+function furthest(c: FollowUpCounts): FunnelStage {
+  return [...FUNNEL_STAGES].reverse().find((s) => c[s] > 0) ?? 'indicated';
+}
+
+/** The earlier of `day` + `days` and GA 24+0 (EDD − 112 days) when the EDD is known. */
+function dueBy(day: string, edd: string | null, days: number): { diagnosisDueBy: string } {
+  const byDays = addDays(day, days);
+  const byGa = edd === null ? undefined : addDays(edd, -GA_24_BEFORE_EDD);
+  return { diagnosisDueBy: byGa !== undefined && byGa < byDays ? byGa : byDays };
+}
+
+function late(due: { diagnosisDueBy: string }, opts: FollowUpOptions): { overdueDays: number } {
+  return { overdueDays: daysBetween(due.diagnosisDueBy, opts.today) };
+}
+
+function who(c: ComplianceCase, id: string): Pick<UndiagnosedCase, 'pregnancy' | 'patient' | 'institution'> {
+  return { pregnancy: id, patient: c.patient, institution: c.institution };
+}
