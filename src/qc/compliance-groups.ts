@@ -1,4 +1,5 @@
 import { instantDay } from '../calendar/index.js';
+import { compareIds } from '../text/natural-order.js';
 import type { ComplianceCase, ComplianceCounts, ComplianceRow, GroupBy } from './compliance-types.js';
 
 /** Group key of a case without an institution / practitioner. */
@@ -54,7 +55,10 @@ export function keysOf(c: ComplianceCase, groupBy: GroupBy, timeZone: string): r
   }
 }
 
-/** Rows by group key (sorted by key); `total` is computed separately and counts each case once. */
+/**
+ * Rows by group key, in natural order (org-2 before org-10; docs/design.md#cli-output); `total` is
+ * computed separately and counts each case once.
+ */
 export function groupCases(cases: readonly ComplianceCase[], groupBy: GroupBy, at: CountAt): ComplianceRow[] {
   const groups = new Map<string, ComplianceCase[]>();
   for (const c of cases) {
@@ -64,5 +68,5 @@ export function groupCases(cases: readonly ComplianceCase[], groupBy: GroupBy, a
       else groups.set(key, [c]);
     }
   }
-  return [...groups.keys()].sort().map((key) => ({ key, ...countCases(groups.get(key)!, at) }));
+  return [...groups.keys()].sort(compareIds).map((key) => ({ key, ...countCases(groups.get(key)!, at) }));
 }

@@ -1,4 +1,5 @@
 import { instantDay } from '../calendar/index.js';
+import { compareIds } from '../text/natural-order.js';
 import { UNKNOWN_KEY } from './compliance-groups.js';
 
 /**
@@ -110,7 +111,10 @@ function count(items: readonly DataQualityItem[]): DataQualityCounts {
   };
 }
 
-/** The report: rows sorted by key, items oldest first (undecided before rule errors within a call). */
+/**
+ * The report: rows by key in natural order (docs/design.md#cli-output), items oldest first
+ * (undecided before rule errors within a call).
+ */
 export function computeDataQuality(input: DataQualityInput, o: DataQualityOptions): DataQualityReport {
   const inPeriod = (r: CallFacts) => {
     const day = instantDay(r.receivedAt, o.timeZone);
@@ -127,6 +131,6 @@ export function computeDataQuality(input: DataQualityInput, o: DataQualityOption
     if (list) list.push(i);
     else groups.set(key, [i]);
   }
-  const rows = [...groups.keys()].sort().map((key) => ({ key, ...count(groups.get(key)!) }));
+  const rows = [...groups.keys()].sort(compareIds).map((key) => ({ key, ...count(groups.get(key)!) }));
   return { from: o.from, to: o.to, groupBy: o.groupBy, rows, total: count(items), items };
 }
