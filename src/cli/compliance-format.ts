@@ -22,7 +22,8 @@ const counts = (key: string, c: ComplianceCounts) => [
 /**
  * The report for a terminal: rows and total (rates over `due`: deadline passed or notified), then
  * the cases still open or notified late (every status but notified-in-time, declined and postponed),
- * with the due date.
+ * with the due date and her record number (MRN: the CLI reads the store with full access,
+ * docs/design.md#patient-identity).
  */
 export function complianceTable(r: ComplianceReport): string {
   const out = [
@@ -45,7 +46,7 @@ export function complianceTable(r: ComplianceReport): string {
       'pending, notice issued, missing or late:',
       pad(
         [
-          ['status', 'pregnancy', 'institution', 'practitioner', 'rules', 'first indicated', 'due by', 'notice'],
+          ['status', 'pregnancy', 'institution', 'practitioner', 'rules', 'first indicated', 'due by', 'notice', 'MRN'],
           ...open.map((c) => [
             c.status,
             c.pregnancy,
@@ -55,6 +56,7 @@ export function complianceTable(r: ComplianceReport): string {
             c.firstIndicatedAt,
             c.dueBy,
             c.noticeAt ?? '-',
+            c.mrn ?? '-',
           ]),
         ],
         new Set(),

@@ -9,6 +9,7 @@ import { dataQualityRowsCsv, itemsCsv } from '../qc/data-quality-csv.js';
 import { parseDataQualityQuery } from '../qc/data-quality-query.js';
 import type { AuditStore } from '../store/audit-store.js';
 import { readDataQualityPeriod } from '../store/data-quality-period.js';
+import type { QcIdentity } from './qc-identity.js';
 
 /**
  * `GET /qc/data-quality?from&to&groupBy=institution|rule` (docs/design.md#data-quality): undecided
@@ -19,6 +20,7 @@ import { readDataQualityPeriod } from '../store/data-quality-period.js';
 export function qcDataQualityHandler(
   deps: { readonly audit: AuditStore; readonly config: Pick<Config, 'clinicTimeZone'> },
   authenticate: QcAuthenticate,
+  identity: QcIdentity,
 ): RequestHandler {
   return async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -29,7 +31,13 @@ export function qcDataQualityHandler(
     const institution = scopeInstitution(principal, q.institution);
     const input = await readDataQualityPeriod(deps.audit, { from: q.from, to: q.to, institution });
     const report = computeDataQuality(input, { from: q.from, to: q.to, groupBy: q.groupBy, timeZone: deps.config.clinicTimeZone });
-    const items = q.kind ? report.items.filter((i) => i.kind === q.kind) : report.items;
+    // A pseudonymising reader sees her pseudonym, in `patient` and in the evidence (docs/design.md#patient-identity).
+    const present = await identity(principal);
+    const items = (q.kind ? report.items.filter((i) => i.kind === q.kind) : report.items).map((i) => ({
+      ...i,
+      patient: present.patient(i.patient),
+      evidence: present.references(i.patient, i.evidence),
+    }));
     res.setHeader('X-Total-Count', String(items.length));
     const offset = q.offset ?? 0;
     const csv = q.format === 'csv' || (q.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');

@@ -14,6 +14,7 @@ import { methodNotAllowed } from './errors.js';
 import { readJsonBody } from './read-json-body.js';
 import { readCompliancePeriod } from '../store/compliance-period.js';
 import { qcDataQualityHandler } from './qc-data-quality-route.js';
+import { qcIdentity, type QcIdentity } from './qc-identity.js';
 import { qcFollowUpHandler } from './qc-follow-up-route.js';
 import { qcRegistryHandler } from './qc-registry-route.js';
 
@@ -34,9 +35,11 @@ type QcDeps = AppDeps & { readonly audit: AuditStore };
 export function qcRouter(deps: QcDeps): Router {
   const router = Router();
   const authenticate = qcAuthenticator(deps.config.qcTokens);
-  router.get('/qc/notification-compliance', complianceHandler(deps, authenticate));
+  // Who sees patient ids and record numbers, who pseudonyms (docs/design.md#patient-identity).
+  const identity = qcIdentity(deps);
+  router.get('/qc/notification-compliance', complianceHandler(deps, authenticate, identity));
   router.all('/qc/notification-compliance', methodNotAllowed(['GET', 'HEAD']));
-  router.get('/qc/data-quality', qcDataQualityHandler(deps, authenticate));
+  router.get('/qc/data-quality', qcDataQualityHandler(deps, authenticate, identity));
   router.all('/qc/data-quality', methodNotAllowed(['GET', 'HEAD']));
   router.get('/qc/follow-up', qcFollowUpHandler(deps, authenticate));
   router.all('/qc/follow-up', methodNotAllowed(['GET', 'HEAD']));
@@ -49,7 +52,7 @@ export function qcRouter(deps: QcDeps): Router {
   return router;
 }
 
-function complianceHandler(deps: QcDeps, authenticate: QcAuthenticate): RequestHandler {
+function complianceHandler(deps: QcDeps, authenticate: QcAuthenticate, identity: QcIdentity): RequestHandler {
   return async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     const principal = authenticate(req.headers.authorization);
@@ -69,7 +72,8 @@ function complianceHandler(deps: QcDeps, authenticate: QcAuthenticate): RequestH
       referralRules: ART25_NOTICE_RULE_IDS,
       pregnancyToleranceDays: deps.config.policy.PREGNANCY_EDD_TOLERANCE_DAYS,
     });
-    const filtered = q.status ? report.cases.filter((c) => c.status === q.status) : report.cases;
+    const present = await identity(principal);
+    const filtered = (q.status ? report.cases.filter((c) => c.status === q.status) : report.cases).map((c) => present.case(c));
     res.setHeader('X-Total-Count', String(filtered.length));
     const csv = q.format === 'csv' || (q.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
     if (csv) {

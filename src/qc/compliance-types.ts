@@ -26,6 +26,8 @@ export interface CallFacts {
   readonly institutionId?: string;
   readonly practitionerId?: string;
   readonly patientId?: string;
+  /** Her record number (MRN_SYSTEM) stored with the call (docs/design.md#patient-identity). */
+  readonly patientMrn?: string;
   readonly pregnancyKey?: string;
   /** The call's best EDD (YYYY-MM-DD): a revised EDD of the same pregnancy (docs/design.md#pregnancy-identity). */
   readonly edd?: string;
@@ -137,6 +139,8 @@ export interface ComplianceCase {
   /** The pregnancy's id (docs/design.md#pregnancy-identity): the raw key of its earliest sighting. */
   readonly pregnancy: string;
   readonly patient: string;
+  /** Her record number (MRN_SYSTEM) from the indicating call; `null` when unknown or not shown to the reader (docs/design.md#patient-identity). */
+  readonly mrn: string | null;
   /** The pregnancy's latest best EDD (YYYY-MM-DD), else `null`. */
   readonly edd: string | null;
   readonly institution: string | null;

@@ -50,6 +50,7 @@ export function computeCompliance(input: ComplianceInput, opts: ComplianceOption
     cases.push({
       pregnancy,
       patient: f.call.patientId ?? pregnancy,
+      mrn: f.call.patientMrn ?? null,
       edd: index.get(pregnancy)?.edd ?? null,
       institution: f.call.institutionId ?? null,
       practitioner: f.call.practitionerId ?? null,

@@ -9,6 +9,7 @@ import type { ComplianceCase, ComplianceRow } from './compliance-types.js';
 export const CASE_COLUMNS = [
   'pregnancy',
   'patient',
+  'mrn',
   'edd',
   'institution',
   'practitioner',
@@ -44,6 +45,7 @@ export function casesCsv(cases: readonly ComplianceCase[]): string {
     cases.map((c) => [
       c.pregnancy,
       c.patient,
+      c.mrn,
       c.edd,
       c.institution,
       c.practitioner,

@@ -43,7 +43,8 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard in Chromium', () =
       DATA_DIR: 'memory://',
       LOG_LEVEL: 'silent',
       CLINIC_TIMEZONE: 'Asia/Shanghai',
-      QC_TOKENS: JSON.stringify({ [TOKEN]: { role: 'province' } }),
+      // May see patient ids (docs/design.md#patient-identity): the case list is compared by id.
+      QC_TOKENS: JSON.stringify({ [TOKEN]: { role: 'province', seesMrn: true } }),
     });
     composition = await compose(config, createLogger(config), { clock: fixedClock('2026-11-23T02:00:00Z', config.clinicTimeZone) });
     await seedQcScenario(composition.store.audit);
@@ -224,7 +225,7 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard in Chromium', () =
     const text = readFileSync(await cases.path(), 'utf8').replace(/^\uFEFF/, '');
     const lines = text.trim().split(/\r\n/);
     expect(lines[0]).toBe(
-      'pregnancy,patient,institution,practitioner,rules,firstIndicatedAt,dueBy,noticeAt,noticeIssuedAt,acknowledgedAt,decision,status',
+      'pregnancy,patient,mrn,institution,practitioner,rules,firstIndicatedAt,dueBy,noticeAt,noticeIssuedAt,acknowledgedAt,decision,status',
     );
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['preg-1', 'preg-2', 'preg-3', 'preg-4', 'preg-5', 'preg-6']);
     expect(lines.find((l) => l.startsWith('preg-3,'))).toMatch(/,missing$/);

@@ -17,7 +17,7 @@ import { ack, feedback, visit } from './scenario.js';
  */
 const TOKEN = 'province-token-0123456789';
 const ENV = {
-  QC_TOKENS: JSON.stringify({ [TOKEN]: { role: 'province' } }),
+  QC_TOKENS: JSON.stringify({ [TOKEN]: { role: 'province', seesMrn: true } }),
   CLINIC_TIMEZONE: 'Asia/Shanghai',
   NOTICE_DEADLINE_DAYS: '7',
 };

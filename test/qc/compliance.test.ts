@@ -8,7 +8,11 @@ import { EXPECTED, ORG_2, PERIOD, recordScenario } from './scenario.js';
 
 const PROVINCE = 'province-token-0123456789';
 const ORG_2_TOKEN = 'org-2-token-0123456789abc';
-const QC_TOKENS = JSON.stringify({ [PROVINCE]: { role: 'province' }, [ORG_2_TOKEN]: { role: 'institution', institution: ORG_2 } });
+// The province token may see patient ids (docs/design.md#patient-identity): the cases are compared by id.
+const QC_TOKENS = JSON.stringify({
+  [PROVINCE]: { role: 'province', seesMrn: true },
+  [ORG_2_TOKEN]: { role: 'institution', institution: ORG_2 },
+});
 
 let store: OpenedStore;
 let h: Harness;
@@ -92,6 +96,7 @@ describe('GET /qc/notification-compliance: arithmetic on a hand-built scenario',
     expect(a).toEqual({
       pregnancy: 'pA|2026-09-01',
       patient: 'pA',
+      mrn: null,
       // the scenario's keys carry no EDD the service would write (`Patient/<id>|<EDD>`)
       edd: null,
       institution: 'org-1',

@@ -27,6 +27,7 @@ describe('compliance CSV', () => {
       {
         pregnancy: 'Patient/p|2025-10-01',
         patient: 'Patient/p',
+        mrn: 'ZY-0012345',
         edd: '2025-10-05',
         institution: '=杭州,妇幼',
         practitioner: null,
@@ -41,7 +42,7 @@ describe('compliance CSV', () => {
       },
     ]);
     expect(csv.split('\r\n')[1]).toBe(
-      'Patient/p|2025-10-01,Patient/p,2025-10-05,"\'=杭州,妇幼",,ama;nt,2025-06-01T08:00:00.000Z,2025-06-08,,2025-06-02T08:00:00.000Z,,,notice-issued',
+      'Patient/p|2025-10-01,Patient/p,ZY-0012345,2025-10-05,"\'=杭州,妇幼",,ama;nt,2025-06-01T08:00:00.000Z,2025-06-08,,2025-06-02T08:00:00.000Z,,,notice-issued',
     );
   });
 });

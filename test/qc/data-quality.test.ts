@@ -25,7 +25,11 @@ import { createDatabase } from '../store/postgres-target.js';
 const parseCsv = (text: string): string[][] => readCsv(text).records.map((r) => [...r.fields]);
 const PROVINCE = 'province-token-0123456789';
 const ORG_2_TOKEN = 'org-2-token-0123456789abc';
-const QC_TOKENS = JSON.stringify({ [PROVINCE]: { role: 'province' }, [ORG_2_TOKEN]: { role: 'institution', institution: 'org-2' } });
+// The province token may see patient ids (docs/design.md#patient-identity): the items are compared by id.
+const QC_TOKENS = JSON.stringify({
+  [PROVINCE]: { role: 'province', seesMrn: true },
+  [ORG_2_TOKEN]: { role: 'institution', institution: 'org-2' },
+});
 const ENV = { QC_TOKENS, CLINIC_TIMEZONE: 'Asia/Shanghai' };
 
 const undecided = (rule: string, reason: string, evidence: string[]) => ({

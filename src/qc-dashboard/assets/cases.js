@@ -59,6 +59,21 @@ function cell(text, className) {
   return td;
 }
 
+/**
+ * Her id — or her pseudonym, for a province reader not allowed more — and under it her record
+ * number when the reader sees it (docs/design.md#patient-identity).
+ */
+function patientCell(c, t, none) {
+  const td = cell(c.patient ?? none);
+  if (typeof c.mrn === 'string' && c.mrn) {
+    const mrn = document.createElement('span');
+    mrn.className = 'mrn';
+    mrn.textContent = t('mrn', { mrn: c.mrn });
+    td.append(document.createElement('br'), mrn);
+  }
+  return td;
+}
+
 /** Replaces the rows of `tbody` with `items`; `t` translates, `ruleLabel` names a rule id. */
 export function renderCaseRows(tbody, items, t, ruleLabel) {
   const none = t('none');
@@ -83,7 +98,7 @@ export function renderCaseRows(tbody, items, t, ruleLabel) {
         cell(formatInstant(c.firstIndicatedAt, none), 'nowrap'),
         cell(c.institution ?? none),
         cell(c.practitioner ?? none),
-        cell(c.patient ?? none),
+        patientCell(c, t, none),
         cell(c.pregnancy ?? none, 'mono'),
         cell(rules || none),
         cell(formatInstant(c.noticeAt, none), 'nowrap'),
