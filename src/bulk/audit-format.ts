@@ -6,12 +6,22 @@ export type BulkAuditFormat = 'table' | 'csv' | 'json';
 
 /**
  * CSV (src/csv: RFC 4180, UTF-8 BOM, formula guard): one row per indicated pregnancy with no notice
- * (the totals are in the table / JSON forms); `rules` joined with `;` as in every CSV (src/csv/list.ts).
+ * (the totals are in the table / JSON forms); `rules` joined with `;` as in every CSV (src/csv/list.ts);
+ * the pregnancy as the compliance report names it, its latest EDD, the deadline and the status.
  */
 export function bulkAuditCsv(r: BulkAuditReport): string {
   return toCsv(
-    ['patient', 'pregnancyKey', 'rules', 'firstEvidenceDate'],
-    r.missing.map((m) => [m.patient, m.pregnancyKey ?? '', csvList(m.rules), m.firstEvidenceDate ?? '']),
+    ['patient', 'pregnancyKey', 'rules', 'firstEvidenceDate', 'pregnancy', 'edd', 'dueBy', 'status'],
+    r.missing.map((m) => [
+      m.patient,
+      m.pregnancyKey ?? '',
+      csvList(m.rules),
+      m.firstEvidenceDate ?? '',
+      m.pregnancy ?? '',
+      m.edd ?? '',
+      m.dueBy ?? '',
+      m.status,
+    ]),
   );
 }
 
@@ -32,7 +42,10 @@ export function bulkAuditTable(r: BulkAuditReport): string {
       ['pregnant now', String(t.pregnantNow)],
       ['indicated', String(t.indicated)],
       ['with notice', String(t.withNotice)],
+      ['  in time', String(t.notifiedInTime)],
+      ['  late', String(t.notifiedLate)],
       ['  notice not covering every rule', String(t.noticeNotCoveringAll)],
+      ['no notice, pending (due date not passed)', String(t.pending)],
       ['missing notice', String(t.missing)],
       ['malformed lines', String(t.malformedLines)],
       ['unattributed resources', unattributed],
@@ -43,8 +56,16 @@ export function bulkAuditTable(r: BulkAuditReport): string {
   if (r.missing.length > 0) {
     out.push(
       alignColumns([
-        ['patient', 'pregnancy', 'rules', 'first evidence'],
-        ...r.missing.map((m) => [m.patient, m.pregnancyKey ?? '-', m.rules.join(','), m.firstEvidenceDate ?? '-']),
+        ['patient', 'pregnancy', 'EDD', 'rules', 'first evidence', 'due by', 'status'],
+        ...r.missing.map((m) => [
+          m.patient,
+          m.pregnancy ?? m.pregnancyKey ?? '-',
+          m.edd ?? '-',
+          m.rules.join(','),
+          m.firstEvidenceDate ?? '-',
+          m.dueBy ?? '-',
+          m.status,
+        ]),
       ]),
       '',
     );

@@ -4,6 +4,8 @@ import type { Policy } from '../clinical/policy.js';
 import { evaluateReferral } from '../referral/evaluate.js';
 import { createSnapshot, type PatientSnapshot } from '../fhir/snapshot.js';
 import { existingNoticeFor } from '../referral/existing-notice.js';
+import type { CaseStatus } from '../qc/compliance-types.js';
+import { auditedPregnancy, auditedStatus } from './audit-pregnancy.js';
 
 /** What the retrospective audit found for one patient of a Bulk Data export. */
 export interface PatientAudit {
@@ -13,12 +15,18 @@ export interface PatientAudit {
   /** Currently pregnant on the as-of day (docs/rules.md#current-pregnancy). */
   readonly pregnant: boolean;
   readonly pregnancyKey?: string;
+  /** The pregnancy as the compliance report names it, and its latest EDD (docs/design.md#pregnancy-identity). */
+  readonly pregnancy?: string;
+  readonly edd?: string;
   /** Art. 24 / screening rule ids that fired, sorted; empty ⇒ not indicated. */
   readonly rules: readonly string[];
   /** Earliest date (YYYY-MM-DD) of the evidence behind the findings, when any is dated. */
   readonly firstEvidenceDate?: string;
   /** The notice Communication for this pregnancy, as the referral service recognises it. */
   readonly notice?: { readonly date: string; readonly reference: string; readonly rules: readonly string[] };
+  /** Indicated: the notice deadline and the case status (docs/design.md#case-status). */
+  readonly dueBy?: string;
+  readonly status?: CaseStatus;
   /** Rules that threw for this patient (bugs, counted). */
   readonly ruleErrors: number;
 }
@@ -53,23 +61,36 @@ function firstEvidenceDay(snapshot: PatientSnapshot, items: readonly { reference
 
 /**
  * Runs the referral rules (ZJ-2023 Art.24) for one patient's resources as of `now`, and looks for
- * the Art. 25 notice Communication exactly as the referral service does (`existingNoticeFor`).
+ * the Art. 25 notice Communication exactly as the referral service does (`existingNoticeFor`); an
+ * indicated pregnancy gets the compliance report's pregnancy identity and case status, due
+ * `deadlineDays` (NOTICE_DEADLINE_DAYS) after its first evidence.
  */
-export function auditPatient(patientId: string, resources: readonly Resource[], policy: Policy, now: ClinicalNow): PatientAudit {
+export function auditPatient(
+  patientId: string,
+  resources: readonly Resource[],
+  policy: Policy,
+  now: ClinicalNow,
+  deadlineDays = 7,
+): PatientAudit {
   const snapshot = createSnapshot({ patientId, resources });
   const { facts, findings, errors } = evaluateReferral(snapshot, policy, now);
   const rules = [...new Set(findings.map((f) => f.rule as string))].sort();
   const items = findings.flatMap((f) => (f.params as { items?: { reference: string; date?: string }[] }).items ?? []);
   const first = rules.length > 0 ? firstEvidenceDay(snapshot, items) : undefined;
   const notice = facts.current ? existingNoticeFor(snapshot, facts, now.timeZone) : undefined;
+  const identity = rules.length > 0 ? auditedPregnancy(snapshot, facts, policy, now) : {};
+  const status = rules.length > 0 ? auditedStatus(first ?? identity.firstSeen ?? now.today, notice?.date, deadlineDays, now.today) : {};
   return {
     patientId,
     hasPatientResource: snapshot.patient !== undefined,
     pregnant: facts.current,
     ...(facts.pregnancyKey ? { pregnancyKey: facts.pregnancyKey } : {}),
+    ...(identity.pregnancy ? { pregnancy: identity.pregnancy } : {}),
+    ...(identity.edd ? { edd: identity.edd } : {}),
     rules,
     ...(first ? { firstEvidenceDate: first } : {}),
     ...(notice ? { notice } : {}),
+    ...status,
     ruleErrors: errors.length,
   };
 }

@@ -8,12 +8,20 @@ export interface MalformedLine {
   readonly reason: string;
 }
 
-/** An indicated pregnancy with no Art. 25 notice Communication. */
+/**
+ * An indicated pregnancy with no Art. 25 notice Communication: `missing` once its deadline passed,
+ * `pending` before (docs/design.md#case-status).
+ */
 export interface MissingNotice {
   readonly patient: string;
   readonly pregnancyKey: string | null;
   readonly rules: readonly string[];
   readonly firstEvidenceDate: string | null;
+  /** The pregnancy as the compliance report names it, and its latest EDD (docs/design.md#pregnancy-identity). */
+  readonly pregnancy: string | null;
+  readonly edd: string | null;
+  readonly dueBy: string | null;
+  readonly status: 'pending' | 'missing';
 }
 
 export interface BulkAuditTotals {
@@ -26,6 +34,12 @@ export interface BulkAuditTotals {
   readonly pregnantNow: number;
   readonly indicated: number;
   readonly withNotice: number;
+  /** With a notice by the deadline, or after it (docs/design.md#case-status). */
+  readonly notifiedInTime: number;
+  readonly notifiedLate: number;
+  /** No notice and the deadline not passed. */
+  readonly pending: number;
+  /** No notice and the deadline passed. */
   readonly missing: number;
   /** Indicated pregnancies whose notice does not list every rule that fires now. */
   readonly noticeNotCoveringAll: number;
@@ -65,6 +79,9 @@ export function createAuditTally(): AuditTally {
     pregnantNow = 0,
     indicated = 0,
     withNotice = 0,
+    notifiedInTime = 0,
+    notifiedLate = 0,
+    pending = 0,
     notCovering = 0,
     ruleErrors = 0;
   const missing: MissingNotice[] = [];
@@ -79,14 +96,21 @@ export function createAuditTally(): AuditTally {
       indicated++;
       if (a.notice) {
         withNotice++;
+        if (a.status === 'notified-late') notifiedLate++;
+        else notifiedInTime++;
         if (a.rules.some((r) => !a.notice!.rules.includes(r))) notCovering++;
         return;
       }
+      if (a.status === 'pending') pending++;
       missing.push({
         patient: `Patient/${a.patientId}`,
         pregnancyKey: a.pregnancyKey ?? null,
         rules: a.rules,
         firstEvidenceDate: a.firstEvidenceDate ?? null,
+        pregnancy: a.pregnancy ?? null,
+        edd: a.edd ?? null,
+        dueBy: a.dueBy ?? null,
+        status: a.status === 'pending' ? 'pending' : 'missing',
       });
     },
     report({ asOf, timeZone, lines, malformed, malformedCount, unattributed }) {
@@ -104,7 +128,10 @@ export function createAuditTally(): AuditTally {
           pregnantNow,
           indicated,
           withNotice,
-          missing: missing.length,
+          notifiedInTime,
+          notifiedLate,
+          pending,
+          missing: missing.length - pending,
           noticeNotCoveringAll: notCovering,
           malformedLines: malformedCount,
           unattributed,

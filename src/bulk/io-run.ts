@@ -17,6 +17,8 @@ export interface BulkAuditOptions {
   readonly policy: Policy;
   /** The as-of day: pregnancy, gestational age and windows are judged on `now.today`. */
   readonly now: ClinicalNow;
+  /** NOTICE_DEADLINE_DAYS (default 7): an indicated pregnancy's notice is due this many days after its first evidence. */
+  readonly deadlineDays?: number;
   readonly bucketBytes?: number;
   /** Parent of the temp directory (default `os.tmpdir()`). */
   readonly tmpRoot?: string;
@@ -37,7 +39,7 @@ export async function runBulkAudit(o: BulkAuditOptions): Promise<BulkAuditReport
     await forEachPatient(
       part.bucketFiles,
       part.shared,
-      (pid, resources) => tally.add(auditPatient(pid, resources, o.policy, o.now)),
+      (pid, resources) => tally.add(auditPatient(pid, resources, o.policy, o.now, o.deadlineDays)),
       (n) => o.onProgress?.('evaluate', n),
     );
     return tally.report({

@@ -59,6 +59,7 @@ export async function bulkAuditCommand(argv: readonly string[], io: CliIo, confi
       dir,
       policy: config.policy,
       now,
+      deadlineDays: config.noticeDeadlineDays,
       bucketBytes: bucketMb === undefined ? DEFAULT_BUCKET_BYTES : Math.round(bucketMb * 2 ** 20),
       ...(progress ? { onProgress: progress } : {}),
     });

@@ -3,6 +3,7 @@ import type { CaseStatus, ComplianceCase, ComplianceInput, ComplianceOptions, Co
 import { groupCases, countCases } from './compliance-groups.js';
 import { DEFAULT_POLICY } from '../clinical/policy.js';
 import { resolvePregnancies, type PregnancyIndex } from './pregnancy-identity.js';
+import { caseStatus } from './case-status.js';
 
 /**
  * Art. 25 written-notice compliance (docs/design.md#qc, `notification-compliance`), a pure
@@ -144,12 +145,8 @@ interface CaseFacts {
 
 /** docs/design.md#case-status: notified (by decision, then by deadline), else clicked, else by the deadline. */
 function statusOf(c: CaseFacts, opts: ComplianceOptions): CaseStatus {
-  if (c.noticeAt !== null) {
-    if (c.decision === 'declined' || c.decision === 'postponed') return c.decision;
-    return instantDay(c.noticeAt, opts.timeZone) <= c.dueBy ? 'notified-in-time' : 'notified-late';
-  }
-  if (c.issuedAt !== null) return 'notice-issued';
-  return opts.today > c.dueBy ? 'missing' : 'pending';
+  const noticeDay = c.noticeAt === null ? null : instantDay(c.noticeAt, opts.timeZone);
+  return caseStatus({ dueBy: c.dueBy, noticeDay, issued: c.issuedAt !== null, decision: c.decision }, opts.today);
 }
 
 function iso(instant: string): string {

@@ -55,7 +55,16 @@ describe('bulk-audit: small cases', () => {
     const r = await runBulkAudit({ dir, policy: DEFAULT_POLICY, now, bucketBytes: 64 });
     expect(r.totals).toMatchObject({ lines: 6, patients: 2, pregnantNow: 2, indicated: 1, withNotice: 0, missing: 1, malformedLines: 0 });
     expect(r.missing).toEqual([
-      { patient: 'Patient/a', pregnancyKey: 'Patient/a|2025-10-01', rules: ['amniotic-fluid'], firstEvidenceDate: '2025-05-20' },
+      {
+        patient: 'Patient/a',
+        pregnancyKey: 'Patient/a|2025-10-01',
+        rules: ['amniotic-fluid'],
+        firstEvidenceDate: '2025-05-20',
+        pregnancy: 'Patient/a|2025-10-01',
+        edd: '2025-10-01',
+        dueBy: '2025-05-27',
+        status: 'missing',
+      },
     ]);
   });
 
@@ -92,7 +101,8 @@ describe('bulk-audit: small cases', () => {
     expect(table).toContain('Patient.ndjson:2: invalid JSON');
     expect(table).toMatch(/missing notice\s+1/);
     expect(formatBulkAudit(r, 'csv')).toBe(
-      '\uFEFFpatient,pregnancyKey,rules,firstEvidenceDate\r\nPatient/a,Patient/a|2025-10-01,ama,2025-03-01\r\n',
+      '\uFEFFpatient,pregnancyKey,rules,firstEvidenceDate,pregnancy,edd,dueBy,status\r\n' +
+        'Patient/a,Patient/a|2025-10-01,ama,2025-03-01,Patient/a|2025-10-01,2025-10-01,2025-03-08,missing\r\n',
     );
     expect(JSON.parse(formatBulkAudit(r, 'json'))).toEqual(r);
   });
@@ -121,7 +131,16 @@ describe('bulk-audit: small cases', () => {
     });
     const r = await runBulkAudit({ dir, policy: DEFAULT_POLICY, now });
     expect(r.missing).toEqual([
-      { patient: 'Patient/a', pregnancyKey: 'Patient/a|2025-10-01', rules: ['teratogen-exposure'], firstEvidenceDate: '2025-01-10' },
+      {
+        patient: 'Patient/a',
+        pregnancyKey: 'Patient/a|2025-10-01',
+        rules: ['teratogen-exposure'],
+        firstEvidenceDate: '2025-01-10',
+        pregnancy: 'Patient/a|2025-10-01',
+        edd: '2025-10-01',
+        dueBy: '2025-01-17',
+        status: 'missing',
+      },
     ]);
   });
 

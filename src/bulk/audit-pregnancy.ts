@@ -1,0 +1,75 @@
+import type { ClinicalNow } from '../clock.js';
+import { addDays, fromDayNumber } from '../calendar/index.js';
+import { readContext } from '../clinical/data-elements/context.js';
+import type { PregnancyFacts } from '../clinical/finding-params.js';
+import type { Policy } from '../clinical/policy.js';
+import { bestEdd } from '../clinical/pregnancy/best-edd.js';
+import { eddCandidates } from '../clinical/pregnancy/edd-candidates.js';
+import { pregnancyEnds } from '../clinical/pregnancy/pregnancy-end.js';
+import type { PatientSnapshot } from '../fhir/snapshot.js';
+import { caseStatus } from '../qc/case-status.js';
+import type { CaseStatus } from '../qc/compliance-types.js';
+import { resolvePregnancies, type PregnancySighting } from '../qc/pregnancy-identity.js';
+
+/** The current pregnancy of a bulk-audited woman as QC identifies it (docs/design.md#pregnancy-identity). */
+export interface AuditedPregnancy {
+  /** The pregnancy id, as the compliance report would name it. */
+  readonly pregnancy?: string;
+  /** Its latest best EDD. */
+  readonly edd?: string;
+  /** The first day the record shows this pregnancy (its earliest dated EDD), if any. */
+  readonly firstSeen?: string;
+}
+
+/** A sighting's instant for a clinic day (resolved with time zone UTC, so the day stays the day). */
+const atDay = (day: string) => `${day}T00:00:00Z`;
+
+/**
+ * The pregnancy identity of the bulk audit, with the same resolver as the compliance report: the
+ * record replayed as the hook calls would have seen it — on every day an EDD was recorded, the best
+ * EDD known that day — plus the as-of day's facts, and the record's pregnancy-end records (which
+ * the bulk audit, reading the whole record, has and a hook call report does not).
+ */
+export function auditedPregnancy(snapshot: PatientSnapshot, facts: PregnancyFacts, policy: Policy, now: ClinicalNow): AuditedPregnancy {
+  if (!facts.current) return {};
+  const ctx = readContext(snapshot, policy, now);
+  const patientId = snapshot.patientId;
+  const candidates = eddCandidates(ctx);
+  const days = [...new Set(candidates.flatMap((c) => (c.recorded && c.recorded.first <= ctx.today ? [c.recorded.first] : [])))];
+  const sightings: PregnancySighting[] = days.flatMap((day) => {
+    const best = bestEdd(candidates.filter((c) => c.recorded !== undefined && c.recorded.first <= day));
+    return best ? [{ patientId, edd: best.edd, receivedAt: atDay(fromDayNumber(day)) }] : [];
+  });
+  const today = {
+    patientId,
+    ...(facts.pregnancyKey ? { pregnancyKey: facts.pregnancyKey } : {}),
+    ...(facts.edd ? { edd: facts.edd.date } : {}),
+  };
+  sightings.push({ ...today, receivedAt: atDay(now.today) });
+  const ends = pregnancyEnds(ctx).map((e) => ({ patientId, on: fromDayNumber(e.first) }));
+  const index = resolvePregnancies(sightings, { toleranceDays: policy.PREGNANCY_EDD_TOLERANCE_DAYS, ends, timeZone: 'UTC' });
+  const pregnancy = index.of(today);
+  const p = pregnancy === undefined ? undefined : index.get(pregnancy);
+  const edd = p?.edd ?? facts.edd?.date;
+  return {
+    ...(pregnancy !== undefined && pregnancy !== patientId ? { pregnancy } : {}),
+    ...(edd ? { edd } : {}),
+    ...(p ? { firstSeen: p.firstSeenAt.slice(0, 10) } : {}),
+  };
+}
+
+/**
+ * The case status of an indicated pregnancy in the bulk audit (docs/design.md#case-status, the
+ * compliance report's `caseStatus`): indicated on the first evidence day (else the first day the
+ * record shows the pregnancy, else the as-of day), due `deadlineDays` later, notified on the day of
+ * the notice Communication; an export has no clicks and no acknowledgements.
+ */
+export function auditedStatus(
+  indicatedOn: string,
+  noticeDay: string | undefined,
+  deadlineDays: number,
+  today: string,
+): { readonly dueBy: string; readonly status: CaseStatus } {
+  const dueBy = addDays(indicatedOn, deadlineDays);
+  return { dueBy, status: caseStatus({ dueBy, noticeDay: noticeDay ?? null, issued: false, decision: null }, today) };
+}
