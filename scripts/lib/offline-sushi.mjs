@@ -7,12 +7,13 @@
  * `latest` — fails at once with a warning, listed in `sushi-ignoreWarnings.txt`. The SUSHI version
  * check (npm registry) is never called.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const sushi = require('fsh-sushi');
+const { IGExporter } = require('fsh-sushi/dist/ig');
 const { DiskBasedPackageCache } = createRequire(require.resolve('fsh-sushi'))('fhir-package-loader');
 
 const CONCRETE_VERSION = /^\d+\.\d+\.\d+(-[\w.]+)?$/;
@@ -57,7 +58,8 @@ function ignoredWarnings(projectDir) {
 
 /**
  * Builds the SUSHI project in `projectDir` (sushi-config.yaml + input/fsh) into
- * `<outDir>/fsh-generated/resources`, with snapshots (the @medplum/core validator needs them).
+ * `<outDir>/fsh-generated/resources`, with snapshots (the @medplum/core validator needs them), and
+ * the ImplementationGuide resource when the config names the package (`id`).
  * @param {{ projectDir: string, outDir: string, cacheDir: string, logLevel?: string }} options
  * @returns {Promise<{ errors: { message: string }[], warnings: { message: string }[], count: number }>}
  */
@@ -87,6 +89,14 @@ export async function runSushiOffline({ projectDir, outDir, cacheDir, logLevel =
   const outPackage = sushiExport.exportFHIR(tank, defs);
   utils.ensureOutputDir(join(projectDir, 'input', 'fsh'), outDir);
   utils.writeFHIRResources(outDir, outPackage, defs, true);
+  if (config.id) {
+    // The ImplementationGuide resource for the FHIR package (docs/design.md#fhir-package), as `sushi
+    // build` writes it without `FSHOnly`. `FSHOnly: true` stays on: with it SUSHI stamps the
+    // config's `version` on every resource (otherwise left to the IG Publisher, which we do not
+    // run). The IG Publisher's page sources (fsh-generated/includes) are dropped: no IG site.
+    new IGExporter(outPackage, defs, projectDir).export(outDir);
+    rmSync(join(outDir, 'fsh-generated', 'includes'), { recursive: true, force: true });
+  }
   const count = readdirSync(join(outDir, 'fsh-generated', 'resources')).length;
   return { errors: [...utils.errorsAndWarnings.errors], warnings: [...utils.errorsAndWarnings.warnings], count };
 }
