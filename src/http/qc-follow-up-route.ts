@@ -11,6 +11,7 @@ import type { FollowUpReport } from '../qc/follow-up-types.js';
 import type { Clock } from '../clock.js';
 import type { AuditStore } from '../store/audit-store.js';
 import { readFollowUpPeriod } from '../store/follow-up-period.js';
+import type { QcIdentity } from './qc-identity.js';
 
 type Deps = {
   readonly audit: AuditStore;
@@ -27,7 +28,7 @@ type Deps = {
  * `limit`/`offset` page both lists; `X-Total-Count` is the undiagnosed total (in CSV, the section's),
  * `X-Nipt-Total-Count` the NIPT one. Never cached.
  */
-export function qcFollowUpHandler(deps: Deps, authenticate: QcAuthenticate): RequestHandler {
+export function qcFollowUpHandler(deps: Deps, authenticate: QcAuthenticate, identity: QcIdentity): RequestHandler {
   return async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     const principal = authenticate(req.headers.authorization);
@@ -38,7 +39,7 @@ export function qcFollowUpHandler(deps: Deps, authenticate: QcAuthenticate): Req
     const today = deps.clock.now().today;
     const input = await readFollowUpPeriod(deps.audit, { from: q.from, to: q.to, institution }, today);
     const { policy } = deps.config;
-    const report = computeFollowUp(input, {
+    const computed = computeFollowUp(input, {
       from: q.from,
       to: q.to,
       groupBy: q.groupBy,
@@ -49,6 +50,13 @@ export function qcFollowUpHandler(deps: Deps, authenticate: QcAuthenticate): Req
       pregnancyToleranceDays: policy.PREGNANCY_EDD_TOLERANCE_DAYS,
       diagnosisDays: policy.FOLLOW_UP_DIAGNOSIS_DAYS,
     });
+    // A pseudonymising reader sees her pseudonym in both lists (docs/design.md#patient-identity).
+    const present = await identity(principal);
+    const report = {
+      ...computed,
+      undiagnosed: computed.undiagnosed.map((c) => present.case(c)),
+      nipt: computed.nipt.map((c) => present.case(c)),
+    };
     res.setHeader('X-Nipt-Total-Count', String(report.nipt.length));
     const csv = q.format === 'csv' || (q.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
     if (csv) {

@@ -41,7 +41,7 @@ export function qcRouter(deps: QcDeps): Router {
   router.all('/qc/notification-compliance', methodNotAllowed(['GET', 'HEAD']));
   router.get('/qc/data-quality', qcDataQualityHandler(deps, authenticate, identity));
   router.all('/qc/data-quality', methodNotAllowed(['GET', 'HEAD']));
-  router.get('/qc/follow-up', qcFollowUpHandler(deps, authenticate));
+  router.get('/qc/follow-up', qcFollowUpHandler(deps, authenticate, identity));
   router.all('/qc/follow-up', methodNotAllowed(['GET', 'HEAD']));
   router.post('/qc/report-signing', reportSigningHandler(deps, authenticate));
   router.all('/qc/report-signing', methodNotAllowed(['POST']));

@@ -16,10 +16,10 @@ export interface IdentityReader {
   readonly seesMrn?: boolean;
 }
 
-/** The identity members of a case. */
+/** The identity members of a case (`mrn` where the list has one: not the follow-up lists). */
 export interface CaseIdentity {
   readonly patient: string;
-  readonly mrn: string | null;
+  readonly mrn?: string | null;
   readonly pregnancy: string;
 }
 
@@ -99,7 +99,12 @@ export function identityPresenter(reader: IdentityReader, key?: Uint8Array): Ide
   const patient = (id: string | null) => (id === null ? null : pseudonym(id, key));
   return {
     identified: false,
-    case: (c) => ({ ...c, patient: pseudonym(c.patient, key), mrn: null, pregnancy: pseudonymousPregnancy(c.pregnancy, c.patient, key) }),
+    case: (c) => ({
+      ...c,
+      patient: pseudonym(c.patient, key),
+      pregnancy: pseudonymousPregnancy(c.pregnancy, c.patient, key),
+      ...('mrn' in c ? { mrn: null } : {}),
+    }),
     patient,
     references: (id, refs) =>
       refs.map((ref) => {

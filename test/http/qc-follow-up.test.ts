@@ -18,7 +18,11 @@ import { buildHarness } from '../support/app-fixture.js';
 const PROVINCE = 'province-token-0123456789';
 const ORG_1_TOKEN = 'org-1-token-0123456789abc';
 const ENV = {
-  QC_TOKENS: JSON.stringify({ [PROVINCE]: { role: 'province' }, [ORG_1_TOKEN]: { role: 'institution', institution: 'org-1' } }),
+  // The province token may see patient ids (docs/design.md#patient-identity): the lists are compared by id.
+  QC_TOKENS: JSON.stringify({
+    [PROVINCE]: { role: 'province', seesMrn: true },
+    [ORG_1_TOKEN]: { role: 'institution', institution: 'org-1' },
+  }),
   CLINIC_TIMEZONE: 'Asia/Shanghai',
 };
 const PERIOD = { from: '2026-10-01', to: '2026-12-31' };

@@ -14,6 +14,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';
 import type { ComplianceReport } from '../../src/qc/compliance-types.js';
 import type { DataQualityReport } from '../../src/qc/data-quality.js';
+import type { FollowUpReport } from '../../src/qc/follow-up-types.js';
 import { makeKey, type TestKey } from '../auth/support/tokens.js';
 import { example, type HookBody } from '../e2e/support/e2e-app.js';
 import { buildHarness } from '../support/app-fixture.js';
@@ -24,7 +25,7 @@ import { buildHarness } from '../support/app-fixture.js';
  * Patient with several identifiers; the institution token and a province token with `seesMrn` see
  * it with her id; a province token without it sees a pseudonym — stable across requests and a
  * restart on the same store, different per woman — and neither her id nor her MRN anywhere in the
- * JSON or CSV bodies.
+ * JSON or CSV bodies of the compliance, data-quality and follow-up reports.
  */
 const BASE = 'https://cds.patient-identity.example';
 const ISS = 'https://ehr.patient-identity.example/oauth';
@@ -205,6 +206,9 @@ describe('QC patient identity through HTTP (PGlite in DATA_DIR)', () => {
       ['/qc/notification-compliance', { format: 'csv', section: 'rows', groupBy: 'practitioner' }],
       ['/qc/data-quality', {}],
       ['/qc/data-quality', { format: 'csv' }],
+      ['/qc/follow-up', {}],
+      ['/qc/follow-up', { format: 'csv', section: 'undiagnosed' }],
+      ['/qc/follow-up', { format: 'csv', section: 'nipt' }],
     ] as const) {
       expectNothingOfHer(await qc(r, path, PROVINCE, query));
     }
@@ -212,6 +216,9 @@ describe('QC patient identity through HTTP (PGlite in DATA_DIR)', () => {
     const zhang = first.find((c) => c.institution === ORG && dq.items.some((i) => i.patient === c.patient));
     expect(zhang).toBeDefined();
     expect(dq.items.find((i) => i.patient === zhang!.patient)?.evidence).toEqual([`Patient/${zhang!.patient}`]);
+    // Both women indicated, neither diagnosed: the follow-up list names them by pseudonym.
+    const followUp = JSON.parse(await qc(r, '/qc/follow-up', PROVINCE)) as FollowUpReport;
+    expect(followUp.undiagnosed.map((c) => c.patient).sort()).toEqual(first.map((c) => c.patient).sort());
     // The institution sees the same item with her id.
     const own = JSON.parse(await qc(r, '/qc/data-quality', INSTITUTION)) as DataQualityReport;
     expect(own.items.map((i) => i.patient)).toContain(WOMEN[0].id);
