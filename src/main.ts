@@ -1,6 +1,7 @@
 import { authOffWarning } from './auth/authenticator.js';
 import type { Composition } from './compose.js';
 import { ConfigError, loadConfig } from './config/load.js';
+import { loadTlsCredentials, type TlsCredentials } from './config/tls-config.js';
 import { storeOpenProblem } from './config/startup-problem.js';
 import { createHttpServer } from './http/http-server.js';
 import { createLogger } from './log.js';
@@ -12,8 +13,11 @@ const SHUTDOWN_GRACE_MS = 10_000;
 /** Entry point: read the environment once, open the store, compose the deps, listen. `app.ts` never listens. */
 async function main(): Promise<void> {
   let config;
+  let tls: TlsCredentials | undefined;
   try {
     config = loadConfig(process.env);
+    // TLS_CERT_FILE / TLS_KEY_FILE read and checked before anything opens (docs/design.md#tls).
+    tls = config.tls ? loadTlsCredentials(config.tls) : undefined;
   } catch (e) {
     if (e instanceof ConfigError) {
       // One line per problem, each naming the variable (docs/policy.md#startup-errors).
@@ -53,11 +57,15 @@ async function main(): Promise<void> {
     logger.fatal({ err }, 'cannot open the audit store');
     process.exit(1);
   }
-  const http = createHttpServer(createApp(composition.deps), {
-    headersTimeoutMs: config.httpHeadersTimeoutMs,
-    requestTimeoutMs: config.httpRequestTimeoutMs,
-    keepAliveTimeoutMs: config.httpKeepAliveTimeoutMs,
-  });
+  const http = createHttpServer(
+    createApp(composition.deps),
+    {
+      headersTimeoutMs: config.httpHeadersTimeoutMs,
+      requestTimeoutMs: config.httpRequestTimeoutMs,
+      keepAliveTimeoutMs: config.httpKeepAliveTimeoutMs,
+    },
+    tls,
+  );
   try {
     await http.listen(config.port, config.host);
   } catch (err) {
@@ -67,13 +75,13 @@ async function main(): Promise<void> {
   // METRICS_PORT: `/metrics` on a listener of its own (docs/design.md#metrics).
   const metrics = composition.deps.metrics;
   const metricsHttp = metrics
-    ? await listenMetrics(metrics, config, logger).catch((err: unknown) => {
+    ? await listenMetrics(metrics, config, logger, tls).catch((err: unknown) => {
         logger.fatal({ err, host: config.metricsHost, port: config.metricsPort }, 'cannot listen for /metrics (METRICS_PORT)');
         process.exit(1);
       })
     : undefined;
   logger.info(
-    { host: config.host, port: config.port, publicBaseUrl: config.publicBaseUrl, authMode: config.authMode },
+    { host: config.host, port: config.port, tls: tls !== undefined, publicBaseUrl: config.publicBaseUrl, authMode: config.authMode },
     'prenatal-cds listening',
   );
   let closing = false;

@@ -5,6 +5,8 @@ import { ConfigError } from './config-error.js';
 import { jsonVariable } from './json-variable.js';
 import { pseudonymSecretSchema, qcTokenSchema, trustedIssuerSchema, type Config } from './schema.js';
 import { isMetricsConfigIssue, readMetricsConfig } from './metrics-config.js';
+import { readTlsFiles } from './tls-config.js';
+import { parseTrustProxy } from './trust-proxy.js';
 import { deepFreeze } from '../deep-freeze.js';
 
 export { ConfigError } from './config-error.js';
@@ -150,6 +152,8 @@ export function loadConfig(env: Env): Config {
     ...storeBounds(env),
     jwksTimeoutMs: parseWith('JWKS_TIMEOUT_MS', intIn(100, 60_000), env.JWKS_TIMEOUT_MS ?? String(JWKS_FETCH_TIMEOUT_MS)),
     ...metrics,
+    ...readTlsFiles(env),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
   return deepFreeze(config);
 }

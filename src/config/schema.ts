@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { Policy } from '../clinical/policy.js';
+import type { TlsFiles } from './tls-config.js';
+import type { TrustProxy } from './trust-proxy.js';
 
 /**
  * Configuration (docs/design.md#configuration): environment variables, validated once at start and frozen.
@@ -117,4 +119,8 @@ export interface Config {
   readonly metricsHost: string;
   /** NODE_ENV=production or PUBLIC_BASE_URL set: without token or port, `/metrics` is then not served. */
   readonly metricsProduction: boolean;
+  /** TLS_CERT_FILE / TLS_KEY_FILE: every listener speaks HTTPS (docs/design.md#tls); the paths only, read at start. */
+  readonly tls: TlsFiles | undefined;
+  /** TRUST_PROXY: express's `trust proxy`, deciding `req.ip` and `req.protocol` (docs/design.md#trust-proxy). */
+  readonly trustProxy: TrustProxy;
 }

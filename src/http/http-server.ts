@@ -1,4 +1,6 @@
-import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { TlsCredentials } from '../config/tls-config.js';
 
 /**
  * The HTTP server around the app (docs/design.md#http-bounds): how long a client may take to send
@@ -14,6 +16,11 @@ import { createServer, type RequestListener, type Server, type ServerResponse } 
  *   in flight — and any that arrives on an open connection meanwhile — with `Connection: close`,
  *   and once none is left close whatever connection remains (idle, or a request never completed).
  *   Under keep-alive load connections are never idle, so closing idle ones once is not enough.
+ *
+ * With `tls` (TLS_CERT_FILE / TLS_KEY_FILE, docs/design.md#tls) the same server speaks HTTPS only,
+ * TLS 1.2 or later; a TLS handshake gets the headers timeout too (Node's default is 120 s), so a
+ * client that opens a connection and never finishes the handshake holds it no longer than one
+ * that never sends its headers. Everything else — timeouts, drain — is this one code path.
  */
 export interface HttpServerBounds {
   readonly headersTimeoutMs: number;
@@ -22,7 +29,7 @@ export interface HttpServerBounds {
 }
 
 export interface HttpServer {
-  readonly server: Server;
+  readonly server: Server | HttpsServer;
   /** Listens on `port` / `host`; rejects if the address cannot be bound. */
   listen(port: number, host: string): Promise<void>;
   /** Requests received and not yet answered (or abandoned by their client). */
@@ -31,26 +38,30 @@ export interface HttpServer {
   drain(): Promise<void>;
 }
 
-export function createHttpServer(handler: RequestListener, bounds: HttpServerBounds): HttpServer {
+export function createHttpServer(handler: RequestListener, bounds: HttpServerBounds, tls?: TlsCredentials): HttpServer {
   const open = new Set<ServerResponse>();
   let draining = false;
   let closed: Promise<void> | undefined;
-  const server = createServer(
-    {
-      headersTimeout: bounds.headersTimeoutMs,
-      requestTimeout: bounds.requestTimeoutMs,
-      connectionsCheckingInterval: Math.min(1_000, Math.max(10, Math.floor(bounds.headersTimeoutMs / 4))),
-    },
-    (req, res) => {
-      open.add(res);
-      res.once('close', () => {
-        open.delete(res);
-        if (draining && open.size === 0) server.closeAllConnections();
-      });
-      if (draining) res.setHeader('Connection', 'close');
-      handler(req, res);
-    },
-  );
+  const options: ServerOptions = {
+    headersTimeout: bounds.headersTimeoutMs,
+    requestTimeout: bounds.requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(1_000, Math.max(10, Math.floor(bounds.headersTimeoutMs / 4))),
+  };
+  const listener: RequestListener = (req, res) => {
+    open.add(res);
+    res.once('close', () => {
+      open.delete(res);
+      if (draining && open.size === 0) server.closeAllConnections();
+    });
+    if (draining) res.setHeader('Connection', 'close');
+    handler(req, res);
+  };
+  const server: Server | HttpsServer = tls
+    ? createHttpsServer(
+        { ...options, cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', handshakeTimeout: bounds.headersTimeoutMs },
+        listener,
+      )
+    : createServer(options, listener);
   server.keepAliveTimeout = bounds.keepAliveTimeoutMs;
 
   return {

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
+import type { TlsCredentials } from '../config/tls-config.js';
 import { AppError } from '../errors/app-error.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { errorHandler, methodNotAllowed, notFound } from './errors.js';
@@ -53,18 +54,26 @@ export function metricsApp(metrics: Metrics, config: MetricsConfig, logger: Logg
   return app;
 }
 
-/** Starts the METRICS_PORT listener if configured (src/main.ts); `undefined` otherwise. */
+/**
+ * Starts the METRICS_PORT listener if configured (src/main.ts); `undefined` otherwise. With `tls`
+ * (TLS_CERT_FILE / TLS_KEY_FILE) it speaks HTTPS like the service port (docs/design.md#tls).
+ */
 export async function listenMetrics(
   metrics: Metrics,
   config: MetricsConfig & Pick<Config, 'httpHeadersTimeoutMs' | 'httpRequestTimeoutMs' | 'httpKeepAliveTimeoutMs'>,
   logger: Logger,
+  tls?: TlsCredentials,
 ): Promise<HttpServer | undefined> {
   if (config.metricsPort === undefined) return undefined;
-  const server = createHttpServer(metricsApp(metrics, config, logger), {
-    headersTimeoutMs: config.httpHeadersTimeoutMs,
-    requestTimeoutMs: config.httpRequestTimeoutMs,
-    keepAliveTimeoutMs: config.httpKeepAliveTimeoutMs,
-  });
+  const server = createHttpServer(
+    metricsApp(metrics, config, logger),
+    {
+      headersTimeoutMs: config.httpHeadersTimeoutMs,
+      requestTimeoutMs: config.httpRequestTimeoutMs,
+      keepAliveTimeoutMs: config.httpKeepAliveTimeoutMs,
+    },
+    tls,
+  );
   await server.listen(config.metricsPort, config.metricsHost);
   return server;
 }
