@@ -8,6 +8,7 @@ import { createPgSql } from '../../src/store/pg-sql.js';
 import { createPgliteSql } from '../../src/store/pglite-sql.js';
 import type { Sql } from '../../src/store/sql.js';
 import { postgresSkipReason, startPostgres, type PostgresServer } from '../support/postgres-server.js';
+import { acknowledgement, hookCall, notice } from './audit-fixtures.js';
 import { createDatabase } from './postgres-target.js';
 
 /**
@@ -88,6 +89,38 @@ function migrationSuite(engine: string, open: () => Promise<Sql>): void {
       expect(r.cases.map((c) => [c.pregnancy, c.edd, c.status])).toEqual([
         [CALLS[0]!.key, '2027-05-16', 'missing'],
         ['EpisodeOfCare/eoc-li-juan-1', null, 'missing'],
+      ]);
+    } finally {
+      await sql.close();
+    }
+  }, 120_000);
+
+  it(`${engine}: a call's EDD is stored with the call and its notice and read back with every row; sightings span institutions`, async () => {
+    const sql = await open();
+    try {
+      await migrate(sql);
+      const audit = createAuditStore(sql);
+      const n = notice({
+        patientId: 'p-tang-wei',
+        pregnancyKey: 'EpisodeOfCare/eoc-tang-1',
+        edd: '2027-04-30',
+        institutionId: 'org-a',
+        createdAt: '2026-10-09T02:00:00.000Z',
+      });
+      const episodeCall = { patientId: 'p-tang-wei', pregnancyKey: 'EpisodeOfCare/eoc-tang-1', edd: '2027-04-30' };
+      await audit.recordHookCall(hookCall({ ...episodeCall, institutionId: 'org-a', receivedAt: '2026-10-09T02:00:00.000Z', notice: n }));
+      await audit.recordHookCall(
+        hookCall({ ...episodeCall, institutionId: 'org-b', receivedAt: '2026-10-20T02:00:00.000Z', edd: '2027-05-03' }),
+      );
+      await audit.appendAcknowledgement(acknowledgement(n.id, { signedAt: '2026-10-09T03:00:00.000Z' }));
+      const q = { from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z' };
+      expect(new Set((await audit.listFindings({ ...q, institutionId: 'org-a' })).map((f) => f.edd))).toEqual(new Set(['2027-04-30']));
+      expect((await audit.listNotices(q)).map((x) => x.edd)).toEqual(['2027-04-30']);
+      expect((await audit.listAcknowledgements(q)).map((a) => a.edd)).toEqual(['2027-04-30']);
+      expect(await audit.get(n.id)).toMatchObject({ edd: '2027-04-30' });
+      expect(await audit.listPregnancySightings({ ...q, patientIds: ['p-tang-wei', 'p-nobody'] })).toEqual([
+        { ...episodeCall, receivedAt: '2026-10-09T02:00:00.000Z' },
+        { ...episodeCall, edd: '2027-05-03', receivedAt: '2026-10-20T02:00:00.000Z' },
       ]);
     } finally {
       await sql.close();
