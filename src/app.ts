@@ -43,6 +43,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
+  // TRUST_PROXY: whose X-Forwarded-For / -Proto decide req.ip (the failure limit, notice views) and req.protocol (docs/design.md#trust-proxy).
+  app.set('trust proxy', deps.config.trustProxy);
   app.use(requestLog(deps.logger, observeRequests(metrics)));
 
   app.get('/healthz', healthzHandler);

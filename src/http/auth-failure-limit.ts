@@ -76,7 +76,7 @@ async function refuseOverLimit(failures: KeyedLimit, key: string, res: Response)
  * The key a client address is counted under: the address itself for IPv4 (an IPv4-mapped IPv6
  * address is unwrapped), its /64 prefix for IPv6 — one host is usually given a whole /64, so
  * counting single IPv6 addresses would let it start afresh with every request. Express's `req.ip`
- * is the socket address unless the app trusts a proxy.
+ * is the socket address unless TRUST_PROXY names the peer a proxy (docs/design.md#trust-proxy).
  */
 export function clientKey(address: string | undefined): string {
   if (address === undefined || address === '') return 'unknown';

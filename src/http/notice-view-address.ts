@@ -4,7 +4,7 @@ import { isIPv4, isIPv6 } from 'node:net';
  * What a notice page view records of the client address (NOTICE_VIEW_ADDRESS,
  * docs/design.md#notice-links): `none` (the default) nothing; `prefix` the network only — an IPv4
  * address's /24 (`203.0.113.0/24`), an IPv6 address's /48; `full` the address. Express's `req.ip` is
- * the socket address unless the app trusts a proxy.
+ * the socket address unless TRUST_PROXY names the peer a proxy (docs/design.md#trust-proxy).
  */
 export function viewAddress(mode: 'none' | 'prefix' | 'full', address: string | undefined): string | undefined {
   if (mode === 'none' || !address) return undefined;
