@@ -1,7 +1,6 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { ConfigError } from './config-error.js';
-import type { Config } from './schema.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -25,7 +24,7 @@ const MAX_PEM_BYTES = 1024 * 1024;
  * error naming both variables. Only the paths are kept in the configuration — the command line,
  * which reads the same configuration, never needs the key's file to be readable.
  */
-export function readTlsFiles(env: Env): Pick<Config, 'tls'> {
+export function readTlsFiles(env: Env): { readonly tls: TlsFiles | undefined } {
   const certFile = env.TLS_CERT_FILE?.trim() || undefined;
   const keyFile = env.TLS_KEY_FILE?.trim() || undefined;
   if (certFile && !keyFile) throw new ConfigError('TLS_KEY_FILE', 'is required with TLS_CERT_FILE (set both or neither)');
