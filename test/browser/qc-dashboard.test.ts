@@ -167,6 +167,9 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard in Chromium', () =
       'pending',
     ]);
     expect(await caseRows().first().locator('td').nth(1).textContent()).toBe('2026-09-10 10:00');
+    // The patient, and her record number under it (docs/design.md#patient-identity).
+    expect(await caseRows().first().locator('td').nth(4).textContent()).toBe('pat-1病案号 ZY-2026-000001');
+    expect(await caseRows().first().locator('td .mrn').textContent()).toBe('病案号 ZY-2026-000001');
     const pending = caseRows().last().locator('td').first();
     expect(await pending.locator('.badge').textContent()).toBe('待告知');
     expect(await pending.locator('.due-by').textContent()).toBe('截止 2026-11-27');
@@ -225,7 +228,7 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard in Chromium', () =
     const text = readFileSync(await cases.path(), 'utf8').replace(/^\uFEFF/, '');
     const lines = text.trim().split(/\r\n/);
     expect(lines[0]).toBe(
-      'pregnancy,patient,mrn,institution,practitioner,rules,firstIndicatedAt,dueBy,noticeAt,noticeIssuedAt,acknowledgedAt,decision,status',
+      'pregnancy,patient,mrn,edd,institution,practitioner,rules,firstIndicatedAt,dueBy,noticeAt,noticeIssuedAt,acknowledgedAt,decision,status',
     );
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['preg-1', 'preg-2', 'preg-3', 'preg-4', 'preg-5', 'preg-6']);
     expect(lines.find((l) => l.startsWith('preg-3,'))).toMatch(/,missing$/);

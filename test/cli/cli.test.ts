@@ -120,7 +120,7 @@ describe('prenatal-cds CLI (child process)', { timeout: 150_000 }, () => {
     expect(table.stdout).toMatch(/notified-late\s+Patient\/pc\|2025-08-01/);
     expect(table.stdout).not.toMatch(/notified-in-time\s+Patient\/pa/);
     expect(cases.stdout.split('\r\n')[0]).toBe(
-      '\uFEFFpregnancy,patient,mrn,institution,practitioner,rules,firstIndicatedAt,dueBy,noticeAt,noticeIssuedAt,acknowledgedAt,decision,status',
+      '\uFEFFpregnancy,patient,mrn,edd,institution,practitioner,rules,firstIndicatedAt,dueBy,noticeAt,noticeIssuedAt,acknowledgedAt,decision,status',
     );
     const org2 = await runCliChild([...args, '--format', 'json', '--institution', 'org-2'], env);
     expect(JSON.parse(org2.stdout).total).toMatchObject({ indicated: 1, notified: 0 });

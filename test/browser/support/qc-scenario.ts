@@ -53,6 +53,8 @@ function hookCall(c: Call): { record: HookCallRecord; cardUuid: string; noticeSu
     institutionId: c.institution,
     practitionerId: c.practitioner,
     patientId,
+    // Her record number (MRN_SYSTEM), shown under the patient in the case list.
+    patientMrn: `ZY-2026-${c.pregnancy.slice(5).padStart(6, '0')}`,
     pregnancyKey: c.pregnancy,
     status: 200,
     latencyMs: 12,
