@@ -50,7 +50,8 @@ export function corePackageDir(cacheDir = FHIR_CACHE_DIR) {
   return join(cacheDir, `${CORE_PACKAGE.name}#${CORE_PACKAGE.version}`);
 }
 
-function indexEntry(filename, r) {
+/** A FHIR package `.index.json` entry (index-version 1) for `filename` holding resource `r`. */
+export function indexEntry(filename, r) {
   const entry = { filename, resourceType: r.resourceType, id: r.id };
   for (const key of ['url', 'version', 'kind', 'type', 'supplements', 'content']) {
     if (typeof r[key] === 'string') entry[key] = r[key];

@@ -78,9 +78,13 @@ function* extensionsOf(value: unknown, path: string): Generator<[Record<string, 
 /**
  * Validates `resource` against `profileUrl` (default: its first `meta.profile` that is one of ours;
  * none: base R4 only). Returns every issue (errors and warnings); an unknown profile URL throws.
+ * `known` replaces the generated profiles (e.g. those of the FHIR package; the caller indexes them).
  */
-export function validateAgainstProfile(resource: Resource, profileUrl?: string): Issue[] {
-  const known = loadProfiles();
+export function validateAgainstProfile(
+  resource: Resource,
+  profileUrl?: string,
+  known: ReadonlyMap<string, StructureDefinition> = loadProfiles(),
+): Issue[] {
   const url = profileUrl ?? resource.meta?.profile?.find((p) => known.has(p));
   const profile = url ? known.get(url) : undefined;
   if (url && !profile) throw new Error(`unknown profile ${url}`);
@@ -106,8 +110,8 @@ export function validateAgainstProfile(resource: Resource, profileUrl?: string):
 }
 
 /** Only the `error` / `fatal` issues. */
-export function validationErrors(resource: Resource, profileUrl?: string): Issue[] {
-  return validateAgainstProfile(resource, profileUrl).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+export function validationErrors(resource: Resource, profileUrl?: string, profiles?: ReadonlyMap<string, StructureDefinition>): Issue[] {
+  return validateAgainstProfile(resource, profileUrl, profiles).filter((i) => i.severity === 'error' || i.severity === 'fatal');
 }
 
 /** Validates against the base R4 definition of the resource type only (no profile). */
