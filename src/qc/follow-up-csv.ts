@@ -1,4 +1,4 @@
-import { toCsv } from '../csv/index.js';
+import { csvList, toCsv } from '../csv/index.js';
 import type { FollowUpCounts, FollowUpRow, NiptCase, UndiagnosedCase } from './follow-up-types.js';
 
 /** The follow-up report as CSV documents (src/csv: RFC 4180, UTF-8 BOM, formula guard), one per section, as in JSON. */
@@ -40,11 +40,11 @@ export function followUpRowsCsv(rows: readonly FollowUpRow[], total: FollowUpCou
   );
 }
 
-/** The undiagnosed list; `rules` joined with `;`. */
+/** The undiagnosed list; `rules` joined with the one list separator of every CSV (src/csv/list.ts). */
 export function undiagnosedCsv(list: readonly UndiagnosedCase[]): string {
   return toCsv(
     UNDIAGNOSED_COLUMNS,
-    list.map((u) => UNDIAGNOSED_COLUMNS.map((k) => (k === 'rules' ? u.rules.join(';') : u[k]))),
+    list.map((u) => UNDIAGNOSED_COLUMNS.map((k) => (k === 'rules' ? csvList(u.rules) : u[k]))),
   );
 }
 

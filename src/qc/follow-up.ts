@@ -15,6 +15,7 @@ import {
   type UndiagnosedCase,
 } from './follow-up-types.js';
 import type { PregnancyIndex } from './pregnancy-identity.js';
+import { compareIds } from '../text/natural-order.js';
 
 /** GA 24+0 is this many days before the EDD (LMP = EDD − 280; 24+0 = LMP + 168). */
 const GA_24_BEFORE_EDD = 280 - 168;
@@ -111,7 +112,8 @@ export function computeFollowUp(input: FollowUpInput, opts: FollowUpOptions): Fo
     to: opts.to,
     groupBy: opts.groupBy,
     today: opts.today,
-    rows: [...groups.keys()].sort().map((key) => ({ key, ...sum(groups.get(key)!) })),
+    // Natural order, as the compliance and data-quality rows: org-2 before org-10 (docs/design.md#cli-output).
+    rows: [...groups.keys()].sort(compareIds).map((key) => ({ key, ...sum(groups.get(key)!) })),
     total: sum(perCase),
     undiagnosed,
     nipt,
