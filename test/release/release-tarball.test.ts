@@ -62,7 +62,11 @@ describe('release tarball (npm run release → unpack → npm ci --omit=dev → 
     const { privateKey, publicKey } = await generateKeyPair('ES384');
     signingKey = privateKey;
     const issuers = [
-      { iss: ISS, jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'ehr-1', alg: 'ES384', use: 'sig' }] }, fhirServers: ['https://ehr.example.cn/fhir'] },
+      {
+        iss: ISS,
+        jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'ehr-1', alg: 'ES384', use: 'sig' }] },
+        fhirServers: ['https://ehr.example.cn/fhir'],
+      },
     ];
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
