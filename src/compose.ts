@@ -12,6 +12,7 @@ import { createServices } from './services.js';
 import { createStore, type OpenedStore } from './store/create-store.js';
 import { createSqlRateCounters } from './store/rate-limit-counters.js';
 import { createSqlRegistryStore } from './store/sql-registry-store.js';
+import { NOTICE_ID_SECRET } from './store/reuse-cache.js';
 
 export interface Composition {
   readonly deps: AppDeps;
@@ -62,6 +63,8 @@ export async function compose(
       ...(config.mrnSystem ? { mrnSystem: config.mrnSystem } : {}),
       registry,
       storedNotice: (id) => audit.get(id),
+      // One key for every replica and restart: a repeated call derives the same notice id (docs/design.md#notice-reuse).
+      noticeIdKey: await audit.storedSecret(NOTICE_ID_SECRET),
     }),
     notices: audit,
     feedback: audit,

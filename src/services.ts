@@ -25,6 +25,8 @@ export interface ServicesDeps {
   readonly production?: boolean;
   /** Reads a stored notice: one stored in an earlier content format is not re-linked (src/referral/service.ts). */
   readonly storedNotice?: ReferralServiceDeps['storedNotice'];
+  /** The key of derived notice ids (docs/design.md#notice-reuse); random ids without it. */
+  readonly noticeIdKey?: Uint8Array;
   /** The referral rules (the catalogue by default; tests inject failing ones). */
   readonly referralRules?: ReferralServiceDeps['rules'];
   /** The NIPT rules (the catalogue by default; tests inject failing ones). */

@@ -12,7 +12,8 @@ export const NOTICE_HASH_USAGE =
 
 /**
  * `prenatal-cds notice-hash <file>`: recomputes a written notice's content hash from its stored
- * content (the `content` column of the `notice` table, as JSON: README#written-notice). The file
+ * content (the `notice` table's `content_jcs`, the canonical text itself, or for earlier notices
+ * `content`, as JSON: README#written-notice). The file
  * is parsed as JSON and hashed as the service does (src/referral/notice/content.ts), so the output
  * equals the hash on the printed page when the content is unchanged.
  */

@@ -57,6 +57,8 @@ export type ServiceHandler = (input: {
   readonly now: ClinicalNow;
   /** The institution bound to the verified issuer/tenant (TRUSTED_ISSUERS), if any. */
   readonly issuerInstitution?: string;
+  /** The EHR calling: verified issuer (`dev` when auth is off) and tenant; a reused notice stays with its EHR (docs/design.md#notice-reuse). */
+  readonly ehr?: { readonly issuer: string; readonly tenant?: string };
 }) => Promise<ServiceResult> | ServiceResult;
 
 /** An answer with no card. */

@@ -8,4 +8,11 @@ export interface StoredNotice {
   readonly institutionId?: string;
   /** The notice content, a pure data structure the notice page renders per locale. */
   readonly content: unknown;
+  /**
+   * `content` in RFC 8785 canonical form, exactly the text hashed into `hash`: stored as is
+   * (docs/design.md#notice-reuse). Absent: the store writes it from `content`.
+   */
+  readonly canonical?: string;
+  /** SHA-256 of the content without its per-issue fields, when the id was derived from it (docs/design.md#notice-reuse). */
+  readonly substanceHash?: string;
 }

@@ -90,6 +90,7 @@ export function serviceCallHandler(deps: AppDeps, defs: ReadonlyMap<string, Serv
         request,
         now,
         ...(auth.institution ? { issuerInstitution: auth.institution } : {}),
+        ehr: { issuer: auth.issuer, ...(auth.tenant ? { tenant: auth.tenant } : {}) },
       });
       stages?.rules.observe(since(ruling));
     } catch (e) {

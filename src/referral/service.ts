@@ -13,7 +13,10 @@ import type { ExistingNotice } from './card-detail.js';
 import { evaluateReferral } from './evaluate.js';
 import { loadPerformerInstitutions } from './performer-institutions.js';
 import { existingNoticeFor } from './existing-notice.js';
-import { buildNoticeContent, hashNoticeContent, namedInstitution } from './notice/content.js';
+import { buildNoticeContent, namedInstitution } from './notice/content.js';
+import { derivedNoticeId, noticeSubstanceHash } from './notice/substance.js';
+import { jcs } from '../canonical-json.js';
+import { createHash } from 'node:crypto';
 import { isCurrentNoticeContent, type NoticeInstitution } from './notice/content-schema.js';
 import { noticeMessage } from './notice/messages.js';
 import { printableInstitution, resolveNoticeInstitutions } from './notice-institutions.js';
@@ -48,6 +51,12 @@ export interface ReferralServiceDeps {
    * format is not re-linked, a new one is issued (docs/design.md#written-notice). Absent: not checked.
    */
   readonly storedNotice?: (id: string) => Promise<StoredNotice | undefined>;
+  /**
+   * The store's `notice-id` secret: with it, a notice's id is derived from its substance, EHR and
+   * pregnancy, so a repeated call issues the same notice again (docs/design.md#notice-reuse).
+   * Absent: a new random id (`newId`) per notice.
+   */
+  readonly noticeIdKey?: Uint8Array;
 }
 
 /**
@@ -57,7 +66,7 @@ export interface ReferralServiceDeps {
  * its hash). No current pregnancy or no finding → no card.
  */
 export function createReferralService(deps: ReferralServiceDeps): ServiceHandler {
-  return async ({ snapshot, now, issuerInstitution }) => {
+  return async ({ snapshot, now, issuerInstitution, ehr }) => {
     // The performing institutions of prenatal-diagnosis reports (registry and record), before the pure rules run.
     const performers = deps.registry ? await loadPerformerInstitutions(snapshot, deps.registry, deps.policy) : undefined;
     const evaluation = evaluateReferral(snapshot, deps.policy, now, deps.rules, performers);
@@ -84,7 +93,6 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
     // A notice on file stored in an earlier content format is kept as it was but never re-linked.
     const earlierFormat = await storedInEarlierFormat(existingNotice, deps.storedNotice);
     const relinked = earlierFormat ? undefined : reusableNotice(existingNotice, findings);
-    const noticeId = relinked ?? deps.newId();
     const practitionerRef =
       snapshot.userId?.startsWith('Practitioner/') || snapshot.userId?.startsWith('PractitionerRole/') ? snapshot.userId : undefined;
     const encounterRef = snapshot.encounterId ? `Encounter/${snapshot.encounterId}` : undefined;
@@ -123,8 +131,10 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
         ...(earlierFormat ? { noRelink: true } : {}),
       });
     }
-    const notice = buildNoticeContent({
-      noticeId,
+    // Built without its id first when the id is derived from the substance (docs/design.md#notice-reuse).
+    const derive = relinked === undefined && deps.noticeIdKey !== undefined;
+    const draft = buildNoticeContent({
+      noticeId: relinked ?? (derive ? '' : deps.newId()),
       findings,
       facts,
       patient: snapshot.patient,
@@ -137,6 +147,19 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
       ...(issuing ? { institution: issuing } : {}),
       ...(referral ? { referralInstitution: referral } : {}),
     });
+    const substanceHash = derive ? noticeSubstanceHash(draft) : undefined;
+    const noticeId =
+      substanceHash !== undefined
+        ? derivedNoticeId(deps.noticeIdKey!, {
+            issuer: ehr?.issuer ?? 'dev',
+            ...(ehr?.tenant ? { tenant: ehr.tenant } : {}),
+            ...(institution ? { institutionId: institution.id } : {}),
+            patientId: snapshot.patientId,
+            ...(facts.pregnancyKey ? { pregnancyKey: facts.pregnancyKey } : {}),
+            substanceHash,
+          })
+        : draft.noticeId;
+    const notice = substanceHash !== undefined ? { ...draft, noticeId } : draft;
     const token = (deps.newToken ?? randomLinkToken)();
     const card = buildReferralCard({
       findings,
@@ -168,13 +191,17 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
     });
     const cards = [{ card, findings: evaluation.audited, undecided: [] }];
     if (relinked) return { ...emptyResult(now, audit), cards, noticeLink };
+    // The canonical text is hashed and stored as it is (docs/design.md#notice-reuse).
+    const canonical = jcs(notice);
     const stored: StoredNotice = {
       id: noticeId,
       createdAt: now.instant,
-      hash: hashNoticeContent(notice),
+      hash: createHash('sha256').update(canonical, 'utf8').digest('hex'),
       patientId: snapshot.patientId,
       ...(institution ? { institutionId: institution.id } : {}),
       content: notice,
+      canonical,
+      ...(substanceHash !== undefined ? { substanceHash } : {}),
     };
     return { ...emptyResult(now, audit), cards, noticeLink, notice: stored };
   };

@@ -127,9 +127,11 @@ export async function childRows<T>(
   table: string,
   columns: string,
   row: (r: Raw) => T,
+  /** The call whose rows are read: `h.id`, or for findings the call they were stored with (docs/design.md#notice-reuse). */
+  rowsOf = 'h.id',
 ): Promise<(CallContext & T)[]> {
   const rows = await sql.query<Raw>(
-    `SELECT ${CALL}, ${columns} FROM ${table} x JOIN hook_call h ON h.id = x.hook_call_id
+    `SELECT ${CALL}, ${columns} FROM ${table} x JOIN hook_call h ON ${rowsOf} = x.hook_call_id
      WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, x.ordinal`,
     params(q),
   );
@@ -138,11 +140,18 @@ export async function childRows<T>(
 
 /** Findings of hook calls received in the period, with their call's context. */
 export function listFindings(sql: Sql, q: PeriodQuery): Promise<FindingRow[]> {
-  return childRows(sql, q, 'finding', 'x.rule, x.rule_version, x.citation, x.evidence, x.params', (r) => ({
-    ...compact({ rule: r.rule as string, ruleVersion: r.rule_version as string | null, citation: r.citation as string }),
-    evidence: r.evidence as string[],
-    params: r.params as Record<string, unknown>,
-  }));
+  return childRows(
+    sql,
+    q,
+    'finding',
+    'x.rule, x.rule_version, x.citation, x.evidence, x.params',
+    (r) => ({
+      ...compact({ rule: r.rule as string, ruleVersion: r.rule_version as string | null, citation: r.citation as string }),
+      evidence: r.evidence as string[],
+      params: r.params as Record<string, unknown>,
+    }),
+    'COALESCE(h.findings_from, h.id)',
+  );
 }
 
 /** Rule errors of hook calls received in the period, with their call's context. */

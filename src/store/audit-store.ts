@@ -86,6 +86,7 @@ interface NoticeDbRow {
   practitioner_id: string | null;
   rules: string[];
   content: unknown;
+  content_jcs: string | null;
 }
 
 /** Builds the audit store on a (migrated) Sql. */
@@ -96,7 +97,7 @@ export function createAuditStore(sql: Sql): AuditStore {
     put: (notice) => sql.transaction((tx) => insertNotice(tx, notice)),
     async get(id) {
       const [r] = await sql.query<NoticeDbRow>(
-        'SELECT id, created_at, hash, patient_id, pregnancy_key, edd::text AS edd, institution_id, practitioner_id, rules, content FROM notice WHERE id = $1',
+        'SELECT id, created_at, hash, patient_id, pregnancy_key, edd::text AS edd, institution_id, practitioner_id, rules, content, content_jcs FROM notice WHERE id = $1',
         [id],
       );
       if (!r) return undefined;
@@ -110,7 +111,8 @@ export function createAuditStore(sql: Sql): AuditStore {
         institutionId: r.institution_id,
         practitionerId: r.practitioner_id,
         rules: r.rules,
-        content: r.content,
+        // New notices keep the canonical text that was hashed; earlier ones jsonb (docs/design.md#notice-reuse).
+        content: r.content_jcs === null ? r.content : JSON.parse(r.content_jcs),
       });
     },
     append: (records: readonly FeedbackRecord[]) => insertFeedback(sql, records),

@@ -1,5 +1,6 @@
 import { identify, insertHookCalls, type IdentifiedHookCall } from './hook-call-writes.js';
 import type { HookCallRecord } from './records.js';
+import { createReuseCache, type ReuseCache } from './reuse-cache.js';
 import type { Sql } from './sql.js';
 
 /** Most hook calls one group-commit statement carries (bounds statement size and a retry's cost). */
@@ -27,11 +28,27 @@ interface Pending {
 export function createHookCallBatcher(
   sql: Sql,
   maxBatch = MAX_HOOK_CALL_BATCH,
+  reuse: ReuseCache = createReuseCache(),
 ): (record: HookCallRecord) => Promise<{ readonly id: string }> {
   const queue: Pending[] = [];
   let draining = false;
 
-  const write = (calls: readonly IdentifiedHookCall[]) => insertHookCalls(sql, calls);
+  // Rows this process knows are stored are not sent again (docs/design.md#notice-reuse). A write
+  // that left some out and failed is made again whole once, the cache cleared: it may be wrong.
+  const write = async (calls: readonly IdentifiedHookCall[]) => {
+    const planned = calls.map((c) => reuse.plan(c));
+    try {
+      await insertHookCalls(
+        sql,
+        planned.map((p) => p.call),
+      );
+    } catch (err) {
+      if (!planned.some((p) => p.shortened)) throw err;
+      reuse.clear();
+      return write(calls);
+    }
+    reuse.remember(planned);
+  };
 
   async function run(batch: readonly Pending[]): Promise<void> {
     try {

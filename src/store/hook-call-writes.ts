@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { canonicalJson } from '../canonical-json.js';
+import { canonicalJson, jcs } from '../canonical-json.js';
 import { AppError } from '../errors/app-error.js';
 import type { FeedbackRecord } from './records.js';
 import { NOTICE_CONFLICT_SQLSTATE } from './migrations/0003-notice-conflict.js';
@@ -20,11 +20,24 @@ export class NoticeConflictError extends Error {
   }
 }
 
-/** Stores a notice once; the same id again with the same hash is a no-op, with another hash a conflict. */
+/**
+ * What makes a stored notice the same as ours (docs/design.md#notice-reuse): its substance hash when
+ * its id was derived from it (a later issue differs only in its per-issue fields), else its hash.
+ */
+export function noticeSameKey(n: Pick<NoticeRecord, 'hash' | 'substanceHash'>): string {
+  return n.substanceHash ?? n.hash;
+}
+
+/** The content as stored: the canonical text that was hashed (docs/design.md#notice-reuse). */
+function canonicalText(n: Pick<NoticeRecord, 'canonical' | 'content'>): string {
+  return n.canonical ?? jcs(n.content);
+}
+
+/** Stores a notice once; the same id again with the same substance (or hash) is a no-op, with another a conflict. */
 export async function insertNotice(tx: Sql, n: NoticeRecord, hookCallId?: string): Promise<void> {
   const inserted = await tx.query(
-    `INSERT INTO notice (id, created_at, hash, patient_id, pregnancy_key, edd, institution_id, practitioner_id, hook_call_id, rules, content)
-     SELECT $1, $2::timestamptz, $3, $4, $5, $11::date, $6, $7, $8::uuid, ARRAY(SELECT jsonb_array_elements_text($9::jsonb)), $10::jsonb
+    `INSERT INTO notice (id, created_at, hash, substance_hash, patient_id, pregnancy_key, edd, institution_id, practitioner_id, hook_call_id, rules, content_jcs)
+     SELECT $1, $2::timestamptz, $3, $12, $4, $5, $11::date, $6, $7, $8::uuid, ARRAY(SELECT jsonb_array_elements_text($9::jsonb)), $10
      ON CONFLICT (id) DO NOTHING RETURNING id`,
     [
       n.id,
@@ -36,19 +49,22 @@ export async function insertNotice(tx: Sql, n: NoticeRecord, hookCallId?: string
       n.practitionerId ?? null,
       hookCallId ?? null,
       json(n.rules ?? []),
-      json(n.content),
+      canonicalText(n),
       n.edd ?? null,
+      n.substanceHash ?? null,
     ],
   );
   if (inserted.length > 0) return;
-  const [existing] = await tx.query<{ hash: string }>('SELECT hash FROM notice WHERE id = $1', [n.id]);
-  if (existing?.hash !== n.hash) throw new NoticeConflictError(n.id);
+  const [existing] = await tx.query<{ key: string }>('SELECT COALESCE(substance_hash, hash) AS key FROM notice WHERE id = $1', [n.id]);
+  if (existing?.key !== noticeSameKey(n)) throw new NoticeConflictError(n.id);
 }
 
 /** A hook call with its id fixed before the first write attempt (a retry can never store it twice). */
 export interface IdentifiedHookCall {
   readonly id: string;
   readonly record: HookCallRecord;
+  /** An earlier call whose finding rows equal this call's: stored instead of them (src/store/reuse-cache.ts). */
+  readonly findingsFrom?: string;
 }
 
 /** Gives a record its id: the caller's, else a new UUID. */
@@ -67,12 +83,13 @@ export function identify(record: HookCallRecord): IdentifiedHookCall {
 const CTES = {
   h: (p: string) => `h AS (
   INSERT INTO hook_call (id, hook_instance, service_id, hook, received_at, clinical_today, clinic_time_zone, issuer, tenant,
-    institution_id, institution_via, practitioner_id, patient_id, patient_mrn, pregnancy_key, edd, status, latency_ms)
+    institution_id, institution_via, practitioner_id, patient_id, patient_mrn, pregnancy_key, edd, status, latency_ms, findings_from)
   SELECT x.id, x.hook_instance, x.service_id, x.hook, x.received_at, x.clinical_today, x.clinic_time_zone, x.issuer, x.tenant,
-    x.institution_id, x.institution_via, x.practitioner_id, x.patient_id, x.patient_mrn, x.pregnancy_key, x.edd, x.status, x.latency_ms
+    x.institution_id, x.institution_via, x.practitioner_id, x.patient_id, x.patient_mrn, x.pregnancy_key, x.edd, x.status, x.latency_ms,
+    x.findings_from
   FROM jsonb_to_recordset(${p}::jsonb) AS x(id uuid, hook_instance text, service_id text, hook text, received_at timestamptz,
     clinical_today date, clinic_time_zone text, issuer text, tenant text, institution_id text, institution_via text,
-    practitioner_id text, patient_id text, patient_mrn text, pregnancy_key text, edd date, status int, latency_ms int))`,
+    practitioner_id text, patient_id text, patient_mrn text, pregnancy_key text, edd date, status int, latency_ms int, findings_from uuid))`,
   f: (p: string) => `f AS (
   INSERT INTO finding (hook_call_id, ordinal, rule, rule_version, citation, evidence, params)
   SELECT x.hook_call_id, x.ordinal, x.rule, x.rule_version, x.citation, x.evidence, x.params
@@ -101,14 +118,17 @@ const CTES = {
   SELECT x.hook_call_id, x.ordinal, x.kind, x.reference, x.occurred, x.occurred_day, x.code, x.detail, x.institution_id
   FROM jsonb_to_recordset(${p}::jsonb) AS x(hook_call_id uuid, ordinal int, kind text, reference text, occurred text, occurred_day date,
     code text, detail text, institution_id text))`,
+  // The content goes in as the canonical text that was hashed: stored as is, never parsed (docs/design.md#notice-reuse).
   n: (p: string) => `n AS (
-  INSERT INTO notice (id, created_at, hash, patient_id, pregnancy_key, edd, institution_id, practitioner_id, hook_call_id, rules, content)
-  SELECT x.id, x.created_at, x.hash, x.patient_id, x.pregnancy_key, x.edd, x.institution_id, x.practitioner_id, x.hook_call_id, x.rules, COALESCE(x.content, 'null'::jsonb)
-  FROM jsonb_to_recordset(${p}::jsonb) AS x(ord int, id text, created_at timestamptz, hash text, patient_id text, pregnancy_key text, edd date,
-    institution_id text, practitioner_id text, hook_call_id uuid, rules text[], content jsonb)
+  INSERT INTO notice (id, created_at, hash, substance_hash, patient_id, pregnancy_key, edd, institution_id, practitioner_id, hook_call_id, rules,
+    content_jcs)
+  SELECT x.id, x.created_at, x.hash, x.substance_hash, x.patient_id, x.pregnancy_key, x.edd, x.institution_id, x.practitioner_id, x.hook_call_id,
+    x.rules, x.content_jcs
+  FROM jsonb_to_recordset(${p}::jsonb) AS x(ord int, id text, created_at timestamptz, hash text, substance_hash text, patient_id text,
+    pregnancy_key text, edd date, institution_id text, practitioner_id text, hook_call_id uuid, rules text[], content_jcs text)
   ORDER BY x.ord
   ON CONFLICT (id) DO NOTHING
-  RETURNING id, hash
+  RETURNING id, COALESCE(substance_hash, hash) AS key
 )`,
   // A re-issued link (docs/design.md#notice-links) opens only a notice of the same patient, issued to the same EHR.
   l: (p: string) => `l AS (
@@ -133,8 +153,9 @@ function insertStatement(present: readonly CteName[]): string {
   const withs = present.map((name, i) => CTES[name](`$${i + 1}`)).join(',\n');
   // Data-modifying CTEs run whether or not the main query reads them.
   const main = present.includes('n')
-    ? `SELECT notice_conflict(x.id) FROM jsonb_to_recordset($${present.length + 1}::jsonb) AS x(id text, hash text)
-WHERE x.hash IS DISTINCT FROM COALESCE((SELECT n.hash FROM n WHERE n.id = x.id), (SELECT s.hash FROM notice s WHERE s.id = x.id))`
+    ? `SELECT notice_conflict(x.id) FROM jsonb_to_recordset($${present.length + 1}::jsonb) AS x(id text, key text)
+WHERE x.key IS DISTINCT FROM COALESCE((SELECT n.key FROM n WHERE n.id = x.id),
+  (SELECT COALESCE(s.substance_hash, s.hash) FROM notice s WHERE s.id = x.id))`
     : 'SELECT NULL WHERE false';
   return `WITH\n${withs}\n${main}`;
 }
@@ -147,7 +168,7 @@ function isNoticeConflict(err: unknown): boolean {
 /** The first of `hashes`' ids stored with a different hash, read in a statement of its own. */
 async function storedConflict(sql: Sql, hashes: ReadonlyMap<string, string>): Promise<string | undefined> {
   const stored = await sql.query<{ id: string; hash: string }>(
-    'SELECT id, hash FROM notice WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))',
+    'SELECT id, COALESCE(substance_hash, hash) AS hash FROM notice WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))',
     [json([...hashes.keys()])],
   );
   return stored.find((r) => hashes.get(r.id) !== r.hash)?.id;
@@ -172,6 +193,8 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
               id: n.id,
               created_at: n.createdAt,
               hash: n.hash,
+              substance_hash: n.substanceHash ?? null,
+              key: noticeSameKey(n),
               patient_id: n.patientId,
               pregnancy_key: n.pregnancyKey ?? null,
               edd: n.edd ?? null,
@@ -179,7 +202,7 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
               practitioner_id: n.practitionerId ?? null,
               hook_call_id: id,
               rules: n.rules ?? [],
-              content: n.content,
+              content_jcs: canonicalText(n),
             },
           ]
         : [],
@@ -188,12 +211,12 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
   const hashes = new Map<string, string>();
   for (const n of notices) {
     const first = hashes.get(n.id);
-    if (first === undefined) hashes.set(n.id, n.hash);
-    else if (first !== n.hash) throw new NoticeConflictError(n.id);
+    if (first === undefined) hashes.set(n.id, n.key);
+    else if (first !== n.key) throw new NoticeConflictError(n.id);
   }
   const rows = <T>(pick: (c: IdentifiedHookCall) => T[]): T[] => calls.flatMap(pick);
   const sets: Record<CteName, readonly unknown[]> = {
-    h: rows(({ id, record: r }) => [
+    h: rows(({ id, record: r, findingsFrom }) => [
       {
         id,
         hook_instance: r.hookInstance,
@@ -213,6 +236,7 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
         edd: r.edd ?? null,
         status: r.status,
         latency_ms: Math.max(0, Math.round(r.latencyMs)),
+        findings_from: findingsFrom ?? null,
       },
     ]),
     f: rows(({ id, record: r }) =>
@@ -287,10 +311,7 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
   };
   const present = (Object.keys(CTES) as CteName[]).filter((k) => k === 'h' || sets[k].length > 0);
   const text = insertStatement(present);
-  const params = [
-    ...present.map((k) => json(sets[k])),
-    ...(notices.length > 0 ? [json(notices.map(({ id, hash }) => ({ id, hash })))] : []),
-  ];
+  const params = [...present.map((k) => json(sets[k])), ...(notices.length > 0 ? [json(notices.map(({ id, key }) => ({ id, key })))] : [])];
   // A named statement: at most 2^8 texts (h plus any of the others), each parsed and planned once.
   const options = { name: `insert_hook_calls_${present.join('')}` };
   for (let attempt = 1; ; attempt += 1) {

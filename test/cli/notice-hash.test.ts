@@ -36,7 +36,9 @@ describe('prenatal-cds notice-hash', { timeout: 150_000 }, () => {
       await store.audit.recordHookCall(
         hookCall({ patientId: 'p1', receivedAt: NOW.instant, findings: [], cards: [], ruleErrors: [], notice: n }),
       );
-      const [row] = await store.sql.query<{ content: string }>("SELECT content::text AS content FROM notice WHERE id = 'n-hash-1'");
+      const [row] = await store.sql.query<{ content: string }>(
+        "SELECT COALESCE(content_jcs, content::text) AS content FROM notice WHERE id = 'n-hash-1'",
+      );
       stored = row!.content;
     } finally {
       await store.close();

@@ -146,6 +146,8 @@ describe.each(engines)('notice links on %s', (_name, envOf) => {
   it('no token, a wrong token, another notice’s token or a malformed one: the same 404 as an unknown notice, recorded unknown', async () => {
     h.at(DAY);
     const a = linkOf(await h.call());
+    // Another notice: the next day's (the same call on the same day reuses its notice: docs/design.md#notice-reuse).
+    h.at(2 * DAY);
     const b = linkOf(await h.call());
     expect(a.id).not.toBe(b.id);
     const flip = (t: string) => (t[0] === 'A' ? 'B' : 'A') + t.slice(1);

@@ -277,7 +277,7 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       expect(await store.get(bare.id)).toEqual({ ...bare, rules: [] });
     });
 
-    it("stores a notice's content uncompressed and reads it back whole (migration 0005)", async () => {
+    it("stores a notice's content uncompressed and reads it back whole (migrations 0005, 0015)", async () => {
       const long = notice({
         content: {
           noticeId: 'n',
@@ -286,8 +286,8 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       });
       await store.recordHookCall(hookCall({ notice: long }));
       const [row] = await db.sql.query<{ storage: string; compression: string | null }>(
-        `SELECT a.attstorage AS storage, pg_column_compression(n.content) AS compression
-         FROM notice n JOIN pg_attribute a ON a.attrelid = 'notice'::regclass AND a.attname = 'content' WHERE n.id = $1`,
+        `SELECT a.attstorage AS storage, pg_column_compression(n.content_jcs) AS compression
+         FROM notice n JOIN pg_attribute a ON a.attrelid = 'notice'::regclass AND a.attname = 'content_jcs' WHERE n.id = $1`,
         [long.id],
       );
       // 'e' = EXTERNAL (out of line when the row is large, never compressed); compression null = stored as is.

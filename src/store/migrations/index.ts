@@ -12,6 +12,7 @@ import { migration0011 } from './0011-pregnancy-identity.js';
 import { migration0012 } from './0012-follow-up-events.js';
 import { migration0013 } from './0013-patient-mrn.js';
 import { migration0014 } from './0014-rate-limit-counters.js';
+import { migration0015 } from './0015-notice-reuse.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0012,
   migration0013,
   migration0014,
+  migration0015,
 ];
