@@ -13,6 +13,7 @@ import { migration0012 } from './0012-follow-up-events.js';
 import { migration0013 } from './0013-patient-mrn.js';
 import { migration0014 } from './0014-rate-limit-counters.js';
 import { migration0015 } from './0015-notice-reuse.js';
+import { migration0016 } from './0016-qc-indexes.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0013,
   migration0014,
   migration0015,
+  migration0016,
 ];

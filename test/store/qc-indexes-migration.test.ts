@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
+import { ART25_NOTICE_RULE_IDS } from '../../src/engine/rule-ids.js';
+import { computeCompliance } from '../../src/qc/compliance.js';
+import { computeDataQuality } from '../../src/qc/data-quality.js';
+import { computeFollowUp } from '../../src/qc/follow-up.js';
+import { createAuditStore } from '../../src/store/audit-store.js';
+import { readCompliancePeriod } from '../../src/store/compliance-period.js';
+import { readDataQualityPeriod } from '../../src/store/data-quality-period.js';
+import { readFollowUpPeriod } from '../../src/store/follow-up-period.js';
+import { migrate } from '../../src/store/migrate.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
+import { createPgSql } from '../../src/store/pg-sql.js';
+import { createPgliteSql, MEMORY_DATA_DIR } from '../../src/store/pglite-sql.js';
+import type { Sql } from '../../src/store/sql.js';
+import { generateProvince } from '../bench/lib/qc-scale-data.js';
+import { postgresSkipReason, startPostgres, type PostgresServer } from '../support/postgres-server.js';
+import { createDatabase } from './postgres-target.js';
+
+/**
+ * Migration 16 (docs/design.md#qc-scale) on both engines: a small province year generated at
+ * schema 15 (test/bench/lib/qc-scale-data.ts: Art. 24 indications, notices, acknowledgements,
+ * feedback, follow-up events, revised EDDs, episodes) gives the same compliance, follow-up and
+ * data-quality reports after the migration as before it, for the province and for one institution;
+ * the covering indexes replace the ones of migrations 1 and 12.
+ */
+const BEFORE = MIGRATIONS.filter((m) => m.version < 16);
+const TODAY = '2027-01-10';
+const OPTS = {
+  timeZone: 'Asia/Shanghai',
+  today: TODAY,
+  deadlineDays: 7,
+  referralRules: ART25_NOTICE_RULE_IDS,
+  pregnancyToleranceDays: DEFAULT_POLICY.PREGNANCY_EDD_TOLERANCE_DAYS,
+};
+
+async function reports(sql: Sql) {
+  const audit = createAuditStore(sql);
+  const out = [];
+  for (const q of [
+    { from: '2026-01-01', to: '2026-12-31' },
+    { from: '2026-11-01', to: '2026-11-30', institution: 'org-1' },
+  ]) {
+    const period = { ...OPTS, from: q.from, to: q.to };
+    out.push(computeCompliance(await readCompliancePeriod(audit, q, TODAY), { ...period, groupBy: 'institution' }));
+    out.push(
+      computeFollowUp(await readFollowUpPeriod(audit, q, TODAY), {
+        ...period,
+        groupBy: 'institution',
+        diagnosisDays: DEFAULT_POLICY.FOLLOW_UP_DIAGNOSIS_DAYS,
+      }),
+    );
+    out.push(computeDataQuality(await readDataQualityPeriod(audit, q), { ...q, groupBy: 'institution', timeZone: OPTS.timeZone }));
+  }
+  return out;
+}
+
+async function indexes(sql: Sql): Promise<Record<string, string>> {
+  const rows = await sql.query<{ indexname: string; indexdef: string }>(
+    "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('hook_call', 'notice_link') ORDER BY indexname",
+  );
+  return Object.fromEntries(rows.map((r) => [r.indexname, r.indexdef]));
+}
+
+function migrationSuite(engine: string, open: () => Promise<Sql>): void {
+  it(`${engine}: the QC reports of a generated province are the same after migration 16, read through its indexes`, async () => {
+    const sql = await open();
+    try {
+      await migrate(sql, BEFORE);
+      await generateProvince(sql, { calls: 2000, institutions: 6, year: 2026, indicatedRate: 0.3, noticeBytes: 200 }, () => undefined);
+      const before = await reports(sql);
+      const compliance = before[0] as ReturnType<typeof computeCompliance>;
+      // The generated year holds what the reports count: indicated cases, notified ones, follow-up, data quality.
+      expect(compliance.total.indicated).toBeGreaterThan(20);
+      expect(compliance.total.notified).toBeGreaterThan(10);
+      expect((before[1] as ReturnType<typeof computeFollowUp>).total.procedure).toBeGreaterThan(0);
+      expect((before[2] as ReturnType<typeof computeDataQuality>).total.undecided).toBeGreaterThan(0);
+
+      expect((await migrate(sql)).applied).toEqual([16]);
+      expect(await reports(sql)).toEqual(before);
+      const defs = await indexes(sql);
+      expect(defs.hook_call_patient_sightings).toMatch(/\(patient_id, received_at\) INCLUDE \(pregnancy_key, edd\)/);
+      expect(defs.hook_call_institution_calls).toMatch(
+        /\(institution_id, received_at\) INCLUDE \(id, service_id, practitioner_id, patient_id, patient_mrn, pregnancy_key, edd, findings_from\)/,
+      );
+      expect(defs.notice_link_issued_at).toMatch(/\(issued_at\)/);
+      expect(defs).not.toHaveProperty('hook_call_patient_received_at');
+      expect(defs).not.toHaveProperty('hook_call_institution');
+    } finally {
+      await sql.close();
+    }
+  }, 120_000);
+}
+
+describe('migration 16 (QC indexes)', () => {
+  migrationSuite('PGlite', () => createPgliteSql(MEMORY_DATA_DIR));
+
+  const skip = postgresSkipReason('qc-indexes-migration');
+  describe.skipIf(skip !== undefined)('PostgreSQL', () => {
+    let server: PostgresServer;
+    beforeAll(async () => {
+      server = await startPostgres();
+    }, 120_000);
+    afterAll(() => server?.stop());
+    migrationSuite('PostgreSQL', async () => createPgSql(await createDatabase(server)));
+  });
+});
