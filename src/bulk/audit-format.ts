@@ -1,8 +1,13 @@
 import { csvList, toCsv } from '../csv/index.js';
 import { alignColumns } from '../text/table.js';
+import type { FollowUpSection } from '../qc/follow-up-types.js';
+import { bulkFollowUpCsv, bulkFollowUpTable } from './audit-follow-up-format.js';
 import type { BulkAuditReport } from './audit-tally.js';
 
 export type BulkAuditFormat = 'table' | 'csv' | 'json';
+/** The CSV's section: the indicated pregnancies without a notice (default), or one of the follow-up funnel's. */
+export const BULK_AUDIT_SECTIONS = ['missing', 'rows', 'undiagnosed', 'nipt'] as const;
+export type BulkAuditSection = 'missing' | FollowUpSection;
 
 /**
  * CSV (src/csv: RFC 4180, UTF-8 BOM, formula guard): one row per indicated pregnancy with no notice
@@ -25,7 +30,7 @@ export function bulkAuditCsv(r: BulkAuditReport): string {
   );
 }
 
-/** Human-readable: totals, the missing-notice list, the first malformed lines. */
+/** Human-readable: totals, the missing-notice list, the first malformed lines, the follow-up funnel. */
 export function bulkAuditTable(r: BulkAuditReport): string {
   const t = r.totals;
   const unattributed =
@@ -75,10 +80,15 @@ export function bulkAuditTable(r: BulkAuditReport): string {
     if (t.malformedLines > r.malformed.length) out.push(`  … and ${t.malformedLines - r.malformed.length} more`);
     out.push('');
   }
+  if (r.followUp) out.push(bulkFollowUpTable(r.followUp));
   return out.join('\n');
 }
 
-export function formatBulkAudit(r: BulkAuditReport, format: BulkAuditFormat): string {
+/** JSON: the whole report (the follow-up funnel under `followUp`); CSV: one section; table: the summary. */
+export function formatBulkAudit(r: BulkAuditReport, format: BulkAuditFormat, section: BulkAuditSection = 'missing'): string {
   if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
-  return format === 'csv' ? bulkAuditCsv(r) : bulkAuditTable(r);
+  if (format === 'table') return bulkAuditTable(r);
+  if (section === 'missing') return bulkAuditCsv(r);
+  if (!r.followUp) throw new Error('bulk audit report without its follow-up funnel');
+  return bulkFollowUpCsv(r.followUp, section);
 }

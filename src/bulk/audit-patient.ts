@@ -5,6 +5,8 @@ import { evaluateReferral } from '../referral/evaluate.js';
 import { createSnapshot, type PatientSnapshot } from '../fhir/snapshot.js';
 import { existingNoticeFor } from '../referral/existing-notice.js';
 import type { CaseStatus } from '../qc/compliance-types.js';
+import { readContext } from '../clinical/data-elements/context.js';
+import { patientFollowUp, type PatientFollowUp } from './audit-follow-up.js';
 import { auditedPregnancy, auditedStatus } from './audit-pregnancy.js';
 
 /** What the retrospective audit found for one patient of a Bulk Data export. */
@@ -29,6 +31,8 @@ export interface PatientAudit {
   readonly status?: CaseStatus;
   /** Rules that threw for this patient (bugs, counted). */
   readonly ruleErrors: number;
+  /** Her share of the follow-up funnel (docs/design.md#follow-up), when she has a finding or a follow-up event. */
+  readonly followUp?: PatientFollowUp;
 }
 
 type Dated = {
@@ -63,7 +67,8 @@ function firstEvidenceDay(snapshot: PatientSnapshot, items: readonly { reference
  * Runs the referral rules (ZJ-2023 Art.24) for one patient's resources as of `now`, and looks for
  * the Art. 25 notice Communication exactly as the referral service does (`existingNoticeFor`); an
  * indicated pregnancy gets the compliance report's pregnancy identity and case status, due
- * `deadlineDays` (NOTICE_DEADLINE_DAYS) after its first evidence.
+ * `deadlineDays` (NOTICE_DEADLINE_DAYS) after its first evidence; her follow-up facts for the funnel
+ * (./audit-follow-up.ts).
  */
 export function auditPatient(
   patientId: string,
@@ -79,7 +84,16 @@ export function auditPatient(
   const first = rules.length > 0 ? firstEvidenceDay(snapshot, items) : undefined;
   const notice = facts.current ? existingNoticeFor(snapshot, facts, now.timeZone) : undefined;
   const identity = rules.length > 0 ? auditedPregnancy(snapshot, facts, policy, now) : {};
-  const status = rules.length > 0 ? auditedStatus(first ?? identity.firstSeen ?? now.today, notice?.date, deadlineDays, now.today) : {};
+  const indicatedOn = first ?? identity.firstSeen ?? now.today;
+  const status = rules.length > 0 ? auditedStatus(indicatedOn, notice?.date, deadlineDays, now.today) : {};
+  const followUp = patientFollowUp({
+    ctx: readContext(snapshot, policy, now),
+    facts,
+    rules,
+    indicatedOn,
+    ...identity,
+    ...(notice ? { noticeDay: notice.date } : {}),
+  });
   return {
     patientId,
     hasPatientResource: snapshot.patient !== undefined,
@@ -92,5 +106,6 @@ export function auditPatient(
     ...(notice ? { notice } : {}),
     ...status,
     ruleErrors: errors.length,
+    ...(followUp ? { followUp } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import type { ClinicalNow } from '../clock.js';
 import { addDays, fromDayNumber } from '../calendar/index.js';
-import { readContext } from '../clinical/data-elements/context.js';
+import { readContext, type ReadContext } from '../clinical/data-elements/context.js';
 import type { PregnancyFacts } from '../clinical/finding-params.js';
 import type { Policy } from '../clinical/policy.js';
 import { bestEdd } from '../clinical/pregnancy/best-edd.js';
@@ -34,12 +34,7 @@ export function auditedPregnancy(snapshot: PatientSnapshot, facts: PregnancyFact
   if (!facts.current) return {};
   const ctx = readContext(snapshot, policy, now);
   const patientId = snapshot.patientId;
-  const candidates = eddCandidates(ctx);
-  const days = [...new Set(candidates.flatMap((c) => (c.recorded && c.recorded.first <= ctx.today ? [c.recorded.first] : [])))];
-  const sightings: PregnancySighting[] = days.flatMap((day) => {
-    const best = bestEdd(candidates.filter((c) => c.recorded !== undefined && c.recorded.first <= day));
-    return best ? [{ patientId, edd: best.edd, receivedAt: atDay(fromDayNumber(day)) }] : [];
-  });
+  const sightings: PregnancySighting[] = eddSightings(ctx).map((s) => ({ patientId, edd: s.edd, receivedAt: atDay(s.day) }));
   const today = {
     patientId,
     ...(facts.pregnancyKey ? { pregnancyKey: facts.pregnancyKey } : {}),
@@ -56,6 +51,20 @@ export function auditedPregnancy(snapshot: PatientSnapshot, facts: PregnancyFact
     ...(edd ? { edd } : {}),
     ...(p ? { firstSeen: p.firstSeenAt.slice(0, 10) } : {}),
   };
+}
+
+/**
+ * The record replayed as the hook calls would have seen it (docs/design.md#pregnancy-identity): on
+ * every day up to today that an EDD was recorded, the best EDD known that day. Every pregnancy of
+ * the record appears, the current one and earlier ones.
+ */
+export function eddSightings(ctx: ReadContext): readonly { readonly day: string; readonly edd: string }[] {
+  const candidates = eddCandidates(ctx);
+  const days = [...new Set(candidates.flatMap((c) => (c.recorded && c.recorded.first <= ctx.today ? [c.recorded.first] : [])))];
+  return days.flatMap((day) => {
+    const best = bestEdd(candidates.filter((c) => c.recorded !== undefined && c.recorded.first <= day));
+    return best ? [{ day: fromDayNumber(day), edd: best.edd }] : [];
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { compareIds } from '../text/natural-order.js';
+import type { FollowUpReport } from '../qc/follow-up-types.js';
 import type { PatientAudit } from './audit-patient.js';
 
 /** A line that could not be read as a FHIR resource: where, and why. */
@@ -58,6 +59,8 @@ export interface BulkAuditReport {
   readonly missing: readonly MissingNotice[];
   /** The first malformed lines (all are counted in `totals.malformedLines`). */
   readonly malformed: readonly MalformedLine[];
+  /** The follow-up funnel over the export, as `GET /qc/follow-up` computes it (docs/design.md#follow-up); `runBulkAudit` always sets it. */
+  readonly followUp?: FollowUpReport;
 }
 
 /** Accumulates patient audits; the state is counters plus the (small) missing list. */
@@ -70,6 +73,7 @@ export interface AuditTally {
     malformed: readonly MalformedLine[];
     malformedCount: number;
     unattributed: Readonly<Record<string, number>>;
+    followUp?: FollowUpReport;
   }): BulkAuditReport;
 }
 
@@ -113,7 +117,7 @@ export function createAuditTally(): AuditTally {
         status: a.status === 'pending' ? 'pending' : 'missing',
       });
     },
-    report({ asOf, timeZone, lines, malformed, malformedCount, unattributed }) {
+    report({ asOf, timeZone, lines, malformed, malformedCount, unattributed, followUp }) {
       // Natural order: Patient/p-demo-2 before Patient/p-demo-10 (docs/design.md#cli-output).
       const sorted = [...missing].sort(
         (x, y) => compareIds(x.patient, y.patient) || compareIds(x.pregnancyKey ?? '', y.pregnancyKey ?? ''),
@@ -139,6 +143,7 @@ export function createAuditTally(): AuditTally {
         },
         missing: sorted,
         malformed,
+        ...(followUp ? { followUp } : {}),
       };
     },
   };

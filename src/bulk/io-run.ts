@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import type { ClinicalNow } from '../clock.js';
 import type { Policy } from '../clinical/policy.js';
 import { auditPatient } from './audit-patient.js';
+import { ART25_NOTICE_RULE_IDS } from '../engine/rule-ids.js';
+import type { FollowUpGroupBy } from '../qc/follow-up-types.js';
 import { createAuditTally, type BulkAuditReport } from './audit-tally.js';
+import { createFollowUpCollector } from './follow-up-collector.js';
 import { forEachPatient } from './io-buckets.js';
 import { partitionExport } from './io-partition.js';
 
@@ -22,13 +25,17 @@ export interface BulkAuditOptions {
   readonly bucketBytes?: number;
   /** Parent of the temp directory (default `os.tmpdir()`). */
   readonly tmpRoot?: string;
+  /** The follow-up funnel's period and grouping (docs/design.md#follow-up): by default the whole export, by institution. */
+  readonly followUp?: { readonly from?: string; readonly to?: string; readonly groupBy?: FollowUpGroupBy };
   /** Called now and then with the phase and lines done in it (for a progress display). */
   readonly onProgress?: (phase: 'partition' | 'evaluate', lines: number) => void;
 }
 
 /**
  * Retrospective Art. 24 / Art. 25 audit of a FHIR Bulk Data export, in bounded memory: pass 1
- * partitions the lines by patient into temp bucket files, pass 2 evaluates one bucket at a time.
+ * partitions the lines by patient into temp bucket files, pass 2 evaluates one bucket at a time,
+ * keeping per woman only her compliance tally and her few follow-up rows; the follow-up funnel is
+ * computed once at the end (./follow-up-collector.ts).
  * The temp directory is removed at the end, also when something fails.
  */
 export async function runBulkAudit(o: BulkAuditOptions): Promise<BulkAuditReport> {
@@ -36,10 +43,15 @@ export async function runBulkAudit(o: BulkAuditOptions): Promise<BulkAuditReport
   try {
     const part = await partitionExport(o.dir, tmp, o.bucketBytes ?? DEFAULT_BUCKET_BYTES, (n) => o.onProgress?.('partition', n));
     const tally = createAuditTally();
+    const followUp = createFollowUpCollector();
     await forEachPatient(
       part.bucketFiles,
       part.shared,
-      (pid, resources) => tally.add(auditPatient(pid, resources, o.policy, o.now, o.deadlineDays)),
+      (pid, resources) => {
+        const audit = auditPatient(pid, resources, o.policy, o.now, o.deadlineDays);
+        tally.add(audit);
+        followUp.add(audit.followUp);
+      },
       (n) => o.onProgress?.('evaluate', n),
     );
     return tally.report({
@@ -49,6 +61,15 @@ export async function runBulkAudit(o: BulkAuditOptions): Promise<BulkAuditReport
       malformed: part.malformed,
       malformedCount: part.malformedCount,
       unattributed: part.unattributed,
+      followUp: followUp.report({
+        ...o.followUp,
+        timeZone: o.now.timeZone,
+        today: o.now.today,
+        deadlineDays: o.deadlineDays ?? 7,
+        referralRules: ART25_NOTICE_RULE_IDS,
+        pregnancyToleranceDays: o.policy.PREGNANCY_EDD_TOLERANCE_DAYS,
+        diagnosisDays: o.policy.FOLLOW_UP_DIAGNOSIS_DAYS,
+      }),
     });
   } finally {
     await rm(tmp, { recursive: true, force: true });

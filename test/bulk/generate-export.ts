@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
 import { EXTENSIONS, NOTICE_CATEGORY_CODE, SYSTEMS } from '../../src/clinical/codes.js';
+import { COHORT, cohortResources } from './follow-up-cohort.js';
 
 /**
  * Writes a realistic FHIR Bulk Data export (NDJSON, one file per type, Observation split in two)
@@ -84,7 +85,12 @@ class Writer {
   }
 }
 
-export function generateExport(dir: string, patients: number): ExpectedAudit {
+export interface GenerateOptions {
+  /** Also write the follow-up cohort of ./follow-up-cohort.ts (a known funnel; counted in the expectations). */
+  readonly followUp?: boolean;
+}
+
+export function generateExport(dir: string, patients: number, options: GenerateOptions = {}): ExpectedAudit {
   mkdirSync(dir, { recursive: true });
   const w = new Writer(dir);
   const missing: ExpectedAudit['missing'][number][] = [];
@@ -268,10 +274,28 @@ export function generateExport(dir: string, patients: number): ExpectedAudit {
     }
     if (i % 500 === 499) w.flush();
   }
+  let cohort = 0;
+  if (options.followUp) {
+    for (const r of cohortResources()) w.put(r);
+    cohort = COHORT.length;
+    for (const c of COHORT) {
+      if (!c.indicated) continue;
+      pregnantNow++;
+      indicated++;
+      if (c.noticeDay) withNotice++;
+      else
+        missing.push({
+          patient: `Patient/${c.id}`,
+          pregnancyKey: `Patient/${c.id}|${c.indicated.edd}`,
+          rules: ['ama'],
+          firstEvidenceDate: c.indicated.day,
+        });
+    }
+  }
   w.flush();
   const lines = [...w.lineCount.values()].reduce((a, b) => a + b, 0);
   return {
-    patients,
+    patients: patients + cohort,
     pregnantNow,
     indicated,
     withNotice,
