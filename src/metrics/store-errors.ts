@@ -8,7 +8,7 @@ const operationOf = (method: string): string => method.replace(/[A-Z]/g, (c) => 
  * The store with each failure of each of its methods counted (`prenatal_cds_store_errors_total{operation}`,
  * docs/design.md#metrics): a rejection with `store-unavailable` — the store could not be reached or
  * could not write — not a refusal of the record itself (a notice conflict). The slots are made here,
- * once per method; the store's object is not changed.
+ * once per method; the store's object is not changed, and each call goes to its method as it is then.
  */
 export function countStoreErrors<T extends object>(store: T, metrics: Metrics): T {
   const out: Record<string, unknown> = {};
@@ -17,14 +17,15 @@ export function countStoreErrors<T extends object>(store: T, metrics: Metrics): 
       out[name] = value;
       continue;
     }
-    const method = value as (...args: unknown[]) => unknown;
+    const methods = store as Record<string, (...args: unknown[]) => unknown>;
     const slot = metrics.storeErrors(operationOf(name));
     const count = (err: unknown): never => {
       if (err instanceof AppError && err.code === 'store-unavailable') slot.inc();
       throw err;
     };
     out[name] = (...args: unknown[]) => {
-      const result = method.apply(store, args);
+      // looked up at call time: the wrapper follows the store's own method, whatever it is then
+      const result = methods[name]!.apply(store, args);
       return result instanceof Promise ? result.catch(count) : result;
     };
   }
