@@ -220,4 +220,21 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard follow-up and data
     await page.screenshot({ path: join(packageRoot(), 'test-results', 'qc-dashboard-follow-up.png'), fullPage: true });
     expect(cspViolations).toEqual([]);
   });
+
+  it('a list cut by the page limit (limit in the hash) says how many it shows of how many', async () => {
+    await page.goto(`${app.base}/qc/#view=follow-up&from=${FOLLOW_UP.from}&to=${FOLLOW_UP.to}&limit=2`);
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await loadWith(TOKEN);
+    await page.waitForFunction(() => document.querySelectorAll('#fu-undiagnosed-rows tr').length === 2);
+    const shown = FOLLOW_UP.undiagnosed.slice(0, 2);
+    expect(
+      await page.locator('#fu-undiagnosed-rows tr td:nth-child(4)').evaluateAll((tds) => tds.map((td) => td.firstChild?.textContent)),
+    ).toEqual(shown.map((u) => u.patient));
+    expect(await page.textContent('#fu-undiagnosed-count')).toBe(`共 2 例 (仅显示 2 条，共 ${FOLLOW_UP.undiagnosed.length} 条)`);
+    // The funnel still counts every pregnancy; the uncut NIPT lists say nothing more.
+    expect(await stage('indicated').locator('.funnel-count').textContent()).toBe(String(FOLLOW_UP.total.indicated));
+    expect(await page.textContent('#fu-nipt-no-outcome-count')).not.toContain('仅显示');
+    expect(await hash()).toContain('limit=2');
+  });
 });

@@ -94,6 +94,12 @@ const FUNNEL_COUNTS = ['indicated', 'notified', 'signed', 'referred', 'procedure
 const isFunnelRow = (r) => r && typeof r === 'object' && FUNNEL_COUNTS.every((k) => isCount(r[k]));
 const isQualityRow = (r) => r && typeof r === 'object' && isCount(r.undecided) && isCount(r.ruleErrors);
 
+/** A list's whole length from a total-count header, else the length received. */
+function totalOf(res, header, received) {
+  const n = Number(res.headers.get(header));
+  return res.headers.get(header) !== null && Number.isInteger(n) && n >= received ? n : received;
+}
+
 async function fetchChecked(path, token, params, ok) {
   const res = await call(token, params, 'application/json', reportUrl(path, params));
   let body;
@@ -103,19 +109,32 @@ async function fetchChecked(path, token, params, ok) {
     throw new QcError('format');
   }
   if (!ok(body)) throw new QcError('format');
-  return body;
+  return { body, res };
 }
 
-/** `GET follow-up` (docs/design.md#qc): the funnel rows, the undiagnosed and NIPT lists, shape checked. */
-export function fetchFollowUp(token, params) {
+/** The list page size: `limit` when the view asks for fewer (1..1000), else {@link PAGE_LIMIT}. */
+const pageOf = (limit) => (Number.isInteger(limit) && limit >= 1 && limit <= PAGE_LIMIT ? limit : PAGE_LIMIT);
+
+/**
+ * `GET follow-up` (docs/design.md#qc): the funnel rows, the undiagnosed and NIPT lists, shape
+ * checked; the lists' whole lengths from `X-Total-Count` / `X-Nipt-Total-Count` as
+ * `undiagnosedTotal` / `niptTotal` (the server sends at most `limit` of each).
+ */
+export async function fetchFollowUp(token, { limit, ...params }) {
   const ok = (b) => b && isList(b.rows) && b.rows.every(isFunnelRow) && isFunnelRow(b.total) && isList(b.undiagnosed) && isList(b.nipt);
-  return fetchChecked('follow-up', token, { ...params, limit: PAGE_LIMIT }, ok);
+  const { body, res } = await fetchChecked('follow-up', token, { ...params, limit: pageOf(limit) }, ok);
+  return {
+    ...body,
+    undiagnosedTotal: totalOf(res, 'X-Total-Count', body.undiagnosed.length),
+    niptTotal: totalOf(res, 'X-Nipt-Total-Count', body.nipt.length),
+  };
 }
 
 /** `GET data-quality` (docs/design.md#data-quality): counts per institution or rule and the item list. */
-export function fetchDataQuality(token, params) {
+export async function fetchDataQuality(token, { limit, ...params }) {
   const ok = (b) => b && isList(b.rows) && b.rows.every(isQualityRow) && isQualityRow(b.total) && isList(b.items);
-  return fetchChecked('data-quality', token, { ...params, limit: PAGE_LIMIT }, ok);
+  const { body, res } = await fetchChecked('data-quality', token, { ...params, limit: pageOf(limit) }, ok);
+  return { ...body, itemsTotal: totalOf(res, 'X-Total-Count', body.items.length) };
 }
 
 /** A CSV document of any QC report (`format=csv`) as a Blob. */

@@ -176,7 +176,7 @@ function csvParams(from, to) {
 function syncHash() {
   const period = { from: $('from').value, to: $('to').value };
   const groupBy = groupByOf(state.view, state.groupBy[state.view]);
-  history.replaceState(null, '', hashOf({ view: state.view, ...period, groupBy, focus: state.focus }));
+  history.replaceState(null, '', hashOf({ view: state.view, ...period, groupBy, focus: state.focus, limit: state.limit }));
   showView(state.view, period);
 }
 
@@ -185,7 +185,7 @@ async function loadView(token, from, to) {
   const view = state.view;
   const groupBy = groupByOf(view, state.groupBy[view]);
   try {
-    const report = await fetchView(view, token, { from, to, groupBy });
+    const report = await fetchView(view, token, { from, to, groupBy, limit: state.limit });
     state.loaded[view] = { from, to, groupBy, focus: state.focus, report };
     state.notice = { key: 'loaded' };
     state.error = undefined;
@@ -207,6 +207,7 @@ function selectView(next) {
   if (next.to) $('to').value = next.to;
   if (next.groupBy) state.groupBy[next.view] = next.groupBy;
   state.focus = next.focus ?? '';
+  state.limit = next.limit;
   const select = $(next.view === 'follow-up' ? 'fu-group-by' : 'dq-group-by');
   if (next.view !== 'compliance') select.value = groupByOf(next.view, state.groupBy[next.view]);
   syncHash();

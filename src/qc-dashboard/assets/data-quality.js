@@ -1,5 +1,6 @@
 /* global document */
 import { formatInstant } from './cases.js';
+import { cutText } from './funnel.js';
 
 /**
  * The data-quality view (docs/design.md#data-quality): per institution or per rule, the undecided
@@ -76,5 +77,6 @@ export function renderQualityItems(tbody, items, t, ruleLabel) {
 export function renderDataQualityView(report, t, ruleLabel) {
   renderQualityCounts($('dq-table'), report, t, ruleLabel);
   renderQualityItems($('dq-items-rows'), report.items, t, ruleLabel);
-  $('dq-items-count').textContent = report.items.length ? t('dq.itemCount', { n: report.items.length }) : t('dq.noItems');
+  const shown = report.items.length;
+  $('dq-items-count').textContent = shown ? `${t('dq.itemCount', { n: shown })}${cutText(shown, report.itemsTotal, t)}` : t('dq.noItems');
 }

@@ -171,10 +171,22 @@ export function renderFollowUpView(report, focus, t, ruleLabel) {
   renderFunnelTable($('fu-table'), report, t);
   const undiagnosed = sortByUrgency(report.undiagnosed);
   renderUndiagnosed($('fu-undiagnosed-rows'), undiagnosed, t, ruleLabel);
-  $('fu-undiagnosed-count').textContent = undiagnosed.length ? t('caseCount', { n: undiagnosed.length }) : t('noCases');
+  $('fu-undiagnosed-count').textContent = countText(undiagnosed.length, report.undiagnosedTotal, t);
+  // The server cuts the NIPT list as one (X-Nipt-Total-Count): a cut shows under both kinds.
+  const niptCut = cutText(report.nipt.length, report.niptTotal, t);
   for (const kind of ['high-risk-undiagnosed', 'no-outcome']) {
     const list = report.nipt.filter((n) => n.kind === kind).sort((a, b) => String(a.dueBy).localeCompare(String(b.dueBy)));
     renderNipt($(`fu-nipt-${kind}-rows`), list, report.today, t);
-    $(`fu-nipt-${kind}-count`).textContent = list.length ? t('caseCount', { n: list.length }) : t('noCases');
+    $(`fu-nipt-${kind}-count`).textContent = `${list.length ? t('caseCount', { n: list.length }) : t('noCases')}${niptCut}`;
   }
+}
+
+/** "showing N of M" when the server sent only part of a list (its total header), else ''. */
+export function cutText(shown, total, t) {
+  return Number.isInteger(total) && total > shown ? ` (${t('shownOf', { shown, total })})` : '';
+}
+
+/** A list's count, with the cut when it is cut. */
+function countText(shown, total, t) {
+  return shown ? `${t('caseCount', { n: shown })}${cutText(shown, total, t)}` : t('noCases');
 }

@@ -24,16 +24,20 @@ export function readHash(hash) {
   if (GROUP_BYS[view]?.includes(groupBy)) out.groupBy = groupBy;
   const focus = p.get('focus');
   if (view === 'follow-up' && focus && focus.length <= 64) out.focus = focus;
+  // A smaller page of the lists (1..1000), for a quick look or a test; the counts stay whole.
+  const limit = Number(p.get('limit'));
+  if (view !== 'compliance' && /^\d+$/.test(p.get('limit') ?? '') && limit >= 1 && limit <= 1000) out.limit = limit;
   return out;
 }
 
 /** The hash of a view state (only the members that apply to the view). */
-export function hashOf({ view, from, to, groupBy, focus }) {
+export function hashOf({ view, from, to, groupBy, focus, limit }) {
   const p = new URLSearchParams({ view });
   if (from) p.set('from', from);
   if (to) p.set('to', to);
   if (GROUP_BYS[view] && groupBy) p.set('groupBy', groupBy);
   if (view === 'follow-up' && focus) p.set('focus', focus);
+  if (view !== 'compliance' && limit) p.set('limit', String(limit));
   return `#${p.toString()}`;
 }
 
@@ -53,8 +57,8 @@ export function showView(view, period) {
 }
 
 /** Reads the follow-up or data-quality report of a query. */
-export function fetchView(view, token, { from, to, groupBy }) {
-  const params = { from, to, groupBy: groupByOf(view, groupBy) };
+export function fetchView(view, token, { from, to, groupBy, limit }) {
+  const params = { from, to, groupBy: groupByOf(view, groupBy), ...(limit ? { limit } : {}) };
   return view === 'follow-up' ? fetchFollowUp(token, params) : fetchDataQuality(token, params);
 }
 
