@@ -226,7 +226,7 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard follow-up and data
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     await loadWith(TOKEN);
-    await page.waitForFunction(() => document.querySelectorAll('#fu-undiagnosed-rows tr').length === 2);
+    await page.waitForFunction("document.querySelectorAll('#fu-undiagnosed-rows tr').length === 2");
     const shown = FOLLOW_UP.undiagnosed.slice(0, 2);
     expect(
       await page.locator('#fu-undiagnosed-rows tr td:nth-child(4)').evaluateAll((tds) => tds.map((td) => td.firstChild?.textContent)),
