@@ -9,7 +9,7 @@
  * beside every figure. Writes test-results/bench/qc-scale.json and prints a table.
  *
  *   node --expose-gc --import tsx test/bench/qc-scale.ts --engine pg|pglite --calls 1000000 [--institutions 90]
- *     [--reps 20] [--explain] [--keep] [--data-dir DIR (pglite)] [--only compliance,follow-up,data-quality]
+ *     [--reps 20] [--province-reps N (default --reps)] [--explain] [--keep] [--data-dir DIR (pglite)] [--only compliance,follow-up,data-quality]
  *     [--periods month,year] [--scopes province,large,small]
  *
  * PostgreSQL: `DATABASE_URL` (kept: a second run on the same database skips the generation and
@@ -42,6 +42,7 @@ const { values: args } = parseArgs({
     calls: { type: 'string', default: '1000000' },
     institutions: { type: 'string', default: '90' },
     reps: { type: 'string', default: '20' },
+    'province-reps': { type: 'string' },
     explain: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
@@ -207,7 +208,8 @@ try {
         let heapMb = 0;
         let statements: Statement[] = [];
         let size = 0;
-        for (let i = 0; i <= reps; i += 1) {
+        const n = scope === 'province' ? Number(args['province-reps'] ?? reps) : reps;
+        for (let i = 0; i <= n; i += 1) {
           gc?.();
           const base = process.memoryUsage().heapUsed;
           const recorded: Statement[] = [];
@@ -246,7 +248,7 @@ try {
       }
     }
   }
-  summary.reps = reps;
+  summary.reps = { institution: reps, province: Number(args['province-reps'] ?? reps) };
   summary.results = results;
   if (args.explain) summary.explain = explained;
   mkdirSync('test-results/bench', { recursive: true });
