@@ -94,7 +94,8 @@ export function computeFollowUp(input: FollowUpInput, opts: FollowUpOptions): Fo
       nipt.push({ ...base, kind: 'high-risk-undiagnosed', dueBy: due.diagnosisDueBy });
       if (!indicated.has(id)) {
         const stage = seen.has('outcome') ? 'outcome' : seen.has('referral') ? 'referred' : null;
-        undiagnosed.push({ ...base, reason: 'nipt-high-risk', rules: [], indicatedAt: test.on, ...due, ...late(due, opts), stage });
+        const { niptOn: _niptOn, ...who } = base; // the NIPT's date is the case's indicatedAt
+        undiagnosed.push({ ...who, reason: 'nipt-high-risk', rules: [], indicatedAt: test.on, ...due, ...late(due, opts), stage });
       }
     }
     const outcomeDue = edd === null ? null : addDays(edd, OUTCOME_AFTER_EDD);

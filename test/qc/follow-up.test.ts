@@ -273,6 +273,10 @@ describe('NIPT (Art. 29)', () => {
         stage: null,
       }),
     ]);
+    // exactly the fields of an undiagnosed case (the NIPT's date is its indicatedAt, not a niptOn beside it)
+    expect(Object.keys(r.undiagnosed[0]!).sort()).toEqual(
+      ['diagnosisDueBy', 'edd', 'indicatedAt', 'institution', 'overdueDays', 'patient', 'pregnancy', 'reason', 'rules', 'stage'].sort(),
+    );
     expect(r.total.indicated).toBe(0);
   });
 
