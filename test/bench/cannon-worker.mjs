@@ -1,7 +1,9 @@
 // Load generator child (pinned to its own core by the harness): runs autocannon once, bounded by
 // `duration`, and writes a compact summary as JSON. Usage: node cannon-worker.mjs <config.json>
-// config: { url, connections, duration, overallRate?, out, requests: [{ method, path, headers, body }],
+// config: { url, connections, duration, overallRate?, out, requests: [{ method, path, headers, body, fresh? }],
 //           tokensFile?: JSON { [path]: string[] } — one fresh JWT per request, never reused }
+// `fresh`: a patient id; every occurrence of it in the body is replaced by a new id per request
+// (`<id>-<pid>-<n>`), so each request is another woman and nothing stored for one call serves the next.
 import process from 'node:process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
@@ -20,7 +22,18 @@ function withToken(req) {
   return { ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } };
 }
 
-const requests = cfg.requests.map((r) => (tokens ? { ...r, setupRequest: withToken } : r));
+let fresh = 0;
+function withPatient(req) {
+  fresh += 1;
+  return { ...req, body: req.body.split(req.fresh).join(`${req.fresh}-${process.pid}-${fresh}`) };
+}
+
+const requests = cfg.requests.map((r) => {
+  const setups = [...(r.fresh ? [withPatient] : []), ...(tokens ? [withToken] : [])];
+  const { fresh: _patient, ...plain } = r;
+  if (setups.length === 0) return plain;
+  return { ...plain, setupRequest: (req) => setups.reduce((x, f) => f({ ...x, fresh: r.fresh }), req) };
+});
 const opts = {
   url: cfg.url,
   connections: cfg.connections,

@@ -1,6 +1,11 @@
 /**
  * `npm run bench`: baselines and our service side by side in one run, server pinned to
  * core 0 and autocannon to core 1; table on stdout, JSON in test-results/bench/latest.json.
+ * Baselines: bare node:http, express, express + jose, and the durable echo (express + one durable
+ * row of the record's bytes per request in the service's engine). The typical and heavy phases send
+ * a new woman per request (her id replaced in the body), so no notice or findings are reused; the
+ * `repeat` phase sends the same woman every call (docs/design.md#notice-reuse). The targets
+ * (lib/targets.ts) are checked on the run and printed after the table.
  * Env: BENCH_DURATION (s per phase, default 10), BENCH_WARMUP (s, default 3), BENCH_PROBE_RATE
  * (req/s, default 50), BENCH_HEAVY_AUTH=1 (also the heavy record with auth on), BENCH_LOG_LEVEL.
  */
@@ -12,7 +17,17 @@ import { runCase, type Settings } from './lib/phases.js';
 import { fallbackRequest, paddedRequest, prefetchResources, SERVICE_IDS, type BenchServiceId, type HookBody } from './lib/records.js';
 import { addRatios, formatTable, writeJson, type Row } from './lib/report.js';
 import { envNumber, RESULTS_DIR, runDir } from './lib/settings.js';
-import { finish, SERVER_CORE, startBaseline, startFhirServer, startService, type BaselineKind, type Target } from './lib/targets.js';
+import {
+  checkTargets,
+  finish,
+  formatTargets,
+  SERVER_CORE,
+  startBaseline,
+  startFhirServer,
+  startService,
+  type BaselineKind,
+  type Target,
+} from './lib/targets.js';
 import { makeBenchKey, signTokens, trustedIssuers, type BenchKey } from './lib/tokens.js';
 
 const TYPICAL = 50;
@@ -27,11 +42,13 @@ const s: Settings = {
   workDir: dir,
 };
 
-const post = (id: string, body: HookBody): BenchRequest => ({
+/** The hook call; `fresh`: another woman per request (her id replaced in the body by the load generator). */
+const post = (id: string, body: HookBody, fresh = true): BenchRequest => ({
   method: 'POST',
   path: `/cds-services/${id}`,
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify(body),
+  ...(fresh ? { fresh: body.context.patientId } : {}),
 });
 const records = {
   typical: (id: BenchServiceId) => paddedRequest(id, TYPICAL),
@@ -65,6 +82,7 @@ async function baselines(key: BenchKey): Promise<void> {
     ['bare-http', ['typical', 'heavy']],
     ['express', ['typical', 'heavy']],
     ['express+jose', ['typical']],
+    ['durable-echo', ['typical', 'heavy']],
   ];
   for (const [kind, recs] of kinds) {
     const t = await startBaseline(kind, dir, key.jwks);
@@ -96,6 +114,14 @@ async function serviceAuthOff(): Promise<void> {
       for (const id of SERVICE_IDS)
         rows.push(...(await runCase({ target: id, record: rec, auth: 'off', origin: t.origin, request: post(id, records[rec](id)) }, s)));
     }
+    // The same woman every call: the notice and findings of the first call are reused (docs/design.md#notice-reuse).
+    const referral = SERVICE_IDS[0];
+    rows.push(
+      ...(await runCase(
+        { target: referral, record: 'repeat', auth: 'off', origin: t.origin, request: post(referral, records.typical(referral), false) },
+        s,
+      )),
+    );
     const all = new Map<string, unknown>();
     for (const id of SERVICE_IDS)
       for (const r of prefetchResources(records.typical(id))) all.set(`${String(r.resourceType)}/${String(r.id)}`, r);
@@ -111,7 +137,8 @@ async function serviceAuthOff(): Promise<void> {
               record: 'fallback',
               auth: 'off',
               origin: t.origin,
-              request: post(id, fallbackRequest(id, `${fhir.origin}/fhir`)),
+              // The FHIR server holds the one example woman: the same every call.
+              request: post(id, fallbackRequest(id, `${fhir.origin}/fhir`), false),
             },
             s,
           )),
@@ -187,6 +214,8 @@ console.log('prenatal-cds, auth jwt (fresh ES384 token per request)…');
 await serviceAuthOn(key);
 addRatios(rows);
 console.log(formatTable(rows));
+const targets = checkTargets(rows);
+console.log(`targets (store on, auth off, same run):\n${formatTargets(targets)}`);
 console.log('servers:', JSON.stringify(servers, null, 1));
 writeJson(join(RESULTS_DIR, 'latest.json'), {
   at: new Date().toISOString(),
@@ -197,6 +226,7 @@ writeJson(join(RESULTS_DIR, 'latest.json'), {
   sizes,
   engine,
   servers,
+  targets,
   rows,
 });
 console.log(`results: ${join(RESULTS_DIR, 'latest.json')}`);

@@ -10,6 +10,8 @@ export interface BenchRequest {
   readonly path: string;
   readonly headers: Record<string, string>;
   readonly body?: string;
+  /** A patient id to replace in the body by a new one per request (a fresh woman each call; cannon-worker.mjs). */
+  readonly fresh?: string;
 }
 
 export interface CannonSpec {

@@ -32,7 +32,10 @@ export function warmQuantile(values: readonly number[], q: number, digits = 2): 
   return Number((kept[Math.min(kept.length - 1, Math.floor(q * kept.length))] ?? NaN).toFixed(digits));
 }
 
-const BASELINES = ['bare-http', 'express', 'express+jose'] as const;
+const BASELINES = ['bare-http', 'express', 'express+jose', 'durable-echo'] as const;
+
+/** The baseline record a row compares with: the repeat phase (same woman every call) with the typical one. */
+const baselineRecord = (record: string): string => (record === 'repeat' ? 'typical' : record);
 
 /** Fills `ratios` (rps ÷ baseline rps, same phase) on every row. */
 export function addRatios(rows: Row[]): void {
@@ -40,7 +43,7 @@ export function addRatios(rows: Row[]): void {
     const ratios: Record<string, number> = {};
     if (r.phase === 'probe') continue;
     for (const b of BASELINES) {
-      const base = rows.find((x) => x.target === b && x.phase === r.phase && x.record === r.record);
+      const base = rows.find((x) => x.target === b && x.phase === r.phase && x.record === baselineRecord(r.record));
       if (base && base.result.requestsPerSec > 0)
         ratios[b] = Math.round((r.result.requestsPerSec / base.result.requestsPerSec) * 1000) / 1000;
     }
@@ -53,8 +56,24 @@ const num = (n: number | undefined, d = 0): string => (n === undefined || Number
 
 /** A fixed-width table of the rows (stdout). */
 export function formatTable(rows: readonly Row[]): string {
-  const head = ['target', 'record', 'auth', 'phase', 'req/s', 'p50', 'p90', 'p99', 'non2xx', 'err', '÷bare', '÷express', '÷jose', 'load1'];
-  const widths = [38, 9, 4, 8, 8, 6, 6, 7, 7, 4, 7, 8, 7, 5];
+  const head = [
+    'target',
+    'record',
+    'auth',
+    'phase',
+    'req/s',
+    'p50',
+    'p90',
+    'p99',
+    'non2xx',
+    'err',
+    '÷bare',
+    '÷express',
+    '÷jose',
+    '÷echo',
+    'load1',
+  ];
+  const widths = [38, 9, 4, 8, 8, 6, 6, 7, 7, 4, 7, 8, 7, 7, 5];
   const lines = [head.map((h, i) => pad(h, widths[i] ?? 8)).join(' ')];
   for (const r of rows) {
     const x = r.result;
@@ -72,11 +91,12 @@ export function formatTable(rows: readonly Row[]): string {
       num(r.ratios?.['bare-http'], 3),
       num(r.ratios?.express, 3),
       num(r.ratios?.['express+jose'], 3),
+      num(r.ratios?.['durable-echo'], 3),
       num(r.loadAvg1, 1),
     ];
     lines.push(cells.map((c, i) => pad(c, widths[i] ?? 8)).join(' '));
   }
-  return `${lines.join('\n')}\n(latency in ms; ratios = req/s ÷ baseline req/s, same phase and record, this run; probeN = 1 connection at N req/s)`;
+  return `${lines.join('\n')}\n(latency in ms; ratios = req/s ÷ baseline req/s, same phase and record (repeat: the typical baseline), this run; echo = durable echo; probeN = 1 connection at N req/s)`;
 }
 
 export function writeJson(file: string, data: unknown): void {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { procStats, spawnPinned, stop, waitPort, waitReady, type Pinned, type ProcStats } from './proc.js';
+import type { Row } from './report.js';
 import { BENCH_BASE, BENCH_ISS } from './tokens.js';
 
 const SERVERS = fileURLToPath(new URL('../servers/', import.meta.url));
@@ -42,11 +43,97 @@ async function launch(
   return { name, pinned, origin, startupMs: Math.round(startupMs), atStart: procStats(pinned.pid) };
 }
 
-export type BaselineKind = 'bare-http' | 'express' | 'express+jose';
+export type BaselineKind = 'bare-http' | 'express' | 'express+jose' | 'durable-echo';
 
+const BASELINE_SCRIPTS: Record<BaselineKind, string> = {
+  'bare-http': 'bare-http.mjs',
+  express: 'express-app.mjs',
+  'express+jose': 'express-app.mjs',
+  'durable-echo': 'durable-echo.mjs',
+};
+
+/**
+ * A baseline server. `durable-echo`: express + one durable row of the request's record bytes per
+ * request in the service's own engine (PGlite from dist/ in a fresh DATA_DIR, fsync on).
+ */
 export function startBaseline(kind: BaselineKind, logDir: string, jwks?: unknown): Promise<Target> {
-  const env: NodeJS.ProcessEnv = kind === 'express+jose' ? { BENCH_JWKS: JSON.stringify(jwks), BENCH_ISS, BENCH_AUD_BASE: BENCH_BASE } : {};
-  return launch(kind, kind === 'bare-http' ? 'bare-http.mjs' : 'express-app.mjs', env, join(logDir, `${kind}.log`));
+  const env: NodeJS.ProcessEnv =
+    kind === 'express+jose'
+      ? { BENCH_JWKS: JSON.stringify(jwks), BENCH_ISS, BENCH_AUD_BASE: BENCH_BASE }
+      : kind === 'durable-echo'
+        ? { DATA_DIR: mkdtempSync(join(logDir, 'echo-data-')), AUTH_MODE: 'off', LOG_LEVEL: 'silent' }
+        : {};
+  return launch(kind, BASELINE_SCRIPTS[kind], env, join(logDir, `${kind}.log`));
+}
+
+/**
+ * The targets of the benchmark, checked on the same run (store on, auth off, server on one core).
+ * Typical phases send a new woman per request (no notice or findings to reuse); `repeat` is the
+ * same woman every call. Each target reads one row and phase: `min` ratio to a baseline, or `max` p99 ms.
+ */
+export interface BenchTarget {
+  readonly name: string;
+  readonly target: string;
+  readonly record: string;
+  readonly phase: 'c1' | 'c10';
+  readonly ratio?: { readonly baseline: 'express' | 'durable-echo'; readonly min: number };
+  readonly p99Max?: number;
+}
+
+const REFERRAL = 'prenatal-diagnosis-referral';
+const HEAVY_SERVICES = [REFERRAL, 'prenatal-diagnosis-referral-encounter', 'nipt-order-check', 'special-technique-order-sign'];
+
+export const TARGETS: readonly BenchTarget[] = [
+  {
+    name: 'referral typical c=1 ≥ 0.30 × express',
+    target: REFERRAL,
+    record: 'typical',
+    phase: 'c1',
+    ratio: { baseline: 'express', min: 0.3 },
+  },
+  {
+    name: 'referral typical c=1 ≥ 0.7 × durable echo',
+    target: REFERRAL,
+    record: 'typical',
+    phase: 'c1',
+    ratio: { baseline: 'durable-echo', min: 0.7 },
+  },
+  { name: 'referral typical c=1 p99 ≤ 6 ms', target: REFERRAL, record: 'typical', phase: 'c1', p99Max: 6 },
+  {
+    name: 'referral typical c=10 ≥ 0.35 × express',
+    target: REFERRAL,
+    record: 'typical',
+    phase: 'c10',
+    ratio: { baseline: 'express', min: 0.35 },
+  },
+  { name: 'referral typical c=10 p99 ≤ 30 ms', target: REFERRAL, record: 'typical', phase: 'c10', p99Max: 30 },
+  ...HEAVY_SERVICES.map((id): BenchTarget => ({
+    name: `${id} heavy c=1 p99 ≤ 25 ms`,
+    target: id,
+    record: 'heavy',
+    phase: 'c1',
+    p99Max: 25,
+  })),
+];
+
+/** One target against the run's rows (auth off): the measured figure and whether it is met (`undefined`: no such row). */
+export function checkTargets(rows: readonly Row[]): { name: string; measured: number | null; met: boolean | undefined }[] {
+  return TARGETS.map((t) => {
+    const row = rows.find((r) => r.target === t.target && r.record === t.record && r.phase === t.phase && r.auth === 'off');
+    if (!row) return { name: t.name, measured: null, met: undefined };
+    if (t.ratio) {
+      const v = row.ratios?.[t.ratio.baseline];
+      return { name: t.name, measured: v ?? null, met: v === undefined ? undefined : v >= t.ratio.min };
+    }
+    const p99 = row.result.latency.p99;
+    return { name: t.name, measured: p99, met: p99 <= (t.p99Max ?? Infinity) };
+  });
+}
+
+/** The targets as a table for stdout. */
+export function formatTargets(checked: ReturnType<typeof checkTargets>): string {
+  const mark = (m: boolean | undefined) => (m === undefined ? 'n/a' : m ? 'met' : 'NOT met');
+  return checked.map((c) => `  ${mark(c.met).padEnd(8)} ${c.name} (measured ${c.measured ?? '-'})`).join('\n');
 }
 
 export interface ServiceOptions {
@@ -59,6 +146,12 @@ export interface ServiceOptions {
   /** Another built checkout whose service to start (its dist/, its test/bench/servers/service.mjs): A/B runs. */
   readonly checkout?: string;
 }
+
+/** The policy of the bench's service: the example records' institution and a partner, by their names. */
+export const BENCH_POLICY = {
+  institution: { id: 'org-hz-demo-mch', name: '杭州市某区妇幼保健院' },
+  referralInstitution: { name: '浙江大学医学院附属妇产科医院产前诊断中心' },
+};
 
 /** Our service from dist/ with a fresh temp DATA_DIR (embedded PGlite audit store). */
 export function startService(o: ServiceOptions): Promise<Target> {
@@ -73,6 +166,9 @@ export function startService(o: ServiceOptions): Promise<Target> {
       AUTH_MODE: o.auth,
       TRUSTED_ISSUERS: o.auth === 'jwt' ? o.trustedIssuers : '',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      // Real institution names: with PUBLIC_BASE_URL set a referral card carries a stored notice only
+      // then (docs/design.md#written-notice); without them the bench would measure calls with no notice.
+      POLICY_FILE: JSON.stringify(BENCH_POLICY),
       BENCH_HANDLES_FILE: o.handlesFile ?? '',
     },
     join(o.logDir, `service-${o.auth}.log`),

@@ -1,0 +1,42 @@
+// Baseline 4, the durable limit: express 5 with express.json (as the express baseline), then one row
+// per request holding the request's record bytes (its first BENCH_ECHO_BYTES bytes, default 15,000:
+// about what a referral call with a new notice stores) inserted into the same engine the service
+// uses — the embedded PGlite store of dist/ in DATA_DIR, on the same durable file system (fsync on,
+// every commit fsyncs its WAL) — autocommitted, before the fixed card is answered.
+import process from 'node:process';
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import { exitOnSignal, FIXED_CARDS, touch } from './fixed-card.mjs';
+import { loadConfig } from '../../../dist/src/config/load.js';
+import { createStore } from '../../../dist/src/store/create-store.js';
+
+const bytes = Number(process.env.BENCH_ECHO_BYTES ?? 15_000);
+const store = await createStore(loadConfig(process.env));
+await store.sql.query(
+  'CREATE TABLE IF NOT EXISTS bench_echo (id uuid PRIMARY KEY, received_at timestamptz NOT NULL, record text NOT NULL)',
+);
+await store.sql.query('ALTER TABLE bench_echo ALTER COLUMN record SET STORAGE EXTERNAL');
+
+const app = express();
+app.disable('x-powered-by');
+app.disable('etag');
+app.use(express.json({ limit: '5mb', type: ['application/json', 'application/fhir+json'] }));
+app.get('/cds-services', (_req, res) => {
+  res.json({ services: [] });
+});
+app.post('/cds-services/:id', async (req, res) => {
+  if (!touch(req.body)) {
+    res.status(400).json({ resourceType: 'OperationOutcome' });
+    return;
+  }
+  try {
+    const record = JSON.stringify(req.body).slice(0, bytes);
+    await store.sql.query('INSERT INTO bench_echo (id, received_at, record) VALUES ($1, now(), $2)', [randomUUID(), record]);
+  } catch {
+    res.status(503).json({ resourceType: 'OperationOutcome' });
+    return;
+  }
+  res.type('application/json').send(FIXED_CARDS);
+});
+const server = app.listen(Number(process.env.PORT), '127.0.0.1');
+exitOnSignal(server);
