@@ -28,7 +28,7 @@ export interface PatientFollowUpInput {
   readonly facts: PregnancyFacts;
   /** Referral rule ids that fired as of the as-of day (the bulk compliance's). */
   readonly rules: readonly string[];
-  /** The day the bulk compliance takes as the indication (its status's): first evidence, else first seen, else today. */
+  /** The bulk compliance's indication day (its status's; ./audit-indication-day.ts). */
   readonly indicatedOn: string;
   /** The pregnancy as the compliance report names it, and its latest EDD (./audit-pregnancy.ts). */
   readonly pregnancy?: string;

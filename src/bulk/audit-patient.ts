@@ -2,11 +2,12 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { ClinicalNow } from '../clock.js';
 import type { Policy } from '../clinical/policy.js';
 import { evaluateReferral } from '../referral/evaluate.js';
-import { createSnapshot, type PatientSnapshot } from '../fhir/snapshot.js';
+import { createSnapshot } from '../fhir/snapshot.js';
 import { existingNoticeFor } from '../referral/existing-notice.js';
 import type { CaseStatus } from '../qc/compliance-types.js';
 import { readContext } from '../clinical/data-elements/context.js';
 import { patientFollowUp, type PatientFollowUp } from './audit-follow-up.js';
+import { firstEvidenceDay, indicationDay, type FiredFinding } from './audit-indication-day.js';
 import { auditedPregnancy, auditedStatus } from './audit-pregnancy.js';
 
 /** What the retrospective audit found for one patient of a Bulk Data export. */
@@ -22,8 +23,10 @@ export interface PatientAudit {
   readonly edd?: string;
   /** Art. 24 / screening rule ids that fired, sorted; empty ⇒ not indicated. */
   readonly rules: readonly string[];
-  /** Earliest date (YYYY-MM-DD) of the evidence behind the findings, when any is dated. */
+  /** Earliest date (YYYY-MM-DD) of the evidence behind the findings, when any is dated (may predate the pregnancy). */
   readonly firstEvidenceDate?: string;
+  /** Indicated: the day the findings could first have been made in this pregnancy (docs/design.md#bulk-indication-day). */
+  readonly indicatedOn?: string;
   /** The notice Communication for this pregnancy, as the referral service recognises it. */
   readonly notice?: { readonly date: string; readonly reference: string; readonly rules: readonly string[] };
   /** Indicated: the notice deadline and the case status (docs/design.md#case-status). */
@@ -35,40 +38,12 @@ export interface PatientAudit {
   readonly followUp?: PatientFollowUp;
 }
 
-type Dated = {
-  effectiveDateTime?: string;
-  effectivePeriod?: { start?: string };
-  onsetDateTime?: string;
-  recordedDate?: string;
-  date?: string;
-  authoredOn?: string;
-  issued?: string;
-};
-
-/** The clinical date of the evidence resource itself (when it was observed / recorded). */
-function resourceDay(snapshot: PatientSnapshot, reference: string): string | undefined {
-  const r = snapshot.byReference(reference) as Dated | undefined;
-  if (!r) return undefined;
-  const d = r.effectiveDateTime ?? r.effectivePeriod?.start ?? r.onsetDateTime ?? r.recordedDate ?? r.date ?? r.authoredOn ?? r.issued;
-  return typeof d === 'string' ? d.slice(0, 10) : undefined;
-}
-
-function firstEvidenceDay(snapshot: PatientSnapshot, items: readonly { reference: string; date?: string }[]): string | undefined {
-  let first: string | undefined;
-  for (const it of items) {
-    if (it.reference.startsWith('Patient/')) continue; // birthDate is not evidence of when it became known
-    const day = resourceDay(snapshot, it.reference) ?? it.date?.slice(0, 10);
-    if (day && /^\d{4}-\d{2}-\d{2}$/.test(day) && (!first || day < first)) first = day;
-  }
-  return first;
-}
-
 /**
  * Runs the referral rules (ZJ-2023 Art.24) for one patient's resources as of `now`, and looks for
  * the Art. 25 notice Communication exactly as the referral service does (`existingNoticeFor`); an
  * indicated pregnancy gets the compliance report's pregnancy identity and case status, due
- * `deadlineDays` (NOTICE_DEADLINE_DAYS) after its first evidence; her follow-up facts for the funnel
- * (./audit-follow-up.ts).
+ * `deadlineDays` (NOTICE_DEADLINE_DAYS) after its indication day (./audit-indication-day.ts); her
+ * follow-up facts for the funnel (./audit-follow-up.ts), indicated on the same day.
  */
 export function auditPatient(
   patientId: string,
@@ -80,14 +55,21 @@ export function auditPatient(
   const snapshot = createSnapshot({ patientId, resources });
   const { facts, findings, errors } = evaluateReferral(snapshot, policy, now);
   const rules = [...new Set(findings.map((f) => f.rule as string))].sort();
-  const items = findings.flatMap((f) => (f.params as { items?: { reference: string; date?: string }[] }).items ?? []);
-  const first = rules.length > 0 ? firstEvidenceDay(snapshot, items) : undefined;
+  const fired = findings.map((f) => ({ rule: f.rule as string, items: (f.params as { items?: FiredFinding['items'] }).items ?? [] }));
+  const first =
+    rules.length > 0
+      ? firstEvidenceDay(
+          snapshot,
+          fired.flatMap((f) => f.items),
+        )
+      : undefined;
   const notice = facts.current ? existingNoticeFor(snapshot, facts, now.timeZone) : undefined;
   const identity = rules.length > 0 ? auditedPregnancy(snapshot, facts, policy, now) : {};
-  const indicatedOn = first ?? identity.firstSeen ?? now.today;
+  const ctx = readContext(snapshot, policy, now);
+  const indicatedOn = rules.length > 0 ? indicationDay(snapshot, ctx, fired, facts, policy, now) : now.today;
   const status = rules.length > 0 ? auditedStatus(indicatedOn, notice?.date, deadlineDays, now.today) : {};
   const followUp = patientFollowUp({
-    ctx: readContext(snapshot, policy, now),
+    ctx,
     facts,
     rules,
     indicatedOn,
@@ -103,6 +85,7 @@ export function auditPatient(
     ...(identity.edd ? { edd: identity.edd } : {}),
     rules,
     ...(first ? { firstEvidenceDate: first } : {}),
+    ...(rules.length > 0 ? { indicatedOn } : {}),
     ...(notice ? { notice } : {}),
     ...status,
     ruleErrors: errors.length,

@@ -17,8 +17,6 @@ export interface AuditedPregnancy {
   readonly pregnancy?: string;
   /** Its latest best EDD. */
   readonly edd?: string;
-  /** The first day the record shows this pregnancy (its earliest dated EDD), if any. */
-  readonly firstSeen?: string;
 }
 
 /** A sighting's instant for a clinic day (resolved with time zone UTC, so the day stays the day). */
@@ -49,7 +47,6 @@ export function auditedPregnancy(snapshot: PatientSnapshot, facts: PregnancyFact
   return {
     ...(pregnancy !== undefined && pregnancy !== patientId ? { pregnancy } : {}),
     ...(edd ? { edd } : {}),
-    ...(p ? { firstSeen: p.firstSeenAt.slice(0, 10) } : {}),
   };
 }
 
@@ -69,9 +66,9 @@ export function eddSightings(ctx: ReadContext): readonly { readonly day: string;
 
 /**
  * The case status of an indicated pregnancy in the bulk audit (docs/design.md#case-status, the
- * compliance report's `caseStatus`): indicated on the first evidence day (else the first day the
- * record shows the pregnancy, else the as-of day), due `deadlineDays` later, notified on the day of
- * the notice Communication; an export has no clicks and no acknowledgements.
+ * compliance report's `caseStatus`): indicated on its indication day (./audit-indication-day.ts,
+ * docs/design.md#bulk-indication-day), due `deadlineDays` later, notified on the day of the notice
+ * Communication; an export has no clicks and no acknowledgements.
  */
 export function auditedStatus(
   indicatedOn: string,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatBulkAudit } from '../../src/bulk/audit-format.js';
 import { runBulkAudit } from '../../src/bulk/io-run.js';
+import { instantDay } from '../../src/calendar/index.js';
 import { SYSTEMS } from '../../src/clinical/codes.js';
 import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
 import { clinicalNowAt } from '../../src/clock.js';
@@ -135,13 +136,94 @@ describe('bulk-audit: small cases', () => {
         patient: 'Patient/a',
         pregnancyKey: 'Patient/a|2025-10-01',
         rules: ['teratogen-exposure'],
+        // taken from 2025-01-10 (LMP 2024-12-25), found when the record first shows the pregnancy
         firstEvidenceDate: '2025-01-10',
         pregnancy: 'Patient/a|2025-10-01',
         edd: '2025-10-01',
-        dueBy: '2025-01-17',
+        dueBy: '2025-03-08',
         status: 'missing',
       },
     ]);
+  });
+
+  it('a family history recorded years before the pregnancy indicates it on the first day the record shows the pregnancy', async () => {
+    const fmh = (id: string, pid: string, date: string) => ({
+      resourceType: 'FamilyMemberHistory',
+      id,
+      status: 'completed',
+      patient: { reference: `Patient/${pid}` },
+      date,
+      relationship: cc(SYSTEMS.v3RoleCode, 'MTH'),
+      condition: [{ code: cc(SYSTEMS.snomed, '41040004') }],
+    });
+    const eddOn = (id: string, pid: string, recorded: string, value: string) => ({
+      ...edd(id, pid),
+      effectiveDateTime: recorded,
+      valueDateTime: value,
+    });
+    const dir = exportOf({
+      'Patient.ndjson': [
+        { resourceType: 'Patient', id: 'p-lin-wan', gender: 'female', birthDate: '1996-04-12', name: [{ text: '林婉' }] },
+        { resourceType: 'Patient', id: 'p-zheng-rong', gender: 'female', birthDate: '1995-09-03', name: [{ text: '郑蓉' }] },
+      ],
+      // 林婉: her mother's Down syndrome recorded in 2020; this pregnancy first booked (and dated) on 2025-05-28
+      // 郑蓉: recorded in 2019; her pregnancy Condition has its onset on 2025-02-20, dated 2025-03-05 (LMP 2025-01-03);
+      // a "pregnant" status of 2023 is an earlier pregnancy's
+      'FamilyMemberHistory.ndjson': [fmh('fmh-lin', 'p-lin-wan', '2020-03-01'), fmh('fmh-zheng', 'p-zheng-rong', '2019-06-15')],
+      'Observation.ndjson': [
+        eddOn('e-lin', 'p-lin-wan', '2025-05-28', '2025-12-01'),
+        eddOn('e-zheng', 'p-zheng-rong', '2025-03-05', '2025-10-10'),
+        {
+          resourceType: 'Observation',
+          id: 'ps-zheng-2023',
+          status: 'final',
+          subject: { reference: 'Patient/p-zheng-rong' },
+          code: cc(SYSTEMS.loinc, '82810-3'),
+          effectiveDateTime: '2023-05-01',
+          valueCodeableConcept: cc(SYSTEMS.snomed, '77386006'),
+        },
+      ],
+      'Condition.ndjson': [
+        {
+          resourceType: 'Condition',
+          id: 'preg-zheng',
+          subject: { reference: 'Patient/p-zheng-rong' },
+          code: cc(SYSTEMS.snomed, '77386006'),
+          clinicalStatus: cc('http://terminology.hl7.org/CodeSystem/condition-clinical', 'active'),
+          onsetDateTime: '2025-02-20',
+        },
+      ],
+    });
+    const r = await runBulkAudit({ dir, policy: DEFAULT_POLICY, now, deadlineDays: 7 });
+    expect(r.totals).toMatchObject({ indicated: 2, withNotice: 0, pending: 1, missing: 1 });
+    expect(r.missing).toEqual([
+      {
+        patient: 'Patient/p-lin-wan',
+        pregnancyKey: 'Patient/p-lin-wan|2025-12-01',
+        rules: ['genetic-family-history'],
+        firstEvidenceDate: '2020-03-01',
+        pregnancy: 'Patient/p-lin-wan|2025-12-01',
+        edd: '2025-12-01',
+        dueBy: '2025-06-04',
+        status: 'pending',
+      },
+      {
+        patient: 'Patient/p-zheng-rong',
+        pregnancyKey: 'Patient/p-zheng-rong|2025-10-10',
+        rules: ['genetic-family-history'],
+        firstEvidenceDate: '2019-06-15',
+        pregnancy: 'Patient/p-zheng-rong|2025-10-10',
+        edd: '2025-10-10',
+        dueBy: '2025-02-27',
+        status: 'missing',
+      },
+    ]);
+    // The follow-up funnel indicates them on the same days (its period starts at the first indication).
+    const f = r.followUp!;
+    expect(f.from).toBe('2025-02-20');
+    expect(f.total).toMatchObject({ indicated: 2, notified: 0 });
+    const indicatedOn = Object.fromEntries(f.undiagnosed.map((u) => [u.patient, instantDay(u.indicatedAt, 'Asia/Shanghai')]));
+    expect(indicatedOn).toEqual({ 'p-lin-wan': '2025-05-28', 'p-zheng-rong': '2025-02-20' });
   });
 
   it('removes its temp files, also when the export cannot be read', async () => {
