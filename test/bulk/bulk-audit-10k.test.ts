@@ -56,7 +56,10 @@ describe('bulk-audit on 10,000 patients', () => {
       pregnantNow: expected.pregnantNow,
       indicated: expected.indicated,
       withNotice: expected.withNotice,
-      missing: expected.missing.length,
+      notifiedInTime: expected.notifiedInTime,
+      notifiedLate: expected.notifiedLate,
+      pending: expected.pending,
+      missing: expected.missingCount,
       noticeNotCoveringAll: expected.noticeNotCoveringAll,
       malformedLines: expected.malformed.length,
       unattributed: expected.unattributed,
@@ -64,6 +67,8 @@ describe('bulk-audit on 10,000 patients', () => {
     });
     expect(expected.indicated).toBeGreaterThan(1000);
     expect(expected.missing.length).toBeGreaterThan(500);
+    // Every status occurs: in time and late notices, pending (late bookings) and missing cases.
+    expect(Math.min(expected.notifiedInTime, expected.notifiedLate, expected.pending, expected.missingCount)).toBeGreaterThanOrEqual(50);
     expect(report.missing).toEqual([...expected.missing].sort((a, b) => (a.patient < b.patient ? -1 : 1)));
     expect(report.malformed.map((m) => `${m.file}:${m.line}`).sort()).toEqual(expected.malformed.map((m) => `${m.file}:${m.line}`).sort());
     expect(buckets).toBeGreaterThan(4);

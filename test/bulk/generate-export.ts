@@ -12,17 +12,42 @@ import { COHORT, cohortResources } from './follow-up-cohort.js';
  * indications); some of those have a notice Communication, some only a decoy (a draft, or one from
  * an earlier pregnancy); some are not currently pregnant; a few lines are malformed and a few
  * resources name no patient.
+ *
+ * The expected case statuses (docs/design.md#case-status, #bulk-indication-day) are computed here by
+ * their definitions from what was generated, not by the audit's code: the pregnancy is first shown by
+ * its EDD observation (the booking visit; the generated pregnancy Conditions are ICD-10 Z34.0, not
+ * pregnancy evidence, and the episodes are finished); each rule is indicated on the later of its
+ * evidence day and the booking day (advanced maternal age on the booking day), the case on the
+ * earliest; due 7 days later; a notice by then is in time, after it late; no notice: `missing` once
+ * the as-of day is after the due day, else `pending`.
  */
 export const AS_OF = '2025-06-01';
 export const TZ = 'Asia/Shanghai';
+
+export interface ExpectedMissing {
+  readonly patient: string;
+  readonly pregnancyKey: string;
+  readonly rules: readonly string[];
+  readonly firstEvidenceDate: string;
+  readonly pregnancy: string;
+  readonly edd: string;
+  readonly dueBy: string;
+  readonly status: 'pending' | 'missing';
+}
 
 export interface ExpectedAudit {
   readonly patients: number;
   readonly pregnantNow: number;
   readonly indicated: number;
   readonly withNotice: number;
+  readonly notifiedInTime: number;
+  readonly notifiedLate: number;
+  /** Without a notice, by status. */
+  readonly pending: number;
+  readonly missingCount: number;
   readonly noticeNotCoveringAll: number;
-  readonly missing: readonly { patient: string; pregnancyKey: string; rules: readonly string[]; firstEvidenceDate: string }[];
+  /** Every indicated pregnancy without a notice (pending and missing), as the report's `missing` list. */
+  readonly missing: readonly ExpectedMissing[];
   readonly malformed: readonly { file: string; line: number }[];
   readonly unattributed: Readonly<Record<string, number>>;
   readonly lines: number;
@@ -32,6 +57,7 @@ const DAY = 86_400_000;
 const dayNum = (d: string) => Date.parse(`${d}T00:00:00Z`) / DAY;
 const dayStr = (n: number) => new Date(n * DAY).toISOString().slice(0, 10);
 const TODAY = dayNum(AS_OF);
+const DEADLINE_DAYS = 7;
 
 const cc = (system: string, code: string) => ({ coding: [{ system, code }] });
 const quantity = (value: number, unit: string) => ({ value, unit, system: SYSTEMS.ucum, code: unit });
@@ -93,13 +119,26 @@ export interface GenerateOptions {
 export function generateExport(dir: string, patients: number, options: GenerateOptions = {}): ExpectedAudit {
   mkdirSync(dir, { recursive: true });
   const w = new Writer(dir);
-  const missing: ExpectedAudit['missing'][number][] = [];
+  const missing: ExpectedMissing[] = [];
   const malformed: { file: string; line: number }[] = [];
   let pregnantNow = 0,
     indicated = 0,
     withNotice = 0,
+    inTime = 0,
+    late = 0,
     notCovering = 0,
     unattributedObs = 0;
+  const noNotice = (patient: string, edd: string, rules: readonly string[], firstEvidenceDate: string, dueBy: number) =>
+    missing.push({
+      patient,
+      pregnancyKey: `${patient}|${edd}`,
+      rules: [...rules].sort(),
+      firstEvidenceDate,
+      pregnancy: `${patient}|${edd}`,
+      edd,
+      dueBy: dayStr(dueBy),
+      status: TODAY > dueBy ? 'missing' : 'pending',
+    });
   for (let i = 0; i < patients; i++) {
     const pid = `pt-${String(i).padStart(6, '0')}`;
     const kind = kindOf(i);
@@ -108,6 +147,8 @@ export function generateExport(dir: string, patients: number, options: GenerateO
     const pregnant = kind !== 'not-pregnant' && kind !== 'male';
     const edd = pregnant ? TODAY + 20 + ((i * 37) % 130) : TODAY - 400 + (i % 60);
     const lmp = edd - 280;
+    // The booking visit records the EDD; some women with a family history book late (in the last days: pending).
+    const booked = kind === 'genetic' && i % 8 === 6 ? TODAY - (i % 5) : lmp + 70;
     const eddYear = Number(dayStr(edd).slice(0, 4));
     const old = kind === 'ama' || kind === 'ama+afi' || (kind === 'not-pregnant' && i % 2 === 0);
     const birthDate = `${eddYear - (old ? 37 : 24 + (i % 9))}-0${1 + (i % 9)}-1${i % 10}`;
@@ -118,7 +159,7 @@ export function generateExport(dir: string, patients: number, options: GenerateO
       status: 'final',
       subject,
       code: cc(SYSTEMS.loinc, '11778-8'),
-      effectiveDateTime: dayStr(lmp + 70),
+      effectiveDateTime: dayStr(booked),
       valueDateTime: dayStr(edd),
     } as const;
     const obsFile = `Observation.00${i % 2}.ndjson`;
@@ -227,6 +268,15 @@ export function generateExport(dir: string, patients: number, options: GenerateO
     if (pregnant && rules.length > 0) {
       indicated++;
       const noticeRules = kind === 'ama+afi' && i % 2 === 0 ? rules.slice(0, 1) : rules;
+      // Each rule's evidence day (AMA: the EDD observation); indicated no earlier than the booking.
+      const evidence: Record<string, number> = {
+        ama: booked,
+        'amniotic-fluid': afiDay,
+        'genetic-family-history': dayNum('2020-03-01'),
+        'teratogen-exposure': lmp + 10,
+      };
+      const dueBy = Math.min(...rules.map((r) => Math.max(evidence[r]!, booked))) + DEADLINE_DAYS;
+      const noticeDay = afiDay + 3;
       const variant = i % 4; // 0,1: notice; 2: no notice; 3: decoys only
       const notice = (status: string, sent: number, id: string) =>
         w.put({
@@ -239,22 +289,17 @@ export function generateExport(dir: string, patients: number, options: GenerateO
           extension: noticeRules.map((r) => ({ url: EXTENSIONS.noticeRules, valueCode: r })),
         } as Resource);
       if (variant <= 1) {
-        notice('completed', afiDay + 3, `notice-${i}`);
+        notice('completed', noticeDay, `notice-${i}`);
         withNotice++;
+        if (noticeDay <= dueBy) inTime++;
+        else late++;
         if (noticeRules.length < rules.length) notCovering++;
       } else {
         if (variant === 3) {
-          notice('in-progress', afiDay + 3, `draft-${i}`);
+          notice('in-progress', noticeDay, `draft-${i}`);
           notice('completed', lmp - 200, `old-${i}`);
         }
-        const first =
-          kind === 'genetic' ? '2020-03-01' : kind === 'teratogen' ? dayStr(lmp + 10) : kind === 'afi' ? dayStr(afiDay) : dayStr(lmp + 70);
-        missing.push({
-          patient: `Patient/${pid}`,
-          pregnancyKey: `Patient/${pid}|${dayStr(edd)}`,
-          rules: [...rules].sort(),
-          firstEvidenceDate: first,
-        });
+        noNotice(`Patient/${pid}`, dayStr(edd), rules, dayStr(Math.min(...rules.map((r) => evidence[r]!))), dueBy);
       }
     }
     if (i % 997 === 500) {
@@ -282,14 +327,13 @@ export function generateExport(dir: string, patients: number, options: GenerateO
       if (!c.indicated) continue;
       pregnantNow++;
       indicated++;
-      if (c.noticeDay) withNotice++;
-      else
-        missing.push({
-          patient: `Patient/${c.id}`,
-          pregnancyKey: `Patient/${c.id}|${c.indicated.edd}`,
-          rules: ['ama'],
-          firstEvidenceDate: c.indicated.day,
-        });
+      // Indicated (AMA) on the day her EDD was recorded, the first day her record shows the pregnancy.
+      const dueBy = dayNum(c.indicated.day) + DEADLINE_DAYS;
+      if (c.noticeDay) {
+        withNotice++;
+        if (dayNum(c.noticeDay) <= dueBy) inTime++;
+        else late++;
+      } else noNotice(`Patient/${c.id}`, c.indicated.edd, ['ama'], c.indicated.day, dueBy);
     }
   }
   w.flush();
@@ -299,6 +343,10 @@ export function generateExport(dir: string, patients: number, options: GenerateO
     pregnantNow,
     indicated,
     withNotice,
+    notifiedInTime: inTime,
+    notifiedLate: late,
+    pending: missing.filter((m) => m.status === 'pending').length,
+    missingCount: missing.filter((m) => m.status === 'missing').length,
     noticeNotCoveringAll: notCovering,
     missing,
     malformed,
