@@ -226,6 +226,37 @@ describe('bulk-audit: small cases', () => {
     expect(indicatedOn).toEqual({ 'p-lin-wan': '2025-05-28', 'p-zheng-rong': '2025-02-20' });
   });
 
+  it('a pregnancy the record does not date is indicated on the as-of day, not on an old family history', async () => {
+    const dir = exportOf({
+      'Patient.ndjson': [{ resourceType: 'Patient', id: 'p-gao-min', gender: 'female', birthDate: '1997-02-14', name: [{ text: '高敏' }] }],
+      'FamilyMemberHistory.ndjson': [
+        {
+          resourceType: 'FamilyMemberHistory',
+          id: 'fmh-gao',
+          status: 'completed',
+          patient: { reference: 'Patient/p-gao-min' },
+          date: '2020-03-01',
+          relationship: cc(SYSTEMS.v3RoleCode, 'MTH'),
+          condition: [{ code: cc(SYSTEMS.snomed, '41040004') }],
+        },
+      ],
+      // an active pregnancy Condition without onset or recorded date, and no EDD
+      'Condition.ndjson': [
+        {
+          resourceType: 'Condition',
+          id: 'preg-gao',
+          subject: { reference: 'Patient/p-gao-min' },
+          code: cc(SYSTEMS.snomed, '77386006'),
+          clinicalStatus: cc('http://terminology.hl7.org/CodeSystem/condition-clinical', 'active'),
+        },
+      ],
+    });
+    const r = await runBulkAudit({ dir, policy: DEFAULT_POLICY, now, deadlineDays: 7 });
+    expect(r.missing).toEqual([
+      expect.objectContaining({ patient: 'Patient/p-gao-min', rules: ['genetic-family-history'], dueBy: '2025-06-08', status: 'pending' }),
+    ]);
+  });
+
   it('removes its temp files, also when the export cannot be read', async () => {
     const tmpRoot = mkdtempSync(join(root, 'tmp-'));
     await expect(runBulkAudit({ dir: join(root, 'does-not-exist'), policy: DEFAULT_POLICY, now, tmpRoot })).rejects.toThrow(/ENOENT/);
