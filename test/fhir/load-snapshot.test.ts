@@ -191,7 +191,8 @@ describe('createSnapshotLoader', () => {
     const def = definitionOf('prenatal-diagnosis-referral-encounter');
     const s = await stub({ [`/fhir/Encounter/enc-77`]: json(operationOutcome, 404) });
     const prefetch: Record<string, unknown> = { patient, practitioner: null, practitionerRoles: null };
-    for (const key of def.requiredPrefetch) if (key !== 'patient') prefetch[key] = emptySearchset;
+    // every search key prefetched (the required ones and the optional procedures / serviceRequests), the encounter not
+    for (const key of Object.keys(def.prefetch)) if (!(key in prefetch) && key !== 'encounter') prefetch[key] = emptySearchset;
     const snap = await loader().load(def, request(s.fhirServer, prefetch, { encounterId: 'enc-77' }));
     expect(snap.unavailable).toEqual(['encounter']);
     expect(snap.encounterId).toBe('enc-77');
