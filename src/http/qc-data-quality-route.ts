@@ -33,10 +33,10 @@ export function qcDataQualityHandler(
     const report = computeDataQuality(input, { from: q.from, to: q.to, groupBy: q.groupBy, timeZone: deps.config.clinicTimeZone });
     // A pseudonymising reader sees her pseudonym, in `patient` and in the evidence (docs/design.md#patient-identity).
     const present = await identity(principal);
-    const items = (q.kind ? report.items.filter((i) => i.kind === q.kind) : report.items).map((i) => ({
+    const items = (q.kind ? report.items.filter((i) => i.kind === q.kind) : report.items).map(({ ehr, ...i }) => ({
       ...i,
-      patient: present.patient(i.patient),
-      evidence: present.references(i.patient, i.evidence),
+      patient: present.patient(i.patient, ehr),
+      evidence: present.references(i.patient, i.evidence, ehr),
     }));
     res.setHeader('X-Total-Count', String(items.length));
     const offset = q.offset ?? 0;

@@ -4,7 +4,7 @@
  * never imports the store (architecture test).
  */
 
-import type { PregnancyEnd, PregnancySighting } from './pregnancy-identity.js';
+import type { PatientScope, PregnancyEnd, PregnancySighting } from './pregnancy-identity.js';
 
 export const GROUP_BYS = ['institution', 'practitioner', 'rule', 'month'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -19,8 +19,8 @@ export type GroupBy = (typeof GROUP_BYS)[number];
 export const CASE_STATUSES = ['pending', 'notice-issued', 'notified-in-time', 'notified-late', 'missing', 'declined', 'postponed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-/** Where a finding or card sits: the facts of its hook call. */
-export interface CallFacts {
+/** Where a finding or card sits: the facts of its hook call (`issuer` / `tenant`: the EHR that owns `patientId`). */
+export interface CallFacts extends PatientScope {
   readonly hookCallId: string;
   readonly receivedAt: string;
   readonly institutionId?: string;
@@ -52,8 +52,8 @@ export interface FeedbackFact {
   readonly outcomeTimestamp: string;
 }
 
-/** A signed notice acknowledgement, with the facts of its notice. */
-export interface AcknowledgementFact {
+/** A signed notice acknowledgement, with the facts of its notice (and the EHR of its notice's call). */
+export interface AcknowledgementFact extends PatientScope {
   readonly noticeId: string;
   readonly signedAt: string;
   readonly patientId: string;
@@ -68,7 +68,7 @@ export interface AcknowledgementFact {
  * A completed notice Communication observed: by a later hook call (it re-linked the stored notice
  * the Communication names; `at` is that call's time), or in a bulk export.
  */
-export interface CommunicationFact {
+export interface CommunicationFact extends PatientScope {
   /** The notice's pregnancy facts (its issuing call's), resolved like every row's. */
   readonly patientId?: string;
   readonly pregnancyKey?: string;
@@ -139,6 +139,11 @@ export interface ComplianceCase {
   /** The pregnancy's id (docs/design.md#pregnancy-identity): the raw key of its earliest sighting. */
   readonly pregnancy: string;
   readonly patient: string;
+  /**
+   * The EHR that owns `patient` (`<issuer>[ <tenant>]`, docs/design.md#pregnancy-identity), when the
+   * calls carried one: the QC presenter pseudonymises with it and drops it from the API's answers.
+   */
+  readonly ehr?: string;
   /** Her record number (MRN_SYSTEM) from the indicating call; `null` when unknown or not shown to the reader (docs/design.md#patient-identity). */
   readonly mrn: string | null;
   /** The pregnancy's latest best EDD (YYYY-MM-DD), else `null`. */

@@ -2,7 +2,7 @@ import { addDays, instantDay } from '../calendar/index.js';
 import type { CaseStatus, ComplianceCase, ComplianceInput, ComplianceOptions, ComplianceReport, FindingFact } from './compliance-types.js';
 import { groupCases, countCases } from './compliance-groups.js';
 import { DEFAULT_POLICY } from '../clinical/policy.js';
-import { resolvePregnancies, type PregnancyIndex } from './pregnancy-identity.js';
+import { ehrOf, resolvePregnancies, shownPregnancy, type PregnancyIndex } from './pregnancy-identity.js';
 import { caseStatus } from './case-status.js';
 
 /**
@@ -21,7 +21,27 @@ import { caseStatus } from './case-status.js';
  *   that are notified (`countCases`).
  */
 export function computeCompliance(input: ComplianceInput, opts: ComplianceOptions): ComplianceReport {
-  const index = pregnancyIndex(input, opts);
+  const cases = indicatedCases(input, opts, pregnancyIndex(input, opts)).map((c) => c.case);
+  const at = { timeZone: opts.timeZone, today: opts.today };
+  return {
+    from: opts.from,
+    to: opts.to,
+    groupBy: opts.groupBy,
+    rows: groupCases(cases, opts.groupBy, at),
+    total: countCases(cases, at),
+    cases,
+  };
+}
+
+/**
+ * The indicated pregnancies of the period as cases, each with its id in `index` (unique across
+ * EHRs; the case shows `shownPregnancy` of it), in the report's order.
+ */
+export function indicatedCases(
+  input: ComplianceInput,
+  opts: Omit<ComplianceOptions, 'groupBy'>,
+  index: PregnancyIndex,
+): { id: string; case: ComplianceCase }[] {
   const first = firstFindings(input.findings, opts, index);
   const notified = new Map<string, string>();
   const acks = new Map<string, string>();
@@ -40,7 +60,7 @@ export function computeCompliance(input: ComplianceInput, opts: ComplianceOption
   }
   const clicked = clickedNoticeSuggestions(input, index);
 
-  const cases: ComplianceCase[] = [];
+  const cases: { id: string; case: ComplianceCase }[] = [];
   for (const [pregnancy, f] of first) {
     const day = instantDay(f.call.receivedAt, opts.timeZone);
     if (day < opts.from || day > opts.to) continue;
@@ -48,9 +68,11 @@ export function computeCompliance(input: ComplianceInput, opts: ComplianceOption
     const issuedAt = clicked.get(pregnancy) ?? null;
     const decision = decisions.get(pregnancy)?.decision ?? null;
     const dueBy = addDays(day, opts.deadlineDays);
-    cases.push({
-      pregnancy,
-      patient: f.call.patientId ?? pregnancy,
+    const ehr = ehrOf(f.call);
+    const c: ComplianceCase = {
+      pregnancy: shownPregnancy(pregnancy),
+      patient: f.call.patientId ?? shownPregnancy(pregnancy),
+      ...(ehr !== undefined ? { ehr } : {}),
       mrn: f.call.patientMrn ?? null,
       edd: index.get(pregnancy)?.edd ?? null,
       institution: f.call.institutionId ?? null,
@@ -63,18 +85,15 @@ export function computeCompliance(input: ComplianceInput, opts: ComplianceOption
       acknowledgedAt: acks.has(pregnancy) ? iso(acks.get(pregnancy)!) : null,
       decision,
       status: statusOf({ dueBy, noticeAt, issuedAt, decision }, opts),
-    });
+    };
+    cases.push({ id: pregnancy, case: c });
   }
-  cases.sort((a, b) => a.firstIndicatedAt.localeCompare(b.firstIndicatedAt) || a.pregnancy.localeCompare(b.pregnancy));
-  const at = { timeZone: opts.timeZone, today: opts.today };
-  return {
-    from: opts.from,
-    to: opts.to,
-    groupBy: opts.groupBy,
-    rows: groupCases(cases, opts.groupBy, at),
-    total: countCases(cases, at),
-    cases,
-  };
+  return cases.sort(
+    (a, b) =>
+      a.case.firstIndicatedAt.localeCompare(b.case.firstIndicatedAt) ||
+      a.case.pregnancy.localeCompare(b.case.pregnancy) ||
+      a.id.localeCompare(b.id),
+  );
 }
 
 /**
@@ -98,7 +117,11 @@ interface First {
 }
 
 /** Per pregnancy: the earliest referral finding (up to `to`) and every referral rule seen up to `to`. */
-function firstFindings(findings: readonly FindingFact[], opts: ComplianceOptions, index: PregnancyIndex): Map<string, First> {
+function firstFindings(
+  findings: readonly FindingFact[],
+  opts: Omit<ComplianceOptions, 'groupBy'>,
+  index: PregnancyIndex,
+): Map<string, First> {
   const referral = new Set(opts.referralRules);
   const out = new Map<string, First>();
   for (const f of findings) {
@@ -144,7 +167,7 @@ interface CaseFacts {
 }
 
 /** docs/design.md#case-status: notified (by decision, then by deadline), else clicked, else by the deadline. */
-function statusOf(c: CaseFacts, opts: ComplianceOptions): CaseStatus {
+function statusOf(c: CaseFacts, opts: Omit<ComplianceOptions, 'groupBy'>): CaseStatus {
   const noticeDay = c.noticeAt === null ? null : instantDay(c.noticeAt, opts.timeZone);
   return caseStatus({ dueBy: c.dueBy, noticeDay, issued: c.issuedAt !== null, decision: c.decision }, opts.today);
 }

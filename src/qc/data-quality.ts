@@ -1,6 +1,7 @@
 import { instantDay } from '../calendar/index.js';
 import { compareIds } from '../text/natural-order.js';
 import { UNKNOWN_KEY } from './compliance-groups.js';
+import { ehrOf } from './pregnancy-identity.js';
 
 /**
  * Data quality for QC (docs/design.md#data-quality): the undecided outcomes ("could not decide" —
@@ -22,6 +23,9 @@ interface CallFacts {
   readonly institutionId?: string;
   readonly practitionerId?: string;
   readonly patientId?: string;
+  /** The call's issuer and tenant: the EHR that owns `patientId` (docs/design.md#pregnancy-identity). */
+  readonly issuer?: string;
+  readonly tenant?: string;
 }
 
 export interface UndecidedInput extends CallFacts {
@@ -64,6 +68,8 @@ export interface DataQualityItem {
   readonly institution: string | null;
   readonly practitioner: string | null;
   readonly patient: string | null;
+  /** The EHR that owns `patient` (`ehrOf`), for the QC presenter's pseudonym only: never sent. */
+  readonly ehr?: string;
   readonly rule: string;
   readonly ruleVersion: string | null;
   /** The undecided reason; for a rule error `rule-error: <class>`. */
@@ -88,6 +94,7 @@ export interface DataQualityOptions {
 }
 
 function item(kind: DataQualityKind, r: CallFacts & { rule: string; ruleVersion?: string }, reason: string, evidence: readonly string[]) {
+  const ehr = ehrOf(r);
   return {
     kind,
     receivedAt: r.receivedAt,
@@ -96,6 +103,7 @@ function item(kind: DataQualityKind, r: CallFacts & { rule: string; ruleVersion?
     institution: r.institutionId ?? null,
     practitioner: r.practitionerId ?? null,
     patient: r.patientId ?? null,
+    ...(ehr !== undefined ? { ehr } : {}),
     rule: r.rule,
     ruleVersion: r.ruleVersion ?? null,
     reason,

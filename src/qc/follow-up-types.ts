@@ -5,6 +5,7 @@
  */
 import type { FollowUpEvent } from '../clinical/data-elements/follow-up-events.js';
 import type { ComplianceInput, ComplianceOptions } from './compliance-types.js';
+import type { PatientScope } from './pregnancy-identity.js';
 
 export const FOLLOW_UP_GROUP_BYS = ['institution', 'month'] as const;
 export type FollowUpGroupBy = (typeof FOLLOW_UP_GROUP_BYS)[number];
@@ -17,7 +18,7 @@ export const FOLLOW_UP_SECTIONS = ['rows', 'undiagnosed', 'nipt'] as const;
 export type FollowUpSection = (typeof FOLLOW_UP_SECTIONS)[number];
 
 /** An observed follow-up event with the facts of the hook call (or export) that saw it. */
-export interface FollowUpFact extends FollowUpEvent {
+export interface FollowUpFact extends FollowUpEvent, PatientScope {
   readonly receivedAt: string;
   readonly patientId?: string;
   readonly pregnancyKey?: string;
@@ -66,6 +67,8 @@ export interface FollowUpRow extends FollowUpCounts {
 export interface UndiagnosedCase {
   readonly pregnancy: string;
   readonly patient: string;
+  /** The EHR that owns `patient` (as `ComplianceCase.ehr`). */
+  readonly ehr?: string;
   readonly institution: string | null;
   readonly reason: 'indicated' | 'nipt-high-risk';
   readonly rules: readonly string[];
@@ -84,6 +87,8 @@ export interface UndiagnosedCase {
 export interface NiptCase {
   readonly pregnancy: string;
   readonly patient: string;
+  /** The EHR that owns `patient` (as `ComplianceCase.ehr`). */
+  readonly ehr?: string;
   /** The screening institution (the result's performer), else the institution of the call that saw it. */
   readonly institution: string | null;
   readonly kind: 'high-risk-undiagnosed' | 'no-outcome';

@@ -1,7 +1,7 @@
 import { addDays, daysBetween, instantDay } from '../calendar/index.js';
 import type { FollowUpKind } from '../clinical/data-elements/follow-up-events.js';
 import { UNKNOWN_KEY } from './compliance-groups.js';
-import { computeCompliance, pregnancyIndex } from './compliance.js';
+import { indicatedCases, pregnancyIndex } from './compliance.js';
 import type { ComplianceCase, ComplianceInput } from './compliance-types.js';
 import {
   FUNNEL_STAGES,
@@ -14,7 +14,7 @@ import {
   type NiptCase,
   type UndiagnosedCase,
 } from './follow-up-types.js';
-import type { PregnancyIndex } from './pregnancy-identity.js';
+import { ehrOf, shownPregnancy, type PregnancyIndex } from './pregnancy-identity.js';
 import { compareIds } from '../text/natural-order.js';
 
 /** GA 24+0 is this many days before the EDD (LMP = EDD − 280; 24+0 = LMP + 168). */
@@ -38,17 +38,16 @@ type Observed = Map<FollowUpKind, FollowUpFact>;
 export function computeFollowUp(input: FollowUpInput, opts: FollowUpOptions): FollowUpReport {
   // The calls that saw the events are sightings too, and an observed outcome closes its pregnancy.
   const outcomes = input.events.flatMap((e) =>
-    e.kind === 'outcome' && e.patientId !== undefined ? [{ patientId: e.patientId, on: e.day }] : [],
+    e.kind === 'outcome' && e.patientId !== undefined ? [{ patientId: e.patientId, issuer: e.issuer, tenant: e.tenant, on: e.day }] : [],
   );
   const rows: ComplianceInput = {
     ...input.compliance,
     sightings: [...(input.compliance.sightings ?? []), ...input.events],
     ends: [...(input.compliance.ends ?? []), ...outcomes],
   };
-  const compliance = computeCompliance(rows, { ...opts, groupBy: 'institution' });
   const index = pregnancyIndex(rows, opts);
   const observed = observeByPregnancy(input.events, index);
-  const cases = compliance.cases.map((c) => ({ c, id: c.pregnancy }));
+  const cases = indicatedCases(rows, opts, index).map(({ id, case: c }) => ({ c, id }));
   const groups = new Map<string, FollowUpCounts[]>();
   const perCase = cases.map(({ c, id }) => {
     const counts = countsOf(c, observed.get(id));
@@ -66,7 +65,7 @@ export function computeFollowUp(input: FollowUpInput, opts: FollowUpOptions): Fo
     const due = dueBy(instantDay(c.firstIndicatedAt, opts.timeZone), edd, opts.diagnosisDays);
     const stage = furthest(perCase[i]!);
     undiagnosed.push({
-      ...who(c, id),
+      ...who(c),
       reason: 'indicated',
       rules: c.rules,
       indicatedAt: c.firstIndicatedAt,
@@ -82,9 +81,11 @@ export function computeFollowUp(input: FollowUpInput, opts: FollowUpOptions): Fo
     if (!test || test.day < opts.from || test.day > opts.to) continue;
     const p = index.get(id);
     const edd = p?.edd ?? null;
+    const ehr = p?.ehr ?? ehrOf(test);
     const base = {
-      pregnancy: id,
-      patient: p?.patientId ?? test.patientId ?? id,
+      pregnancy: shownPregnancy(id),
+      patient: p?.patientId ?? test.patientId ?? shownPregnancy(id),
+      ...(ehr !== undefined ? { ehr } : {}),
       institution: test.institution ?? test.institutionId ?? null,
       niptOn: test.on,
       edd,
@@ -126,7 +127,8 @@ function observeByPregnancy(events: readonly FollowUpFact[], index: PregnancyInd
   const out = new Map<string, Observed>();
   const seen = new Set<string>();
   for (const e of events) {
-    const pregnancy = (e.patientId !== undefined ? index.on(e.patientId, e.day)?.id : undefined) ?? index.of(e);
+    const patient = e.patientId !== undefined ? { patientId: e.patientId, issuer: e.issuer, tenant: e.tenant } : undefined;
+    const pregnancy = (patient !== undefined ? index.on(patient, e.day)?.id : undefined) ?? index.of(e);
     if (pregnancy === undefined || seen.has(`${pregnancy}\n${e.kind}\n${e.reference}`)) continue;
     seen.add(`${pregnancy}\n${e.kind}\n${e.reference}`);
     let kinds = out.get(pregnancy);
@@ -196,6 +198,6 @@ function late(due: { diagnosisDueBy: string }, opts: FollowUpOptions): { overdue
   return { overdueDays: daysBetween(due.diagnosisDueBy, opts.today) };
 }
 
-function who(c: ComplianceCase, id: string): Pick<UndiagnosedCase, 'pregnancy' | 'patient' | 'institution'> {
-  return { pregnancy: id, patient: c.patient, institution: c.institution };
+function who(c: ComplianceCase): Pick<UndiagnosedCase, 'pregnancy' | 'patient' | 'ehr' | 'institution'> {
+  return { pregnancy: c.pregnancy, patient: c.patient, ...(c.ehr !== undefined ? { ehr: c.ehr } : {}), institution: c.institution };
 }

@@ -5,9 +5,11 @@ import { createHmac } from 'node:crypto';
  * institution token — and a province token with `seesMrn` — sees the patient id and her record
  * number (MRN); any other province token sees a pseudonym stable per patient instead of both, and
  * the pregnancy id (which contains the patient id) pseudonymised too. The pseudonym is
- * `P-` + 16 base32 characters (80 bits) of HMAC-SHA-256(key, patient id): the same patient gets the
- * same pseudonym in every report, on every replica and after restarts, for as long as the key is
- * kept; without the key it cannot be turned back into the id.
+ * `P-` + 16 base32 characters (80 bits) of HMAC-SHA-256(key, EHR + patient id): a patient id is
+ * unique only within its EHR (docs/design.md#pregnancy-identity), so two women with one id in two
+ * EHRs get two pseudonyms, while the same patient gets the same pseudonym in every report, on every
+ * replica and after restarts, for as long as the key is kept; without the key it cannot be turned
+ * back into the id. The members' `ehr` is for this only: no reader is sent it.
  */
 
 /** The reader, structurally a `QcPrincipal` (src/auth/qc-auth.ts). */
@@ -19,6 +21,8 @@ export interface IdentityReader {
 /** The identity members of a case (`mrn` where the list has one: not the follow-up lists). */
 export interface CaseIdentity {
   readonly patient: string;
+  /** The EHR that owns `patient` (`<issuer>[ <tenant>]`), when known; dropped from what the reader sees. */
+  readonly ehr?: string;
   readonly mrn?: string | null;
   readonly pregnancy: string;
 }
@@ -26,12 +30,12 @@ export interface CaseIdentity {
 export interface IdentityPresenter {
   /** Whether the reader sees patient ids and record numbers as stored. */
   readonly identified: boolean;
-  /** A case with `patient`, `mrn` and `pregnancy` as the reader may see them. */
-  case<T extends CaseIdentity>(c: T): T;
-  /** A patient id as the reader may see it (`null` stays `null`). */
-  patient(id: string | null): string | null;
+  /** A case with `patient`, `mrn` and `pregnancy` as the reader may see them, without `ehr`. */
+  case<T extends CaseIdentity>(c: T): Omit<T, 'ehr'>;
+  /** A patient id of the EHR `ehr` as the reader may see it (`null` stays `null`). */
+  patient(id: string | null, ehr?: string): string | null;
   /** Evidence references of a patient's item: her `Patient/<id>` pseudonymised, any other reference naming her id replaced. */
-  references(patient: string | null, refs: readonly string[]): string[];
+  references(patient: string | null, refs: readonly string[], ehr?: string): string[];
 }
 
 /** Whether the reader sees patient ids and MRNs: an institution token, or a province token with `seesMrn`. */
@@ -62,9 +66,12 @@ function base32(bytes: Uint8Array, chars: number): string {
 const tag = (key: Uint8Array, text: string, chars: number): string =>
   base32(createHmac('sha256', key).update(text, 'utf8').digest(), chars);
 
-/** The patient's pseudonym: `P-` + 16 base32 characters of HMAC-SHA-256(key, patient id). */
-export function pseudonym(patient: string, key: Uint8Array): string {
-  return `P-${tag(key, patient, 16)}`;
+/** What identifies a patient: her id alone without an EHR, else the EHR, a newline and the id. */
+const scoped = (text: string, ehr: string | undefined): string => (ehr === undefined ? text : `${ehr}\n${text}`);
+
+/** The patient's pseudonym: `P-` + 16 base32 characters of HMAC-SHA-256(key, patient id scoped by her EHR). */
+export function pseudonym(patient: string, key: Uint8Array, ehr?: string): string {
+  return `P-${tag(key, scoped(patient, ehr), 16)}`;
 }
 
 const EDD = /^\d{4}-\d{2}-\d{2}$/;
@@ -73,18 +80,23 @@ const EDD = /^\d{4}-\d{2}-\d{2}$/;
  * A pregnancy id without the patient id: `Patient/<id>|<EDD>` → `P-…|<EDD>`; the patient id itself
  * → her pseudonym; any other shape (an EpisodeOfCare reference, …) → `P-…|E-<10 base32 of its HMAC>`.
  */
-function pseudonymousPregnancy(pregnancy: string, patient: string, key: Uint8Array): string {
-  const p = pseudonym(patient, key);
+function pseudonymousPregnancy(pregnancy: string, patient: string, key: Uint8Array, ehr: string | undefined): string {
+  const p = pseudonym(patient, key, ehr);
   if (pregnancy === patient || pregnancy === `Patient/${patient}`) return p;
   for (const prefix of [`Patient/${patient}|`, `${patient}|`]) {
     if (pregnancy.startsWith(prefix) && EDD.test(pregnancy.slice(prefix.length))) return `${p}|${pregnancy.slice(prefix.length)}`;
   }
-  return `${p}|E-${tag(key, `pregnancy:${pregnancy}`, 10)}`;
+  return `${p}|E-${tag(key, scoped(`pregnancy:${pregnancy}`, ehr), 10)}`;
+}
+
+function withoutEhr<T extends CaseIdentity>(c: T): Omit<T, 'ehr'> {
+  const { ehr: _ehr, ...rest } = c;
+  return rest;
 }
 
 const IDENTIFIED: IdentityPresenter = {
   identified: true,
-  case: (c) => c,
+  case: withoutEhr,
   patient: (id) => id,
   references: (_patient, refs) => [...refs],
 };
@@ -96,22 +108,24 @@ const IDENTIFIED: IdentityPresenter = {
 export function identityPresenter(reader: IdentityReader, key?: Uint8Array): IdentityPresenter {
   if (seesIdentity(reader)) return IDENTIFIED;
   if (!key || key.length === 0) throw new TypeError('a pseudonymising QC presenter needs its key');
-  const patient = (id: string | null) => (id === null ? null : pseudonym(id, key));
+  const patient = (id: string | null, ehr?: string) => (id === null ? null : pseudonym(id, key, ehr));
   return {
     identified: false,
     case: (c) => ({
-      ...c,
-      patient: pseudonym(c.patient, key),
-      pregnancy: pseudonymousPregnancy(c.pregnancy, c.patient, key),
+      ...withoutEhr(c),
+      patient: pseudonym(c.patient, key, c.ehr),
+      pregnancy: pseudonymousPregnancy(c.pregnancy, c.patient, key, c.ehr),
       ...('mrn' in c ? { mrn: null } : {}),
     }),
     patient,
-    references: (id, refs) =>
+    references: (id, refs, ehr) =>
       refs.map((ref) => {
         if (id === null || !ref.includes(id)) return ref;
         const slash = ref.indexOf('/');
         const type = slash > 0 ? ref.slice(0, slash) : 'Resource';
-        return ref === `Patient/${id}` ? `Patient/${pseudonym(id, key)}` : `${type}/R-${tag(key, `reference:${ref}`, 10)}`;
+        return ref === `Patient/${id}`
+          ? `Patient/${pseudonym(id, key, ehr)}`
+          : `${type}/R-${tag(key, scoped(`reference:${ref}`, ehr), 10)}`;
       }),
   };
 }

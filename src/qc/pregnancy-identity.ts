@@ -5,8 +5,45 @@ import { fromDayNumber, instantDay, parseFhirDate, toDayNumber, type DayNumber }
  * events are about the same pregnancy. Pure; the audit store and the bulk audit feed it sightings.
  */
 
+/**
+ * The EHR that owns a patient id: the call's verified issuer and tenant (one issuer with several
+ * tenants is several EHRs). A FHIR patient id is unique only within its EHR, so every grouping of
+ * patients is scoped by it (docs/design.md#pregnancy-identity); both absent is one unnamed EHR
+ * (the bulk audit: one export).
+ */
+export interface PatientScope {
+  readonly issuer?: string;
+  readonly tenant?: string;
+}
+
+/** A patient id with the EHR that owns it. */
+export interface ScopedPatient extends PatientScope {
+  readonly patientId: string;
+}
+
+/** The EHR as one string: `<issuer>`, or `<issuer> <tenant>` (an issuer is a URI: no space); `undefined` for none. */
+export function ehrOf(s: PatientScope): string | undefined {
+  if (s.issuer === undefined && s.tenant === undefined) return undefined;
+  return s.tenant === undefined ? (s.issuer ?? '') : `${s.issuer ?? ''} ${s.tenant}`;
+}
+
+/** An id (a pregnancy's, a patient's) made unique across EHRs: `<id>` + newline + EHR; the id alone without one. */
+function scoped(id: string, ehr: string | undefined): string {
+  return ehr === undefined ? id : `${id}\n${ehr}`;
+}
+
+/**
+ * What a report shows of a pregnancy id of `PregnancyIndex`: the raw key without its EHR (two women
+ * of two EHRs with the same patient id and EDD show the same key; their cases differ by institution
+ * and EHR, docs/design.md#pregnancy-identity).
+ */
+export function shownPregnancy(id: string): string {
+  const nl = id.indexOf('\n');
+  return nl < 0 ? id : id.slice(0, nl);
+}
+
 /** One hook call's pregnancy facts (or a row carrying its call's facts). */
-export interface PregnancySighting {
+export interface PregnancySighting extends PatientScope {
   readonly patientId?: string;
   /** The call's raw key: `Patient/p|<best EDD>` or `EpisodeOfCare/x`. */
   readonly pregnancyKey?: string;
@@ -17,16 +54,18 @@ export interface PregnancySighting {
 }
 
 /** A record that a pregnancy ended (delivery, termination, loss). */
-export interface PregnancyEnd {
+export interface PregnancyEnd extends PatientScope {
   readonly patientId: string;
   /** YYYY-MM-DD; a partial FHIR date (`2027`, `2027-05`) counts from its first day. */
   readonly on: string;
 }
 
 export interface Pregnancy {
-  /** The raw key of its earliest sighting (the episode reference when that sighting had one). */
+  /** Unique across EHRs: the raw key of its earliest sighting (the episode reference when that sighting had one), scoped by its EHR when there is one (`shownPregnancy` gives the key). */
   readonly id: string;
   readonly patientId: string;
+  /** The EHR that owns `patientId` (`ehrOf`), absent for none. */
+  readonly ehr?: string;
   /** The latest best EDD (of the latest sighting that had one). */
   readonly edd?: string;
   /** The EDD of its earliest sighting that had one. */
@@ -40,9 +79,9 @@ export interface Pregnancy {
 
 export interface PregnancyIndex {
   /** The pregnancy a call (or a row carrying its call's facts) belongs to; undefined when it names no patient. Falls back to the patient id as today when the call had no key. */
-  of(s: Pick<PregnancySighting, 'patientId' | 'pregnancyKey' | 'edd'>): string | undefined;
+  of(s: Pick<PregnancySighting, 'patientId' | 'pregnancyKey' | 'edd' | 'issuer' | 'tenant'>): string | undefined;
   /** The pregnancy of that patient whose window [LMP of its first EDD (EDD−280 d) − 14 d, its end or latest EDD + 42 d] contains the day; undefined if none (used to attribute follow-up events — procedures, results, deliveries — observed in later calls, even calls after delivery that carry no pregnancy key). */
-  on(patientId: string, day: string): Pregnancy | undefined;
+  on(patient: string | ScopedPatient, day: string): Pregnancy | undefined;
   get(id: string): Pregnancy | undefined;
   /** Every pregnancy, by patient then first sighting. */
   all(): readonly Pregnancy[];
@@ -66,6 +105,7 @@ const PUERPERIUM_DAYS = 42;
 interface Draft {
   readonly id: string;
   readonly patientId: string;
+  readonly ehr: string | undefined;
   readonly firstSeenAt: string;
   readonly firstSeenDay: DayNumber;
   lastSeenDay: DayNumber;
@@ -84,6 +124,9 @@ interface PatientIndex {
 
 interface Normal {
   readonly patientId?: string;
+  /** The patient id scoped by its EHR: the key of her pregnancies. */
+  readonly patient?: string;
+  readonly ehr?: string;
   readonly episode?: string;
   readonly edd?: DayNumber;
 }
@@ -101,20 +144,22 @@ export function resolvePregnancies(sightings: Iterable<PregnancySighting>, opts:
   const endsOf = new Map<string, DayNumber[]>();
   for (const e of opts.ends ?? []) {
     const day = parseFhirDate(e.on, timeZone)?.first;
-    if (day !== undefined) endsOf.set(e.patientId, [...(endsOf.get(e.patientId) ?? []), day]);
+    const patient = scoped(e.patientId, ehrOf(e));
+    if (day !== undefined) endsOf.set(patient, [...(endsOf.get(patient) ?? []), day]);
   }
   const sorted = [...sightings]
     .map((s) => ({ s, n: normalize(s), at: Date.parse(s.receivedAt) }))
     .filter((x) => x.n.patientId !== undefined && (x.n.episode !== undefined || x.n.edd !== undefined) && !Number.isNaN(x.at))
-    .sort((a, b) => a.at - b.at || cmp(a.s.pregnancyKey, b.s.pregnancyKey) || cmp(a.s.edd, b.s.edd) || cmp(a.n.patientId, b.n.patientId));
+    .sort((a, b) => a.at - b.at || cmp(a.s.pregnancyKey, b.s.pregnancyKey) || cmp(a.s.edd, b.s.edd) || cmp(a.n.patient, b.n.patient));
 
   const patients = new Map<string, PatientIndex>();
   for (const { s, n } of sorted) {
     const patientId = n.patientId!;
-    let ix = patients.get(patientId);
+    const patient = n.patient!;
+    let ix = patients.get(patient);
     if (!ix) {
-      ix = { drafts: [], byEpisode: new Map(), byEdd: new Map(), ends: (endsOf.get(patientId) ?? []).sort((a, b) => a - b) };
-      patients.set(patientId, ix);
+      ix = { drafts: [], byEpisode: new Map(), byEdd: new Map(), ends: (endsOf.get(patient) ?? []).sort((a, b) => a - b) };
+      patients.set(patient, ix);
     }
     const day = toDayNumber(instantDay(s.receivedAt, timeZone))!;
     let p =
@@ -122,8 +167,8 @@ export function resolvePregnancies(sightings: Iterable<PregnancySighting>, opts:
       (n.edd !== undefined ? ix.byEdd.get(n.edd) : undefined) ||
       joinable(ix, n, day, opts.toleranceDays);
     if (!p) {
-      const id = s.pregnancyKey ?? `Patient/${patientId}|${fromDayNumber(n.edd!)}`;
-      p = { id, patientId, firstSeenAt: s.receivedAt, firstSeenDay: day, lastSeenDay: day };
+      const id = scoped(s.pregnancyKey ?? `Patient/${patientId}|${fromDayNumber(n.edd!)}`, n.ehr);
+      p = { id, patientId, ehr: n.ehr, firstSeenAt: s.receivedAt, firstSeenDay: day, lastSeenDay: day };
       ix.drafts.push(p);
     }
     p.lastSeenDay = Math.max(p.lastSeenDay, day);
@@ -148,24 +193,24 @@ export function resolvePregnancies(sightings: Iterable<PregnancySighting>, opts:
       all.push(p);
     }
   }
-  all.sort((a, b) => cmp(a.patientId, b.patientId) || Date.parse(a.firstSeenAt) - Date.parse(b.firstSeenAt));
+  all.sort((a, b) => cmp(a.patientId, b.patientId) || cmp(a.ehr, b.ehr) || Date.parse(a.firstSeenAt) - Date.parse(b.firstSeenAt));
 
   return {
     of(s) {
       const n = normalize(s);
-      if (n.patientId === undefined) return s.pregnancyKey;
-      const ix = patients.get(n.patientId);
+      if (n.patientId === undefined) return s.pregnancyKey && scoped(s.pregnancyKey, n.ehr);
+      const ix = patients.get(n.patient!);
       const p =
         ix &&
         ((n.episode && ix.byEpisode.get(n.episode)) ||
           (n.edd !== undefined ? (ix.byEdd.get(n.edd) ?? nearest(ix, n.edd, opts.toleranceDays)) : undefined));
       if (p) return p.id;
-      if (s.pregnancyKey) return s.pregnancyKey;
-      return n.edd !== undefined ? `Patient/${n.patientId}|${fromDayNumber(n.edd)}` : n.patientId;
+      if (s.pregnancyKey) return scoped(s.pregnancyKey, n.ehr);
+      return scoped(n.edd !== undefined ? `Patient/${n.patientId}|${fromDayNumber(n.edd)}` : n.patientId, n.ehr);
     },
-    on(patientId, day) {
+    on(patient, day) {
       const n = parseFhirDate(day, timeZone)?.first;
-      const ix = patients.get(patientId);
+      const ix = patients.get(typeof patient === 'string' ? patient : scoped(patient.patientId, ehrOf(patient)));
       if (n === undefined || !ix) return undefined;
       const hits = ix.drafts.filter((d) => windowOf(d).start <= n && n <= windowOf(d).end);
       // Where two windows overlap (the slack before an LMP), the pregnancy under way that day wins.
@@ -220,6 +265,7 @@ function toPregnancy(d: Draft): Pregnancy {
   return Object.freeze({
     id: d.id,
     patientId: d.patientId,
+    ...(d.ehr !== undefined ? { ehr: d.ehr } : {}),
     firstSeenAt: d.firstSeenAt,
     ...(d.latestEdd !== undefined ? { edd: fromDayNumber(d.latestEdd) } : {}),
     ...(d.firstEdd !== undefined ? { firstEdd: fromDayNumber(d.firstEdd) } : {}),
@@ -230,12 +276,18 @@ function toPregnancy(d: Draft): Pregnancy {
 
 const PATIENT_KEY = /^Patient\/([^|]+)\|(\d{4}-\d{2}-\d{2})$/;
 
-function normalize(s: Pick<PregnancySighting, 'patientId' | 'pregnancyKey' | 'edd'>): Normal {
+function normalize(s: Pick<PregnancySighting, 'patientId' | 'pregnancyKey' | 'edd' | 'issuer' | 'tenant'>): Normal {
   const m = s.pregnancyKey ? PATIENT_KEY.exec(s.pregnancyKey) : null;
   const patientId = s.patientId ?? m?.[1];
+  const ehr = ehrOf(s);
   const episode = s.pregnancyKey?.startsWith('EpisodeOfCare/') ? s.pregnancyKey : undefined;
   const edd = toDayNumber(s.edd ?? m?.[2] ?? '');
-  return { ...(patientId ? { patientId } : {}), ...(episode ? { episode } : {}), ...(edd !== undefined ? { edd } : {}) };
+  return {
+    ...(patientId ? { patientId, patient: scoped(patientId, ehr) } : {}),
+    ...(ehr !== undefined ? { ehr } : {}),
+    ...(episode ? { episode } : {}),
+    ...(edd !== undefined ? { edd } : {}),
+  };
 }
 
 function cmp(a: string | undefined, b: string | undefined): number {

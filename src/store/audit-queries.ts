@@ -18,6 +18,9 @@ export interface CallContext {
   readonly hookCallId: string;
   readonly receivedAt: string;
   readonly serviceId: string;
+  /** The call's verified issuer and tenant: the EHR that owns `patientId` (docs/design.md#pregnancy-identity). */
+  readonly issuer?: string;
+  readonly tenant?: string;
   readonly institutionId?: string;
   readonly practitionerId?: string;
   readonly patientId?: string;
@@ -40,7 +43,7 @@ export type CardRow = CardRecord & CallContext;
 export type NoticeRow = Omit<NoticeRecord, 'content'> & { readonly hookCallId?: string };
 /** A feedback item, with the hook call of its card when the card is ours. */
 export type FeedbackRow = FeedbackRecord &
-  Partial<Omit<CallContext, 'receivedAt' | 'serviceId'>> & {
+  Partial<Omit<CallContext, 'receivedAt' | 'serviceId' | 'issuer' | 'tenant'>> & {
     readonly cardUuid: string;
     readonly outcome: string;
     readonly acceptedSuggestions: readonly string[];
@@ -50,6 +53,9 @@ export type FeedbackRow = FeedbackRecord &
 /** An acknowledgement, with the facts of its notice. */
 export type AcknowledgementQueryRow = AcknowledgementRecord & {
   readonly patientId: string;
+  /** The EHR of the notice's call (docs/design.md#pregnancy-identity). */
+  readonly issuer?: string;
+  readonly tenant?: string;
   readonly pregnancyKey?: string;
   /** The notice's call's best EDD. */
   readonly edd?: string;
@@ -58,7 +64,7 @@ export type AcknowledgementQueryRow = AcknowledgementRecord & {
 
 type Raw = Record<string, unknown>;
 const CALL =
-  'h.id::text AS hook_call_id, h.received_at, h.service_id, h.institution_id, h.practitioner_id, h.patient_id, h.patient_mrn, h.pregnancy_key, h.edd::text AS edd';
+  'h.id::text AS hook_call_id, h.received_at, h.service_id, h.issuer AS call_issuer, h.tenant AS call_tenant, h.institution_id, h.practitioner_id, h.patient_id, h.patient_mrn, h.pregnancy_key, h.edd::text AS edd';
 const IN_PERIOD = (col: string, inst: string) =>
   `${col} >= $1::timestamptz AND ${col} < $2::timestamptz AND ($3::text IS NULL OR ${inst} = $3)`;
 
@@ -71,6 +77,8 @@ function context(r: Raw): CallContext {
     hookCallId: r.hook_call_id as string,
     receivedAt: iso(r.received_at),
     serviceId: r.service_id as string,
+    issuer: r.call_issuer as string | null,
+    tenant: r.call_tenant as string | null,
     institutionId: r.institution_id as string | null,
     practitionerId: r.practitioner_id as string | null,
     patientId: r.patient_id as string | null,
@@ -80,8 +88,9 @@ function context(r: Raw): CallContext {
   });
 }
 
-function withoutCallTimes(c: CallContext): Omit<CallContext, 'receivedAt' | 'serviceId'> {
-  const { receivedAt: _r, serviceId: _s, ...rest } = c;
+/** A feedback item's card's call, without what the feedback has of its own (time, service, issuer). */
+function withoutCallTimes(c: CallContext): Omit<CallContext, 'receivedAt' | 'serviceId' | 'issuer' | 'tenant'> {
+  const { receivedAt: _r, serviceId: _s, issuer: _i, tenant: _t, ...rest } = c;
   return rest;
 }
 
@@ -248,8 +257,9 @@ export async function listFeedback(sql: Sql, q: PeriodQuery): Promise<FeedbackRo
 /** Acknowledgements signed in the period; the institution filter applies to the notice. */
 export async function listAcknowledgements(sql: Sql, q: PeriodQuery): Promise<AcknowledgementQueryRow[]> {
   const rows = await sql.query<AcknowledgementRow & Raw>(
-    `SELECT ${ACK_COLUMNS}, n.patient_id, n.pregnancy_key, n.edd::text AS edd, n.institution_id FROM notice_acknowledgement a
-     JOIN notice n ON n.id = a.notice_id
+    `SELECT ${ACK_COLUMNS}, n.patient_id, n.pregnancy_key, n.edd::text AS edd, n.institution_id,
+       nh.issuer AS call_issuer, nh.tenant AS call_tenant FROM notice_acknowledgement a
+     JOIN notice n ON n.id = a.notice_id LEFT JOIN hook_call nh ON nh.id = n.hook_call_id
      WHERE ${IN_PERIOD('a.signed_at', 'n.institution_id')} ORDER BY a.signed_at, a.id`,
     params(q),
   );
@@ -257,6 +267,8 @@ export async function listAcknowledgements(sql: Sql, q: PeriodQuery): Promise<Ac
     ...acknowledgementFromRow(r),
     ...compact({
       patientId: r.patient_id as string,
+      issuer: r.call_issuer as string | null,
+      tenant: r.call_tenant as string | null,
       pregnancyKey: r.pregnancy_key as string | null,
       edd: r.edd as string | null,
       institutionId: r.institution_id as string | null,

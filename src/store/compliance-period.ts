@@ -33,8 +33,9 @@ export async function readCompliancePeriod(
     audit.listObservedNotices(events),
   ]);
   const communications = observed.map((o) =>
-    compact({ patientId: o.patientId, pregnancyKey: o.pregnancyKey, edd: o.edd, at: o.observedAt }),
+    compact({ patientId: o.patientId, issuer: o.issuer, tenant: o.tenant, pregnancyKey: o.pregnancyKey, edd: o.edd, at: o.observedAt }),
   );
+  // By patient id: the sightings carry their EHR, and the resolver keeps two EHRs' women apart.
   const patientIds = [...new Set(findings.flatMap((f) => (f.patientId ? [f.patientId] : [])))];
   const sightings = await audit.listPregnancySightings({ patientIds, from: start, to: eventsEnd });
   return { findings, cards, feedback, acknowledgements, communications, sightings };

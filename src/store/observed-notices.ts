@@ -11,6 +11,9 @@ export interface ObservedNoticeRow {
   readonly noticeId: string;
   readonly observedAt: string;
   readonly patientId: string;
+  /** The EHR of the notice's call, which owns `patientId` (docs/design.md#pregnancy-identity). */
+  readonly issuer?: string;
+  readonly tenant?: string;
   readonly pregnancyKey?: string;
   /** The notice's call's best EDD (docs/design.md#pregnancy-identity). */
   readonly edd?: string;
@@ -25,8 +28,9 @@ type Raw = Record<string, unknown>;
  */
 export async function listObservedNotices(sql: Sql, q: PeriodQuery): Promise<ObservedNoticeRow[]> {
   const rows = await sql.query<Raw>(
-    `SELECT l.notice_id, l.issued_at, n.patient_id, n.pregnancy_key, n.edd::text AS edd, n.institution_id FROM notice_link l
-     JOIN notice n ON n.id = l.notice_id
+    `SELECT l.notice_id, l.issued_at, n.patient_id, n.pregnancy_key, n.edd::text AS edd, n.institution_id,
+       nh.issuer, nh.tenant FROM notice_link l
+     JOIN notice n ON n.id = l.notice_id LEFT JOIN hook_call nh ON nh.id = n.hook_call_id
      WHERE l.hook_call_id IS NOT NULL AND l.hook_call_id IS DISTINCT FROM n.hook_call_id
        AND l.issued_at >= $1::timestamptz AND l.issued_at < $2::timestamptz AND ($3::text IS NULL OR n.institution_id = $3)
      ORDER BY l.issued_at, l.id`,
@@ -37,6 +41,8 @@ export async function listObservedNotices(sql: Sql, q: PeriodQuery): Promise<Obs
       noticeId: r.notice_id as string,
       observedAt: iso(r.issued_at),
       patientId: r.patient_id as string,
+      issuer: r.issuer as string | null,
+      tenant: r.tenant as string | null,
       pregnancyKey: r.pregnancy_key as string | null,
       edd: r.edd as string | null,
       institutionId: r.institution_id as string | null,
