@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import { computeCompliance } from '../qc/compliance.js';
 import { parseComplianceQuery } from '../qc/compliance-query.js';
 import { casesCsv, rowsCsv } from '../qc/csv.js';
+import { identityPresenter } from '../qc/patient-identity.js';
 import { createStore } from '../store/create-store.js';
 import { complianceTable } from './compliance-format.js';
 import { readCompliancePeriod } from '../store/compliance-period.js';
@@ -76,7 +77,9 @@ export async function complianceCommand(argv: readonly string[], io: CliIo, conf
       referralRules: ART25_NOTICE_RULE_IDS,
       pregnancyToleranceDays: config.policy.PREGNANCY_EDD_TOLERANCE_DAYS,
     });
-    if (values.format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    // Full access, as the API's identified reader: ids as stored (docs/design.md#patient-identity).
+    const present = identityPresenter({ role: 'province', seesMrn: true });
+    if (values.format === 'json') io.stdout(`${JSON.stringify({ ...report, cases: report.cases.map((c) => present.case(c)) }, null, 2)}\n`);
     else if (values.format === 'csv') io.stdout(values.section === 'cases' ? casesCsv(report.cases) : rowsCsv(report.rows, report.total));
     else io.stdout(complianceTable(report));
     return EXIT.ok;

@@ -6,6 +6,7 @@ import { ART25_NOTICE_RULE_IDS } from '../engine/rule-ids.js';
 import { computeFollowUp } from '../qc/follow-up.js';
 import { FOLLOW_UP_ROW_COLUMNS, followUpRowsCsv, niptCsv, undiagnosedCsv } from '../qc/follow-up-csv.js';
 import { parseFollowUpQuery } from '../qc/follow-up-query.js';
+import { identityPresenter } from '../qc/patient-identity.js';
 import type { FollowUpReport } from '../qc/follow-up-types.js';
 import { createStore } from '../store/create-store.js';
 import { readFollowUpPeriod } from '../store/follow-up-period.js';
@@ -80,7 +81,10 @@ export async function followUpCommand(argv: readonly string[], io: CliIo, config
       pregnancyToleranceDays: config.policy.PREGNANCY_EDD_TOLERANCE_DAYS,
       diagnosisDays: config.policy.FOLLOW_UP_DIAGNOSIS_DAYS,
     });
-    if (values.format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    // Full access, as the API's identified reader: ids as stored (docs/design.md#patient-identity).
+    const present = identityPresenter({ role: 'province', seesMrn: true });
+    const body = { ...report, undiagnosed: report.undiagnosed.map((c) => present.case(c)), nipt: report.nipt.map((c) => present.case(c)) };
+    if (values.format === 'json') io.stdout(`${JSON.stringify(body, null, 2)}\n`);
     else if (values.format === 'csv')
       io.stdout(
         values.section === 'undiagnosed'
