@@ -436,6 +436,9 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
           noticeId: n.id,
           observedAt: '2025-07-04T02:00:00.000Z',
           patientId: 'p-observed',
+          // The EHR of the notice's call, which owns the patient id (docs/design.md#patient-scope).
+          issuer: 'https://ehr.example/',
+          tenant: 't1',
           pregnancyKey: 'p-observed|2025-12-01',
           institutionId: org,
         },

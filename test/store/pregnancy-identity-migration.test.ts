@@ -118,9 +118,11 @@ function migrationSuite(engine: string, open: () => Promise<Sql>): void {
       expect((await audit.listNotices(q)).map((x) => x.edd)).toEqual(['2027-04-30']);
       expect((await audit.listAcknowledgements(q)).map((a) => a.edd)).toEqual(['2027-04-30']);
       expect(await audit.get(n.id)).toMatchObject({ edd: '2027-04-30' });
+      // Each with its call's EHR (docs/design.md#patient-scope).
+      const ehr = { issuer: 'https://ehr.example/', tenant: 't1' };
       expect(await audit.listPregnancySightings({ ...q, patientIds: ['p-tang-wei', 'p-nobody'] })).toEqual([
-        { ...episodeCall, receivedAt: '2026-10-09T02:00:00.000Z' },
-        { ...episodeCall, edd: '2027-05-03', receivedAt: '2026-10-20T02:00:00.000Z' },
+        { ...episodeCall, ...ehr, receivedAt: '2026-10-09T02:00:00.000Z' },
+        { ...episodeCall, ...ehr, edd: '2027-05-03', receivedAt: '2026-10-20T02:00:00.000Z' },
       ]);
     } finally {
       await sql.close();
