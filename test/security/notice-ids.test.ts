@@ -6,11 +6,12 @@ import { outcomeCode } from '../fuzz/support/real-app.js';
 import { composeForTest, PUBLIC_BASE_URL, type Composed } from './support/composed.js';
 
 /**
- * Notice pages open only with the card's link: a v4 UUID notice id and a 256-bit link token
+ * Notice pages open only with the card's link: an unguessable UUID notice id and a 256-bit link token
  * (docs/design.md#notice-links). No enumeration: every wrong id, and a right id without its token, the same 404.
  */
 const PATH = '/cds-services/prenatal-diagnosis-referral';
-const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** Version 8 (RFC 9562): 122 bits of a keyed hash (docs/design.md#notice-reuse); random v4 for the Art. 27 notice. */
+const UUID_V8_OR_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-[48][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 let c: Composed;
 const ids: string[] = [];
 const links: string[] = [];
@@ -26,10 +27,13 @@ beforeAll(async () => {
     }),
   });
   for (let i = 0; i < 3; i += 1) {
+    // three women (the same woman's unchanged notice is reused the same day: docs/design.md#notice-reuse)
+    const body = goodReferral() as { context: { patientId: string } };
+    const woman = JSON.parse(JSON.stringify(body).replaceAll(body.context.patientId, `${body.context.patientId}-${i}`)) as unknown;
     const res = await request(c.app)
       .post(PATH)
       .set('authorization', `Bearer ${await c.token(PATH)}`)
-      .send(goodReferral());
+      .send(woman as object);
     expect(res.status).toBe(200);
     const link = (res.body as { cards: { links: { url: string; type: string }[] }[] }).cards[0]?.links.find((l) => l.type === 'absolute');
     const url = new URL(link?.url ?? '');
@@ -50,11 +54,11 @@ const expectNotFound = async (id: string): Promise<void> => {
 };
 
 describe('notice ids', () => {
-  it('are distinct v4 UUIDs with distinct 256-bit tokens; each link opens its page, the bare id does not', async () => {
+  it('are distinct UUIDs (v8: a keyed hash) with distinct 256-bit tokens; each link opens its page, the bare id does not', async () => {
     expect(new Set(ids).size).toBe(3);
     expect(new Set(links.map((l) => new URL(l, PUBLIC_BASE_URL).searchParams.get('t'))).size).toBe(3);
     for (const [i, id] of ids.entries()) {
-      expect(id).toMatch(V4);
+      expect(id).toMatch(UUID_V8_OR_V4);
       expect(links[i]).toMatch(/\?t=[A-Za-z0-9_-]{43}$/);
       expect((await request(c.app).get(links[i] as string)).status).toBe(200);
       await expectNotFound(id);
