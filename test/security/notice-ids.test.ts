@@ -28,8 +28,9 @@ beforeAll(async () => {
   });
   for (let i = 0; i < 3; i += 1) {
     // three women (the same woman's unchanged notice is reused the same day: docs/design.md#notice-reuse)
-    const body = goodReferral() as { context: { patientId: string } };
-    const woman = JSON.parse(JSON.stringify(body).replaceAll(body.context.patientId, `${body.context.patientId}-${i}`)) as unknown;
+    const body = goodReferral();
+    const patientId = String(body.context.patientId);
+    const woman = JSON.parse(JSON.stringify(body).replaceAll(patientId, `${patientId}-${i}`)) as unknown;
     const res = await request(c.app)
       .post(PATH)
       .set('authorization', `Bearer ${await c.token(PATH)}`)
