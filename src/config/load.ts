@@ -72,9 +72,12 @@ function httpTimeouts(env: Env): Pick<Config, 'httpHeadersTimeoutMs' | 'httpRequ
 }
 
 /** Bounds on waiting for a PostgreSQL server (docs/design.md#store-bounds). */
-function storeBounds(env: Env): Pick<Config, 'dbStatementTimeoutMs' | 'dbConnectTimeoutMs' | 'dbPoolAcquireTimeoutMs'> {
+function storeBounds(
+  env: Env,
+): Pick<Config, 'dbStatementTimeoutMs' | 'qcStatementTimeoutMs' | 'dbConnectTimeoutMs' | 'dbPoolAcquireTimeoutMs'> {
   return {
     dbStatementTimeoutMs: parseWith('DB_STATEMENT_TIMEOUT_MS', intIn(100, 600_000), env.DB_STATEMENT_TIMEOUT_MS ?? '5000'),
+    qcStatementTimeoutMs: parseWith('QC_STATEMENT_TIMEOUT_MS', intIn(100, 3_600_000), env.QC_STATEMENT_TIMEOUT_MS ?? '120000'),
     dbConnectTimeoutMs: parseWith('DB_CONNECT_TIMEOUT_MS', intIn(100, 600_000), env.DB_CONNECT_TIMEOUT_MS ?? '5000'),
     dbPoolAcquireTimeoutMs: parseWith('DB_POOL_ACQUIRE_TIMEOUT_MS', intIn(100, 600_000), env.DB_POOL_ACQUIRE_TIMEOUT_MS ?? '5000'),
   };

@@ -105,6 +105,8 @@ export interface Config {
   readonly feedbackMaxItems: number;
   /** PostgreSQL `statement_timeout`, ms; a server that does not answer at all is given up 1 s later. */
   readonly dbStatementTimeoutMs: number;
+  /** QC_STATEMENT_TIMEOUT_MS: PostgreSQL `statement_timeout` of a QC report read, ms (docs/design.md#qc-scale). */
+  readonly qcStatementTimeoutMs: number;
   /** Opening one PostgreSQL connection gives up after this long, ms. */
   readonly dbConnectTimeoutMs: number;
   /** Waiting for a pooled PostgreSQL connection (opening one included) gives up after this long, ms. */

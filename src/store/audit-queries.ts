@@ -72,6 +72,9 @@ function params(q: PeriodQuery): unknown[] {
   return [q.from, q.to, q.institutionId ?? null];
 }
 
+/** Every read here is a QC report read: its own timeout, JIT off on PostgreSQL (docs/design.md#qc-scale). */
+export const REPORT = { report: true } as const;
+
 function context(r: Raw): CallContext {
   return compact({
     hookCallId: r.hook_call_id as string,
@@ -100,6 +103,7 @@ export async function listHookCalls(sql: Sql, q: PeriodQuery): Promise<HookCallR
     `SELECT h.*, h.id::text AS id, h.clinical_today::text AS clinical_today_text, h.edd::text AS edd_text, n.id AS notice_id FROM hook_call h LEFT JOIN notice n ON n.hook_call_id = h.id
      WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id`,
     params(q),
+    REPORT,
   );
   return rows.map((r) =>
     compact({
@@ -129,6 +133,11 @@ export async function listHookCalls(sql: Sql, q: PeriodQuery): Promise<HookCallR
 /**
  * The rows of a per-call child table (`finding`, `rule_error`, `undecided`, `follow_up_event`: `hook_call_id`, `ordinal`)
  * of the hook calls received in the period, in call and ordinal order, each with its call's context.
+ * With `reused`, the findings: a call that reused a stored notice holds no findings of its own and
+ * reads those of the call it names (`findings_from`, docs/design.md#notice-reuse). That is a UNION
+ * ALL of two joins, each on a plain column (calls with their own rows on `id`, the others on
+ * `findings_from`): a join on `COALESCE(findings_from, id)` matches no index, and at a million calls
+ * cost one probe per call (docs/design.md#qc-scale).
  */
 export async function childRows<T>(
   sql: Sql,
@@ -136,14 +145,13 @@ export async function childRows<T>(
   table: string,
   columns: string,
   row: (r: Raw) => T,
-  /** The call whose rows are read: `h.id`, or for findings the call they were stored with (docs/design.md#notice-reuse). */
-  rowsOf = 'h.id',
+  reused = false,
 ): Promise<(CallContext & T)[]> {
-  const rows = await sql.query<Raw>(
-    `SELECT ${CALL}, ${columns} FROM ${table} x JOIN hook_call h ON ${rowsOf} = x.hook_call_id
-     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, x.ordinal`,
-    params(q),
-  );
+  const select = (on: string, where: string) =>
+    `SELECT ${CALL}, h.id AS call_order, x.ordinal AS row_order, ${columns} FROM ${table} x JOIN hook_call h ON ${on} = x.hook_call_id
+     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')}${where}`;
+  const text = reused ? `${select('h.id', ' AND h.findings_from IS NULL')} UNION ALL ${select('h.findings_from', '')}` : select('h.id', '');
+  const rows = await sql.query<Raw>(`${text} ORDER BY received_at, call_order, row_order`, params(q), REPORT);
   return rows.map((r) => ({ ...context(r), ...row(r) }));
 }
 
@@ -159,7 +167,7 @@ export function listFindings(sql: Sql, q: PeriodQuery): Promise<FindingRow[]> {
       evidence: r.evidence as string[],
       params: r.params as Record<string, unknown>,
     }),
-    'COALESCE(h.findings_from, h.id)',
+    true,
   );
 }
 
@@ -196,6 +204,7 @@ export async function listCards(sql: Sql, q: PeriodQuery): Promise<CardRow[]> {
      FROM card c JOIN hook_call h ON h.id = c.hook_call_id
      WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, c.uuid`,
     params(q),
+    REPORT,
   );
   return rows.map((r) => ({
     ...context(r),
@@ -213,6 +222,7 @@ export async function listNotices(sql: Sql, q: PeriodQuery): Promise<NoticeRow[]
        n.hook_call_id::text AS hook_call_id FROM notice n
      WHERE ${IN_PERIOD('n.created_at', 'n.institution_id')} ORDER BY n.created_at, n.id`,
     params(q),
+    REPORT,
   );
   return rows.map((r) =>
     compact({
@@ -239,6 +249,7 @@ export async function listFeedback(sql: Sql, q: PeriodQuery): Promise<FeedbackRo
      LEFT JOIN hook_call h ON h.id = c.hook_call_id
      WHERE ${IN_PERIOD('fb.received_at', 'h.institution_id')} ORDER BY fb.seq`,
     params(q),
+    REPORT,
   );
   return rows.map((r) => ({
     ...(r.hook_call_id ? withoutCallTimes(context(r)) : {}),
@@ -262,6 +273,7 @@ export async function listAcknowledgements(sql: Sql, q: PeriodQuery): Promise<Ac
      JOIN notice n ON n.id = a.notice_id LEFT JOIN hook_call nh ON nh.id = n.hook_call_id
      WHERE ${IN_PERIOD('a.signed_at', 'n.institution_id')} ORDER BY a.signed_at, a.id`,
     params(q),
+    REPORT,
   );
   return rows.map((r) => ({
     ...acknowledgementFromRow(r),

@@ -24,7 +24,7 @@ export interface OpenedStore {
 
 /** What opening the store reads of the configuration (the PostgreSQL bounds default when absent). */
 export type StoreConfig = Pick<Config, 'databaseUrl' | 'dataDir'> &
-  Partial<Pick<Config, 'dbStatementTimeoutMs' | 'dbConnectTimeoutMs' | 'dbPoolAcquireTimeoutMs'>>;
+  Partial<Pick<Config, 'dbStatementTimeoutMs' | 'qcStatementTimeoutMs' | 'dbConnectTimeoutMs' | 'dbPoolAcquireTimeoutMs'>>;
 
 /**
  * Opens the Sql the configuration asks for: `DATABASE_URL` set ⇒ pg, else PGlite in `dataDir` (§6),
@@ -56,6 +56,7 @@ export async function openSql(
 function pgBounds(config: StoreConfig, pgOptions?: PgSqlOptions): PgSqlOptions {
   return {
     statementTimeoutMs: config.dbStatementTimeoutMs,
+    reportTimeoutMs: config.qcStatementTimeoutMs,
     connectTimeoutMs: config.dbConnectTimeoutMs,
     acquireTimeoutMs: config.dbPoolAcquireTimeoutMs,
     ...pgOptions,

@@ -35,6 +35,7 @@ export async function listObservedNotices(sql: Sql, q: PeriodQuery): Promise<Obs
        AND l.issued_at >= $1::timestamptz AND l.issued_at < $2::timestamptz AND ($3::text IS NULL OR n.institution_id = $3)
      ORDER BY l.issued_at, l.id`,
     [q.from, q.to, q.institutionId ?? null],
+    { report: true }, // a QC report read (docs/design.md#qc-scale)
   );
   return rows.map((r) =>
     compact({

@@ -16,6 +16,11 @@ export interface PgBounds {
   readonly statementTimeoutMs: number;
   /** After the server did not answer in time, statements fail at once for this long. */
   readonly unreachableBackoffMs: number;
+  /**
+   * `statement_timeout` of a QC report read (`QueryOptions.report`, `QC_STATEMENT_TIMEOUT_MS`): a
+   * province-year read takes longer than a hook call's statement (docs/design.md#qc-scale).
+   */
+  readonly reportTimeoutMs: number;
 }
 
 export const DEFAULT_PG_BOUNDS: PgBounds = Object.freeze({
@@ -23,7 +28,11 @@ export const DEFAULT_PG_BOUNDS: PgBounds = Object.freeze({
   acquireTimeoutMs: 5_000,
   statementTimeoutMs: 5_000,
   unreachableBackoffMs: 1_000,
+  reportTimeoutMs: 120_000,
 });
+
+/** Connections of the report pool: a province report reads with at most this many statements at once. */
+const REPORT_POOL_MAX = 4;
 
 /** How much longer than `statement_timeout` the client waits for the server's own cancellation. */
 export const ANSWER_MARGIN_MS = 1_000;
@@ -40,7 +49,8 @@ type Run = <T extends object>(client: pg.PoolClient, text: string, params?: read
 /** A Sql bound to one checked-out connection inside BEGIN … COMMIT: nested calls join it. */
 function inTransaction(client: pg.PoolClient, run: Run): Sql {
   const self: Sql = {
-    query: (text, params, options) => guarded(() => run(client, text, params, options)),
+    // A report read joins the transaction's connection, bounded as its other statements are.
+    query: (text, params, options) => guarded(() => run(client, text, params, options?.name === undefined ? {} : { name: options.name })),
     transaction: (fn) => fn(self),
     close: async () => undefined,
   };
@@ -66,15 +76,34 @@ export function createPgSql(connectionString: string, options: PgSqlOptions = {}
     statement_timeout: bounds.statementTimeoutMs,
   });
   pool.on('error', (err) => options.onIdleError?.(err));
+  /**
+   * QC report reads (`QueryOptions.report`) have a pool of their own, opened at the first one: their
+   * `statement_timeout` is `reportTimeoutMs`, JIT is off (compiling a report's plan cost seconds
+   * and saved nothing: docs/design.md#qc-scale), and a long report never holds a connection the
+   * hook calls wait for.
+   */
+  let reportPool: pg.Pool | undefined;
+  const reports = (): pg.Pool => {
+    if (reportPool) return reportPool;
+    reportPool = new pg.Pool({
+      connectionString,
+      max: REPORT_POOL_MAX,
+      connectionTimeoutMillis: bounds.connectTimeoutMs,
+      statement_timeout: bounds.reportTimeoutMs,
+      options: '-c jit=off',
+    });
+    reportPool.on('error', (err) => options.onIdleError?.(err));
+    return reportPool;
+  };
   const gate = unreachableGate(bounds.unreachableBackoffMs);
   /** Connections whose statement we stopped waiting for: still busy with it, never to be used again. */
   const abandoned = new WeakSet<pg.PoolClient>();
 
-  async function acquire(): Promise<pg.PoolClient> {
+  async function acquire(from: pg.Pool = pool): Promise<pg.PoolClient> {
     gate.check();
     try {
       // A connection that arrives after we stopped waiting goes straight back to the pool.
-      return await withDeadline(pool.connect(), 'connection', bounds.acquireTimeoutMs, { late: (client) => client.release() });
+      return await withDeadline(from.connect(), 'connection', bounds.acquireTimeoutMs, { late: (client) => client.release() });
     } catch (err) {
       gate.trip();
       throw err;
@@ -91,7 +120,8 @@ export function createPgSql(connectionString: string, options: PgSqlOptions = {}
     const query = client.query<T & pg.QueryResultRow>(
       options.name ? { name: options.name, text, values: [...params] } : { text, values: [...params] },
     );
-    const result = await withDeadline(query, 'answer', bounds.statementTimeoutMs + ANSWER_MARGIN_MS, {
+    const limit = options.report ? bounds.reportTimeoutMs : bounds.statementTimeoutMs;
+    const result = await withDeadline(query, 'answer', limit + ANSWER_MARGIN_MS, {
       onTimeout: () => {
         abandoned.add(client);
         gate.trip();
@@ -105,7 +135,7 @@ export function createPgSql(connectionString: string, options: PgSqlOptions = {}
   return {
     query: <T extends object>(text: string, params?: readonly unknown[], options?: QueryOptions) =>
       guarded(async () => {
-        const client = await acquire();
+        const client = await acquire(options?.report ? reports() : pool);
         let broken: Error | undefined;
         try {
           return await run<T>(client, text, params, options);
@@ -146,7 +176,7 @@ export function createPgSql(connectionString: string, options: PgSqlOptions = {}
       }
     },
     close() {
-      closed ??= guarded(() => pool.end());
+      closed ??= guarded(() => Promise.all([pool.end(), reportPool?.end()]).then(() => undefined));
       return closed;
     },
   };

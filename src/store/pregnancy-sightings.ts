@@ -43,6 +43,7 @@ export async function listPregnancySightings(sql: Sql, q: SightingsQuery): Promi
      GROUP BY h.patient_id, h.issuer, h.tenant, h.pregnancy_key, h.edd, (h.received_at AT TIME ZONE 'UTC')::date
      ORDER BY first_at, h.patient_id`,
     [json([...new Set(q.patientIds)]), q.from, q.to],
+    { report: true }, // a QC report read (docs/design.md#qc-scale)
   );
   return rows.flatMap((r) => {
     const facts = {

@@ -12,6 +12,12 @@ export interface QueryOptions {
    * transaction it is autocommitted on both engines: one statement, all or nothing.
    */
   readonly name?: string;
+  /**
+   * A QC report read (docs/design.md#qc-scale): on PostgreSQL it runs on the report connections,
+   * bounded by `QC_STATEMENT_TIMEOUT_MS` instead of `DB_STATEMENT_TIMEOUT_MS`, with JIT off; PGlite
+   * (no statement timeout, no JIT) runs it as any other. Inside a transaction it runs there.
+   */
+  readonly report?: boolean;
 }
 
 /**

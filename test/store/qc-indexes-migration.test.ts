@@ -18,11 +18,11 @@ import { postgresSkipReason, startPostgres, type PostgresServer } from '../suppo
 import { createDatabase } from './postgres-target.js';
 
 /**
- * Migration 16 (docs/design.md#qc-scale) on both engines: a small province year generated at
+ * Migrations 16 and 17 (docs/design.md#qc-scale) on both engines: a small province year generated at
  * schema 15 (test/bench/lib/qc-scale-data.ts: Art. 24 indications, notices, acknowledgements,
  * feedback, follow-up events, revised EDDs, episodes) gives the same compliance, follow-up and
- * data-quality reports after the migration as before it, for the province and for one institution;
- * the covering indexes replace the ones of migrations 1 and 12.
+ * data-quality reports after each migration as before them, for the province and for one institution;
+ * the covering indexes replace the ones of migrations 1 and 12, and 17's (with the EHR) those of 16.
  */
 const BEFORE = MIGRATIONS.filter((m) => m.version < 16);
 const TODAY = '2027-01-10';
@@ -63,7 +63,7 @@ async function indexes(sql: Sql): Promise<Record<string, string>> {
 }
 
 function migrationSuite(engine: string, open: () => Promise<Sql>): void {
-  it(`${engine}: the QC reports of a generated province are the same after migration 16, read through its indexes`, async () => {
+  it(`${engine}: the QC reports of a generated province are the same after migrations 16 and 17, read through their indexes`, async () => {
     const sql = await open();
     try {
       await migrate(sql, BEFORE);
@@ -76,7 +76,14 @@ function migrationSuite(engine: string, open: () => Promise<Sql>): void {
       expect((before[1] as ReturnType<typeof computeFollowUp>).total.procedure).toBeGreaterThan(0);
       expect((before[2] as ReturnType<typeof computeDataQuality>).total.undecided).toBeGreaterThan(0);
 
-      expect((await migrate(sql)).applied).toEqual([16]);
+      expect(
+        (
+          await migrate(
+            sql,
+            MIGRATIONS.filter((m) => m.version <= 16),
+          )
+        ).applied,
+      ).toEqual([16]);
       expect(await reports(sql)).toEqual(before);
       const defs = await indexes(sql);
       expect(defs.hook_call_patient_sightings).toMatch(/\(patient_id, received_at\) INCLUDE \(pregnancy_key, edd\)/);
@@ -86,13 +93,31 @@ function migrationSuite(engine: string, open: () => Promise<Sql>): void {
       expect(defs.notice_link_issued_at).toMatch(/\(issued_at\)/);
       expect(defs).not.toHaveProperty('hook_call_patient_received_at');
       expect(defs).not.toHaveProperty('hook_call_institution');
+
+      // Migration 17: the same indexes with the EHR (issuer, tenant) in their INCLUDE; same reports.
+      expect(
+        (
+          await migrate(
+            sql,
+            MIGRATIONS.filter((m) => m.version <= 17),
+          )
+        ).applied,
+      ).toEqual([17]);
+      expect(await reports(sql)).toEqual(before);
+      const ehr = await indexes(sql);
+      expect(ehr.hook_call_patient_sightings_ehr).toMatch(/\(patient_id, received_at\) INCLUDE \(pregnancy_key, edd, issuer, tenant\)/);
+      expect(ehr.hook_call_institution_calls_ehr).toMatch(
+        /\(institution_id, received_at\) INCLUDE \(id, service_id, practitioner_id, patient_id, patient_mrn, pregnancy_key, edd, findings_from, issuer, tenant\)/,
+      );
+      expect(ehr).not.toHaveProperty('hook_call_patient_sightings');
+      expect(ehr).not.toHaveProperty('hook_call_institution_calls');
     } finally {
       await sql.close();
     }
   }, 120_000);
 }
 
-describe('migration 16 (QC indexes)', () => {
+describe('migrations 16 and 17 (QC indexes)', () => {
   migrationSuite('PGlite', () => createPgliteSql(MEMORY_DATA_DIR));
 
   const skip = postgresSkipReason('qc-indexes-migration');

@@ -14,6 +14,7 @@ import { migration0013 } from './0013-patient-mrn.js';
 import { migration0014 } from './0014-rate-limit-counters.js';
 import { migration0015 } from './0015-notice-reuse.js';
 import { migration0016 } from './0016-qc-indexes.js';
+import { migration0017 } from './0017-qc-indexes-ehr.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0014,
   migration0015,
   migration0016,
+  migration0017,
 ];
