@@ -2,11 +2,12 @@ import { fromDayNumber, instantDay } from '../calendar/index.js';
 import type { ReadContext } from '../clinical/data-elements/context.js';
 import { followUpEvents } from '../clinical/data-elements/follow-up-events.js';
 import type { PregnancyFacts } from '../clinical/finding-params.js';
+import type { Policy } from '../clinical/policy.js';
 import { pregnancyEnds } from '../clinical/pregnancy/pregnancy-end.js';
 import type { CommunicationFact, FindingFact } from '../qc/compliance-types.js';
 import type { FollowUpFact } from '../qc/follow-up-types.js';
 import type { PregnancyEnd, PregnancySighting } from '../qc/pregnancy-identity.js';
-import { eddSightings } from './audit-pregnancy.js';
+import { replayedDays } from './audit-replay.js';
 
 /**
  * One woman's share of the follow-up funnel of the bulk audit (docs/design.md#bulk-follow-up), in the
@@ -25,6 +26,7 @@ export interface PatientFollowUp {
 
 export interface PatientFollowUpInput {
   readonly ctx: ReadContext;
+  readonly policy: Policy;
   readonly facts: PregnancyFacts;
   /** Referral rule ids that fired as of the as-of day (the bulk compliance's). */
   readonly rules: readonly string[];
@@ -35,6 +37,8 @@ export interface PatientFollowUpInput {
   readonly edd?: string;
   /** The day of the notice Communication the bulk compliance recognised. */
   readonly noticeDay?: string;
+  /** Her record number (MRN_SYSTEM), carried on her rows as a hook call carries it. */
+  readonly mrn?: string;
 }
 
 /**
@@ -51,7 +55,7 @@ export function patientFollowUp(i: PatientFollowUpInput): PatientFollowUp | unde
   const today = fromDayNumber(ctx.today);
   const org = ctx.snapshot.patient?.managingOrganization?.reference;
   const institution = org?.startsWith('Organization/') ? { institutionId: org.slice('Organization/'.length) } : {};
-  const call = { patientId, ...institution };
+  const call = { patientId, ...institution, ...(i.mrn ? { patientMrn: i.mrn } : {}) };
   // The case's key and latest EDD, so the findings and the notice name the pregnancy as the bulk compliance does.
   const key = i.pregnancy ?? i.facts.pregnancyKey;
   const edd = i.edd ?? i.facts.edd?.date;
@@ -66,10 +70,11 @@ export function patientFollowUp(i: PatientFollowUpInput): PatientFollowUp | unde
   }));
   const communications: CommunicationFact[] =
     i.rules.length > 0 && i.noticeDay !== undefined ? [{ patientId, ...pregnancy, at: clinicDayInstant(i.noticeDay, zone) }] : [];
-  const sightings: PregnancySighting[] = eddSightings(ctx).map((s) => ({
+  const sightings: PregnancySighting[] = replayedDays(ctx, i.policy).map((d) => ({
     patientId,
-    edd: s.edd,
-    receivedAt: clinicDayInstant(s.day, zone),
+    ...(d.episode ? { pregnancyKey: d.episode } : {}),
+    ...(d.edd ? { edd: d.edd } : {}),
+    receivedAt: clinicDayInstant(d.day, zone),
   }));
   if (i.facts.current) {
     const current = {

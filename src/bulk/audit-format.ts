@@ -11,14 +11,15 @@ export type BulkAuditSection = 'missing' | FollowUpSection;
 
 /**
  * CSV (src/csv: RFC 4180, UTF-8 BOM, formula guard): one row per indicated pregnancy with no notice
- * (the totals are in the table / JSON forms); `rules` joined with `;` as in every CSV (src/csv/list.ts);
- * the pregnancy as the compliance report names it, its latest EDD, the deadline and the status.
+ * (the totals are in the table / JSON forms); her record number (`mrn`, beside her id as in the
+ * compliance CSV); `rules` joined with `;` as in every CSV (src/csv/list.ts); the pregnancy as the compliance report names it, its latest EDD, the deadline and the status.
  */
 export function bulkAuditCsv(r: BulkAuditReport): string {
   return toCsv(
-    ['patient', 'pregnancyKey', 'rules', 'firstEvidenceDate', 'pregnancy', 'edd', 'dueBy', 'status'],
+    ['patient', 'mrn', 'pregnancyKey', 'rules', 'firstEvidenceDate', 'pregnancy', 'edd', 'dueBy', 'status'],
     r.missing.map((m) => [
       m.patient,
+      m.mrn ?? '',
       m.pregnancyKey ?? '',
       csvList(m.rules),
       m.firstEvidenceDate ?? '',
@@ -61,9 +62,10 @@ export function bulkAuditTable(r: BulkAuditReport): string {
   if (r.missing.length > 0) {
     out.push(
       alignColumns([
-        ['patient', 'pregnancy', 'EDD', 'rules', 'first evidence', 'due by', 'status'],
+        ['patient', 'MRN', 'pregnancy', 'EDD', 'rules', 'first evidence', 'due by', 'status'],
         ...r.missing.map((m) => [
           m.patient,
+          m.mrn ?? '-',
           m.pregnancy ?? m.pregnancyKey ?? '-',
           m.edd ?? '-',
           m.rules.join(','),

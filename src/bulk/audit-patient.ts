@@ -6,6 +6,7 @@ import { createSnapshot } from '../fhir/snapshot.js';
 import { existingNoticeFor } from '../referral/existing-notice.js';
 import type { CaseStatus } from '../qc/compliance-types.js';
 import { readContext } from '../clinical/data-elements/context.js';
+import { patientMrn } from '../clinical/patient-mrn.js';
 import { patientFollowUp, type PatientFollowUp } from './audit-follow-up.js';
 import { firstEvidenceDay, indicationDay, type FiredFinding } from './audit-indication-day.js';
 import { auditedPregnancy, auditedStatus } from './audit-pregnancy.js';
@@ -15,6 +16,8 @@ export interface PatientAudit {
   readonly patientId: string;
   /** Whether the export held her Patient resource (not only resources that point at her). */
   readonly hasPatientResource: boolean;
+  /** Her record number: the Patient.identifier of MRN_SYSTEM, chosen as the hook path chooses it (docs/design.md#bulk-mrn). */
+  readonly mrn?: string;
   /** Currently pregnant on the as-of day (docs/rules.md#current-pregnancy). */
   readonly pregnant: boolean;
   readonly pregnancyKey?: string;
@@ -43,7 +46,8 @@ export interface PatientAudit {
  * the Art. 25 notice Communication exactly as the referral service does (`existingNoticeFor`); an
  * indicated pregnancy gets the compliance report's pregnancy identity and case status, due
  * `deadlineDays` (NOTICE_DEADLINE_DAYS) after its indication day (./audit-indication-day.ts); her
- * follow-up facts for the funnel (./audit-follow-up.ts), indicated on the same day.
+ * follow-up facts for the funnel (./audit-follow-up.ts), indicated on the same day; her record
+ * number of `mrnSystem` (MRN_SYSTEM) from her Patient resource (`patientMrn`, as the hook path).
  */
 export function auditPatient(
   patientId: string,
@@ -51,6 +55,7 @@ export function auditPatient(
   policy: Policy,
   now: ClinicalNow,
   deadlineDays = 7,
+  mrnSystem?: string,
 ): PatientAudit {
   const snapshot = createSnapshot({ patientId, resources });
   const { facts, findings, errors } = evaluateReferral(snapshot, policy, now);
@@ -64,14 +69,17 @@ export function auditPatient(
         )
       : undefined;
   const notice = facts.current ? existingNoticeFor(snapshot, facts, now.timeZone) : undefined;
-  const identity = rules.length > 0 ? auditedPregnancy(snapshot, facts, policy, now) : {};
   const ctx = readContext(snapshot, policy, now);
+  const identity = rules.length > 0 ? auditedPregnancy(ctx, facts, policy) : {};
+  const mrn = patientMrn(snapshot.patient, mrnSystem);
   const indicatedOn = rules.length > 0 ? indicationDay(snapshot, ctx, fired, facts, policy, now) : now.today;
   const status = rules.length > 0 ? auditedStatus(indicatedOn, notice?.date, deadlineDays, now.today) : {};
   const followUp = patientFollowUp({
     ctx,
+    policy,
     facts,
     rules,
+    ...(mrn ? { mrn } : {}),
     indicatedOn,
     ...identity,
     ...(notice ? { noticeDay: notice.date } : {}),
@@ -79,6 +87,7 @@ export function auditPatient(
   return {
     patientId,
     hasPatientResource: snapshot.patient !== undefined,
+    ...(mrn ? { mrn } : {}),
     pregnant: facts.current,
     ...(facts.pregnancyKey ? { pregnancyKey: facts.pregnancyKey } : {}),
     ...(identity.pregnancy ? { pregnancy: identity.pregnancy } : {}),

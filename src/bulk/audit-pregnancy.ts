@@ -1,15 +1,12 @@
-import type { ClinicalNow } from '../clock.js';
 import { addDays, fromDayNumber } from '../calendar/index.js';
-import { readContext, type ReadContext } from '../clinical/data-elements/context.js';
+import type { ReadContext } from '../clinical/data-elements/context.js';
 import type { PregnancyFacts } from '../clinical/finding-params.js';
 import type { Policy } from '../clinical/policy.js';
-import { bestEdd } from '../clinical/pregnancy/best-edd.js';
-import { eddCandidates } from '../clinical/pregnancy/edd-candidates.js';
 import { pregnancyEnds } from '../clinical/pregnancy/pregnancy-end.js';
-import type { PatientSnapshot } from '../fhir/snapshot.js';
 import { caseStatus } from '../qc/case-status.js';
 import type { CaseStatus } from '../qc/compliance-types.js';
 import { resolvePregnancies, type PregnancySighting } from '../qc/pregnancy-identity.js';
+import { replayedDays } from './audit-replay.js';
 
 /** The current pregnancy of a bulk-audited woman as QC identifies it (docs/design.md#pregnancy-identity). */
 export interface AuditedPregnancy {
@@ -24,21 +21,26 @@ const atDay = (day: string) => `${day}T00:00:00Z`;
 
 /**
  * The pregnancy identity of the bulk audit, with the same resolver as the compliance report: the
- * record replayed as the hook calls would have seen it — on every day an EDD was recorded, the best
- * EDD known that day — plus the as-of day's facts, and the record's pregnancy-end records (which
- * the bulk audit, reading the whole record, has and a hook call report does not).
+ * record replayed as the hook calls would have seen it (./audit-replay.ts: keyed by the pregnancy
+ * episode under way each day, with the best EDD known that day), plus the as-of day's facts, and
+ * the record's pregnancy-end records (which the bulk audit, reading the whole record, has and a
+ * hook call report does not).
  */
-export function auditedPregnancy(snapshot: PatientSnapshot, facts: PregnancyFacts, policy: Policy, now: ClinicalNow): AuditedPregnancy {
+export function auditedPregnancy(ctx: ReadContext, facts: PregnancyFacts, policy: Policy): AuditedPregnancy {
   if (!facts.current) return {};
-  const ctx = readContext(snapshot, policy, now);
-  const patientId = snapshot.patientId;
-  const sightings: PregnancySighting[] = eddSightings(ctx).map((s) => ({ patientId, edd: s.edd, receivedAt: atDay(s.day) }));
+  const patientId = ctx.snapshot.patientId;
+  const sightings: PregnancySighting[] = replayedDays(ctx, policy).map((d) => ({
+    patientId,
+    ...(d.episode ? { pregnancyKey: d.episode } : {}),
+    ...(d.edd ? { edd: d.edd } : {}),
+    receivedAt: atDay(d.day),
+  }));
   const today = {
     patientId,
     ...(facts.pregnancyKey ? { pregnancyKey: facts.pregnancyKey } : {}),
     ...(facts.edd ? { edd: facts.edd.date } : {}),
   };
-  sightings.push({ ...today, receivedAt: atDay(now.today) });
+  sightings.push({ ...today, receivedAt: atDay(fromDayNumber(ctx.today)) });
   const ends = pregnancyEnds(ctx).map((e) => ({ patientId, on: fromDayNumber(e.first) }));
   const index = resolvePregnancies(sightings, { toleranceDays: policy.PREGNANCY_EDD_TOLERANCE_DAYS, ends, timeZone: 'UTC' });
   const pregnancy = index.of(today);
@@ -48,20 +50,6 @@ export function auditedPregnancy(snapshot: PatientSnapshot, facts: PregnancyFact
     ...(pregnancy !== undefined && pregnancy !== patientId ? { pregnancy } : {}),
     ...(edd ? { edd } : {}),
   };
-}
-
-/**
- * The record replayed as the hook calls would have seen it (docs/design.md#pregnancy-identity): on
- * every day up to today that an EDD was recorded, the best EDD known that day. Every pregnancy of
- * the record appears, the current one and earlier ones.
- */
-export function eddSightings(ctx: ReadContext): readonly { readonly day: string; readonly edd: string }[] {
-  const candidates = eddCandidates(ctx);
-  const days = [...new Set(candidates.flatMap((c) => (c.recorded && c.recorded.first <= ctx.today ? [c.recorded.first] : [])))];
-  return days.flatMap((day) => {
-    const best = bestEdd(candidates.filter((c) => c.recorded !== undefined && c.recorded.first <= day));
-    return best ? [{ day: fromDayNumber(day), edd: best.edd }] : [];
-  });
 }
 
 /**

@@ -15,6 +15,8 @@ export interface MalformedLine {
  */
 export interface MissingNotice {
   readonly patient: string;
+  /** Her record number (MRN_SYSTEM), `null` when none is configured or she has none (docs/design.md#bulk-mrn). */
+  readonly mrn: string | null;
   readonly pregnancyKey: string | null;
   readonly rules: readonly string[];
   readonly firstEvidenceDate: string | null;
@@ -108,6 +110,7 @@ export function createAuditTally(): AuditTally {
       if (a.status === 'pending') pending++;
       missing.push({
         patient: `Patient/${a.patientId}`,
+        mrn: a.mrn ?? null,
         pregnancyKey: a.pregnancyKey ?? null,
         rules: a.rules,
         firstEvidenceDate: a.firstEvidenceDate ?? null,

@@ -22,6 +22,8 @@ export interface BulkAuditOptions {
   readonly now: ClinicalNow;
   /** NOTICE_DEADLINE_DAYS (default 7): an indicated pregnancy's notice is due this many days after its first evidence. */
   readonly deadlineDays?: number;
+  /** MRN_SYSTEM: the Patient.identifier system of her record number, shown beside her id (docs/design.md#bulk-mrn). */
+  readonly mrnSystem?: string;
   readonly bucketBytes?: number;
   /** Parent of the temp directory (default `os.tmpdir()`). */
   readonly tmpRoot?: string;
@@ -48,7 +50,7 @@ export async function runBulkAudit(o: BulkAuditOptions): Promise<BulkAuditReport
       part.bucketFiles,
       part.shared,
       (pid, resources) => {
-        const audit = auditPatient(pid, resources, o.policy, o.now, o.deadlineDays);
+        const audit = auditPatient(pid, resources, o.policy, o.now, o.deadlineDays, o.mrnSystem);
         tally.add(audit);
         followUp.add(audit.followUp);
       },

@@ -84,6 +84,7 @@ export async function bulkAuditCommand(argv: readonly string[], io: CliIo, confi
       policy: config.policy,
       now,
       deadlineDays: config.noticeDeadlineDays,
+      ...(config.mrnSystem ? { mrnSystem: config.mrnSystem } : {}),
       bucketBytes: bucketMb === undefined ? DEFAULT_BUCKET_BYTES : Math.round(bucketMb * 2 ** 20),
       followUp: { groupBy, ...(period.from ? { from: period.from } : {}), ...(period.to ? { to: period.to } : {}) },
       ...(progress ? { onProgress: progress } : {}),

@@ -58,6 +58,7 @@ describe('bulk-audit: small cases', () => {
     expect(r.missing).toEqual([
       {
         patient: 'Patient/a',
+        mrn: null,
         pregnancyKey: 'Patient/a|2025-10-01',
         rules: ['amniotic-fluid'],
         firstEvidenceDate: '2025-05-20',
@@ -102,8 +103,8 @@ describe('bulk-audit: small cases', () => {
     expect(table).toContain('Patient.ndjson:2: invalid JSON');
     expect(table).toMatch(/missing notice\s+1/);
     expect(formatBulkAudit(r, 'csv')).toBe(
-      '\uFEFFpatient,pregnancyKey,rules,firstEvidenceDate,pregnancy,edd,dueBy,status\r\n' +
-        'Patient/a,Patient/a|2025-10-01,ama,2025-03-01,Patient/a|2025-10-01,2025-10-01,2025-03-08,missing\r\n',
+      '\uFEFFpatient,mrn,pregnancyKey,rules,firstEvidenceDate,pregnancy,edd,dueBy,status\r\n' +
+        'Patient/a,,Patient/a|2025-10-01,ama,2025-03-01,Patient/a|2025-10-01,2025-10-01,2025-03-08,missing\r\n',
     );
     expect(JSON.parse(formatBulkAudit(r, 'json'))).toEqual(r);
   });
@@ -134,6 +135,7 @@ describe('bulk-audit: small cases', () => {
     expect(r.missing).toEqual([
       {
         patient: 'Patient/a',
+        mrn: null,
         pregnancyKey: 'Patient/a|2025-10-01',
         rules: ['teratogen-exposure'],
         // taken from 2025-01-10 (LMP 2024-12-25), found when the record first shows the pregnancy
@@ -199,6 +201,7 @@ describe('bulk-audit: small cases', () => {
     expect(r.missing).toEqual([
       {
         patient: 'Patient/p-lin-wan',
+        mrn: null,
         pregnancyKey: 'Patient/p-lin-wan|2025-12-01',
         rules: ['genetic-family-history'],
         firstEvidenceDate: '2020-03-01',
@@ -209,6 +212,7 @@ describe('bulk-audit: small cases', () => {
       },
       {
         patient: 'Patient/p-zheng-rong',
+        mrn: null,
         pregnancyKey: 'Patient/p-zheng-rong|2025-10-10',
         rules: ['genetic-family-history'],
         firstEvidenceDate: '2019-06-15',

@@ -89,6 +89,7 @@ describe('bulk-audit: pregnancy identity and case status', () => {
     expect(r.missing).toEqual([
       {
         patient: 'Patient/p-he-jing',
+        mrn: null,
         pregnancyKey: 'Patient/p-he-jing|2025-10-20',
         rules: ['amniotic-fluid'],
         firstEvidenceDate: '2025-05-28',
@@ -99,6 +100,7 @@ describe('bulk-audit: pregnancy identity and case status', () => {
       },
       {
         patient: 'Patient/p-wu-ling',
+        mrn: null,
         // the record's best EDD now; the pregnancy keeps the name of its first EDD, as in the compliance report
         pregnancyKey: 'Patient/p-wu-ling|2025-10-08',
         rules: ['amniotic-fluid'],

@@ -97,7 +97,7 @@ describe('bulk-audit: the follow-up funnel of a generated export', () => {
     ).toEqual(['high-risk-undiagnosed', 'no-outcome']);
     // The default section is still the missing-notice list.
     expect(formatBulkAudit(report, 'csv').split('\r\n')[0]).toBe(
-      '\uFEFFpatient,pregnancyKey,rules,firstEvidenceDate,pregnancy,edd,dueBy,status',
+      '\uFEFFpatient,mrn,pregnancyKey,rules,firstEvidenceDate,pregnancy,edd,dueBy,status',
     );
     expect(JSON.parse(formatBulkAudit(report, 'json')).followUp).toEqual(f);
     const table = formatBulkAudit(report, 'table');

@@ -26,6 +26,8 @@ export const TZ = 'Asia/Shanghai';
 
 export interface ExpectedMissing {
   readonly patient: string;
+  /** The export's women carry no record number of a configured system. */
+  readonly mrn: null;
   readonly pregnancyKey: string;
   readonly rules: readonly string[];
   readonly firstEvidenceDate: string;
@@ -131,6 +133,7 @@ export function generateExport(dir: string, patients: number, options: GenerateO
   const noNotice = (patient: string, edd: string, rules: readonly string[], firstEvidenceDate: string, dueBy: number) =>
     missing.push({
       patient,
+      mrn: null,
       pregnancyKey: `${patient}|${edd}`,
       rules: [...rules].sort(),
       firstEvidenceDate,
