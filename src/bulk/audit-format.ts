@@ -1,7 +1,8 @@
 import { csvList, toCsv } from '../csv/index.js';
 import { alignColumns } from '../text/table.js';
 import type { FollowUpSection } from '../qc/follow-up-types.js';
-import { bulkFollowUpCsv, bulkFollowUpTable } from './audit-follow-up-format.js';
+import { followUpTable } from '../qc/follow-up-table.js';
+import { bulkFollowUpCsv } from './audit-follow-up-format.js';
 import type { BulkAuditReport } from './audit-tally.js';
 
 export type BulkAuditFormat = 'table' | 'csv' | 'json';
@@ -82,7 +83,7 @@ export function bulkAuditTable(r: BulkAuditReport): string {
     if (t.malformedLines > r.malformed.length) out.push(`  … and ${t.malformedLines - r.malformed.length} more`);
     out.push('');
   }
-  if (r.followUp) out.push(bulkFollowUpTable(r.followUp));
+  if (r.followUp) out.push(followUpTable(r.followUp));
   return out.join('\n');
 }
 

@@ -1,10 +1,10 @@
 import type { Config } from '../config/schema.js';
 import { ART25_NOTICE_RULE_IDS } from '../engine/rule-ids.js';
 import { computeFollowUp } from '../qc/follow-up.js';
-import { FOLLOW_UP_ROW_COLUMNS, followUpRowsCsv, niptCsv, undiagnosedCsv } from '../qc/follow-up-csv.js';
+import { followUpRowsCsv, niptCsv, undiagnosedCsv } from '../qc/follow-up-csv.js';
+import { followUpTable } from '../qc/follow-up-table.js';
 import { parseFollowUpQuery } from '../qc/follow-up-query.js';
 import { identityPresenter } from '../qc/patient-identity.js';
-import type { FollowUpReport } from '../qc/follow-up-types.js';
 import { readFollowUpPeriod } from '../store/follow-up-period.js';
 import type { CliIo } from './io.js';
 import { runPeriodReport } from './period-report.js';
@@ -57,38 +57,4 @@ export function followUpCommand(argv: readonly string[], io: CliIo, config: Conf
     io,
     config,
   );
-}
-
-/** The rows (with the total) and the undiagnosed list as aligned plain text. */
-export function followUpTable(r: FollowUpReport): string {
-  const rows = [
-    [...FOLLOW_UP_ROW_COLUMNS],
-    ...[...r.rows, { key: 'total', ...r.total }].map((x) => FOLLOW_UP_ROW_COLUMNS.map((k) => String(x[k]))),
-  ];
-  const list = r.undiagnosed.map((u) => [
-    u.patient,
-    u.institution ?? '—',
-    u.reason,
-    u.diagnosisDueBy,
-    String(u.overdueDays),
-    u.stage ?? '—',
-  ]);
-  const head = `follow-up ${r.from} .. ${r.to} by ${r.groupBy} (today ${r.today})\n`;
-  const undiagnosed = list.length
-    ? `\nundiagnosed (most urgent first):\n${aligned([['patient', 'institution', 'reason', 'dueBy', 'overdueDays', 'stage'], ...list])}`
-    : '\nundiagnosed: none\n';
-  return `${head}${aligned(rows)}${undiagnosed}nipt: ${r.nipt.length} (high-risk undiagnosed ${r.nipt.filter((n) => n.kind === 'high-risk-undiagnosed').length}, no outcome ${r.nipt.filter((n) => n.kind === 'no-outcome').length})\n`;
-}
-
-function aligned(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
-  return rows
-    .map(
-      (r) =>
-        `${r
-          .map((c, i) => c.padEnd(widths[i]!))
-          .join('  ')
-          .trimEnd()}\n`,
-    )
-    .join('');
 }

@@ -101,10 +101,14 @@ describe('bulk-audit: the follow-up funnel of a generated export', () => {
     );
     expect(JSON.parse(formatBulkAudit(report, 'json')).followUp).toEqual(f);
     const table = formatBulkAudit(report, 'table');
-    expect(table).toContain(`Follow-up funnel — indicated ${f.from} .. ${COHORT_AS_OF}, by institution`);
+    // The command line's own text of the funnel (src/qc/follow-up-table.ts).
+    expect(table).toContain(`follow-up ${f.from} .. ${COHORT_AS_OF} by institution (today ${COHORT_AS_OF})`);
     expect(table).toMatch(/org-2\s+5\s+3\s+0\s+0\s+0\s+0\s+3\s+3\s+3\s+3\n/);
     expect(table.indexOf('org-2 ')).toBeLessThan(table.indexOf('org-10 '));
-    expect(table).toMatch(/p-fu-sun-qing\s+Patient\/p-fu-sun-qing\|2025-04-01\s+hz-nipt-lab\s+nipt-high-risk\s+2024-10-08\s+236\s+outcome/);
+    expect(table).toMatch(
+      /p-fu-sun-qing\s+hz-nipt-lab\s+nipt-high-risk\s+2024-10-08\s+236\s+outcome\s+Patient\/p-fu-sun-qing\|2025-04-01\n/,
+    );
+    expect(table).toMatch(/NIPT follow-up \(Art. 29\):\npatient\s+institution\s+kind\s+NIPT on\s+EDD\s+due by\s+pregnancy\n/);
   });
 });
 
