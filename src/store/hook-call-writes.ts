@@ -59,6 +59,15 @@ export async function insertNotice(tx: Sql, n: NoticeRecord, hookCallId?: string
   if (existing?.key !== noticeSameKey(n)) throw new NoticeConflictError(n.id);
 }
 
+/**
+ * A PostgreSQL array literal of texts (`{"a","b\\"c"}`), sent as a text parameter and cast to
+ * `text[]` in the statement: the same bytes on PGlite and a server, whatever each client library
+ * does with a JavaScript array.
+ */
+export function textArrayLiteral(items: readonly string[]): string {
+  return `{${items.map((s) => `"${s.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+}
+
 /** A hook call with its id fixed before the first write attempt (a retry can never store it twice). */
 export interface IdentifiedHookCall {
   readonly id: string;
@@ -118,14 +127,16 @@ const CTES = {
   SELECT x.hook_call_id, x.ordinal, x.kind, x.reference, x.occurred, x.occurred_day, x.code, x.detail, x.institution_id
   FROM jsonb_to_recordset(${p}::jsonb) AS x(hook_call_id uuid, ordinal int, kind text, reference text, occurred text, occurred_day date,
     code text, detail text, institution_id text))`,
-  // The content goes in as the canonical text that was hashed: stored as is, never parsed (docs/design.md#notice-reuse).
-  n: (p: string) => `n AS (
+  // The content goes in as the canonical text that was hashed, stored as is and never parsed: a
+  // parameter of its own (a text[] by `ord`), not a string inside the jsonb of the other columns,
+  // whose parse would go through every character of it again (docs/design.md#notice-reuse).
+  n: (p: string, contents = '$0') => `n AS (
   INSERT INTO notice (id, created_at, hash, substance_hash, patient_id, pregnancy_key, edd, institution_id, practitioner_id, hook_call_id, rules,
     content_jcs)
   SELECT x.id, x.created_at, x.hash, x.substance_hash, x.patient_id, x.pregnancy_key, x.edd, x.institution_id, x.practitioner_id, x.hook_call_id,
-    x.rules, x.content_jcs
+    x.rules, (${contents}::text[])[x.ord + 1]
   FROM jsonb_to_recordset(${p}::jsonb) AS x(ord int, id text, created_at timestamptz, hash text, substance_hash text, patient_id text,
-    pregnancy_key text, edd date, institution_id text, practitioner_id text, hook_call_id uuid, rules text[], content_jcs text)
+    pregnancy_key text, edd date, institution_id text, practitioner_id text, hook_call_id uuid, rules text[])
   ORDER BY x.ord
   ON CONFLICT (id) DO NOTHING
   RETURNING id, COALESCE(substance_hash, hash) AS key
@@ -143,14 +154,16 @@ type CteName = keyof typeof CTES;
 
 /**
  * The statement for the CTEs that have rows (`h` always), with `$1…` in the given order; with
- * notices, one more parameter: their ids and hashes alone (the contents are not parsed twice). Its
+ * notices, two more parameters: their ids and hashes alone, then their contents (a text[]). Its
  * main query then raises (`notice_conflict`, migration 0003) for a notice id whose stored hash
  * differs from ours, so the one statement is all or nothing without a transaction around it.
  * A notice inserted now is compared with `n` (the same statement's snapshot does not see it in
  * `notice`); a second row of one id in the set hits ON CONFLICT DO NOTHING and is compared there.
  */
 function insertStatement(present: readonly CteName[]): string {
-  const withs = present.map((name, i) => CTES[name](`$${i + 1}`)).join(',\n');
+  const withs = present
+    .map((name, i) => (name === 'n' ? CTES.n(`$${i + 1}`, `$${present.length + 2}`) : CTES[name](`$${i + 1}`)))
+    .join(',\n');
   // Data-modifying CTEs run whether or not the main query reads them.
   const main = present.includes('n')
     ? `SELECT notice_conflict(x.id) FROM jsonb_to_recordset($${present.length + 1}::jsonb) AS x(id text, key text)
@@ -202,7 +215,7 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
               practitioner_id: n.practitionerId ?? null,
               hook_call_id: id,
               rules: n.rules ?? [],
-              content_jcs: canonicalText(n),
+              content: canonicalText(n),
             },
           ]
         : [],
@@ -289,7 +302,7 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
         institution_id: e.institution ?? null,
       })),
     ),
-    n: notices,
+    n: notices.map(({ content: _content, ...row }) => row),
     l: rows(({ id, record: r }) =>
       r.noticeLink
         ? [
@@ -311,7 +324,10 @@ export async function insertHookCalls(sql: Sql, calls: readonly IdentifiedHookCa
   };
   const present = (Object.keys(CTES) as CteName[]).filter((k) => k === 'h' || sets[k].length > 0);
   const text = insertStatement(present);
-  const params = [...present.map((k) => json(sets[k])), ...(notices.length > 0 ? [json(notices.map(({ id, key }) => ({ id, key })))] : [])];
+  const params = [
+    ...present.map((k) => json(sets[k])),
+    ...(notices.length > 0 ? [json(notices.map(({ id, key }) => ({ id, key }))), textArrayLiteral(notices.map((n) => n.content))] : []),
+  ];
   // A named statement: at most 2^8 texts (h plus any of the others), each parsed and planned once.
   const options = { name: `insert_hook_calls_${present.join('')}` };
   for (let attempt = 1; ; attempt += 1) {

@@ -6,7 +6,7 @@ import { buildNoticeContent } from '../../src/referral/notice/content.js';
 import { derivedNoticeId, noticeSubstanceHash } from '../../src/referral/notice/substance.js';
 import { createStore, type OpenedStore } from '../../src/store/create-store.js';
 import { createHookCallBatcher } from '../../src/store/hook-call-batcher.js';
-import { NoticeConflictError } from '../../src/store/hook-call-writes.js';
+import { NoticeConflictError, textArrayLiteral } from '../../src/store/hook-call-writes.js';
 import { MEMORY_DATA_DIR } from '../../src/store/pglite-sql.js';
 import type { HookCallRecord, NoticeRecord } from '../../src/store/records.js';
 import { createReuseCache } from '../../src/store/reuse-cache.js';
@@ -184,6 +184,18 @@ function contract(engine: string, open: () => Promise<OpenedStore>): void {
       expect(createHash('sha256').update(row!.content_jcs, 'utf8').digest('hex')).toBe(row?.hash);
       expect(noticeSubstanceHash(JSON.parse(row!.content_jcs) as Record<string, unknown>)).toBe(row?.substance_hash);
       expect((await store.audit.get(n.id))?.content).toEqual(n.content);
+    });
+
+    it('notice texts go in as one text[] parameter: quotes, backslashes, braces, commas, NULL words, newlines and CJK come back byte for byte', async () => {
+      const texts = [
+        jcs({ name: '张"丽"', path: 'C:\\记录\\2026', set: '{a,b}', word: 'NULL', lines: '第一行\n第二行\t', empty: '' }),
+        '',
+        'NULL',
+        '\\"{},',
+        ' leading and trailing spaces ',
+      ];
+      const [row] = await store.sql.query<{ a: string[] }>('SELECT $1::text[] AS a', [textArrayLiteral(texts)]);
+      expect(row?.a).toEqual(texts);
     });
 
     it('another process (no cache) issuing the same notice later: no conflict, the first issue is kept', async () => {
