@@ -58,6 +58,10 @@ describe('view helpers (no browser)', () => {
   });
 });
 
+/** The NIPT lists' columns in each language (i18n.js). */
+const NIPT_HEAD_ZH = ['截止日期', '机构', '孕妇', '妊娠', 'NIPT 日期', '预产期'];
+const NIPT_HEAD_EN = ['Due by', 'Institution', 'Patient', 'Pregnancy', 'NIPT on', 'EDD'];
+
 if (chromiumMissingReason && !process.env.CI) console.warn(`[qc-dashboard-funnel browser test] skipped: ${chromiumMissingReason}`);
 
 describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard follow-up and data-quality views in Chromium', () => {
@@ -171,6 +175,9 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard follow-up and data
     ).toEqual([RED, RED]);
     expect(await rows.nth(1).locator('td').nth(5).textContent()).toBe('NIPT 高风险');
     expect(await page.locator('#fu-nipt-high-risk-undiagnosed-rows tr').count()).toBe(1);
+    // Both NIPT lists under the one header (funnel.js NIPT_COLUMNS), also the empty one.
+    for (const kind of ['high-risk-undiagnosed', 'no-outcome'])
+      expect(await page.locator(`table:has(#fu-nipt-${kind}-rows) thead th[scope="col"]`).allTextContents()).toEqual(NIPT_HEAD_ZH);
   });
 
   it('downloads each section as CSV with the token', async () => {
@@ -211,6 +218,8 @@ describe.skipIf(Boolean(chromiumMissingReason))('QC dashboard follow-up and data
     expect(await stage('procedure').locator('.funnel-label').textContent()).toBe('Prenatal diagnosis done');
     expect(await page.locator('#fu-undiagnosed-rows tr td:first-child').first().textContent()).toBe('25 days overdue');
     expect(await page.locator('#fu-undiagnosed-rows tr td:first-child').last().textContent()).toBe('25 days left');
+    for (const kind of ['high-risk-undiagnosed', 'no-outcome'])
+      expect(await page.locator(`table:has(#fu-nipt-${kind}-rows) thead th`).allTextContents()).toEqual(NIPT_HEAD_EN);
     await page.selectOption('#fu-group-by', 'month');
     await expect.poll(() => page.locator('#fu-table tr[data-key] th').allTextContents()).toEqual(['2026-09', '2026-10', '2026-11']);
     expect(await page.locator('#fu-table thead th').first().textContent()).toBe('Month');

@@ -130,8 +130,23 @@ export function renderUndiagnosed(tbody, items, t, ruleLabel) {
   );
 }
 
-/** One NIPT list (high-risk undiagnosed, or no outcome); a due day before `today` is red. */
+/** The columns of both NIPT lists (high-risk undiagnosed, no outcome): one header for the two tables. */
+export const NIPT_COLUMNS = ['colDueBy', 'colInstitution', 'colPatient', 'colPregnancy', 'colNiptOn', 'colEdd'];
+
+/** The header row of a NIPT list's table, in the reader's language (re-rendered with the view). */
+export function renderNiptHead(table, t) {
+  const tr = node('tr');
+  for (const key of NIPT_COLUMNS) {
+    const th = node('th', '', t(key));
+    th.scope = 'col';
+    tr.append(th);
+  }
+  table.createTHead().replaceChildren(tr);
+}
+
+/** One NIPT list (high-risk undiagnosed, or no outcome) under its header; a due day before `today` is red. */
 export function renderNipt(tbody, items, today, t) {
+  renderNiptHead(tbody.closest('table'), t);
   const none = t('none');
   tbody.replaceChildren(
     ...items.map((n) => {
