@@ -5,8 +5,7 @@
 // every commit fsyncs its WAL) — autocommitted, before the fixed card is answered.
 import process from 'node:process';
 import { randomUUID } from 'node:crypto';
-import express from 'express';
-import { exitOnSignal, FIXED_CARDS, touch } from './fixed-card.mjs';
+import { listenExpressBaseline } from './express-baseline.mjs';
 import { loadConfig } from '../../../dist/src/config/load.js';
 import { createStore } from '../../../dist/src/store/create-store.js';
 
@@ -17,26 +16,10 @@ await store.sql.query(
 );
 await store.sql.query('ALTER TABLE bench_echo ALTER COLUMN record SET STORAGE EXTERNAL');
 
-const app = express();
-app.disable('x-powered-by');
-app.disable('etag');
-app.use(express.json({ limit: '5mb', type: ['application/json', 'application/fhir+json'] }));
-app.get('/cds-services', (_req, res) => {
-  res.json({ services: [] });
+listenExpressBaseline({
+  persist: (req) =>
+    store.sql.query('INSERT INTO bench_echo (id, received_at, record) VALUES ($1, now(), $2)', [
+      randomUUID(),
+      JSON.stringify(req.body).slice(0, bytes),
+    ]),
 });
-app.post('/cds-services/:id', async (req, res) => {
-  if (!touch(req.body)) {
-    res.status(400).json({ resourceType: 'OperationOutcome' });
-    return;
-  }
-  try {
-    const record = JSON.stringify(req.body).slice(0, bytes);
-    await store.sql.query('INSERT INTO bench_echo (id, received_at, record) VALUES ($1, now(), $2)', [randomUUID(), record]);
-  } catch {
-    res.status(503).json({ resourceType: 'OperationOutcome' });
-    return;
-  }
-  res.type('application/json').send(FIXED_CARDS);
-});
-const server = app.listen(Number(process.env.PORT), '127.0.0.1');
-exitOnSignal(server);
