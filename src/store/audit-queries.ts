@@ -75,20 +75,45 @@ function params(q: PeriodQuery): unknown[] {
 /** Every read here is a QC report read: its own timeout, JIT off on PostgreSQL (docs/design.md#qc-scale). */
 export const REPORT = { report: true } as const;
 
-function context(r: Raw): CallContext {
-  return compact({
+/**
+ * One read's table of the strings its rows repeat (service, EHR, institution, practitioner, patient,
+ * record number, pregnancy key, EDD): each kept once however many rows carry it. A province year is
+ * a million rows whose call facts are a few thousand distinct values (docs/design.md#qc-scale).
+ */
+export function stringTable(): (v: unknown) => string | undefined {
+  const kept = new Map<string, string>();
+  return (v) => {
+    if (v === null || v === undefined) return undefined;
+    const s = v as string;
+    const seen = kept.get(s);
+    if (seen !== undefined) return seen;
+    kept.set(s, s);
+    return s;
+  };
+}
+
+/** The call's context of a row; absent members are left out (as `compact` would), repeated strings shared. */
+function context(r: Raw, str: (v: unknown) => string | undefined = stringTable()): CallContext {
+  const c: { -readonly [K in keyof CallContext]: CallContext[K] } = {
     hookCallId: r.hook_call_id as string,
     receivedAt: iso(r.received_at),
-    serviceId: r.service_id as string,
-    issuer: r.call_issuer as string | null,
-    tenant: r.call_tenant as string | null,
-    institutionId: r.institution_id as string | null,
-    practitionerId: r.practitioner_id as string | null,
-    patientId: r.patient_id as string | null,
-    patientMrn: r.patient_mrn as string | null,
-    pregnancyKey: r.pregnancy_key as string | null,
-    edd: r.edd as string | null,
-  });
+    serviceId: str(r.service_id)!,
+  };
+  const optional = {
+    issuer: r.call_issuer,
+    tenant: r.call_tenant,
+    institutionId: r.institution_id,
+    practitionerId: r.practitioner_id,
+    patientId: r.patient_id,
+    patientMrn: r.patient_mrn,
+    pregnancyKey: r.pregnancy_key,
+    edd: r.edd,
+  } as const;
+  for (const k of Object.keys(optional) as (keyof typeof optional)[]) {
+    const v = str(optional[k]);
+    if (v !== undefined) c[k] = v;
+  }
+  return c;
 }
 
 /** A feedback item's card's call, without what the feedback has of its own (time, service, issuer). */
@@ -144,7 +169,8 @@ export async function childRows<T>(
   q: PeriodQuery,
   table: string,
   columns: string,
-  row: (r: Raw) => T,
+  /** The row's own members; `str` shares the strings its rows repeat (rule ids, kinds, codes…). */
+  row: (r: Raw, str: (v: unknown) => string | undefined) => T,
   reused = false,
 ): Promise<(CallContext & T)[]> {
   const select = (on: string, where: string) =>
@@ -152,7 +178,8 @@ export async function childRows<T>(
      WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')}${where}`;
   const text = reused ? `${select('h.id', ' AND h.findings_from IS NULL')} UNION ALL ${select('h.findings_from', '')}` : select('h.id', '');
   const rows = await sql.query<Raw>(`${text} ORDER BY received_at, call_order, row_order`, params(q), REPORT);
-  return rows.map((r) => ({ ...context(r), ...row(r) }));
+  const str = stringTable();
+  return rows.map((r) => Object.assign(context(r, str), row(r, str)));
 }
 
 /** Findings of hook calls received in the period, with their call's context. */
@@ -162,8 +189,8 @@ export function listFindings(sql: Sql, q: PeriodQuery): Promise<FindingRow[]> {
     q,
     'finding',
     'x.rule, x.rule_version, x.citation, x.evidence, x.params',
-    (r) => ({
-      ...compact({ rule: r.rule as string, ruleVersion: r.rule_version as string | null, citation: r.citation as string }),
+    (r, str) => ({
+      ...compact({ rule: str(r.rule)!, ruleVersion: str(r.rule_version) ?? null, citation: str(r.citation)! }),
       evidence: r.evidence as string[],
       params: r.params as Record<string, unknown>,
     }),
@@ -206,8 +233,9 @@ export async function listCards(sql: Sql, q: PeriodQuery): Promise<CardRow[]> {
     params(q),
     REPORT,
   );
+  const str = stringTable();
   return rows.map((r) => ({
-    ...context(r),
+    ...context(r, str),
     uuid: r.uuid as string,
     indicator: r.indicator as CardRecord['indicator'],
     rules: r.rules as string[],

@@ -1,3 +1,4 @@
+import { stringTable } from './audit-queries.js';
 import { iso, json } from './row-values.js';
 import type { Sql } from './sql.js';
 
@@ -45,13 +46,14 @@ export async function listPregnancySightings(sql: Sql, q: SightingsQuery): Promi
     [json([...new Set(q.patientIds)]), q.from, q.to],
     { report: true }, // a QC report read (docs/design.md#qc-scale)
   );
+  const str = stringTable();
   return rows.flatMap((r) => {
     const facts = {
-      patientId: r.patient_id as string,
-      issuer: r.issuer as string,
-      ...(r.tenant ? { tenant: r.tenant as string } : {}),
-      ...(r.pregnancy_key ? { pregnancyKey: r.pregnancy_key as string } : {}),
-      ...(r.edd ? { edd: r.edd as string } : {}),
+      patientId: str(r.patient_id)!,
+      issuer: str(r.issuer)!,
+      ...(r.tenant ? { tenant: str(r.tenant)! } : {}),
+      ...(r.pregnancy_key ? { pregnancyKey: str(r.pregnancy_key)! } : {}),
+      ...(r.edd ? { edd: str(r.edd)! } : {}),
     };
     const first = iso(r.first_at);
     const last = iso(r.last_at);
