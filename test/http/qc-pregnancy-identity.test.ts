@@ -1,17 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { Communication, Observation, Resource } from '@medplum/fhirtypes';
-import { SignJWT } from 'jose';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { clinicalNowAt, type Clock } from '../../src/clock.js';
-import { compose, type Composition } from '../../src/compose.js';
-import { loadConfig } from '../../src/config/load.js';
-import { createLogger } from '../../src/log.js';
 import type { ComplianceReport } from '../../src/qc/compliance-types.js';
-import { makeKey, type TestKey } from '../auth/support/tokens.js';
 import { addToBundle, example, resourcesOf, type HookBody, type WireCard } from '../e2e/support/e2e-app.js';
+import { composeSignedHookApp, issuerKeys, type SignedHookApp } from '../helpers/signed-hook-app.js';
 
 /**
  * The compliance report by pregnancy identity (docs/design.md#pregnancy-identity) through HTTP:
@@ -21,50 +14,25 @@ import { addToBundle, example, resourcesOf, type HookBody, type WireCard } from 
  */
 const BASE = 'https://cds.pregnancy.example';
 const ISS = 'https://emr.hz-mch.example.cn/oauth';
-const PATH = '/cds-services/prenatal-diagnosis-referral';
 const QC = 'qc-token-hz-demo-mch-pregnancy-0123';
 
 describe('GET /qc/notification-compliance with an EDD revised between two hook calls (PGlite)', () => {
-  let key: TestKey;
-  let composition: Composition;
-  let app: ReturnType<typeof createApp>;
-  let instant = Date.parse('2026-11-23T02:00:00Z');
+  let h: SignedHookApp;
 
   beforeAll(async () => {
-    key = await makeKey('ES384', 'pregnancy-key');
-    const config = loadConfig({
-      PUBLIC_BASE_URL: BASE,
-      AUTH_MODE: 'jwt',
-      DATA_DIR: 'memory://',
-      LOG_LEVEL: 'silent',
-      TRUSTED_ISSUERS: JSON.stringify([{ iss: ISS, jwks: { keys: [key.jwk] }, fhirServers: [] }]),
+    h = await composeSignedHookApp({
+      base: BASE,
+      keys: await issuerKeys(ISS),
+      institution: 'org-hz-demo-mch',
+      instant: Date.parse('2026-11-23T02:00:00Z'),
       // the hospital's own token: it sees its patients by id (a province token may see pseudonyms)
-      QC_TOKENS: JSON.stringify({ [QC]: { role: 'institution', institution: 'org-hz-demo-mch' } }),
-      POLICY_FILE: JSON.stringify({
-        institution: { id: 'org-hz-demo-mch', name: '杭州市某区妇幼保健院' },
-        referralInstitution: { name: '浙江大学医学院附属妇产科医院产前诊断中心' },
-      }),
+      env: { QC_TOKENS: JSON.stringify({ [QC]: { role: 'institution', institution: 'org-hz-demo-mch' } }) },
     });
-    const clock: Clock = { now: () => clinicalNowAt(new Date(instant), config.clinicTimeZone) };
-    composition = await compose(config, createLogger(config, new Writable({ write: (_c, _e, cb) => cb() })), { clock });
-    app = createApp(composition.deps);
   }, 90_000);
-  afterAll(async () => composition?.close());
+  afterAll(async () => h?.close());
 
   async function call(body: HookBody): Promise<WireCard> {
-    const now = Math.floor(Date.now() / 1000);
-    const jwt = await new SignJWT({ iss: ISS, sub: 'ehr', aud: `${BASE}${PATH}`, exp: now + 300, iat: now, jti: randomUUID() })
-      .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: key.kid })
-      .sign(key.privateKey);
-    const b = structuredClone(body);
-    delete b.fhirServer;
-    delete b.fhirAuthorization;
-    const res = await request(app)
-      .post(PATH)
-      .set('authorization', `Bearer ${jwt}`)
-      .send({ ...b, hookInstance: randomUUID() });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    const cards = (res.body as { cards: WireCard[] }).cards;
+    const cards = await h.call(body, { hookInstance: randomUUID() });
     expect(cards).toHaveLength(1);
     return cards[0]!;
   }
@@ -84,19 +52,19 @@ describe('GET /qc/notification-compliance with an EDD revised between two hook c
   }
 
   it('visit 1 (EDD 2027-05-10, notice given) and visit 2 (EDD 2027-05-16): one case, notified, EDD the latest', async () => {
-    instant = Date.parse('2026-11-23T02:00:00Z');
+    h.at(Date.parse('2026-11-23T02:00:00Z'));
     const first = await call(visitWithEdd('2027-05-10'));
     const resources = (first.suggestions ?? []).flatMap((s) => (s.actions ?? []).map((a) => a.resource as Resource | undefined));
     const notice = resources.find((r): r is Communication => r?.resourceType === 'Communication');
     expect(notice).toBeDefined();
 
     // Three days later the EHR holds the notice Communication it stored from the card; the ultrasound revised the EDD.
-    instant = Date.parse('2026-11-26T02:00:00Z');
+    h.at(Date.parse('2026-11-26T02:00:00Z'));
     const body = visitWithEdd('2027-05-16');
     addToBundle(body, 'communications', { ...notice!, id: 'comm-notice-zhang-li-1' });
     await call(body);
 
-    const rows = await composition.store.sql.query<{ pregnancy_key: string; edd: string }>(
+    const rows = await h.composition.store.sql.query<{ pregnancy_key: string; edd: string }>(
       'SELECT pregnancy_key, edd::text AS edd FROM hook_call ORDER BY received_at',
     );
     expect(rows).toEqual([
@@ -104,7 +72,7 @@ describe('GET /qc/notification-compliance with an EDD revised between two hook c
       { pregnancy_key: 'Patient/p-zhang-li-1989|2027-05-16', edd: '2027-05-16' },
     ]);
 
-    const res = await request(app)
+    const res = await request(h.app)
       .get('/qc/notification-compliance')
       .query({ from: '2026-11-01', to: '2026-11-30', groupBy: 'institution' })
       .set('Authorization', `Bearer ${QC}`)
@@ -120,7 +88,7 @@ describe('GET /qc/notification-compliance with an EDD revised between two hook c
         noticeAt: '2026-11-26T02:00:00.000Z',
       }),
     ]);
-    const csv = await request(app)
+    const csv = await request(h.app)
       .get('/qc/notification-compliance')
       .query({ from: '2026-11-01', to: '2026-11-30', format: 'csv' })
       .set('Authorization', `Bearer ${QC}`)
