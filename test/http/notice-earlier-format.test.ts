@@ -1,18 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { Communication, Resource } from '@medplum/fhirtypes';
-import { SignJWT } from 'jose';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { clinicalNowAt, type Clock } from '../../src/clock.js';
-import { compose, type Composition } from '../../src/compose.js';
-import { loadConfig } from '../../src/config/load.js';
+import type { createApp } from '../../src/app.js';
+import type { Composition } from '../../src/compose.js';
 import { hashLinkToken } from '../../src/engine/notice-link.js';
-import { createLogger } from '../../src/log.js';
 import { isCurrentNoticeContent } from '../../src/referral/notice/content-schema.js';
-import { makeKey, type TestKey } from '../auth/support/tokens.js';
 import { addToBundle, example, type WireCard } from '../e2e/support/e2e-app.js';
+import { composeSignedHookApp, issuerKeys } from '../helpers/signed-hook-app.js';
 
 /**
  * A notice stored before the content schema v2 (schemaVersion 1, no `template`: the shape of
@@ -23,7 +18,6 @@ import { addToBundle, example, type WireCard } from '../e2e/support/e2e-app.js';
  */
 const BASE = 'https://cds.earlier-format.example';
 const ISS = 'https://ehr.earlier-format.example/oauth';
-const PATH = '/cds-services/prenatal-diagnosis-referral';
 const NOW = Date.parse('2026-11-23T02:00:00Z');
 const OLD_ID = '6b1c2f0e-3d4a-4b5c-8d6e-7f8091a2b3c4';
 const OLD_TOKEN = 'Q'.repeat(43);
@@ -68,40 +62,12 @@ interface Harness {
 }
 
 async function harness(): Promise<Harness> {
-  const key: TestKey = await makeKey('ES384', 'earlier-format-key');
-  const config = loadConfig({
-    PUBLIC_BASE_URL: BASE,
-    AUTH_MODE: 'jwt',
-    DATA_DIR: 'memory://',
-    LOG_LEVEL: 'silent',
-    TRUSTED_ISSUERS: JSON.stringify([{ iss: ISS, jwks: { keys: [key.jwk] }, fhirServers: [] }]),
-    POLICY_FILE: JSON.stringify({
-      institution: { id: 'org-1', name: '杭州市某区妇幼保健院' },
-      referralInstitution: { name: '浙江大学医学院附属妇产科医院产前诊断中心' },
-    }),
-  });
-  const clock: Clock = { now: () => clinicalNowAt(new Date(NOW), config.clinicTimeZone) };
-  const composition = await compose(config, createLogger(config, new Writable({ write: (_c, _e, cb) => cb() })), { clock });
-  const app = createApp(composition.deps);
-  const token = () => {
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ iss: ISS, sub: 'ehr', aud: `${BASE}${PATH}`, exp: now + 300, iat: now, jti: randomUUID() })
-      .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: key.kid })
-      .sign(key.privateKey);
-  };
+  const h = await composeSignedHookApp({ base: BASE, keys: await issuerKeys(ISS), instant: NOW });
   return {
-    app,
-    composition,
+    app: h.app,
+    composition: h.composition,
     async call(body = example('prenatal-diagnosis-referral')) {
-      const b = structuredClone(body);
-      delete b.fhirServer;
-      delete b.fhirAuthorization;
-      const res = await request(app)
-        .post(PATH)
-        .set('authorization', `Bearer ${await token()}`)
-        .send(b);
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      const cards = (res.body as { cards: WireCard[] }).cards;
+      const cards = await h.call(body);
       expect(cards).toHaveLength(1);
       return cards[0]!;
     },

@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { Communication, Resource } from '@medplum/fhirtypes';
-import { SignJWT } from 'jose';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { clinicalNowAt, type Clock } from '../../src/clock.js';
-import { compose, type Composition } from '../../src/compose.js';
-import { loadConfig } from '../../src/config/load.js';
-import { createLogger } from '../../src/log.js';
-import { makeKey, type TestKey } from '../auth/support/tokens.js';
+import type { createApp } from '../../src/app.js';
+import type { Composition } from '../../src/compose.js';
 import { addToBundle, example, type WireCard } from '../e2e/support/e2e-app.js';
+import { composeSignedHookApp, issuerKeys } from '../helpers/signed-hook-app.js';
 import { postgresSkipReason, startPostgres, type PostgresServer } from '../support/postgres-server.js';
 import { createDatabase } from '../store/postgres-target.js';
 
@@ -22,7 +17,6 @@ import { createDatabase } from '../store/postgres-target.js';
  */
 const BASE = 'https://cds.links.example';
 const ISS = 'https://ehr.links.example/oauth';
-const PATH = '/cds-services/prenatal-diagnosis-referral';
 const START = Date.parse('2026-11-23T02:00:00Z');
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -36,51 +30,18 @@ interface Harness {
 }
 
 async function harness(env: Record<string, string>): Promise<Harness> {
-  const key: TestKey = await makeKey('ES384', 'links-key');
-  const config = loadConfig({
-    PUBLIC_BASE_URL: BASE,
-    AUTH_MODE: 'jwt',
-    DATA_DIR: 'memory://',
-    LOG_LEVEL: 'silent',
-    TRUSTED_ISSUERS: JSON.stringify([{ iss: ISS, jwks: { keys: [key.jwk] }, fhirServers: [] }]),
-    // With PUBLIC_BASE_URL set a notice is issued only with real institution names (docs/design.md#written-notice).
-    POLICY_FILE: JSON.stringify({
-      institution: { id: 'org-1', name: '杭州市某区妇幼保健院' },
-      referralInstitution: { name: '浙江大学医学院附属妇产科医院产前诊断中心' },
-    }),
-    ...env,
-  });
-  let instant = START;
-  const clock: Clock = { now: () => clinicalNowAt(new Date(instant), config.clinicTimeZone) };
-  const sink = new Writable({ write: (_c, _e, cb) => cb() });
-  const composition = await compose(config, createLogger(config, sink), { clock });
-  const app = createApp(composition.deps);
-  const token = () => {
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ iss: ISS, sub: 'ehr', aud: `${BASE}${PATH}`, exp: now + 300, iat: now, jti: randomUUID() })
-      .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: key.kid })
-      .sign(key.privateKey);
-  };
+  // With PUBLIC_BASE_URL set a notice is issued only with real institution names (docs/design.md#written-notice).
+  const h = await composeSignedHookApp({ base: BASE, keys: await issuerKeys(ISS), instant: START, env });
   return {
-    app,
-    composition,
-    at: (ms) => {
-      instant = START + ms;
-    },
+    app: h.app,
+    composition: h.composition,
+    at: (ms) => h.at(START + ms),
     async call(body = example('prenatal-diagnosis-referral')) {
-      const b = structuredClone(body);
-      delete b.fhirServer;
-      delete b.fhirAuthorization;
-      const res = await request(app)
-        .post(PATH)
-        .set('authorization', `Bearer ${await token()}`)
-        .send(b);
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      const cards = (res.body as { cards: WireCard[] }).cards;
+      const cards = await h.call(body);
       expect(cards).toHaveLength(1);
       return cards[0]!;
     },
-    close: () => composition.close(),
+    close: () => h.close(),
   };
 }
 
