@@ -2,21 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { Patient } from '@medplum/fhirtypes';
-import { SignJWT } from 'jose';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { clinicalNowAt, type Clock } from '../../src/clock.js';
-import { compose, type Composition } from '../../src/compose.js';
-import { loadConfig } from '../../src/config/load.js';
-import { createLogger } from '../../src/log.js';
 import type { ComplianceReport } from '../../src/qc/compliance-types.js';
 import type { DataQualityReport } from '../../src/qc/data-quality.js';
 import type { FollowUpReport } from '../../src/qc/follow-up-types.js';
-import { makeKey, type TestKey } from '../auth/support/tokens.js';
+import type { TestKey } from '../auth/support/tokens.js';
 import { example, type HookBody } from '../e2e/support/e2e-app.js';
+import { composeSignedHookApp, issuerKeys, type SignedHookApp } from '../helpers/signed-hook-app.js';
 import { buildHarness } from '../support/app-fixture.js';
 
 /**
@@ -68,39 +62,20 @@ function callFor(w: Woman): HookBody {
   return body;
 }
 
-interface Running {
-  readonly app: ReturnType<typeof createApp>;
-  readonly composition: Composition;
-}
+type Running = SignedHookApp;
 
-async function start(dataDir: string, key: TestKey, extra: Record<string, string> = {}): Promise<Running> {
-  const config = loadConfig({
-    PUBLIC_BASE_URL: BASE,
-    AUTH_MODE: 'jwt',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    MRN_SYSTEM,
-    QC_TOKENS,
-    TRUSTED_ISSUERS: JSON.stringify([{ iss: ISS, jwks: { keys: [key.jwk] }, fhirServers: [] }]),
-    POLICY_FILE: JSON.stringify({
-      institution: { id: ORG, name: '杭州市某区妇幼保健院' },
-      referralInstitution: { name: '浙江大学医学院附属妇产科医院产前诊断中心' },
-    }),
-    ...extra,
+/** The service on the store in `dataDir`, trusting the EHR's `keys`; `extra` variables on top. */
+function start(dataDir: string, keys: Record<string, TestKey>, extra: Record<string, string> = {}): Promise<SignedHookApp> {
+  return composeSignedHookApp({
+    base: BASE,
+    keys,
+    institution: ORG,
+    instant: NOW,
+    env: { DATA_DIR: dataDir, MRN_SYSTEM, QC_TOKENS, ...extra },
   });
-  const clock: Clock = { now: () => clinicalNowAt(new Date(NOW), config.clinicTimeZone) };
-  const composition = await compose(config, createLogger(config, new Writable({ write: (_c, _e, cb) => cb() })), { clock });
-  return { app: createApp(composition.deps), composition };
 }
 
-async function hookCall(r: Running, key: TestKey, w: Woman): Promise<void> {
-  const now = Math.floor(Date.now() / 1000);
-  const jwt = await new SignJWT({ iss: ISS, sub: 'ehr', aud: `${BASE}${PATH}`, exp: now + 300, iat: now, jti: randomUUID() })
-    .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: key.kid })
-    .sign(key.privateKey);
-  const res = await request(r.app).post(PATH).set('authorization', `Bearer ${jwt}`).send(callFor(w));
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-}
+const hookCall = (r: SignedHookApp, w: Woman) => r.call(callFor(w));
 
 async function qc(r: Running, path: string, token: string, query: Record<string, string> = {}): Promise<string> {
   const res = await request(r.app)
@@ -127,15 +102,15 @@ const expectNothingOfHer = (text: string) => {
 
 describe('QC patient identity through HTTP (PGlite in DATA_DIR)', () => {
   let dir: string;
-  let key: TestKey;
+  let keys: Record<string, TestKey>;
   let r: Running;
   let pseudonyms: Record<string, string>;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'qc-identity-'));
-    key = await makeKey('ES384', 'patient-identity-key');
-    r = await start(join(dir, 'data'), key);
-    for (const w of WOMEN) await hookCall(r, key, w);
+    keys = await issuerKeys(ISS);
+    r = await start(join(dir, 'data'), keys);
+    for (const w of WOMEN) await hookCall(r, w);
     // A rule that could not decide for 张丽, citing her Patient resource (the data-quality list).
     const [zhang] = WOMEN;
     await r.composition.store.audit.recordHookCall({
@@ -227,12 +202,12 @@ describe('QC patient identity through HTTP (PGlite in DATA_DIR)', () => {
 
   it('the pseudonyms survive a restart on the same store (the key is kept in qc_secret), and a configured secret replaces it', async () => {
     await r.composition.close();
-    r = await start(join(dir, 'data'), key);
+    r = await start(join(dir, 'data'), keys);
     const after = await cases(r, PROVINCE);
     const ids = await cases(r, PROVINCE_MRN);
     expect(Object.fromEntries(ids.map((c, i) => [c.patient, after[i]!.patient]))).toEqual(pseudonyms);
     await r.composition.close();
-    r = await start(join(dir, 'data'), key, { QC_PSEUDONYM_SECRET: '浙江省产前诊断质控假名密钥-2026-a' });
+    r = await start(join(dir, 'data'), keys, { QC_PSEUDONYM_SECRET: '浙江省产前诊断质控假名密钥-2026-a' });
     const configured = await cases(r, PROVINCE);
     expect(configured.map((c) => c.patient)).not.toEqual(after.map((c) => c.patient));
     expect((await cases(r, PROVINCE)).map((c) => c.patient)).toEqual(configured.map((c) => c.patient));
