@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { releaseInstall } from './support/release-install.js';
 
 /**
  * The release path of docs/deploy.md#release, end to end: `node scripts/release.mjs` (the steps the
@@ -14,7 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * installed with `npm ci --omit=dev` from the npm cache this checkout's `npm ci` filled (`--prefer-offline`),
  * and started with `npm start` in production mode (PUBLIC_BASE_URL set, so JWT auth, a trusted
  * issuer whose key this test made). Nothing is written into the checkout: the tarball goes to the
- * temporary directory (`--out`), the build to a staging directory of the script's own.
+ * temporary directory (`--out`), the build to a staging directory of the script's own. The tarball
+ * and its install are shared with test/release/deploy-walk.test.ts (test/release/support/release-install.ts:
+ * built once per source hash, installed with `--offline`).
  * Runs in the tz-shanghai project only (test/release is not date-sensitive; vitest.config.ts).
  */
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -36,7 +39,7 @@ async function freePort(): Promise<number> {
 
 describe('release tarball (npm run release → unpack → npm ci --omit=dev → npm start)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'prenatal-cds-tarball-'));
-  const app = join(dir, 'package');
+  let app = '';
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   let tarball = '';
   let server: ChildProcess | undefined;
@@ -46,18 +49,7 @@ describe('release tarball (npm run release → unpack → npm ci --omit=dev → 
   let signingKey: CryptoKey;
 
   beforeAll(async () => {
-    const { stderr } = await run(process.execPath, [join(ROOT, 'scripts', 'release.mjs'), '--out', join(dir, 'out')], {
-      cwd: ROOT,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    tarball = /release: (\S+\.tgz) /.exec(stderr)?.[1] ?? '';
-    await run('tar', ['-xzf', tarball, '-C', dir]);
-    // --prefer-offline, not --offline: the lock file records no `resolved` URLs, and a package added
-    // since the cache was filled (its metadata cached for another request) fails `--offline` (ENOTCACHED).
-    await run('npm', ['ci', '--omit=dev', '--prefer-offline', '--ignore-scripts=false', '--no-audit', '--no-fund'], {
-      cwd: app,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    ({ tarball, app } = await releaseInstall());
 
     const { privateKey, publicKey } = await generateKeyPair('ES384');
     signingKey = privateKey;
