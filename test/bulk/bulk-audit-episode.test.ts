@@ -12,6 +12,7 @@ import { clinicalNowAt } from '../../src/clock.js';
 import { parseCsv } from '../../src/csv/index.js';
 import { createSnapshot } from '../../src/fhir/snapshot.js';
 import { resolvePregnancies, type PregnancySighting } from '../../src/qc/pregnancy-identity.js';
+import { cc, eddObservation } from './export-resources.js';
 
 /**
  * The bulk audit names a pregnancy as the hook calls name it when the export holds the EHR's
@@ -29,8 +30,6 @@ const MRN_SYSTEM = 'https://hospital.example.cn/fhir/sid/mrn';
 const root = mkdtempSync(join(tmpdir(), 'bulk-episode-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const cc = (system: string, code: string, display: string) => ({ coding: [{ system, code, display }] });
-
 /** A woman with 居民身份证, an old and a current record number, as a hospital EHR exports her. */
 function patient(id: string, birthDate: string, idCard: string, mrn: string, oldMrn: string): Resource {
   return {
@@ -46,16 +45,7 @@ function patient(id: string, birthDate: string, idCard: string, mrn: string, old
     ],
   } as Resource;
 }
-const edd = (id: string, pid: string, recorded: string, value: string): Resource =>
-  ({
-    resourceType: 'Observation',
-    id,
-    status: 'final',
-    subject: { reference: `Patient/${pid}` },
-    code: cc(SYSTEMS.loinc, '11778-8', '预产期'),
-    effectiveDateTime: recorded,
-    valueDateTime: value,
-  }) as Resource;
+const edd = (id: string, pid: string, recorded: string, value: string) => eddObservation(id, pid, recorded, value) as Resource;
 const episode = (id: string, pid: string, status: 'active' | 'finished', start: string, end?: string): Resource =>
   ({
     resourceType: 'EpisodeOfCare',

@@ -7,6 +7,7 @@ import { runBulkAudit } from '../../src/bulk/io-run.js';
 import { EXTENSIONS, NOTICE_CATEGORY_CODE, SYSTEMS } from '../../src/clinical/codes.js';
 import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
 import { clinicalNowAt } from '../../src/clock.js';
+import { cc, eddObservation } from './export-resources.js';
 
 /**
  * The bulk audit names pregnancies and decides case statuses as the compliance report does
@@ -18,17 +19,8 @@ import { clinicalNowAt } from '../../src/clock.js';
 const root = mkdtempSync(join(tmpdir(), 'bulk-pregnancy-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const now = clinicalNowAt(new Date('2025-06-01T04:00:00Z'), 'Asia/Shanghai');
-const cc = (system: string, code: string, display?: string) => ({ coding: [{ system, code, ...(display ? { display } : {}) }] });
 const patient = (id: string, birthDate: string) => ({ resourceType: 'Patient', id, gender: 'female', birthDate, name: [{ text: id }] });
-const edd = (id: string, pid: string, recorded: string, value: string) => ({
-  resourceType: 'Observation',
-  id,
-  status: 'final',
-  subject: { reference: `Patient/${pid}` },
-  code: cc(SYSTEMS.loinc, '11778-8', '预产期'),
-  effectiveDateTime: recorded,
-  valueDateTime: value,
-});
+const edd = eddObservation;
 const afi = (id: string, pid: string, day: string, cm: number) => ({
   resourceType: 'Observation',
   id,

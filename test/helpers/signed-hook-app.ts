@@ -23,6 +23,8 @@ export interface SignedHookAppOptions {
   readonly institution?: string;
   /** The service clock's instant (epoch ms) until `at` moves it. */
   readonly instant: number;
+  /** A QC token of the policy's institution (QC_TOKENS; replaced by `env.QC_TOKENS` when that is given). */
+  readonly institutionToken?: string;
   /** More variables (QC_TOKENS, MRN_SYSTEM, DATA_DIR, DATABASE_URL…); DATA_DIR defaults to `memory://`, logs are silent. */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -52,6 +54,8 @@ export async function issuerKeys(...issuers: string[]): Promise<Record<string, T
 
 export async function composeSignedHookApp(o: SignedHookAppOptions): Promise<SignedHookApp> {
   const issuers = Object.keys(o.keys);
+  const institution = o.institution ?? 'org-1';
+  const qcTokens = o.institutionToken ? { QC_TOKENS: JSON.stringify({ [o.institutionToken]: { role: 'institution', institution } }) } : {};
   const config = loadConfig({
     PUBLIC_BASE_URL: o.base,
     AUTH_MODE: 'jwt',
@@ -59,9 +63,10 @@ export async function composeSignedHookApp(o: SignedHookAppOptions): Promise<Sig
     LOG_LEVEL: 'silent',
     TRUSTED_ISSUERS: JSON.stringify(Object.entries(o.keys).map(([iss, key]) => ({ iss, jwks: { keys: [key.jwk] }, fhirServers: [] }))),
     POLICY_FILE: JSON.stringify({
-      institution: { id: o.institution ?? 'org-1', name: '杭州市某区妇幼保健院' },
+      institution: { id: institution, name: '杭州市某区妇幼保健院' },
       referralInstitution: { name: '浙江大学医学院附属妇产科医院产前诊断中心' },
     }),
+    ...qcTokens,
     ...o.env,
   });
   let instant = o.instant;

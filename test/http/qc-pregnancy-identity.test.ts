@@ -26,7 +26,7 @@ describe('GET /qc/notification-compliance with an EDD revised between two hook c
       institution: 'org-hz-demo-mch',
       instant: Date.parse('2026-11-23T02:00:00Z'),
       // the hospital's own token: it sees its patients by id (a province token may see pseudonyms)
-      env: { QC_TOKENS: JSON.stringify({ [QC]: { role: 'institution', institution: 'org-hz-demo-mch' } }) },
+      institutionToken: QC,
     });
   }, 90_000);
   afterAll(async () => h?.close());

@@ -27,7 +27,7 @@ describe('notice reuse through HTTP (PGlite)', () => {
       keys: await issuerKeys(ISS, OTHER_ISS),
       institution: 'org-hz-demo-mch',
       instant: Date.parse('2026-11-23T02:00:00Z'),
-      env: { QC_TOKENS: JSON.stringify({ [QC]: { role: 'institution', institution: 'org-hz-demo-mch' } }) },
+      institutionToken: QC,
     });
   }, 90_000);
   afterAll(async () => h?.close());
