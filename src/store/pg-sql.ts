@@ -31,8 +31,8 @@ export const DEFAULT_PG_BOUNDS: PgBounds = Object.freeze({
   reportTimeoutMs: 120_000,
 });
 
-/** Connections of the report pool: a province report reads with at most this many statements at once. */
-const REPORT_POOL_MAX = 4;
+/** Connections of the report pool: one follow-up report reads with up to 6 statements at once. */
+const REPORT_POOL_MAX = 8;
 
 /** How much longer than `statement_timeout` the client waits for the server's own cancellation. */
 export const ANSWER_MARGIN_MS = 1_000;
@@ -80,7 +80,9 @@ export function createPgSql(connectionString: string, options: PgSqlOptions = {}
    * QC report reads (`QueryOptions.report`) have a pool of their own, opened at the first one: their
    * `statement_timeout` is `reportTimeoutMs`, JIT is off (compiling a report's plan cost seconds
    * and saved nothing: docs/design.md#qc-scale), and a long report never holds a connection the
-   * hook calls wait for.
+   * hook calls wait for. A report statement waits for one of these connections (queued behind other
+   * reports' statements, or opening one) as long as it may run: `reportTimeoutMs`, not the hook
+   * calls' `acquireTimeoutMs` (pg-pool's `connectionTimeoutMillis` bounds the queue too).
    */
   let reportPool: pg.Pool | undefined;
   const reports = (): pg.Pool => {
@@ -88,7 +90,7 @@ export function createPgSql(connectionString: string, options: PgSqlOptions = {}
     reportPool = new pg.Pool({
       connectionString,
       max: REPORT_POOL_MAX,
-      connectionTimeoutMillis: bounds.connectTimeoutMs,
+      connectionTimeoutMillis: bounds.reportTimeoutMs,
       statement_timeout: bounds.reportTimeoutMs,
       options: '-c jit=off',
     });
@@ -103,7 +105,8 @@ export function createPgSql(connectionString: string, options: PgSqlOptions = {}
     gate.check();
     try {
       // A connection that arrives after we stopped waiting goes straight back to the pool.
-      return await withDeadline(from.connect(), 'connection', bounds.acquireTimeoutMs, { late: (client) => client.release() });
+      const wait = from === pool ? bounds.acquireTimeoutMs : bounds.reportTimeoutMs;
+      return await withDeadline(from.connect(), 'connection', wait, { late: (client) => client.release() });
     } catch (err) {
       gate.trip();
       throw err;

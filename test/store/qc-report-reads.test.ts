@@ -53,7 +53,7 @@ describe('QC report reads', () => {
     let sql: Sql;
     beforeAll(async () => {
       server = await startPostgres();
-      sql = createPgSql(await createDatabase(server), { statementTimeoutMs: 300, reportTimeoutMs: 30_000 });
+      sql = createPgSql(await createDatabase(server), { statementTimeoutMs: 300, acquireTimeoutMs: 200, reportTimeoutMs: 30_000 });
     }, 120_000);
     afterAll(async () => {
       await sql?.close();
@@ -73,6 +73,15 @@ describe('QC report reads', () => {
       expect((err as AppError).code).toBe('store-unavailable');
       expect(String((err as Error & { cause?: Error }).cause?.message)).toMatch(/statement timeout/);
       expect(await sql.query(slow, [], { report: true })).toEqual([{ done: false }]);
+    });
+
+    it("report statements queued for a report connection wait as long as a report may run, not the hook calls' acquire bound", async () => {
+      // More statements at once than the report pool has connections (a follow-up report reads with six,
+      // two reports at once with twelve): the later ones wait longer than acquireTimeoutMs for a connection.
+      const slow = Array.from({ length: 12 }, (_, i) =>
+        sql.query<{ n: number }>('SELECT $1::int AS n FROM pg_sleep(0.5)', [i], { report: true }),
+      );
+      expect((await Promise.all(slow)).map((rows) => rows[0]!.n)).toEqual([...Array(12).keys()]);
     });
 
     it('inside a transaction a report read runs on the transaction connection', async () => {
