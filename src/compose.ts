@@ -11,6 +11,7 @@ import type { AppDeps } from './ports.js';
 import { createServices } from './services.js';
 import { createStore, type OpenedStore } from './store/create-store.js';
 import { createSqlRateCounters } from './store/rate-limit-counters.js';
+import { cachedRegistry } from './store/registry-cache.js';
 import { createSqlRegistryStore } from './store/sql-registry-store.js';
 import { NOTICE_ID_SECRET } from './store/reuse-cache.js';
 
@@ -33,7 +34,8 @@ export async function compose(
   // `opts.store`: a store already opening (src/main.ts starts it before loading the HTTP modules).
   const store = await (opts.store ?? createStore(config));
   const clock = opts.clock ?? systemClock(config.clinicTimeZone);
-  const registry = createSqlRegistryStore(store.sql);
+  // The embedded store has one writer, this process: its registry reads are kept (docs/design.md#registry-cache).
+  const registry = store.engine === 'pglite' ? cachedRegistry(createSqlRegistryStore(store.sql)) : createSqlRegistryStore(store.sql);
   const definitions = loadServiceDefinitions();
   // The app's metrics (docs/design.md#metrics): FHIR read failures and store failures count in them too.
   const metrics = createMetrics({ services: definitions.map((d) => d.id) });
