@@ -185,8 +185,8 @@ describe('prenatal-cds CLI (child process)', { timeout: 150_000 }, () => {
     expect(json.stderr).not.toContain('lines/s');
     const csv = await runCliChild(['bulk-audit', dir, '--as-of', '2025-06-01', '--format', 'csv'], env);
     expect(csv.stdout).toBe(
-      '\uFEFFpatient,pregnancyKey,rules,firstEvidenceDate,pregnancy,edd,dueBy,status\r\n' +
-        'Patient/a,Patient/a|2025-10-01,ama,2025-03-01,Patient/a|2025-10-01,2025-10-01,2025-03-08,missing\r\n',
+      '\uFEFFpatient,mrn,pregnancyKey,rules,firstEvidenceDate,pregnancy,edd,dueBy,status\r\n' +
+        'Patient/a,,Patient/a|2025-10-01,ama,2025-03-01,Patient/a|2025-10-01,2025-10-01,2025-03-08,missing\r\n',
     );
     const missing = await runCliChild(['bulk-audit', join(root, 'no-such-dir')], env);
     expect(missing.code).toBe(1);
