@@ -158,6 +158,13 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
     });
   }
 
+  /** Runs a shell block of the page line by line as written, `sudo` dropped and its paths in the test's root. */
+  function runShellLines(block: string, cwd: string): void {
+    const lines = block.split('\n').filter((line) => line.trim() !== '');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) execFileSync('sh', ['-c', remap(line.replace(/^sudo /, ''))], { cwd, stdio: 'pipe' });
+  }
+
   async function scrape(r: Replica, token: string | undefined): Promise<Answer> {
     const res = await fetch(`http://127.0.0.1:${r.metricsPort}/metrics`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
     return { status: res.status, headers: {}, body: await res.text() };
@@ -245,7 +252,8 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
 
     // 4. Configuration: the page's files, in /etc/prenatal-cds.
     const etc = at('/etc/prenatal-cds');
-    mkdirSync(etc, { recursive: true });
+    mkdirSync(at('/etc'), { recursive: true });
+    runShellLines(blocks(section('one-host'), 'sh').find((b) => b.includes('policy.example.jsonc')) ?? '', root);
     shared = parseEnvFile(fileBlock('/etc/prenatal-cds/env'));
     const documented = new URL(shared.DATABASE_URL ?? '');
     const socket = new URL(db.url()).searchParams.get('host') ?? '';
@@ -290,13 +298,15 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
     copyFileSync(join(ROOT, 'deploy', 'nginx', 'prenatal-cds.conf'), join(home, 'prenatal-cds.conf'));
     mkdirSync(at('/etc/nginx/conf.d'), { recursive: true });
     const nginxSteps = blocks(section('one-host'), 'sh').find((b) => b.includes('/etc/nginx/conf.d/prenatal-cds.conf')) ?? '';
-    for (const line of nginxSteps.split('\n').filter(Boolean)) {
-      if (line.includes('nginx -t')) continue; // below, on the test's own main file
-      const command = remap(line.replace(/^sudo /, ''))
+    runShellLines(
+      nginxSteps
         .replace('127.0.0.1:8081', `127.0.0.1:${first.port}`)
-        .replace('127.0.0.1:8082', `127.0.0.1:${second.port}`);
-      execFileSync('sh', ['-c', command], { cwd: home, stdio: 'pipe' });
-    }
+        .replace('127.0.0.1:8082', `127.0.0.1:${second.port}`)
+        .split('\n')
+        .filter((line) => !line.includes('nginx -t')) // below, on the test's own main file
+        .join('\n'),
+      home,
+    );
     const tlsDir = at('/etc/nginx/tls');
     execFileSync(
       'openssl',
@@ -422,7 +432,7 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
     expect((await viaNginx('/metrics')).status).toBe(404);
   });
 
-  const served: { reqId: string; patient: string }[] = [];
+  const served: { reqId: string; patient: string; notice?: string }[] = [];
 
   it('signed hook calls through nginx get cards from both replicas; X-Request-Id is nginx’s id, on the replica’s log line', async () => {
     for (let i = 1; i <= CALLS; i++) {
@@ -445,10 +455,12 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
         body: JSON.stringify(body),
       });
       expect(res.status, res.body).toBe(200);
-      expect((JSON.parse(res.body) as { cards: unknown[] }).cards.length).toBeGreaterThan(0);
+      const { cards } = JSON.parse(res.body) as { cards: { links?: { url: string }[] }[] };
+      expect(cards.length).toBeGreaterThan(0);
+      const notice = cards.flatMap((c) => c.links ?? []).find((l) => l.url.startsWith(`${shared.PUBLIC_BASE_URL}/notices/`))?.url;
       const reqId = String(res.headers['x-request-id']);
       expect(reqId).toMatch(/^[0-9a-f]{32}$/);
-      served.push({ reqId, patient });
+      served.push({ reqId, patient, ...(notice ? { notice } : {}) });
     }
     await logged(served.map((s) => s.reqId));
     const logs = (r: Replica, reqId: string): boolean => r.output.includes(`"reqId":"${reqId}"`);
@@ -467,8 +479,31 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
       expect(n).toBe(served.filter((s) => r.output.includes(`"reqId":"${s.reqId}"`)).length);
       counted.push(n);
     }
+    // The page's scrape check uses the same token and the replicas' METRICS_PORTs.
+    const check = blocks(section('one-host'), 'sh').find((b) => b.includes('/metrics')) ?? '';
+    expect(check).toContain(`Authorization: Bearer ${shared.METRICS_TOKEN}`);
+    for (const instance of ['1', '2'])
+      expect(check).toContain(parseEnvFile(fileBlock(`/etc/prenatal-cds/replica-${instance}.env`)).METRICS_PORT);
     expect(counted.every((n) => n > 0)).toBe(true);
     expect(counted.reduce((a, b) => a + b, 0)).toBe(CALLS);
+  });
+
+  it('the written notice a card links to (PUBLIC_BASE_URL, the policy’s institutions) opens through nginx from either replica', async () => {
+    const link = served[0]?.notice;
+    expect(link, 'the card links to its written notice').toBeDefined();
+    const path = link!.slice(shared.PUBLIC_BASE_URL!.length);
+    // Two requests in a row: nginx's round robin gives them to the two replicas, and each reads the notice from the database.
+    const pages = [await viaNginx(path), await viaNginx(path)];
+    for (const page of pages) {
+      expect(page.status).toBe(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.body).toContain('浙江大学医学院附属妇产科医院'); // the policy's referralInstitution
+      expect(page.body).toContain('张丽');
+    }
+    const reqIds = pages.map((p) => String(p.headers['x-request-id']));
+    await logged(reqIds);
+    const by = reqIds.map((id) => replicas.findIndex((r) => r.output.includes(`"reqId":"${id}"`)));
+    expect(new Set(by).size).toBe(2);
   });
 
   it('a QC report through nginx reads the calls of both replicas', async () => {

@@ -12,7 +12,7 @@ import { releaseInstall } from './support/release-install.js';
 /**
  * The release path of docs/deploy.md#release, end to end: `node scripts/release.mjs` (the steps the
  * Dockerfile's build stage runs) packs the tarball; it is unpacked into a temporary directory,
- * installed with `npm ci --omit=dev` from the npm cache this checkout's `npm ci` filled (`--prefer-offline`),
+ * installed with `npm ci --omit=dev` from the npm cache this checkout's `npm ci` filled (`--offline`),
  * and started with `npm start` in production mode (PUBLIC_BASE_URL set, so JWT auth, a trusted
  * issuer whose key this test made). Nothing is written into the checkout: the tarball goes to the
  * temporary directory (`--out`), the build to a staging directory of the script's own. The tarball
