@@ -69,8 +69,57 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * Throws a TypeError naming the path.
  */
 export function jcs(value: unknown): string {
-  check(value, '$');
+  // The walk that names the path runs only for data that fails: building every path costs more than the check.
+  if (!jcsSafe(value)) check(value, '$');
   return canonicalJson(value) as string;
+}
+
+/**
+ * The members of a JSON object as `jcs` writes them: `[name, canonical value]` in JCS order,
+ * members whose value is `undefined` (or a function or symbol) left out. `jcsOfMembers` of them is
+ * `jcs` of the object, so a caller that needs the text of the object and of the object without
+ * some members (the notice and its substance, src/referral/notice/substance.ts) writes each member once.
+ */
+export function jcsMembers(value: Readonly<Record<string, unknown>>): [string, string][] {
+  if (!jcsSafe(value)) check(value, '$');
+  const out: [string, string][] = [];
+  for (const k of Object.keys(value).sort()) {
+    const member = write(value[k], k);
+    if (member !== undefined) out.push([k, member]);
+  }
+  return out;
+}
+
+/** The object text of members in JCS order (from `jcsMembers`, some left out or replaced). */
+export function jcsOfMembers(members: readonly (readonly [string, string])[]): string {
+  let out = '{';
+  for (const [k, v] of members) {
+    if (out.length > 1) out += ',';
+    out += `${JSON.stringify(k)}:${v}`;
+  }
+  return `${out}}`;
+}
+
+/** Whether `check` passes, without the paths it names on failure. */
+function jcsSafe(value: unknown): boolean {
+  let v = value;
+  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+    v = (v as { toJSON: (key: string) => unknown }).toJSON('');
+  }
+  if (v === null || v === undefined || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v === 'string') return !LONE_SURROGATE.test(v);
+  if (typeof v === 'bigint') return false;
+  if (typeof v !== 'object') return true;
+  if (Array.isArray(v)) {
+    for (const x of v) if (!jcsSafe(x)) return false;
+    return true;
+  }
+  for (const k in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    if (LONE_SURROGATE.test(k) || !jcsSafe((v as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 function check(value: unknown, path: string): void {

@@ -14,7 +14,7 @@ import { evaluateReferral } from './evaluate.js';
 import { loadPerformerInstitutions } from './performer-institutions.js';
 import { existingNoticeFor } from './existing-notice.js';
 import { buildNoticeContent, namedInstitution } from './notice/content.js';
-import { derivedNoticeId, noticeSubstanceHash } from './notice/substance.js';
+import { derivedNoticeId, draftedNotice } from './notice/substance.js';
 import { jcs } from '../canonical-json.js';
 import { createHash } from 'node:crypto';
 import { isCurrentNoticeContent, type NoticeInstitution } from './notice/content-schema.js';
@@ -147,7 +147,9 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
       ...(issuing ? { institution: issuing } : {}),
       ...(referral ? { referralInstitution: referral } : {}),
     });
-    const substanceHash = derive ? noticeSubstanceHash(draft) : undefined;
+    // The draft's members are written once: its substance hash now, its canonical text once its id is known.
+    const drafted = derive ? draftedNotice(draft) : undefined;
+    const substanceHash = drafted?.substanceHash;
     const noticeId =
       substanceHash !== undefined
         ? derivedNoticeId(deps.noticeIdKey!, {
@@ -192,7 +194,7 @@ export function createReferralService(deps: ReferralServiceDeps): ServiceHandler
     const cards = [{ card, findings: evaluation.audited, undecided: [] }];
     if (relinked) return { ...emptyResult(now, audit), cards, noticeLink };
     // The canonical text is hashed and stored as it is (docs/design.md#notice-reuse).
-    const canonical = jcs(notice);
+    const canonical = drafted ? drafted.canonical(noticeId) : jcs(notice);
     const stored: StoredNotice = {
       id: noticeId,
       createdAt: now.instant,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, jcs } from '../../src/canonical-json.js';
+import { canonicalJson, jcs, jcsMembers, jcsOfMembers } from '../../src/canonical-json.js';
 import { hashNoticeContent } from '../../src/referral/notice/content.js';
 
 /** RFC 8785 (JSON Canonicalization Scheme) test vectors: the notice content hash input. */
@@ -78,5 +79,16 @@ describe('jcs (RFC 8785)', () => {
     expect(jcs(content)).toBe(canonicalJson(content));
     expect(hashNoticeContent(content)).toBe(createHash('sha256').update(jcs(content), 'utf8').digest('hex'));
     expect(hashNoticeContent({ a: 1, u: undefined })).toBe(hashNoticeContent({ a: 1 }));
+  });
+
+  it('jcsOfMembers(jcsMembers(o)) is jcs(o) for any JSON object, and refuses what jcs refuses with the same words', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('10', '9', 'é', '\u{1F600}')), fc.jsonValue()), (o) => {
+        expect(jcsOfMembers(jcsMembers(o))).toBe(jcs(o));
+      }),
+    );
+    expect(jcsOfMembers(jcsMembers({ a: 1, u: undefined, f: () => 1 }))).toBe('{"a":1}');
+    expect(() => jcsMembers({ deep: [{ x: ieee('7ff0000000000000') }] })).toThrow(/\$\.deep\[0\]\.x is not a finite number/);
+    expect(() => jcs({ deep: { s: 'a\udc00' } })).toThrow(/\$\.deep\.s holds a lone surrogate/);
   });
 });

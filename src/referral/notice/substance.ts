@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { jcs } from '../../canonical-json.js';
+import { jcs, jcsMembers, jcsOfMembers } from '../../canonical-json.js';
 
 /**
  * Notice reuse (docs/design.md#notice-reuse). A notice's *substance* is its content without the
@@ -24,6 +24,31 @@ export function noticeSubstanceHash(content: Readonly<Record<string, unknown>>):
   return createHash('sha256')
     .update(jcs(substanceOf(content)), 'utf8')
     .digest('hex');
+}
+
+/**
+ * A drafted notice's substance hash, and its canonical text once its id is known, from one
+ * canonical writing of its members: `substanceHash` equals `noticeSubstanceHash(draft)` and
+ * `canonical(id)` equals `jcs({ ...draft, noticeId: id })` (property-tested), without writing the
+ * 10 KB of content twice on every card.
+ */
+export function draftedNotice(draft: Readonly<Record<string, unknown>>): { substanceHash: string; canonical(noticeId: string): string } {
+  const members = jcsMembers(draft);
+  const perIssue: ReadonlySet<string> = new Set(PER_ISSUE_FIELDS);
+  const substanceHash = createHash('sha256')
+    .update(jcsOfMembers(members.filter(([k]) => !perIssue.has(k))), 'utf8')
+    .digest('hex');
+  return {
+    substanceHash,
+    canonical(noticeId) {
+      const id = JSON.stringify(noticeId);
+      const withId = members.filter(([k]) => k !== 'noticeId');
+      withId.push(['noticeId', id]);
+      // Back in JCS order (UTF-16 code units, as Array.prototype.sort compares strings).
+      withId.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return jcsOfMembers(withId);
+    },
+  };
 }
 
 /** What a reused notice must share besides its substance: the EHR it was issued to and her pregnancy. */
