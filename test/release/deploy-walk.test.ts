@@ -108,7 +108,7 @@ interface Replica {
 }
 
 describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
-  const root = mkdtempSync(join(tmpdir(), 'prenatal-cds-walk-'));
+  let root = '';
   /** A path of the page (/etc/…, /opt/…, /var/…) in this test's root. */
   const at = (path: string): string => join(root, path);
   const remap = (text: string): string => text.replace(/(^|[\s=@'"])\/(etc|opt|var)\//g, `$1${root}/$2/`);
@@ -230,6 +230,7 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
   }
 
   beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'prenatal-cds-walk-'));
     install = await releaseInstall();
     db = await startPostgres();
 
@@ -387,7 +388,7 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
       await done;
     }
     db?.stop();
-    rmSync(root, { recursive: true, force: true });
+    if (root) rmSync(root, { recursive: true, force: true });
   }, 60_000);
 
   it('installs as the page says: its commands are the ones the shared install ran, offline, with no devDependency', () => {
