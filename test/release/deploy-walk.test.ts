@@ -402,9 +402,18 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
   });
 
   it('two replicas on one PostgreSQL: the first applied the migrations, the second found them applied', async () => {
-    const [first, second] = replicas;
-    expect(first!.output).toContain('prenatal-cds listening');
-    expect(second!.output).toContain('prenatal-cds listening');
+    const storeReady = (r: Replica): { engine?: string; schemaVersion?: number; applied?: number } | undefined =>
+      r.output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { msg?: string; engine?: string; schemaVersion?: number; applied?: number })
+        .filter((line) => line.msg === 'store ready')
+        .map(({ engine, schemaVersion, applied }) => ({ engine, schemaVersion, applied }))[0];
+    const [first, second] = replicas.map(storeReady);
+    expect(first?.engine).toBe('postgres');
+    expect(first?.applied).toBe(first?.schemaVersion);
+    expect(first?.applied).toBeGreaterThan(0);
+    expect(second).toEqual({ ...first, applied: 0 });
     const client = new pg.Client({ connectionString: db!.url('prenatal_cds') });
     await client.connect();
     try {
