@@ -165,6 +165,27 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
     for (const line of lines) execFileSync('sh', ['-c', remap(line.replace(/^sudo /, ''))], { cwd, stdio: 'pipe' });
   }
 
+  /** The example referral call for woman `i` of the test (her own record ids), signed by the EHR, through nginx. */
+  async function hookCall(patient: string, i: number): Promise<Answer> {
+    const her = EXAMPLE.replaceAll(EXAMPLE_PATIENT, patient).replace(HER_RECORD, `$1-walk-${i}`);
+    const body = JSON.parse(her) as Record<string, unknown>;
+    Object.assign(body, { hookInstance: randomUUID(), fhirServer: issuer.fhirServers[0] });
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = await new SignJWT({ jti: randomUUID() })
+      .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: 'ehr-1' })
+      .setIssuer(issuer.iss)
+      .setSubject('ehr-client-1')
+      .setAudience(`${shared.PUBLIC_BASE_URL}/cds-services/${SERVICE}`)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 300)
+      .sign(signingKey);
+    return viaNginx(`/cds-services/${SERVICE}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${jwt}` },
+      body: JSON.stringify(body),
+    });
+  }
+
   async function scrape(r: Replica, token: string | undefined): Promise<Answer> {
     const res = await fetch(`http://127.0.0.1:${r.metricsPort}/metrics`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
     return { status: res.status, headers: {}, body: await res.text() };
@@ -447,23 +468,7 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
   it('signed hook calls through nginx get cards from both replicas; X-Request-Id is nginx’s id, on the replica’s log line', async () => {
     for (let i = 1; i <= CALLS; i++) {
       const patient = `${EXAMPLE_PATIENT}-walk-${i}`;
-      const her = EXAMPLE.replaceAll(EXAMPLE_PATIENT, patient).replace(HER_RECORD, `$1-walk-${i}`);
-      const body = JSON.parse(her) as Record<string, unknown>;
-      Object.assign(body, { hookInstance: randomUUID(), fhirServer: issuer.fhirServers[0] });
-      const now = Math.floor(Date.now() / 1000);
-      const jwt = await new SignJWT({ jti: randomUUID() })
-        .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: 'ehr-1' })
-        .setIssuer(issuer.iss)
-        .setSubject('ehr-client-1')
-        .setAudience(`${shared.PUBLIC_BASE_URL}/cds-services/${SERVICE}`)
-        .setIssuedAt(now)
-        .setExpirationTime(now + 300)
-        .sign(signingKey);
-      const res = await viaNginx(`/cds-services/${SERVICE}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${jwt}` },
-        body: JSON.stringify(body),
-      });
+      const res = await hookCall(patient, i);
       expect(res.status, res.body).toBe(200);
       const { cards } = JSON.parse(res.body) as { cards: { links?: { url: string }[] }[] };
       expect(cards.length).toBeGreaterThan(0);
@@ -572,5 +577,18 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
     await logged([refused!.first, refused!.second].map((a) => String(a.headers['x-request-id'])));
     expect(answeredBy(refused!.first)).toHaveLength(1);
     expect(answeredBy(refused!.first)).not.toEqual(answeredBy(refused!.second));
+  });
+
+  it('a replica stopped as systemctl stops it (SIGTERM): nginx gives every call to the other, which answers all', async () => {
+    const [first, second] = replicas;
+    const exited = new Promise((resolve) => second!.child.once('exit', resolve));
+    second!.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const before = first!.output.length;
+    const answers: Answer[] = [];
+    for (let i = CALLS + 1; i <= CALLS + 3; i++) answers.push(await hookCall(`${EXAMPLE_PATIENT}-walk-${i}`, i));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    const reqIds = answers.map((a) => String(a.headers['x-request-id']));
+    await outputHolds(first!, (o) => reqIds.every((id) => o.slice(before).includes(`"reqId":"${id}"`)));
   });
 });
