@@ -10,7 +10,7 @@ import type {
   RuleErrorRecord,
   UndecidedRecord,
 } from './records.js';
-import { compact, iso } from './row-values.js';
+import { compact, iso, json } from './row-values.js';
 import type { Sql } from './sql.js';
 
 /** Where a row sits: the hook call it came from (absent members are SQL NULL). */
@@ -70,6 +70,39 @@ const IN_PERIOD = (col: string, inst: string) =>
 
 function params(q: PeriodQuery): unknown[] {
   return [q.from, q.to, q.institutionId ?? null];
+}
+
+/** IN_PERIOD and, when the query names patients, only their calls (`$4`, a JSON array; NULL for every patient). */
+const IN_PERIOD_OF = (col: string, inst: string) =>
+  `${IN_PERIOD(col, inst)} AND ($4::jsonb IS NULL OR h.patient_id IN (SELECT jsonb_array_elements_text($4::jsonb)))`;
+
+function patientParams(q: PeriodQuery): unknown[] {
+  return [...params(q), q.patientIds === undefined ? null : json([...new Set(q.patientIds)])];
+}
+
+/**
+ * The patient ids a QC report of a short period is about (docs/design.md#qc-scale): those of the
+ * calls received in the period that had findings (their own, or a reused notice's), and with `nipt`
+ * those of the calls that observed an NIPT result dated in [nipt.from, nipt.to] (calendar days). A
+ * report's cases are pregnancies of these women only, and each woman's are computed from her own
+ * rows: reading only theirs gives the same report.
+ */
+export async function listReportPatients(sql: Sql, q: PeriodQuery, nipt?: { from: string; to: string }): Promise<string[]> {
+  const findings = `SELECT h.patient_id FROM hook_call h WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')}
+       AND h.patient_id IS NOT NULL AND h.findings_from IS NULL AND EXISTS (SELECT 1 FROM finding x WHERE x.hook_call_id = h.id)
+     UNION SELECT h.patient_id FROM hook_call h WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')}
+       AND h.patient_id IS NOT NULL AND h.findings_from IS NOT NULL
+       AND EXISTS (SELECT 1 FROM finding x WHERE x.hook_call_id = h.findings_from)`;
+  // Any call that observed the test, whenever received (more women than needed is only more rows).
+  const tests = `UNION SELECT h.patient_id FROM follow_up_event x JOIN hook_call h ON h.id = x.hook_call_id
+     WHERE x.kind IN ('nipt-high-risk', 'nipt-low-risk') AND x.occurred_day >= $4::date AND x.occurred_day <= $5::date
+       AND ($3::text IS NULL OR h.institution_id = $3) AND h.patient_id IS NOT NULL`;
+  const rows = await sql.query<{ patient_id: string }>(
+    nipt === undefined ? findings : `${findings} ${tests}`,
+    nipt === undefined ? params(q) : [...params(q), nipt.from, nipt.to],
+    REPORT,
+  );
+  return rows.map((r) => r.patient_id);
 }
 
 /** Every read here is a QC report read: its own timeout, JIT off on PostgreSQL (docs/design.md#qc-scale). */
@@ -175,9 +208,9 @@ export async function childRows<T>(
 ): Promise<(CallContext & T)[]> {
   const select = (on: string, where: string) =>
     `SELECT ${CALL}, h.id AS call_order, x.ordinal AS row_order, ${columns} FROM ${table} x JOIN hook_call h ON ${on} = x.hook_call_id
-     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')}${where}`;
+     WHERE ${IN_PERIOD_OF('h.received_at', 'h.institution_id')}${where}`;
   const text = reused ? `${select('h.id', ' AND h.findings_from IS NULL')} UNION ALL ${select('h.findings_from', '')}` : select('h.id', '');
-  const rows = await sql.query<Raw>(`${text} ORDER BY received_at, call_order, row_order`, params(q), REPORT);
+  const rows = await sql.query<Raw>(`${text} ORDER BY received_at, call_order, row_order`, patientParams(q), REPORT);
   const str = stringTable();
   return rows.map((r) => Object.assign(context(r, str), row(r, str)));
 }
@@ -229,8 +262,8 @@ export async function listCards(sql: Sql, q: PeriodQuery): Promise<CardRow[]> {
        COALESCE((SELECT jsonb_agg(jsonb_build_object('uuid', s.uuid, 'kind', s.kind) ORDER BY s.uuid) FROM suggestion s
          WHERE s.hook_call_id = c.hook_call_id AND s.card_uuid = c.uuid), '[]'::jsonb) AS suggestions
      FROM card c JOIN hook_call h ON h.id = c.hook_call_id
-     WHERE ${IN_PERIOD('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, c.uuid`,
-    params(q),
+     WHERE ${IN_PERIOD_OF('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, c.uuid`,
+    patientParams(q),
     REPORT,
   );
   const str = stringTable();

@@ -8,6 +8,7 @@ import {
   listFindings,
   listHookCalls,
   listNotices,
+  listReportPatients,
   listRuleErrors,
   listUndecided,
   type AcknowledgementQueryRow,
@@ -66,6 +67,8 @@ export interface AuditStore extends NoticeStore, NoticeLinkStore, FeedbackStore 
   listObservedNotices(q: PeriodQuery): Promise<ObservedNoticeRow[]>;
   /** Follow-up events observed by the hook calls received in the period (src/store/follow-up-events.ts). */
   listFollowUpEvents(q: PeriodQuery): Promise<FollowUpRow[]>;
+  /** The patients a QC report of a short period is about: with findings in it, or (`nipt`) an NIPT result dated in it (./audit-queries.ts). */
+  listReportPatients(q: PeriodQuery, nipt?: { from: string; to: string }): Promise<string[]>;
   /** Every pregnancy sighting of these patients in the period, whatever the institution (./pregnancy-sightings.ts). */
   listPregnancySightings(q: SightingsQuery): Promise<PregnancySightingRow[]>;
   /** A secret generated once and kept (table `qc_secret`): the same bytes on every replica and after restarts (./qc-secret.ts). */
@@ -144,6 +147,7 @@ export function createAuditStore(sql: Sql): AuditStore {
     listAcknowledgements: (q) => listAcknowledgements(sql, q),
     listObservedNotices: (q) => listObservedNotices(sql, q),
     listFollowUpEvents: (q) => listFollowUpEvents(sql, q),
+    listReportPatients: (q, nipt) => listReportPatients(sql, q, nipt),
     listPregnancySightings: (q) => listPregnancySightings(sql, q),
     storedSecret: (name) => storedSecret(sql, name),
   };

@@ -147,6 +147,11 @@ export interface PeriodQuery {
   readonly to: string;
   /** Only rows of this institution (Organization id) when set. */
   readonly institutionId?: string;
+  /**
+   * Only the rows of calls about these patient ids, when set (the findings, cards and follow-up
+   * events a QC report of a short period reads: docs/design.md#qc-scale); other reads ignore it.
+   */
+  readonly patientIds?: readonly string[];
 }
 
 /** One feedback item as received (https://cds-hooks.hl7.org/2.0/#feedback). */

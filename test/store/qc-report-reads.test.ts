@@ -37,13 +37,13 @@ describe('QC report reads', () => {
     const q = { from: '2026-11-01', to: '2026-11-30', institution: 'org-杭州市妇产科医院' };
     await readFollowUpPeriod(audit, q, '2026-12-10');
     await readDataQualityPeriod(audit, q);
-    // Findings, cards, feedback, acknowledgements, observed notices, follow-up events, undecided, rule errors
-    // (no sightings: no woman has a finding).
-    expect(seen.length).toBe(8);
+    // The month's women, findings, cards, feedback, acknowledgements, observed notices, follow-up events,
+    // undecided, rule errors (no sightings: no woman has a finding).
+    expect(seen.length).toBe(9);
     expect(seen.filter((s) => s.options?.report !== true)).toEqual([]);
     seen.length = 0;
     await readCompliancePeriod(audit, q, '2026-12-10');
-    expect(seen.length).toBe(5);
+    expect(seen.length).toBe(6);
     expect(seen.every((s) => s.options?.report === true)).toBe(true);
   });
 
