@@ -7,7 +7,9 @@
  * `repeat` phase sends the same woman every call (docs/design.md#notice-reuse). The targets
  * (lib/targets.ts) are checked on the run and printed after the table.
  * Env: BENCH_DURATION (s per phase, default 10), BENCH_WARMUP (s, default 3), BENCH_PROBE_RATE
- * (req/s, default 50), BENCH_HEAVY_AUTH=1 (also the heavy record with auth on), BENCH_LOG_LEVEL.
+ * (req/s, default 50), BENCH_HEAVY_AUTH=1 (also the heavy record with auth on), BENCH_LOG_LEVEL,
+ * BENCH_QUICK=1 (only what the targets read: the express and durable-echo baselines and the referral
+ * service with auth off, typical, heavy and repeat — a few minutes instead of a quarter of an hour).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -34,6 +36,7 @@ const TYPICAL = 50;
 const HEAVY = 1000;
 const dir = runDir('bench');
 const duration = envNumber('BENCH_DURATION', 10);
+const quick = process.env.BENCH_QUICK === '1';
 const s: Settings = {
   durationSec: duration,
   warmupSec: envNumber('BENCH_WARMUP', Math.min(3, duration)),
@@ -78,12 +81,13 @@ const upperOf = (target: string, record: string): Record<string, number> =>
   Object.fromEntries(rows.filter((r) => r.target === target && r.record === record).map((r) => [r.phase, r.result.requestsPerSec]));
 
 async function baselines(key: BenchKey): Promise<void> {
-  const kinds: [BaselineKind, readonly (keyof typeof records)[]][] = [
+  const all: [BaselineKind, readonly (keyof typeof records)[]][] = [
     ['bare-http', ['typical', 'heavy']],
     ['express', ['typical', 'heavy']],
     ['express+jose', ['typical']],
     ['durable-echo', ['typical', 'heavy']],
   ];
+  const kinds = quick ? all.filter(([k]) => k === 'express' || k === 'durable-echo') : all;
   for (const [kind, recs] of kinds) {
     const t = await startBaseline(kind, dir, key.jwks);
     await serverRun(t, async () => {
@@ -111,7 +115,7 @@ async function serviceAuthOff(): Promise<void> {
   const t = await startService({ auth: 'off', logDir: dir });
   await serverRun(t, async () => {
     for (const rec of ['typical', 'heavy'] as const) {
-      for (const id of SERVICE_IDS)
+      for (const id of quick ? SERVICE_IDS.slice(0, 1) : SERVICE_IDS)
         rows.push(...(await runCase({ target: id, record: rec, auth: 'off', origin: t.origin, request: post(id, records[rec](id)) }, s)));
     }
     // The same woman every call: the notice and findings of the first call are reused (docs/design.md#notice-reuse).
@@ -122,6 +126,7 @@ async function serviceAuthOff(): Promise<void> {
         s,
       )),
     );
+    if (quick) return;
     const all = new Map<string, unknown>();
     for (const id of SERVICE_IDS)
       for (const r of prefetchResources(records.typical(id))) all.set(`${String(r.resourceType)}/${String(r.id)}`, r);
@@ -202,22 +207,25 @@ const sizes = Object.fromEntries(
   ]),
 );
 console.log(`bench: ${duration}s per phase, warm-up ${s.warmupSec}s, work dir ${dir}`);
-console.log('micro-benchmark (rule engine, typical record)…');
-const engine = micro();
+if (!quick) console.log('micro-benchmark (rule engine, typical record)…');
+const engine = quick ? undefined : micro();
 console.log(JSON.stringify(engine));
 const key = await makeBenchKey();
 console.log('baselines…');
 await baselines(key);
 console.log('prenatal-cds, auth off (prefetch typical, heavy; then FHIR fallback)…');
 await serviceAuthOff();
-console.log('prenatal-cds, auth jwt (fresh ES384 token per request)…');
-await serviceAuthOn(key);
+if (!quick) {
+  console.log('prenatal-cds, auth jwt (fresh ES384 token per request)…');
+  await serviceAuthOn(key);
+}
 addRatios(rows);
 console.log(formatTable(rows));
 const targets = checkTargets(rows);
 console.log(`targets (store on, auth off, same run):\n${formatTargets(targets)}`);
 console.log('servers:', JSON.stringify(servers, null, 1));
-writeJson(join(RESULTS_DIR, 'latest.json'), {
+const resultsFile = join(RESULTS_DIR, quick ? 'quick.json' : 'latest.json');
+writeJson(resultsFile, {
   at: new Date().toISOString(),
   node: process.version,
   cpus: 2,
@@ -229,4 +237,4 @@ writeJson(join(RESULTS_DIR, 'latest.json'), {
   targets,
   rows,
 });
-console.log(`results: ${join(RESULTS_DIR, 'latest.json')}`);
+console.log(`results: ${resultsFile}`);
