@@ -1,16 +1,18 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresSkipReason, startPostgres, type PostgresServer } from '../support/postgres-server.js';
+import { blocks, fileBlock, parseEnvFile, section } from './support/deploy-doc.js';
+import { startNginx, type Nginx } from './support/nginx.js';
 import { INSTALL_COMMANDS, releaseInstall, type ReleaseInstall } from './support/release-install.js';
 
 /**
@@ -30,7 +32,6 @@ import { INSTALL_COMMANDS, releaseInstall, type ReleaseInstall } from './support
  * Outside CI a missing nginx, openssl or PostgreSQL skips this file with the reason; in CI it fails.
  */
 const ROOT = join(import.meta.dirname, '..', '..');
-const DOC = readFileSync(join(ROOT, 'docs', 'deploy.md'), 'utf8');
 const EXAMPLE = readFileSync(join(ROOT, 'cds-hooks', 'examples', 'prenatal-diagnosis-referral.json'), 'utf8');
 const EXAMPLE_PATIENT = 'p-zhang-li-1989';
 /** Ids of the example woman's own record: each woman of the test gets hers (FHIR ids are unique per server). */
@@ -50,36 +51,6 @@ function missingTool(): string | undefined {
 const toolReason = missingTool();
 if (toolReason && !process.env.CI) console.warn(`[test/release/deploy-walk] SKIPPED: ${toolReason}`);
 const skipReason = (process.env.CI ? undefined : toolReason) ?? postgresSkipReason('test/release/deploy-walk');
-
-/** The fenced block whose info string names `path` (```ini /etc/prenatal-cds/env). */
-function fileBlock(path: string): string {
-  const m = new RegExp('```\\w+ ' + path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '\\n([\\s\\S]*?)```').exec(DOC);
-  if (!m) throw new Error(`docs/deploy.md has no block for ${path}`);
-  return m[1]!;
-}
-
-/** The section of docs/deploy.md under `<a id="anchor">`. */
-function section(anchor: string): string {
-  const start = DOC.indexOf(`<a id="${anchor}"></a>`);
-  if (start < 0) throw new Error(`docs/deploy.md has no anchor ${anchor}`);
-  const end = DOC.indexOf('<a id="', start + 10);
-  return DOC.slice(start, end < 0 ? undefined : end);
-}
-
-/** The fenced blocks of one language in a section. */
-function blocks(text: string, lang: string): string[] {
-  return [...text.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!);
-}
-
-/** systemd EnvironmentFile syntax: KEY=value lines, `#` comments. */
-function parseEnvFile(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-    if (m) env[m[1]!] = m[2]!;
-  }
-  return env;
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -114,8 +85,7 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
   const remap = (text: string): string => text.replace(/(^|[\s=@'"])\/(etc|opt|var)\//g, `$1${root}/$2/`);
   let install: ReleaseInstall;
   let db: PostgresServer | undefined;
-  let nginx: ChildProcess | undefined;
-  let nginxLog = '';
+  let nginx: Nginx | undefined;
   const replicas: Replica[] = [];
   const ports = { https: 0, http: 0 };
   let ca = '';
@@ -236,20 +206,6 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
     return r;
   }
 
-  /** Waits until nginx accepts connections on `port` (it prints nothing when it is up). */
-  async function listening(port: number): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      const ok = await new Promise<boolean>((resolve) => {
-        const s = connect(port, '127.0.0.1')
-          .once('connect', () => (s.destroy(), resolve(true)))
-          .once('error', () => resolve(false));
-      });
-      if (ok) return;
-      if (nginx?.exitCode !== null || attempt > 200) throw new Error(`nginx is not listening on ${port}:\n${nginxLog}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'prenatal-cds-walk-'));
     install = await releaseInstall();
@@ -366,43 +322,13 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
         .replace('listen 443 ssl;', `listen 127.0.0.1:${ports.https} ssl;`)
         .replace(/^\s*listen \[::\].*\n/gm, ''),
     );
-    const prefix = at('/var/lib/nginx');
-    mkdirSync(prefix, { recursive: true });
-    // nginx's workers (nobody, when the master is root) write temporary files under the prefix.
-    for (let d = prefix; d.startsWith(root); d = dirname(d)) chmodSync(d, 0o755);
-    const mainConf = join(prefix, 'nginx.conf');
-    writeFileSync(
-      mainConf,
-      [
-        'worker_processes 1;',
-        `pid ${prefix}/nginx.pid;`,
-        `error_log ${prefix}/error.log warn;`,
-        'events { worker_connections 64; }',
-        'http {',
-        `  access_log ${prefix}/access.log;`,
-        ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${prefix}/${t}_temp;`),
-        `  include ${at('/etc/nginx/conf.d')}/*.conf;`,
-        '}',
-        '',
-      ].join('\n'),
-    );
-    const nginxArgs = ['-p', prefix, '-c', mainConf, '-e', join(prefix, 'error.log')];
-    execFileSync('nginx', [...nginxArgs, '-t'], { stdio: 'pipe' });
-    nginx = spawn('nginx', [...nginxArgs, '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    nginx.stdout?.on('data', (b: Buffer) => (nginxLog += b.toString()));
-    nginx.stderr?.on('data', (b: Buffer) => (nginxLog += b.toString()));
-    await listening(ports.https);
-    await listening(ports.http);
+    nginx = await startNginx({ root, prefix: at('/var/lib/nginx'), confDir: at('/etc/nginx/conf.d'), ports: [ports.https, ports.http] });
   }, 600_000);
 
   afterAll(async () => {
     const stopped = (c: ChildProcess): Promise<unknown> =>
       c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((resolve) => c.once('exit', resolve));
-    if (nginx) {
-      const done = stopped(nginx);
-      nginx.kill('SIGTERM');
-      await done;
-    }
+    await nginx?.stop();
     for (const r of replicas) {
       const done = stopped(r.child);
       r.child.kill('SIGTERM');
