@@ -21,11 +21,14 @@ const dir = runDir('profile');
 const profDir = join(dir, 'cpuprofile');
 
 const t = await startService({ auth: 'off', logDir: dir, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
+const body = paddedRequest(service, record);
 const request = {
   method: 'POST' as const,
   path: `/cds-services/${service}`,
   headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(paddedRequest(service, record)),
+  body: JSON.stringify(body),
+  // A new woman per request, as the bench's typical and heavy phases (no notice reuse).
+  fresh: body.context.patientId,
 };
 try {
   await runCannon({ origin: t.origin, connections, durationSec: Math.min(3, seconds), requests: [request] }, dir, LOAD_CORE);
