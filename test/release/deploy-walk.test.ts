@@ -52,6 +52,15 @@ const toolReason = missingTool();
 if (toolReason && !process.env.CI) console.warn(`[test/release/deploy-walk] SKIPPED: ${toolReason}`);
 const skipReason = (process.env.CI ? undefined : toolReason) ?? postgresSkipReason('test/release/deploy-walk');
 
+/** The file's text once `predicate` holds for it (nginx writes a request's access log line as it ends the request). */
+async function fileHolds(path: string, predicate: (text: string) => boolean): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    if (predicate(text) || attempt >= 100) return text;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
@@ -322,6 +331,7 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
         .replace('listen 443 ssl;', `listen 127.0.0.1:${ports.https} ssl;`)
         .replace(/^\s*listen \[::\].*\n/gm, ''),
     );
+    mkdirSync(at('/var/log/nginx'), { recursive: true }); // as Debian's package makes it
     nginx = await startNginx({ root, prefix: at('/var/lib/nginx'), confDir: at('/etc/nginx/conf.d'), ports: [ports.https, ports.http] });
   }, 600_000);
 
@@ -407,6 +417,15 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
     const logs = (r: Replica, reqId: string): boolean => r.output.includes(`"reqId":"${reqId}"`);
     for (const s of served) expect(replicas.filter((r) => logs(r, s.reqId))).toHaveLength(1);
     for (const r of replicas) expect(served.filter((s) => logs(r, s.reqId)).length).toBeGreaterThan(0);
+    // nginx's access log (the file's log_format): the same request id, and the replica that answered it.
+    const accessLog = await fileHolds(at('/var/log/nginx/access.log'), (text) =>
+      served.every((s) => text.includes(`request_id=${s.reqId}`)),
+    );
+    for (const s of served) {
+      const line = accessLog.split('\n').find((l) => l.includes(`request_id=${s.reqId}`)) ?? '';
+      expect(line).toContain(`"POST /cds-services/${SERVICE} HTTP/1.1" 200 `);
+      expect(line).toContain(`upstream=127.0.0.1:${replicas.find((r) => logs(r, s.reqId))!.port} `);
+    }
   });
 
   it('each replica’s /metrics on its METRICS_PORT, with the token, counts the calls it served; both together all of them', async () => {
