@@ -1,7 +1,7 @@
 import type { Observation } from '@medplum/fhirtypes';
 import type { ClinicalDate } from '../../calendar/index.js';
 import type { ReadContext, Unusable } from './context.js';
-import { codes } from './concepts.js';
+import { codes, type Concepts } from './concepts.js';
 import { codedIn } from './memo.js';
 import { issuedMs, observationDate } from './resource-dates.js';
 import { place } from './scope.js';
@@ -39,20 +39,21 @@ export function byRecency(a: { date?: ClinicalDate; resource: { issued?: string 
  * final|amended|corrected, or `preliminary` only when no final one exists for the element;
  * entered-in-error, cancelled, registered and unknown are never evidence. `scoped` elements are
  * pregnancy-specific: evidence before the current pregnancy is ignored (see scope.ts).
- * `match` may widen the match (e.g. code or coded value).
+ * `match` may widen the match: other concepts of the Observation in the value set (a module-level
+ * array of accessors, e.g. code or component code: memoised like the default), or a predicate.
  */
 export function selectObservations(
   ctx: ReadContext,
   valueSetId: string,
   scoped: boolean,
-  match?: (o: Observation) => boolean,
+  match?: ((o: Observation) => boolean) | readonly Concepts<Observation>[],
 ): ObservationSelection {
   const finals: ObservationEvidence[] = [];
   const prelims: ObservationEvidence[] = [];
   const unusable: Unusable[] = [];
   const all = ctx.snapshot.ofType('Observation');
-  // Default match (code in the value set): only the memoised candidates of the element are read.
-  const candidates = match ? all.filter(match) : codedIn(ctx.matcher, valueSetId, CODE, all);
+  // A match by concepts (the code by default): only the memoised candidates of the element are read.
+  const candidates = typeof match === 'function' ? all.filter(match) : codedIn(ctx.matcher, valueSetId, match ?? CODE, all);
   for (const o of candidates) {
     if (!isAboutPatient(o, ctx.snapshot.patientId)) continue;
     const isFinal = FINAL.has(o.status);

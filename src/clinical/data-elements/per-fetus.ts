@@ -1,6 +1,6 @@
 import type { CodeableConcept, Observation, ObservationComponent } from '@medplum/fhirtypes';
 import type { ValueSetMatcher } from '../value-sets/matcher.js';
-import { codes, componentCodes } from './concepts.js';
+import { codes, componentCodes, type Concepts } from './concepts.js';
 import type { ObservationEvidence } from './observations.js';
 import type { Normalised } from './units.js';
 
@@ -71,9 +71,8 @@ function componentFetus(c: ObservationComponent, position: number, count: number
 }
 
 /** Whether the Observation's code, or one of its components' codes, is in the value set. */
-export function measuresElement(matcher: ValueSetMatcher, valueSetId: string, o: Observation): boolean {
-  return [...codes(o), ...componentCodes(o)].some((c) => matcher.inValueSet(valueSetId, c));
-}
+/** Where an Observation names what it measures: its code, or a component's (`selectObservations`' match; one array, memoised). */
+export const MEASURE_CONCEPTS: readonly Concepts<Observation>[] = Object.freeze([codes, componentCodes]);
 
 /**
  * The readings of one Observation of a data element: one per matching component (each with its

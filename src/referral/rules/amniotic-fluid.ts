@@ -4,7 +4,7 @@ import type { ReadContext, Unusable } from '../../clinical/data-elements/context
 import { codedEvidence, type CodedHit } from '../../clinical/data-elements/coded.js';
 import { evidenceItem } from '../../clinical/data-elements/items.js';
 import { hasNoValue, selectObservations } from '../../clinical/data-elements/observations.js';
-import { fetalReadings, isFetusDesignation, measuresElement } from '../../clinical/data-elements/per-fetus.js';
+import { fetalReadings, isFetusDesignation, MEASURE_CONCEPTS } from '../../clinical/data-elements/per-fetus.js';
 import { recordedLength } from '../../clinical/data-elements/units.js';
 import type { AmnioticFluidParams, AmnioticFluidReading, EvidenceItem, PregnancyFacts } from '../../clinical/finding-params.js';
 import type { Policy } from '../../clinical/policy.js';
@@ -49,7 +49,7 @@ function readings(ctx: ReadContext, policy: Policy): { dated: Dated[]; unusable:
   const dated: Dated[] = [];
   const unusable: Unusable[] = [];
   for (const spec of MEASURES) {
-    const sel = selectObservations(ctx, spec.measure, true, (o) => measuresElement(ctx.matcher, spec.measure, o));
+    const sel = selectObservations(ctx, spec.measure, true, MEASURE_CONCEPTS);
     unusable.push(...sel.unusable);
     for (const ev of sel.usable) {
       for (const r of fetalReadings(
