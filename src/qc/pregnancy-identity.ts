@@ -153,6 +153,8 @@ export function resolvePregnancies(sightings: Iterable<PregnancySighting>, opts:
     .sort((a, b) => a.at - b.at || cmp(a.s.pregnancyKey, b.s.pregnancyKey) || cmp(a.s.edd, b.s.edd) || cmp(a.n.patient, b.n.patient));
 
   const patients = new Map<string, PatientIndex>();
+  /** Pregnancy id → the (EHR-scoped) patient whose it is. */
+  const owners = new Map<string, string>();
   for (const { s, n } of sorted) {
     const patientId = n.patientId!;
     const patient = n.patient!;
@@ -167,7 +169,11 @@ export function resolvePregnancies(sightings: Iterable<PregnancySighting>, opts:
       (n.edd !== undefined ? ix.byEdd.get(n.edd) : undefined) ||
       joinable(ix, n, day, opts.toleranceDays);
     if (!p) {
-      const id = scoped(s.pregnancyKey ?? `Patient/${patientId}|${fromDayNumber(n.edd!)}`, n.ehr);
+      let id = scoped(s.pregnancyKey ?? `Patient/${patientId}|${fromDayNumber(n.edd!)}`, n.ehr);
+      // An episode id another woman of the EHR already has (a malformed or copied record): her own
+      // case all the same, the key followed by her patient reference (`EpisodeOfCare/x|Patient/p`).
+      if ((owners.get(id) ?? patient) !== patient) id = scoped(`${s.pregnancyKey}|Patient/${patientId}`, n.ehr);
+      owners.set(id, patient);
       p = { id, patientId, ehr: n.ehr, firstSeenAt: s.receivedAt, firstSeenDay: day, lastSeenDay: day };
       ix.drafts.push(p);
     }

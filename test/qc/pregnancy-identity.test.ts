@@ -129,6 +129,26 @@ describe('ends, episodes and missing EDDs', () => {
     expect(ix.of({ patientId: P, pregnancyKey: key('2027-05-22'), edd: '2027-05-22' })).toBe('EpisodeOfCare/eoc-3');
   });
 
+  it('two women of one EHR whose records carry the same episode id are two cases, the second keyed with her patient', () => {
+    const other = 'p-li-na';
+    const ix = resolvePregnancies(
+      [
+        call('2026-09-01T09:00:00+08:00', '2027-04-01', { pregnancyKey: 'EpisodeOfCare/eoc-pregnancy-1' }),
+        call('2026-09-02T09:00:00+08:00', '2027-06-11', { patientId: other, pregnancyKey: 'EpisodeOfCare/eoc-pregnancy-1' }),
+        call('2026-10-02T09:00:00+08:00', '2027-06-11', { patientId: other, pregnancyKey: 'EpisodeOfCare/eoc-pregnancy-1' }),
+      ],
+      opts,
+    );
+    expect(ix.all().map((p) => [p.patientId, p.id])).toEqual([
+      [other, 'EpisodeOfCare/eoc-pregnancy-1|Patient/p-li-na'],
+      [P, 'EpisodeOfCare/eoc-pregnancy-1'],
+    ]);
+    expect(ix.of({ patientId: other, pregnancyKey: 'EpisodeOfCare/eoc-pregnancy-1', edd: '2027-06-11' })).toBe(
+      'EpisodeOfCare/eoc-pregnancy-1|Patient/p-li-na',
+    );
+    expect(ix.of({ patientId: P, pregnancyKey: 'EpisodeOfCare/eoc-pregnancy-1' })).toBe('EpisodeOfCare/eoc-pregnancy-1');
+  });
+
   it('missing EDD and no key: the patient id, as before; no patient: the raw key or nothing', () => {
     const ix = resolvePregnancies([call('2026-09-01T09:00:00+08:00')], opts);
     expect(ix.all()).toEqual([]);
