@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
@@ -10,8 +11,6 @@ import { DEFAULT_TEXT_LIMITS, normaliseRequestText, type TextLimits } from './te
 export interface BodyLimits extends Partial<TextLimits> {
   readonly bodyLimitBytes: number;
 }
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Reads and parses a JSON request body ourselves (no body-parser): checks the media type (415),
@@ -33,12 +32,8 @@ export async function readJsonBody(req: IncomingMessage, limits: number | BodyLi
   }
   const stream = decoded(req);
   const body = await collect(req, stream, limitBytes);
-  let text: string;
-  try {
-    text = utf8.decode(body);
-  } catch {
-    throw new AppError('malformed-json', [{ message: 'body is not valid UTF-8' }]);
-  }
+  const text = utf8Text(body);
+  if (text === undefined) throw new AppError('malformed-json', [{ message: 'body is not valid UTF-8' }]);
   let value: unknown;
   try {
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -52,6 +47,18 @@ export async function readJsonBody(req: IncomingMessage, limits: number | BodyLi
     maxStringLength: all.maxStringLength ?? DEFAULT_TEXT_LIMITS.maxStringLength,
     maxNarrativeLength: all.maxNarrativeLength ?? DEFAULT_TEXT_LIMITS.maxNarrativeLength,
   });
+}
+
+/**
+ * The text of UTF-8 bytes, `undefined` when they are not valid UTF-8: what
+ * `new TextDecoder('utf-8', { fatal: true }).decode` gives (a leading BOM dropped, a throw for
+ * invalid input), validated natively and then decoded — that decoder took half the time of a
+ * 570 KB body.
+ */
+export function utf8Text(bytes: Buffer): string | undefined {
+  if (!isUtf8(bytes)) return undefined;
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** FHIR resources inside a hook request are far shallower; deeper input is hostile. */
