@@ -12,6 +12,7 @@ import { loadTlsCredentials, type TlsCredentials } from '../../src/config/tls-co
 import { createHttpServer, type HttpServer } from '../../src/http/http-server.js';
 import { listenMetrics } from '../../src/http/metrics-route.js';
 import { composeJwtApp, wallSeconds, type ComposedApp } from '../auth/support/composed-app.js';
+import { selfSignedCertificate } from '../support/self-signed.js';
 import { bearer, ISS, makeKey, signToken, type TestKey } from '../auth/support/tokens.js';
 import { example } from '../e2e/support/e2e-app.js';
 
@@ -98,29 +99,7 @@ let metricsHttp: HttpServer | undefined;
 let port = 0;
 
 beforeAll(async () => {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ],
-    { stdio: 'ignore' },
-  );
+  selfSignedCertificate({ commonName: 'localhost', subjectAltName: 'DNS:localhost,IP:127.0.0.1', keyFile, certFile });
   execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', otherKeyFile], {
     stdio: 'ignore',
   });

@@ -3,14 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
 import { postgresSkipReason, startPostgres, type PostgresServer } from '../support/postgres-server.js';
+import { selfSignedCertificate } from '../support/self-signed.js';
 import { blocks, fileBlock, parseEnvFile, section } from './support/deploy-doc.js';
 import { startNginx, type Nginx } from './support/nginx.js';
 import { INSTALL_COMMANDS, releaseInstall, type ReleaseInstall } from './support/release-install.js';
@@ -59,17 +60,6 @@ async function fileHolds(path: string, predicate: (text: string) => boolean): Pr
     if (predicate(text) || attempt >= 100) return text;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-      .once('error', reject)
-      .listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-      });
-  });
 }
 
 interface Answer {
@@ -295,29 +285,12 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
       home,
     );
     const tlsDir = at('/etc/nginx/tls');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        `/CN=${NAME}`,
-        '-addext',
-        `subjectAltName=DNS:${NAME}`,
-        '-keyout',
-        join(tlsDir, 'privkey.pem'),
-        '-out',
-        join(tlsDir, 'fullchain.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedCertificate({
+      commonName: NAME,
+      subjectAltName: `DNS:${NAME}`,
+      keyFile: join(tlsDir, 'privkey.pem'),
+      certFile: join(tlsDir, 'fullchain.pem'),
+    });
     ca = readFileSync(join(tlsDir, 'fullchain.pem'), 'utf8');
     ports.https = await freePort();
     ports.http = await freePort();

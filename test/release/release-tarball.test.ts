@@ -1,12 +1,12 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
 import { releaseInstall } from './support/release-install.js';
 
 /**
@@ -25,17 +25,6 @@ const EXAMPLE = join(ROOT, 'cds-hooks', 'examples', 'prenatal-diagnosis-referral
 const PUBLIC_BASE_URL = 'https://cds.example.org';
 const ISS = 'https://ehr.example.cn/oauth';
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-      .once('error', reject)
-      .listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-      });
-  });
-}
 
 describe('release tarball (npm run release → unpack → npm ci --omit=dev → npm start)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'prenatal-cds-tarball-'));
