@@ -5,12 +5,15 @@
  * `npm start` runs it) and the answer's JSON. Median and p90 of each stage in ms, after the first
  * third of the iterations (warm-up) is dropped. Run pinned, e.g.
  *
- *   taskset -c 0 node --import tsx test/bench/stages.ts [serviceId] [typical|heavy] [iterations] [--alloc]
+ *   taskset -c 0 node --import tsx test/bench/stages.ts [serviceId] [typical|heavy] [iterations] [--alloc] [--same]
  *
  * `--alloc` also samples every allocation of the warm iterations, garbage included (V8's sampling
  * heap profiler with the objects collected by minor and major GCs), and prints the KB allocated per
  * call in all and by allocating function; a builtin such as `keys` is named with its caller. The
  * timings of an `--alloc` run are slower than without it: compare them only with each other.
+ *
+ * Each call is a new woman (her patient id rewritten), as in the bench's typical phases, so that notice
+ * reuse cannot flatter the service and the write; `--same` sends the same woman every call.
  *
  * The server adds socket reads, express, the response write and the access log on top.
  */
@@ -44,10 +47,16 @@ const store = createStore(config);
 const { deps } = await compose(config, createLogger(config), { store });
 const def = deps.definitions.find((d) => d.id === service);
 if (!def) throw new Error(`no definition for ${service}`);
-const bytes = Buffer.from(JSON.stringify(paddedRequest(service, record === 'heavy' ? 1000 : 50)));
+const request0 = paddedRequest(service, record === 'heavy' ? 1000 : 50);
+const text = JSON.stringify(request0);
+const bytes = Buffer.from(text);
+/** `--same`: the same woman every call (her notice and findings reused); else a new woman per call, as the bench's typical phases. */
+const same = process.argv.includes('--same');
+const patientId = request0.context.patientId;
 
 /** The request as `readJsonBody` sees it from node:http: a readable of the body bytes with headers. */
-function incoming(): IncomingMessage {
+function incoming(i: number): IncomingMessage {
+  const bytes = same ? Buffer.from(text) : Buffer.from(text.split(patientId).join(`${patientId}-${i}`));
   return Object.assign(Readable.from([bytes]), {
     headers: { 'content-type': 'application/json', 'content-length': String(bytes.length) },
     complete: true,
@@ -73,7 +82,7 @@ try {
       times[stage].push(u - t);
       t = u;
     };
-    const body = await readJsonBody(incoming(), config.bodyLimitBytes);
+    const body = await readJsonBody(incoming(i), config.bodyLimitBytes);
     lap('body');
     const request = validateHookRequest(def, body);
     lap('validate');
@@ -95,7 +104,7 @@ try {
 }
 
 const summary = Object.fromEntries(STAGES.map((s) => [s, { p50: warmQuantile(times[s], 0.5), p90: warmQuantile(times[s], 0.9) }]));
-console.log(`${service} ${record} (${bytes.length} bytes), ${iterations} iterations; ms p50/p90:`);
+console.log(`${service} ${record}${same ? ' same woman' : ''} (${bytes.length} bytes), ${iterations} iterations; ms p50/p90:`);
 for (const s of STAGES) console.log(`  ${s.padEnd(10)} ${String(summary[s]?.p50).padStart(7)} ${String(summary[s]?.p90).padStart(7)}`);
 if (allocations) {
   console.log(`allocated per call: ${allocations.perCallKb} KB; by function, KB per call:`);
