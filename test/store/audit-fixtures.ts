@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
+import { ART25_NOTICE_RULE_IDS } from '../../src/engine/rule-ids.js';
 import type { FeedbackRecord } from '../../src/store/records.js';
 import type { AcknowledgementRecord, HookCallRecord, NoticeRecord } from '../../src/store/records.js';
 
@@ -95,3 +97,14 @@ export function feedback(card: string, overrides: Partial<FeedbackRecord> = {}):
 export function period(institutionId: string, from = '2025-03-01T00:00:00Z', to = '2025-04-01T00:00:00Z') {
   return { from, to, institutionId };
 }
+
+/** The QC reports' options over a generated province year (test/bench/lib/qc-scale-data.ts), as the routes pass them on 2027-01-10. */
+export const PROVINCE_YEAR_TODAY = '2027-01-10';
+export const PROVINCE_YEAR_REPORT = {
+  timeZone: 'Asia/Shanghai',
+  today: PROVINCE_YEAR_TODAY,
+  deadlineDays: 7,
+  referralRules: ART25_NOTICE_RULE_IDS,
+  pregnancyToleranceDays: DEFAULT_POLICY.PREGNANCY_EDD_TOLERANCE_DAYS,
+  diagnosisDays: DEFAULT_POLICY.FOLLOW_UP_DIAGNOSIS_DAYS,
+};

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
-import { ART25_NOTICE_RULE_IDS } from '../../src/engine/rule-ids.js';
 import { computeCompliance } from '../../src/qc/compliance.js';
 import { computeDataQuality } from '../../src/qc/data-quality.js';
 import { computeFollowUp } from '../../src/qc/follow-up.js';
@@ -16,6 +14,7 @@ import type { Sql } from '../../src/store/sql.js';
 import { generateProvince } from '../bench/lib/qc-scale-data.js';
 import { postgresSkipReason, startPostgres, type PostgresServer } from '../support/postgres-server.js';
 import { createDatabase } from './postgres-target.js';
+import { PROVINCE_YEAR_REPORT, PROVINCE_YEAR_TODAY } from './audit-fixtures.js';
 
 /**
  * Migrations 16 and 17 (docs/design.md#qc-scale) on both engines: a small province year generated at
@@ -25,14 +24,18 @@ import { createDatabase } from './postgres-target.js';
  * the covering indexes replace the ones of migrations 1 and 12, and 17's (with the EHR) those of 16.
  */
 const BEFORE = MIGRATIONS.filter((m) => m.version < 16);
-const TODAY = '2027-01-10';
-const OPTS = {
-  timeZone: 'Asia/Shanghai',
-  today: TODAY,
-  deadlineDays: 7,
-  referralRules: ART25_NOTICE_RULE_IDS,
-  pregnancyToleranceDays: DEFAULT_POLICY.PREGNANCY_EDD_TOLERANCE_DAYS,
-};
+const TODAY = PROVINCE_YEAR_TODAY;
+const OPTS = PROVINCE_YEAR_REPORT;
+
+/** The versions migrating to `version` applied. */
+async function appliedUpTo(sql: Sql, version: number): Promise<readonly number[]> {
+  return (
+    await migrate(
+      sql,
+      MIGRATIONS.filter((m) => m.version <= version),
+    )
+  ).applied;
+}
 
 async function reports(sql: Sql) {
   const audit = createAuditStore(sql);
@@ -43,13 +46,7 @@ async function reports(sql: Sql) {
   ]) {
     const period = { ...OPTS, from: q.from, to: q.to };
     out.push(computeCompliance(await readCompliancePeriod(audit, q, TODAY), { ...period, groupBy: 'institution' }));
-    out.push(
-      computeFollowUp(await readFollowUpPeriod(audit, q, TODAY), {
-        ...period,
-        groupBy: 'institution',
-        diagnosisDays: DEFAULT_POLICY.FOLLOW_UP_DIAGNOSIS_DAYS,
-      }),
-    );
+    out.push(computeFollowUp(await readFollowUpPeriod(audit, q, TODAY), { ...period, groupBy: 'institution' }));
     out.push(computeDataQuality(await readDataQualityPeriod(audit, q), { ...q, groupBy: 'institution', timeZone: OPTS.timeZone }));
   }
   return out;
@@ -76,14 +73,7 @@ function migrationSuite(engine: string, open: () => Promise<Sql>): void {
       expect((before[1] as ReturnType<typeof computeFollowUp>).total.procedure).toBeGreaterThan(0);
       expect((before[2] as ReturnType<typeof computeDataQuality>).total.undecided).toBeGreaterThan(0);
 
-      expect(
-        (
-          await migrate(
-            sql,
-            MIGRATIONS.filter((m) => m.version <= 16),
-          )
-        ).applied,
-      ).toEqual([16]);
+      expect(await appliedUpTo(sql, 16)).toEqual([16]);
       expect(await reports(sql)).toEqual(before);
       const defs = await indexes(sql);
       expect(defs.hook_call_patient_sightings).toMatch(/\(patient_id, received_at\) INCLUDE \(pregnancy_key, edd\)/);
@@ -95,14 +85,7 @@ function migrationSuite(engine: string, open: () => Promise<Sql>): void {
       expect(defs).not.toHaveProperty('hook_call_institution');
 
       // Migration 17: the same indexes with the EHR (issuer, tenant) in their INCLUDE; same reports.
-      expect(
-        (
-          await migrate(
-            sql,
-            MIGRATIONS.filter((m) => m.version <= 17),
-          )
-        ).applied,
-      ).toEqual([17]);
+      expect(await appliedUpTo(sql, 17)).toEqual([17]);
       expect(await reports(sql)).toEqual(before);
       const ehr = await indexes(sql);
       expect(ehr.hook_call_patient_sightings_ehr).toMatch(/\(patient_id, received_at\) INCLUDE \(pregnancy_key, edd, issuer, tenant\)/);

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
-import { ART25_NOTICE_RULE_IDS } from '../../src/engine/rule-ids.js';
 import { computeCompliance } from '../../src/qc/compliance.js';
 import { computeFollowUp } from '../../src/qc/follow-up.js';
 import { createAuditStore } from '../../src/store/audit-store.js';
@@ -9,7 +7,7 @@ import { readFollowUpPeriod } from '../../src/store/follow-up-period.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createPgliteSql, MEMORY_DATA_DIR } from '../../src/store/pglite-sql.js';
 import { generateProvince } from '../bench/lib/qc-scale-data.js';
-import { hookCall } from './audit-fixtures.js';
+import { hookCall, PROVINCE_YEAR_REPORT, PROVINCE_YEAR_TODAY } from './audit-fixtures.js';
 
 /**
  * A short period is read for its women only (docs/design.md#qc-scale): on a generated province year
@@ -19,15 +17,8 @@ import { hookCall } from './audit-fixtures.js';
  * JSON read by woman as read whole, while the by-woman read reads fewer findings, cards and events;
  * a woman whose only row in the period is a high-risk NIPT (no finding) is still in the funnel.
  */
-const TODAY = '2027-01-10';
-const OPTS = {
-  timeZone: 'Asia/Shanghai',
-  today: TODAY,
-  deadlineDays: 7,
-  referralRules: ART25_NOTICE_RULE_IDS,
-  pregnancyToleranceDays: DEFAULT_POLICY.PREGNANCY_EDD_TOLERANCE_DAYS,
-  diagnosisDays: DEFAULT_POLICY.FOLLOW_UP_DIAGNOSIS_DAYS,
-};
+const TODAY = PROVINCE_YEAR_TODAY;
+const OPTS = PROVINCE_YEAR_REPORT;
 
 describe('QC reports of a short period read by woman', () => {
   it('give the same compliance and follow-up as the whole read, from fewer rows', async () => {
