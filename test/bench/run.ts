@@ -8,6 +8,7 @@
  * (lib/targets.ts) are checked on the run and printed after the table.
  * Env: BENCH_DURATION (s per phase, default 10), BENCH_WARMUP (s, default 3), BENCH_PROBE_RATE
  * (req/s, default 50), BENCH_HEAVY_AUTH=1 (also the heavy record with auth on), BENCH_LOG_LEVEL,
+ * BENCH_SERVER_WARMUP (s each server just started is warmed before its first case, default 10),
  * BENCH_QUICK=1 (only what the targets read: the express and durable-echo baselines and the referral
  * service with auth off, typical, heavy and repeat — a few minutes instead of a quarter of an hour).
  */
@@ -15,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchRequest } from './lib/cannon.js';
-import { runCase, type Settings } from './lib/phases.js';
+import { runCase, warmServer, type Settings } from './lib/phases.js';
 import { fallbackRequest, paddedRequest, prefetchResources, SERVICE_IDS, type BenchServiceId, type HookBody } from './lib/records.js';
 import { addRatios, formatTable, writeJson, type Row } from './lib/report.js';
 import { envNumber, RESULTS_DIR, runDir } from './lib/settings.js';
@@ -37,6 +38,7 @@ const HEAVY = 1000;
 const dir = runDir('bench');
 const duration = envNumber('BENCH_DURATION', 10);
 const quick = process.env.BENCH_QUICK === '1';
+const serverWarmupSec = envNumber('BENCH_SERVER_WARMUP', 10);
 const s: Settings = {
   durationSec: duration,
   warmupSec: envNumber('BENCH_WARMUP', Math.min(3, duration)),
@@ -91,6 +93,19 @@ async function baselines(key: BenchKey): Promise<void> {
   for (const [kind, recs] of kinds) {
     const t = await startBaseline(kind, dir, key.jwks);
     await serverRun(t, async () => {
+      // The jose baseline holds no store; warming it would sign thousands of tokens for nothing.
+      if (kind !== 'express+jose')
+        await warmServer(
+          {
+            target: kind,
+            record: 'typical',
+            auth: 'off',
+            origin: t.origin,
+            request: post(SERVICE_IDS[0], records.typical(SERVICE_IDS[0])),
+          },
+          s,
+          serverWarmupSec,
+        );
       for (const rec of recs) {
         const jwt = kind === 'express+jose';
         rows.push(
@@ -114,6 +129,12 @@ async function baselines(key: BenchKey): Promise<void> {
 async function serviceAuthOff(): Promise<void> {
   const t = await startService({ auth: 'off', logDir: dir });
   await serverRun(t, async () => {
+    const first = SERVICE_IDS[0];
+    await warmServer(
+      { target: first, record: 'typical', auth: 'off', origin: t.origin, request: post(first, records.typical(first)) },
+      s,
+      serverWarmupSec,
+    );
     for (const rec of ['typical', 'heavy'] as const) {
       for (const id of quick ? SERVICE_IDS.slice(0, 1) : SERVICE_IDS)
         rows.push(...(await runCase({ target: id, record: rec, auth: 'off', origin: t.origin, request: post(id, records[rec](id)) }, s)));
@@ -159,6 +180,20 @@ async function serviceAuthOn(key: BenchKey): Promise<void> {
   const t = await startService({ auth: 'jwt', trustedIssuers: trustedIssuers(key), logDir: dir });
   const recs = process.env.BENCH_HEAVY_AUTH === '1' ? (['typical', 'heavy'] as const) : (['typical'] as const);
   await serverRun(t, async () => {
+    const first = SERVICE_IDS[0];
+    await warmServer(
+      {
+        target: first,
+        record: 'typical',
+        auth: 'jwt',
+        origin: t.origin,
+        request: post(first, records.typical(first)),
+        sign: (n) => signTokens(key, first, n),
+        upper: upperOf(first, 'typical'),
+      },
+      s,
+      serverWarmupSec,
+    );
     for (const rec of recs) {
       for (const id of SERVICE_IDS) {
         rows.push(

@@ -50,6 +50,15 @@ async function phase(c: Case, s: Settings, connections: number, sec: number, rat
   return { ...r, loadAvg1 };
 }
 
+/**
+ * A server just started, warmed before its first case (c10, discarded): the JIT, and for an
+ * embedded store its first WAL segments and table pages — a state a running service left behind
+ * long ago, which the short per-case warm-up of the first case alone does not reach.
+ */
+export async function warmServer(c: Case, s: Settings, sec: number): Promise<void> {
+  if (sec > 0) await phase(c, s, 10, sec, undefined, 'c10');
+}
+
 /** Warm-up (c10, discarded), then c1, c10 and the latency probe (one connection at a fixed low rate). */
 export async function runCase(c: Case, s: Settings): Promise<Row[]> {
   await phase(c, s, 10, s.warmupSec, undefined, 'c10');
