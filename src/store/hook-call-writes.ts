@@ -130,7 +130,7 @@ const CTES = {
   // The content goes in as the canonical text that was hashed, stored as is and never parsed: a
   // parameter of its own (a text[] by `ord`), not a string inside the jsonb of the other columns,
   // whose parse would go through every character of it again (docs/design.md#notice-reuse).
-  n: (p: string, contents = '$0') => `n AS (
+  n: (p: string, contents: string) => `n AS (
   INSERT INTO notice (id, created_at, hash, substance_hash, patient_id, pregnancy_key, edd, institution_id, practitioner_id, hook_call_id, rules,
     content_jcs)
   SELECT x.id, x.created_at, x.hash, x.substance_hash, x.patient_id, x.pregnancy_key, x.edd, x.institution_id, x.practitioner_id, x.hook_call_id,
