@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ClinicalNow } from '../clock.js';
 import type { Policy } from '../clinical/policy.js';
 import { auditPatient } from './audit-patient.js';
-import { ART25_NOTICE_RULE_IDS } from '../engine/rule-ids.js';
+import { reportSettings } from '../qc/report-settings.js';
 import type { FollowUpGroupBy } from '../qc/follow-up-types.js';
 import { createAuditTally, type BulkAuditReport } from './audit-tally.js';
 import { createFollowUpCollector } from './follow-up-collector.js';
@@ -65,12 +65,7 @@ export async function runBulkAudit(o: BulkAuditOptions): Promise<BulkAuditReport
       unattributed: part.unattributed,
       followUp: followUp.report({
         ...o.followUp,
-        timeZone: o.now.timeZone,
-        today: o.now.today,
-        deadlineDays: o.deadlineDays ?? 7,
-        referralRules: ART25_NOTICE_RULE_IDS,
-        pregnancyToleranceDays: o.policy.PREGNANCY_EDD_TOLERANCE_DAYS,
-        diagnosisDays: o.policy.FOLLOW_UP_DIAGNOSIS_DAYS,
+        ...reportSettings({ timeZone: o.now.timeZone, deadlineDays: o.deadlineDays ?? 7, policy: o.policy }, o.now.today),
       }),
     });
   } finally {

@@ -1,4 +1,4 @@
-import { ART25_NOTICE_RULE_IDS } from '../engine/rule-ids.js';
+import { configuredReportSettings } from '../qc/report-settings.js';
 import type { Config } from '../config/schema.js';
 import { computeCompliance } from '../qc/compliance.js';
 import { parseComplianceQuery } from '../qc/compliance-query.js';
@@ -27,16 +27,7 @@ export function complianceCommand(argv: readonly string[], io: CliIo, config: Co
       parse: parseComplianceQuery,
       render: async ({ from, to, groupBy, institution }, out, audit, today) => {
         const input = await readCompliancePeriod(audit, { from, to, institution }, today);
-        const report = computeCompliance(input, {
-          from,
-          to,
-          groupBy,
-          timeZone: config.clinicTimeZone,
-          deadlineDays: config.noticeDeadlineDays,
-          today,
-          referralRules: ART25_NOTICE_RULE_IDS,
-          pregnancyToleranceDays: config.policy.PREGNANCY_EDD_TOLERANCE_DAYS,
-        });
+        const report = computeCompliance(input, { from, to, groupBy, ...configuredReportSettings(config, today) });
         // Full access, as the API's identified reader: ids as stored (docs/design.md#patient-identity).
         const present = identityPresenter({ role: 'province', seesMrn: true });
         if (out.format === 'json') return `${JSON.stringify({ ...report, cases: report.cases.map((c) => present.case(c)) }, null, 2)}\n`;

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import { ART25_NOTICE_RULE_IDS } from '../engine/rule-ids.js';
+import { configuredReportSettings } from '../qc/report-settings.js';
 import { computeFollowUp } from '../qc/follow-up.js';
 import { followUpRowsCsv, niptCsv, undiagnosedCsv } from '../qc/follow-up-csv.js';
 import { followUpTable } from '../qc/follow-up-table.js';
@@ -27,17 +27,7 @@ export function followUpCommand(argv: readonly string[], io: CliIo, config: Conf
       parse: parseFollowUpQuery,
       render: async ({ from, to, groupBy, institution }, out, audit, today) => {
         const input = await readFollowUpPeriod(audit, { from, to, institution }, today);
-        const report = computeFollowUp(input, {
-          from,
-          to,
-          groupBy,
-          timeZone: config.clinicTimeZone,
-          today,
-          deadlineDays: config.noticeDeadlineDays,
-          referralRules: ART25_NOTICE_RULE_IDS,
-          pregnancyToleranceDays: config.policy.PREGNANCY_EDD_TOLERANCE_DAYS,
-          diagnosisDays: config.policy.FOLLOW_UP_DIAGNOSIS_DAYS,
-        });
+        const report = computeFollowUp(input, { from, to, groupBy, ...configuredReportSettings(config, today) });
         // Full access, as the API's identified reader: ids as stored (docs/design.md#patient-identity).
         const present = identityPresenter({ role: 'province', seesMrn: true });
         if (out.format === 'json') {

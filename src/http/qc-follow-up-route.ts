@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { scopeInstitution, type QcAuthenticate } from '../auth/qc-auth.js';
 import type { Config } from '../config/schema.js';
-import { ART25_NOTICE_RULE_IDS } from '../engine/rule-ids.js';
+import { configuredReportSettings } from '../qc/report-settings.js';
 import { AppError } from '../errors/app-error.js';
 import { DEFAULT_LIMIT } from '../qc/period-query.js';
 import { computeFollowUp } from '../qc/follow-up.js';
@@ -38,17 +38,11 @@ export function qcFollowUpHandler(deps: Deps, authenticate: QcAuthenticate, iden
     const institution = scopeInstitution(principal, q.institution);
     const today = deps.clock.now().today;
     const input = await readFollowUpPeriod(deps.audit, { from: q.from, to: q.to, institution }, today);
-    const { policy } = deps.config;
     const computed = computeFollowUp(input, {
       from: q.from,
       to: q.to,
       groupBy: q.groupBy,
-      timeZone: deps.config.clinicTimeZone,
-      today,
-      deadlineDays: deps.config.noticeDeadlineDays,
-      referralRules: ART25_NOTICE_RULE_IDS,
-      pregnancyToleranceDays: policy.PREGNANCY_EDD_TOLERANCE_DAYS,
-      diagnosisDays: policy.FOLLOW_UP_DIAGNOSIS_DAYS,
+      ...configuredReportSettings(deps.config, today),
     });
     // A pseudonymising reader sees her pseudonym in both lists (docs/design.md#patient-identity).
     const present = await identity(principal);

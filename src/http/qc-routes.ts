@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { qcAuthenticator, scopeInstitution, type QcAuthenticate } from '../auth/qc-auth.js';
-import { ART25_NOTICE_RULE_IDS } from '../engine/rule-ids.js';
+import { configuredReportSettings } from '../qc/report-settings.js';
 import { AppError } from '../errors/app-error.js';
 import { computeCompliance } from '../qc/compliance.js';
 import { DEFAULT_LIMIT, parseComplianceQuery, type ComplianceQuery } from '../qc/compliance-query.js';
@@ -66,11 +66,7 @@ function complianceHandler(deps: QcDeps, authenticate: QcAuthenticate, identity:
       from: q.from,
       to: q.to,
       groupBy: q.groupBy,
-      timeZone: deps.config.clinicTimeZone,
-      deadlineDays: deps.config.noticeDeadlineDays,
-      today,
-      referralRules: ART25_NOTICE_RULE_IDS,
-      pregnancyToleranceDays: deps.config.policy.PREGNANCY_EDD_TOLERANCE_DAYS,
+      ...configuredReportSettings(deps.config, today),
     });
     const present = await identity(principal);
     const filtered = (q.status ? report.cases.filter((c) => c.status === q.status) : report.cases).map((c) => present.case(c));
