@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jcs } from '../../src/canonical-json.js';
 import { clinicalNowAt } from '../../src/clock.js';
 import { buildNoticeContent } from '../../src/referral/notice/content.js';
-import { derivedNoticeId, noticeSubstanceHash } from '../../src/referral/notice/substance.js';
+import { derivedNoticeId, draftedNotice } from '../../src/referral/notice/substance.js';
 import { createStore, type OpenedStore } from '../../src/store/create-store.js';
 import { createHookCallBatcher } from '../../src/store/hook-call-batcher.js';
 import { NoticeConflictError, textArrayLiteral } from '../../src/store/hook-call-writes.js';
@@ -36,7 +36,7 @@ function issued(instant: string, patientId = 'p-zhang-li-1989', findings = FINDI
     now,
     institution: POLICY.institution,
   });
-  const substanceHash = noticeSubstanceHash(draft);
+  const substanceHash = draftedNotice(draft).substanceHash;
   const id = derivedNoticeId(KEY, {
     issuer: ISSUER,
     institutionId: 'org-hz-women',
@@ -182,7 +182,7 @@ function contract(engine: string, open: () => Promise<OpenedStore>): void {
       expect(row?.content).toBeNull();
       expect(row?.content_jcs).toBe(n.canonical);
       expect(createHash('sha256').update(row!.content_jcs, 'utf8').digest('hex')).toBe(row?.hash);
-      expect(noticeSubstanceHash(JSON.parse(row!.content_jcs) as Record<string, unknown>)).toBe(row?.substance_hash);
+      expect(draftedNotice(JSON.parse(row!.content_jcs) as Record<string, unknown>).substanceHash).toBe(row?.substance_hash);
       expect((await store.audit.get(n.id))?.content).toEqual(n.content);
     });
 
