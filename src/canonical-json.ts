@@ -69,8 +69,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * Throws a TypeError naming the path.
  */
 export function jcs(value: unknown): string {
-  // The walk that names the path runs only for data that fails: building every path costs more than the check.
-  if (!jcsSafe(value)) check(value, '$');
+  check(value);
   return canonicalJson(value) as string;
 }
 
@@ -81,7 +80,7 @@ export function jcs(value: unknown): string {
  * some members (the notice and its substance, src/referral/notice/substance.ts) writes each member once.
  */
 export function jcsMembers(value: Readonly<Record<string, unknown>>): [string, string][] {
-  if (!jcsSafe(value)) check(value, '$');
+  check(value);
   const out: [string, string][] = [];
   for (const k of Object.keys(value).sort()) {
     const member = write(value[k], k);
@@ -100,50 +99,44 @@ export function jcsOfMembers(members: readonly (readonly [string, string])[]): s
   return `${out}}`;
 }
 
-/** Whether `check` passes, without the paths it names on failure. */
-function jcsSafe(value: unknown): boolean {
+/** What JCS refuses in a value: the path below it (`[0].a`) and the refusal, worded for its full path. */
+interface Refusal {
+  readonly below: string;
+  readonly words: (path: string) => string;
+}
+
+/**
+ * The first thing JCS refuses in `value`, or `undefined`. One walk that builds no path while it
+ * finds nothing (a notice is checked on every card): the path is put together on the way back up.
+ */
+function refusal(value: unknown): Refusal | undefined {
   let v = value;
   if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
     v = (v as { toJSON: (key: string) => unknown }).toJSON('');
   }
-  if (v === null || v === undefined || typeof v === 'boolean') return true;
-  if (typeof v === 'number') return Number.isFinite(v);
-  if (typeof v === 'string') return !LONE_SURROGATE.test(v);
-  if (typeof v === 'bigint') return false;
-  if (typeof v !== 'object') return true;
+  if (v === null || v === undefined || typeof v === 'boolean') return undefined;
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : { below: '', words: (p) => `${p} is not a finite number` };
+  if (typeof v === 'string') return LONE_SURROGATE.test(v) ? { below: '', words: (p) => `${p} holds a lone surrogate` } : undefined;
+  if (typeof v === 'bigint') return { below: '', words: (p) => `${p} is a bigint` };
+  if (typeof v !== 'object') return undefined; // function, symbol: left out, as JSON.stringify does
   if (Array.isArray(v)) {
-    for (const x of v) if (!jcsSafe(x)) return false;
-    return true;
+    for (let i = 0; i < v.length; i += 1) {
+      const r = refusal(v[i]);
+      if (r) return { below: `[${i}]${r.below}`, words: r.words };
+    }
+    return undefined;
   }
   for (const k in v) {
     if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
-    if (LONE_SURROGATE.test(k) || !jcsSafe((v as Record<string, unknown>)[k])) return false;
+    if (LONE_SURROGATE.test(k)) return { below: '', words: (p) => `a member name under ${p} holds a lone surrogate` };
+    const r = refusal((v as Record<string, unknown>)[k]);
+    if (r) return { below: `.${k}${r.below}`, words: r.words };
   }
-  return true;
+  return undefined;
 }
 
-function check(value: unknown, path: string): void {
-  let v = value;
-  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
-    v = (v as { toJSON: (key: string) => unknown }).toJSON('');
-  }
-  if (v === null || v === undefined || typeof v === 'boolean') return;
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new TypeError(`jcs: ${path} is not a finite number`);
-    return;
-  }
-  if (typeof v === 'string') {
-    if (LONE_SURROGATE.test(v)) throw new TypeError(`jcs: ${path} holds a lone surrogate`);
-    return;
-  }
-  if (typeof v === 'bigint') throw new TypeError(`jcs: ${path} is a bigint`);
-  if (typeof v !== 'object') return; // function, symbol: left out, as JSON.stringify does
-  if (Array.isArray(v)) {
-    v.forEach((x, i) => check(x, `${path}[${i}]`));
-    return;
-  }
-  for (const [k, x] of Object.entries(v)) {
-    if (LONE_SURROGATE.test(k)) throw new TypeError(`jcs: a member name under ${path} holds a lone surrogate`);
-    check(x, `${path}.${k}`);
-  }
+/** Throws a TypeError naming the path of the first thing JCS refuses in `value`. */
+function check(value: unknown): void {
+  const r = refusal(value);
+  if (r) throw new TypeError(`jcs: ${r.words(`$${r.below}`)}`);
 }
