@@ -241,10 +241,12 @@ const sizes = Object.fromEntries(
     },
   ]),
 );
-console.log(`bench: ${duration}s per phase, warm-up ${s.warmupSec}s, work dir ${dir}`);
+// The service and the durable echo both take DATABASE_URL from the environment when it is set.
+const storeEngine = process.env.DATABASE_URL === undefined ? 'pglite' : 'postgresql';
+console.log(`bench: ${duration}s per phase, warm-up ${s.warmupSec}s, store ${storeEngine}, work dir ${dir}`);
 if (!quick) console.log('micro-benchmark (rule engine, typical record)…');
 const engine = quick ? undefined : micro();
-console.log(JSON.stringify(engine));
+if (engine !== undefined) console.log(JSON.stringify(engine));
 const key = await makeBenchKey();
 console.log('baselines…');
 await baselines(key);
@@ -266,6 +268,7 @@ writeJson(resultsFile, {
   cpus: 2,
   pinning: { server: SERVER_CORE, load: 1 },
   settings: s,
+  store: storeEngine,
   sizes,
   engine,
   servers,

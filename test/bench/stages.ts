@@ -42,7 +42,9 @@ const warm = warmUpCount(iterations);
 const alloc = process.argv.includes('--alloc') ? new Session() : undefined;
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-stages-'));
-const config = loadConfig({ DATA_DIR: join(dir, 'data'), AUTH_MODE: 'off', LOG_LEVEL: 'silent' });
+// DATABASE_URL set: the PostgreSQL store, as the service would use it; else PGlite in a temp DATA_DIR.
+const database = process.env.DATABASE_URL === undefined ? {} : { DATABASE_URL: process.env.DATABASE_URL };
+const config = loadConfig({ DATA_DIR: join(dir, 'data'), AUTH_MODE: 'off', LOG_LEVEL: 'silent', ...database });
 const store = createStore(config);
 const { deps } = await compose(config, createLogger(config), { store });
 const def = deps.definitions.find((d) => d.id === service);
