@@ -11,7 +11,7 @@ import type { AppDeps } from './ports.js';
 import { createServices } from './services.js';
 import { createStore, type OpenedStore } from './store/create-store.js';
 import { createSqlRateCounters } from './store/rate-limit-counters.js';
-import { cachedRegistry } from './store/registry-cache.js';
+import { keptRegistry } from './store/kept-registry.js';
 import { createSqlRegistryStore } from './store/sql-registry-store.js';
 import { NOTICE_ID_SECRET } from './store/reuse-cache.js';
 
@@ -34,8 +34,12 @@ export async function compose(
   // `opts.store`: a store already opening (src/main.ts starts it before loading the HTTP modules).
   const store = await (opts.store ?? createStore(config));
   const clock = opts.clock ?? systemClock(config.clinicTimeZone);
-  // The embedded store has one writer, this process: its registry reads are kept (docs/design.md#registry-cache).
-  const registry = store.engine === 'pglite' ? cachedRegistry(createSqlRegistryStore(store.sql)) : createSqlRegistryStore(store.sql);
+  const { registry, stopListening } = keptRegistry(createSqlRegistryStore(store.sql), {
+    engine: store.engine,
+    databaseUrl: config.databaseUrl,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    logger,
+  });
   const definitions = loadServiceDefinitions();
   // The app's metrics (docs/design.md#metrics): FHIR read failures and store failures count in them too.
   const metrics = createMetrics({ services: definitions.map((d) => d.id) });
@@ -85,5 +89,12 @@ export async function compose(
     logger.warn({ pid, hostname, command, startedAt }, 'DATA_DIR lock taken over: its process no longer runs');
   }
   logger.info({ engine: store.engine, schemaVersion: store.migration.version, applied: store.migration.applied.length }, 'store ready');
-  return { deps, store, close: () => store.close() };
+  return {
+    deps,
+    store,
+    close: async () => {
+      await stopListening();
+      await store.close();
+    },
+  };
 }

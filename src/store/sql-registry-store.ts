@@ -23,6 +23,7 @@ import {
 } from '../registry/memory-registry-store.js';
 import { findHolder } from '../orders/registry-keys.js';
 import { canonicalJson } from '../canonical-json.js';
+import { REGISTRY_CHANNEL } from './registry-notifications.js';
 import { json } from './row-values.js';
 import type { Sql } from './sql.js';
 
@@ -231,6 +232,8 @@ export function createSqlRegistryStore(sql: Sql): RegistryStore {
     upsert: (batch: RegistryBatch) =>
       sql.transaction(async (tx): Promise<UpsertSummary> => {
         await tx.query('SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock($1::bigint)) AS l', [REGISTRY_LOCK_KEY]);
+        // Delivered at commit only, to every replica listening (docs/design.md#registry-cache).
+        await tx.query("SELECT 1 AS notified FROM (SELECT pg_notify($1, '')) AS n", [REGISTRY_CHANNEL]);
         const counts = { inserted: 0, updated: 0, unchanged: 0 };
         const stage = <T>(map: Map<string, T>, out: VersionRow[], key: string, value: T, extra: (string | null)[] = []) => {
           const old = map.get(key);

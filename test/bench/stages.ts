@@ -45,8 +45,8 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-stages-'));
 // DATABASE_URL set: the PostgreSQL store, as the service would use it; else PGlite in a temp DATA_DIR.
 const database = process.env.DATABASE_URL === undefined ? {} : { DATABASE_URL: process.env.DATABASE_URL };
 const config = loadConfig({ DATA_DIR: join(dir, 'data'), AUTH_MODE: 'off', LOG_LEVEL: 'silent', ...database });
-const store = createStore(config);
-const { deps } = await compose(config, createLogger(config), { store });
+const composition = await compose(config, createLogger(config), { store: createStore(config) });
+const { deps } = composition;
 const def = deps.definitions.find((d) => d.id === service);
 if (!def) throw new Error(`no definition for ${service}`);
 const request0 = paddedRequest(service, record === 'heavy' ? 1000 : 50);
@@ -101,7 +101,7 @@ try {
   if (alloc) allocations = byFunction((await alloc.post('HeapProfiler.stopSampling')).profile.head, iterations - warm);
 } finally {
   alloc?.disconnect();
-  await (await store).close();
+  await composition.close();
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -6,6 +6,7 @@ import { createPgliteSql, MEMORY_DATA_DIR } from '../../src/store/pglite-sql.js'
 import { cachedRegistry } from '../../src/store/registry-cache.js';
 import { createSqlRegistryStore } from '../../src/store/sql-registry-store.js';
 import type { Sql } from '../../src/store/sql.js';
+import { counted, HZ_MCH_BATCH as BATCH, HZ_MCH_LICENCE as HZ_MCH } from './counted-registry.js';
 import { registryStoreContract } from './registry-store.contract.js';
 
 /**
@@ -24,56 +25,6 @@ async function sqlStore(): Promise<RegistryStore> {
   await migrate(sql);
   return createSqlRegistryStore(sql);
 }
-
-/** The store with every read counted. */
-function counted(inner: RegistryStore): { store: RegistryStore; reads: () => number; failNext: () => void } {
-  let reads = 0;
-  let fail = false;
-  const read =
-    <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
-    async (...a: A): Promise<R> => {
-      reads += 1;
-      if (fail) {
-        fail = false;
-        throw new Error('registry statement failed');
-      }
-      return f(...a);
-    };
-  return {
-    store: {
-      ...inner,
-      practitioner: read((id: string) => inner.practitioner(id)),
-      organization: read((id: string) => inner.organization(id)),
-      findPractitioner: read((k: Parameters<RegistryStore['findPractitioner']>[0]) => inner.findPractitioner(k)),
-      findOrganization: read((k: Parameters<RegistryStore['findOrganization']>[0]) => inner.findOrganization(k)),
-      upsert: (b) => inner.upsert(b),
-      list: () => inner.list(),
-    },
-    reads: () => reads,
-    failNext: () => {
-      fail = true;
-    },
-  };
-}
-
-const HZ_MCH = { system: 'https://www.zjwjw.gov.cn/licence', value: 'PDX-330100-001' };
-const BATCH = {
-  practitioners: [{ practitionerId: 'pr-wang-fang', name: '王芳', organizationIds: ['org-hz-mch'] }],
-  organizations: [
-    {
-      organizationId: 'org-hz-mch',
-      name: '杭州市妇幼保健院',
-      identifiers: [HZ_MCH],
-      institutionRole: 'prenatal-diagnosis-institution' as const,
-    },
-  ],
-  certificates: [
-    { practitionerId: 'pr-wang-fang', technique: 'prenatal-diagnosis' as const, number: 'ZJ-PD-2023-0107', validTo: '2027-06-30' },
-  ],
-  licences: [
-    { organizationId: 'org-hz-mch', number: 'PDX-330100-001', techniques: ['prenatal-diagnosis' as const], validTo: '2028-12-31' },
-  ],
-};
 
 describe('cached registry over PGlite', () => {
   registryStoreContract(async () => ({ subject: cachedRegistry(await sqlStore()), reference: new MemoryRegistryStore() }));
@@ -108,7 +59,7 @@ describe('cached registry over PGlite', () => {
 
   it('keeps at most `max` answers, the least recently used going first', async () => {
     const { store, reads } = counted(new MemoryRegistryStore());
-    const registry = cachedRegistry(store, 2);
+    const registry = cachedRegistry(store, { max: 2 });
     await registry.organization('a');
     await registry.organization('b');
     await registry.organization('a');
@@ -119,5 +70,38 @@ describe('cached registry over PGlite', () => {
     expect(reads()).toBe(before);
     await registry.organization('b');
     expect(reads()).toBe(before + 1);
+  });
+
+  it('keeps an answer at most `maxAgeMs`', async () => {
+    const { store, reads } = counted(new MemoryRegistryStore());
+    let now = 1_000_000;
+    const registry = cachedRegistry(store, { maxAgeMs: 10_000, now: () => now });
+    await registry.organization('org-hz-mch');
+    now += 9_999;
+    await registry.organization('org-hz-mch');
+    expect(reads()).toBe(1);
+    now += 1;
+    await registry.organization('org-hz-mch');
+    expect(reads()).toBe(2);
+    await registry.organization('org-hz-mch');
+    expect(reads()).toBe(2);
+  });
+
+  it('off (`serve(false)`): every read goes to the store and none is kept; on again, answers are kept anew', async () => {
+    const { store, reads } = counted(new MemoryRegistryStore());
+    const registry = cachedRegistry(store);
+    await registry.upsert(BATCH);
+    await registry.practitioner('pr-wang-fang');
+    registry.serve(false);
+    await registry.practitioner('pr-wang-fang');
+    await registry.practitioner('pr-wang-fang');
+    expect(reads()).toBe(3);
+    registry.serve(true);
+    await registry.practitioner('pr-wang-fang');
+    await registry.practitioner('pr-wang-fang');
+    expect(reads()).toBe(4);
+    registry.forget();
+    expect(await registry.practitioner('pr-wang-fang')).toMatchObject({ name: '王芳' });
+    expect(reads()).toBe(5);
   });
 });
