@@ -304,15 +304,41 @@ export async function listNotices(sql: Sql, q: PeriodQuery): Promise<NoticeRow[]
 /** Feedback received in the period; the institution filter applies to the hook call of the card. */
 export async function listFeedback(sql: Sql, q: PeriodQuery): Promise<FeedbackRow[]> {
   const rows = await sql.query<Raw>(
-    `SELECT fb.service_id AS feedback_service_id, fb.card_uuid, fb.outcome, fb.accepted_suggestions, fb.outcome_timestamp,
-       fb.received_at AS feedback_received_at, fb.issuer, fb.dedupe_key, fb.item, ${CALL}
+    `SELECT ${FEEDBACK}, ${CALL}
      FROM feedback fb LEFT JOIN LATERAL (SELECT c.hook_call_id FROM card c WHERE c.uuid = fb.card_uuid LIMIT 1) c ON true
      LEFT JOIN hook_call h ON h.id = c.hook_call_id
      WHERE ${IN_PERIOD('fb.received_at', 'h.institution_id')} ORDER BY fb.seq`,
     params(q),
     REPORT,
   );
-  return rows.map((r) => ({
+  return rows.map(feedbackFromRow);
+}
+
+/**
+ * The feedback received in the period on the cards `listCards` returns for the same query (the
+ * cards of its calls: its institution, its patients): all a QC report uses of feedback is a click on
+ * one of its own cards' suggestions. Read from those cards, so an institution's or a few women's
+ * report reads their own feedback only, not every item of the province's window
+ * (docs/design.md#qc-scale). Card uuids are drawn per card, so each item comes once.
+ */
+export async function listCardFeedback(sql: Sql, q: PeriodQuery): Promise<FeedbackRow[]> {
+  const rows = await sql.query<Raw>(
+    `SELECT ${FEEDBACK}, ${CALL}
+     FROM card c JOIN hook_call h ON h.id = c.hook_call_id JOIN feedback fb ON fb.card_uuid = c.uuid
+     WHERE ${IN_PERIOD_OF('h.received_at', 'h.institution_id')}
+       AND fb.received_at >= $1::timestamptz AND fb.received_at < $2::timestamptz
+     ORDER BY fb.seq`,
+    patientParams(q),
+    REPORT,
+  );
+  return rows.map(feedbackFromRow);
+}
+
+const FEEDBACK = `fb.service_id AS feedback_service_id, fb.card_uuid, fb.outcome, fb.accepted_suggestions, fb.outcome_timestamp,
+       fb.received_at AS feedback_received_at, fb.issuer, fb.dedupe_key, fb.item`;
+
+function feedbackFromRow(r: Raw): FeedbackRow {
+  return {
     ...(r.hook_call_id ? withoutCallTimes(context(r)) : {}),
     serviceId: r.feedback_service_id as FeedbackRecord['serviceId'],
     receivedAt: iso(r.feedback_received_at),
@@ -323,7 +349,7 @@ export async function listFeedback(sql: Sql, q: PeriodQuery): Promise<FeedbackRo
     outcomeTimestamp: iso(r.outcome_timestamp),
     dedupeKey: r.dedupe_key as string,
     acceptedSuggestions: (r.accepted_suggestions as { id?: unknown }[]).map((s) => String(s.id)),
-  }));
+  };
 }
 
 /** Acknowledgements signed in the period; the institution filter applies to the notice. */

@@ -4,6 +4,7 @@ import { appendAcknowledgement } from './acknowledgements.js';
 import {
   listAcknowledgements,
   listCards,
+  listCardFeedback,
   listFeedback,
   listFindings,
   listHookCalls,
@@ -62,6 +63,8 @@ export interface AuditStore extends NoticeStore, NoticeLinkStore, FeedbackStore 
   listCards(q: PeriodQuery): Promise<CardRow[]>;
   listNotices(q: PeriodQuery): Promise<NoticeRow[]>;
   listFeedback(q: PeriodQuery): Promise<FeedbackRow[]>;
+  /** The feedback on the cards `listCards(q)` returns, received in the period (./audit-queries.ts). */
+  listCardFeedback(q: PeriodQuery): Promise<FeedbackRow[]>;
   listAcknowledgements(q: PeriodQuery): Promise<AcknowledgementQueryRow[]>;
   /** Notice Communications later hook calls observed (src/store/observed-notices.ts). */
   listObservedNotices(q: PeriodQuery): Promise<ObservedNoticeRow[]>;
@@ -144,6 +147,7 @@ export function createAuditStore(sql: Sql): AuditStore {
     listCards: (q) => listCards(sql, q),
     listNotices: (q) => listNotices(sql, q),
     listFeedback: (q) => listFeedback(sql, q),
+    listCardFeedback: (q) => listCardFeedback(sql, q),
     listAcknowledgements: (q) => listAcknowledgements(sql, q),
     listObservedNotices: (q) => listObservedNotices(sql, q),
     listFollowUpEvents: (q) => listFollowUpEvents(sql, q),

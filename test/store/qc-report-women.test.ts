@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { addDays } from '../../src/calendar/index.js';
 import { computeCompliance } from '../../src/qc/compliance.js';
 import { computeFollowUp } from '../../src/qc/follow-up.js';
 import { createAuditStore } from '../../src/store/audit-store.js';
-import { readCompliancePeriod, readsByWoman, type ReportWomen } from '../../src/store/compliance-period.js';
+import { LOOKBACK_DAYS, readCompliancePeriod, readsByWoman, type ReportWomen } from '../../src/store/compliance-period.js';
 import { readFollowUpPeriod } from '../../src/store/follow-up-period.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createPgliteSql, MEMORY_DATA_DIR } from '../../src/store/pglite-sql.js';
@@ -80,6 +81,42 @@ describe('QC reports of a short period read by woman', () => {
       // The periods hold what the reports count: indicated cases and NIPT cases.
       expect(indicated).toBeGreaterThan(20);
       expect(nipt).toBeGreaterThan(0);
+    } finally {
+      await sql.close();
+    }
+  }, 180_000);
+
+  it('read the feedback on their own cards only, and count the same clicks as from every item of the window', async () => {
+    const sql = await createPgliteSql(MEMORY_DATA_DIR);
+    try {
+      await migrate(sql);
+      await generateProvince(sql, { calls: 3000, institutions: 6, year: 2026, indicatedRate: 0.3, noticeBytes: 200 }, () => undefined);
+      const audit = createAuditStore(sql);
+      const periods = [
+        { from: '2026-01-01', to: '2026-12-31' },
+        { from: '2026-01-01', to: '2026-12-31', institution: 'org-1' },
+        { from: '2026-01-01', to: '2026-12-31', institution: 'org-5' },
+        { from: '2026-05-01', to: '2026-05-31', institution: 'org-2' },
+      ];
+      let clicked = 0;
+      for (const q of periods) {
+        const input = await readCompliancePeriod(audit, q, TODAY);
+        const opts = { ...OPTS, from: q.from, to: q.to, groupBy: 'institution' as const };
+        // Every feedback item of the window, whatever card it is about (the read before).
+        const window = { from: `${addDays(q.from, -LOOKBACK_DAYS - 1)}T00:00:00Z`, to: `${addDays(TODAY, 2)}T00:00:00Z` };
+        const everyItem = await audit.listFeedback(q.institution === undefined ? window : { ...window, institutionId: q.institution });
+        const report = computeCompliance(input, opts);
+        expect(JSON.stringify(report)).toBe(JSON.stringify(computeCompliance({ ...input, feedback: everyItem }, opts)));
+        // The clicks are in the report: without feedback it differs.
+        expect(JSON.stringify(report)).not.toBe(JSON.stringify(computeCompliance({ ...input, feedback: [] }, opts)));
+        const cards = new Set(input.cards.map((c) => c.uuid));
+        expect(input.feedback.every((f) => cards.has(f.cardUuid))).toBe(true);
+        expect(input.feedback.length).toBe(everyItem.filter((f) => cards.has(f.cardUuid)).length);
+        if (q.institution !== undefined && q.to === '2026-12-31')
+          expect(input.feedback.length).toBeLessThan((await audit.listFeedback(window)).length);
+        clicked += input.feedback.length;
+      }
+      expect(clicked).toBeGreaterThan(20);
     } finally {
       await sql.close();
     }
