@@ -211,7 +211,9 @@ export async function childRows<T>(
   const select = (on: string, where: string) =>
     `SELECT ${CALL}, h.id AS call_order, x.ordinal AS row_order, ${columns} FROM ${table} x JOIN hook_call h ON ${on} = x.hook_call_id
      WHERE ${IN_PERIOD_OF('h.received_at', 'h.institution_id')}${where}`;
-  const text = reused ? `${select('h.id', ' AND h.findings_from IS NULL')} UNION ALL ${select('h.findings_from', ' AND h.findings_from IS NOT NULL')}` : select('h.id', '');
+  const text = reused
+    ? `${select('h.id', ' AND h.findings_from IS NULL')} UNION ALL ${select('h.findings_from', ' AND h.findings_from IS NOT NULL')}`
+    : select('h.id', '');
   const rows = await sql.query<Raw>(`${text} ORDER BY received_at, call_order, row_order`, patientParams(q), REPORT);
   const str = stringTable();
   return rows.map((r) => Object.assign(context(r, str), row(r, str)));
