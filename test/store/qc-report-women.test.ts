@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays } from '../../src/calendar/index.js';
 import { computeCompliance } from '../../src/qc/compliance.js';
 import { computeFollowUp } from '../../src/qc/follow-up.js';
-import { createAuditStore } from '../../src/store/audit-store.js';
+import { createAuditStore, type AuditStore } from '../../src/store/audit-store.js';
 import { LOOKBACK_DAYS, readCompliancePeriod, readsByWoman, type ReportWomen } from '../../src/store/compliance-period.js';
 import { readFollowUpPeriod } from '../../src/store/follow-up-period.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -21,13 +21,21 @@ import { hookCall, PROVINCE_YEAR_REPORT, PROVINCE_YEAR_TODAY } from './audit-fix
 const TODAY = PROVINCE_YEAR_TODAY;
 const OPTS = PROVINCE_YEAR_REPORT;
 
+/** A generated province year (test/bench/lib/qc-scale-data.ts: 3,000 calls, 6 institutions) in an in-memory store, for `use`. */
+async function onProvinceYear(use: (audit: AuditStore) => Promise<void>): Promise<void> {
+  const sql = await createPgliteSql(MEMORY_DATA_DIR);
+  try {
+    await migrate(sql);
+    await generateProvince(sql, { calls: 3000, institutions: 6, year: 2026, indicatedRate: 0.3, noticeBytes: 200 }, () => undefined);
+    await use(createAuditStore(sql));
+  } finally {
+    await sql.close();
+  }
+}
+
 describe('QC reports of a short period read by woman', () => {
   it('give the same compliance and follow-up as the whole read, from fewer rows', async () => {
-    const sql = await createPgliteSql(MEMORY_DATA_DIR);
-    try {
-      await migrate(sql);
-      await generateProvince(sql, { calls: 3000, institutions: 6, year: 2026, indicatedRate: 0.3, noticeBytes: 200 }, () => undefined);
-      const audit = createAuditStore(sql);
+    await onProvinceYear(async (audit) => {
       // A woman with a high-risk NIPT in November and no finding at all (never indicated): her funnel
       // NIPT case is read because of the test, not because of a finding.
       const niptWoman = {
@@ -81,17 +89,11 @@ describe('QC reports of a short period read by woman', () => {
       // The periods hold what the reports count: indicated cases and NIPT cases.
       expect(indicated).toBeGreaterThan(20);
       expect(nipt).toBeGreaterThan(0);
-    } finally {
-      await sql.close();
-    }
+    });
   }, 180_000);
 
   it('read the feedback on their own cards only, and count the same clicks as from every item of the window', async () => {
-    const sql = await createPgliteSql(MEMORY_DATA_DIR);
-    try {
-      await migrate(sql);
-      await generateProvince(sql, { calls: 3000, institutions: 6, year: 2026, indicatedRate: 0.3, noticeBytes: 200 }, () => undefined);
-      const audit = createAuditStore(sql);
+    await onProvinceYear(async (audit) => {
       const periods = [
         { from: '2026-01-01', to: '2026-12-31' },
         { from: '2026-01-01', to: '2026-12-31', institution: 'org-1' },
@@ -117,8 +119,6 @@ describe('QC reports of a short period read by woman', () => {
         clicked += input.feedback.length;
       }
       expect(clicked).toBeGreaterThan(20);
-    } finally {
-      await sql.close();
-    }
+    });
   }, 180_000);
 });
