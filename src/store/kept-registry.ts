@@ -25,8 +25,12 @@ export function keptRegistry(
   inner: RegistryStore,
   o: KeptRegistryOptions,
 ): { registry: CachedRegistry; stopListening: () => Promise<void> } {
-  if (o.engine === 'pglite' || o.databaseUrl === undefined) {
-    return { registry: cachedRegistry(inner), stopListening: async () => undefined };
+  if (o.engine === 'pglite') return { registry: cachedRegistry(inner), stopListening: async () => undefined };
+  if (o.databaseUrl === undefined) {
+    // A server this process cannot listen to: nothing is kept.
+    const uncached = cachedRegistry(inner);
+    uncached.serve(false);
+    return { registry: uncached, stopListening: async () => undefined };
   }
   const registry = cachedRegistry(inner, { maxAgeMs: REGISTRY_CACHE_MAX_AGE_MS });
   registry.serve(false);

@@ -6,6 +6,9 @@ export const REGISTRY_CHANNEL = 'prenatal_cds_registry';
 /** How long to wait before listening again after the connection failed, ms. */
 export const RELISTEN_DELAY_MS = 1_000;
 
+/** Idle time before TCP keep-alive probes start on the listening connection, ms (the OS default is hours). */
+const KEEP_ALIVE_DELAY_MS = 10_000;
+
 export interface RegistryListenerEvents {
   /** LISTEN is in place: from now on every committed import is announced. */
   readonly onListening: () => void;
@@ -50,7 +53,12 @@ export function listenForRegistryChanges(
   async function listen(): Promise<void> {
     retry = undefined;
     if (closed) return;
-    const c = new pg.Client({ connectionString, connectionTimeoutMillis: options.connectTimeoutMs, keepAlive: true });
+    const c = new pg.Client({
+      connectionString,
+      connectionTimeoutMillis: options.connectTimeoutMs,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEP_ALIVE_DELAY_MS,
+    });
     client = c;
     c.on('error', (err) => lost(c, err));
     c.on('end', () => lost(c, new Error('registry listener connection closed')));

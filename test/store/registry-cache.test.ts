@@ -3,6 +3,7 @@ import type { RegistryStore } from '../../src/orders/credential-records.js';
 import { MemoryRegistryStore } from '../../src/registry/memory-registry-store.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createPgliteSql, MEMORY_DATA_DIR } from '../../src/store/pglite-sql.js';
+import { keptRegistry } from '../../src/store/kept-registry.js';
 import { cachedRegistry } from '../../src/store/registry-cache.js';
 import { createSqlRegistryStore } from '../../src/store/sql-registry-store.js';
 import type { Sql } from '../../src/store/sql.js';
@@ -103,5 +104,20 @@ describe('cached registry over PGlite', () => {
     registry.forget();
     expect(await registry.practitioner('pr-wang-fang')).toMatchObject({ name: '王芳' });
     expect(reads()).toBe(5);
+  });
+
+  it('kept by the composition: on the embedded store at once; on a server it cannot listen to, never', async () => {
+    const logger = { info: () => undefined, warn: () => undefined };
+    const embedded = counted(new MemoryRegistryStore());
+    const kept = keptRegistry(embedded.store, { engine: 'pglite', databaseUrl: undefined, connectTimeoutMs: 1_000, logger });
+    await kept.registry.organization('org-hz-mch');
+    await kept.registry.organization('org-hz-mch');
+    expect(embedded.reads()).toBe(1);
+    const server = counted(new MemoryRegistryStore());
+    const unheard = keptRegistry(server.store, { engine: 'postgres', databaseUrl: undefined, connectTimeoutMs: 1_000, logger });
+    await unheard.registry.organization('org-hz-mch');
+    await unheard.registry.organization('org-hz-mch');
+    expect(server.reads()).toBe(2);
+    await Promise.all([kept.stopListening(), unheard.stopListening()]);
   });
 });
