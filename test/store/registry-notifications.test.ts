@@ -101,7 +101,7 @@ describe.skipIf(Boolean(skipReason))(`registry reads kept on PostgreSQL${skipRea
   });
 
   it('listening lost: reads go to the database and an import meanwhile is served; heard again, answers are kept again', async () => {
-    const { registry, reads, cli, cliSql, lines, keeps } = await setUp(1_500);
+    const { registry, reads, cli, cliSql, lines, keeps } = await setUp(3_000);
     await until(keeps, 10_000, 'the replica listens');
     await cli.upsert(HZ_MCH_BATCH);
     await until(async () => (await registry.organization('org-hz-mch'))?.name === '杭州市妇幼保健院', 3_000, 'the import is served');
