@@ -23,16 +23,6 @@ interface Line {
   readonly msg: string;
 }
 
-/** Polls `check` every 10 ms until it holds; fails after `ms`. */
-async function until(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<number> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > ms) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return Date.now() - start;
-}
-
 describe.skipIf(Boolean(skipReason))(`registry reads kept on PostgreSQL${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   let server: PostgresServer | undefined;
   const opened: Sql[] = [];
@@ -79,7 +69,7 @@ describe.skipIf(Boolean(skipReason))(`registry reads kept on PostgreSQL${skipRea
 
   it('keeps answers while listening, and serves an import made by another process as soon as it is heard', async () => {
     const { registry, reads, cli, keeps } = await setUp(1_000);
-    await until(keeps, 10_000, 'the replica listens');
+    await expect.poll(keeps, { timeout: 10_000, interval: 10, message: 'the replica listens' }).toBe(true);
     expect(await registry.findOrganization({ identifiers: [HZ_MCH_LICENCE] })).toEqual({ outcome: 'not-found' });
     const before = reads();
     expect(await registry.findOrganization({ identifiers: [HZ_MCH_LICENCE] })).toEqual({ outcome: 'not-found' });
@@ -88,12 +78,13 @@ describe.skipIf(Boolean(skipReason))(`registry reads kept on PostgreSQL${skipRea
     await cli.upsert(HZ_MCH_BATCH);
     // Heard within a few ms here; the bound only keeps a slow machine from failing the test. Without
     // the notification the stale "not found" would be kept for REGISTRY_CACHE_MAX_AGE_MS (10 s).
-    const heardMs = await until(
-      async () => (await registry.findOrganization({ identifiers: [HZ_MCH_LICENCE] })).outcome === 'found',
-      3_000,
-      'the import is served',
-    );
-    expect(heardMs).toBeLessThan(3_000);
+    await expect
+      .poll(async () => (await registry.findOrganization({ identifiers: [HZ_MCH_LICENCE] })).outcome, {
+        timeout: 3_000,
+        interval: 10,
+        message: 'the import is served',
+      })
+      .toBe('found');
     expect(await registry.practitioner('pr-wang-fang')).toMatchObject({ name: '王芳', organizationIds: ['org-hz-mch'] });
     const kept = reads();
     await registry.practitioner('pr-wang-fang');
@@ -102,20 +93,28 @@ describe.skipIf(Boolean(skipReason))(`registry reads kept on PostgreSQL${skipRea
 
   it('listening lost: reads go to the database and an import meanwhile is served; heard again, answers are kept again', async () => {
     const { registry, reads, cli, cliSql, lines, keeps } = await setUp(3_000);
-    await until(keeps, 10_000, 'the replica listens');
+    await expect.poll(keeps, { timeout: 10_000, interval: 10, message: 'the replica listens' }).toBe(true);
     await cli.upsert(HZ_MCH_BATCH);
-    await until(async () => (await registry.organization('org-hz-mch'))?.name === '杭州市妇幼保健院', 3_000, 'the import is served');
+    await expect
+      .poll(async () => (await registry.organization('org-hz-mch'))?.name === '杭州市妇幼保健院', {
+        timeout: 3_000,
+        interval: 10,
+        message: 'the import is served',
+      })
+      .toBe(true);
 
     const [killed] = await cliSql.query<{ n: number }>(
       `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = $1`,
       [`LISTEN ${REGISTRY_CHANNEL}`],
     );
     expect(killed?.n).toBe(1);
-    await until(
-      () => lines.some((l) => l.level === 'warn' && l.msg.startsWith('registry change notifications lost')),
-      3_000,
-      'the loss is logged',
-    );
+    await expect
+      .poll(() => lines.some((l) => l.level === 'warn' && l.msg.startsWith('registry change notifications lost')), {
+        timeout: 3_000,
+        interval: 10,
+        message: 'the loss is logged',
+      })
+      .toBe(true);
 
     // Not listening: nothing is kept, so an import no one heard is served at once.
     await cli.upsert({ ...HZ_MCH_BATCH, organizations: [{ ...HZ_MCH_BATCH.organizations[0]!, name: '杭州市妇女儿童医院' }] });
@@ -124,14 +123,22 @@ describe.skipIf(Boolean(skipReason))(`registry reads kept on PostgreSQL${skipRea
     expect((await registry.organization('org-hz-mch'))?.name).toBe('杭州市妇女儿童医院');
     expect(reads()).toBe(before + 2);
 
-    await until(
-      () => lines.some((l) => l.level === 'info' && l.msg.startsWith('registry change notifications heard again')),
-      10_000,
-      'listening again',
-    );
-    await until(keeps, 3_000, 'answers kept again');
+    await expect
+      .poll(() => lines.some((l) => l.level === 'info' && l.msg.startsWith('registry change notifications heard again')), {
+        timeout: 10_000,
+        interval: 10,
+        message: 'listening again',
+      })
+      .toBe(true);
+    await expect.poll(keeps, { timeout: 3_000, interval: 10, message: 'answers kept again' }).toBe(true);
     await cli.upsert({ ...HZ_MCH_BATCH, organizations: [{ ...HZ_MCH_BATCH.organizations[0]!, name: '杭州市妇幼保健院' }] });
-    await until(async () => (await registry.organization('org-hz-mch'))?.name === '杭州市妇幼保健院', 3_000, 'the next import is heard');
+    await expect
+      .poll(async () => (await registry.organization('org-hz-mch'))?.name === '杭州市妇幼保健院', {
+        timeout: 3_000,
+        interval: 10,
+        message: 'the next import is heard',
+      })
+      .toBe(true);
     expect(lines.filter((l) => l.level === 'warn')).toHaveLength(1);
   });
 });
