@@ -65,6 +65,10 @@ export type AcknowledgementQueryRow = AcknowledgementRecord & {
 type Raw = Record<string, unknown>;
 const CALL =
   'h.id::text AS hook_call_id, h.received_at, h.service_id, h.issuer AS call_issuer, h.tenant AS call_tenant, h.institution_id, h.practitioner_id, h.patient_id, h.patient_mrn, h.pregnancy_key, h.edd::text AS edd';
+/** A feedback item's own columns (alias `fb`), for the two feedback reads. */
+const FEEDBACK = `fb.service_id AS feedback_service_id, fb.card_uuid, fb.outcome, fb.accepted_suggestions, fb.outcome_timestamp,
+       fb.received_at AS feedback_received_at, fb.issuer, fb.dedupe_key, fb.item`;
+
 const IN_PERIOD = (col: string, inst: string) =>
   `${col} >= $1::timestamptz AND ${col} < $2::timestamptz AND ($3::text IS NULL OR ${inst} = $3)`;
 
@@ -337,9 +341,6 @@ export async function listCardFeedback(sql: Sql, q: PeriodQuery): Promise<Feedba
   );
   return rows.map(feedbackFromRow);
 }
-
-const FEEDBACK = `fb.service_id AS feedback_service_id, fb.card_uuid, fb.outcome, fb.accepted_suggestions, fb.outcome_timestamp,
-       fb.received_at AS feedback_received_at, fb.issuer, fb.dedupe_key, fb.item`;
 
 function feedbackFromRow(r: Raw): FeedbackRow {
   return {
