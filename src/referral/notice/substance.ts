@@ -11,6 +11,7 @@ import { jcs, jcsMembers, jcsOfMembers } from '../../canonical-json.js';
  * notice Communication the card suggests prints that day with the notice id.
  */
 export const PER_ISSUE_FIELDS = ['noticeId', 'issuedAt'] as const;
+const PER_ISSUE: ReadonlySet<string> = new Set(PER_ISSUE_FIELDS);
 
 /**
  * A drafted notice's substance hash, and its canonical text once its id is known, from one
@@ -20,9 +21,8 @@ export const PER_ISSUE_FIELDS = ['noticeId', 'issuedAt'] as const;
  */
 export function draftedNotice(draft: Readonly<Record<string, unknown>>): { substanceHash: string; canonical(noticeId: string): string } {
   const members = jcsMembers(draft);
-  const perIssue: ReadonlySet<string> = new Set(PER_ISSUE_FIELDS);
   const substanceHash = createHash('sha256')
-    .update(jcsOfMembers(members.filter(([k]) => !perIssue.has(k))), 'utf8')
+    .update(jcsOfMembers(members.filter(([k]) => !PER_ISSUE.has(k))), 'utf8')
     .digest('hex');
   return {
     substanceHash,
