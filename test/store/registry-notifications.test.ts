@@ -23,6 +23,9 @@ interface Line {
   readonly msg: string;
 }
 
+/** `expect.poll` every 10 ms for at most `timeout` ms, named for its failure message. */
+const within = (timeout: number, message: string) => ({ timeout, interval: 10, message });
+
 describe.skipIf(Boolean(skipReason))(`registry reads kept on PostgreSQL${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   let server: PostgresServer | undefined;
   const opened: Sql[] = [];
@@ -69,7 +72,7 @@ describe.skipIf(Boolean(skipReason))(`registry reads kept on PostgreSQL${skipRea
 
   it('keeps answers while listening, and serves an import made by another process as soon as it is heard', async () => {
     const { registry, reads, cli, keeps } = await setUp(1_000);
-    await expect.poll(keeps, { timeout: 10_000, interval: 10, message: 'the replica listens' }).toBe(true);
+    await expect.poll(keeps, within(10_000, 'the replica listens')).toBe(true);
     expect(await registry.findOrganization({ identifiers: [HZ_MCH_LICENCE] })).toEqual({ outcome: 'not-found' });
     const before = reads();
     expect(await registry.findOrganization({ identifiers: [HZ_MCH_LICENCE] })).toEqual({ outcome: 'not-found' });
@@ -79,11 +82,7 @@ describe.skipIf(Boolean(skipReason))(`registry reads kept on PostgreSQL${skipRea
     // Heard within a few ms here; the bound only keeps a slow machine from failing the test. Without
     // the notification the stale "not found" would be kept for REGISTRY_CACHE_MAX_AGE_MS (10 s).
     await expect
-      .poll(async () => (await registry.findOrganization({ identifiers: [HZ_MCH_LICENCE] })).outcome, {
-        timeout: 3_000,
-        interval: 10,
-        message: 'the import is served',
-      })
+      .poll(async () => (await registry.findOrganization({ identifiers: [HZ_MCH_LICENCE] })).outcome, within(3_000, 'the import is served'))
       .toBe('found');
     expect(await registry.practitioner('pr-wang-fang')).toMatchObject({ name: '王芳', organizationIds: ['org-hz-mch'] });
     const kept = reads();
@@ -93,52 +92,30 @@ describe.skipIf(Boolean(skipReason))(`registry reads kept on PostgreSQL${skipRea
 
   it('listening lost: reads go to the database and an import meanwhile is served; heard again, answers are kept again', async () => {
     const { registry, reads, cli, cliSql, lines, keeps } = await setUp(3_000);
-    await expect.poll(keeps, { timeout: 10_000, interval: 10, message: 'the replica listens' }).toBe(true);
+    const hzMchName = async () => (await registry.organization('org-hz-mch'))?.name;
+    const logged = (level: Line['level'], start: string) => () => lines.some((l) => l.level === level && l.msg.startsWith(start));
+    await expect.poll(keeps, within(10_000, 'the replica listens')).toBe(true);
     await cli.upsert(HZ_MCH_BATCH);
-    await expect
-      .poll(async () => (await registry.organization('org-hz-mch'))?.name === '杭州市妇幼保健院', {
-        timeout: 3_000,
-        interval: 10,
-        message: 'the import is served',
-      })
-      .toBe(true);
+    await expect.poll(hzMchName, within(3_000, 'the import is served')).toBe('杭州市妇幼保健院');
 
     const [killed] = await cliSql.query<{ n: number }>(
       `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = $1`,
       [`LISTEN ${REGISTRY_CHANNEL}`],
     );
     expect(killed?.n).toBe(1);
-    await expect
-      .poll(() => lines.some((l) => l.level === 'warn' && l.msg.startsWith('registry change notifications lost')), {
-        timeout: 3_000,
-        interval: 10,
-        message: 'the loss is logged',
-      })
-      .toBe(true);
+    await expect.poll(logged('warn', 'registry change notifications lost'), within(3_000, 'the loss is logged')).toBe(true);
 
     // Not listening: nothing is kept, so an import no one heard is served at once.
     await cli.upsert({ ...HZ_MCH_BATCH, organizations: [{ ...HZ_MCH_BATCH.organizations[0]!, name: '杭州市妇女儿童医院' }] });
     const before = reads();
-    expect((await registry.organization('org-hz-mch'))?.name).toBe('杭州市妇女儿童医院');
-    expect((await registry.organization('org-hz-mch'))?.name).toBe('杭州市妇女儿童医院');
+    expect(await hzMchName()).toBe('杭州市妇女儿童医院');
+    expect(await hzMchName()).toBe('杭州市妇女儿童医院');
     expect(reads()).toBe(before + 2);
 
-    await expect
-      .poll(() => lines.some((l) => l.level === 'info' && l.msg.startsWith('registry change notifications heard again')), {
-        timeout: 10_000,
-        interval: 10,
-        message: 'listening again',
-      })
-      .toBe(true);
-    await expect.poll(keeps, { timeout: 3_000, interval: 10, message: 'answers kept again' }).toBe(true);
+    await expect.poll(logged('info', 'registry change notifications heard again'), within(10_000, 'listening again')).toBe(true);
+    await expect.poll(keeps, within(3_000, 'answers kept again')).toBe(true);
     await cli.upsert({ ...HZ_MCH_BATCH, organizations: [{ ...HZ_MCH_BATCH.organizations[0]!, name: '杭州市妇幼保健院' }] });
-    await expect
-      .poll(async () => (await registry.organization('org-hz-mch'))?.name === '杭州市妇幼保健院', {
-        timeout: 3_000,
-        interval: 10,
-        message: 'the next import is heard',
-      })
-      .toBe(true);
+    await expect.poll(hzMchName, within(3_000, 'the next import is heard')).toBe('杭州市妇幼保健院');
     expect(lines.filter((l) => l.level === 'warn')).toHaveLength(1);
   });
 });
