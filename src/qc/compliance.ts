@@ -1,5 +1,13 @@
 import { addDays, instantDay } from '../calendar/index.js';
-import type { CaseStatus, ComplianceCase, ComplianceInput, ComplianceOptions, ComplianceReport, FindingFact } from './compliance-types.js';
+import type {
+  CallFacts,
+  CaseStatus,
+  ComplianceCase,
+  ComplianceInput,
+  ComplianceOptions,
+  ComplianceReport,
+  FindingFact,
+} from './compliance-types.js';
 import { groupCases, countCases } from './compliance-groups.js';
 import { DEFAULT_POLICY } from '../clinical/policy.js';
 import { ehrOf, resolvePregnancies, shownPregnancy, type PregnancyIndex } from './pregnancy-identity.js';
@@ -35,13 +43,61 @@ export function computeCompliance(input: ComplianceInput, opts: ComplianceOption
 
 /**
  * The indicated pregnancies of the period as cases, each with its id in `index` (unique across
- * EHRs; the case shows `shownPregnancy` of it), in the report's order.
+ * EHRs; the case shows `shownPregnancy` of it), in the report's order: the period's selection
+ * (`caseOf`) of each pregnancy's facts (`pregnancyFacts`).
  */
 export function indicatedCases(
   input: ComplianceInput,
   opts: Omit<ComplianceOptions, 'groupBy'>,
   index: PregnancyIndex,
 ): { id: string; case: ComplianceCase }[] {
+  const cases = pregnancyFacts(input, opts, index).flatMap((f) => {
+    const c = caseOf(f, opts);
+    return c === undefined ? [] : [{ id: f.id, case: c }];
+  });
+  return sortCases(cases);
+}
+
+/** The report's order of cases: by first indication, then pregnancy. */
+export function sortCases<T extends { id: string; case: ComplianceCase }>(cases: T[]): T[] {
+  return cases.sort(
+    (a, b) =>
+      a.case.firstIndicatedAt.localeCompare(b.case.firstIndicatedAt) ||
+      a.case.pregnancy.localeCompare(b.case.pregnancy) ||
+      a.id.localeCompare(b.id),
+  );
+}
+
+/**
+ * What the report needs of one indicated pregnancy, whatever the period
+ * (docs/design.md#qc-summary): its first referral finding's call, the first instant of each
+ * referral rule, and its notice events — the earliest notification, acknowledgement and click, the
+ * latest decision — with its latest EDD. A period selects and classifies these (`caseOf`); the
+ * per-pregnancy summary stores them.
+ */
+export interface PregnancyFacts {
+  /** The pregnancy's id in the index (unique across EHRs). */
+  readonly id: string;
+  /** The call of its earliest referral finding (the first in row order among equal instants). */
+  readonly first: CallFacts;
+  /** Per referral rule seen, the instant of its earliest finding. */
+  readonly rules: Readonly<Record<string, string>>;
+  readonly edd: string | null;
+  readonly noticeAt: string | null;
+  readonly issuedAt: string | null;
+  readonly acknowledgedAt: string | null;
+  readonly decision: string | null;
+}
+
+/**
+ * Every pregnancy of `index` with a referral finding in the rows, as `PregnancyFacts`. Instants are
+ * kept as the rows give them; nothing here depends on a period or on `today`.
+ */
+export function pregnancyFacts(
+  input: ComplianceInput,
+  opts: Pick<ComplianceOptions, 'referralRules'>,
+  index: PregnancyIndex,
+): PregnancyFacts[] {
   const first = firstFindings(input.findings, opts, index);
   const notified = new Map<string, string>();
   const acks = new Map<string, string>();
@@ -59,41 +115,45 @@ export function indicatedCases(
     if (pregnancy) earliest(notified, pregnancy, c.at);
   }
   const clicked = clickedNoticeSuggestions(input, index);
+  return [...first].map(([id, f]) => ({
+    id,
+    first: f.call,
+    rules: Object.fromEntries(f.rules),
+    edd: index.get(id)?.edd ?? null,
+    noticeAt: notified.get(id) ?? null,
+    issuedAt: clicked.get(id) ?? null,
+    acknowledgedAt: acks.get(id) ?? null,
+    decision: decisions.get(id)?.decision ?? null,
+  }));
+}
 
-  const cases: { id: string; case: ComplianceCase }[] = [];
-  for (const [pregnancy, f] of first) {
-    const day = instantDay(f.call.receivedAt, opts.timeZone);
-    if (day < opts.from || day > opts.to) continue;
-    const noticeAt = notified.get(pregnancy) ?? null;
-    const issuedAt = clicked.get(pregnancy) ?? null;
-    const decision = decisions.get(pregnancy)?.decision ?? null;
-    const dueBy = addDays(day, opts.deadlineDays);
-    const ehr = ehrOf(f.call);
-    const c: ComplianceCase = {
-      pregnancy: shownPregnancy(pregnancy),
-      patient: f.call.patientId ?? shownPregnancy(pregnancy),
-      ...(ehr !== undefined ? { ehr } : {}),
-      mrn: f.call.patientMrn ?? null,
-      edd: index.get(pregnancy)?.edd ?? null,
-      institution: f.call.institutionId ?? null,
-      practitioner: f.call.practitionerId ?? null,
-      rules: [...f.rules].sort(),
-      firstIndicatedAt: iso(f.call.receivedAt),
-      dueBy,
-      noticeAt: noticeAt && iso(noticeAt),
-      noticeIssuedAt: issuedAt && iso(issuedAt),
-      acknowledgedAt: acks.has(pregnancy) ? iso(acks.get(pregnancy)!) : null,
-      decision,
-      status: statusOf({ dueBy, noticeAt, issuedAt, decision }, opts),
-    };
-    cases.push({ id: pregnancy, case: c });
-  }
-  return cases.sort(
-    (a, b) =>
-      a.case.firstIndicatedAt.localeCompare(b.case.firstIndicatedAt) ||
-      a.case.pregnancy.localeCompare(b.case.pregnancy) ||
-      a.id.localeCompare(b.id),
-  );
+/**
+ * The case of a pregnancy in the period: first indicated on a calendar day of [from, to] (else
+ * `undefined`), with the referral rules seen up to `to`, its deadline and its status for `today`.
+ */
+export function caseOf(f: PregnancyFacts, opts: Omit<ComplianceOptions, 'groupBy'>): ComplianceCase | undefined {
+  const day = instantDay(f.first.receivedAt, opts.timeZone);
+  if (day < opts.from || day > opts.to) return undefined;
+  const rules = Object.keys(f.rules).filter((rule) => instantDay(f.rules[rule]!, opts.timeZone) <= opts.to);
+  const dueBy = addDays(day, opts.deadlineDays);
+  const ehr = ehrOf(f.first);
+  return {
+    pregnancy: shownPregnancy(f.id),
+    patient: f.first.patientId ?? shownPregnancy(f.id),
+    ...(ehr !== undefined ? { ehr } : {}),
+    mrn: f.first.patientMrn ?? null,
+    edd: f.edd,
+    institution: f.first.institutionId ?? null,
+    practitioner: f.first.practitionerId ?? null,
+    rules: rules.sort(),
+    firstIndicatedAt: iso(f.first.receivedAt),
+    dueBy,
+    noticeAt: f.noticeAt && iso(f.noticeAt),
+    noticeIssuedAt: f.issuedAt && iso(f.issuedAt),
+    acknowledgedAt: f.acknowledgedAt && iso(f.acknowledgedAt),
+    decision: f.decision,
+    status: statusOf({ dueBy, noticeAt: f.noticeAt, issuedAt: f.issuedAt, decision: f.decision }, opts),
+  };
 }
 
 /**
@@ -113,24 +173,25 @@ export function pregnancyIndex(
 
 interface First {
   readonly call: FindingFact;
-  readonly rules: Set<string>;
+  /** Per referral rule, the instant of its earliest finding. */
+  readonly rules: Map<string, string>;
 }
 
-/** Per pregnancy: the earliest referral finding (up to `to`) and every referral rule seen up to `to`. */
+/** Per pregnancy: the earliest referral finding and the earliest instant of every referral rule seen. */
 function firstFindings(
   findings: readonly FindingFact[],
-  opts: Omit<ComplianceOptions, 'groupBy'>,
+  opts: Pick<ComplianceOptions, 'referralRules'>,
   index: PregnancyIndex,
 ): Map<string, First> {
   const referral = new Set(opts.referralRules);
   const out = new Map<string, First>();
   for (const f of findings) {
     const pregnancy = index.of(f);
-    if (!pregnancy || !referral.has(f.rule) || instantDay(f.receivedAt, opts.timeZone) > opts.to) continue;
+    if (!pregnancy || !referral.has(f.rule)) continue;
     const seen = out.get(pregnancy);
-    if (!seen) out.set(pregnancy, { call: f, rules: new Set([f.rule]) });
+    if (!seen) out.set(pregnancy, { call: f, rules: new Map([[f.rule, f.receivedAt]]) });
     else {
-      seen.rules.add(f.rule);
+      earliest(seen.rules, f.rule, f.receivedAt);
       if (Date.parse(f.receivedAt) < Date.parse(seen.call.receivedAt)) out.set(pregnancy, { call: f, rules: seen.rules });
     }
   }
