@@ -1,11 +1,10 @@
 import { configuredReportSettings } from '../qc/report-settings.js';
 import type { Config } from '../config/schema.js';
-import { computeCompliance } from '../qc/compliance.js';
 import { parseComplianceQuery } from '../qc/compliance-query.js';
 import { casesCsv, rowsCsv } from '../qc/csv.js';
 import { identityPresenter } from '../qc/patient-identity.js';
 import { complianceTable } from './compliance-format.js';
-import { readCompliancePeriod } from '../store/compliance-period.js';
+import { complianceReport } from '../store/compliance-report.js';
 import type { CliIo } from './io.js';
 import { runPeriodReport } from './period-report.js';
 
@@ -26,8 +25,8 @@ export function complianceCommand(argv: readonly string[], io: CliIo, config: Co
       sections: ['rows', 'cases'],
       parse: parseComplianceQuery,
       render: async ({ from, to, groupBy, institution }, out, audit, today) => {
-        const input = await readCompliancePeriod(audit, { from, to, institution }, today);
-        const report = computeCompliance(input, { from, to, groupBy, ...configuredReportSettings(config, today) });
+        const opts = { from, to, groupBy, ...configuredReportSettings(config, today) };
+        const { report } = await complianceReport(audit, { from, to, institution }, opts);
         // Full access, as the API's identified reader: ids as stored (docs/design.md#patient-identity).
         const present = identityPresenter({ role: 'province', seesMrn: true });
         if (out.format === 'json') return `${JSON.stringify({ ...report, cases: report.cases.map((c) => present.case(c)) }, null, 2)}\n`;

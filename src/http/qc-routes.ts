@@ -2,7 +2,6 @@ import { Router, type RequestHandler } from 'express';
 import { qcAuthenticator, scopeInstitution, type QcAuthenticate } from '../auth/qc-auth.js';
 import { configuredReportSettings } from '../qc/report-settings.js';
 import { AppError } from '../errors/app-error.js';
-import { computeCompliance } from '../qc/compliance.js';
 import { DEFAULT_LIMIT, parseComplianceQuery, type ComplianceQuery } from '../qc/compliance-query.js';
 import type { ComplianceReport } from '../qc/compliance-types.js';
 import { casesCsv, rowsCsv } from '../qc/csv.js';
@@ -12,7 +11,8 @@ import type { AppDeps } from '../ports.js';
 import type { AuditStore } from '../store/audit-store.js';
 import { methodNotAllowed } from './errors.js';
 import { readJsonBody } from './read-json-body.js';
-import { readCompliancePeriod } from '../store/compliance-period.js';
+import { complianceReport } from '../store/compliance-report.js';
+import { requestLogger } from './request-id.js';
 import { qcDataQualityHandler } from './qc-data-quality-route.js';
 import { qcIdentity, type QcIdentity } from './qc-identity.js';
 import { qcFollowUpHandler } from './qc-follow-up-route.js';
@@ -61,13 +61,10 @@ function complianceHandler(deps: QcDeps, authenticate: QcAuthenticate, identity:
     const q = parsed.value;
     const institutionId = scopeInstitution(principal, q.institution);
     const today = deps.clock.now().today;
-    const input = await readCompliancePeriod(deps.audit, { from: q.from, to: q.to, institution: institutionId }, today);
-    const report = computeCompliance(input, {
-      from: q.from,
-      to: q.to,
-      groupBy: q.groupBy,
-      ...configuredReportSettings(deps.config, today),
-    });
+    const opts = { from: q.from, to: q.to, groupBy: q.groupBy, ...configuredReportSettings(deps.config, today) };
+    const { report, source } = await complianceReport(deps.audit, { from: q.from, to: q.to, institution: institutionId }, opts);
+    // Whether the summary answered (docs/design.md#qc-summary): ids and counts only.
+    requestLogger(res, deps.logger).info({ source, cases: report.cases.length }, 'compliance report');
     const present = await identity(principal);
     const filtered = (q.status ? report.cases.filter((c) => c.status === q.status) : report.cases).map((c) => present.case(c));
     res.setHeader('X-Total-Count', String(filtered.length));

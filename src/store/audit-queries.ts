@@ -76,11 +76,13 @@ function params(q: PeriodQuery): unknown[] {
   return [q.from, q.to, q.institutionId ?? null];
 }
 
-/** IN_PERIOD and, when the query names patients, only their calls (`$4`, a JSON array; NULL for every patient). */
-const IN_PERIOD_OF = (col: string, inst: string) =>
-  `${IN_PERIOD(col, inst)} AND ($4::jsonb IS NULL OR h.patient_id IN (SELECT jsonb_array_elements_text($4::jsonb)))`;
+/** When the query names patients, only theirs (`$4`, a JSON array; NULL for every patient). */
+export const OF_PATIENTS = (col: string) => `($4::jsonb IS NULL OR ${col} IN (SELECT jsonb_array_elements_text($4::jsonb)))`;
 
-function patientParams(q: PeriodQuery): unknown[] {
+/** IN_PERIOD and, when the query names patients, only their calls. */
+const IN_PERIOD_OF = (col: string, inst: string) => `${IN_PERIOD(col, inst)} AND ${OF_PATIENTS('h.patient_id')}`;
+
+export function patientParams(q: PeriodQuery): unknown[] {
   return [...params(q), q.patientIds === undefined ? null : json([...new Set(q.patientIds)])];
 }
 
@@ -357,14 +359,14 @@ function feedbackFromRow(r: Raw): FeedbackRow {
   };
 }
 
-/** Acknowledgements signed in the period; the institution filter applies to the notice. */
+/** Acknowledgements signed in the period; the institution filter applies to the notice, as does `patientIds`. */
 export async function listAcknowledgements(sql: Sql, q: PeriodQuery): Promise<AcknowledgementQueryRow[]> {
   const rows = await sql.query<AcknowledgementRow & Raw>(
     `SELECT ${ACK_COLUMNS}, n.patient_id, n.pregnancy_key, n.edd::text AS edd, n.institution_id,
        nh.issuer AS call_issuer, nh.tenant AS call_tenant FROM notice_acknowledgement a
      JOIN notice n ON n.id = a.notice_id LEFT JOIN hook_call nh ON nh.id = n.hook_call_id
-     WHERE ${IN_PERIOD('a.signed_at', 'n.institution_id')} ORDER BY a.signed_at, a.id`,
-    params(q),
+     WHERE ${IN_PERIOD('a.signed_at', 'n.institution_id')} AND ${OF_PATIENTS('n.patient_id')} ORDER BY a.signed_at, a.id`,
+    patientParams(q),
     REPORT,
   );
   return rows.map((r) => ({

@@ -21,6 +21,7 @@ import {
   type RuleErrorRow,
   type UndecidedRow,
 } from './audit-queries.js';
+import { sqlComplianceSummary, type ComplianceSummaryStore } from './compliance-summary.js';
 import { createHookCallBatcher } from './hook-call-batcher.js';
 import { insertFeedback, insertNotice } from './hook-call-writes.js';
 import { issuedCards } from './issued-cards.js';
@@ -40,7 +41,7 @@ import type { Sql } from './sql.js';
  * only after its transaction committed; a driver failure rejects with AppError('store-unavailable').
  * Expects a migrated schema (see `migrate` / `createStore`).
  */
-export interface AuditStore extends NoticeStore, NoticeLinkStore, FeedbackStore {
+export interface AuditStore extends NoticeStore, NoticeLinkStore, FeedbackStore, ComplianceSummaryStore {
   /** Stores a NoticeRecord's extra facts too when given one; a repeat with the same hash is a no-op. */
   put(notice: StoredNotice | NoticeRecord): Promise<void>;
   get(id: string): Promise<NoticeRecord | undefined>;
@@ -100,6 +101,8 @@ export function createAuditStore(sql: Sql): AuditStore {
   const recordHookCall = createHookCallBatcher(sql);
   return {
     ...sqlNoticeLinks(sql),
+    // The per-pregnancy summary of notification compliance (docs/design.md#qc-summary).
+    ...sqlComplianceSummary(sql),
     put: (notice) => sql.transaction((tx) => insertNotice(tx, notice)),
     async get(id) {
       const [r] = await sql.query<NoticeDbRow>(

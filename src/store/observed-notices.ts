@@ -1,3 +1,4 @@
+import { OF_PATIENTS, patientParams } from './audit-queries.js';
 import type { PeriodQuery } from './records.js';
 import { compact, iso } from './row-values.js';
 import type { Sql } from './sql.js';
@@ -24,7 +25,7 @@ type Raw = Record<string, unknown>;
 
 /**
  * Observations in the period: notice links issued by a hook call other than the one that issued
- * the notice, oldest first; the institution filter applies to the notice.
+ * the notice, oldest first; the institution filter applies to the notice, as does `patientIds`.
  */
 export async function listObservedNotices(sql: Sql, q: PeriodQuery): Promise<ObservedNoticeRow[]> {
   const rows = await sql.query<Raw>(
@@ -33,8 +34,9 @@ export async function listObservedNotices(sql: Sql, q: PeriodQuery): Promise<Obs
      JOIN notice n ON n.id = l.notice_id LEFT JOIN hook_call nh ON nh.id = n.hook_call_id
      WHERE l.hook_call_id IS NOT NULL AND l.hook_call_id IS DISTINCT FROM n.hook_call_id
        AND l.issued_at >= $1::timestamptz AND l.issued_at < $2::timestamptz AND ($3::text IS NULL OR n.institution_id = $3)
+       AND ${OF_PATIENTS('n.patient_id')}
      ORDER BY l.issued_at, l.id`,
-    [q.from, q.to, q.institutionId ?? null],
+    patientParams(q),
     { report: true }, // a QC report read (docs/design.md#qc-scale)
   );
   return rows.map((r) =>

@@ -148,8 +148,10 @@ export interface PeriodQuery {
   /** Only rows of this institution (Organization id) when set. */
   readonly institutionId?: string;
   /**
-   * Only the rows of calls about these patient ids, when set (the findings, cards and follow-up
-   * events a QC report of a short period reads: docs/design.md#qc-scale); other reads ignore it.
+   * Only the rows of calls (or notices) about these patient ids, when set: the findings, cards,
+   * follow-up events a QC report of a short period reads (docs/design.md#qc-scale), and the
+   * acknowledgements and observed notices the compliance summary folds in per woman
+   * (docs/design.md#qc-summary); other reads ignore it.
    */
   readonly patientIds?: readonly string[];
 }

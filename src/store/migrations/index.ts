@@ -15,6 +15,7 @@ import { migration0014 } from './0014-rate-limit-counters.js';
 import { migration0015 } from './0015-notice-reuse.js';
 import { migration0016 } from './0016-qc-indexes.js';
 import { migration0017 } from './0017-qc-indexes-ehr.js';
+import { migration0018 } from './0018-qc-summary.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0015,
   migration0016,
   migration0017,
+  migration0018,
 ];

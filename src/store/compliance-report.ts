@@ -1,0 +1,44 @@
+import { addDays } from '../calendar/index.js';
+import { computeCompliance } from '../qc/compliance.js';
+import { complianceFromFacts, PROVINCE_SCOPE } from '../qc/compliance-summary.js';
+import type { ComplianceOptions, ComplianceReport } from '../qc/compliance-types.js';
+import type { AuditStore } from './audit-store.js';
+import { readCompliancePeriod } from './compliance-period.js';
+
+/**
+ * Most women a report folds into the summary before answering (docs/design.md#qc-summary). A larger
+ * backlog — the first reports after the migration, a changed CLINIC_TIMEZONE, a server whose
+ * background refresh fell behind — is left to the background, and the report reads its rows.
+ */
+export const SUMMARY_INLINE_MAX = 2_000;
+
+/** Where a report came from: the per-pregnancy summary, or the audit rows of its period. */
+export type ComplianceSource = 'summary' | 'rows';
+
+/**
+ * The notification-compliance report of a period, for `GET /qc/notification-compliance` and the CLI
+ * alike. From the per-pregnancy summary when it is current — computed with these settings, and at
+ * most SUMMARY_INLINE_MAX women behind, whom the report first folds in (every write committed before
+ * the request is in its answer) — by the scope's facts of the pregnancies first indicated around the
+ * period (a day of slack each side for any zone; `caseOf` selects the period's days). Else from the
+ * period's rows (./compliance-period.ts), as before the summary: the same cases but for a pregnancy
+ * whose rows span more than the rows' lookback (docs/design.md#qc-summary).
+ */
+export async function complianceReport(
+  audit: AuditStore,
+  q: { from: string; to: string; institution?: string | undefined },
+  opts: ComplianceOptions,
+): Promise<{ report: ComplianceReport; source: ComplianceSource }> {
+  const status = await audit.summaryStatus(opts);
+  if (!status.current || status.backlog > SUMMARY_INLINE_MAX) {
+    const input = await readCompliancePeriod(audit, q, opts.today);
+    return { report: computeCompliance(input, opts), source: 'rows' };
+  }
+  if (status.backlog > 0) await audit.refreshSummary(opts, { maxWomen: SUMMARY_INLINE_MAX });
+  const facts = await audit.listPregnancyFacts({
+    scope: q.institution ?? PROVINCE_SCOPE,
+    from: `${addDays(q.from, -1)}T00:00:00Z`,
+    to: `${addDays(q.to, 2)}T00:00:00Z`,
+  });
+  return { report: complianceFromFacts(facts, opts), source: 'summary' };
+}

@@ -1,0 +1,188 @@
+import type { PregnancyFacts } from '../qc/compliance.js';
+import type { CallFacts } from '../qc/compliance-types.js';
+import { settingsKey, summaryFacts, type SummarySettings, type WomenRows } from '../qc/compliance-summary.js';
+import { listAcknowledgements, listCardFeedback, listCards, listFindings, REPORT } from './audit-queries.js';
+import { listObservedNotices } from './observed-notices.js';
+import { listPregnancySightings } from './pregnancy-sightings.js';
+import { compact, json } from './row-values.js';
+import type { Sql } from './sql.js';
+
+/**
+ * The per-pregnancy summary of notification compliance in the store (docs/design.md#qc-summary):
+ * women marked dirty by the triggers of migration 18 are folded in — their rows read whole, their
+ * facts recomputed with the report's own code (src/qc/compliance-summary.ts) and replaced — and a
+ * report reads the facts of its scope and period.
+ */
+export interface ComplianceSummaryStore {
+  /** Whether the stored facts were computed with these settings, and how many women wait to be folded in. */
+  summaryStatus(settings: SummarySettings): Promise<SummaryStatus>;
+  /**
+   * Folds in dirty women, `batch` per transaction, until none is left or `maxWomen` were; returns
+   * how many. Each transaction holds the summary's advisory lock (one writer across processes and
+   * replicas); `wait: false` returns at once when another holds it. Other settings than the stored
+   * ones first drop every fact and mark every woman dirty.
+   */
+  refreshSummary(settings: SummarySettings, opts?: RefreshOptions): Promise<number>;
+  /** The stored facts of the scope's pregnancies whose first referral finding was received in [from, to). */
+  listPregnancyFacts(q: { scope: string; from: string; to: string }): Promise<PregnancyFacts[]>;
+}
+
+export interface SummaryStatus {
+  readonly current: boolean;
+  readonly backlog: number;
+}
+
+export interface RefreshOptions {
+  readonly maxWomen?: number;
+  readonly batch?: number;
+  readonly wait?: boolean;
+}
+
+/** Women folded in per transaction: their reads, facts and replacement stay well inside a statement bound. */
+export const SUMMARY_BATCH = 200;
+
+/** The key of the summary's advisory lock (`pg_advisory_xact_lock`): any fixed int8, the same in every process. */
+const SUMMARY_LOCK = '7240518024';
+
+/** A woman's rows of every date. */
+const ALL_TIME = { from: '0001-01-01T00:00:00Z', to: '9999-12-31T00:00:00Z' } as const;
+
+export function sqlComplianceSummary(sql: Sql): ComplianceSummaryStore {
+  return {
+    async summaryStatus(settings) {
+      const [state] = await sql.query<{ settings: string }>('SELECT settings FROM qc_summary_state WHERE id = 1', [], REPORT);
+      const [dirty] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM qc_summary_dirty', [], REPORT);
+      return { current: state?.settings === settingsKey(settings), backlog: dirty?.n ?? 0 };
+    },
+    async refreshSummary(settings, opts = {}) {
+      const batch = opts.batch ?? SUMMARY_BATCH;
+      const max = opts.maxWomen ?? Number.POSITIVE_INFINITY;
+      let done = 0;
+      while (done < max) {
+        const want = Math.min(batch, max - done);
+        const n = await sql.transaction((tx) => refreshBatch(tx, settings, want, opts.wait ?? true));
+        if (n === undefined) break; // another process holds the lock and folds them in
+        done += n;
+        if (n < want) break;
+      }
+      return done;
+    },
+    async listPregnancyFacts(q) {
+      const rows = await sql.query<{ facts: PregnancyFacts }>(
+        'SELECT facts FROM qc_case_facts WHERE scope = $1 AND first_at >= $2::timestamptz AND first_at < $3::timestamptz',
+        [q.scope, q.from, q.to],
+        REPORT,
+      );
+      return rows.map((r) => r.facts);
+    },
+  };
+}
+
+/** One transaction of a refresh: the women it folded in, or `undefined` when the lock was taken and `wait` is false. */
+async function refreshBatch(tx: Sql, settings: SummarySettings, batch: number, wait: boolean): Promise<number | undefined> {
+  if (wait) await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [SUMMARY_LOCK]);
+  else {
+    const [got] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS ok', [SUMMARY_LOCK]);
+    if (!got?.ok) return undefined;
+  }
+  await keepSettings(tx, settingsKey(settings));
+  const dirty = (
+    await tx.query<{ patient_id: string; version: string }>(
+      'SELECT patient_id, version::text AS version FROM qc_summary_dirty ORDER BY patient_id LIMIT $1',
+      [batch],
+    )
+  ).map((d) => ({ patient_id: d.patient_id, version: Number(d.version) }));
+  if (dirty.length === 0) return 0;
+  const patientIds = dirty.map((d) => d.patient_id);
+  const facts = summaryFacts(await readWomen(tx, patientIds), settings);
+  await tx.query('DELETE FROM qc_case_facts WHERE patient_id IN (SELECT jsonb_array_elements_text($1::jsonb))', [json(patientIds)]);
+  if (facts.length > 0)
+    await tx.query(
+      `INSERT INTO qc_case_facts (scope, patient_id, pregnancy, first_at, facts)
+       SELECT scope, patient_id, pregnancy, first_at, facts
+       FROM jsonb_to_recordset($1::jsonb) AS r(scope text, patient_id text, pregnancy text, first_at timestamptz, facts jsonb)`,
+      [
+        json(
+          facts.map((f) => ({
+            scope: f.scope,
+            patient_id: f.patientId,
+            pregnancy: f.facts.id,
+            first_at: f.facts.first.receivedAt,
+            facts: stored(f.facts),
+          })),
+        ),
+      ],
+    );
+  // A woman written to since her version was read stays dirty: her mark's version moved on.
+  await tx.query(
+    `DELETE FROM qc_summary_dirty d USING jsonb_to_recordset($1::jsonb) AS s(patient_id text, version bigint)
+     WHERE d.patient_id = s.patient_id AND d.version = s.version`,
+    [json(dirty)],
+  );
+  return dirty.length;
+}
+
+/**
+ * Facts computed with other settings (or none yet: a new or just migrated store) are dropped and
+ * every woman of the audit marked dirty. The two statements scan the audit once: the connection's
+ * statement bound is lifted for them and the QC report bound applies (`REPORT`).
+ */
+async function keepSettings(tx: Sql, key: string): Promise<void> {
+  const [state] = await tx.query<{ settings: string }>('SELECT settings FROM qc_summary_state WHERE id = 1');
+  if (state?.settings === key) return;
+  const [bound] = await tx.query<{ t: string }>("SELECT current_setting('statement_timeout') AS t");
+  await tx.query("SELECT set_config('statement_timeout', '0', true)");
+  await tx.query('TRUNCATE qc_case_facts', [], REPORT);
+  await tx.query(
+    `INSERT INTO qc_summary_dirty (patient_id, version)
+     SELECT patient_id, 1 FROM hook_call WHERE patient_id IS NOT NULL GROUP BY patient_id ORDER BY patient_id
+     ON CONFLICT (patient_id) DO UPDATE SET version = qc_summary_dirty.version + 1`,
+    [],
+    REPORT,
+  );
+  await tx.query('INSERT INTO qc_summary_state (id, settings) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET settings = EXCLUDED.settings', [
+    key,
+  ]);
+  await tx.query("SELECT set_config('statement_timeout', $1, true)", [bound?.t ?? '0']);
+}
+
+/** These women's rows of every date, institution and EHR: what their facts are computed from. */
+async function readWomen(tx: Sql, patientIds: readonly string[]): Promise<WomenRows> {
+  const q = { ...ALL_TIME, patientIds };
+  const findings = await listFindings(tx, q);
+  const cards = await listCards(tx, q);
+  const feedback = await listCardFeedback(tx, q);
+  const acknowledgements = await listAcknowledgements(tx, q);
+  const observed = await listObservedNotices(tx, q);
+  const sightings = await listPregnancySightings(tx, { ...ALL_TIME, patientIds });
+  const communications = observed.map((o) =>
+    compact({
+      patientId: o.patientId,
+      issuer: o.issuer,
+      tenant: o.tenant,
+      pregnancyKey: o.pregnancyKey,
+      edd: o.edd,
+      at: o.observedAt,
+      institutionId: o.institutionId,
+    }),
+  );
+  return { findings, cards, feedback, acknowledgements, communications, sightings };
+}
+
+/** What is kept of a pregnancy's facts: of its first call only the call's facts (not the finding's evidence). */
+function stored(f: PregnancyFacts): PregnancyFacts {
+  const c = f.first;
+  const first: CallFacts = compact({
+    hookCallId: c.hookCallId,
+    receivedAt: c.receivedAt,
+    issuer: c.issuer,
+    tenant: c.tenant,
+    institutionId: c.institutionId,
+    practitionerId: c.practitionerId,
+    patientId: c.patientId,
+    patientMrn: c.patientMrn,
+    pregnancyKey: c.pregnancyKey,
+    edd: c.edd,
+  });
+  return { ...f, first };
+}

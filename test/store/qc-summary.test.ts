@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeCompliance } from '../../src/qc/compliance.js';
+import type { ComplianceOptions, GroupBy } from '../../src/qc/compliance-types.js';
+import { createAuditStore, type AuditStore } from '../../src/store/audit-store.js';
+import { readCompliancePeriod } from '../../src/store/compliance-period.js';
+import { complianceReport, SUMMARY_INLINE_MAX } from '../../src/store/compliance-report.js';
+import { migrate } from '../../src/store/migrate.js';
+import { createPgSql } from '../../src/store/pg-sql.js';
+import { createPgliteSql, MEMORY_DATA_DIR } from '../../src/store/pglite-sql.js';
+import type { Sql } from '../../src/store/sql.js';
+import { generateProvince } from '../bench/lib/qc-scale-data.js';
+import { postgresSkipReason, startPostgres, type PostgresServer } from '../support/postgres-server.js';
+import { acknowledgement, feedback, hookCall, notice, PROVINCE_YEAR_REPORT } from './audit-fixtures.js';
+import { createDatabase } from './postgres-target.js';
+
+/**
+ * The per-pregnancy summary of notification compliance (docs/design.md#qc-summary) on a generated
+ * province year (test/bench/lib/qc-scale-data.ts: Art. 24 indications, revised EDDs, episodes,
+ * notices, signatures, clicks, observed Communications): the report from the summary is the same JSON
+ * as the report computed from the period's rows, for the province and institutions, a year, a
+ * quarter, a month and a fortnight, every grouping; the triggers mark the woman of each kind of write
+ * (a call, a signature, a click, a notice observed by a later call), and a report answers with it;
+ * a woman seen at two institutions is each one's own case;
+ * other settings, or a backlog past SUMMARY_INLINE_MAX, send the report to the rows.
+ */
+const OPTS = PROVINCE_YEAR_REPORT;
+
+type Period = { from: string; to: string; institution?: string };
+
+const PERIODS: readonly Period[] = [
+  { from: '2026-01-01', to: '2026-12-31' },
+  { from: '2026-01-01', to: '2026-12-31', institution: 'org-1' },
+  { from: '2026-01-01', to: '2026-12-31', institution: 'org-6' },
+  { from: '2026-07-01', to: '2026-09-30', institution: 'org-2' },
+  { from: '2026-11-01', to: '2026-11-30' },
+  { from: '2026-03-10', to: '2026-03-23', institution: 'org-3' },
+];
+
+function options(q: Period, groupBy: GroupBy, settings: Partial<ComplianceOptions> = {}): ComplianceOptions {
+  return { ...OPTS, ...settings, from: q.from, to: q.to, groupBy };
+}
+
+/** The report computed from the period's rows (the read before the summary). */
+async function fromRows(audit: AuditStore, q: Period, opts: ComplianceOptions) {
+  return computeCompliance(await readCompliancePeriod(audit, q, opts.today), opts);
+}
+
+async function dirty(sql: Sql): Promise<string[]> {
+  return (await sql.query<{ patient_id: string }>('SELECT patient_id FROM qc_summary_dirty ORDER BY patient_id')).map((r) => r.patient_id);
+}
+
+function summarySuite(engine: string, open: () => Promise<Sql>): void {
+  let sql: Sql;
+  let audit: AuditStore;
+  beforeAll(async () => {
+    sql = await open();
+    await migrate(sql);
+    await generateProvince(sql, { calls: 3000, institutions: 6, year: 2026, indicatedRate: 0.3, noticeBytes: 200 }, () => undefined);
+    audit = createAuditStore(sql);
+  }, 180_000);
+  afterAll(() => sql?.close());
+
+  it(`${engine}: before its first refresh the report reads the rows; after it, the summary gives the same JSON for every period, scope and grouping`, async () => {
+    const year = PERIODS[0]!;
+    expect(await audit.summaryStatus(OPTS)).toMatchObject({ current: false });
+    const first = await complianceReport(audit, year, options(year, 'institution'));
+    expect(first.source).toBe('rows');
+
+    const women = await audit.refreshSummary(OPTS);
+    expect(women).toBeGreaterThan(100);
+    expect(await audit.summaryStatus(OPTS)).toEqual({ current: true, backlog: 0 });
+
+    let indicated = 0;
+    for (const q of PERIODS)
+      for (const groupBy of ['institution', 'practitioner', 'rule', 'month'] as const) {
+        const opts = options(q, groupBy);
+        const { report, source } = await complianceReport(audit, q, opts);
+        expect(source).toBe('summary');
+        expect(JSON.stringify(report)).toBe(JSON.stringify(await fromRows(audit, q, opts)));
+        if (groupBy === 'institution') indicated += report.total.indicated;
+      }
+    // The periods hold what the report counts, every status among them.
+    const statuses = new Set((await complianceReport(audit, year, options(year, 'institution'))).report.cases.map((c) => c.status));
+    expect(indicated).toBeGreaterThan(50);
+    expect([...statuses].sort()).toEqual(expect.arrayContaining(['missing', 'notice-issued', 'notified-in-time']));
+    // Another day: statuses move with `today` (never stored), and the summary follows.
+    const later = options(year, 'rule', { today: '2027-03-01' });
+    expect(JSON.stringify((await complianceReport(audit, year, later)).report)).toBe(JSON.stringify(await fromRows(audit, year, later)));
+  }, 240_000);
+
+  it(`${engine}: each kind of write marks its woman, and the next report answers with it`, async () => {
+    await audit.refreshSummary(OPTS);
+    expect(await dirty(sql)).toEqual([]);
+    const year = PERIODS[0]!;
+    const before = (await complianceReport(audit, year, options(year, 'institution'))).report;
+    const missing = before.cases.find((c) => c.status === 'missing')!;
+    expect(missing).toBeDefined();
+
+    // A signature on her notice: the notice's woman is marked, and the report counts her notified.
+    const [notice] = await sql.query<{ id: string; hook_call_id: string }>(
+      "SELECT id, hook_call_id::text AS hook_call_id FROM notice WHERE patient_id = $1 AND institution_id = $2 AND created_at >= '2026-01-01' ORDER BY created_at LIMIT 1",
+      [missing.patient, missing.institution],
+    );
+    const signedAt = new Date(Date.parse(missing.firstIndicatedAt) + 86_400_000).toISOString();
+    await audit.appendAcknowledgement(acknowledgement(notice!.id, { signedAt, recordedAt: signedAt, decision: 'accepted-referral' }));
+    expect(await dirty(sql)).toEqual([missing.patient]);
+    const signed = await complianceReport(audit, year, options(year, 'institution'));
+    expect(signed.source).toBe('summary');
+    expect(await dirty(sql)).toEqual([]);
+    expect(signed.report.cases.find((c) => c.patient === missing.patient && c.pregnancy === missing.pregnancy)?.status).toBe(
+      'notified-in-time',
+    );
+    expect(signed.report.total.notified).toBe(before.total.notified + 1);
+    expect(JSON.stringify(signed.report)).toBe(JSON.stringify(await fromRows(audit, year, options(year, 'institution'))));
+
+    // A click on one of our cards: the card's woman.
+    const [card] = await sql.query<{ uuid: string; patient_id: string }>(
+      "SELECT c.uuid, h.patient_id FROM card c JOIN hook_call h ON h.id = c.hook_call_id WHERE h.patient_id <> $1 AND h.received_at >= '2026-06-01' ORDER BY h.received_at LIMIT 1",
+      [missing.patient],
+    );
+    await audit.append([feedback(card!.uuid, { receivedAt: '2026-06-20T03:00:00.000Z' })]);
+    expect(await dirty(sql)).toEqual([card!.patient_id]);
+
+    // A notice observed by a later call of another woman's record (a re-linked notice): the notice's woman, not the call's.
+    const [other] = await sql.query<{ id: string; patient_id: string }>(
+      'SELECT id::text AS id, patient_id FROM hook_call WHERE patient_id NOT IN ($1, $2) ORDER BY received_at DESC LIMIT 1',
+      [missing.patient, card!.patient_id],
+    );
+    await sql.query(
+      `INSERT INTO notice_link (id, token_hash, notice_id, hook_call_id, issued_at, expires_at)
+       VALUES ($1, $2, $3, $4, '2026-12-01T02:00:00Z', '2026-12-31T02:00:00Z')`,
+      [randomUUID(), randomUUID(), notice!.id, other!.id],
+    );
+    expect(await dirty(sql)).toEqual([card!.patient_id, missing.patient].sort());
+
+    // A new call: its woman. A call without a patient marks nobody.
+    const indicating = {
+      rule: 'ama',
+      citation: 'ZJ-2023 Art.24(5)',
+      evidence: ['Patient/pt-新-1'],
+      params: { ageAtEdd: 37, threshold: 35 },
+    };
+    await audit.recordHookCall(
+      hookCall({
+        patientId: 'pt-新-1',
+        pregnancyKey: 'Patient/pt-新-1|2027-05-01',
+        edd: '2027-05-01',
+        receivedAt: '2026-12-20T02:00:00.000Z',
+        findings: [indicating],
+      }),
+    );
+    const { patientId: _p, pregnancyKey: _k, ...anonymous } = hookCall({ receivedAt: '2026-12-20T03:00:00.000Z' });
+    await audit.recordHookCall(anonymous);
+    expect(await dirty(sql)).toEqual([card!.patient_id, missing.patient, 'pt-新-1'].sort());
+
+    const december = { from: '2026-12-01', to: '2026-12-31' };
+    const { report, source } = await complianceReport(audit, december, options(december, 'institution'));
+    expect(source).toBe('summary');
+    expect(report.cases.map((c) => c.patient)).toContain('pt-新-1');
+    expect(JSON.stringify(report)).toBe(JSON.stringify(await fromRows(audit, december, options(december, 'institution'))));
+  }, 240_000);
+
+  it(`${engine}: a woman indicated at two institutions: each institution's report counts its own first finding and its own notice's signature`, async () => {
+    // Indicated at org-1 in September (its notice never signed), then at org-2 in October, whose notice she signs.
+    const woman = { patientId: 'pt-转诊-1', pregnancyKey: 'Patient/pt-转诊-1|2027-03-15', edd: '2027-03-15' };
+    const at = (institutionId: string, receivedAt: string, rule: string) => {
+      const n = notice({ ...woman, institutionId, createdAt: receivedAt, rules: [rule] });
+      return {
+        notice: n,
+        call: hookCall({
+          ...woman,
+          institutionId,
+          receivedAt,
+          findings: [{ rule, citation: 'ZJ-2023 Art.24', evidence: [`Patient/${woman.patientId}`], params: {} }],
+          notice: n,
+        }),
+      };
+    };
+    const first = at('org-1', '2026-09-02T01:00:00.000Z', 'ama');
+    const second = at('org-2', '2026-10-08T02:00:00.000Z', 'screening-high-risk');
+    await audit.recordHookCall(first.call);
+    await audit.recordHookCall(second.call);
+    await audit.appendAcknowledgement(
+      acknowledgement(second.notice.id, { signedAt: '2026-10-09T03:00:00.000Z', recordedAt: '2026-10-09T03:00:00.000Z' }),
+    );
+    const autumn = { from: '2026-09-01', to: '2026-10-31' };
+    const caseAt = async (institution?: string) => {
+      const q = institution === undefined ? autumn : { ...autumn, institution };
+      const opts = options(q, 'institution');
+      const { report, source } = await complianceReport(audit, q, opts);
+      expect(source).toBe('summary');
+      expect(JSON.stringify(report)).toBe(JSON.stringify(await fromRows(audit, q, opts)));
+      return report.cases.find((c) => c.patient === woman.patientId);
+    };
+    expect(await caseAt('org-1')).toMatchObject({ institution: 'org-1', rules: ['ama'], status: 'missing', noticeAt: null });
+    expect(await caseAt('org-2')).toMatchObject({ institution: 'org-2', rules: ['screening-high-risk'], status: 'notified-in-time' });
+    // The province: one pregnancy, first indicated at org-1, notified by org-2's signature (late for org-1's first finding).
+    expect(await caseAt()).toMatchObject({ institution: 'org-1', rules: ['ama', 'screening-high-risk'], status: 'notified-late' });
+  }, 240_000);
+
+  it(`${engine}: other settings, or a backlog past ${SUMMARY_INLINE_MAX} women, send the report to the rows until the summary is rebuilt`, async () => {
+    await audit.refreshSummary(OPTS);
+    const year = PERIODS[0]!;
+    const utc = options(year, 'month', { timeZone: 'UTC' });
+    expect(await audit.summaryStatus(utc)).toMatchObject({ current: false });
+    expect((await complianceReport(audit, year, utc)).source).toBe('rows');
+    // Rebuilt with UTC days: the same report as the rows read in UTC.
+    expect(await audit.refreshSummary(utc)).toBeGreaterThan(100);
+    const rebuilt = await complianceReport(audit, year, utc);
+    expect(rebuilt.source).toBe('summary');
+    expect(JSON.stringify(rebuilt.report)).toBe(JSON.stringify(await fromRows(audit, year, utc)));
+    // Back to the clinic's zone.
+    await audit.refreshSummary(OPTS);
+
+    await sql.query("INSERT INTO qc_summary_dirty (patient_id, version) SELECT 'pt-backlog-' || g, 1 FROM generate_series(1, $1::int) g", [
+      SUMMARY_INLINE_MAX + 1,
+    ]);
+    const behind = await complianceReport(audit, year, options(year, 'institution'));
+    expect(behind.source).toBe('rows');
+    // A refresh that does not wait gives way to one holding the lock; then folds them in.
+    expect(await audit.refreshSummary(OPTS, { wait: false, batch: 500 })).toBe(SUMMARY_INLINE_MAX + 1);
+    expect((await complianceReport(audit, year, options(year, 'institution'))).source).toBe('summary');
+  }, 240_000);
+}
+
+describe('the compliance summary', () => {
+  describe('PGlite', () => summarySuite('PGlite', () => createPgliteSql(MEMORY_DATA_DIR)));
+
+  const skip = postgresSkipReason('qc-summary');
+  describe.skipIf(skip !== undefined)('PostgreSQL', () => {
+    let server: PostgresServer;
+    beforeAll(async () => {
+      server = await startPostgres();
+    }, 120_000);
+    afterAll(() => server?.stop());
+    summarySuite('PostgreSQL', async () => createPgSql(await createDatabase(server)));
+  });
+});
