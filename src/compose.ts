@@ -14,6 +14,8 @@ import { createSqlRateCounters } from './store/rate-limit-counters.js';
 import { keptRegistry } from './store/kept-registry.js';
 import { createSqlRegistryStore } from './store/sql-registry-store.js';
 import { NOTICE_ID_SECRET } from './store/reuse-cache.js';
+import { startSummaryRefresher } from './store/summary-refresher.js';
+import { configuredReportSettings } from './qc/report-settings.js';
 
 export interface Composition {
   readonly deps: AppDeps;
@@ -29,7 +31,13 @@ export interface Composition {
 export async function compose(
   config: Config,
   logger: Logger,
-  opts: { clock?: Clock; newId?: () => string; store?: Promise<OpenedStore> } = {},
+  opts: {
+    clock?: Clock;
+    newId?: () => string;
+    store?: Promise<OpenedStore>;
+    /** Fold the audit into the compliance summary in the background (the server: docs/design.md#qc-summary). */
+    refreshSummary?: boolean;
+  } = {},
 ): Promise<Composition> {
   // `opts.store`: a store already opening (src/main.ts starts it before loading the HTTP modules).
   const store = await (opts.store ?? createStore(config));
@@ -89,10 +97,18 @@ export async function compose(
     logger.warn({ pid, hostname, command, startedAt }, 'DATA_DIR lock taken over: its process no longer runs');
   }
   logger.info({ engine: store.engine, schemaVersion: store.migration.version, applied: store.migration.applied.length }, 'store ready');
+  // The embedded store folds in smaller batches: its statements run on the event loop the hook calls need.
+  const refresher = opts.refreshSummary
+    ? startSummaryRefresher(audit, configuredReportSettings(config, clock.now().today), {
+        logger,
+        batch: store.engine === 'postgres' ? 200 : 50,
+      })
+    : undefined;
   return {
     deps,
     store,
     close: async () => {
+      await refresher?.stop();
       await stopListening();
       await store.close();
     },

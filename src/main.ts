@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   }
   let composition: Composition;
   try {
-    composition = await compose(config, logger, { store });
+    composition = await compose(config, logger, { store, refreshSummary: true });
   } catch (err) {
     logger.fatal({ err }, 'cannot open the audit store');
     process.exit(1);

@@ -1,0 +1,108 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log.js';
+import { AppError } from '../../src/errors/app-error.js';
+import { createAuditStore } from '../../src/store/audit-store.js';
+import { migrate } from '../../src/store/migrate.js';
+import { createPgliteSql, MEMORY_DATA_DIR } from '../../src/store/pglite-sql.js';
+import { startSummaryRefresher, SUMMARY_ROUND_MAX } from '../../src/store/summary-refresher.js';
+import { generateProvince } from '../bench/lib/qc-scale-data.js';
+import { hookCall, PROVINCE_YEAR_REPORT } from './audit-fixtures.js';
+
+/**
+ * The server's background refresh of the compliance summary (docs/design.md#qc-summary): it drains
+ * the backlog of an audit that was never summarised, then folds in each new write; a full round is
+ * followed at once by the next, a short one waits for the interval; a failed round is logged by its
+ * code and retried; `stop` waits for the round under way and schedules no more.
+ */
+function logLines(): { logger: ReturnType<typeof createLogger>; lines: () => Record<string, unknown>[] } {
+  const out: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      out.push(
+        ...chunk
+          .toString('utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+      );
+      done();
+    },
+  });
+  return { logger: createLogger({ logLevel: 'debug' }, sink), lines: () => out };
+}
+
+const within = { timeout: 60_000, interval: 25 };
+
+describe('the compliance summary refresher', () => {
+  it('drains the backlog of an audit never summarised, then folds in each new write', async () => {
+    const sql = await createPgliteSql(MEMORY_DATA_DIR);
+    const { logger } = logLines();
+    try {
+      await migrate(sql);
+      await generateProvince(sql, { calls: 800, institutions: 3, year: 2026, indicatedRate: 0.3, noticeBytes: 200 }, () => undefined);
+      const audit = createAuditStore(sql);
+      const refresher = startSummaryRefresher(audit, PROVINCE_YEAR_REPORT, { logger, batch: 20, intervalMs: 50 });
+      try {
+        await expect.poll(() => audit.summaryStatus(PROVINCE_YEAR_REPORT), within).toEqual({ current: true, backlog: 0 });
+        const [facts] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM qc_case_facts');
+        expect(facts!.n).toBeGreaterThan(20);
+
+        await audit.recordHookCall(
+          hookCall({
+            patientId: 'pt-后台-1',
+            pregnancyKey: 'Patient/pt-后台-1|2027-06-01',
+            receivedAt: '2026-12-28T02:00:00.000Z',
+            findings: [{ rule: 'ama', citation: 'ZJ-2023 Art.24(5)', evidence: ['Patient/pt-后台-1'], params: {} }],
+          }),
+        );
+        const folded = () => sql.query("SELECT 1 FROM qc_case_facts WHERE patient_id = 'pt-后台-1'").then((r) => r.length);
+        await expect.poll(folded, within).toBe(2); // the province's and org-1's
+        expect(await audit.summaryStatus(PROVINCE_YEAR_REPORT)).toEqual({ current: true, backlog: 0 });
+      } finally {
+        await refresher.stop();
+      }
+    } finally {
+      await sql.close();
+    }
+  }, 120_000);
+
+  it('follows a full round at once, waits the interval after a short one, logs a failed round by its code and retries; stop waits for the round', async () => {
+    const { logger, lines } = logLines();
+    const rounds: number[] = [];
+    const answers: (number | Error)[] = [SUMMARY_ROUND_MAX, new AppError('store-unavailable'), 3];
+    let release: () => void = () => undefined;
+    const store = {
+      refreshSummary: async (_s: unknown, opts?: { maxWomen?: number; wait?: boolean; batch?: number }) => {
+        expect(opts).toEqual({ maxWomen: SUMMARY_ROUND_MAX, batch: 7, wait: false });
+        rounds.push(Date.now());
+        const answer = answers.shift();
+        if (answer === undefined) {
+          await new Promise<void>((resolve) => (release = resolve));
+          return 0;
+        }
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+    };
+    const refresher = startSummaryRefresher(store, PROVINCE_YEAR_REPORT, { logger, batch: 7, intervalMs: 400 });
+    await expect.poll(() => rounds.length, within).toBe(4);
+    // After the full first round the second came at once (the drain pause), after the failure and the short one the interval.
+    expect(rounds[1]! - rounds[0]!).toBeLessThan(300);
+    expect(rounds[2]! - rounds[1]!).toBeGreaterThanOrEqual(390);
+    expect(rounds[3]! - rounds[2]!).toBeGreaterThanOrEqual(390);
+    const failed = lines().filter((l) => l.msg === 'compliance summary refresh failed; retrying');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ code: 'store-unavailable', level: 40 });
+    expect(lines().filter((l) => l.msg === 'compliance summary caught up')).toHaveLength(1);
+
+    let stopped = false;
+    const stopping = refresher.stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(stopped).toBe(false); // the fourth round is under way
+    release();
+    await stopping;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(rounds).toHaveLength(4);
+  }, 60_000);
+});
