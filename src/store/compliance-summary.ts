@@ -47,20 +47,22 @@ const SUMMARY_LOCK = '7240518024';
 /** A woman's rows of every date. */
 const ALL_TIME = { from: '0001-01-01T00:00:00Z', to: '9999-12-31T00:00:00Z' } as const;
 
-export function sqlComplianceSummary(sql: Sql): ComplianceSummaryStore {
+/** `markChunk`: women marked per statement when every woman is marked again (MARK_CHUNK). */
+export function sqlComplianceSummary(sql: Sql, opts: { markChunk?: number } = {}): ComplianceSummaryStore {
+  const markChunk = opts.markChunk ?? MARK_CHUNK;
   return {
     async summaryStatus(settings) {
       const [state] = await sql.query<{ settings: string }>('SELECT settings FROM qc_summary_state WHERE id = 1', [], REPORT);
       const [dirty] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM qc_summary_dirty', [], REPORT);
       return { current: state?.settings === settingsKey(settings), backlog: dirty?.n ?? 0 };
     },
-    async refreshSummary(settings, opts = {}) {
-      const batch = opts.batch ?? SUMMARY_BATCH;
-      const max = opts.maxWomen ?? Number.POSITIVE_INFINITY;
+    async refreshSummary(settings, refresh = {}) {
+      const batch = refresh.batch ?? SUMMARY_BATCH;
+      const max = refresh.maxWomen ?? Number.POSITIVE_INFINITY;
       let done = 0;
       while (done < max) {
         const want = Math.min(batch, max - done);
-        const n = await sql.transaction((tx) => refreshBatch(tx, settings, want, opts.wait ?? true));
+        const n = await sql.transaction((tx) => refreshBatch(tx, settings, want, { wait: refresh.wait ?? true, markChunk }));
         if (n === undefined) break; // another process holds the lock and folds them in
         done += n;
         if (n < want) break;
@@ -79,13 +81,18 @@ export function sqlComplianceSummary(sql: Sql): ComplianceSummaryStore {
 }
 
 /** One transaction of a refresh: the women it folded in, or `undefined` when the lock was taken and `wait` is false. */
-async function refreshBatch(tx: Sql, settings: SummarySettings, batch: number, wait: boolean): Promise<number | undefined> {
+async function refreshBatch(
+  tx: Sql,
+  settings: SummarySettings,
+  batch: number,
+  { wait, markChunk }: { wait: boolean; markChunk: number },
+): Promise<number | undefined> {
   if (wait) await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [SUMMARY_LOCK]);
   else {
     const [got] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS ok', [SUMMARY_LOCK]);
     if (!got?.ok) return undefined;
   }
-  await keepSettings(tx, settingsKey(settings));
+  await keepSettings(tx, settingsKey(settings), markChunk);
   const dirty = (
     await tx.query<{ patient_id: string; version: string }>(
       'SELECT patient_id, version::text AS version FROM qc_summary_dirty ORDER BY patient_id LIMIT $1',
@@ -122,28 +129,37 @@ async function refreshBatch(tx: Sql, settings: SummarySettings, batch: number, w
   return dirty.length;
 }
 
+/** Women marked per statement when every woman is marked again: each statement an index range, well inside a statement bound. */
+const MARK_CHUNK = 20_000;
+
 /**
  * Facts computed with other settings (or none yet: a new or just migrated store) are dropped and
- * every woman of the audit marked dirty. The two statements scan the audit once: the connection's
- * statement bound is lifted for them and the QC report bound applies (`REPORT`).
+ * every woman of the audit marked dirty, in the refresh's transaction: the marks go in
+ * `markChunk` women at a time along `hook_call (patient_id, …)`, so no statement scans the whole audit.
  */
-async function keepSettings(tx: Sql, key: string): Promise<void> {
+async function keepSettings(tx: Sql, key: string, markChunk: number): Promise<void> {
   const [state] = await tx.query<{ settings: string }>('SELECT settings FROM qc_summary_state WHERE id = 1');
   if (state?.settings === key) return;
-  const [bound] = await tx.query<{ t: string }>("SELECT current_setting('statement_timeout') AS t");
-  await tx.query("SELECT set_config('statement_timeout', '0', true)");
-  await tx.query('TRUNCATE qc_case_facts', [], REPORT);
-  await tx.query(
-    `INSERT INTO qc_summary_dirty (patient_id, version)
-     SELECT patient_id, 1 FROM hook_call WHERE patient_id IS NOT NULL GROUP BY patient_id ORDER BY patient_id
-     ON CONFLICT (patient_id) DO UPDATE SET version = qc_summary_dirty.version + 1`,
-    [],
-    REPORT,
-  );
+  await tx.query('TRUNCATE qc_case_facts');
+  let after: string | null = null;
+  for (;;) {
+    const rows: { last: string | null }[] = await tx.query<{ last: string | null }>(
+      `WITH next AS (
+         SELECT patient_id FROM hook_call WHERE patient_id > $1::text OR ($1::text IS NULL AND patient_id IS NOT NULL)
+         GROUP BY patient_id ORDER BY patient_id LIMIT $2),
+       marked AS (
+         INSERT INTO qc_summary_dirty (patient_id, version) SELECT patient_id, 1 FROM next
+         ON CONFLICT (patient_id) DO UPDATE SET version = qc_summary_dirty.version + 1)
+       SELECT max(patient_id) AS last FROM next`,
+      [after, markChunk],
+    );
+    const last = rows[0]?.last;
+    if (!last) break;
+    after = last;
+  }
   await tx.query('INSERT INTO qc_summary_state (id, settings) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET settings = EXCLUDED.settings', [
     key,
   ]);
-  await tx.query("SELECT set_config('statement_timeout', $1, true)", [bound?.t ?? '0']);
 }
 
 /** These women's rows of every date, institution and EHR: what their facts are computed from. */

@@ -3,13 +3,16 @@
  * (test/bench/lib/qc-scale-data.ts), then the report code paths the routes run — the store read and
  * the pure computation — timed for a month and a year, for the province, the largest and the
  * smallest institution: notification compliance (readCompliancePeriod + computeCompliance), the
+ * same report from the per-pregnancy summary (`compliance-summary`: complianceReport, after the
+ * summary was built once — the build's women, facts and seconds are reported too), the
  * follow-up funnel (readFollowUpPeriod + computeFollowUp) and data quality (readDataQualityPeriod +
  * computeDataQuality). Each case: `--reps` timed runs after one warm-up → p50/p95 of the whole, of
  * the read and of the computation, rows read per statement, heap used; the 1-minute load average
  * beside every figure. Writes test-results/bench/qc-scale.json and prints a table.
  *
  *   node --expose-gc --import tsx test/bench/qc-scale.ts --engine pg|pglite --calls 1000000 [--institutions 90]
- *     [--reps 20] [--province-reps N (default --reps)] [--explain] [--keep] [--data-dir DIR (pglite)] [--only compliance,follow-up,data-quality]
+ *     [--reps 20] [--province-reps N (default --reps)] [--explain] [--keep] [--data-dir DIR (pglite)] [--only compliance,compliance-summary,follow-up,data-quality]
+ *     [--summary-batch 1000]
  *     [--periods month,year] [--scopes province,large,small] [--statement-timeout-ms 5000] [--qc-statement-timeout-ms 120000]
  *
  * PostgreSQL: `DATABASE_URL` (kept: a second run on the same database skips the generation and
@@ -28,6 +31,7 @@ import { computeDataQuality } from '../../src/qc/data-quality.js';
 import { computeFollowUp } from '../../src/qc/follow-up.js';
 import { createAuditStore } from '../../src/store/audit-store.js';
 import { readCompliancePeriod } from '../../src/store/compliance-period.js';
+import { complianceReport } from '../../src/store/compliance-report.js';
 import { createStore, type OpenedStore } from '../../src/store/create-store.js';
 import { readDataQualityPeriod } from '../../src/store/data-quality-period.js';
 import { readFollowUpPeriod } from '../../src/store/follow-up-period.js';
@@ -46,7 +50,9 @@ const { values: args } = parseArgs({
     explain: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
-    only: { type: 'string', default: 'compliance,follow-up,data-quality' },
+    only: { type: 'string', default: 'compliance,compliance-summary,follow-up,data-quality' },
+    // Women per transaction of the summary's build (the server folds 200 per transaction in the background).
+    'summary-batch': { type: 'string', default: '1000' },
     periods: { type: 'string', default: 'month,year' },
     scopes: { type: 'string', default: 'province,large,small' },
     // The service's defaults: the reports read on their own connections (QC_STATEMENT_TIMEOUT_MS), not
@@ -60,7 +66,7 @@ const YEAR = 2026;
 const TODAY = `${YEAR + 1}-01-10`;
 const TIME_ZONE = 'Asia/Shanghai';
 const reps = Number(args.reps);
-const reports = args.only!.split(',') as ('compliance' | 'follow-up' | 'data-quality')[];
+const reports = args.only!.split(',') as ('compliance' | 'compliance-summary' | 'follow-up' | 'data-quality')[];
 const load = () => Number(loadavg()[0]!.toFixed(2));
 const log = (line: string) => console.log(line);
 
@@ -102,6 +108,12 @@ async function runReport(report: string, sql: Sql, q: { from: string; to: string
     const t1 = performance.now();
     const out = computeCompliance(input, { ...common, from: q.from, to: q.to, groupBy: 'institution' });
     return { readMs: t1 - t0, computeMs: performance.now() - t1, size: out.cases.length, heap: process.memoryUsage().heapUsed };
+  }
+  if (report === 'compliance-summary') {
+    // The route's path: fold in what is dirty (nothing, after the build), read the scope's facts, compute.
+    const { report: out, source } = await complianceReport(audit, q, { ...common, from: q.from, to: q.to, groupBy: 'institution' });
+    if (source !== 'summary') throw new Error(`the report was read from ${source}, not the summary`);
+    return { readMs: performance.now() - t0, computeMs: 0, size: out.cases.length, heap: process.memoryUsage().heapUsed };
   }
   if (report === 'follow-up') {
     const input = await readFollowUpPeriod(audit, q, TODAY);
@@ -196,6 +208,21 @@ try {
   const large = sizes[0]!;
   const small = sizes.at(-1)!;
   summary.institutions = { count: sizes.length, largest: large, smallest: small };
+  if (reports.includes('compliance-summary')) {
+    // The summary's build: every woman of the audit folded in (what the server's background refresh does after the migration).
+    const status = await store.audit.summaryStatus(common);
+    const t = performance.now();
+    const women = await store.audit.refreshSummary(common, { batch: Number(args['summary-batch']) });
+    const [facts] = await store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM qc_case_facts');
+    summary.summaryBuild = {
+      before: status,
+      women,
+      facts: facts?.n,
+      seconds: Math.round((performance.now() - t) / 100) / 10,
+      loadAvg1: load(),
+    };
+    log(`summary build: ${JSON.stringify(summary.summaryBuild)}`);
+  }
   const periods = { month: { from: `${YEAR}-11-01`, to: `${YEAR}-11-30` }, year: { from: `${YEAR}-01-01`, to: `${YEAR}-12-31` } };
   const scopes = { province: undefined, large: large.inst, small: small.inst };
   const results = [];
