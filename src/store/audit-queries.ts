@@ -76,8 +76,14 @@ function params(q: PeriodQuery): unknown[] {
   return [q.from, q.to, q.institutionId ?? null];
 }
 
-/** When the query names patients, only theirs (`$4`, a JSON array; NULL for every patient). */
-export const OF_PATIENTS = (col: string) => `($4::jsonb IS NULL OR ${col} IN (SELECT jsonb_array_elements_text($4::jsonb)))`;
+/**
+ * When the query names patients, only theirs (`$4`, a JSON array; NULL for every patient). `= ANY
+ * (ARRAY(…))`, not `IN (SELECT …)`: inside the `OR` an `IN` stays a filter evaluated on every row
+ * (PostgreSQL pulls a sub-select up into a join only outside an `OR`), so a read of a thousand women
+ * scanned every call of the table; the array is one value the `(patient_id, …)` index is searched with
+ * (docs/design.md#qc-scale).
+ */
+export const OF_PATIENTS = (col: string) => `($4::jsonb IS NULL OR ${col} = ANY (ARRAY(SELECT jsonb_array_elements_text($4::jsonb))))`;
 
 /** IN_PERIOD and, when the query names patients, only their calls. */
 const IN_PERIOD_OF = (col: string, inst: string) => `${IN_PERIOD(col, inst)} AND ${OF_PATIENTS('h.patient_id')}`;

@@ -212,7 +212,13 @@ try {
     // The summary's build: every woman of the audit folded in (what the server's background refresh does after the migration).
     const status = await store.audit.summaryStatus(common);
     const t = performance.now();
-    const women = await store.audit.refreshSummary(common, { batch: Number(args['summary-batch']) });
+    let women = 0;
+    for (;;) {
+      const round = await store.audit.refreshSummary(common, { batch: Number(args['summary-batch']), maxWomen: 50_000 });
+      women += round;
+      log(`  summary: ${women} women folded in, ${Math.round((performance.now() - t) / 1000)} s (load ${load()})`);
+      if (round < 50_000) break;
+    }
     const [facts] = await store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM qc_case_facts');
     summary.summaryBuild = {
       before: status,
