@@ -120,10 +120,15 @@ async function refreshBatch(
         ),
       ],
     );
-  // A woman written to since her version was read stays dirty: her mark's version moved on.
+  // A woman written to since her version was read stays dirty: her mark's version moved on (a mark
+  // locked by a write in progress is re-read once it commits). The marks are locked in patient order,
+  // the order the triggers upsert them in, so a refresh and a batch of hook calls cannot deadlock.
   await tx.query(
-    `DELETE FROM qc_summary_dirty d USING jsonb_to_recordset($1::jsonb) AS s(patient_id text, version bigint)
-     WHERE d.patient_id = s.patient_id AND d.version = s.version`,
+    `WITH done AS (
+       SELECT d.patient_id FROM qc_summary_dirty d JOIN jsonb_to_recordset($1::jsonb) AS s(patient_id text, version bigint)
+         ON d.patient_id = s.patient_id AND d.version = s.version
+       ORDER BY d.patient_id FOR UPDATE OF d)
+     DELETE FROM qc_summary_dirty d USING done WHERE d.patient_id = done.patient_id`,
     [json(dirty)],
   );
   return dirty.length;

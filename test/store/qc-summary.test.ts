@@ -238,5 +238,44 @@ describe('the compliance summary', () => {
     }, 120_000);
     afterAll(() => server?.stop());
     summarySuite('PostgreSQL', async () => createPgSql(await createDatabase(server)));
+
+    it('PostgreSQL: a woman written to while a refresh folds her in stays marked, and the next refresh folds the write in', async () => {
+      const url = await createDatabase(server);
+      const sql = createPgSql(url);
+      const writer = createPgSql(url);
+      try {
+        await migrate(sql);
+        await generateProvince(sql, { calls: 600, institutions: 2, year: 2026, indicatedRate: 0.3, noticeBytes: 200 }, () => undefined);
+        const audit = createAuditStore(sql);
+        await audit.refreshSummary(OPTS);
+        const [woman] = await sql.query<{ patient_id: string }>('SELECT patient_id FROM qc_case_facts ORDER BY patient_id LIMIT 1');
+        const mark = `INSERT INTO qc_summary_dirty (patient_id, version) VALUES ($1, 1)
+          ON CONFLICT (patient_id) DO UPDATE SET version = qc_summary_dirty.version + 1`;
+        await sql.query(mark, [woman!.patient_id]);
+        // A write in progress marks her again (the trigger's upsert), and commits only once the refresh has read her rows.
+        let commit: () => void = () => undefined;
+        let marked: () => void = () => undefined;
+        const markedAgain = new Promise<void>((resolve) => (marked = resolve));
+        const writing = writer.transaction(async (tx) => {
+          await tx.query(mark, [woman!.patient_id]);
+          marked();
+          await new Promise<void>((resolve) => (commit = resolve));
+        });
+        await markedAgain;
+        const refreshing = audit.refreshSummary(OPTS);
+        await new Promise((r) => setTimeout(r, 500));
+        commit();
+        await writing;
+        expect(await refreshing).toBe(1);
+        expect(await sql.query('SELECT patient_id, version::int AS version FROM qc_summary_dirty')).toEqual([
+          { patient_id: woman!.patient_id, version: 2 },
+        ]);
+        expect(await audit.refreshSummary(OPTS)).toBe(1);
+        expect(await audit.summaryStatus(OPTS)).toEqual({ current: true, backlog: 0 });
+      } finally {
+        await writer.close();
+        await sql.close();
+      }
+    }, 120_000);
   });
 });
