@@ -1,13 +1,11 @@
 import { DEFAULT_POLICY } from '../clinical/policy.js';
-import { countCases, groupCases } from './compliance-groups.js';
-import { caseOf, pregnancyFacts, pregnancyIndex, sortCases, type PregnancyFacts } from './compliance.js';
+import { pregnancyFacts, pregnancyIndex, type PregnancyFacts } from './compliance.js';
 import type {
   AcknowledgementFact,
   CardFact,
   CommunicationFact,
   ComplianceInput,
   ComplianceOptions,
-  ComplianceReport,
   FeedbackFact,
   FindingFact,
 } from './compliance-types.js';
@@ -16,8 +14,8 @@ import type { PregnancySighting } from './pregnancy-identity.js';
 /**
  * The per-pregnancy summary of notification compliance (docs/design.md#qc-summary), its pure part:
  * the facts of each woman's pregnancies per scope, computed from her rows with the report's own code
- * (`pregnancyIndex`, `pregnancyFacts`), and a report of a period from the stored facts (`caseOf`,
- * the groups and counts) — the same cases as `computeCompliance` over the same rows.
+ * (`pregnancyIndex`, `pregnancyFacts`); a report of a period is `complianceFromFacts` of the stored
+ * facts, as `computeCompliance` is of the facts of its rows.
  */
 
 /** The scope key of the province (an institution's is its id). */
@@ -76,25 +74,6 @@ export function summaryFacts(rows: WomenRows, settings: SummarySettings): Scoped
     }
   }
   return out;
-}
-
-/** The report of a period from the stored facts of its scope (those first indicated around it: `caseOf` selects). */
-export function complianceFromFacts(facts: readonly PregnancyFacts[], opts: ComplianceOptions): ComplianceReport {
-  const cases = sortCases(
-    facts.flatMap((f) => {
-      const c = caseOf(f, opts);
-      return c === undefined ? [] : [{ id: f.id, case: c }];
-    }),
-  ).map((c) => c.case);
-  const at = { timeZone: opts.timeZone, today: opts.today };
-  return {
-    from: opts.from,
-    to: opts.to,
-    groupBy: opts.groupBy,
-    rows: groupCases(cases, opts.groupBy, at),
-    total: countCases(cases, at),
-    cases,
-  };
 }
 
 type Own = ComplianceInput & Pick<WomenRows, 'feedback' | 'acknowledgements' | 'communications'>;

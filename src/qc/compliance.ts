@@ -29,7 +29,16 @@ import { caseStatus } from './case-status.js';
  *   that are notified (`countCases`).
  */
 export function computeCompliance(input: ComplianceInput, opts: ComplianceOptions): ComplianceReport {
-  const cases = indicatedCases(input, opts, pregnancyIndex(input, opts)).map((c) => c.case);
+  return complianceFromFacts(pregnancyFacts(input, opts, pregnancyIndex(input, opts)), opts);
+}
+
+/**
+ * The report of a period from its pregnancies' facts (`pregnancyFacts`, or the stored ones of the
+ * per-pregnancy summary, docs/design.md#qc-summary): the cases `caseOf` selects, in the report's
+ * order, grouped and counted.
+ */
+export function complianceFromFacts(facts: readonly PregnancyFacts[], opts: ComplianceOptions): ComplianceReport {
+  const cases = casesOf(facts, opts).map((c) => c.case);
   const at = { timeZone: opts.timeZone, today: opts.today };
   return {
     from: opts.from,
@@ -51,15 +60,15 @@ export function indicatedCases(
   opts: Omit<ComplianceOptions, 'groupBy'>,
   index: PregnancyIndex,
 ): { id: string; case: ComplianceCase }[] {
-  const cases = pregnancyFacts(input, opts, index).flatMap((f) => {
+  return casesOf(pregnancyFacts(input, opts, index), opts);
+}
+
+/** The period's cases of these pregnancies (`caseOf`), in the report's order: by first indication, then pregnancy. */
+function casesOf(facts: readonly PregnancyFacts[], opts: Omit<ComplianceOptions, 'groupBy'>): { id: string; case: ComplianceCase }[] {
+  const cases = facts.flatMap((f) => {
     const c = caseOf(f, opts);
     return c === undefined ? [] : [{ id: f.id, case: c }];
   });
-  return sortCases(cases);
-}
-
-/** The report's order of cases: by first indication, then pregnancy. */
-export function sortCases<T extends { id: string; case: ComplianceCase }>(cases: T[]): T[] {
   return cases.sort(
     (a, b) =>
       a.case.firstIndicatedAt.localeCompare(b.case.firstIndicatedAt) ||

@@ -1,6 +1,6 @@
 import { addDays } from '../calendar/index.js';
-import { computeCompliance } from '../qc/compliance.js';
-import { complianceFromFacts, PROVINCE_SCOPE } from '../qc/compliance-summary.js';
+import { complianceFromFacts, computeCompliance } from '../qc/compliance.js';
+import { PROVINCE_SCOPE } from '../qc/compliance-summary.js';
 import type { ComplianceOptions, ComplianceReport } from '../qc/compliance-types.js';
 import type { AuditStore } from './audit-store.js';
 import { readCompliancePeriod } from './compliance-period.js';

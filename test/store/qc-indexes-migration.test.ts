@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { computeCompliance } from '../../src/qc/compliance.js';
 import { computeDataQuality } from '../../src/qc/data-quality.js';
 import { computeFollowUp } from '../../src/qc/follow-up.js';
@@ -8,12 +8,9 @@ import { readDataQualityPeriod } from '../../src/store/data-quality-period.js';
 import { readFollowUpPeriod } from '../../src/store/follow-up-period.js';
 import { migrate } from '../../src/store/migrate.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
-import { createPgSql } from '../../src/store/pg-sql.js';
-import { createPgliteSql, MEMORY_DATA_DIR } from '../../src/store/pglite-sql.js';
 import type { Sql } from '../../src/store/sql.js';
 import { generateProvince } from '../bench/lib/qc-scale-data.js';
-import { postgresSkipReason, startPostgres, type PostgresServer } from '../support/postgres-server.js';
-import { createDatabase } from './postgres-target.js';
+import { onEachEngine } from './each-engine.js';
 import { PROVINCE_YEAR_REPORT, PROVINCE_YEAR_TODAY } from './audit-fixtures.js';
 
 /**
@@ -100,16 +97,4 @@ function migrationSuite(engine: string, open: () => Promise<Sql>): void {
   }, 120_000);
 }
 
-describe('migrations 16 and 17 (QC indexes)', () => {
-  migrationSuite('PGlite', () => createPgliteSql(MEMORY_DATA_DIR));
-
-  const skip = postgresSkipReason('qc-indexes-migration');
-  describe.skipIf(skip !== undefined)('PostgreSQL', () => {
-    let server: PostgresServer;
-    beforeAll(async () => {
-      server = await startPostgres();
-    }, 120_000);
-    afterAll(() => server?.stop());
-    migrationSuite('PostgreSQL', async () => createPgSql(await createDatabase(server)));
-  });
-});
+describe('migrations 16 and 17 (QC indexes)', () => onEachEngine('qc-indexes-migration', migrationSuite));

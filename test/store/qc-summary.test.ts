@@ -8,11 +8,10 @@ import { complianceReport, SUMMARY_INLINE_MAX } from '../../src/store/compliance
 import { sqlComplianceSummary } from '../../src/store/compliance-summary.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createPgSql } from '../../src/store/pg-sql.js';
-import { createPgliteSql, MEMORY_DATA_DIR } from '../../src/store/pglite-sql.js';
 import type { Sql } from '../../src/store/sql.js';
 import { generateProvince } from '../bench/lib/qc-scale-data.js';
-import { postgresSkipReason, startPostgres, type PostgresServer } from '../support/postgres-server.js';
 import { acknowledgement, feedback, hookCall, notice, PROVINCE_YEAR_REPORT } from './audit-fixtures.js';
+import { onEachEngine } from './each-engine.js';
 import { createDatabase } from './postgres-target.js';
 
 /**
@@ -227,20 +226,10 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
   }, 240_000);
 }
 
-describe('the compliance summary', () => {
-  describe('PGlite', () => summarySuite('PGlite', () => createPgliteSql(MEMORY_DATA_DIR)));
-
-  const skip = postgresSkipReason('qc-summary');
-  describe.skipIf(skip !== undefined)('PostgreSQL', () => {
-    let server: PostgresServer;
-    beforeAll(async () => {
-      server = await startPostgres();
-    }, 120_000);
-    afterAll(() => server?.stop());
-    summarySuite('PostgreSQL', async () => createPgSql(await createDatabase(server)));
-
+describe('the compliance summary', () =>
+  onEachEngine('qc-summary', summarySuite, (server) => {
     it('PostgreSQL: a woman written to while a refresh folds her in stays marked, and the next refresh folds the write in', async () => {
-      const url = await createDatabase(server);
+      const url = await createDatabase(server());
       const sql = createPgSql(url);
       const writer = createPgSql(url);
       try {
@@ -277,5 +266,4 @@ describe('the compliance summary', () => {
         await sql.close();
       }
     }, 120_000);
-  });
-});
+  }));
