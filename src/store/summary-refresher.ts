@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { SummarySettings } from '../qc/compliance-summary.js';
 import type { ComplianceSummaryStore } from './compliance-summary.js';
@@ -8,6 +9,10 @@ export const SUMMARY_REFRESH_MS = 5_000;
 export const SUMMARY_ROUND_MAX = 2_000;
 /** The pause between rounds while a backlog drains: the hook calls get the store in between. */
 const DRAIN_PAUSE_MS = 50;
+/** A round is put off while the event loop was busier than this since the last round ended: the hook calls come first. */
+export const SUMMARY_BUSY_UTILIZATION = 0.5;
+/** …but never longer than this after the last round. */
+export const SUMMARY_MAX_DELAY_MS = 60_000;
 
 export interface SummaryRefresher {
   /** Stops scheduling rounds and waits for the one under way. */
@@ -19,14 +24,21 @@ export interface SummaryRefresher {
  * SUMMARY_REFRESH_MS a round folds in up to SUMMARY_ROUND_MAX dirty women, `batch` per transaction,
  * without waiting for the lock (another replica folding them in is as good); a full round is followed
  * by the next after a short pause, so the backlog of a migrated audit drains without a report having
- * to. A failed round is logged (its code, no data) and the next one tries again.
+ * to. While the process is busy — its event loop more than SUMMARY_BUSY_UTILIZATION used since the
+ * last round ended, i.e. by the hook calls — a round is put off, for at most SUMMARY_MAX_DELAY_MS: a
+ * burst of calls is not slowed by the summary, and a report folds in what is left (or reads rows).
+ * A failed round is logged (its code, no data) and the next one tries again. `utilization` (tests)
+ * gives the share of the event loop used since the previous call.
  */
 export function startSummaryRefresher(
   store: Pick<ComplianceSummaryStore, 'refreshSummary'>,
   settings: SummarySettings,
-  opts: { logger: Logger; batch: number; intervalMs?: number },
+  opts: { logger: Logger; batch: number; intervalMs?: number; maxDelayMs?: number; utilization?: () => number },
 ): SummaryRefresher {
   const interval = opts.intervalMs ?? SUMMARY_REFRESH_MS;
+  const maxDelay = opts.maxDelayMs ?? SUMMARY_MAX_DELAY_MS;
+  const utilization = opts.utilization ?? eventLoopUtilization();
+  let lastRound = performance.now();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -49,7 +61,12 @@ export function startSummaryRefresher(
   const schedule = (ms: number): void => {
     if (stopped) return;
     timer = setTimeout(() => {
-      running = round().then((women) => schedule(women >= SUMMARY_ROUND_MAX ? DRAIN_PAUSE_MS : interval));
+      if (utilization() > SUMMARY_BUSY_UTILIZATION && performance.now() - lastRound < maxDelay) return schedule(interval);
+      running = round().then((women) => {
+        lastRound = performance.now();
+        utilization(); // what follows is measured from the end of this round, without its own work
+        schedule(women >= SUMMARY_ROUND_MAX ? DRAIN_PAUSE_MS : interval);
+      });
     }, ms);
     timer.unref();
   };
@@ -60,5 +77,16 @@ export function startSummaryRefresher(
       clearTimeout(timer);
       await running;
     },
+  };
+}
+
+/** The share of the event loop used since the previous call (the first: since the process started). */
+function eventLoopUtilization(): () => number {
+  let last = performance.eventLoopUtilization();
+  return () => {
+    const now = performance.eventLoopUtilization();
+    const used = performance.eventLoopUtilization(now, last).utilization;
+    last = now;
+    return used;
   };
 }

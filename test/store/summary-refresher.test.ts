@@ -12,8 +12,8 @@ import { hookCall, PROVINCE_YEAR_REPORT } from './audit-fixtures.js';
 /**
  * The server's background refresh of the compliance summary (docs/design.md#qc-summary): it drains
  * the backlog of an audit that was never summarised, then folds in each new write; a full round is
- * followed at once by the next, a short one waits for the interval; a failed round is logged by its
- * code and retried; `stop` waits for the round under way and schedules no more.
+ * followed at once by the next, a short one waits for the interval; a round is put off while the
+ * event loop is busy, up to a maximum delay; a failed round is logged by its code and retried; `stop` waits for the round under way and schedules no more.
  */
 function logLines(): { logger: ReturnType<typeof createLogger>; lines: () => Record<string, unknown>[] } {
   const out: Record<string, unknown>[] = [];
@@ -66,6 +66,40 @@ describe('the compliance summary refresher', () => {
       await sql.close();
     }
   }, 120_000);
+
+  it('puts a round off while the event loop is busy (the hook calls come first), but never longer than the maximum delay', async () => {
+    const { logger } = logLines();
+    const rounds: number[] = [];
+    let busy = 0.9;
+    const store = {
+      refreshSummary: async () => {
+        rounds.push(Date.now());
+        return 0;
+      },
+    };
+    const start = Date.now();
+    const refresher = startSummaryRefresher(store, PROVINCE_YEAR_REPORT, {
+      logger,
+      batch: 5,
+      intervalMs: 50,
+      maxDelayMs: 700,
+      utilization: () => busy,
+    });
+    try {
+      await expect.poll(() => rounds.length, within).toBe(2);
+      // Busy throughout: each round comes only once the maximum delay since the last one has passed.
+      expect(rounds[0]! - start).toBeGreaterThanOrEqual(690);
+      expect(rounds[1]! - rounds[0]!).toBeGreaterThanOrEqual(690);
+      busy = 0.2;
+      const idleFrom = rounds.length;
+      await expect.poll(() => rounds.length, within).toBeGreaterThanOrEqual(idleFrom + 4);
+      // Idle: a round every interval.
+      const gaps = rounds.slice(idleFrom + 1).map((t, i) => t - rounds[idleFrom + i]!);
+      expect(Math.max(...gaps)).toBeLessThan(400);
+    } finally {
+      await refresher.stop();
+    }
+  }, 60_000);
 
   it('follows a full round at once, waits the interval after a short one, logs a failed round by its code and retries; stop waits for the round', async () => {
     const { logger, lines } = logLines();
