@@ -1,14 +1,6 @@
 import { DEFAULT_POLICY } from '../clinical/policy.js';
 import { pregnancyFacts, pregnancyIndex, type PregnancyFacts } from './compliance.js';
-import type {
-  AcknowledgementFact,
-  CardFact,
-  CommunicationFact,
-  ComplianceInput,
-  ComplianceOptions,
-  FeedbackFact,
-  FindingFact,
-} from './compliance-types.js';
+import type { AcknowledgementFact, CardFact, CommunicationFact, ComplianceOptions, FeedbackFact, FindingFact } from './compliance-types.js';
 import type { PregnancySighting } from './pregnancy-identity.js';
 
 /**
@@ -76,35 +68,26 @@ export function summaryFacts(rows: WomenRows, settings: SummarySettings): Scoped
   return out;
 }
 
-type Own = ComplianceInput & Pick<WomenRows, 'feedback' | 'acknowledgements' | 'communications'>;
-
-function byWoman(rows: WomenRows): Map<string, Own> {
-  const women = new Map<string, { -readonly [K in keyof Own]-?: NonNullable<Own[K]>[number][] }>();
-  const of = (patientId: string | undefined) => {
-    if (patientId === undefined) return undefined;
-    let w = women.get(patientId);
-    if (!w)
-      women.set(
-        patientId,
-        (w = { findings: [], cards: [], feedback: [], acknowledgements: [], communications: [], sightings: [], ends: [] }),
-      );
-    return w;
-  };
-  // Only women with a referral-relevant finding have facts; the rest of the rows attach to them.
-  for (const f of rows.findings) of(f.patientId)?.findings.push(f);
+/** The rows by woman, for the women with findings (only they can have facts); the hook audit has no pregnancy-end records. */
+function byWoman(rows: WomenRows): Map<string, WomenRows> {
+  const women = new Map<string, { [K in keyof WomenRows]: WomenRows[K][number][] }>();
+  for (const f of rows.findings) {
+    if (f.patientId === undefined) continue;
+    const w = women.get(f.patientId);
+    if (w) w.findings.push(f);
+    else women.set(f.patientId, { findings: [f], cards: [], feedback: [], acknowledgements: [], communications: [], sightings: [] });
+  }
   const theirs = (patientId: string | undefined) => (patientId === undefined ? undefined : women.get(patientId));
   for (const c of rows.cards) theirs(c.patientId)?.cards.push(c);
   for (const fb of rows.feedback) theirs(fb.patientId)?.feedback.push(fb);
   for (const a of rows.acknowledgements) theirs(a.patientId)?.acknowledgements.push(a);
   for (const c of rows.communications) theirs(c.patientId)?.communications.push(c);
   for (const s of rows.sightings) theirs(s.patientId)?.sightings.push(s);
-  const out = new Map<string, Own>();
-  for (const [id, w] of women) out.set(id, { ...w, ends: undefined });
-  return out;
+  return women;
 }
 
 /** A woman's rows of one institution; her sightings stay whole (a pregnancy is resolved from every call of her EHR). */
-function inScope(own: Own, institution: string): Own {
+function inScope(own: WomenRows, institution: string): WomenRows {
   const here = <T extends Placed>(list: readonly T[]) => list.filter((r) => r.institutionId === institution);
   return {
     findings: here(own.findings),
