@@ -80,7 +80,7 @@ export function startSummaryRefresher(
   };
 }
 
-/** The share of the event loop used since the previous call (the first: since the process started). */
+/** The share of the event loop used since the previous call (the first: since the function was made). */
 function eventLoopUtilization(): () => number {
   let last = performance.eventLoopUtilization();
   return () => {
