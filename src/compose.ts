@@ -14,6 +14,7 @@ import { createSqlRateCounters } from './store/rate-limit-counters.js';
 import { keptRegistry } from './store/kept-registry.js';
 import { createSqlRegistryStore } from './store/sql-registry-store.js';
 import { NOTICE_ID_SECRET } from './store/reuse-cache.js';
+import { PGLITE_SUMMARY_BATCH, SUMMARY_BATCH } from './store/compliance-summary.js';
 import { startSummaryRefresher } from './store/summary-refresher.js';
 import { configuredReportSettings } from './qc/report-settings.js';
 
@@ -97,11 +98,10 @@ export async function compose(
     logger.warn({ pid, hostname, command, startedAt }, 'DATA_DIR lock taken over: its process no longer runs');
   }
   logger.info({ engine: store.engine, schemaVersion: store.migration.version, applied: store.migration.applied.length }, 'store ready');
-  // The embedded store folds in smaller batches: its statements run on the event loop the hook calls need.
   const refresher = opts.refreshSummary
     ? startSummaryRefresher(audit, configuredReportSettings(config, clock.now().today), {
         logger,
-        batch: store.engine === 'postgres' ? 200 : 50,
+        batch: store.engine === 'postgres' ? SUMMARY_BATCH : PGLITE_SUMMARY_BATCH,
       })
     : undefined;
   return {

@@ -1,7 +1,7 @@
 import { addDays, daysBetween } from '../calendar/index.js';
 import type { ComplianceInput } from '../qc/compliance-types.js';
 import type { AuditStore } from './audit-store.js';
-import { compact } from './row-values.js';
+import { observedCommunication } from './observed-notices.js';
 
 /** How far before `from` findings are read (a pregnancy lasts ≤ ~300 days); as in the QC API. */
 export const LOOKBACK_DAYS = 300;
@@ -59,9 +59,7 @@ export async function readCompliancePeriod(audit: AuditStore, q: PeriodArgs, tod
     audit.listAcknowledgements(events),
     audit.listObservedNotices(events),
   ]);
-  const communications = observed.map((o) =>
-    compact({ patientId: o.patientId, issuer: o.issuer, tenant: o.tenant, pregnancyKey: o.pregnancyKey, edd: o.edd, at: o.observedAt }),
-  );
+  const communications = observed.map(observedCommunication);
   // By patient id: the sightings carry their EHR, and the resolver keeps two EHRs' women apart.
   const patientIds = [...new Set(findings.flatMap((f) => (f.patientId ? [f.patientId] : [])))];
   const sightings = await audit.listPregnancySightings({ patientIds, from: start, to: eventsEnd });

@@ -2,7 +2,7 @@ import type { PregnancyFacts } from '../qc/compliance.js';
 import type { CallFacts } from '../qc/compliance-types.js';
 import { settingsKey, summaryFacts, type SummarySettings, type WomenRows } from '../qc/compliance-summary.js';
 import { listAcknowledgements, listCardFeedback, listCards, listFindings, REPORT } from './audit-queries.js';
-import { listObservedNotices } from './observed-notices.js';
+import { listObservedNotices, observedCommunication } from './observed-notices.js';
 import { listPregnancySightings } from './pregnancy-sightings.js';
 import { compact, json } from './row-values.js';
 import type { Sql } from './sql.js';
@@ -40,6 +40,8 @@ export interface RefreshOptions {
 
 /** Women folded in per transaction: their reads, facts and replacement stay well inside a statement bound. */
 export const SUMMARY_BATCH = 200;
+/** …on the embedded store, whose statements run on the event loop the hook calls need. */
+export const PGLITE_SUMMARY_BATCH = 50;
 
 /** The key of the summary's advisory lock (`pg_advisory_xact_lock`): any fixed int8, the same in every process. */
 const SUMMARY_LOCK = '7240518024';
@@ -175,18 +177,8 @@ async function readWomen(tx: Sql, patientIds: readonly string[]): Promise<WomenR
   const feedback = await listCardFeedback(tx, q);
   const acknowledgements = await listAcknowledgements(tx, q);
   const observed = await listObservedNotices(tx, q);
-  const sightings = await listPregnancySightings(tx, { ...ALL_TIME, patientIds });
-  const communications = observed.map((o) =>
-    compact({
-      patientId: o.patientId,
-      issuer: o.issuer,
-      tenant: o.tenant,
-      pregnancyKey: o.pregnancyKey,
-      edd: o.edd,
-      at: o.observedAt,
-      institutionId: o.institutionId,
-    }),
-  );
+  const sightings = await listPregnancySightings(tx, q);
+  const communications = observed.map(observedCommunication);
   return { findings, cards, feedback, acknowledgements, communications, sightings };
 }
 

@@ -52,3 +52,19 @@ export async function listObservedNotices(sql: Sql, q: PeriodQuery): Promise<Obs
     }),
   );
 }
+
+/**
+ * An observed notice as the QC reports take it: a completed notice Communication at the later call's
+ * time, with its notice's pregnancy facts and institution (src/qc/compliance-types.ts `CommunicationFact`).
+ */
+export function observedCommunication(o: ObservedNoticeRow) {
+  return compact({
+    patientId: o.patientId,
+    issuer: o.issuer,
+    tenant: o.tenant,
+    pregnancyKey: o.pregnancyKey,
+    edd: o.edd,
+    at: o.observedAt,
+    institutionId: o.institutionId,
+  });
+}
