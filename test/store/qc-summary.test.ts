@@ -161,6 +161,51 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
     expect(JSON.stringify(report)).toBe(JSON.stringify(await fromRows(audit, december, options(december, 'institution'))));
   }, 240_000);
 
+  it(`${engine}: one patient id in two EHRs is two women, and a woman whose EHR sends no EDD is one case under her id`, async () => {
+    const indicating = (patient: string) => [{ rule: 'ama', citation: 'ZJ-2023 Art.24(5)', evidence: [`Patient/${patient}`], params: {} }];
+    // The same MRN-less id `10086` at two hospitals' EHRs (other issuers), each woman indicated at org-4 in August.
+    for (const [issuer, edd, at] of [
+      ['https://his.zj-fy.example/', '2027-02-10', '2026-08-03T01:00:00.000Z'],
+      ['https://emr.hz-sy.example/', '2027-03-22', '2026-08-05T02:30:00.000Z'],
+    ] as const)
+      await audit.recordHookCall(
+        hookCall({
+          issuer,
+          tenant: undefined,
+          institutionId: 'org-4',
+          patientId: '10086',
+          pregnancyKey: `Patient/10086|${edd}`,
+          edd,
+          receivedAt: at,
+          findings: indicating('10086'),
+        }),
+      );
+    // No pregnancy key and no EDD (the EHR sent none): two visits, one case.
+    for (const at of ['2026-08-10T03:00:00.000Z', '2026-08-24T03:00:00.000Z']) {
+      const { pregnancyKey: _k, ...call } = hookCall({
+        institutionId: 'org-4',
+        patientId: 'pt-无孕周',
+        receivedAt: at,
+        findings: indicating('pt-无孕周'),
+      });
+      await audit.recordHookCall(call);
+    }
+    const august = { from: '2026-08-01', to: '2026-08-31', institution: 'org-4' };
+    const opts = options(august, 'institution');
+    const { report, source } = await complianceReport(audit, august, opts);
+    expect(source).toBe('summary');
+    expect(JSON.stringify(report)).toBe(JSON.stringify(await fromRows(audit, august, opts)));
+    expect(
+      report.cases
+        .filter((c) => c.patient === '10086')
+        .map((c) => c.edd)
+        .sort(),
+    ).toEqual(['2027-02-10', '2027-03-22']);
+    expect(report.cases.filter((c) => c.patient === 'pt-无孕周')).toMatchObject([
+      { edd: null, firstIndicatedAt: '2026-08-10T03:00:00.000Z' },
+    ]);
+  }, 240_000);
+
   it(`${engine}: a woman indicated at two institutions: each institution's report counts its own first finding and its own notice's signature`, async () => {
     // Indicated at org-1 in September (its notice never signed), then at org-2 in October, whose notice she signs.
     const woman = { patientId: 'pt-转诊-1', pregnancyKey: 'Patient/pt-转诊-1|2027-03-15', edd: '2027-03-15' };
