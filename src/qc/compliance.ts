@@ -51,20 +51,13 @@ export function complianceFromFacts(facts: readonly PregnancyFacts[], opts: Comp
 }
 
 /**
- * The indicated pregnancies of the period as cases, each with its id in `index` (unique across
- * EHRs; the case shows `shownPregnancy` of it), in the report's order: the period's selection
- * (`caseOf`) of each pregnancy's facts (`pregnancyFacts`).
+ * The period's cases of these pregnancies (`caseOf`), each with its pregnancy's id (unique across
+ * EHRs; the case shows `shownPregnancy` of it), in the report's order: by first indication, then pregnancy.
  */
-export function indicatedCases(
-  input: ComplianceInput,
+export function casesOf(
+  facts: readonly PregnancyFacts[],
   opts: Omit<ComplianceOptions, 'groupBy'>,
-  index: PregnancyIndex,
 ): { id: string; case: ComplianceCase }[] {
-  return casesOf(pregnancyFacts(input, opts, index), opts);
-}
-
-/** The period's cases of these pregnancies (`caseOf`), in the report's order: by first indication, then pregnancy. */
-function casesOf(facts: readonly PregnancyFacts[], opts: Omit<ComplianceOptions, 'groupBy'>): { id: string; case: ComplianceCase }[] {
   const cases = facts.flatMap((f) => {
     const c = caseOf(f, opts);
     return c === undefined ? [] : [{ id: f.id, case: c }];

@@ -1,7 +1,7 @@
 import { addDays, daysBetween, instantDay } from '../calendar/index.js';
-import type { FollowUpKind } from '../clinical/data-elements/follow-up-events.js';
+import { FOLLOW_UP_KINDS, type FollowUpKind } from '../clinical/data-elements/follow-up-events.js';
 import { UNKNOWN_KEY } from './compliance-groups.js';
-import { indicatedCases, pregnancyIndex } from './compliance.js';
+import { casesOf, pregnancyFacts, pregnancyIndex, type PregnancyFacts } from './compliance.js';
 import type { ComplianceCase, ComplianceInput } from './compliance-types.js';
 import {
   FUNNEL_STAGES,
@@ -36,6 +36,48 @@ type Observed = Map<FollowUpKind, FollowUpFact>;
  * without diagnosis; no outcome recorded once EDD + 42 days passed.
  */
 export function computeFollowUp(input: FollowUpInput, opts: FollowUpOptions): FollowUpReport {
+  return followUpFromFacts(followUpFacts(input, opts), opts);
+}
+
+/**
+ * What the funnel needs of one pregnancy, whatever the period (docs/design.md#qc-summary): its
+ * notification-compliance facts over the funnel's own pregnancy index, the kinds of follow-up event
+ * observed in it, and its NIPT test — the earliest high-risk result, else the earliest low-risk one.
+ * A period selects and classifies these (`followUpFromFacts`); the per-pregnancy summary stores them.
+ */
+export interface FollowUpPregnancyFacts {
+  /** The pregnancy's id in the funnel's index (unique across EHRs). */
+  readonly id: string;
+  /** Its facts as notification compliance's (`pregnancyFacts`), `null` without a referral finding. */
+  readonly compliance: PregnancyFacts | null;
+  readonly edd: string | null;
+  /** The kinds of follow-up event observed in it, in FOLLOW_UP_KINDS order. */
+  readonly kinds: readonly FollowUpKind[];
+  readonly nipt: NiptTest | null;
+}
+
+/** A pregnancy's NIPT test as the funnel shows it: its result, date and screening institution, and whose it is. */
+export interface NiptTest {
+  readonly kind: 'nipt-high-risk' | 'nipt-low-risk';
+  /** The result's date as the record gives it, and the first clinic day it can denote. */
+  readonly on: string;
+  readonly day: string;
+  /** The woman's patient id (the pregnancy's, else the event's call's) and her EHR. */
+  readonly patient: string;
+  readonly ehr?: string;
+  /** The screening institution (the result's performer), else the institution of the call that saw it. */
+  readonly institution: string | null;
+}
+
+/**
+ * The funnel's facts of every pregnancy that a period can report: one with a referral finding (a
+ * case when first indicated in the period) or an NIPT result (an NIPT case when dated in it). Nothing
+ * here depends on a period, on `today` or on the diagnosis deadline.
+ */
+export function followUpFacts(
+  input: FollowUpInput,
+  opts: Pick<FollowUpOptions, 'timeZone' | 'pregnancyToleranceDays' | 'referralRules'>,
+): FollowUpPregnancyFacts[] {
   // The calls that saw the events are sightings too, and an observed outcome closes its pregnancy.
   const outcomes = input.events.flatMap((e) =>
     e.kind === 'outcome' && e.patientId !== undefined ? [{ patientId: e.patientId, issuer: e.issuer, tenant: e.tenant, on: e.day }] : [],
@@ -47,67 +89,112 @@ export function computeFollowUp(input: FollowUpInput, opts: FollowUpOptions): Fo
   };
   const index = pregnancyIndex(rows, opts);
   const observed = observeByPregnancy(input.events, index);
-  const cases = indicatedCases(rows, opts, index).map(({ id, case: c }) => ({ c, id }));
+  const compliance = new Map(pregnancyFacts(rows, opts, index).map((f) => [f.id, f]));
+  const out: FollowUpPregnancyFacts[] = [];
+  for (const id of new Set([...compliance.keys(), ...observed.keys()])) {
+    const seen = observed.get(id);
+    const test = seen?.get('nipt-high-risk') ?? seen?.get('nipt-low-risk');
+    const facts = compliance.get(id) ?? null;
+    if (facts === null && test === undefined) continue;
+    const p = index.get(id);
+    const ehr = p?.ehr ?? (test === undefined ? undefined : ehrOf(test));
+    out.push({
+      id,
+      compliance: facts,
+      edd: p?.edd ?? null,
+      kinds: FOLLOW_UP_KINDS.filter((k) => seen?.has(k)),
+      nipt:
+        test === undefined
+          ? null
+          : {
+              kind: test.kind as NiptTest['kind'],
+              on: test.on,
+              day: test.day,
+              patient: p?.patientId ?? test.patientId ?? shownPregnancy(id),
+              ...(ehr !== undefined ? { ehr } : {}),
+              institution: test.institution ?? test.institutionId ?? null,
+            },
+    });
+  }
+  return out;
+}
+
+/**
+ * The funnel of a period from its pregnancies' facts (`followUpFacts`, or the stored ones of the
+ * per-pregnancy summary): the cases notification compliance selects (`casesOf`), counted per stage
+ * and grouped; the undiagnosed among them and the high-risk NIPT tests dated in the period; the NIPT
+ * follow-up of the tests dated in it.
+ */
+export function followUpFromFacts(facts: readonly FollowUpPregnancyFacts[], opts: FollowUpOptions): FollowUpReport {
+  const byId = new Map(facts.map((f) => [f.id, f]));
+  const cases = casesOf(
+    facts.flatMap((f) => (f.compliance === null ? [] : [f.compliance])),
+    opts,
+  ).map(({ id, case: c }) => ({ c, f: byId.get(id)! }));
   const groups = new Map<string, FollowUpCounts[]>();
-  const perCase = cases.map(({ c, id }) => {
-    const counts = countsOf(c, observed.get(id));
+  const perCase = cases.map(({ c, f }) => {
+    const counts = countsOf(c, f.kinds);
     const key = opts.groupBy === 'institution' ? (c.institution ?? UNKNOWN_KEY) : instantDay(c.firstIndicatedAt, opts.timeZone).slice(0, 7);
     groups.set(key, [...(groups.get(key) ?? []), counts]);
     return counts;
   });
   const undiagnosed: UndiagnosedCase[] = [];
   const indicated = new Set<string>();
-  cases.forEach(({ c, id }, i) => {
-    indicated.add(id);
-    const seen = observed.get(id);
-    if (diagnosed(seen)) return;
-    const edd = index.get(id)?.edd ?? c.edd ?? null;
-    const due = dueBy(instantDay(c.firstIndicatedAt, opts.timeZone), edd, opts.diagnosisDays);
+  cases.forEach(({ c, f }, i) => {
+    indicated.add(f.id);
+    if (diagnosed(f.kinds)) return;
+    const due = dueBy(instantDay(c.firstIndicatedAt, opts.timeZone), f.edd, opts.diagnosisDays);
     const stage = furthest(perCase[i]!);
     undiagnosed.push({
       ...who(c),
       reason: 'indicated',
       rules: c.rules,
       indicatedAt: c.firstIndicatedAt,
-      edd,
+      edd: f.edd,
       ...due,
       ...late(due, opts),
       stage,
     });
   });
   const nipt: NiptCase[] = [];
-  for (const [id, seen] of observed) {
-    const test = seen.get('nipt-high-risk') ?? seen.get('nipt-low-risk');
+  for (const f of facts) {
+    const test = f.nipt;
     if (!test || test.day < opts.from || test.day > opts.to) continue;
-    const p = index.get(id);
-    const edd = p?.edd ?? null;
-    const ehr = p?.ehr ?? ehrOf(test);
     const base = {
-      pregnancy: shownPregnancy(id),
-      patient: p?.patientId ?? test.patientId ?? shownPregnancy(id),
-      ...(ehr !== undefined ? { ehr } : {}),
-      institution: test.institution ?? test.institutionId ?? null,
+      pregnancy: shownPregnancy(f.id),
+      patient: test.patient,
+      ...(test.ehr !== undefined ? { ehr: test.ehr } : {}),
+      institution: test.institution,
       niptOn: test.on,
-      edd,
+      edd: f.edd,
     };
-    if (test.kind === 'nipt-high-risk' && !diagnosed(seen)) {
-      const due = dueBy(test.day, edd, opts.diagnosisDays);
+    if (test.kind === 'nipt-high-risk' && !diagnosed(f.kinds)) {
+      const due = dueBy(test.day, f.edd, opts.diagnosisDays);
       nipt.push({ ...base, kind: 'high-risk-undiagnosed', dueBy: due.diagnosisDueBy });
-      if (!indicated.has(id)) {
-        const stage = seen.has('outcome') ? 'outcome' : seen.has('referral') ? 'referred' : null;
+      if (!indicated.has(f.id)) {
+        const stage = f.kinds.includes('outcome') ? 'outcome' : f.kinds.includes('referral') ? 'referred' : null;
         const { niptOn: _niptOn, ...who } = base; // the NIPT's date is the case's indicatedAt
         undiagnosed.push({ ...who, reason: 'nipt-high-risk', rules: [], indicatedAt: test.on, ...due, ...late(due, opts), stage });
       }
     }
-    const outcomeDue = edd === null ? null : addDays(edd, OUTCOME_AFTER_EDD);
-    if (outcomeDue !== null && opts.today > outcomeDue && !seen.has('outcome'))
+    const outcomeDue = f.edd === null ? null : addDays(f.edd, OUTCOME_AFTER_EDD);
+    if (outcomeDue !== null && opts.today > outcomeDue && !f.kinds.includes('outcome'))
       nipt.push({ ...base, kind: 'no-outcome', dueBy: outcomeDue });
   }
+  // Total orders, whatever order the facts came in: one shown pregnancy id can recur across EHRs.
   undiagnosed.sort(
-    (a, b) => b.overdueDays - a.overdueDays || a.diagnosisDueBy.localeCompare(b.diagnosisDueBy) || a.pregnancy.localeCompare(b.pregnancy),
+    (a, b) =>
+      b.overdueDays - a.overdueDays ||
+      a.diagnosisDueBy.localeCompare(b.diagnosisDueBy) ||
+      a.pregnancy.localeCompare(b.pregnancy) ||
+      (a.ehr ?? '').localeCompare(b.ehr ?? ''),
   );
   nipt.sort(
-    (a, b) => a.kind.localeCompare(b.kind) || (a.dueBy ?? '').localeCompare(b.dueBy ?? '') || a.pregnancy.localeCompare(b.pregnancy),
+    (a, b) =>
+      a.kind.localeCompare(b.kind) ||
+      (a.dueBy ?? '').localeCompare(b.dueBy ?? '') ||
+      a.pregnancy.localeCompare(b.pregnancy) ||
+      (a.ehr ?? '').localeCompare(b.ehr ?? ''),
   );
   return {
     from: opts.from,
@@ -139,12 +226,12 @@ function observeByPregnancy(events: readonly FollowUpFact[], index: PregnancyInd
   return out;
 }
 
-function diagnosed(seen: Observed | undefined): boolean {
-  return seen !== undefined && (seen.has('procedure') || seen.has('result'));
+function diagnosed(kinds: readonly FollowUpKind[]): boolean {
+  return kinds.includes('procedure') || kinds.includes('result');
 }
 
 /** One case's stage flags as counts (0/1); notified and signed exactly as notification compliance sets them. */
-function countsOf(c: ComplianceCase, seen: Observed | undefined): FollowUpCounts {
+function countsOf(c: ComplianceCase, kinds: readonly FollowUpKind[]): FollowUpCounts {
   const n = (b: boolean) => (b ? 1 : 0);
   const signed = c.acknowledgedAt !== null;
   return {
@@ -154,10 +241,10 @@ function countsOf(c: ComplianceCase, seen: Observed | undefined): FollowUpCounts
     accepted: n(signed && c.decision === 'accepted-referral'),
     declined: n(c.status === 'declined'),
     postponed: n(c.status === 'postponed'),
-    referred: n(seen?.has('referral') ?? false),
-    procedure: n(seen?.has('procedure') ?? false),
-    result: n(seen?.has('result') ?? false),
-    outcome: n(seen?.has('outcome') ?? false),
+    referred: n(kinds.includes('referral')),
+    procedure: n(kinds.includes('procedure')),
+    result: n(kinds.includes('result')),
+    outcome: n(kinds.includes('outcome')),
   };
 }
 
