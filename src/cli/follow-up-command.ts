@@ -1,11 +1,10 @@
 import type { Config } from '../config/schema.js';
 import { configuredReportSettings } from '../qc/report-settings.js';
-import { computeFollowUp } from '../qc/follow-up.js';
 import { followUpRowsCsv, niptCsv, undiagnosedCsv } from '../qc/follow-up-csv.js';
 import { followUpTable } from '../qc/follow-up-table.js';
 import { parseFollowUpQuery } from '../qc/follow-up-query.js';
 import { identityPresenter } from '../qc/patient-identity.js';
-import { readFollowUpPeriod } from '../store/follow-up-period.js';
+import { followUpReport } from '../store/follow-up-report.js';
 import type { CliIo } from './io.js';
 import { runPeriodReport } from './period-report.js';
 
@@ -26,8 +25,11 @@ export function followUpCommand(argv: readonly string[], io: CliIo, config: Conf
       sections: ['rows', 'undiagnosed', 'nipt'],
       parse: parseFollowUpQuery,
       render: async ({ from, to, groupBy, institution }, out, audit, today) => {
-        const input = await readFollowUpPeriod(audit, { from, to, institution }, today);
-        const report = computeFollowUp(input, { from, to, groupBy, ...configuredReportSettings(config, today) });
+        const { report } = await followUpReport(
+          audit,
+          { from, to, institution },
+          { from, to, groupBy, ...configuredReportSettings(config, today) },
+        );
         // Full access, as the API's identified reader: ids as stored (docs/design.md#patient-identity).
         const present = identityPresenter({ role: 'province', seesMrn: true });
         if (out.format === 'json') {

@@ -4,19 +4,21 @@ import type { Config } from '../config/schema.js';
 import { configuredReportSettings } from '../qc/report-settings.js';
 import { AppError } from '../errors/app-error.js';
 import { DEFAULT_LIMIT } from '../qc/period-query.js';
-import { computeFollowUp } from '../qc/follow-up.js';
 import { followUpRowsCsv, niptCsv, undiagnosedCsv } from '../qc/follow-up-csv.js';
 import { parseFollowUpQuery, type FollowUpQuery } from '../qc/follow-up-query.js';
 import type { FollowUpReport } from '../qc/follow-up-types.js';
 import type { Clock } from '../clock.js';
+import type { Logger } from 'pino';
 import type { AuditStore } from '../store/audit-store.js';
-import { readFollowUpPeriod } from '../store/follow-up-period.js';
+import { followUpReport } from '../store/follow-up-report.js';
 import type { QcIdentity } from './qc-identity.js';
+import { requestLogger } from './request-id.js';
 
 type Deps = {
   readonly audit: AuditStore;
   readonly clock: Clock;
   readonly config: Pick<Config, 'clinicTimeZone' | 'noticeDeadlineDays' | 'policy'>;
+  readonly logger: Logger;
 };
 
 /**
@@ -37,13 +39,10 @@ export function qcFollowUpHandler(deps: Deps, authenticate: QcAuthenticate, iden
     const q = parsed.value;
     const institution = scopeInstitution(principal, q.institution);
     const today = deps.clock.now().today;
-    const input = await readFollowUpPeriod(deps.audit, { from: q.from, to: q.to, institution }, today);
-    const computed = computeFollowUp(input, {
-      from: q.from,
-      to: q.to,
-      groupBy: q.groupBy,
-      ...configuredReportSettings(deps.config, today),
-    });
+    const opts = { from: q.from, to: q.to, groupBy: q.groupBy, ...configuredReportSettings(deps.config, today) };
+    const { report: computed, source } = await followUpReport(deps.audit, { from: q.from, to: q.to, institution }, opts);
+    // Whether the summary answered (docs/design.md#qc-summary): counts only.
+    requestLogger(res, deps.logger).info({ source, indicated: computed.total.indicated }, 'follow-up report');
     // A pseudonymising reader sees her pseudonym in both lists (docs/design.md#patient-identity).
     const present = await identity(principal);
     const report = {

@@ -1,13 +1,16 @@
 import { DEFAULT_POLICY } from '../clinical/policy.js';
 import { pregnancyFacts, pregnancyIndex, type PregnancyFacts } from './compliance.js';
 import type { AcknowledgementFact, CardFact, CommunicationFact, ComplianceOptions, FeedbackFact, FindingFact } from './compliance-types.js';
+import { followUpFacts, type FollowUpPregnancyFacts } from './follow-up.js';
+import type { FollowUpFact } from './follow-up-types.js';
 import type { PregnancySighting } from './pregnancy-identity.js';
 
 /**
- * The per-pregnancy summary of notification compliance (docs/design.md#qc-summary), its pure part:
- * the facts of each woman's pregnancies per scope, computed from her rows with the report's own code
- * (`pregnancyIndex`, `pregnancyFacts`); a report of a period is `complianceFromFacts` of the stored
- * facts, as `computeCompliance` is of the facts of its rows.
+ * The per-pregnancy summary of notification compliance and of the follow-up funnel
+ * (docs/design.md#qc-summary), its pure part: the facts of each woman's pregnancies per scope,
+ * computed from her rows with the reports' own code (`pregnancyFacts`, `followUpFacts`); a report of
+ * a period is `complianceFromFacts` / `followUpFromFacts` of the stored facts, as `computeCompliance`
+ * / `computeFollowUp` are of the facts of its rows.
  */
 
 /** The scope key of the province (an institution's is its id). */
@@ -16,9 +19,16 @@ export const PROVINCE_SCOPE = '';
 /** What the stored facts depend on besides the rows: others make every woman's facts stale. */
 export type SummarySettings = Pick<ComplianceOptions, 'timeZone' | 'referralRules' | 'pregnancyToleranceDays'>;
 
-/** The settings as the one string the store compares (rules sorted: their order means nothing). */
+/**
+ * What the stored facts are, in this code: raised when their content changes (2: the follow-up
+ * funnel's facts beside compliance's), so facts stored by an older version are recomputed.
+ */
+const FACTS_VERSION = 2;
+
+/** The settings as the one string the store compares (rules sorted: their order means nothing), with FACTS_VERSION. */
 export function settingsKey(s: SummarySettings): string {
   return JSON.stringify({
+    facts: FACTS_VERSION,
     timeZone: s.timeZone,
     referralRules: [...s.referralRules].sort(),
     toleranceDays: s.pregnancyToleranceDays ?? DEFAULT_POLICY.PREGNANCY_EDD_TOLERANCE_DAYS,
@@ -38,45 +48,63 @@ export interface WomenRows {
   readonly acknowledgements: readonly (AcknowledgementFact & Placed)[];
   readonly communications: readonly (CommunicationFact & Placed)[];
   readonly sightings: readonly PregnancySighting[];
+  /** The follow-up events her calls observed; `institutionId` is the call's. */
+  readonly events: readonly FollowUpFact[];
 }
 
 /** One stored summary row: a pregnancy's facts in one scope. */
-export interface ScopedFacts {
+export interface ScopedFacts<F = PregnancyFacts> {
   readonly scope: string;
   readonly patientId: string;
-  readonly facts: PregnancyFacts;
+  readonly facts: F;
+}
+
+/** The summary's rows of some women: notification compliance's and the follow-up funnel's. */
+export interface SummaryFacts {
+  readonly compliance: ScopedFacts[];
+  readonly followUp: ScopedFacts<FollowUpPregnancyFacts>[];
 }
 
 /**
- * The facts of every pregnancy of these women with a referral finding, in the province's scope and
- * in each institution where she had one. Each woman's and each scope's are computed from her own
- * rows of that scope (and all her sightings), exactly as a report of that scope reads them
- * (src/store/compliance-period.ts): the province's from every row, an institution's from its calls'
- * findings, cards and clicks and its notices' signatures and observations.
+ * The facts of every pregnancy of these women that a report can show, in the province's scope and
+ * in each institution where she had a referral finding (compliance) or a call that observed a
+ * follow-up event (the funnel). Each woman's and each scope's are computed from her own rows of that
+ * scope, exactly as a report of that scope reads them (src/store/compliance-period.ts,
+ * src/store/follow-up-period.ts): the province's from every row, an institution's from its calls'
+ * findings, cards, clicks and events and its notices' signatures and observations, with her
+ * sightings at every institution.
  */
-export function summaryFacts(rows: WomenRows, settings: SummarySettings): ScopedFacts[] {
-  const women = byWoman(rows);
-  const out: ScopedFacts[] = [];
-  for (const [patientId, own] of women) {
-    const institutions = new Set(own.findings.flatMap((f) => (f.institutionId === undefined ? [] : [f.institutionId])));
-    for (const scope of [PROVINCE_SCOPE, ...institutions]) {
-      const input = scope === PROVINCE_SCOPE ? own : inScope(own, scope);
-      const index = pregnancyIndex(input, settings);
-      for (const facts of pregnancyFacts(input, settings, index)) out.push({ scope, patientId, facts });
+export function summaryFacts(rows: WomenRows, settings: SummarySettings): SummaryFacts {
+  const out: { compliance: ScopedFacts[]; followUp: ScopedFacts<FollowUpPregnancyFacts>[] } = { compliance: [], followUp: [] };
+  for (const [patientId, own] of byWoman(rows)) {
+    const placed = (list: readonly Placed[]) => list.flatMap((r) => (r.institutionId === undefined ? [] : [r.institutionId]));
+    for (const scope of new Set([PROVINCE_SCOPE, ...placed(own.findings), ...placed(own.events)])) {
+      const input = inScope(own, scope);
+      if (input.findings.length > 0)
+        for (const facts of pregnancyFacts(input, settings, pregnancyIndex(input, settings)))
+          out.compliance.push({ scope, patientId, facts });
+      for (const facts of followUpFacts({ compliance: input, events: input.events }, settings))
+        out.followUp.push({ scope, patientId, facts });
     }
   }
   return out;
 }
 
-/** The rows by woman, for the women with findings (only they can have facts); the hook audit has no pregnancy-end records. */
+/** The rows by woman, for the women with findings or follow-up events (only they can have facts); the hook audit has no pregnancy-end records. */
 function byWoman(rows: WomenRows): Map<string, WomenRows> {
   const women = new Map<string, { [K in keyof WomenRows]: WomenRows[K][number][] }>();
-  for (const f of rows.findings) {
-    if (f.patientId === undefined) continue;
-    const w = women.get(f.patientId);
-    if (w) w.findings.push(f);
-    else women.set(f.patientId, { findings: [f], cards: [], feedback: [], acknowledgements: [], communications: [], sightings: [] });
-  }
+  const hers = (patientId: string | undefined) => {
+    if (patientId === undefined) return undefined;
+    let w = women.get(patientId);
+    if (!w)
+      women.set(
+        patientId,
+        (w = { findings: [], cards: [], feedback: [], acknowledgements: [], communications: [], sightings: [], events: [] }),
+      );
+    return w;
+  };
+  for (const f of rows.findings) hers(f.patientId)?.findings.push(f);
+  for (const e of rows.events) hers(e.patientId)?.events.push(e);
   const theirs = (patientId: string | undefined) => (patientId === undefined ? undefined : women.get(patientId));
   for (const c of rows.cards) theirs(c.patientId)?.cards.push(c);
   for (const fb of rows.feedback) theirs(fb.patientId)?.feedback.push(fb);
@@ -86,9 +114,10 @@ function byWoman(rows: WomenRows): Map<string, WomenRows> {
   return women;
 }
 
-/** A woman's rows of one institution; her sightings stay whole (a pregnancy is resolved from every call of her EHR). */
-function inScope(own: WomenRows, institution: string): WomenRows {
-  const here = <T extends Placed>(list: readonly T[]) => list.filter((r) => r.institutionId === institution);
+/** A woman's rows of one scope (the province: all of them); her sightings stay whole, a pregnancy being resolved from every call of her EHR. */
+function inScope(own: WomenRows, scope: string): WomenRows {
+  if (scope === PROVINCE_SCOPE) return own;
+  const here = <T extends Placed>(list: readonly T[]) => list.filter((r) => r.institutionId === scope);
   return {
     findings: here(own.findings),
     cards: here(own.cards),
@@ -96,5 +125,6 @@ function inScope(own: WomenRows, institution: string): WomenRows {
     acknowledgements: here(own.acknowledgements),
     communications: here(own.communications),
     sightings: own.sightings,
+    events: here(own.events),
   };
 }

@@ -1,6 +1,6 @@
 import { addDays } from '../calendar/index.js';
 import { complianceFromFacts, computeCompliance } from '../qc/compliance.js';
-import { PROVINCE_SCOPE } from '../qc/compliance-summary.js';
+import { PROVINCE_SCOPE, type SummarySettings } from '../qc/compliance-summary.js';
 import type { ComplianceOptions, ComplianceReport } from '../qc/compliance-types.js';
 import type { AuditStore } from './audit-store.js';
 import { readCompliancePeriod } from './compliance-period.js';
@@ -12,8 +12,8 @@ import { readCompliancePeriod } from './compliance-period.js';
  */
 export const SUMMARY_INLINE_MAX = 2_000;
 
-/** Where a report came from: the per-pregnancy summary, or the audit rows of its period. */
-export type ComplianceSource = 'summary' | 'rows';
+/** Where a QC report came from: the per-pregnancy summary, or the audit rows of its period. */
+export type ReportSource = 'summary' | 'rows';
 
 /**
  * The notification-compliance report of a period, for `GET /qc/notification-compliance` and the CLI
@@ -28,17 +28,28 @@ export async function complianceReport(
   audit: AuditStore,
   q: { from: string; to: string; institution?: string | undefined },
   opts: ComplianceOptions,
-): Promise<{ report: ComplianceReport; source: ComplianceSource }> {
-  const status = await audit.summaryStatus(opts);
-  if (!status.current || status.backlog > SUMMARY_INLINE_MAX) {
+): Promise<{ report: ComplianceReport; source: ReportSource }> {
+  if (!(await summaryReady(audit, opts))) {
     const input = await readCompliancePeriod(audit, q, opts.today);
     return { report: computeCompliance(input, opts), source: 'rows' };
   }
-  if (status.backlog > 0) await audit.refreshSummary(opts, { maxWomen: SUMMARY_INLINE_MAX });
-  const facts = await audit.listPregnancyFacts({
-    scope: q.institution ?? PROVINCE_SCOPE,
-    from: `${addDays(q.from, -1)}T00:00:00Z`,
-    to: `${addDays(q.to, 2)}T00:00:00Z`,
-  });
+  const facts = await audit.listPregnancyFacts({ scope: q.institution ?? PROVINCE_SCOPE, ...firstFindingsAround(q) });
   return { report: complianceFromFacts(facts, opts), source: 'summary' };
+}
+
+/**
+ * Whether a report can read the per-pregnancy summary: computed with these settings and at most
+ * SUMMARY_INLINE_MAX women behind, whom it folds in first (every write committed before the request
+ * is then in the answer).
+ */
+export async function summaryReady(audit: AuditStore, settings: SummarySettings): Promise<boolean> {
+  const status = await audit.summaryStatus(settings);
+  if (!status.current || status.backlog > SUMMARY_INLINE_MAX) return false;
+  if (status.backlog > 0) await audit.refreshSummary(settings, { maxWomen: SUMMARY_INLINE_MAX });
+  return true;
+}
+
+/** The instants of first referral findings a period's cases can have: its days, with a day of slack each side for any zone. */
+export function firstFindingsAround(q: { from: string; to: string }): { from: string; to: string } {
+  return { from: `${addDays(q.from, -1)}T00:00:00Z`, to: `${addDays(q.to, 2)}T00:00:00Z` };
 }

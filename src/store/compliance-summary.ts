@@ -1,17 +1,19 @@
 import type { PregnancyFacts } from '../qc/compliance.js';
 import type { CallFacts } from '../qc/compliance-types.js';
 import { settingsKey, summaryFacts, type SummarySettings, type WomenRows } from '../qc/compliance-summary.js';
+import type { FollowUpPregnancyFacts } from '../qc/follow-up.js';
 import { listAcknowledgements, listCardFeedback, listCards, listFindings, REPORT } from './audit-queries.js';
+import { listFollowUpEvents } from './follow-up-events.js';
 import { listObservedNotices, observedCommunication } from './observed-notices.js';
 import { listPregnancySightings } from './pregnancy-sightings.js';
 import { compact, json } from './row-values.js';
 import type { Sql } from './sql.js';
 
 /**
- * The per-pregnancy summary of notification compliance in the store (docs/design.md#qc-summary):
- * women marked dirty by the triggers of migration 18 are folded in — their rows read whole, their
- * facts recomputed with the report's own code (src/qc/compliance-summary.ts) and replaced — and a
- * report reads the facts of its scope and period.
+ * The per-pregnancy summary of notification compliance and the follow-up funnel in the store
+ * (docs/design.md#qc-summary): women marked dirty by the triggers of migration 18 are folded in —
+ * their rows read whole, their facts recomputed with the reports' own code
+ * (src/qc/compliance-summary.ts) and replaced — and a report reads the facts of its scope and period.
  */
 export interface ComplianceSummaryStore {
   /** Whether the stored facts were computed with these settings, and how many women wait to be folded in. */
@@ -25,6 +27,11 @@ export interface ComplianceSummaryStore {
   refreshSummary(settings: SummarySettings, opts?: RefreshOptions): Promise<number>;
   /** The stored facts of the scope's pregnancies whose first referral finding was received in [from, to). */
   listPregnancyFacts(q: { scope: string; from: string; to: string }): Promise<PregnancyFacts[]>;
+  /**
+   * The stored funnel facts of the scope's pregnancies whose first referral finding was received in
+   * [from, to) or whose NIPT result is dated on a day of [niptFrom, niptTo].
+   */
+  listFollowUpFacts(q: { scope: string; from: string; to: string; niptFrom: string; niptTo: string }): Promise<FollowUpPregnancyFacts[]>;
 }
 
 export interface SummaryStatus {
@@ -79,6 +86,16 @@ export function sqlComplianceSummary(sql: Sql, opts: { markChunk?: number } = {}
       );
       return rows.map((r) => r.facts);
     },
+    async listFollowUpFacts(q) {
+      // Two ranges of two partial indexes (a bitmap OR), not one filter over the scope's rows.
+      const rows = await sql.query<{ facts: FollowUpPregnancyFacts }>(
+        `SELECT facts FROM qc_follow_up_facts WHERE scope = $1
+           AND ((first_at >= $2::timestamptz AND first_at < $3::timestamptz) OR (nipt_day >= $4::date AND nipt_day <= $5::date))`,
+        [q.scope, q.from, q.to, q.niptFrom, q.niptTo],
+        REPORT,
+      );
+      return rows.map((r) => r.facts);
+    },
   };
 }
 
@@ -104,20 +121,40 @@ async function refreshBatch(
   if (dirty.length === 0) return 0;
   const patientIds = dirty.map((d) => d.patient_id);
   const facts = summaryFacts(await readWomen(tx, patientIds), settings);
-  await tx.query('DELETE FROM qc_case_facts WHERE patient_id IN (SELECT jsonb_array_elements_text($1::jsonb))', [json(patientIds)]);
-  if (facts.length > 0)
+  const theirs = [json(patientIds)];
+  await tx.query('DELETE FROM qc_case_facts WHERE patient_id IN (SELECT jsonb_array_elements_text($1::jsonb))', theirs);
+  await tx.query('DELETE FROM qc_follow_up_facts WHERE patient_id IN (SELECT jsonb_array_elements_text($1::jsonb))', theirs);
+  if (facts.compliance.length > 0)
     await tx.query(
       `INSERT INTO qc_case_facts (scope, patient_id, pregnancy, first_at, facts)
        SELECT scope, patient_id, pregnancy, first_at, facts
        FROM jsonb_to_recordset($1::jsonb) AS r(scope text, patient_id text, pregnancy text, first_at timestamptz, facts jsonb)`,
       [
         json(
-          facts.map((f) => ({
+          facts.compliance.map((f) => ({
             scope: f.scope,
             patient_id: f.patientId,
             pregnancy: f.facts.id,
             first_at: f.facts.first.receivedAt,
             facts: stored(f.facts),
+          })),
+        ),
+      ],
+    );
+  if (facts.followUp.length > 0)
+    await tx.query(
+      `INSERT INTO qc_follow_up_facts (scope, patient_id, pregnancy, first_at, nipt_day, facts)
+       SELECT scope, patient_id, pregnancy, first_at, nipt_day, facts
+       FROM jsonb_to_recordset($1::jsonb) AS r(scope text, patient_id text, pregnancy text, first_at timestamptz, nipt_day date, facts jsonb)`,
+      [
+        json(
+          facts.followUp.map(({ scope, patientId, facts: f }) => ({
+            scope,
+            patient_id: patientId,
+            pregnancy: f.id,
+            first_at: f.compliance?.first.receivedAt ?? null,
+            nipt_day: f.nipt?.day ?? null,
+            facts: f.compliance === null ? f : { ...f, compliance: stored(f.compliance) },
           })),
         ),
       ],
@@ -147,7 +184,7 @@ const MARK_CHUNK = 20_000;
 async function keepSettings(tx: Sql, key: string, markChunk: number): Promise<void> {
   const [state] = await tx.query<{ settings: string }>('SELECT settings FROM qc_summary_state WHERE id = 1');
   if (state?.settings === key) return;
-  await tx.query('TRUNCATE qc_case_facts');
+  await tx.query('TRUNCATE qc_case_facts, qc_follow_up_facts');
   let after: string | null = null;
   for (;;) {
     const rows: { last: string | null }[] = await tx.query<{ last: string | null }>(
@@ -178,8 +215,9 @@ async function readWomen(tx: Sql, patientIds: readonly string[]): Promise<WomenR
   const acknowledgements = await listAcknowledgements(tx, q);
   const observed = await listObservedNotices(tx, q);
   const sightings = await listPregnancySightings(tx, q);
+  const events = await listFollowUpEvents(tx, q);
   const communications = observed.map(observedCommunication);
-  return { findings, cards, feedback, acknowledgements, communications, sightings };
+  return { findings, cards, feedback, acknowledgements, communications, sightings, events };
 }
 
 /** What is kept of a pregnancy's facts: of its first call only the call's facts (not the finding's evidence). */

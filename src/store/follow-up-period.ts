@@ -26,5 +26,12 @@ export async function readFollowUpPeriod(
     readCompliancePeriod(audit, q, today, whose),
     audit.listFollowUpEvents(whose === 'all' ? period : { ...period, patientIds: whose }),
   ]);
-  return { compliance, events };
+  // The sightings of the women whose events the scope saw but who have no findings in it (an NIPT
+  // result alone): their pregnancies are resolved from every call of their EHR too, as those of the
+  // women with findings (docs/design.md#pregnancy-identity).
+  const sighted = new Set(compliance.findings.flatMap((f) => (f.patientId ? [f.patientId] : [])));
+  const more = [...new Set(events.flatMap((e) => (e.patientId && !sighted.has(e.patientId) ? [e.patientId] : [])))];
+  if (more.length === 0) return { compliance, events };
+  const sightings = await audit.listPregnancySightings({ patientIds: more, from: start, to: end });
+  return { compliance: { ...compliance, sightings: [...(compliance.sightings ?? []), ...sightings] }, events };
 }

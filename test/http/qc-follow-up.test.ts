@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowUpEvent } from '../../src/clinical/data-elements/follow-up-events.js';
+import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
 import { fixedClock } from '../../src/clock.js';
+import { ART25_NOTICE_RULE_IDS } from '../../src/engine/rule-ids.js';
 import { parseCsv } from '../../src/csv/index.js';
 import { FOLLOW_UP_ROW_COLUMNS, NIPT_COLUMNS, UNDIAGNOSED_COLUMNS } from '../../src/qc/follow-up-csv.js';
 import type { FollowUpReport } from '../../src/qc/follow-up-types.js';
@@ -183,6 +185,29 @@ describe('GET /qc/follow-up on PGlite', () => {
     const res = await get(app, { limit: '1', offset: '1' });
     expect((res.body as FollowUpReport).undiagnosed.map((u) => u.patient)).toEqual(['p-zhao']);
     expect(res.headers['x-total-count']).toBe('2');
+  });
+
+  it('answers the same from the per-pregnancy summary once it is built — both groupings, the institution token, the NIPT list — and then from it (docs/design.md#qc-summary)', async () => {
+    const views = async () => [
+      ...(await Promise.all(['institution', 'month'].map(async (groupBy) => (await get(app, { groupBy })).body as FollowUpReport))),
+      (await get(app, {}, ORG_1_TOKEN)).body as FollowUpReport,
+    ];
+    const fromRows = await views();
+    const settings = {
+      timeZone: 'Asia/Shanghai',
+      referralRules: ART25_NOTICE_RULE_IDS,
+      pregnancyToleranceDays: DEFAULT_POLICY.PREGNANCY_EDD_TOLERANCE_DAYS,
+    };
+    expect(await store.audit.summaryStatus(settings)).toMatchObject({ current: false });
+    expect(await store.audit.refreshSummary(settings)).toBeGreaterThan(0);
+    expect(await store.audit.summaryStatus(settings)).toEqual({ current: true, backlog: 0 });
+    expect(await views()).toEqual(fromRows);
+    // Answered from the summary: without org-1's stored funnel facts, org-1's token sees an empty funnel (the rows are all still there).
+    await store.sql.query("DELETE FROM qc_follow_up_facts WHERE scope = 'org-1'");
+    const withoutFacts = (await get(app, {}, ORG_1_TOKEN)).body as FollowUpReport;
+    expect(fromRows.at(-1)!.total.indicated).toBeGreaterThan(0);
+    expect(withoutFacts.total.indicated).toBe(0);
+    expect(withoutFacts.undiagnosed).toEqual([]);
   });
 
   it.each([

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { addDays } from '../../src/calendar/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeCompliance } from '../../src/qc/compliance.js';
 import type { ComplianceOptions, GroupBy } from '../../src/qc/compliance-types.js';
+import { computeFollowUp } from '../../src/qc/follow-up.js';
+import type { FollowUpGroupBy, FollowUpOptions } from '../../src/qc/follow-up-types.js';
 import { createAuditStore, type AuditStore } from '../../src/store/audit-store.js';
 import { readCompliancePeriod } from '../../src/store/compliance-period.js';
 import { complianceReport, SUMMARY_INLINE_MAX } from '../../src/store/compliance-report.js';
 import { sqlComplianceSummary } from '../../src/store/compliance-summary.js';
+import { readFollowUpPeriod } from '../../src/store/follow-up-period.js';
+import { followUpReport } from '../../src/store/follow-up-report.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createPgSql } from '../../src/store/pg-sql.js';
 import type { Sql } from '../../src/store/sql.js';
@@ -15,12 +20,13 @@ import { onEachEngine } from './each-engine.js';
 import { createDatabase } from './postgres-target.js';
 
 /**
- * The per-pregnancy summary of notification compliance (docs/design.md#qc-summary) on a generated
- * province year (test/bench/lib/qc-scale-data.ts: Art. 24 indications, revised EDDs, episodes,
- * notices, signatures, clicks, observed Communications): the report from the summary is the same JSON
- * as the report computed from the period's rows, for the province and institutions, a year, a
+ * The per-pregnancy summary of notification compliance and the follow-up funnel
+ * (docs/design.md#qc-summary) on a generated province year (test/bench/lib/qc-scale-data.ts: Art. 24
+ * indications, revised EDDs, episodes, notices, signatures, clicks, observed Communications,
+ * referrals, procedures, results, NIPT results, deliveries): each report from the summary is the same
+ * JSON as the report computed from the period's rows, for the province and institutions, a year, a
  * quarter, a month and a fortnight, every grouping; the triggers mark the woman of each kind of write
- * (a call, a signature, a click, a notice observed by a later call), and a report answers with it;
+ * (a call, a signature, a click, a notice observed by a later call, an observed procedure), and a report answers with it;
  * a woman seen at two institutions is each one's own case;
  * other settings, or a backlog past SUMMARY_INLINE_MAX, send the report to the rows.
  */
@@ -44,6 +50,15 @@ function options(q: Period, groupBy: GroupBy, settings: Partial<ComplianceOption
 /** The report computed from the period's rows (the read before the summary). */
 async function fromRows(audit: AuditStore, q: Period, opts: ComplianceOptions) {
   return computeCompliance(await readCompliancePeriod(audit, q, opts.today), opts);
+}
+
+function followUpOptions(q: Period, groupBy: FollowUpGroupBy, settings: Partial<FollowUpOptions> = {}): FollowUpOptions {
+  return { ...OPTS, ...settings, from: q.from, to: q.to, groupBy };
+}
+
+/** The funnel computed from the period's rows (the read before the summary). */
+async function followUpFromRows(audit: AuditStore, q: Period, opts: FollowUpOptions) {
+  return computeFollowUp(await readFollowUpPeriod(audit, q, opts.today), opts);
 }
 
 async function dirty(sql: Sql): Promise<string[]> {
@@ -87,6 +102,38 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
     // Another day: statuses move with `today` (never stored), and the summary follows.
     const later = options(year, 'rule', { today: '2027-03-01' });
     expect(JSON.stringify((await complianceReport(audit, year, later)).report)).toBe(JSON.stringify(await fromRows(audit, year, later)));
+  }, 240_000);
+
+  it(`${engine}: the follow-up funnel from the summary is the same JSON as from the rows, for every period, scope and grouping`, async () => {
+    await audit.refreshSummary(OPTS);
+    const seen = { indicated: 0, procedure: 0, outcome: 0, undiagnosed: 0, nipt: new Set<string>(), reasons: new Set<string>() };
+    for (const q of PERIODS)
+      for (const groupBy of ['institution', 'month'] as const) {
+        const opts = followUpOptions(q, groupBy);
+        const { report, source } = await followUpReport(audit, q, opts);
+        expect(source).toBe('summary');
+        expect(JSON.stringify(report)).toBe(JSON.stringify(await followUpFromRows(audit, q, opts)));
+        if (groupBy === 'month') continue;
+        seen.indicated += report.total.indicated;
+        seen.procedure += report.total.procedure;
+        seen.outcome += report.total.outcome;
+        seen.undiagnosed += report.undiagnosed.length;
+        for (const n of report.nipt) seen.nipt.add(n.kind);
+        for (const u of report.undiagnosed) seen.reasons.add(u.reason);
+      }
+    // The periods hold every part of the funnel: stages reached, undiagnosed cases of both reasons, both NIPT follow-ups.
+    expect(seen.indicated).toBeGreaterThan(50);
+    expect(seen.procedure).toBeGreaterThan(0);
+    expect(seen.outcome).toBeGreaterThan(0);
+    expect(seen.undiagnosed).toBeGreaterThan(0);
+    expect([...seen.nipt].sort()).toEqual(['high-risk-undiagnosed', 'no-outcome']);
+    expect([...seen.reasons].sort()).toEqual(['indicated', 'nipt-high-risk']);
+    // Another day: overdue days and the NIPT outcome follow-up move with `today`, and the summary follows.
+    const year = PERIODS[0]!;
+    const later = followUpOptions(year, 'institution', { today: '2027-06-01' });
+    expect(JSON.stringify((await followUpReport(audit, year, later)).report)).toBe(
+      JSON.stringify(await followUpFromRows(audit, year, later)),
+    );
   }, 240_000);
 
   it(`${engine}: each kind of write marks its woman, and the next report answers with it`, async () => {
@@ -159,6 +206,45 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
     expect(source).toBe('summary');
     expect(report.cases.map((c) => c.patient)).toContain('pt-新-1');
     expect(JSON.stringify(report)).toBe(JSON.stringify(await fromRows(audit, december, options(december, 'institution'))));
+
+    // A later call that observes an amniocentesis of an undiagnosed indicated pregnancy: her funnel reaches the procedure.
+    const funnel = (await followUpReport(audit, year, followUpOptions(year, 'institution'))).report;
+    const waiting = funnel.undiagnosed.find((u) => u.reason === 'indicated' && u.edd !== null && u.institution !== null)!;
+    const [last] = await sql.query<{ issuer: string; tenant: string; pregnancy_key: string; edd: string; received_at: string }>(
+      `SELECT issuer, tenant, pregnancy_key, edd::text AS edd, received_at::text AS received_at FROM hook_call
+       WHERE patient_id = $1 AND institution_id = $2 AND edd = $3::date ORDER BY received_at DESC LIMIT 1`,
+      [waiting.patient, waiting.institution, waiting.edd],
+    );
+    const procedureDay = addDays(waiting.indicatedAt.slice(0, 10), 3);
+    const {
+      findings: _f,
+      cards: _c,
+      ...seeing
+    } = hookCall({
+      issuer: last!.issuer,
+      tenant: last!.tenant,
+      institutionId: waiting.institution!,
+      patientId: waiting.patient,
+      pregnancyKey: last!.pregnancy_key,
+      edd: last!.edd,
+      receivedAt: new Date(Date.parse(last!.received_at) + 3_600_000).toISOString(),
+      followUp: [
+        {
+          kind: 'procedure',
+          reference: `Procedure/amnio-${waiting.patient}`,
+          on: procedureDay,
+          day: procedureDay,
+          detail: 'amniocentesis',
+        },
+      ],
+    });
+    await audit.recordHookCall({ ...seeing, findings: [], cards: [] });
+    expect(await dirty(sql)).toEqual([waiting.patient]);
+    const after = await followUpReport(audit, year, followUpOptions(year, 'institution'));
+    expect(after.source).toBe('summary');
+    expect(after.report.total.procedure).toBe(funnel.total.procedure + 1);
+    expect(after.report.undiagnosed.find((u) => u.pregnancy === waiting.pregnancy && u.ehr === waiting.ehr)).toBeUndefined();
+    expect(JSON.stringify(after.report)).toBe(JSON.stringify(await followUpFromRows(audit, year, followUpOptions(year, 'institution'))));
   }, 240_000);
 
   it(`${engine}: one patient id in two EHRs is two women, and a woman whose EHR sends no EDD is one case under her id`, async () => {
@@ -242,6 +328,60 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
     expect(await caseAt('org-2')).toMatchObject({ institution: 'org-2', rules: ['screening-high-risk'], status: 'notified-in-time' });
     // The province: one pregnancy, first indicated at org-1, notified by org-2's signature (late for org-1's first finding).
     expect(await caseAt()).toMatchObject({ institution: 'org-1', rules: ['ama', 'screening-high-risk'], status: 'notified-late' });
+  }, 240_000);
+
+  it(`${engine}: a high-risk NIPT seen at one institution, the EDD revised at another: the NIPT case has her latest EDD in every scope`, async () => {
+    // One regional EHR; no findings anywhere (the NIPT was ordered elsewhere): org-5 sees the result, org-2 revises the EDD.
+    const woman = { issuer: 'https://his.区域平台.example/', tenant: undefined, patientId: 'pt-无创-1' };
+    const {
+      findings: _a,
+      cards: _b,
+      ...seeing
+    } = hookCall({
+      ...woman,
+      institutionId: 'org-5',
+      pregnancyKey: 'Patient/pt-无创-1|2027-03-01',
+      edd: '2027-03-01',
+      receivedAt: '2026-09-10T02:00:00.000Z',
+      followUp: [
+        { kind: 'nipt-high-risk', reference: 'Observation/nipt-pt-无创-1', on: '2026-09-08', day: '2026-09-08', institution: 'org-5' },
+      ],
+    });
+    await audit.recordHookCall({ ...seeing, findings: [], cards: [] });
+    const {
+      findings: _c,
+      cards: _d,
+      ...revising
+    } = hookCall({
+      ...woman,
+      institutionId: 'org-2',
+      pregnancyKey: 'Patient/pt-无创-1|2027-03-09',
+      edd: '2027-03-09',
+      receivedAt: '2026-10-15T02:00:00.000Z',
+    });
+    await audit.recordHookCall({ ...revising, findings: [], cards: [] });
+    const september = { from: '2026-09-01', to: '2026-09-30' };
+    for (const q of [september, { ...september, institution: 'org-5' }]) {
+      const opts = followUpOptions(q, 'institution');
+      const { report, source } = await followUpReport(audit, q, opts);
+      expect(source).toBe('summary');
+      expect(JSON.stringify(report)).toBe(JSON.stringify(await followUpFromRows(audit, q, opts)));
+      expect(report.nipt.filter((n) => n.patient === woman.patientId)).toEqual([
+        {
+          pregnancy: 'Patient/pt-无创-1|2027-03-01',
+          patient: woman.patientId,
+          ehr: woman.issuer,
+          institution: 'org-5',
+          niptOn: '2026-09-08',
+          edd: '2027-03-09',
+          kind: 'high-risk-undiagnosed',
+          dueBy: '2026-10-06',
+        },
+      ]);
+      expect(report.undiagnosed.filter((u) => u.patient === woman.patientId)).toMatchObject([
+        { reason: 'nipt-high-risk', edd: '2027-03-09' },
+      ]);
+    }
   }, 240_000);
 
   it(`${engine}: other settings, or a backlog past ${SUMMARY_INLINE_MAX} women, send the report to the rows until the summary is rebuilt`, async () => {
