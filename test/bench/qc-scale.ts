@@ -5,13 +5,14 @@
  * smallest institution: notification compliance (readCompliancePeriod + computeCompliance), the
  * same report from the per-pregnancy summary (`compliance-summary`: complianceReport, after the
  * summary was built once — the build's women, facts and seconds are reported too), the
- * follow-up funnel (readFollowUpPeriod + computeFollowUp) and data quality (readDataQualityPeriod +
+ * follow-up funnel (readFollowUpPeriod + computeFollowUp), the same funnel from the summary
+ * (`follow-up-summary`: followUpReport) and data quality (readDataQualityPeriod +
  * computeDataQuality). Each case: `--reps` timed runs after one warm-up → p50/p95 of the whole, of
  * the read and of the computation, rows read per statement, heap used; the 1-minute load average
  * beside every figure. Writes test-results/bench/qc-scale.json and prints a table.
  *
  *   node --expose-gc --import tsx test/bench/qc-scale.ts --engine pg|pglite --calls 1000000 [--institutions 90]
- *     [--reps 20] [--province-reps N (default --reps)] [--explain] [--keep] [--data-dir DIR (pglite)] [--only compliance,compliance-summary,follow-up,data-quality]
+ *     [--reps 20] [--province-reps N (default --reps)] [--explain] [--keep] [--data-dir DIR (pglite)] [--only compliance,compliance-summary,follow-up,follow-up-summary,data-quality]
  *     [--summary-batch 1000]
  *     [--periods month,year] [--scopes province,large,small] [--statement-timeout-ms 5000] [--qc-statement-timeout-ms 120000]
  *
@@ -35,6 +36,7 @@ import { complianceReport } from '../../src/store/compliance-report.js';
 import { createStore, type OpenedStore } from '../../src/store/create-store.js';
 import { readDataQualityPeriod } from '../../src/store/data-quality-period.js';
 import { readFollowUpPeriod } from '../../src/store/follow-up-period.js';
+import { followUpReport } from '../../src/store/follow-up-report.js';
 import type { Sql } from '../../src/store/sql.js';
 import { createDatabase } from '../store/postgres-target.js';
 import { startPostgres, type PostgresServer } from '../support/postgres-server.js';
@@ -50,7 +52,7 @@ const { values: args } = parseArgs({
     explain: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
-    only: { type: 'string', default: 'compliance,compliance-summary,follow-up,data-quality' },
+    only: { type: 'string', default: 'compliance,compliance-summary,follow-up,follow-up-summary,data-quality' },
     // Women per transaction of the summary's build (the server folds 200 per transaction in the background).
     'summary-batch': { type: 'string', default: '1000' },
     periods: { type: 'string', default: 'month,year' },
@@ -66,7 +68,7 @@ const YEAR = 2026;
 const TODAY = `${YEAR + 1}-01-10`;
 const TIME_ZONE = 'Asia/Shanghai';
 const reps = Number(args.reps);
-const reports = args.only!.split(',') as ('compliance' | 'compliance-summary' | 'follow-up' | 'data-quality')[];
+const reports = args.only!.split(',') as ('compliance' | 'compliance-summary' | 'follow-up' | 'follow-up-summary' | 'data-quality')[];
 const load = () => Number(loadavg()[0]!.toFixed(2));
 const log = (line: string) => console.log(line);
 
@@ -114,6 +116,18 @@ async function runReport(report: string, sql: Sql, q: { from: string; to: string
     const { report: out, source } = await complianceReport(audit, q, { ...common, from: q.from, to: q.to, groupBy: 'institution' });
     if (source !== 'summary') throw new Error(`the report was read from ${source}, not the summary`);
     return { readMs: performance.now() - t0, computeMs: 0, size: out.cases.length, heap: process.memoryUsage().heapUsed };
+  }
+  if (report === 'follow-up-summary') {
+    const opts = {
+      ...common,
+      from: q.from,
+      to: q.to,
+      groupBy: 'institution' as const,
+      diagnosisDays: DEFAULT_POLICY.FOLLOW_UP_DIAGNOSIS_DAYS,
+    };
+    const { report: out, source } = await followUpReport(audit, q, opts);
+    if (source !== 'summary') throw new Error(`the funnel was read from ${source}, not the summary`);
+    return { readMs: performance.now() - t0, computeMs: 0, size: out.total.indicated, heap: process.memoryUsage().heapUsed };
   }
   if (report === 'follow-up') {
     const input = await readFollowUpPeriod(audit, q, TODAY);
@@ -208,7 +222,7 @@ try {
   const large = sizes[0]!;
   const small = sizes.at(-1)!;
   summary.institutions = { count: sizes.length, largest: large, smallest: small };
-  if (reports.includes('compliance-summary')) {
+  if (reports.includes('compliance-summary') || reports.includes('follow-up-summary')) {
     // The summary's build: every woman of the audit folded in (what the server's background refresh does after the migration).
     const status = await store.audit.summaryStatus(common);
     const t = performance.now();
@@ -219,11 +233,14 @@ try {
       log(`  summary: ${women} women folded in, ${Math.round((performance.now() - t) / 1000)} s (load ${load()})`);
       if (round < 50_000) break;
     }
-    const [facts] = await store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM qc_case_facts');
+    const [facts] = await store.sql.query<{ n: number; f: number }>(
+      'SELECT (SELECT count(*)::int FROM qc_case_facts) AS n, (SELECT count(*)::int FROM qc_follow_up_facts) AS f',
+    );
     summary.summaryBuild = {
       before: status,
       women,
       facts: facts?.n,
+      followUpFacts: facts?.f,
       seconds: Math.round((performance.now() - t) / 100) / 10,
       loadAvg1: load(),
     };
