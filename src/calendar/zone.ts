@@ -4,8 +4,36 @@
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * Per zone, the day of each 15-minute span of UTC whose start and last millisecond fall on the same
+ * day there — the whole span is then that day (a zone's offset never changes twice in a quarter
+ * hour). Offsets and transitions lie on quarter hours, so local midnight falls between spans and
+ * almost every span is kept; one where the ends differ (a historic offset in seconds) never is.
+ * `Intl` formatting costs a microsecond or more a call; a QC report calls it per case.
+ */
+const spans = new Map<string, Map<number, string>>();
+const SPAN_MS = 15 * 60_000;
+/** Spans kept per zone before the map starts afresh: about four years of distinct quarter hours. */
+const MAX_SPANS = 150_000;
+
 /** Calendar day (YYYY-MM-DD) of an instant in a time zone. */
 export function calendarDay(instant: Date, timeZone: string): string {
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) return format(instant, timeZone); // the RangeError of an invalid date
+  const span = Math.floor(ms / SPAN_MS);
+  let days = spans.get(timeZone);
+  const known = days?.get(span);
+  if (known !== undefined) return known;
+  const day = format(instant, timeZone);
+  const start = span * SPAN_MS;
+  if (format(new Date(start), timeZone) === day && format(new Date(start + SPAN_MS - 1), timeZone) === day) {
+    if (!days || days.size >= MAX_SPANS) spans.set(timeZone, (days = new Map()));
+    days.set(span, day);
+  }
+  return day;
+}
+
+function format(instant: Date, timeZone: string): string {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });

@@ -142,6 +142,34 @@ function cases() {
       expect(() => instantDay('not a time', SH)).toThrow(RangeError);
     });
 
+    it.each([
+      // Zone, then a UTC window around its midnights and transitions: DST both ways, half- and quarter-hour offsets,
+      // a 30-minute DST shift, a historic offset in seconds (Shanghai's LMT, +08:05:43, until 1901).
+      ['Asia/Shanghai', '2026-03-01T15:00:00Z'],
+      ['Asia/Shanghai', '1899-06-30T15:00:00Z'],
+      ['America/New_York', '2026-03-08T04:00:00Z'],
+      ['America/New_York', '2026-11-01T03:00:00Z'],
+      ['Asia/Kolkata', '2026-06-30T17:00:00Z'],
+      ['Asia/Kathmandu', '2026-06-30T17:00:00Z'],
+      ['Australia/Lord_Howe', '2026-04-04T13:00:00Z'],
+      ['Pacific/Chatham', '2026-04-04T12:00:00Z'],
+      ['Europe/London', '2026-10-25T00:00:00Z'],
+    ])(
+      'calendarDay in %s from %s, minute by minute for 30 hours, is the day Intl gives (its per-quarter-hour memo included)',
+      (zone, start) => {
+        const intl = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+        const t0 = Date.parse(start);
+        const wrong: string[] = [];
+        // Twice over: the first pass fills the memo, the second reads it; seconds off the minute test inside spans.
+        for (const pass of [0, 1])
+          for (let m = 0; m < 30 * 60; m += 1) {
+            const at = new Date(t0 + m * 60_000 + (pass === 0 ? 0 : 59_999));
+            if (calendarDay(at, zone) !== intl.format(at)) wrong.push(at.toISOString());
+          }
+        expect(wrong).toEqual([]);
+      },
+    );
+
     it('partial dates and impossible days, both readings', () => {
       expect(parseFhirDate('1991', SH)).toEqual({
         raw: '1991',
