@@ -12,6 +12,7 @@ import { groupCases, countCases } from './compliance-groups.js';
 import { DEFAULT_POLICY } from '../clinical/policy.js';
 import { ehrOf, resolvePregnancies, shownPregnancy, type PregnancyIndex } from './pregnancy-identity.js';
 import { caseStatus } from './case-status.js';
+import { compareCodeUnits, compareText } from '../text/natural-order.js';
 
 /**
  * Art. 25 written-notice compliance (docs/design.md#qc, `notification-compliance`), a pure
@@ -64,9 +65,9 @@ export function casesOf(
   });
   return cases.sort(
     (a, b) =>
-      a.case.firstIndicatedAt.localeCompare(b.case.firstIndicatedAt) ||
-      a.case.pregnancy.localeCompare(b.case.pregnancy) ||
-      a.id.localeCompare(b.id),
+      compareCodeUnits(a.case.firstIndicatedAt, b.case.firstIndicatedAt) ||
+      compareText(a.case.pregnancy, b.case.pregnancy) ||
+      compareText(a.id, b.id),
   );
 }
 
@@ -235,6 +236,9 @@ function statusOf(c: CaseFacts, opts: Omit<ComplianceOptions, 'groupBy'>): CaseS
   return caseStatus({ dueBy: c.dueBy, noticeDay, issued: c.issuedAt !== null, decision: c.decision }, opts.today);
 }
 
+/** Canonical ISO instants (as the store gives them) pass as they are; any other form is read and rewritten. */
+const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 function iso(instant: string): string {
-  return new Date(instant).toISOString();
+  return ISO_INSTANT.test(instant) ? instant : new Date(instant).toISOString();
 }

@@ -15,7 +15,7 @@ import {
   type UndiagnosedCase,
 } from './follow-up-types.js';
 import { ehrOf, shownPregnancy, type PregnancyIndex } from './pregnancy-identity.js';
-import { compareIds } from '../text/natural-order.js';
+import { compareCodeUnits, compareIds, compareText } from '../text/natural-order.js';
 
 /** GA 24+0 is this many days before the EDD (LMP = EDD − 280; 24+0 = LMP + 168). */
 const GA_24_BEFORE_EDD = 280 - 168;
@@ -135,7 +135,9 @@ export function followUpFromFacts(facts: readonly FollowUpPregnancyFacts[], opts
   const perCase = cases.map(({ c, f }) => {
     const counts = countsOf(c, f.kinds);
     const key = opts.groupBy === 'institution' ? (c.institution ?? UNKNOWN_KEY) : instantDay(c.firstIndicatedAt, opts.timeZone).slice(0, 7);
-    groups.set(key, [...(groups.get(key) ?? []), counts]);
+    const group = groups.get(key);
+    if (group) group.push(counts);
+    else groups.set(key, [counts]);
     return counts;
   });
   const undiagnosed: UndiagnosedCase[] = [];
@@ -185,16 +187,16 @@ export function followUpFromFacts(facts: readonly FollowUpPregnancyFacts[], opts
   undiagnosed.sort(
     (a, b) =>
       b.overdueDays - a.overdueDays ||
-      a.diagnosisDueBy.localeCompare(b.diagnosisDueBy) ||
-      a.pregnancy.localeCompare(b.pregnancy) ||
-      (a.ehr ?? '').localeCompare(b.ehr ?? ''),
+      compareCodeUnits(a.diagnosisDueBy, b.diagnosisDueBy) ||
+      compareText(a.pregnancy, b.pregnancy) ||
+      compareText(a.ehr ?? '', b.ehr ?? ''),
   );
   nipt.sort(
     (a, b) =>
-      a.kind.localeCompare(b.kind) ||
-      (a.dueBy ?? '').localeCompare(b.dueBy ?? '') ||
-      a.pregnancy.localeCompare(b.pregnancy) ||
-      (a.ehr ?? '').localeCompare(b.ehr ?? ''),
+      compareCodeUnits(a.kind, b.kind) ||
+      compareCodeUnits(a.dueBy ?? '', b.dueBy ?? '') ||
+      compareText(a.pregnancy, b.pregnancy) ||
+      compareText(a.ehr ?? '', b.ehr ?? ''),
   );
   return {
     from: opts.from,
@@ -249,7 +251,7 @@ function countsOf(c: ComplianceCase, kinds: readonly FollowUpKind[]): FollowUpCo
 }
 
 function sum(list: readonly FollowUpCounts[]): FollowUpCounts {
-  const zero: FollowUpCounts = {
+  const total: Record<keyof FollowUpCounts, number> = {
     indicated: 0,
     notified: 0,
     signed: 0,
@@ -261,17 +263,14 @@ function sum(list: readonly FollowUpCounts[]): FollowUpCounts {
     result: 0,
     outcome: 0,
   };
-  return list.reduce(
-    (a, b) =>
-      Object.fromEntries(
-        Object.keys(zero).map((k) => [k, a[k as keyof FollowUpCounts] + b[k as keyof FollowUpCounts]]),
-      ) as unknown as FollowUpCounts,
-    zero,
-  );
+  const stages = Object.keys(total) as (keyof FollowUpCounts)[];
+  for (const counts of list) for (const k of stages) total[k] += counts[k];
+  return total;
 }
 
 function furthest(c: FollowUpCounts): FunnelStage {
-  return [...FUNNEL_STAGES].reverse().find((s) => c[s] > 0) ?? 'indicated';
+  for (let i = FUNNEL_STAGES.length - 1; i > 0; i -= 1) if (c[FUNNEL_STAGES[i]!] > 0) return FUNNEL_STAGES[i]!;
+  return 'indicated';
 }
 
 /** The earlier of `day` + `days` and GA 24+0 (EDD − 112 days) when the EDD is known. */
