@@ -2,15 +2,14 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowUpEvent } from '../../src/clinical/data-elements/follow-up-events.js';
-import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
 import { fixedClock } from '../../src/clock.js';
-import { ART25_NOTICE_RULE_IDS } from '../../src/engine/rule-ids.js';
 import { parseCsv } from '../../src/csv/index.js';
 import { FOLLOW_UP_ROW_COLUMNS, NIPT_COLUMNS, UNDIAGNOSED_COLUMNS } from '../../src/qc/follow-up-csv.js';
 import type { FollowUpReport } from '../../src/qc/follow-up-types.js';
 import { createStore, type OpenedStore } from '../../src/store/create-store.js';
 import type { HookCallRecord } from '../../src/store/records.js';
 import { buildHarness } from '../support/app-fixture.js';
+import { buildSummary } from '../store/audit-fixtures.js';
 
 /**
  * `GET /qc/follow-up` (docs/design.md#follow-up) over the real audit store (PGlite): hook calls with
@@ -193,14 +192,7 @@ describe('GET /qc/follow-up on PGlite', () => {
       (await get(app, {}, ORG_1_TOKEN)).body as FollowUpReport,
     ];
     const fromRows = await views();
-    const settings = {
-      timeZone: 'Asia/Shanghai',
-      referralRules: ART25_NOTICE_RULE_IDS,
-      pregnancyToleranceDays: DEFAULT_POLICY.PREGNANCY_EDD_TOLERANCE_DAYS,
-    };
-    expect(await store.audit.summaryStatus(settings)).toMatchObject({ current: false });
-    expect(await store.audit.refreshSummary(settings)).toBeGreaterThan(0);
-    expect(await store.audit.summaryStatus(settings)).toEqual({ current: true, backlog: 0 });
+    await buildSummary(store.audit);
     expect(await views()).toEqual(fromRows);
     // Answered from the summary: without org-1's stored funnel facts, org-1's token sees an empty funnel (the rows are all still there).
     await store.sql.query("DELETE FROM qc_follow_up_facts WHERE scope = 'org-1'");

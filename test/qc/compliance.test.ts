@@ -1,12 +1,11 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore, type OpenedStore } from '../../src/store/create-store.js';
-import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
-import { ART25_NOTICE_RULE_IDS } from '../../src/engine/rule-ids.js';
 import type { ComplianceCase, ComplianceReport } from '../../src/qc/compliance-types.js';
 import { CASE_COLUMNS, ROW_COLUMNS } from '../../src/qc/csv.js';
 import { buildHarness, type Harness } from '../support/app-fixture.js';
 import { EXPECTED, ORG_2, PERIOD, recordScenario } from './scenario.js';
+import { buildSummary } from '../store/audit-fixtures.js';
 
 const PROVINCE = 'province-token-0123456789';
 const ORG_2_TOKEN = 'org-2-token-0123456789abc';
@@ -319,14 +318,7 @@ describe('GET /qc/notification-compliance: arithmetic on a hand-built scenario',
       await report({}, ORG_2_TOKEN),
     ];
     const fromRows = await views();
-    const settings = {
-      timeZone: 'Asia/Shanghai',
-      referralRules: ART25_NOTICE_RULE_IDS,
-      pregnancyToleranceDays: DEFAULT_POLICY.PREGNANCY_EDD_TOLERANCE_DAYS,
-    };
-    expect(await store.audit.summaryStatus(settings)).toMatchObject({ current: false });
-    expect(await store.audit.refreshSummary(settings)).toBeGreaterThan(0);
-    expect(await store.audit.summaryStatus(settings)).toEqual({ current: true, backlog: 0 });
+    await buildSummary(store.audit);
     expect(await views()).toEqual(fromRows);
     // Answered from the summary: without org-2's stored facts, org-2's token sees no case (the rows are all still there).
     await store.sql.query("DELETE FROM qc_case_facts WHERE scope = 'org-2'");

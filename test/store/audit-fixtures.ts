@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
 import { ART25_NOTICE_RULE_IDS } from '../../src/engine/rule-ids.js';
+import type { SummarySettings } from '../../src/qc/compliance-summary.js';
+import type { ComplianceSummaryStore } from '../../src/store/compliance-summary.js';
 import type { FeedbackRecord } from '../../src/store/records.js';
 import type { AcknowledgementRecord, HookCallRecord, NoticeRecord } from '../../src/store/records.js';
 
@@ -108,3 +111,17 @@ export const PROVINCE_YEAR_REPORT = {
   pregnancyToleranceDays: DEFAULT_POLICY.PREGNANCY_EDD_TOLERANCE_DAYS,
   diagnosisDays: DEFAULT_POLICY.FOLLOW_UP_DIAGNOSIS_DAYS,
 };
+
+/** The per-pregnancy summary's settings of a service in Asia/Shanghai on the default policy. */
+export const SHANGHAI_SUMMARY: SummarySettings = {
+  timeZone: 'Asia/Shanghai',
+  referralRules: ART25_NOTICE_RULE_IDS,
+  pregnancyToleranceDays: DEFAULT_POLICY.PREGNANCY_EDD_TOLERANCE_DAYS,
+};
+
+/** Builds the per-pregnancy summary of a store that has none yet, as the server's background refresh does after a migration. */
+export async function buildSummary(audit: ComplianceSummaryStore, settings: SummarySettings = SHANGHAI_SUMMARY): Promise<void> {
+  expect(await audit.summaryStatus(settings)).toMatchObject({ current: false });
+  expect(await audit.refreshSummary(settings)).toBeGreaterThan(0);
+  expect(await audit.summaryStatus(settings)).toEqual({ current: true, backlog: 0 });
+}

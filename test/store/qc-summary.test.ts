@@ -216,29 +216,29 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
       [waiting.patient, waiting.institution, waiting.edd],
     );
     const procedureDay = addDays(waiting.indicatedAt.slice(0, 10), 3);
-    const {
-      findings: _f,
-      cards: _c,
-      ...seeing
-    } = hookCall({
-      issuer: last!.issuer,
-      tenant: last!.tenant,
-      institutionId: waiting.institution!,
-      patientId: waiting.patient,
-      pregnancyKey: last!.pregnancy_key,
-      edd: last!.edd,
-      receivedAt: new Date(Date.parse(last!.received_at) + 3_600_000).toISOString(),
-      followUp: [
-        {
-          kind: 'procedure',
-          reference: `Procedure/amnio-${waiting.patient}`,
-          on: procedureDay,
-          day: procedureDay,
-          detail: 'amniocentesis',
-        },
-      ],
-    });
-    await audit.recordHookCall({ ...seeing, findings: [], cards: [] });
+    await audit.recordHookCall(
+      hookCall({
+        issuer: last!.issuer,
+        tenant: last!.tenant,
+        institutionId: waiting.institution!,
+        patientId: waiting.patient,
+        pregnancyKey: last!.pregnancy_key,
+        edd: last!.edd,
+        receivedAt: new Date(Date.parse(last!.received_at) + 3_600_000).toISOString(),
+        followUp: [
+          {
+            kind: 'procedure',
+            reference: `Procedure/amnio-${waiting.patient}`,
+            on: procedureDay,
+            day: procedureDay,
+            detail: 'amniocentesis',
+          },
+        ],
+        findings: [],
+        cards: [],
+        ruleErrors: [],
+      }),
+    );
     expect(await dirty(sql)).toEqual([waiting.patient]);
     const after = await followUpReport(audit, year, followUpOptions(year, 'institution'));
     expect(after.source).toBe('summary');
@@ -333,33 +333,33 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
   it(`${engine}: a high-risk NIPT seen at one institution, the EDD revised at another: the NIPT case has her latest EDD in every scope`, async () => {
     // One regional EHR; no findings anywhere (the NIPT was ordered elsewhere): org-5 sees the result, org-2 revises the EDD.
     const woman = { issuer: 'https://his.区域平台.example/', tenant: undefined, patientId: 'pt-无创-1' };
-    const {
-      findings: _a,
-      cards: _b,
-      ...seeing
-    } = hookCall({
-      ...woman,
-      institutionId: 'org-5',
-      pregnancyKey: 'Patient/pt-无创-1|2027-03-01',
-      edd: '2027-03-01',
-      receivedAt: '2026-09-10T02:00:00.000Z',
-      followUp: [
-        { kind: 'nipt-high-risk', reference: 'Observation/nipt-pt-无创-1', on: '2026-09-08', day: '2026-09-08', institution: 'org-5' },
-      ],
-    });
-    await audit.recordHookCall({ ...seeing, findings: [], cards: [] });
-    const {
-      findings: _c,
-      cards: _d,
-      ...revising
-    } = hookCall({
-      ...woman,
-      institutionId: 'org-2',
-      pregnancyKey: 'Patient/pt-无创-1|2027-03-09',
-      edd: '2027-03-09',
-      receivedAt: '2026-10-15T02:00:00.000Z',
-    });
-    await audit.recordHookCall({ ...revising, findings: [], cards: [] });
+    await audit.recordHookCall(
+      hookCall({
+        ...woman,
+        institutionId: 'org-5',
+        pregnancyKey: 'Patient/pt-无创-1|2027-03-01',
+        edd: '2027-03-01',
+        receivedAt: '2026-09-10T02:00:00.000Z',
+        followUp: [
+          { kind: 'nipt-high-risk', reference: 'Observation/nipt-pt-无创-1', on: '2026-09-08', day: '2026-09-08', institution: 'org-5' },
+        ],
+        findings: [],
+        cards: [],
+        ruleErrors: [],
+      }),
+    );
+    await audit.recordHookCall(
+      hookCall({
+        ...woman,
+        institutionId: 'org-2',
+        pregnancyKey: 'Patient/pt-无创-1|2027-03-09',
+        edd: '2027-03-09',
+        receivedAt: '2026-10-15T02:00:00.000Z',
+        findings: [],
+        cards: [],
+        ruleErrors: [],
+      }),
+    );
     const september = { from: '2026-09-01', to: '2026-09-30' };
     for (const q of [september, { ...september, institution: 'org-5' }]) {
       const opts = followUpOptions(q, 'institution');
