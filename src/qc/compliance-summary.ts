@@ -76,8 +76,8 @@ export interface SummaryFacts {
  */
 export function summaryFacts(rows: WomenRows, settings: SummarySettings): SummaryFacts {
   const out: { compliance: ScopedFacts[]; followUp: ScopedFacts<FollowUpPregnancyFacts>[] } = { compliance: [], followUp: [] };
+  const placed = (list: readonly Placed[]) => list.flatMap((r) => (r.institutionId === undefined ? [] : [r.institutionId]));
   for (const [patientId, own] of byWoman(rows)) {
-    const placed = (list: readonly Placed[]) => list.flatMap((r) => (r.institutionId === undefined ? [] : [r.institutionId]));
     for (const scope of new Set([PROVINCE_SCOPE, ...placed(own.findings), ...placed(own.events)])) {
       const input = inScope(own, scope);
       if (input.findings.length > 0)

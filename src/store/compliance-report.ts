@@ -1,9 +1,8 @@
-import { addDays } from '../calendar/index.js';
 import { complianceFromFacts, computeCompliance } from '../qc/compliance.js';
 import { PROVINCE_SCOPE, type SummarySettings } from '../qc/compliance-summary.js';
 import type { ComplianceOptions, ComplianceReport } from '../qc/compliance-types.js';
 import type { AuditStore } from './audit-store.js';
-import { readCompliancePeriod } from './compliance-period.js';
+import { periodCalls, readCompliancePeriod } from './compliance-period.js';
 
 /**
  * Most women a report folds into the summary before answering (docs/design.md#qc-summary). A larger
@@ -33,7 +32,8 @@ export async function complianceReport(
     const input = await readCompliancePeriod(audit, q, opts.today);
     return { report: computeCompliance(input, opts), source: 'rows' };
   }
-  const facts = await audit.listPregnancyFacts({ scope: q.institution ?? PROVINCE_SCOPE, ...firstFindingsAround(q) });
+  // A first finding's instant is its call's receipt: the period's calls' window, a day of slack each side (`caseOf` selects the days).
+  const facts = await audit.listPregnancyFacts({ scope: q.institution ?? PROVINCE_SCOPE, ...periodCalls({ from: q.from, to: q.to }) });
   return { report: complianceFromFacts(facts, opts), source: 'summary' };
 }
 
@@ -47,9 +47,4 @@ export async function summaryReady(audit: AuditStore, settings: SummarySettings)
   if (!status.current || status.backlog > SUMMARY_INLINE_MAX) return false;
   if (status.backlog > 0) await audit.refreshSummary(settings, { maxWomen: SUMMARY_INLINE_MAX });
   return true;
-}
-
-/** The instants of first referral findings a period's cases can have: its days, with a day of slack each side for any zone. */
-export function firstFindingsAround(q: { from: string; to: string }): { from: string; to: string } {
-  return { from: `${addDays(q.from, -1)}T00:00:00Z`, to: `${addDays(q.to, 2)}T00:00:00Z` };
 }

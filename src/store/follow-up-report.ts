@@ -2,7 +2,8 @@ import { computeFollowUp, followUpFromFacts } from '../qc/follow-up.js';
 import { PROVINCE_SCOPE } from '../qc/compliance-summary.js';
 import type { FollowUpOptions, FollowUpReport } from '../qc/follow-up-types.js';
 import type { AuditStore } from './audit-store.js';
-import { firstFindingsAround, summaryReady, type ReportSource } from './compliance-report.js';
+import { periodCalls } from './compliance-period.js';
+import { summaryReady, type ReportSource } from './compliance-report.js';
 import { readFollowUpPeriod } from './follow-up-period.js';
 
 /**
@@ -23,7 +24,7 @@ export async function followUpReport(
   }
   const facts = await audit.listFollowUpFacts({
     scope: q.institution ?? PROVINCE_SCOPE,
-    ...firstFindingsAround(q),
+    ...periodCalls({ from: q.from, to: q.to }),
     niptFrom: q.from,
     niptTo: q.to,
   });
