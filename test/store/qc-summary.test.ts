@@ -330,7 +330,7 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
     expect(await caseAt()).toMatchObject({ institution: 'org-1', rules: ['ama', 'screening-high-risk'], status: 'notified-late' });
   }, 240_000);
 
-  it(`${engine}: a high-risk NIPT seen at one institution, the EDD revised at another: the NIPT case has her latest EDD in every scope`, async () => {
+  it(`${engine}: a high-risk NIPT seen at one institution, the EDD revised at another: the NIPT case has her latest EDD in every scope; a month-only NIPT date is followed up too`, async () => {
     // One regional EHR; no findings anywhere (the NIPT was ordered elsewhere): org-5 sees the result, org-2 revises the EDD.
     const woman = { issuer: 'https://his.区域平台.example/', tenant: undefined, patientId: 'pt-无创-1' };
     await audit.recordHookCall(
@@ -360,6 +360,22 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
         ruleErrors: [],
       }),
     );
+    // A second woman: a low-risk NIPT the laboratory dated by month only (a partial date, first day 1 September),
+    // her EDD passed by more than 42 days with no outcome recorded.
+    const other = { ...woman, patientId: 'pt-无创-2' };
+    await audit.recordHookCall(
+      hookCall({
+        ...other,
+        institutionId: 'org-5',
+        pregnancyKey: 'Patient/pt-无创-2|2026-11-20',
+        edd: '2026-11-20',
+        receivedAt: '2026-09-12T02:00:00.000Z',
+        followUp: [{ kind: 'nipt-low-risk', reference: 'Observation/nipt-pt-无创-2', on: '2026-09', day: '2026-09-01' }],
+        findings: [],
+        cards: [],
+        ruleErrors: [],
+      }),
+    );
     const september = { from: '2026-09-01', to: '2026-09-30' };
     for (const q of [september, { ...september, institution: 'org-5' }]) {
       const opts = followUpOptions(q, 'institution');
@@ -380,6 +396,18 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
       ]);
       expect(report.undiagnosed.filter((u) => u.patient === woman.patientId)).toMatchObject([
         { reason: 'nipt-high-risk', edd: '2027-03-09' },
+      ]);
+      expect(report.nipt.filter((n) => n.patient === other.patientId)).toEqual([
+        {
+          pregnancy: 'Patient/pt-无创-2|2026-11-20',
+          patient: other.patientId,
+          ehr: other.issuer,
+          institution: 'org-5',
+          niptOn: '2026-09',
+          edd: '2026-11-20',
+          kind: 'no-outcome',
+          dueBy: '2027-01-01',
+        },
       ]);
     }
   }, 240_000);
