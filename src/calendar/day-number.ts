@@ -79,12 +79,30 @@ export function dayNumberOf(year: number, month: number, day: number): DayNumber
   return Math.abs(n) > MAX_DAYS ? dayNumberByDate(year, month, day) : n;
 }
 
-/** `YYYY-MM-DD` → day number; undefined if not a valid full date. */
+/**
+ * `YYYY-MM-DD` → day number; undefined if not a valid full date. Read digit by digit (ASCII only,
+ * as `/^\d{4}-\d{2}-\d{2}$/`): a QC report does this several times a case.
+ */
 export function toDayNumber(ymd: string): DayNumber | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return isValidYmd(y, mo, d) ? dayNumberOf(y, mo, d) : undefined;
+  if (ymd.length !== 10 || ymd.charCodeAt(4) !== DASH || ymd.charCodeAt(7) !== DASH) return undefined;
+  const y = digits(ymd, 0, 4);
+  const mo = digits(ymd, 5, 2);
+  const d = digits(ymd, 8, 2);
+  return y >= 0 && mo >= 0 && d >= 0 && isValidYmd(y, mo, d) ? dayNumberOf(y, mo, d) : undefined;
+}
+
+const DASH = 0x2d;
+const ZERO = 0x30;
+
+/** The number written by `count` ASCII digits of `s` from `at`; −1 if any is not a digit. */
+export function digits(s: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i += 1) {
+    const c = s.charCodeAt(i) - ZERO;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 /** Day number → `YYYY-MM-DD`. */

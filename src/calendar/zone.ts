@@ -2,6 +2,7 @@
  * The one place an instant becomes a calendar day: the day it is in an IANA time zone (the clinic's,
  * CLINIC_TIMEZONE). `Intl` does the zone arithmetic; the process TZ plays no part.
  */
+import { digits, toDayNumber } from './day-number.js';
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /**
@@ -49,5 +50,22 @@ function format(instant: Date, timeZone: string): string {
  * for FHIR date/dateTime values use `parseFhirDate`).
  */
 export function instantDay(instant: string, timeZone: string): string {
-  return calendarDay(new Date(instant), timeZone);
+  return calendarDay(new Date(canonicalInstantMs(instant) ?? instant), timeZone);
+}
+
+/**
+ * The milliseconds of a canonical UTC instant (`YYYY-MM-DDTHH:MM:SS.sssZ`, as the store and
+ * `toISOString` write it) read digit by digit; `undefined` for any other form, which `Date` reads.
+ * `Date`'s parser costs about 0.7 µs, and a QC report reads several instants a case.
+ */
+function canonicalInstantMs(s: string): number | undefined {
+  if (s.length !== 24 || s.charCodeAt(10) !== 0x54 /* T */ || s.charCodeAt(23) !== 0x5a /* Z */) return undefined;
+  if (s.charCodeAt(13) !== 0x3a || s.charCodeAt(16) !== 0x3a || s.charCodeAt(19) !== 0x2e) return undefined;
+  const day = toDayNumber(s.slice(0, 10));
+  const h = digits(s, 11, 2);
+  const m = digits(s, 14, 2);
+  const sec = digits(s, 17, 2);
+  const ms = digits(s, 20, 3);
+  if (day === undefined || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59 || ms < 0) return undefined;
+  return day * 86_400_000 + h * 3_600_000 + m * 60_000 + sec * 1000 + ms;
 }

@@ -142,6 +142,51 @@ function cases() {
       expect(() => instantDay('not a time', SH)).toThrow(RangeError);
     });
 
+    it('instantDay reads a canonical instant digit by digit, to the day `Date` gives, and any other form with `Date`', () => {
+      const viaDate = (s: string, zone: string) => {
+        try {
+          return calendarDay(new Date(s), zone);
+        } catch (e) {
+          return e instanceof RangeError ? 'RangeError' : String(e);
+        }
+      };
+      const viaInstantDay = (s: string, zone: string) => {
+        try {
+          return instantDay(s, zone);
+        } catch (e) {
+          return e instanceof RangeError ? 'RangeError' : String(e);
+        }
+      };
+      const forms = [
+        '2026-03-01T15:59:59.999Z',
+        '2026-03-01T16:00:00.000Z',
+        '2024-02-29T23:59:59.999Z',
+        '1899-12-31T15:54:17.000Z', // Shanghai's LMT day boundary
+        '0001-01-01T00:00:00.000Z',
+        '9999-12-31T23:59:59.999Z',
+        '0000-01-01T00:00:00.000Z', // year 0: Date's
+        '2026-02-30T00:00:00.000Z', // Date rolls it over to 2 March; so does instantDay, as before
+        '2026-03-01T24:00:00.000Z', // Date: the next midnight
+        '2026-03-01T23:59:60.000Z', // a leap second: Date refuses
+        '2026-03-01T23:60:00.000Z',
+        '2026-03-01t23:30:00.000z',
+        '2026-03-01T23:30:00.000+08:00',
+        '2026-03-01T23:30:00Z',
+        '2026-03-01T23:30:00.12Z',
+        '2026-03-01 23:30:00.000Z',
+        '２026-03-01T23:30:00.000Z',
+        '2026-03-01T2３:30:00.000Z',
+      ];
+      for (let ms = Date.UTC(1890, 0, 1); ms < Date.UTC(2110, 0, 1); ms += 86_400_000 * 3 + 3_599_999)
+        forms.push(new Date(ms).toISOString());
+      for (const zone of [SH, 'UTC', 'America/New_York', 'Asia/Kathmandu']) {
+        const differ = forms.filter((s) => viaInstantDay(s, zone) !== viaDate(s, zone));
+        expect(differ, zone).toEqual([]);
+      }
+      expect(viaInstantDay('2026-03-01T23:59:60.000Z', SH)).toBe('RangeError');
+      expect(instantDay('2026-03-01T24:00:00.000Z', SH)).toBe('2026-03-02');
+    });
+
     it.each([
       // Zone, then a UTC window around its midnights and transitions: DST both ways, half- and quarter-hour offsets,
       // a 30-minute DST shift, a historic offset in seconds (Shanghai's LMT, +08:05:43, until 1901).

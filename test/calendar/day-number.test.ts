@@ -126,3 +126,71 @@ describe('integer day numbers ≡ UTC Date arithmetic', () => {
     }
   });
 });
+
+describe('toDayNumber reads digit by digit as the pattern it replaced', () => {
+  /** The previous implementation, verbatim. */
+  function toDayNumberByPattern(ymd: string): number | undefined {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
+    if (!m) return undefined;
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const n = dayNumberByDate(y, mo, d);
+    return fromDayNumberByDate(n) === `${m[1]}-${m[2]}-${m[3]}` && y >= 1 ? n : undefined;
+  }
+
+  it.each([
+    '2026-03-01',
+    '2024-02-29',
+    '2025-02-29',
+    '1985-02-30',
+    '0000-01-01',
+    '0001-01-01',
+    '9999-12-31',
+    '2026-00-10',
+    '2026-13-01',
+    '2026-1-01',
+    '2026-01-1',
+    ' 2026-01-01',
+    '2026-01-01 ',
+    '2026-01-01\n',
+    '2026/01/01',
+    '+2026-01-01',
+    '-026-01-01',
+    '2026-0a-01',
+    '2026-0:-01', // ':' and '/' border the ASCII digits
+    '２０２６-01-01',
+    '٢٠٢٦-01-01',
+    '2026-01-01T00:00:00Z',
+    '',
+  ])('%j', (s) => {
+    expect(toDayNumber(s)).toBe(toDayNumberByPattern(s));
+  });
+
+  it('on 200,000 drawn strings: days of every month length, and each with a character replaced, added or dropped', () => {
+    const alphabet = ['0', '1', '2', '9', '-', ' ', '/', ':', 'a', '٣', '３', '\n', '+'];
+    let seed = 20261207;
+    // mulberry32
+    const next = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    };
+    const pick = (n: number) => Math.floor(next() * n);
+    const pad = (n: number, w: number) => String(n).padStart(w, '0');
+    let bad = 0;
+    let valid = 0;
+    for (let i = 0; i < 200_000; i += 1) {
+      let s = `${pad(pick(10_000), 4)}-${pad(pick(14), 2)}-${pad(pick(33), 2)}`;
+      const change = next();
+      const at = pick(s.length + 1);
+      const c = alphabet[pick(alphabet.length)]!;
+      if (change < 0.15) s = s.slice(0, at) + c + s.slice(at + 1);
+      else if (change < 0.2) s = s.slice(0, at) + c + s.slice(at);
+      else if (change < 0.25) s = s.slice(0, at) + s.slice(at + 1);
+      if (toDayNumber(s) !== toDayNumberByPattern(s)) bad += 1;
+      if (toDayNumber(s) !== undefined) valid += 1;
+    }
+    expect(bad).toBe(0);
+    expect(valid).toBeGreaterThan(50_000); // the draw reaches real days, not only refusals
+  });
+});
