@@ -141,7 +141,8 @@ export function followUpFromFacts(facts: readonly FollowUpPregnancyFacts[], opts
     return counts;
   });
   // The cases below are object literals, not spreads of a shared "who" part: V8 copies a spread
-  // source property by property on a slow path, several µs a case at a year's 30,000 cases.
+  // source property by property on a slow path: 4–8 µs a case, at the largest institution's year
+  // (about 19,000 undiagnosed and NIPT cases at 5 million calls) a tenth of a second.
   const undiagnosed: UndiagnosedCase[] = [];
   const indicated = new Set<string>();
   cases.forEach(({ c, f }, i) => {
