@@ -84,7 +84,8 @@ export function dayNumberOf(year: number, month: number, day: number): DayNumber
  * as `/^\d{4}-\d{2}-\d{2}$/`): a QC report does this several times a case.
  */
 export function toDayNumber(ymd: string): DayNumber | undefined {
-  if (ymd.length !== 10 || ymd.charCodeAt(4) !== DASH || ymd.charCodeAt(7) !== DASH) return undefined;
+  // Not a string (a value from JSON the types did not catch): undefined, as the pattern answered.
+  if (typeof ymd !== 'string' || ymd.length !== 10 || ymd.charCodeAt(4) !== DASH || ymd.charCodeAt(7) !== DASH) return undefined;
   const y = digits(ymd, 0, 4);
   const mo = digits(ymd, 5, 2);
   const d = digits(ymd, 8, 2);

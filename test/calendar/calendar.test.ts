@@ -184,6 +184,9 @@ function cases() {
         expect(differ, zone).toEqual([]);
       }
       expect(viaInstantDay('2026-03-01T23:59:60.000Z', SH)).toBe('RangeError');
+      // Not a string: what `Date` makes of it, as before (undefined is a RangeError, not a TypeError).
+      for (const v of [undefined, null, 0, { length: 24 }]) expect(viaInstantDay(v as never, SH)).toBe(viaDate(v as never, SH));
+      expect(viaInstantDay(undefined as never, SH)).toBe('RangeError');
       expect(instantDay('2026-03-01T24:00:00.000Z', SH)).toBe('2026-03-02');
     });
 

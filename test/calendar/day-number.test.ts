@@ -165,6 +165,16 @@ describe('toDayNumber reads digit by digit as the pattern it replaced', () => {
     expect(toDayNumber(s)).toBe(toDayNumberByPattern(s));
   });
 
+  it('a value that is not a string (from JSON the types did not catch) is no day, as the pattern answered', () => {
+    for (const v of [undefined, null, 20260301, { length: 10 }]) {
+      expect(toDayNumber(v as never)).toBe(toDayNumberByPattern(v as never));
+      expect(toDayNumber(v as never)).toBeUndefined();
+    }
+    // The pattern read an array through its text ('2026-03-01'); it is no day either.
+    expect(toDayNumberByPattern(['2026-03-01'] as never)).toBeDefined();
+    expect(toDayNumber(['2026-03-01'] as never)).toBeUndefined();
+  });
+
   it('on 200,000 drawn strings: days of every month length, and each with a character replaced, added or dropped', () => {
     const alphabet = ['0', '1', '2', '9', '-', ' ', '/', ':', 'a', '٣', '３', '\n', '+'];
     let seed = 20261207;
