@@ -6,6 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
+import { gunzipSync } from 'node:zlib';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +67,8 @@ interface Answer {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
+  /** The body's bytes as they came (compressed when nginx compressed them). */
+  readonly raw: Buffer;
   readonly tls?: string | null;
 }
 
@@ -115,6 +118,7 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
             status: res.statusCode ?? 0,
             headers: res.headers,
             body: Buffer.concat(chunks).toString('utf8'),
+            raw: Buffer.concat(chunks),
             tls: opts.plain ? undefined : (res.socket as TLSSocket).getProtocol?.(),
           }),
         );
@@ -157,7 +161,8 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
 
   async function scrape(r: Replica, token: string | undefined): Promise<Answer> {
     const res = await fetch(`http://127.0.0.1:${r.metricsPort}/metrics`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
-    return { status: res.status, headers: {}, body: await res.text() };
+    const raw = Buffer.from(await res.arrayBuffer());
+    return { status: res.status, headers: {}, body: raw.toString('utf8'), raw };
   }
 
   /** Resolves once `predicate` holds for the replica's output (checked on every chunk it writes). */
@@ -370,6 +375,10 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
     expect(plain.status).toBe(308);
     expect(plain.headers.location).toBe(`https://${NAME}/cds-services`);
     expect((await viaNginx('/metrics')).status).toBe(404);
+    // Compression is for the QC reports only (below): nothing else is compressed, whatever the client accepts.
+    const asked = await viaNginx('/cds-services', { headers: { 'accept-encoding': 'gzip' } });
+    expect(asked.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(asked.body)).toEqual(JSON.parse(discovery.body));
   });
 
   const served: { reqId: string; patient: string; notice?: string }[] = [];
@@ -439,18 +448,25 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
     expect(new Set(by).size).toBe(2);
   });
 
-  it('a QC report through nginx reads the calls of both replicas', async () => {
+  it('a QC report through nginx reads the calls of both replicas, compressed for a client that accepts it', async () => {
     const [token] = Object.entries(qcTokens).find(([, t]) => t.role === 'institution' && t.institution === issuer.institution) ?? [];
     expect(token).toBeDefined();
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
     const from = new Date(Date.parse(today) - 7 * 86_400_000).toISOString().slice(0, 10);
     const to = new Date(Date.parse(today) + 7 * 86_400_000).toISOString().slice(0, 10);
-    const res = await viaNginx(`/qc/notification-compliance?from=${from}&to=${to}&groupBy=institution`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const path = `/qc/notification-compliance?from=${from}&to=${to}&groupBy=institution`;
+    const res = await viaNginx(path, { headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip' } });
     expect(res.status, res.body).toBe(200);
-    const report = JSON.parse(res.body) as { cases: { patient: string }[] };
-    expect(report.cases.map((c) => c.patient).sort(), res.body).toEqual(served.map((s) => s.patient).sort());
+    // nginx compresses the QC reports for a client that accepts it, and says so to caches.
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.headers.vary).toMatch(/Accept-Encoding/i);
+    const body = gunzipSync(res.raw).toString('utf8');
+    const report = JSON.parse(body) as { cases: { patient: string }[] };
+    expect(report.cases.map((c) => c.patient).sort(), body).toEqual(served.map((s) => s.patient).sort());
+    // A client that does not accept it gets the same report uncompressed.
+    const plain = await viaNginx(path, { headers: { authorization: `Bearer ${token}` } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(plain.body)).toEqual(report);
   });
 
   it('TRUST_PROXY=loopback: the replicas see the client’s address from nginx’s X-Forwarded-For, and count its failures across replicas', async () => {
