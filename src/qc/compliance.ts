@@ -1,4 +1,4 @@
-import { addDays, instantDay } from '../calendar/index.js';
+import { addDays, canonicalInstantMs, instantDay } from '../calendar/index.js';
 import type {
   CallFacts,
   CaseStatus,
@@ -236,9 +236,11 @@ function statusOf(c: CaseFacts, opts: Omit<ComplianceOptions, 'groupBy'>): CaseS
   return caseStatus({ dueBy: c.dueBy, noticeDay, issued: c.issuedAt !== null, decision: c.decision }, opts.today);
 }
 
-/** Canonical ISO instants (as the store gives them) pass as they are; any other form is read and rewritten. */
-const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-
+/**
+ * Canonical ISO instants (as the store gives them) pass as they are; any other form is read as
+ * `instantDay` reads it (`canonicalInstantMs`, else `Date`) and rewritten, so a case's instant and
+ * the day it was classified by are the same reading.
+ */
 function iso(instant: string): string {
-  return ISO_INSTANT.test(instant) ? instant : new Date(instant).toISOString();
+  return canonicalInstantMs(instant) !== undefined ? instant : new Date(instant).toISOString();
 }

@@ -72,6 +72,17 @@ describe('case status (pure)', () => {
     expect(only(clicked, { today: '2026-11-25' }).total).toMatchObject({ due: 0, rate: null, noticeIssued: 1 });
   });
 
+  it('instants in a case: canonical ones as they are, others rewritten as the day was read (an offset; 24:00; an impossible day, as Date rolls it)', () => {
+    const at = (signedAt: string) => only({ acknowledgements: [signed(signedAt, 'undecided')] }).cases[0]!;
+    expect(at('2026-11-24T02:00:00.000Z').noticeAt).toBe('2026-11-24T02:00:00.000Z');
+    expect(at('2026-11-24T10:00:00+08:00').noticeAt).toBe('2026-11-24T02:00:00.000Z');
+    // Canonical in shape but not an instant: rewritten to what instantDay classified (both read it with Date).
+    const midnight = at('2026-11-30T24:00:00.000Z');
+    expect(midnight).toMatchObject({ noticeAt: '2026-12-01T00:00:00.000Z', status: 'notified-late' });
+    const rolled = at('2026-11-31T02:00:00.000Z');
+    expect(rolled).toMatchObject({ noticeAt: '2026-12-01T02:00:00.000Z', status: 'notified-late' });
+  });
+
   it('an observed notice Communication is notified, by its observation time', () => {
     const r = only({ communications: [{ patientId: 'Patient/p-chen-jing', pregnancyKey: P, at: '2026-12-01T01:00:00Z' }] });
     expect(r.cases[0]).toMatchObject({ status: 'notified-late', noticeAt: '2026-12-01T01:00:00.000Z', acknowledgedAt: null });
