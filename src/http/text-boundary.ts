@@ -105,8 +105,8 @@ interface Pending {
  * - `text`: decoded as UTF-8 (JSON.parse of the body's text);
  * - `utf8-bytes-as-latin1`: JSON.parse of the body's bytes read one byte a character (latin1), which
  *   src/http/read-json-body.ts does for valid UTF-8 with no `\u` escape. Every string and member
- *   name holding a character U+0080–U+00FF is then UTF-8 bytes, decoded here before it is checked —
- *   the same strings as `text`, without decoding the whole body (half of a 570 KB body's reading).
+ *   name holding a character U+0080–U+00FF is then UTF-8 bytes, decoded here before it is capped
+ *   (`decodedChecked`) — the same strings as `text`, without decoding the whole body.
  */
 export type TextReading = 'text' | 'utf8-bytes-as-latin1';
 
@@ -134,7 +134,7 @@ export function normaliseRequestText<T>(body: T, limits: TextLimits = DEFAULT_TE
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i += 1) {
         const v: unknown = node[i];
-        if (typeof v === 'string') node[i] = checked(bytes && HIGH_BYTE.test(v) ? fromLatin1(v) : v, p.name, p, i, limits);
+        if (typeof v === 'string') node[i] = bytes ? decodedChecked(v, p.name, p, i, limits) : checked(v, p.name, p, i, limits);
         else if (v !== null && typeof v === 'object') stack.push({ node: v as Pending['node'], parent: p, at: i, name: p.name });
       }
       continue;
@@ -142,9 +142,9 @@ export function normaliseRequestText<T>(body: T, limits: TextLimits = DEFAULT_TE
     if (bytes) decodeMemberNames(node);
     for (const key in node) {
       if (!Object.hasOwn(node, key)) continue;
-      checkKey(key, p, limits);
+      checkKey(key, p, limits, bytes);
       const v = node[key];
-      if (typeof v === 'string') node[key] = checked(bytes && HIGH_BYTE.test(v) ? fromLatin1(v) : v, key, p, key, limits);
+      if (typeof v === 'string') node[key] = bytes ? decodedChecked(v, key, p, key, limits) : checked(v, key, p, key, limits);
       else if (v !== null && typeof v === 'object') stack.push({ node: v as Pending['node'], parent: p, at: key, name: key });
     }
   }
@@ -180,8 +180,7 @@ function decodeMemberNames(node: Record<string, unknown>): void {
 }
 
 function checked(s: string, name: string, parent: Pending, at: string | number, limits: TextLimits): string {
-  const cap = LONG_TEXT_MEMBERS.has(name) ? limits.maxNarrativeLength : limits.maxStringLength;
-  if (s.length > cap) refuse(parent, at, `longer than ${cap} characters`);
+  capped(s, name, parent, at, limits);
   if (IDENTIFIER_MEMBERS.has(name)) {
     if (!cleanIdentifier(s)) refuse(parent, at, 'an identifier must not contain U+0000 or an unpaired surrogate');
     return s;
@@ -190,9 +189,26 @@ function checked(s: string, name: string, parent: Pending, at: string | number, 
 }
 
 /** A member name is an identifier too: refused on NUL, a lone surrogate or excess length; never renamed. */
-function checkKey(key: string, parent: Pending, limits: TextLimits): void {
+function capped(s: string, name: string, parent: Pending, at: string | number, limits: TextLimits): void {
+  const cap = LONG_TEXT_MEMBERS.has(name) ? limits.maxNarrativeLength : limits.maxStringLength;
+  if (s.length > cap) refuse(parent, at, `longer than ${cap} characters`);
+}
+
+/**
+ * `checked` in a `utf8-bytes-as-latin1` reading: the string decoded when it holds UTF-8 bytes, then
+ * capped. Nothing to clean: a NUL or a lone surrogate can only come from a `\u` escape (JSON refuses
+ * a raw control character, and valid UTF-8 encodes no surrogate), and such a body is read as text.
+ */
+function decodedChecked(s: string, name: string, parent: Pending, at: string | number, limits: TextLimits): string {
+  const text = HIGH_BYTE.test(s) ? fromLatin1(s) : s;
+  capped(text, name, parent, at, limits);
+  return text;
+}
+
+/** `bytes`: a `utf8-bytes-as-latin1` reading, whose names are decoded already and cannot hold a NUL or lone surrogate (above). */
+function checkKey(key: string, parent: Pending, limits: TextLimits, bytes: boolean): void {
   if (key.length > limits.maxStringLength) refuse(parent, key.slice(0, 64), `member name longer than ${limits.maxStringLength} characters`);
-  if (!cleanIdentifier(key)) refuse(parent, cleanFreeText(key), 'a member name must not contain U+0000 or an unpaired surrogate');
+  if (!bytes && !cleanIdentifier(key)) refuse(parent, cleanFreeText(key), 'a member name must not contain U+0000 or an unpaired surrogate');
 }
 
 /** The path of a refused value (`prefetch.patient.name[0].family`), from its parent links. */
