@@ -68,10 +68,17 @@ function codedIndex<T extends Resource>(
   list: readonly T[],
 ): ReadonlyMap<string, readonly T[]> {
   const index = new Map<string, T[]>();
-  for (const r of list) {
-    for (const concepts of at) {
-      for (const concept of concepts(r)) {
-        for (const sets of matcher.valueSetsOf(concept)) {
+  // Indexed loops, and no iterator over an empty Set: this runs a few times a request over every
+  // resource of a type, often before it is optimised, where each iterator step allocates.
+  for (let i = 0; i < list.length; i += 1) {
+    const r = list[i]!;
+    for (let a = 0; a < at.length; a += 1) {
+      const concepts = at[a]!(r);
+      for (let c = 0; c < concepts.length; c += 1) {
+        const memberships = matcher.valueSetsOf(concepts[c]);
+        for (let m = 0; m < memberships.length; m += 1) {
+          const sets = memberships[m]!;
+          if (sets.size === 0) continue;
           for (const id of sets) {
             const hits = index.get(id);
             if (hits === undefined) index.set(id, [r]);
