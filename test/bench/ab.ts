@@ -2,9 +2,9 @@
  * `node --import tsx test/bench/ab.ts <other checkout>`: this build against another built checkout
  * (e.g. a `git worktree` of the commit before a change, after `npm ci && npm run build` there),
  * alternated round by round so that the machine's drift falls on both: express, then the two
- * services in alternating order, each with referral typical (c=1, c=10) and heavy (c=1). Table on
- * stdout, JSON in test-results/bench/ab.json. Env: BENCH_DURATION (s per phase, default 5),
- * BENCH_ROUNDS (default 3), BENCH_WARMUP.
+ * services in alternating order, each with referral typical (c=1, c=10) and heavy (c=1), a new woman
+ * per request. Table on stdout, JSON in test-results/bench/ab.json. Env: BENCH_DURATION (s per phase,
+ * default 5), BENCH_ROUNDS (default 3), BENCH_WARMUP.
  */
 import { resolve } from 'node:path';
 import { runCase, type Settings } from './lib/phases.js';
@@ -22,11 +22,13 @@ const dir = runDir('ab');
 const duration = envNumber('BENCH_DURATION', 5);
 const rounds = envNumber('BENCH_ROUNDS', 3);
 const s: Settings = { durationSec: duration, warmupSec: envNumber('BENCH_WARMUP', 3), probeSec: 2, probeRate: 20, workDir: dir };
+/** A new woman per request, as the bench's typical and heavy phases: no notice or findings reused. */
 const post = (body: HookBody) => ({
   method: 'POST' as const,
   path: `/cds-services/${SERVICE}`,
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify(body),
+  fresh: body.context.patientId,
 });
 const typical = post(paddedRequest(SERVICE, 50));
 const heavy = post(paddedRequest(SERVICE, 1000));
