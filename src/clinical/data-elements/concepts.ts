@@ -33,16 +33,9 @@ const NONE: readonly CodeableConcept[] = Object.freeze([]);
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/**
- * The object items of an array, or the value itself when it is an object. An array whose items are
- * all objects (FHIR JSON's only shape) is returned as it is, not copied: the accessors run over
- * every resource of a large record, and the copies were most of what they allocated.
- */
+/** The object items of an array, or the value itself when it is an object. */
 function concepts(v: unknown): readonly CodeableConcept[] {
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i += 1) if (!isObject(v[i])) return v.filter(isObject) as CodeableConcept[];
-    return v as CodeableConcept[];
-  }
+  if (Array.isArray(v)) return v.filter(isObject) as CodeableConcept[];
   return isObject(v) ? [v as CodeableConcept] : NONE;
 }
 
