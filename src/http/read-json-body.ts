@@ -48,7 +48,7 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  * (test/http/parse-json-bytes.test.ts). Validity is checked natively (`isUtf8`), half the time of
  * that decoder.
  *
- * Decoding UTF-8 into a string was a quarter of the reading of a 570 KB record (its few Chinese
+ * Decoding UTF-8 into a string was about half the reading of a 570 KB record (its few Chinese
  * names make the whole text two bytes a character). Valid UTF-8 with no `\u` escape is therefore
  * read one byte a character (latin1, a copy) and parsed as it is: JSON's syntax is ASCII and no
  * byte of a multi-byte sequence is, so the parse gives the same tree, and only the strings and names

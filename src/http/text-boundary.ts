@@ -188,7 +188,7 @@ function checked(s: string, name: string, parent: Pending, at: string | number, 
   return cleanFreeText(s);
 }
 
-/** A member name is an identifier too: refused on NUL, a lone surrogate or excess length; never renamed. */
+/** Refuses a string longer than its member's cap (in UTF-16 code units). */
 function capped(s: string, name: string, parent: Pending, at: string | number, limits: TextLimits): void {
   const cap = LONG_TEXT_MEMBERS.has(name) ? limits.maxNarrativeLength : limits.maxStringLength;
   if (s.length > cap) refuse(parent, at, `longer than ${cap} characters`);
@@ -205,7 +205,11 @@ function decodedChecked(s: string, name: string, parent: Pending, at: string | n
   return text;
 }
 
-/** `bytes`: a `utf8-bytes-as-latin1` reading, whose names are decoded already and cannot hold a NUL or lone surrogate (above). */
+/**
+ * A member name is an identifier too: refused on NUL, a lone surrogate or excess length; never
+ * renamed (a byte reading's names are only decoded, by `decodeMemberNames`). `bytes`: such a reading,
+ * whose names cannot hold a NUL or a lone surrogate (`decodedChecked`).
+ */
 function checkKey(key: string, parent: Pending, limits: TextLimits, bytes: boolean): void {
   if (key.length > limits.maxStringLength) refuse(parent, key.slice(0, 64), `member name longer than ${limits.maxStringLength} characters`);
   if (!bytes && !cleanIdentifier(key)) refuse(parent, cleanFreeText(key), 'a member name must not contain U+0000 or an unpaired surrogate');

@@ -73,7 +73,8 @@ function codedIndex<T extends Resource>(
   for (let i = 0; i < list.length; i += 1) {
     const r = list[i]!;
     for (let a = 0; a < at.length; a += 1) {
-      const concepts = at[a]!(r);
+      const accessor = at[a]!;
+      const concepts = accessor(r);
       for (let c = 0; c < concepts.length; c += 1) {
         const memberships = matcher.valueSetsOf(concepts[c]);
         for (let m = 0; m < memberships.length; m += 1) {
