@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { PregnancyFacts } from '../qc/compliance.js';
 import type { CallFacts } from '../qc/compliance-types.js';
 import { settingsKey, summaryFacts, type SummarySettings, type WomenRows } from '../qc/compliance-summary.js';
@@ -75,6 +76,11 @@ export function sqlComplianceSummary(sql: Sql, opts: { markChunk?: number } = {}
         if (n === undefined) break; // another process holds the lock and folds them in
         done += n;
         if (n < want) break;
+        // A turn of the event loop between transactions. On the embedded store each batch runs on the
+        // loop's thread and its promises settle as microtasks, so without a turn a round of many
+        // batches held every hook call (not even read off its socket) for the whole round:
+        // 412 women in 9 batches, 0.84 s without a single timer firing (docs/design.md#qc-summary).
+        await nextTurn();
       }
       return done;
     },

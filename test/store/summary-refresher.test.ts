@@ -67,6 +67,33 @@ describe('the compliance summary refresher', () => {
     }
   }, 120_000);
 
+  it('lets the event loop turn between the transactions of a round: a hook call is held for one batch, not the round', async () => {
+    const sql = await createPgliteSql(MEMORY_DATA_DIR);
+    try {
+      await migrate(sql);
+      await generateProvince(sql, { calls: 800, institutions: 3, year: 2026, indicatedRate: 0.3, noticeBytes: 200 }, () => undefined);
+      const audit = createAuditStore(sql);
+      const { backlog } = await audit.summaryStatus(PROVINCE_YEAR_REPORT);
+      expect(backlog).toBeGreaterThan(30);
+      // Turns of the event loop while the round runs: an I/O callback (a hook call's socket) gets one too.
+      let turns = 0;
+      let counting = true;
+      const count = (): void => {
+        if (!counting) return;
+        turns += 1;
+        setImmediate(count);
+      };
+      setImmediate(count);
+      const women = await audit.refreshSummary(PROVINCE_YEAR_REPORT, { batch: 10, wait: false });
+      counting = false;
+      expect(women).toBe(backlog);
+      expect(turns).toBeGreaterThanOrEqual(Math.ceil(women / 10) - 1);
+      expect(await audit.summaryStatus(PROVINCE_YEAR_REPORT)).toEqual({ current: true, backlog: 0 });
+    } finally {
+      await sql.close();
+    }
+  }, 120_000);
+
   it('puts a round off while the event loop is busy (the hook calls come first), but never longer than the maximum delay', async () => {
     const { logger } = logLines();
     const rounds: number[] = [];
