@@ -1,4 +1,4 @@
-import { Buffer, isAscii, isUtf8 } from 'node:buffer';
+import { Buffer, isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
@@ -54,15 +54,14 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  * byte of a multi-byte sequence is, so the parse gives the same tree, and only the strings and names
  * holding bytes ≥ 0x80 are decoded, where they are checked (`utf8-bytes-as-latin1`). An escape could
  * make a character U+0080–U+00FF that is not a byte, so a body with one (or what looks like one:
- * `\\u`) is decoded whole, as before. Pure ASCII is the same in both readings.
+ * `\\u`) is decoded whole, as before.
  */
 export function parseJsonBytes(bytes: Buffer, limits: TextLimits): unknown {
   if (!isUtf8(bytes)) throw new AppError('malformed-json', [{ message: 'body is not valid UTF-8' }]);
   let from = 0;
   for (let bom = 0; bom < 2 && bytes.subarray(from, from + 3).equals(BOM); bom += 1) from += 3;
-  const ascii = isAscii(bytes);
-  const reading: TextReading = ascii || bytes.indexOf(ESCAPE_U, from) === -1 ? 'utf8-bytes-as-latin1' : 'text';
-  const text = reading === 'text' ? bytes.toString('utf8', from) : bytes.toString('latin1', from);
+  const reading: TextReading = bytes.indexOf(ESCAPE_U, from) === -1 ? 'utf8-bytes-as-latin1' : 'text';
+  const text = bytes.toString(reading === 'text' ? 'utf8' : 'latin1', from);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -72,7 +71,7 @@ export function parseJsonBytes(bytes: Buffer, limits: TextLimits): unknown {
   if (nestingDepth(value, MAX_NESTING_DEPTH) > MAX_NESTING_DEPTH) {
     throw new AppError('invalid-request', [{ message: `JSON nested deeper than ${MAX_NESTING_DEPTH} levels` }]);
   }
-  return normaliseRequestText(value, limits, ascii ? 'text' : reading);
+  return normaliseRequestText(value, limits, reading);
 }
 
 /** FHIR resources inside a hook request are far shallower; deeper input is hostile. */

@@ -115,7 +115,7 @@ const bodies = fc
   .tuple(json, fc.constantFrom(0, 1, 3), fc.nat(2), fc.option(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { freq: 4 }))
   .map(([value, every, boms, corrupt]) => {
     const t = every === 0 ? JSON.stringify(value) : escapeSome(JSON.stringify(value), every);
-    const b = Buffer.concat([Buffer.from(BOM.flatMap((x) => (boms > 0 ? [x] : [])).concat(boms > 1 ? BOM : [])), Buffer.from(t ?? 'null')]);
+    const b = Buffer.concat([Buffer.from(Array.from({ length: boms }, () => BOM).flat()), Buffer.from(t ?? 'null')]);
     if (corrupt && b.length > 0) b[corrupt[0] % b.length] = corrupt[1];
     return b;
   });

@@ -113,15 +113,16 @@ describe.skipIf(Boolean(skipReason))(`docs/deploy.md#one-host walked${skipReason
       const onResponse = (res: IncomingMessage): void => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks);
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-            raw: Buffer.concat(chunks),
+            body: raw.toString('utf8'),
+            raw,
             tls: opts.plain ? undefined : (res.socket as TLSSocket).getProtocol?.(),
-          }),
-        );
+          });
+        });
       };
       const req = opts.plain
         ? httpRequest({ ...common, port: ports.http }, onResponse)
