@@ -23,7 +23,8 @@ export interface ComplianceSummaryStore {
    * Folds in dirty women, `batch` per transaction, until none is left or `maxWomen` were; returns
    * how many. Each transaction holds the summary's advisory lock (one writer across processes and
    * replicas); `wait: false` returns at once when another holds it. Other settings than the stored
-   * ones first drop every fact and mark every woman dirty.
+   * ones first drop every fact and mark every woman dirty again, a chunk of women per transaction
+   * (not counted in `maxWomen`: the facts are folded in only once every woman is marked).
    */
   refreshSummary(settings: SummarySettings, opts?: RefreshOptions): Promise<number>;
   /** The stored facts of the scope's pregnancies whose first referral finding was received in [from, to). */
@@ -57,7 +58,7 @@ const SUMMARY_LOCK = '7240518024';
 /** A woman's rows of every date. */
 const ALL_TIME = { from: '0001-01-01T00:00:00Z', to: '9999-12-31T00:00:00Z' } as const;
 
-/** `markChunk`: women marked per statement when every woman is marked again (MARK_CHUNK). */
+/** `markChunk`: women marked per transaction when every woman is marked again (MARK_CHUNK). */
 export function sqlComplianceSummary(sql: Sql, opts: { markChunk?: number } = {}): ComplianceSummaryStore {
   const markChunk = opts.markChunk ?? MARK_CHUNK;
   return {
@@ -73,9 +74,11 @@ export function sqlComplianceSummary(sql: Sql, opts: { markChunk?: number } = {}
       while (done < max) {
         const want = Math.min(batch, max - done);
         const n = await sql.transaction((tx) => refreshBatch(tx, settings, want, { wait: refresh.wait ?? true, markChunk }));
-        if (n === undefined) break; // another process holds the lock and folds them in
-        done += n;
-        if (n < want) break;
+        if (n === 'busy') break; // another process holds the lock and folds them in
+        if (n !== 'marked') {
+          done += n;
+          if (n < want) break;
+        }
         // A turn of the event loop between transactions. On the embedded store each batch runs on the
         // loop's thread and its promises settle as microtasks, so without a turn a round of many
         // batches held every hook call (not even read off its socket) for the whole round:
@@ -105,19 +108,22 @@ export function sqlComplianceSummary(sql: Sql, opts: { markChunk?: number } = {}
   };
 }
 
-/** One transaction of a refresh: the women it folded in, or `undefined` when the lock was taken and `wait` is false. */
+/**
+ * One transaction of a refresh: the women it folded in; `marked` when it marked a chunk of women of a
+ * rebuild instead; `busy` when the lock was taken and `wait` is false.
+ */
 async function refreshBatch(
   tx: Sql,
   settings: SummarySettings,
   batch: number,
   { wait, markChunk }: { wait: boolean; markChunk: number },
-): Promise<number | undefined> {
+): Promise<number | 'marked' | 'busy'> {
   if (wait) await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [SUMMARY_LOCK]);
   else {
     const [got] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1::bigint) AS ok', [SUMMARY_LOCK]);
-    if (!got?.ok) return undefined;
+    if (!got?.ok) return 'busy';
   }
-  await keepSettings(tx, settingsKey(settings), markChunk);
+  if ((await keepSettings(tx, settingsKey(settings), markChunk)) === 'marked') return 'marked';
   const dirty = (
     await tx.query<{ patient_id: string; version: string }>(
       'SELECT patient_id, version::text AS version FROM qc_summary_dirty ORDER BY patient_id LIMIT $1',
@@ -179,37 +185,58 @@ async function refreshBatch(
   return dirty.length;
 }
 
-/** Women marked per statement when every woman is marked again: each statement an index range, well inside a statement bound. */
-const MARK_CHUNK = 20_000;
+/**
+ * Women marked per transaction when every woman is marked again: each chunk one statement along an
+ * index range. On the embedded store it is that long a pause for the hook calls (≈ 10 µs a woman, so
+ * ≈ 50 ms); on a server, the time a hook call of one of its women may wait for her mark.
+ */
+const MARK_CHUNK = 5_000;
 
 /**
  * Facts computed with other settings (or none yet: a new or just migrated store) are dropped and
- * every woman of the audit marked dirty, in the refresh's transaction: the marks go in
- * `markChunk` women at a time along `hook_call (patient_id, …)`, so no statement scans the whole audit.
+ * every woman of the audit marked dirty again, `markChunk` women a transaction (migration 20): the
+ * first transaction of a rebuild empties the facts and records the settings it is for; each marks the
+ * next chunk along `hook_call (patient_id, …)` and records the last woman marked; the one that finds
+ * no woman left stores the settings, and the facts are folded in from then on. `marked` when this
+ * transaction marked a chunk (the caller commits it and goes on), `current` when the facts may be
+ * folded in. A rebuild interrupted goes on after its last woman; one for other settings, or after
+ * settings were stored meanwhile, starts over.
+ * A woman written to meanwhile is marked by the triggers, whichever side of the chunk she is on.
  */
-async function keepSettings(tx: Sql, key: string, markChunk: number): Promise<void> {
-  const [state] = await tx.query<{ settings: string }>('SELECT settings FROM qc_summary_state WHERE id = 1');
-  if (state?.settings === key) return;
-  await tx.query('TRUNCATE qc_case_facts, qc_follow_up_facts');
+async function keepSettings(tx: Sql, key: string, markChunk: number): Promise<'current' | 'marked'> {
+  const [state] = await tx.query<{ settings: string | null; marking: string | null; marked_through: string | null }>(
+    'SELECT settings, marking, marked_through FROM qc_summary_state WHERE id = 1',
+  );
+  if (state?.settings === key) return 'current';
   let after: string | null = null;
-  for (;;) {
-    const rows: { last: string | null }[] = await tx.query<{ last: string | null }>(
-      `WITH next AS (
-         SELECT patient_id FROM hook_call WHERE patient_id > $1::text OR ($1::text IS NULL AND patient_id IS NOT NULL)
-         GROUP BY patient_id ORDER BY patient_id LIMIT $2),
-       marked AS (
-         INSERT INTO qc_summary_dirty (patient_id, version) SELECT patient_id, 1 FROM next
-         ON CONFLICT (patient_id) DO UPDATE SET version = qc_summary_dirty.version + 1)
-       SELECT max(patient_id) AS last FROM next`,
-      [after, markChunk],
+  // Resumed only if nothing was stored since: a server of a version before migration 20 stores its
+  // own settings (and folds women in with them) without knowing of the rebuild.
+  if (state?.settings === null && state.marking === key) after = state.marked_through;
+  else {
+    await tx.query('TRUNCATE qc_case_facts, qc_follow_up_facts');
+    await tx.query(
+      `INSERT INTO qc_summary_state (id, settings, marking, marked_through) VALUES (1, NULL, $1, NULL)
+       ON CONFLICT (id) DO UPDATE SET settings = NULL, marking = EXCLUDED.marking, marked_through = NULL`,
+      [key],
     );
-    const last = rows[0]?.last;
-    if (!last) break;
-    after = last;
   }
-  await tx.query('INSERT INTO qc_summary_state (id, settings) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET settings = EXCLUDED.settings', [
-    key,
-  ]);
+  const [chunk] = await tx.query<{ last: string | null }>(
+    `WITH next AS (
+       SELECT patient_id FROM hook_call WHERE patient_id > $1::text OR ($1::text IS NULL AND patient_id IS NOT NULL)
+       GROUP BY patient_id ORDER BY patient_id LIMIT $2),
+     marked AS (
+       INSERT INTO qc_summary_dirty (patient_id, version) SELECT patient_id, 1 FROM next
+       ON CONFLICT (patient_id) DO UPDATE SET version = qc_summary_dirty.version + 1)
+     SELECT max(patient_id) AS last FROM next`,
+    [after, markChunk],
+  );
+  const last = chunk?.last ?? null;
+  if (last !== null) {
+    await tx.query('UPDATE qc_summary_state SET marked_through = $1 WHERE id = 1', [last]);
+    return 'marked';
+  }
+  await tx.query('UPDATE qc_summary_state SET settings = $1, marking = NULL, marked_through = NULL WHERE id = 1', [key]);
+  return 'current';
 }
 
 /** These women's rows of every date, institution and EHR: what their facts are computed from. */

@@ -9,6 +9,7 @@ import { createAuditStore, type AuditStore } from '../../src/store/audit-store.j
 import { readCompliancePeriod } from '../../src/store/compliance-period.js';
 import { complianceReport, SUMMARY_INLINE_MAX } from '../../src/store/compliance-report.js';
 import { sqlComplianceSummary } from '../../src/store/compliance-summary.js';
+import { settingsKey } from '../../src/qc/compliance-summary.js';
 import { readFollowUpPeriod } from '../../src/store/follow-up-period.js';
 import { followUpReport } from '../../src/store/follow-up-report.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -437,6 +438,89 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
     expect(await audit.refreshSummary(OPTS, { wait: false, batch: 500 })).toBe(SUMMARY_INLINE_MAX + 1);
     expect((await complianceReport(audit, year, options(year, 'institution'))).source).toBe('summary');
   }, 240_000);
+
+  it(`${engine}: a rebuild for other settings marks the women a chunk per transaction; stopped, it goes on after its last woman; for yet other settings, or after an older server stored its own, it starts over`, async () => {
+    await audit.refreshSummary(OPTS);
+    const year = PERIODS[0]!;
+    const utc = options(year, 'month', { timeZone: 'UTC' });
+    const chunk = 61;
+    const [women] = await sql.query<{ n: number }>('SELECT count(DISTINCT patient_id)::int AS n FROM hook_call');
+    const chunks = Math.ceil(women!.n / chunk);
+    expect(chunks).toBeGreaterThan(5);
+    const state = () => sql.query('SELECT settings, marking, marked_through FROM qc_summary_state');
+    /** The woman a rebuild has marked through after `n` chunks, in the store's own order. */
+    const through = async (n: number) =>
+      (
+        await sql.query<{ p: string }>(
+          `SELECT max(patient_id) AS p FROM (SELECT DISTINCT patient_id FROM hook_call WHERE patient_id IS NOT NULL ORDER BY patient_id LIMIT $1) w`,
+          [n * chunk],
+        )
+      )[0]!.p;
+
+    // Stopped after three transactions (a server shut down between them): three chunks are marked and recorded.
+    await expect(sqlComplianceSummary(interrupted(sql, 3), { markChunk: chunk }).refreshSummary(utc)).rejects.toThrow('stopped');
+    expect(await state()).toEqual([{ settings: null, marking: settingsKey(utc), marked_through: await through(3) }]);
+    expect(await sql.query('SELECT 1 FROM qc_case_facts UNION ALL SELECT 1 FROM qc_follow_up_facts')).toEqual([]);
+    // Meanwhile no settings are current: the reports read the rows.
+    expect(await audit.summaryStatus(OPTS)).toMatchObject({ current: false });
+    expect(await audit.summaryStatus(utc)).toMatchObject({ current: false });
+    expect((await complianceReport(audit, year, utc)).source).toBe('rows');
+
+    // Resumed: the facts are not emptied again and only the chunks left are marked (the last finds no woman).
+    const resumed: string[] = [];
+    expect(await sqlComplianceSummary(recorded(sql, resumed), { markChunk: chunk }).refreshSummary(utc)).toBe(women!.n);
+    expect(resumed.filter((t) => t.startsWith('TRUNCATE'))).toEqual([]);
+    expect(resumed.filter((t) => t.includes('INSERT INTO qc_summary_dirty'))).toHaveLength(chunks - 3 + 1);
+    expect(await state()).toEqual([{ settings: settingsKey(utc), marking: null, marked_through: null }]);
+    const rebuilt = await complianceReport(audit, year, utc);
+    expect(rebuilt.source).toBe('summary');
+    expect(JSON.stringify(rebuilt.report)).toBe(JSON.stringify(await fromRows(audit, year, utc)));
+
+    // A rebuild for the clinic's zone stopped after two chunks, then one for yet other settings: it empties the facts and starts from the first woman.
+    await expect(sqlComplianceSummary(interrupted(sql, 2), { markChunk: chunk }).refreshSummary(OPTS)).rejects.toThrow('stopped');
+    expect(await state()).toEqual([{ settings: null, marking: settingsKey(OPTS), marked_through: await through(2) }]);
+    const restarted: string[] = [];
+    const tolerant = { ...OPTS, pregnancyToleranceDays: 30 };
+    expect(await sqlComplianceSummary(recorded(sql, restarted), { markChunk: chunk }).refreshSummary(tolerant)).toBe(women!.n);
+    expect(restarted.filter((t) => t.startsWith('TRUNCATE'))).toHaveLength(1);
+    expect(restarted.filter((t) => t.includes('INSERT INTO qc_summary_dirty'))).toHaveLength(chunks + 1);
+    expect(await audit.summaryStatus(tolerant)).toEqual({ current: true, backlog: 0 });
+
+    // Back to the clinic's zone, stopped after two chunks; then a server of a version before migration
+    // 20 stores its own settings (and folds women in with them): the rebuild starts over.
+    await expect(sqlComplianceSummary(interrupted(sql, 2), { markChunk: chunk }).refreshSummary(OPTS)).rejects.toThrow('stopped');
+    await sql.query('UPDATE qc_summary_state SET settings = $1', [settingsKey({ ...OPTS, referralRules: ['ama'] })]);
+    const overridden: string[] = [];
+    expect(await sqlComplianceSummary(recorded(sql, overridden), { markChunk: chunk }).refreshSummary(OPTS)).toBe(women!.n);
+    expect(overridden.filter((t) => t.startsWith('TRUNCATE'))).toHaveLength(1);
+    expect(overridden.filter((t) => t.includes('INSERT INTO qc_summary_dirty'))).toHaveLength(chunks + 1);
+    expect(await audit.summaryStatus(OPTS)).toEqual({ current: true, backlog: 0 });
+    expect(JSON.stringify((await complianceReport(audit, year, options(year, 'rule'))).report)).toBe(
+      JSON.stringify(await fromRows(audit, year, options(year, 'rule'))),
+    );
+  }, 240_000);
+}
+
+/** `sql` whose transactions after the first `n` fail before they start, as if the server stopped. */
+function interrupted(sql: Sql, n: number): Sql {
+  let started = 0;
+  return {
+    query: (text, params, opts) => sql.query(text, params, opts),
+    transaction: (fn) => (++started > n ? Promise.reject(new Error('stopped')) : sql.transaction(fn)),
+    close: async () => undefined,
+  };
+}
+
+/** `sql` that records the text of every statement, inside transactions too. */
+function recorded(sql: Sql, into: string[]): Sql {
+  return {
+    query: (text, params, opts) => {
+      into.push(text.replace(/\s+/g, ' ').trim());
+      return sql.query(text, params, opts);
+    },
+    transaction: (fn) => sql.transaction((tx) => fn(recorded(tx, into))),
+    close: async () => undefined,
+  };
 }
 
 describe('the compliance summary', () =>

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { AppError } from '../../src/errors/app-error.js';
 import { createAuditStore } from '../../src/store/audit-store.js';
+import { sqlComplianceSummary } from '../../src/store/compliance-summary.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createPgliteSql, MEMORY_DATA_DIR } from '../../src/store/pglite-sql.js';
 import { startSummaryRefresher, SUMMARY_ROUND_MAX } from '../../src/store/summary-refresher.js';
@@ -89,6 +90,34 @@ describe('the compliance summary refresher', () => {
       expect(women).toBe(backlog);
       expect(turns).toBeGreaterThanOrEqual(Math.ceil(women / 10) - 1);
       expect(await audit.summaryStatus(PROVINCE_YEAR_REPORT)).toEqual({ current: true, backlog: 0 });
+    } finally {
+      await sql.close();
+    }
+  }, 120_000);
+
+  it('lets the event loop turn between the chunks of a rebuild for other settings: a hook call is held for one chunk, not the whole audit', async () => {
+    const sql = await createPgliteSql(MEMORY_DATA_DIR);
+    try {
+      await migrate(sql);
+      await generateProvince(sql, { calls: 800, institutions: 3, year: 2026, indicatedRate: 0.3, noticeBytes: 200 }, () => undefined);
+      const audit = createAuditStore(sql);
+      await audit.refreshSummary(PROVINCE_YEAR_REPORT);
+      const [women] = await sql.query<{ n: number }>('SELECT count(DISTINCT patient_id)::int AS n FROM hook_call');
+      const utc = { ...PROVINCE_YEAR_REPORT, timeZone: 'UTC' };
+      let turns = 0;
+      let counting = true;
+      const count = (): void => {
+        if (!counting) return;
+        turns += 1;
+        setImmediate(count);
+      };
+      setImmediate(count);
+      // One transaction folds every woman in (batch): the turns counted are the marking's.
+      const folded = await sqlComplianceSummary(sql, { markChunk: 10 }).refreshSummary(utc, { batch: 100_000, wait: false });
+      counting = false;
+      expect(folded).toBe(women!.n);
+      expect(turns).toBeGreaterThanOrEqual(Math.ceil(women!.n / 10));
+      expect(await audit.summaryStatus(utc)).toEqual({ current: true, backlog: 0 });
     } finally {
       await sql.close();
     }

@@ -17,6 +17,7 @@ import { migration0016 } from './0016-qc-indexes.js';
 import { migration0017 } from './0017-qc-indexes-ehr.js';
 import { migration0018 } from './0018-qc-summary.js';
 import { migration0019 } from './0019-qc-follow-up-summary.js';
+import { migration0020 } from './0020-qc-summary-marking.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -42,4 +43,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0017,
   migration0018,
   migration0019,
+  migration0020,
 ];
