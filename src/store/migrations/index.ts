@@ -18,6 +18,7 @@ import { migration0017 } from './0017-qc-indexes-ehr.js';
 import { migration0018 } from './0018-qc-summary.js';
 import { migration0019 } from './0019-qc-follow-up-summary.js';
 import { migration0020 } from './0020-qc-summary-marking.js';
+import { migration0021 } from './0021-notice-patient-index.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -44,4 +45,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0018,
   migration0019,
   migration0020,
+  migration0021,
 ];
