@@ -35,6 +35,21 @@ function logLines(): { logger: ReturnType<typeof createLogger>; lines: () => Rec
 
 const within = { timeout: 60_000, interval: 25 };
 
+/** `fn`'s result and the turns the event loop took while it ran: an I/O callback (a hook call's socket) gets one too. */
+async function turnsDuring<T>(fn: () => Promise<T>): Promise<{ result: T; turns: number }> {
+  let turns = 0;
+  let counting = true;
+  const count = (): void => {
+    if (!counting) return;
+    turns += 1;
+    setImmediate(count);
+  };
+  setImmediate(count);
+  const result = await fn();
+  counting = false;
+  return { result, turns };
+}
+
 describe('the compliance summary refresher', () => {
   it('drains the backlog of an audit never summarised, then folds in each new write', async () => {
     const sql = await createPgliteSql(MEMORY_DATA_DIR);
@@ -76,17 +91,7 @@ describe('the compliance summary refresher', () => {
       const audit = createAuditStore(sql);
       const { backlog } = await audit.summaryStatus(PROVINCE_YEAR_REPORT);
       expect(backlog).toBeGreaterThan(30);
-      // Turns of the event loop while the round runs: an I/O callback (a hook call's socket) gets one too.
-      let turns = 0;
-      let counting = true;
-      const count = (): void => {
-        if (!counting) return;
-        turns += 1;
-        setImmediate(count);
-      };
-      setImmediate(count);
-      const women = await audit.refreshSummary(PROVINCE_YEAR_REPORT, { batch: 10, wait: false });
-      counting = false;
+      const { result: women, turns } = await turnsDuring(() => audit.refreshSummary(PROVINCE_YEAR_REPORT, { batch: 10, wait: false }));
       expect(women).toBe(backlog);
       expect(turns).toBeGreaterThanOrEqual(Math.ceil(women / 10) - 1);
       expect(await audit.summaryStatus(PROVINCE_YEAR_REPORT)).toEqual({ current: true, backlog: 0 });
@@ -104,17 +109,10 @@ describe('the compliance summary refresher', () => {
       await audit.refreshSummary(PROVINCE_YEAR_REPORT);
       const [women] = await sql.query<{ n: number }>('SELECT count(DISTINCT patient_id)::int AS n FROM hook_call');
       const utc = { ...PROVINCE_YEAR_REPORT, timeZone: 'UTC' };
-      let turns = 0;
-      let counting = true;
-      const count = (): void => {
-        if (!counting) return;
-        turns += 1;
-        setImmediate(count);
-      };
-      setImmediate(count);
       // One transaction folds every woman in (batch): the turns counted are the marking's.
-      const folded = await sqlComplianceSummary(sql, { markChunk: 10 }).refreshSummary(utc, { batch: 100_000, wait: false });
-      counting = false;
+      const { result: folded, turns } = await turnsDuring(() =>
+        sqlComplianceSummary(sql, { markChunk: 10 }).refreshSummary(utc, { batch: 100_000, wait: false }),
+      );
       expect(folded).toBe(women!.n);
       expect(turns).toBeGreaterThanOrEqual(Math.ceil(women!.n / 10));
       expect(await audit.summaryStatus(utc)).toEqual({ current: true, backlog: 0 });

@@ -11,7 +11,8 @@ import type { Migration } from './migration.js';
  * - `marked_through`: the last woman (`patient_id`) marked so far; the next chunk starts after her.
  *
  * A rebuild interrupted (a stopped server, a failed transaction) goes on from there; one for other
- * settings starts again from the first woman.
+ * settings, or after settings were stored meanwhile (a server of an older version), starts again
+ * from the first woman.
  */
 export const migration0020: Migration = {
   version: 20,
