@@ -102,6 +102,7 @@ export async function compose(
     ? startSummaryRefresher(audit, configuredReportSettings(config, clock.now().today), {
         logger,
         batch: store.engine === 'postgres' ? SUMMARY_BATCH : PGLITE_SUMMARY_BATCH,
+        onTransaction: (t) => metrics.summaryTransaction(t.kind, t.ms / 1000),
       })
     : undefined;
   return {

@@ -57,6 +57,8 @@ export interface Metrics {
   storeErrors(operation: string): CounterSlot;
   rateLimited(limiter: RateLimiterName): void;
   qcRequest(route: string, status: number): void;
+  /** Times one transaction of the compliance summary's background refresh (`fold` or `mark`). */
+  summaryTransaction(kind: 'fold' | 'mark', seconds: number): void;
   /** The exposition text (Prometheus text format 0.0.4). */
   scrape(): Promise<string>;
   readonly contentType: string;
@@ -111,6 +113,14 @@ export function createMetrics(opts: { readonly services: readonly string[] }): M
   );
   limited('issuer');
   limited('auth-failure');
+  const summary = histogramFamily(
+    registry,
+    `${p}qc_summary_transaction_seconds`,
+    'Transactions of the compliance summary refresh, by kind: fold (women folded in) or mark (a chunk of a rebuild). On the embedded store each holds every hook call.',
+    ['kind'],
+    STAGE_BUCKETS,
+  );
+  const summaryKinds = { fold: summary.slot({ kind: 'fold' }), mark: summary.slot({ kind: 'mark' }) };
   const qcFamily = counterFamily(registry, `${p}qc_requests_total`, 'QC API requests, by route and HTTP status.', ['route', 'status']);
   const qc = new Map<string, (status: number) => CounterSlot>();
 
@@ -138,6 +148,7 @@ export function createMetrics(opts: { readonly services: readonly string[] }): M
     fhirFailure: (kind) => fhir(kind).inc(),
     storeErrors: (operation) => store(operation),
     rateLimited: (limiter) => limited(limiter).inc(),
+    summaryTransaction: (kind, seconds) => summaryKinds[kind].observe(seconds),
     qcRequest(route, status) {
       let byStatus = qc.get(route);
       if (!byStatus) {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { PregnancyFacts } from '../qc/compliance.js';
 import type { CallFacts } from '../qc/compliance-types.js';
@@ -45,6 +46,16 @@ export interface RefreshOptions {
   readonly maxWomen?: number;
   readonly batch?: number;
   readonly wait?: boolean;
+  /** Told of each transaction that did work, once it ended: how long it held the store (docs/design.md#qc-summary). */
+  readonly onTransaction?: (t: SummaryTransaction) => void;
+}
+
+/** One transaction of a refresh: `fold` folded `women` in, `mark` marked a chunk of a rebuild. */
+export interface SummaryTransaction {
+  readonly kind: 'fold' | 'mark';
+  /** Women folded in (`fold`); 0 for `mark`. */
+  readonly women: number;
+  readonly ms: number;
 }
 
 /** Women folded in per transaction: their reads, facts and replacement stay well inside a statement bound. */
@@ -73,8 +84,12 @@ export function sqlComplianceSummary(sql: Sql, opts: { markChunk?: number } = {}
       let done = 0;
       while (done < max) {
         const want = Math.min(batch, max - done);
+        const started = performance.now();
         const n = await sql.transaction((tx) => refreshBatch(tx, settings, want, { wait: refresh.wait ?? true, markChunk }));
         if (n === 'busy') break; // another process holds the lock and folds them in
+        const ms = performance.now() - started;
+        if (n === 'marked') refresh.onTransaction?.({ kind: 'mark', women: 0, ms });
+        else if (n > 0) refresh.onTransaction?.({ kind: 'fold', women: n, ms });
         if (n !== 'marked') {
           done += n;
           if (n < want) break;

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { SummarySettings } from '../qc/compliance-summary.js';
-import type { ComplianceSummaryStore } from './compliance-summary.js';
+import type { ComplianceSummaryStore, SummaryTransaction } from './compliance-summary.js';
 
 /** How often a server folds the women written to into the compliance summary (docs/design.md#qc-summary). */
 export const SUMMARY_REFRESH_MS = 5_000;
@@ -13,6 +13,8 @@ const DRAIN_PAUSE_MS = 50;
 export const SUMMARY_BUSY_UTILIZATION = 0.5;
 /** …but never longer than this after the last round. */
 export const SUMMARY_MAX_DELAY_MS = 60_000;
+/** A transaction that held the store this long is logged (warn): on the embedded store every hook call waited for it. */
+export const SUMMARY_SLOW_TRANSACTION_MS = 1_000;
 
 export interface SummaryRefresher {
   /** Stops scheduling rounds and waits for the one under way. */
@@ -27,13 +29,23 @@ export interface SummaryRefresher {
  * to. While the process is busy — its event loop more than SUMMARY_BUSY_UTILIZATION used since the
  * last round ended, i.e. by the hook calls — a round is put off, for at most SUMMARY_MAX_DELAY_MS: a
  * burst of calls is not slowed by the summary, and a report folds in what is left (or reads rows).
- * A failed round is logged (its code, no data) and the next one tries again. `utilization` (tests)
+ * A failed round is logged (its code, no data) and the next one tries again; a transaction that held
+ * the store SUMMARY_SLOW_TRANSACTION_MS or more is logged too (kind, women, ms), and every one goes to
+ * `onTransaction` (the service's metrics). `utilization` (tests)
  * gives the share of the event loop used since the previous call.
  */
 export function startSummaryRefresher(
   store: Pick<ComplianceSummaryStore, 'refreshSummary'>,
   settings: SummarySettings,
-  opts: { logger: Logger; batch: number; intervalMs?: number; maxDelayMs?: number; utilization?: () => number },
+  opts: {
+    logger: Logger;
+    batch: number;
+    intervalMs?: number;
+    maxDelayMs?: number;
+    utilization?: () => number;
+    /** Each transaction of a round (the service's metrics). */
+    onTransaction?: (t: SummaryTransaction) => void;
+  },
 ): SummaryRefresher {
   const interval = opts.intervalMs ?? SUMMARY_REFRESH_MS;
   const maxDelay = opts.maxDelayMs ?? SUMMARY_MAX_DELAY_MS;
@@ -43,10 +55,18 @@ export function startSummaryRefresher(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let drained = 0;
+  const onTransaction = (t: SummaryTransaction): void => {
+    opts.onTransaction?.(t);
+    if (t.ms >= SUMMARY_SLOW_TRANSACTION_MS)
+      opts.logger.warn(
+        { kind: t.kind, women: t.women, ms: Math.round(t.ms) },
+        'compliance summary: one transaction held the store this long (on the embedded store, every hook call waited for it)',
+      );
+  };
 
   const round = async (): Promise<number> => {
     try {
-      const women = await store.refreshSummary(settings, { maxWomen: SUMMARY_ROUND_MAX, batch: opts.batch, wait: false });
+      const women = await store.refreshSummary(settings, { maxWomen: SUMMARY_ROUND_MAX, batch: opts.batch, wait: false, onTransaction });
       drained += women;
       if (women < SUMMARY_ROUND_MAX && drained >= SUMMARY_ROUND_MAX) {
         opts.logger.info({ women: drained }, 'compliance summary caught up');

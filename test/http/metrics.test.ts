@@ -35,7 +35,10 @@ function samples(text: string): Map<string, number> {
   return out;
 }
 
-async function composed(env: Record<string, string>): Promise<{ c: Composition; app: ReturnType<typeof createApp>; lines: string[] }> {
+async function composed(
+  env: Record<string, string>,
+  opts: { refreshSummary?: boolean } = {},
+): Promise<{ c: Composition; app: ReturnType<typeof createApp>; lines: string[] }> {
   const config = loadConfig({ AUTH_MODE: 'off', DATA_DIR: 'memory://', LOG_LEVEL: 'info', ...env });
   const lines: string[] = [];
   const sink = new Writable({
@@ -44,7 +47,7 @@ async function composed(env: Record<string, string>): Promise<{ c: Composition; 
       done();
     },
   });
-  const c = await compose(config, createLogger(config, sink), { clock: fixedClock(NOW, config.clinicTimeZone) });
+  const c = await compose(config, createLogger(config, sink), { clock: fixedClock(NOW, config.clinicTimeZone), ...opts });
   return { c, app: createApp(c.deps), lines };
 }
 
@@ -163,6 +166,35 @@ describe('/metrics after a real hook call (composed service, PGlite)', () => {
       await new Promise<void>((r) => fhir.close(() => r()));
     }
   });
+});
+
+describe('/metrics: the compliance summary refresh', () => {
+  it('times each transaction by kind, in the buckets of its seconds', async () => {
+    const metrics = createMetrics({ services: [SERVICE] });
+    metrics.summaryTransaction('fold', 0.2);
+    metrics.summaryTransaction('fold', 3.8);
+    metrics.summaryTransaction('mark', 0.04);
+    const m = samples(await metrics.scrape());
+    expect(m.get('prenatal_cds_qc_summary_transaction_seconds_count{kind="fold"}')).toBe(2);
+    expect(m.get('prenatal_cds_qc_summary_transaction_seconds_bucket{kind="fold",le="0.25"}')).toBe(1);
+    expect(m.get('prenatal_cds_qc_summary_transaction_seconds_bucket{kind="fold",le="5"}')).toBe(2);
+    expect(m.get('prenatal_cds_qc_summary_transaction_seconds_sum{kind="fold"}')).toBeCloseTo(4, 6);
+    expect(m.get('prenatal_cds_qc_summary_transaction_seconds_count{kind="mark"}')).toBe(1);
+  });
+
+  it("the service's background refresh: the woman of a hook call folded in is one fold transaction", async () => {
+    const s = await composed({}, { refreshSummary: true });
+    try {
+      const res = await request(s.app).post(`/cds-services/${SERVICE}`).set('Content-Type', 'application/json').send(example);
+      expect(res.status).toBe(200);
+      // The next round comes within the refresh interval (5 s).
+      const folds = async () => (await scrape(s.app)).get('prenatal_cds_qc_summary_transaction_seconds_count{kind="fold"}');
+      await expect.poll(folds, { timeout: 20_000, interval: 200 }).toBe(1);
+      expect(await s.c.store.sql.query('SELECT patient_id FROM qc_summary_dirty')).toEqual([]);
+    } finally {
+      await s.c.close();
+    }
+  }, 30_000);
 });
 
 describe('/metrics: store errors and the auth-failure limit', () => {

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { AppError } from '../../src/errors/app-error.js';
 import { createAuditStore } from '../../src/store/audit-store.js';
-import { sqlComplianceSummary } from '../../src/store/compliance-summary.js';
+import { sqlComplianceSummary, type SummaryTransaction } from '../../src/store/compliance-summary.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createPgliteSql, MEMORY_DATA_DIR } from '../../src/store/pglite-sql.js';
-import { startSummaryRefresher, SUMMARY_ROUND_MAX } from '../../src/store/summary-refresher.js';
+import { startSummaryRefresher, SUMMARY_ROUND_MAX, SUMMARY_SLOW_TRANSACTION_MS } from '../../src/store/summary-refresher.js';
 import { generateProvince } from '../bench/lib/qc-scale-data.js';
 import { hookCall, PROVINCE_YEAR_REPORT } from './audit-fixtures.js';
 
@@ -110,10 +110,19 @@ describe('the compliance summary refresher', () => {
       const [women] = await sql.query<{ n: number }>('SELECT count(DISTINCT patient_id)::int AS n FROM hook_call');
       const utc = { ...PROVINCE_YEAR_REPORT, timeZone: 'UTC' };
       // One transaction folds every woman in (batch): the turns counted are the marking's.
+      const seen: SummaryTransaction[] = [];
       const { result: folded, turns } = await turnsDuring(() =>
-        sqlComplianceSummary(sql, { markChunk: 10 }).refreshSummary(utc, { batch: 100_000, wait: false }),
+        sqlComplianceSummary(sql, { markChunk: 10 }).refreshSummary(utc, {
+          batch: 100_000,
+          wait: false,
+          onTransaction: (t) => seen.push(t),
+        }),
       );
       expect(folded).toBe(women!.n);
+      // Each transaction told once it ended: a mark per chunk, then the one that found none left folded every woman.
+      expect(seen.map((t) => t.kind)).toEqual([...Array.from({ length: Math.ceil(women!.n / 10) }, () => 'mark'), 'fold']);
+      expect(seen.at(-1)?.women).toBe(women!.n);
+      expect(seen.every((t) => t.ms > 0)).toBe(true);
       expect(turns).toBeGreaterThanOrEqual(Math.ceil(women!.n / 10));
       expect(await audit.summaryStatus(utc)).toEqual({ current: true, backlog: 0 });
     } finally {
@@ -155,6 +164,35 @@ describe('the compliance summary refresher', () => {
     }
   }, 60_000);
 
+  it(`logs a transaction that held the store ${SUMMARY_SLOW_TRANSACTION_MS} ms or more (its kind, women and ms), and hands every transaction on`, async () => {
+    const { logger, lines } = logLines();
+    const handed: SummaryTransaction[] = [];
+    let rounds = 0;
+    const store = {
+      refreshSummary: async (_s: unknown, opts?: { onTransaction?: (t: SummaryTransaction) => void }) => {
+        if (rounds++ > 0) return 0;
+        opts?.onTransaction?.({ kind: 'mark', women: 0, ms: 45.2 });
+        opts?.onTransaction?.({ kind: 'fold', women: 3, ms: SUMMARY_SLOW_TRANSACTION_MS + 2_800.4 });
+        opts?.onTransaction?.({ kind: 'fold', women: 50, ms: SUMMARY_SLOW_TRANSACTION_MS - 1 });
+        return 53;
+      },
+    };
+    const refresher = startSummaryRefresher(store, PROVINCE_YEAR_REPORT, {
+      logger,
+      batch: 50,
+      intervalMs: 50,
+      onTransaction: (t) => handed.push(t),
+    });
+    try {
+      await expect.poll(() => handed.length, within).toBe(3);
+      const slow = lines().filter((l) => String(l.msg).startsWith('compliance summary: one transaction held the store'));
+      expect(slow).toHaveLength(1);
+      expect(slow[0]).toMatchObject({ level: 40, kind: 'fold', women: 3, ms: SUMMARY_SLOW_TRANSACTION_MS + 2_800 });
+    } finally {
+      await refresher.stop();
+    }
+  });
+
   it('follows a full round at once, waits the interval after a short one, logs a failed round by its code and retries; stop waits for the round', async () => {
     const { logger, lines } = logLines();
     const rounds: number[] = [];
@@ -162,7 +200,7 @@ describe('the compliance summary refresher', () => {
     let release: () => void = () => undefined;
     const store = {
       refreshSummary: async (_s: unknown, opts?: { maxWomen?: number; wait?: boolean; batch?: number }) => {
-        expect(opts).toEqual({ maxWomen: SUMMARY_ROUND_MAX, batch: 7, wait: false });
+        expect(opts).toEqual({ maxWomen: SUMMARY_ROUND_MAX, batch: 7, wait: false, onTransaction: expect.any(Function) });
         rounds.push(Date.now());
         const answer = answers.shift();
         if (answer === undefined) {
