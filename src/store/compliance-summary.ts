@@ -89,8 +89,8 @@ export function sqlComplianceSummary(sql: Sql, opts: { markChunk?: number } = {}
         if (n === 'busy') break; // another process holds the lock and folds them in
         const ms = performance.now() - started;
         if (n === 'marked') refresh.onTransaction?.({ kind: 'mark', women: 0, ms });
-        else if (n > 0) refresh.onTransaction?.({ kind: 'fold', women: n, ms });
-        if (n !== 'marked') {
+        else {
+          if (n > 0) refresh.onTransaction?.({ kind: 'fold', women: n, ms });
           done += n;
           if (n < want) break;
         }
