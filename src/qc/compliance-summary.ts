@@ -20,10 +20,12 @@ export const PROVINCE_SCOPE = '';
 export type SummarySettings = Pick<ComplianceOptions, 'timeZone' | 'referralRules' | 'pregnancyToleranceDays'>;
 
 /**
- * What the stored facts are, in this code: raised when their content changes (2: the follow-up
- * funnel's facts beside compliance's), so facts stored by an older version are recomputed.
+ * What the stored facts are, in this code: raised when their content changes, so facts stored by an
+ * older version are recomputed. 2: the follow-up funnel's facts beside compliance's; 3: a notice
+ * linked again by a later call that computed the same notice is no longer an observed notice
+ * (migration 22): facts stored before counted such a woman as notified.
  */
-const FACTS_VERSION = 2;
+const FACTS_VERSION = 3;
 
 /** The settings as the one string the store compares (rules sorted: their order means nothing), with FACTS_VERSION. */
 export function settingsKey(s: SummarySettings): string {

@@ -143,8 +143,8 @@ const CTES = {
 )`,
   // A re-issued link (docs/design.md#notice-links) opens only a notice of the same patient, issued to the same EHR.
   l: (p: string) => `l AS (
-  INSERT INTO notice_link (id, token_hash, notice_id, hook_call_id, issued_at, expires_at)
-  SELECT x.id, x.token_hash, x.notice_id, x.hook_call_id, x.issued_at, x.expires_at
+  INSERT INTO notice_link (id, token_hash, notice_id, hook_call_id, issued_at, expires_at, reissue)
+  SELECT x.id, x.token_hash, x.notice_id, x.hook_call_id, x.issued_at, x.expires_at, x.reissue
   FROM jsonb_to_recordset(${p}::jsonb) AS x(id uuid, token_hash text, notice_id text, hook_call_id uuid, issued_at timestamptz,
     expires_at timestamptz, reissue boolean, patient_id text, issuer text, tenant text)
   WHERE NOT x.reissue OR EXISTS (SELECT 1 FROM notice sn JOIN hook_call hc ON hc.id = sn.hook_call_id

@@ -24,15 +24,26 @@ export interface ObservedNoticeRow {
 type Raw = Record<string, unknown>;
 
 /**
- * Observations in the period: notice links issued by a hook call other than the one that issued
- * the notice, oldest first; the institution filter applies to the notice, as does `patientIds`.
+ * Whether a link is an observation: it re-issued the notice because the EHR held its Communication
+ * (`reissue`, migration 22). A link written before that column says NULL; it is one when its notice
+ * has a random id (`substance_hash` NULL: no later call could compute that id, only re-link it), or
+ * when its call offered no notice Communication (a re-linking card covers every rule and offers
+ * none; a call that computed the same derived notice again offered it, docs/design.md#notice-reuse).
+ */
+const REISSUED = `(l.reissue OR (l.reissue IS NULL AND (n.substance_hash IS NULL OR NOT EXISTS (
+  SELECT 1 FROM suggestion s WHERE s.hook_call_id = l.hook_call_id AND 'create:Communication' = ANY (string_to_array(s.kind, '+'))))))`;
+
+/**
+ * Observations in the period: notice links a hook call other than the one that issued the notice
+ * re-issued (`REISSUED`), oldest first; the institution filter applies to the notice, as does
+ * `patientIds`. A later call that merely computed the same notice again links it too, and is not one.
  */
 export async function listObservedNotices(sql: Sql, q: PeriodQuery): Promise<ObservedNoticeRow[]> {
   const rows = await sql.query<Raw>(
     `SELECT l.notice_id, l.issued_at, n.patient_id, n.pregnancy_key, n.edd::text AS edd, n.institution_id,
        nh.issuer, nh.tenant FROM notice_link l
      JOIN notice n ON n.id = l.notice_id LEFT JOIN hook_call nh ON nh.id = n.hook_call_id
-     WHERE l.hook_call_id IS NOT NULL AND l.hook_call_id IS DISTINCT FROM n.hook_call_id
+     WHERE l.hook_call_id IS NOT NULL AND l.hook_call_id IS DISTINCT FROM n.hook_call_id AND ${REISSUED}
        AND l.issued_at >= $1::timestamptz AND l.issued_at < $2::timestamptz AND ($3::text IS NULL OR n.institution_id = $3)
        AND ${OF_PATIENTS('n.patient_id')}
      ORDER BY l.issued_at, l.id`,

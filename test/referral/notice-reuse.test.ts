@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Observation } from '@medplum/fhirtypes';
+import type { Communication, Observation, Resource } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComplianceReport } from '../../src/qc/compliance-types.js';
-import { example, resourcesOf, type HookBody } from '../e2e/support/e2e-app.js';
+import { addToBundle, example, resourcesOf, type HookBody } from '../e2e/support/e2e-app.js';
 import { composeSignedHookApp, issuerKeys, type SignedHookApp } from '../helpers/signed-hook-app.js';
 
 /**
@@ -11,7 +11,9 @@ import { composeSignedHookApp, issuerKeys, type SignedHookApp } from '../helpers
  * embedded store, real signed JWTs of two EHRs. The chart of 张丽 opened twice the same day issues
  * one notice — the second card links the same id and the call writes ≤ 1 KB; a changed finding, a
  * corrected EDD, another pregnancy, another institution or another EHR issue another notice; her
- * signature on the reused notice counts once in the compliance report.
+ * signature on the reused notice counts once in the compliance report. Opening her chart again is
+ * not notifying her: QC counts her notified only once the EHR holds the notice Communication (a
+ * later call re-links the notice) or she signs.
  */
 const BASE = 'https://cds.reuse.example';
 const ISS = 'https://emr.hz-mch.example.cn/oauth';
@@ -103,6 +105,46 @@ describe('notice reuse through HTTP (PGlite)', () => {
     ];
     expect(new Set([base.noticeId, ...ids]).size).toBe(6);
     expect(await notices()).toBe(6);
+  });
+
+  /** Her case in November's report. */
+  async function hercase() {
+    const res = await request(h.app)
+      .get('/qc/notification-compliance')
+      .query({ from: '2026-11-01', to: '2026-11-30' })
+      .set('Authorization', `Bearer ${QC}`)
+      .expect(200);
+    // Hers, first indicated at her first call (the other EHR's woman of the same ids was first seen at 07:00).
+    const cases = (res.body as ComplianceReport).cases.filter(
+      (c) => c.pregnancy === 'EpisodeOfCare/eoc-pregnancy-1' && c.firstIndicatedAt === '2026-11-23T02:00:00.000Z',
+    );
+    expect(cases).toHaveLength(1);
+    return cases[0]!;
+  }
+
+  it('the chart opened again is not a notice given: not notified until the EHR holds the notice Communication', async () => {
+    // Four calls of hers so far (two tests above) linked the same notice; none was a notice given.
+    const [links] = await h.composition.store.sql.query<{ n: number; calls: number }>(
+      `SELECT count(*)::int AS n, count(DISTINCT l.hook_call_id)::int AS calls FROM notice_link l JOIN notice n ON n.id = l.notice_id
+       WHERE n.patient_id = 'p-zhang-li-1989' AND n.rules @> ARRAY['ama']`,
+    );
+    expect(links!.calls).toBeGreaterThanOrEqual(3);
+    h.at(Date.parse('2026-11-24T01:00:00Z'));
+    const before = await hercase();
+    expect(before).toMatchObject({ noticeAt: null, acknowledgedAt: null, status: 'pending', dueBy: '2026-11-30' });
+
+    // The physician accepted the card's notice suggestion: the EHR stored the Communication, and
+    // the next chart opening finds it and re-links that notice (an info card, no new notice).
+    const card = (await h.call(parsed(), { iss: ISS, hookInstance: randomUUID() }))[0]!;
+    const resources = (card.suggestions ?? []).flatMap((s) => (s.actions ?? []).map((a) => a.resource as Resource | undefined));
+    const communication = resources.find((r): r is Communication => r?.resourceType === 'Communication');
+    expect(communication).toBeDefined();
+    const body = parsed();
+    addToBundle(body, 'communications', { ...communication!, id: 'comm-notice-reuse-1' });
+    h.at(Date.parse('2026-11-24T03:00:00Z'));
+    const relinked = (await h.call(body, { iss: ISS, hookInstance: randomUUID() }))[0]!;
+    expect(relinked.indicator).toBe('info');
+    expect(await hercase()).toMatchObject({ noticeAt: '2026-11-24T03:00:00.000Z', status: 'notified-in-time' });
   });
 
   it('her signature on the reused notice counts once in the compliance report', async () => {

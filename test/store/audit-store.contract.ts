@@ -405,7 +405,7 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       expect(everyone.filter((r) => r.institutionId === a || r.institutionId === b)).toHaveLength(3);
     });
 
-    it('listObservedNotices: a later call that re-linked a stored notice (its Communication seen), not the issuing call, not another EHR', async () => {
+    it('listObservedNotices: a later call that re-linked a stored notice (its Communication seen), not the issuing call, not one that issued it again, not another EHR', async () => {
       const org = randomUUID();
       const n = notice({
         institutionId: org,
@@ -427,6 +427,9 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
           hookCall({ receivedAt: at, institutionId: org, patientId: 'p-observed', findings: [], cards: [], ruleErrors: [], ...extra }),
         );
       await call('2025-07-01T02:00:00.000Z', { notice: n, noticeLink: link('2025-07-01T02:00:00.000Z', false) });
+      // The chart opened again: the same notice computed again (docs/design.md#notice-reuse) and
+      // linked by this call, which saw no Communication — not an observation.
+      await call('2025-07-02T02:00:00.000Z', { notice: n, noticeLink: link('2025-07-02T02:00:00.000Z', false) });
       await call('2025-07-04T02:00:00.000Z', { noticeLink: link('2025-07-04T02:00:00.000Z', true) });
       // Another EHR naming the same notice: the store issues no link, so nothing is observed.
       await call('2025-07-05T02:00:00.000Z', { issuer: 'https://other-ehr.example/', noticeLink: link('2025-07-05T02:00:00.000Z', true) });

@@ -19,6 +19,7 @@ import { migration0018 } from './0018-qc-summary.js';
 import { migration0019 } from './0019-qc-follow-up-summary.js';
 import { migration0020 } from './0020-qc-summary-marking.js';
 import { migration0021 } from './0021-notice-patient-index.js';
+import { migration0022 } from './0022-notice-link-reissue.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -46,4 +47,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0019,
   migration0020,
   migration0021,
+  migration0022,
 ];
