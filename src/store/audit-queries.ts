@@ -218,21 +218,47 @@ export async function childRows<T>(
   columns: string,
   /** The row's own members; `str` shares the strings its rows repeat (rule ids, kinds, codes…). */
   row: (r: Raw, str: (v: unknown) => string | undefined) => T,
-  reused = false,
+  reused: false | 'all' | 'differing' = false,
 ): Promise<(CallContext & T)[]> {
   const select = (on: string, where: string) =>
     `SELECT ${CALL}, h.id AS call_order, x.ordinal AS row_order, ${columns} FROM ${table} x JOIN hook_call h ON ${on} = x.hook_call_id
      WHERE ${IN_PERIOD_OF('h.received_at', 'h.institution_id')}${where}`;
+  const reusing = ` AND h.findings_from IS NOT NULL${reused === 'differing' ? ` AND NOT EXISTS (${SAME_AS_SOURCE})` : ''}`;
   const text = reused
-    ? `${select('h.id', ' AND h.findings_from IS NULL')} UNION ALL ${select('h.findings_from', ' AND h.findings_from IS NOT NULL')}`
+    ? `${select('h.id', ' AND h.findings_from IS NULL')} UNION ALL ${select('h.findings_from', reusing)}`
     : select('h.id', '');
   const rows = await sql.query<Raw>(`${text} ORDER BY received_at, call_order, row_order`, patientParams(q), REPORT);
   const str = stringTable();
   return rows.map((r) => Object.assign(context(r, str), row(r, str)));
 }
 
+/**
+ * A reusing call `h` whose findings tell nothing its source's do not: the source (`findings_from`)
+ * was received before it, by the same EHR, institution and woman, with the same pregnancy key and
+ * EDD — so each of its findings is a later copy of one of the source's, in the same pregnancy and
+ * scope. A hospital's test patient, her chart opened all day, is thousands of such calls.
+ */
+const SAME_AS_SOURCE = `SELECT 1 FROM hook_call s WHERE s.id = h.findings_from AND s.received_at < h.received_at
+  AND s.issuer = h.issuer AND s.tenant IS NOT DISTINCT FROM h.tenant AND s.institution_id IS NOT DISTINCT FROM h.institution_id
+  AND s.patient_id IS NOT DISTINCT FROM h.patient_id AND s.pregnancy_key IS NOT DISTINCT FROM h.pregnancy_key AND s.edd IS NOT DISTINCT FROM h.edd`;
+
 /** Findings of hook calls received in the period, with their call's context. */
 export function listFindings(sql: Sql, q: PeriodQuery): Promise<FindingRow[]> {
+  return findingRows(sql, q, 'all');
+}
+
+/**
+ * The findings the compliance summary folds a woman in from (docs/design.md#qc-summary): her calls'
+ * own, and a reusing call's only when it differs from its source (`SAME_AS_SOURCE`). What is left
+ * out changes no fact: the earliest finding of each rule and pregnancy, the first call and the
+ * institutions are the source's, and the call is still a sighting (src/store/pregnancy-sightings.ts).
+ * Its whole history read, the source is always among her rows.
+ */
+export function listFoldFindings(sql: Sql, q: PeriodQuery): Promise<FindingRow[]> {
+  return findingRows(sql, q, 'differing');
+}
+
+function findingRows(sql: Sql, q: PeriodQuery, reused: 'all' | 'differing'): Promise<FindingRow[]> {
   return childRows(
     sql,
     q,
@@ -243,7 +269,7 @@ export function listFindings(sql: Sql, q: PeriodQuery): Promise<FindingRow[]> {
       evidence: r.evidence as string[],
       params: r.params as Record<string, unknown>,
     }),
-    true,
+    reused,
   );
 }
 
@@ -271,14 +297,19 @@ export function listUndecided(sql: Sql, q: PeriodQuery): Promise<UndecidedRow[]>
   }));
 }
 
-/** Cards (with suggestions) of hook calls received in the period. */
-export async function listCards(sql: Sql, q: PeriodQuery): Promise<CardRow[]> {
+/**
+ * Cards (with suggestions) of hook calls received in the period. With `clicked`, only those with
+ * feedback (the compliance summary's fold: a card is read for the clicks on its notice suggestion;
+ * as a sighting it is its call again, src/store/pregnancy-sightings.ts).
+ */
+export async function listCards(sql: Sql, q: PeriodQuery, opts: { clicked?: boolean } = {}): Promise<CardRow[]> {
+  const clicked = opts.clicked ? ' AND EXISTS (SELECT 1 FROM feedback fb WHERE fb.card_uuid = c.uuid)' : '';
   const rows = await sql.query<Raw>(
     `SELECT ${CALL}, c.uuid, c.indicator, c.rules,
        COALESCE((SELECT jsonb_agg(jsonb_build_object('uuid', s.uuid, 'kind', s.kind) ORDER BY s.uuid) FROM suggestion s
          WHERE s.hook_call_id = c.hook_call_id AND s.card_uuid = c.uuid), '[]'::jsonb) AS suggestions
      FROM card c JOIN hook_call h ON h.id = c.hook_call_id
-     WHERE ${IN_PERIOD_OF('h.received_at', 'h.institution_id')} ORDER BY h.received_at, h.id, c.uuid`,
+     WHERE ${IN_PERIOD_OF('h.received_at', 'h.institution_id')}${clicked} ORDER BY h.received_at, h.id, c.uuid`,
     patientParams(q),
     REPORT,
   );

@@ -4,7 +4,7 @@ import type { PregnancyFacts } from '../qc/compliance.js';
 import type { CallFacts } from '../qc/compliance-types.js';
 import { settingsKey, summaryFacts, type SummarySettings, type WomenRows } from '../qc/compliance-summary.js';
 import type { FollowUpPregnancyFacts } from '../qc/follow-up.js';
-import { listAcknowledgements, listCardFeedback, listCards, listFindings, REPORT } from './audit-queries.js';
+import { listAcknowledgements, listCardFeedback, listCards, listFoldFindings, REPORT } from './audit-queries.js';
 import { listFollowUpEvents } from './follow-up-events.js';
 import { listObservedNotices, observedCommunication } from './observed-notices.js';
 import { listPregnancySightings } from './pregnancy-sightings.js';
@@ -256,16 +256,30 @@ async function keepSettings(tx: Sql, key: string, markChunk: number): Promise<'c
 
 /** These women's rows of every date, institution and EHR: what their facts are computed from. */
 async function readWomen(tx: Sql, patientIds: readonly string[]): Promise<WomenRows> {
+  return (await readWomenTimed(tx, patientIds)).rows;
+}
+
+/** `readWomen`, with the milliseconds of each read (test/bench/long-history.ts). */
+export async function readWomenTimed(
+  tx: Sql,
+  patientIds: readonly string[],
+): Promise<{ rows: WomenRows; ms: Record<keyof WomenRows, number> }> {
   const q = { ...ALL_TIME, patientIds };
-  const findings = await listFindings(tx, q);
-  const cards = await listCards(tx, q);
-  const feedback = await listCardFeedback(tx, q);
-  const acknowledgements = await listAcknowledgements(tx, q);
-  const observed = await listObservedNotices(tx, q);
-  const sightings = await listPregnancySightings(tx, q);
-  const events = await listFollowUpEvents(tx, q);
-  const communications = observed.map(observedCommunication);
-  return { findings, cards, feedback, acknowledgements, communications, sightings, events };
+  const ms = {} as Record<keyof WomenRows, number>;
+  const timed = async <T>(k: keyof WomenRows, read: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const out = await read();
+    ms[k] = performance.now() - t;
+    return out;
+  };
+  const findings = await timed('findings', () => listFoldFindings(tx, q));
+  const cards = await timed('cards', () => listCards(tx, q, { clicked: true }));
+  const feedback = await timed('feedback', () => listCardFeedback(tx, q));
+  const acknowledgements = await timed('acknowledgements', () => listAcknowledgements(tx, q));
+  const communications = await timed('communications', async () => (await listObservedNotices(tx, q)).map(observedCommunication));
+  const sightings = await timed('sightings', () => listPregnancySightings(tx, q));
+  const events = await timed('events', () => listFollowUpEvents(tx, q));
+  return { rows: { findings, cards, feedback, acknowledgements, communications, sightings, events }, ms };
 }
 
 /** What is kept of a pregnancy's facts: of its first call only the call's facts (not the finding's evidence). */

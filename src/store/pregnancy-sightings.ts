@@ -28,40 +28,44 @@ type Raw = Record<string, unknown>;
  * institution of the same EHR (a woman seen at two campuses of one EHR is one pregnancy; only the
  * facts of the call are read, nothing of the other institution is reported), each with its EHR
  * (issuer, tenant): a patient id is unique only within its EHR, and the resolver keeps two EHRs'
- * women with the same id apart. Bounded: one query over `hook_call (patient_id,
- * received_at)`, and the calls of one patient with the same key and EDD on one day come back as at
- * most two sightings (the first and the last: the order of EDDs is what the resolver needs, not
- * every repeat of a visit's calls).
+ * women with the same id apart.
+ *
+ * Bounded, and exact: of a run of calls with the same key and EDD — consecutive calls of one
+ * patient of one EHR in the order the resolver takes them (instant to the millisecond, then key,
+ * then EDD) — only the first and the last come back. A call in the middle of a run changes nothing
+ * the resolver keeps: it joins the pregnancy the first one joined and only moves its last-seen day,
+ * which the last one moves at least as far before anything else of hers is read
+ * (src/qc/pregnancy-identity.ts). A chart opened every day for a year with the same EDD is two
+ * sightings, not 365; every finding, card and follow-up event of her calls is one of these calls
+ * again. One query over `hook_call (patient_id, received_at)`; the window sorts each woman's calls
+ * as the resolver does (`COLLATE "C"`: code-unit order for the keys, which are ASCII).
  */
 export async function listPregnancySightings(sql: Sql, q: SightingsQuery): Promise<PregnancySightingRow[]> {
   if (q.patientIds.length === 0) return [];
   const rows = await sql.query<Raw>(
-    `SELECT h.patient_id, h.issuer, h.tenant, h.pregnancy_key, h.edd::text AS edd, min(h.received_at) AS first_at, max(h.received_at) AS last_at
-     FROM hook_call h
-     WHERE h.patient_id IN (SELECT jsonb_array_elements_text($1::jsonb))
-       AND h.received_at >= $2::timestamptz AND h.received_at < $3::timestamptz
-       AND (h.pregnancy_key IS NOT NULL OR h.edd IS NOT NULL)
-     GROUP BY h.patient_id, h.issuer, h.tenant, h.pregnancy_key, h.edd, (h.received_at AT TIME ZONE 'UTC')::date
-     ORDER BY first_at, h.patient_id`,
+    `SELECT patient_id, issuer, tenant, pregnancy_key, edd, received_at FROM (
+       SELECT h.patient_id, h.issuer, h.tenant, h.pregnancy_key, h.edd::text AS edd, h.received_at,
+         ROW(h.pregnancy_key, h.edd) IS NOT DISTINCT FROM ROW(lag(h.pregnancy_key) OVER w, lag(h.edd) OVER w) AS as_before,
+         ROW(h.pregnancy_key, h.edd) IS NOT DISTINCT FROM ROW(lead(h.pregnancy_key) OVER w, lead(h.edd) OVER w) AS as_after
+       FROM hook_call h
+       WHERE h.patient_id IN (SELECT jsonb_array_elements_text($1::jsonb))
+         AND h.received_at >= $2::timestamptz AND h.received_at < $3::timestamptz
+         AND (h.pregnancy_key IS NOT NULL OR h.edd IS NOT NULL)
+       WINDOW w AS (PARTITION BY h.patient_id, h.issuer, h.tenant
+         ORDER BY date_trunc('milliseconds', h.received_at), COALESCE(h.pregnancy_key, '') COLLATE "C", COALESCE(h.edd::text, ''))
+     ) x
+     WHERE NOT (as_before AND as_after)
+     ORDER BY received_at, patient_id`,
     [json([...new Set(q.patientIds)]), q.from, q.to],
     { report: true }, // a QC report read (docs/design.md#qc-scale)
   );
   const str = stringTable();
-  return rows.flatMap((r) => {
-    const facts = {
-      patientId: str(r.patient_id)!,
-      issuer: str(r.issuer)!,
-      ...(r.tenant ? { tenant: str(r.tenant)! } : {}),
-      ...(r.pregnancy_key ? { pregnancyKey: str(r.pregnancy_key)! } : {}),
-      ...(r.edd ? { edd: str(r.edd)! } : {}),
-    };
-    const first = iso(r.first_at);
-    const last = iso(r.last_at);
-    return first === last
-      ? [{ ...facts, receivedAt: first }]
-      : [
-          { ...facts, receivedAt: first },
-          { ...facts, receivedAt: last },
-        ];
-  });
+  return rows.map((r) => ({
+    patientId: str(r.patient_id)!,
+    issuer: str(r.issuer)!,
+    ...(r.tenant ? { tenant: str(r.tenant)! } : {}),
+    ...(r.pregnancy_key ? { pregnancyKey: str(r.pregnancy_key)! } : {}),
+    ...(r.edd ? { edd: str(r.edd)! } : {}),
+    receivedAt: iso(r.received_at),
+  }));
 }

@@ -7,6 +7,7 @@ import { readCompliancePeriod } from '../../src/store/compliance-period.js';
 import { readDataQualityPeriod } from '../../src/store/data-quality-period.js';
 import { readFollowUpPeriod } from '../../src/store/follow-up-period.js';
 import { migrate } from '../../src/store/migrate.js';
+import { migration0022 } from '../../src/store/migrations/0022-notice-link-reissue.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import type { Sql } from '../../src/store/sql.js';
 import { generateProvince } from '../bench/lib/qc-scale-data.js';
@@ -61,6 +62,8 @@ function migrationSuite(engine: string, open: () => Promise<Sql>): void {
     const sql = await open();
     try {
       await migrate(sql, BEFORE);
+      // Today's reads need migration 22's column (links that re-issued a notice); it changes no index.
+      await sql.query(migration0022.statements[0]!);
       await generateProvince(sql, { calls: 2000, institutions: 6, year: 2026, indicatedRate: 0.3, noticeBytes: 200 }, () => undefined);
       const before = await reports(sql);
       const compliance = before[0] as ReturnType<typeof computeCompliance>;

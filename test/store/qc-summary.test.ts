@@ -5,6 +5,7 @@ import { computeCompliance } from '../../src/qc/compliance.js';
 import type { ComplianceOptions, GroupBy } from '../../src/qc/compliance-types.js';
 import { computeFollowUp } from '../../src/qc/follow-up.js';
 import type { FollowUpGroupBy, FollowUpOptions } from '../../src/qc/follow-up-types.js';
+import { listCards, listFindings, listFoldFindings } from '../../src/store/audit-queries.js';
 import { createAuditStore, type AuditStore } from '../../src/store/audit-store.js';
 import { readCompliancePeriod } from '../../src/store/compliance-period.js';
 import { complianceReport, SUMMARY_INLINE_MAX } from '../../src/store/compliance-report.js';
@@ -329,6 +330,93 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
     expect(await caseAt('org-2')).toMatchObject({ institution: 'org-2', rules: ['screening-high-risk'], status: 'notified-in-time' });
     // The province: one pregnancy, first indicated at org-1, notified by org-2's signature (late for org-1's first finding).
     expect(await caseAt()).toMatchObject({ institution: 'org-1', rules: ['ama', 'screening-high-risk'], status: 'notified-late' });
+  }, 240_000);
+
+  it(`${engine}: a woman whose chart is opened all day for weeks: her fold reads each run of her calls once and what repeats nothing once, and gives the rows' reports`, async () => {
+    // A hospital's test patient: three chart openings a day for twenty days, the same finding each
+    // time (stored once, the later calls naming the first: docs/design.md#notice-reuse); one opening
+    // at org-2; the EDD revised on day 12, back for a day on day 15; a click on day 3's notice suggestion.
+    const patientId = 'pt-常开-1';
+    const finding = {
+      rule: 'ama',
+      citation: 'ZJ-2023 Art.24(5)',
+      evidence: [`Patient/${patientId}`],
+      params: { ageAtEdd: 38, threshold: 35 },
+    };
+    let clicked: { card: string; suggestion: string; at: string } | undefined;
+    let calls = 0;
+    for (let d = 0; d < 20; d++)
+      for (const hour of ['01:10', '03:40', '07:05']) {
+        const edd = d >= 12 && d !== 15 ? '2027-04-14' : '2027-04-10';
+        const receivedAt = `${addDays('2026-10-05', d)}T${hour}:00.000Z`;
+        const card = randomUUID();
+        const notice = randomUUID();
+        await audit.recordHookCall(
+          hookCall({
+            patientId,
+            pregnancyKey: `Patient/${patientId}|${edd}`,
+            edd,
+            institutionId: d === 6 && hour === '03:40' ? 'org-2' : 'org-1',
+            receivedAt,
+            findings: [finding],
+            cards: [
+              {
+                uuid: card,
+                indicator: 'warning',
+                rules: ['ama'],
+                suggestions: [
+                  { uuid: randomUUID(), kind: 'create:ServiceRequest' },
+                  { uuid: notice, kind: 'create:Communication' },
+                ],
+              },
+            ],
+          }),
+        );
+        calls += 1;
+        if (d === 3 && hour === '03:40') clicked = { card, suggestion: notice, at: receivedAt };
+      }
+    const at = new Date(Date.parse(clicked!.at) + 600_000).toISOString();
+    await audit.append([
+      feedback(clicked!.card, {
+        receivedAt: at,
+        item: { card: clicked!.card, outcome: 'accepted', acceptedSuggestions: [{ id: clicked!.suggestion }], outcomeTimestamp: at },
+      }),
+    ]);
+    const hers = { from: '0001-01-01T00:00:00Z', to: '9999-12-31T00:00:00Z', patientIds: [patientId] };
+    const [reusing] = await sql.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM hook_call WHERE patient_id = $1 AND findings_from IS NOT NULL',
+      [patientId],
+    );
+    expect(reusing!.n).toBe(calls - 1);
+    // What the fold reads of her: the findings of the calls that differ from the first (org-2's, the
+    // revised EDD's), the one clicked card, the first and last call of each run.
+    expect(await listFindings(sql, hers)).toHaveLength(calls);
+    expect((await listFoldFindings(sql, hers)).map((f) => [f.institutionId, f.edd])).toEqual([
+      ['org-1', '2027-04-10'],
+      ['org-2', '2027-04-10'],
+      ...Array.from({ length: 3 * 8 - 3 }, () => ['org-1', '2027-04-14']),
+    ]);
+    expect((await listCards(sql, hers, { clicked: true })).map((c) => c.uuid)).toEqual([clicked!.card]);
+    expect(await audit.listPregnancySightings(hers)).toHaveLength(8);
+
+    await audit.refreshSummary(OPTS);
+    const autumn = { from: '2026-10-01', to: '2026-10-31' };
+    const scopes: Period[] = [autumn, { ...autumn, institution: 'org-1' }, { ...autumn, institution: 'org-2' }];
+    for (const q of scopes) {
+      const opts = options(q, 'institution');
+      const { report, source } = await complianceReport(audit, q, opts);
+      expect(source).toBe('summary');
+      expect(JSON.stringify(report)).toBe(JSON.stringify(await fromRows(audit, q, opts)));
+      expect(report.cases.filter((c) => c.patient === patientId)).toMatchObject(
+        [{ firstIndicatedAt: '2026-10-05T01:10:00.000Z', edd: '2027-04-14', noticeIssuedAt: q.institution === 'org-2' ? null : at }].map(
+          (c) => (q.institution === 'org-2' ? { ...c, firstIndicatedAt: '2026-10-11T03:40:00.000Z' } : c),
+        ),
+      );
+      const funnel = followUpOptions(q, 'institution');
+      expect(JSON.stringify((await followUpReport(audit, q, funnel)).report)).toBe(
+        JSON.stringify(await followUpFromRows(audit, q, funnel)),
+      );
+    }
   }, 240_000);
 
   it(`${engine}: a high-risk NIPT seen at one institution, the EDD revised at another: the NIPT case has her latest EDD in every scope; a month-only NIPT date is followed up too`, async () => {

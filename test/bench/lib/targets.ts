@@ -153,10 +153,10 @@ export const BENCH_POLICY = {
   referralInstitution: { name: '浙江大学医学院附属妇产科医院产前诊断中心' },
 };
 
-/** Our service from dist/ with a fresh temp DATA_DIR (embedded PGlite audit store). */
-export function startService(o: ServiceOptions): Promise<Target> {
+/** Our service from dist/ with a fresh temp DATA_DIR (embedded PGlite audit store), which it names. */
+export async function startService(o: ServiceOptions): Promise<Target & { readonly dataDir: string }> {
   const dataDir = mkdtempSync(join(o.logDir, 'data-'));
-  return launch(
+  const target = await launch(
     `prenatal-cds (auth ${o.auth})`,
     o.checkout ? join(o.checkout, 'test', 'bench', 'servers', 'service.mjs') : 'service.mjs',
     {
@@ -174,6 +174,7 @@ export function startService(o: ServiceOptions): Promise<Target> {
     join(o.logDir, `service-${o.auth}.log`),
     o.nodeArgs ?? [],
   );
+  return { ...target, dataDir };
 }
 
 /** The loopback FHIR server of the fallback path, pinned with the load generator. */
