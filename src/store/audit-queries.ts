@@ -218,15 +218,23 @@ export async function childRows<T>(
   columns: string,
   /** The row's own members; `str` shares the strings its rows repeat (rule ids, kinds, codes…). */
   row: (r: Raw, str: (v: unknown) => string | undefined) => T,
-  reused: false | 'all' | 'differing' = false,
+  opts: {
+    readonly reused?: 'all' | 'differing';
+    /** Of the rows equal in these expressions (of `h` and `x`), only the first in row order. */
+    readonly firstOf?: string;
+  } = {},
 ): Promise<(CallContext & T)[]> {
-  const select = (on: string, where: string) =>
-    `SELECT ${CALL}, h.id AS call_order, x.ordinal AS row_order, ${columns} FROM ${table} x JOIN hook_call h ON ${on} = x.hook_call_id
+  const select = (on: string, where: string) => {
+    const text = `SELECT ${opts.firstOf ? `DISTINCT ON (${opts.firstOf}) ` : ''}${CALL}, h.id AS call_order, x.ordinal AS row_order, ${columns}
+     FROM ${table} x JOIN hook_call h ON ${on} = x.hook_call_id
      WHERE ${IN_PERIOD_OF('h.received_at', 'h.institution_id')}${where}`;
-  const reusing = ` AND h.findings_from IS NOT NULL${reused === 'differing' ? ` AND NOT EXISTS (${SAME_AS_SOURCE})` : ''}`;
-  const text = reused
+    return opts.firstOf ? `(${text} ORDER BY ${opts.firstOf}, h.received_at, h.id, x.ordinal)` : text;
+  };
+  const reusing = ` AND h.findings_from IS NOT NULL${opts.reused === 'differing' ? ` AND NOT EXISTS (${SAME_AS_SOURCE})` : ''}`;
+  const selected = opts.reused
     ? `${select('h.id', ' AND h.findings_from IS NULL')} UNION ALL ${select('h.findings_from', reusing)}`
     : select('h.id', '');
+  const text = opts.firstOf ? `SELECT * FROM (${selected}) first_of` : selected;
   const rows = await sql.query<Raw>(`${text} ORDER BY received_at, call_order, row_order`, patientParams(q), REPORT);
   const str = stringTable();
   return rows.map((r) => Object.assign(context(r, str), row(r, str)));
@@ -269,7 +277,7 @@ function findingRows(sql: Sql, q: PeriodQuery, reused: 'all' | 'differing'): Pro
       evidence: r.evidence as string[],
       params: r.params as Record<string, unknown>,
     }),
-    reused,
+    { reused },
   );
 }
 

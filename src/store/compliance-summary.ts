@@ -5,7 +5,7 @@ import type { CallFacts } from '../qc/compliance-types.js';
 import { settingsKey, summaryFacts, type SummarySettings, type WomenRows } from '../qc/compliance-summary.js';
 import type { FollowUpPregnancyFacts } from '../qc/follow-up.js';
 import { listAcknowledgements, listCardFeedback, listCards, listFoldFindings, REPORT } from './audit-queries.js';
-import { listFollowUpEvents } from './follow-up-events.js';
+import { listFoldFollowUpEvents } from './follow-up-events.js';
 import { listObservedNotices, observedCommunication } from './observed-notices.js';
 import { listPregnancySightings } from './pregnancy-sightings.js';
 import { compact, json } from './row-values.js';
@@ -278,7 +278,7 @@ export async function readWomenTimed(
   const acknowledgements = await timed('acknowledgements', () => listAcknowledgements(tx, q));
   const communications = await timed('communications', async () => (await listObservedNotices(tx, q)).map(observedCommunication));
   const sightings = await timed('sightings', () => listPregnancySightings(tx, q));
-  const events = await timed('events', () => listFollowUpEvents(tx, q));
+  const events = await timed('events', () => listFoldFollowUpEvents(tx, q));
   return { rows: { findings, cards, feedback, acknowledgements, communications, sightings, events }, ms };
 }
 

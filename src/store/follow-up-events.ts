@@ -9,6 +9,27 @@ export type FollowUpRow = FollowUpEvent & CallContext;
 
 /** Follow-up events of the hook calls received in the period (oldest call first), each with its call's context. */
 export function listFollowUpEvents(sql: Sql, q: PeriodQuery): Promise<FollowUpRow[]> {
+  return eventRows(sql, q);
+}
+
+/**
+ * The follow-up events the compliance summary folds a woman in from (docs/design.md#qc-summary):
+ * of the events equal in everything the funnel reads — the call's EHR, institution, pregnancy key
+ * and EDD, and the event itself — only the first. Every call that opens her chart observes her
+ * procedures and results again; the funnel counts a record once per pregnancy, keeps the first it
+ * meets and the earliest day per kind, so a later equal row changes nothing, and its call is still
+ * a sighting (src/store/pregnancy-sightings.ts).
+ */
+export function listFoldFollowUpEvents(sql: Sql, q: PeriodQuery): Promise<FollowUpRow[]> {
+  return eventRows(
+    sql,
+    q,
+    `h.patient_id, h.issuer, h.tenant, h.institution_id, h.pregnancy_key, h.edd, x.kind, x.reference, x.occurred, x.occurred_day,
+     x.code, x.detail, x.institution_id`,
+  );
+}
+
+function eventRows(sql: Sql, q: PeriodQuery, firstOf?: string): Promise<FollowUpRow[]> {
   return childRows(
     sql,
     q,
@@ -24,5 +45,6 @@ export function listFollowUpEvents(sql: Sql, q: PeriodQuery): Promise<FollowUpRo
         detail: r.detail as string | null,
         institution: r.performer_id as string | null,
       }),
+    firstOf === undefined ? {} : { firstOf },
   );
 }

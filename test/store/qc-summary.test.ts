@@ -12,6 +12,7 @@ import { complianceReport, SUMMARY_INLINE_MAX } from '../../src/store/compliance
 import { sqlComplianceSummary } from '../../src/store/compliance-summary.js';
 import { settingsKey } from '../../src/qc/compliance-summary.js';
 import { readFollowUpPeriod } from '../../src/store/follow-up-period.js';
+import { listFollowUpEvents, listFoldFollowUpEvents } from '../../src/store/follow-up-events.js';
 import { followUpReport } from '../../src/store/follow-up-report.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createPgSql } from '../../src/store/pg-sql.js';
@@ -359,6 +360,25 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
             institutionId: d === 6 && hour === '03:40' ? 'org-2' : 'org-1',
             receivedAt,
             findings: [finding],
+            // From day 8 every opening sees her referral again, from day 10 her amniocentesis too (a record seen by many calls).
+            followUp: [
+              ...(d >= 8
+                ? [{ kind: 'referral' as const, reference: 'ServiceRequest/sr-常开-1', on: '2026-10-13', day: '2026-10-13' }]
+                : []),
+              ...(d >= 10
+                ? [
+                    {
+                      kind: 'procedure' as const,
+                      reference: 'Procedure/amnio-常开-1',
+                      on: '2026-10-15T02:30:00+08:00',
+                      day: '2026-10-15',
+                      code: '34536000',
+                      detail: 'amniocentesis',
+                      institution: 'org-pd-center',
+                    },
+                  ]
+                : []),
+            ],
             cards: [
               {
                 uuid: card,
@@ -398,6 +418,15 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
     ]);
     expect((await listCards(sql, hers, { clicked: true })).map((c) => c.uuid)).toEqual([clicked!.card]);
     expect(await audit.listPregnancySightings(hers)).toHaveLength(8);
+    // Each record once per run of equal calls: the referral seen first on day 8 (EDD 04-10), again by
+    // the first call with the revised EDD, on day 15 (back to 04-10) and after; the procedure likewise from day 10.
+    expect(await listFollowUpEvents(sql, hers)).toHaveLength(3 * 12 + 3 * 10);
+    expect((await listFoldFollowUpEvents(sql, hers)).map((e) => [e.kind, e.edd, e.receivedAt])).toEqual([
+      ['referral', '2027-04-10', '2026-10-13T01:10:00.000Z'],
+      ['procedure', '2027-04-10', '2026-10-15T01:10:00.000Z'],
+      ['referral', '2027-04-14', '2026-10-17T01:10:00.000Z'],
+      ['procedure', '2027-04-14', '2026-10-17T01:10:00.000Z'],
+    ]);
 
     await audit.refreshSummary(OPTS);
     const autumn = { from: '2026-10-01', to: '2026-10-31' };
