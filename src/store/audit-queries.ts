@@ -242,11 +242,13 @@ export async function childRows<T>(
 
 /**
  * A reusing call `h` whose findings tell nothing its source's do not: the source (`findings_from`)
- * was received before it, by the same EHR, institution and woman, with the same pregnancy key and
- * EDD — so each of its findings is a later copy of one of the source's, in the same pregnancy and
- * scope. A hospital's test patient, her chart opened all day, is thousands of such calls.
+ * was received before it and inside the read (`$1`: its findings are read too), by the same EHR,
+ * institution and woman, with the same pregnancy key and EDD — so each of its findings is a later
+ * copy of one of the source's, in the same pregnancy and scope. A hospital's test patient, her chart
+ * opened all day, is thousands of such calls.
  */
 const SAME_AS_SOURCE = `SELECT 1 FROM hook_call s WHERE s.id = h.findings_from AND s.received_at < h.received_at
+  AND s.received_at >= $1::timestamptz
   AND s.issuer = h.issuer AND s.tenant IS NOT DISTINCT FROM h.tenant AND s.institution_id IS NOT DISTINCT FROM h.institution_id
   AND s.patient_id IS NOT DISTINCT FROM h.patient_id AND s.pregnancy_key IS NOT DISTINCT FROM h.pregnancy_key AND s.edd IS NOT DISTINCT FROM h.edd`;
 
@@ -256,13 +258,12 @@ export function listFindings(sql: Sql, q: PeriodQuery): Promise<FindingRow[]> {
 }
 
 /**
- * The findings the compliance summary folds a woman in from (docs/design.md#qc-summary): her calls'
- * own, and a reusing call's only when it differs from its source (`SAME_AS_SOURCE`). What is left
- * out changes no fact: the earliest finding of each rule and pregnancy, the first call and the
- * institutions are the source's, and the call is still a sighting (src/store/pregnancy-sightings.ts).
- * Its whole history read, the source is always among her rows.
+ * The findings QC's case facts are computed from (docs/design.md#qc-summary): every call's own, and
+ * a reusing call's only when it differs from its source (`SAME_AS_SOURCE`). What is left out changes
+ * no fact: the earliest finding of each rule and pregnancy, the first call and the institutions are
+ * the source's, read with them, and the call is still a sighting (src/store/pregnancy-sightings.ts).
  */
-export function listFoldFindings(sql: Sql, q: PeriodQuery): Promise<FindingRow[]> {
+export function listDistinctFindings(sql: Sql, q: PeriodQuery): Promise<FindingRow[]> {
   return findingRows(sql, q, 'differing');
 }
 
@@ -307,8 +308,8 @@ export function listUndecided(sql: Sql, q: PeriodQuery): Promise<UndecidedRow[]>
 
 /**
  * Cards (with suggestions) of hook calls received in the period. With `clicked`, only those with
- * feedback (the compliance summary's fold: a card is read for the clicks on its notice suggestion;
- * as a sighting it is its call again, src/store/pregnancy-sightings.ts).
+ * feedback: all QC's case facts read of a card is the clicks on its notice suggestion; as a
+ * sighting it is its call again (src/store/pregnancy-sightings.ts).
  */
 export async function listCards(sql: Sql, q: PeriodQuery, opts: { clicked?: boolean } = {}): Promise<CardRow[]> {
   const clicked = opts.clicked ? ' AND EXISTS (SELECT 1 FROM feedback fb WHERE fb.card_uuid = c.uuid)' : '';

@@ -4,6 +4,7 @@ import { appendAcknowledgement } from './acknowledgements.js';
 import {
   listAcknowledgements,
   listCards,
+  listDistinctFindings,
   listCardFeedback,
   listFeedback,
   listFindings,
@@ -28,7 +29,7 @@ import { issuedCards } from './issued-cards.js';
 import { sqlNoticeLinks, type NoticeLinkStore } from './notice-links.js';
 import { listObservedNotices, type ObservedNoticeRow } from './observed-notices.js';
 import { listPregnancySightings, type PregnancySightingRow, type SightingsQuery } from './pregnancy-sightings.js';
-import { listFollowUpEvents, type FollowUpRow } from './follow-up-events.js';
+import { listDistinctFollowUpEvents, listFollowUpEvents, type FollowUpRow } from './follow-up-events.js';
 import { storedSecret } from './qc-secret.js';
 import type { AcknowledgementRecord, AcknowledgementResult, HookCallRecord, NoticeRecord, PeriodQuery } from './records.js';
 import { compact, iso } from './row-values.js';
@@ -59,9 +60,12 @@ export interface AuditStore extends NoticeStore, NoticeLinkStore, FeedbackStore,
   pruneJtis(before: string): Promise<number>;
   listHookCalls(q: PeriodQuery): Promise<HookCallRow[]>;
   listFindings(q: PeriodQuery): Promise<FindingRow[]>;
+  /** The findings QC's case facts are computed from: a reusing call's only when they differ from its source's (./audit-queries.ts). */
+  listDistinctFindings(q: PeriodQuery): Promise<FindingRow[]>;
   listRuleErrors(q: PeriodQuery): Promise<RuleErrorRow[]>;
   listUndecided(q: PeriodQuery): Promise<UndecidedRow[]>;
-  listCards(q: PeriodQuery): Promise<CardRow[]>;
+  /** With `clicked`, only the cards with feedback (./audit-queries.ts). */
+  listCards(q: PeriodQuery, opts?: { clicked?: boolean }): Promise<CardRow[]>;
   listNotices(q: PeriodQuery): Promise<NoticeRow[]>;
   listFeedback(q: PeriodQuery): Promise<FeedbackRow[]>;
   /** The feedback on the cards `listCards(q)` returns, received in the period (./audit-queries.ts). */
@@ -71,6 +75,8 @@ export interface AuditStore extends NoticeStore, NoticeLinkStore, FeedbackStore,
   listObservedNotices(q: PeriodQuery): Promise<ObservedNoticeRow[]>;
   /** Follow-up events observed by the hook calls received in the period (src/store/follow-up-events.ts). */
   listFollowUpEvents(q: PeriodQuery): Promise<FollowUpRow[]>;
+  /** The follow-up events the funnel's facts are computed from: the first of equal ones (src/store/follow-up-events.ts). */
+  listDistinctFollowUpEvents(q: PeriodQuery): Promise<FollowUpRow[]>;
   /** The patients a QC report of a short period is about: with findings in it, or (`nipt`) an NIPT result dated in it (./audit-queries.ts). */
   listReportPatients(q: PeriodQuery, nipt?: { from: string; to: string }): Promise<string[]>;
   /** Every pregnancy sighting of these patients in the period, whatever the institution (./pregnancy-sightings.ts). */
@@ -145,15 +151,17 @@ export function createAuditStore(sql: Sql): AuditStore {
     },
     listHookCalls: (q) => listHookCalls(sql, q),
     listFindings: (q) => listFindings(sql, q),
+    listDistinctFindings: (q) => listDistinctFindings(sql, q),
     listRuleErrors: (q) => listRuleErrors(sql, q),
     listUndecided: (q) => listUndecided(sql, q),
-    listCards: (q) => listCards(sql, q),
+    listCards: (q, opts) => listCards(sql, q, opts),
     listNotices: (q) => listNotices(sql, q),
     listFeedback: (q) => listFeedback(sql, q),
     listCardFeedback: (q) => listCardFeedback(sql, q),
     listAcknowledgements: (q) => listAcknowledgements(sql, q),
     listObservedNotices: (q) => listObservedNotices(sql, q),
     listFollowUpEvents: (q) => listFollowUpEvents(sql, q),
+    listDistinctFollowUpEvents: (q) => listDistinctFollowUpEvents(sql, q),
     listReportPatients: (q, nipt) => listReportPatients(sql, q, nipt),
     listPregnancySightings: (q) => listPregnancySightings(sql, q),
     storedSecret: (name) => storedSecret(sql, name),

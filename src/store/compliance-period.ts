@@ -32,9 +32,10 @@ export function periodCalls(q: PeriodArgs): { from: string; to: string; institut
 
 /**
  * The audit rows the compliance report needs, for `GET /qc/notification-compliance` and the CLI
- * alike: findings and cards from `from − LOOKBACK_DAYS` to `to`, notice events (clicks on those
- * cards, acknowledgements, notice Communications observed by later calls) up to `today` so a notice
- * after the period still counts; a day of slack each side for any zone. Then the pregnancy sightings of
+ * alike: findings from `from − LOOKBACK_DAYS` to `to` (a reusing call's only when they differ from
+ * its source's), notice events (the clicked cards and the clicks on them, acknowledgements, notice
+ * Communications observed by later calls) up to `today` so a notice after the period still counts;
+ * a day of slack each side for any zone. What is left out changes no case (./audit-queries.ts). Then the pregnancy sightings of
  * the women with findings (docs/design.md#pregnancy-identity) over the same span, at every
  * institution: one more bounded query (by patient, ./pregnancy-sightings.ts), so an institution's
  * report groups a woman's calls exactly as the province's does.
@@ -53,8 +54,8 @@ export async function readCompliancePeriod(audit: AuditStore, q: PeriodArgs, tod
   const events = { ...period, to: eventsEnd };
   const theirs = whose === 'all' ? {} : { patientIds: whose };
   const [findings, cards, feedback, acknowledgements, observed] = await Promise.all([
-    audit.listFindings({ ...period, ...theirs }),
-    audit.listCards({ ...events, ...theirs }),
+    audit.listDistinctFindings({ ...period, ...theirs }),
+    audit.listCards({ ...events, ...theirs }, { clicked: true }),
     audit.listCardFeedback({ ...events, ...theirs }),
     audit.listAcknowledgements(events),
     audit.listObservedNotices(events),

@@ -4,8 +4,8 @@ import type { PregnancyFacts } from '../qc/compliance.js';
 import type { CallFacts } from '../qc/compliance-types.js';
 import { settingsKey, summaryFacts, type SummarySettings, type WomenRows } from '../qc/compliance-summary.js';
 import type { FollowUpPregnancyFacts } from '../qc/follow-up.js';
-import { listAcknowledgements, listCardFeedback, listCards, listFoldFindings, REPORT } from './audit-queries.js';
-import { listFoldFollowUpEvents } from './follow-up-events.js';
+import { listAcknowledgements, listCardFeedback, listCards, listDistinctFindings, REPORT } from './audit-queries.js';
+import { listDistinctFollowUpEvents } from './follow-up-events.js';
 import { listObservedNotices, observedCommunication } from './observed-notices.js';
 import { listPregnancySightings } from './pregnancy-sightings.js';
 import { compact, json } from './row-values.js';
@@ -272,13 +272,13 @@ export async function readWomenTimed(
     ms[k] = performance.now() - t;
     return out;
   };
-  const findings = await timed('findings', () => listFoldFindings(tx, q));
+  const findings = await timed('findings', () => listDistinctFindings(tx, q));
   const cards = await timed('cards', () => listCards(tx, q, { clicked: true }));
   const feedback = await timed('feedback', () => listCardFeedback(tx, q));
   const acknowledgements = await timed('acknowledgements', () => listAcknowledgements(tx, q));
   const communications = await timed('communications', async () => (await listObservedNotices(tx, q)).map(observedCommunication));
   const sightings = await timed('sightings', () => listPregnancySightings(tx, q));
-  const events = await timed('events', () => listFoldFollowUpEvents(tx, q));
+  const events = await timed('events', () => listDistinctFollowUpEvents(tx, q));
   return { rows: { findings, cards, feedback, acknowledgements, communications, sightings, events }, ms };
 }
 

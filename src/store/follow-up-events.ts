@@ -13,14 +13,14 @@ export function listFollowUpEvents(sql: Sql, q: PeriodQuery): Promise<FollowUpRo
 }
 
 /**
- * The follow-up events the compliance summary folds a woman in from (docs/design.md#qc-summary):
- * of the events equal in everything the funnel reads — the call's EHR, institution, pregnancy key
+ * The follow-up events the funnel's facts are computed from (docs/design.md#qc-summary): of the
+ * events equal in everything the funnel reads — the call's EHR, institution, pregnancy key
  * and EDD, and the event itself — only the first. Every call that opens her chart observes her
  * procedures and results again; the funnel counts a record once per pregnancy, keeps the first it
  * meets and the earliest day per kind, so a later equal row changes nothing, and its call is still
  * a sighting (src/store/pregnancy-sightings.ts).
  */
-export function listFoldFollowUpEvents(sql: Sql, q: PeriodQuery): Promise<FollowUpRow[]> {
+export function listDistinctFollowUpEvents(sql: Sql, q: PeriodQuery): Promise<FollowUpRow[]> {
   return eventRows(
     sql,
     q,

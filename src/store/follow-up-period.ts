@@ -24,7 +24,7 @@ export async function readFollowUpPeriod(
   const period = q.institution === undefined ? { from: start, to: end } : { from: start, to: end, institutionId: q.institution };
   const [compliance, events] = await Promise.all([
     readCompliancePeriod(audit, q, today, whose),
-    audit.listFollowUpEvents(whose === 'all' ? period : { ...period, patientIds: whose }),
+    audit.listDistinctFollowUpEvents(whose === 'all' ? period : { ...period, patientIds: whose }),
   ]);
   // The sightings of the women whose events the scope saw but who have no findings in it (an NIPT
   // result alone): their pregnancies are resolved from every call of their EHR too, as those of the

@@ -3,16 +3,17 @@ import { addDays } from '../../src/calendar/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeCompliance } from '../../src/qc/compliance.js';
 import type { ComplianceOptions, GroupBy } from '../../src/qc/compliance-types.js';
-import { computeFollowUp } from '../../src/qc/follow-up.js';
+import { computeFollowUp, followUpFacts, type FollowUpPregnancyFacts } from '../../src/qc/follow-up.js';
 import type { FollowUpGroupBy, FollowUpOptions } from '../../src/qc/follow-up-types.js';
-import { listCards, listFindings, listFoldFindings } from '../../src/store/audit-queries.js';
+import { listCardFeedback, listCards, listDistinctFindings, listFindings } from '../../src/store/audit-queries.js';
 import { createAuditStore, type AuditStore } from '../../src/store/audit-store.js';
 import { readCompliancePeriod } from '../../src/store/compliance-period.js';
 import { complianceReport, SUMMARY_INLINE_MAX } from '../../src/store/compliance-report.js';
 import { sqlComplianceSummary } from '../../src/store/compliance-summary.js';
 import { settingsKey } from '../../src/qc/compliance-summary.js';
 import { readFollowUpPeriod } from '../../src/store/follow-up-period.js';
-import { listFollowUpEvents, listFoldFollowUpEvents } from '../../src/store/follow-up-events.js';
+import { observedCommunication } from '../../src/store/observed-notices.js';
+import { listDistinctFollowUpEvents, listFollowUpEvents } from '../../src/store/follow-up-events.js';
 import { followUpReport } from '../../src/store/follow-up-report.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createPgSql } from '../../src/store/pg-sql.js';
@@ -333,7 +334,7 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
     expect(await caseAt()).toMatchObject({ institution: 'org-1', rules: ['ama', 'screening-high-risk'], status: 'notified-late' });
   }, 240_000);
 
-  it(`${engine}: a woman whose chart is opened all day for weeks: her fold reads each run of her calls once and what repeats nothing once, and gives the rows' reports`, async () => {
+  it(`${engine}: a woman whose chart is opened all day for weeks: the summary and the rows read each run of her calls once and what repeats nothing once, and give what every row gives`, async () => {
     // A hospital's test patient: three chart openings a day for twenty days, the same finding each
     // time (stored once, the later calls naming the first: docs/design.md#notice-reuse); one opening
     // at org-2; the EDD revised on day 12, back for a day on day 15; a click on day 3's notice suggestion.
@@ -403,6 +404,33 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
       }),
     ]);
     const hers = { from: '0001-01-01T00:00:00Z', to: '9999-12-31T00:00:00Z', patientIds: [patientId] };
+    /** Every row of hers in the scope, every call of hers a sighting: the reference the reduced reads must equal. */
+    const everyRowOf = async (q: Period) => {
+      const mine = q.institution === undefined ? hers : { ...hers, institutionId: q.institution };
+      const calls = await sql.query<{
+        issuer: string;
+        tenant: string | null;
+        pregnancy_key: string;
+        edd: string;
+        received_at: Date | string;
+      }>('SELECT issuer, tenant, pregnancy_key, edd::text AS edd, received_at FROM hook_call WHERE patient_id = $1', [patientId]);
+      const compliance = {
+        findings: await listFindings(sql, mine),
+        cards: await listCards(sql, mine),
+        feedback: await listCardFeedback(sql, mine),
+        acknowledgements: await audit.listAcknowledgements(mine),
+        communications: (await audit.listObservedNotices(mine)).map(observedCommunication),
+        sightings: calls.map((c) => ({
+          patientId,
+          issuer: c.issuer,
+          ...(c.tenant ? { tenant: c.tenant } : {}),
+          pregnancyKey: c.pregnancy_key,
+          edd: c.edd,
+          receivedAt: new Date(c.received_at).toISOString(),
+        })),
+      };
+      return { compliance, followUp: { compliance, events: await listFollowUpEvents(sql, mine) } };
+    };
     const [reusing] = await sql.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM hook_call WHERE patient_id = $1 AND findings_from IS NOT NULL',
       [patientId],
@@ -411,7 +439,7 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
     // What the fold reads of her: the findings of the calls that differ from the first (org-2's, the
     // revised EDD's), the one clicked card, the first and last call of each run.
     expect(await listFindings(sql, hers)).toHaveLength(calls);
-    expect((await listFoldFindings(sql, hers)).map((f) => [f.institutionId, f.edd])).toEqual([
+    expect((await listDistinctFindings(sql, hers)).map((f) => [f.institutionId, f.edd])).toEqual([
       ['org-1', '2027-04-10'],
       ['org-2', '2027-04-10'],
       ...Array.from({ length: 3 * 8 - 3 }, () => ['org-1', '2027-04-14']),
@@ -421,7 +449,7 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
     // Each record once per run of equal calls: the referral seen first on day 8 (EDD 04-10), again by
     // the first call with the revised EDD, on day 15 (back to 04-10) and after; the procedure likewise from day 10.
     expect(await listFollowUpEvents(sql, hers)).toHaveLength(3 * 12 + 3 * 10);
-    expect((await listFoldFollowUpEvents(sql, hers)).map((e) => [e.kind, e.edd, e.receivedAt])).toEqual([
+    expect((await listDistinctFollowUpEvents(sql, hers)).map((e) => [e.kind, e.edd, e.receivedAt])).toEqual([
       ['referral', '2027-04-10', '2026-10-13T01:10:00.000Z'],
       ['procedure', '2027-04-10', '2026-10-15T01:10:00.000Z'],
       ['referral', '2027-04-14', '2026-10-17T01:10:00.000Z'],
@@ -445,6 +473,24 @@ function summarySuite(engine: string, open: () => Promise<Sql>): void {
       expect(JSON.stringify((await followUpReport(audit, q, funnel)).report)).toBe(
         JSON.stringify(await followUpFromRows(audit, q, funnel)),
       );
+      // Both read less than every row of hers; both give what every row and every call give.
+      const every = await everyRowOf(q);
+      expect(JSON.stringify(report.cases.filter((c) => c.patient === patientId))).toBe(
+        JSON.stringify(computeCompliance(every.compliance, opts).cases),
+      );
+      const stored = await sql.query<{ facts: FollowUpPregnancyFacts }>(
+        'SELECT facts FROM qc_follow_up_facts WHERE patient_id = $1 AND scope = $2',
+        [patientId, q.institution ?? ''],
+      );
+      const funnelOf = (f: FollowUpPregnancyFacts) => ({
+        id: f.id,
+        edd: f.edd,
+        kinds: f.kinds,
+        nipt: f.nipt,
+        noticeIssuedAt: f.compliance?.issuedAt,
+      });
+      expect(stored.map((r) => funnelOf(r.facts))).toEqual(followUpFacts(every.followUp, funnel).map(funnelOf));
+      expect(stored.map((r) => r.facts.kinds)).toEqual([q.institution === 'org-2' ? [] : ['referral', 'procedure']]);
     }
   }, 240_000);
 
