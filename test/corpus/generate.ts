@@ -11,6 +11,7 @@ import type {
   Quantity,
   Resource,
 } from '@medplum/fhirtypes';
+import { mulberry32 } from '../support/prng.js';
 
 /**
  * A corpus of prenatal records shaped the way Chinese obstetric EHRs export them — ICD-10 national
@@ -53,18 +54,6 @@ export interface CorpusRecord {
   readonly expect: Readonly<Record<string, Expected>>;
   /** The whole answer must hold no referral finding (e.g. pregnancy status unclear). */
   readonly noReferral?: boolean;
-}
-
-/** A small seeded PRNG (mulberry32): the corpus is the same for the same seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Ctx {
@@ -401,7 +390,7 @@ const SITUATIONS: readonly Situation[] = [
 
 /** Every situation once per variant: `variants` records each, with other ids, codings and Bundle orders. */
 export function generateCorpus(seed = 20261206, variants = 3): CorpusRecord[] {
-  const random = rng(seed);
+  const random = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const out: CorpusRecord[] = [];
   let n = 0;

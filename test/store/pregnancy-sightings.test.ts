@@ -7,6 +7,7 @@ import { listPregnancySightings } from '../../src/store/pregnancy-sightings.js';
 import { json } from '../../src/store/row-values.js';
 import type { Sql } from '../../src/store/sql.js';
 import { onEachEngine } from './each-engine.js';
+import { mulberry32 } from '../support/prng.js';
 
 /**
  * The sightings QC resolves pregnancies from (src/store/pregnancy-sightings.ts) are every call of
@@ -19,18 +20,6 @@ import { onEachEngine } from './each-engine.js';
 const ZONE = 'Asia/Shanghai';
 const TOLERANCE = 14;
 
-/** A small deterministic PRNG (mulberry32): the same history for a seed on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Call extends PregnancySighting {
   readonly patientId: string;
   readonly issuer: string;
@@ -40,7 +29,7 @@ interface Call extends PregnancySighting {
 
 /** One seed's history: three women (one id in two EHRs), runs of identical calls, revisions, ties. */
 function history(seed: number): Call[] {
-  const r = prng(seed);
+  const r = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const calls: Call[] = [];
   const women = [
