@@ -35,10 +35,10 @@ export function periodCalls(q: PeriodArgs): { from: string; to: string; institut
  * alike: findings from `from − LOOKBACK_DAYS` to `to` (a reusing call's only when they differ from
  * its source's), notice events (the clicked cards and the clicks on them, acknowledgements, notice
  * Communications observed by later calls) up to `today` so a notice after the period still counts;
- * a day of slack each side for any zone. What is left out changes no case (./audit-queries.ts). Then the pregnancy sightings of
- * the women with findings (docs/design.md#pregnancy-identity) over the same span, at every
- * institution: one more bounded query (by patient, ./pregnancy-sightings.ts), so an institution's
- * report groups a woman's calls exactly as the province's does.
+ * a day of slack each side for any zone. What is left out changes no case (./audit-queries.ts).
+ * Then the pregnancy sightings of the women with findings (docs/design.md#pregnancy-identity) over
+ * the same span, at every institution: one more bounded query (by patient, ./pregnancy-sightings.ts),
+ * so an institution's report groups a woman's calls exactly as the province's does.
  *
  * A short period (`readsByWoman`) first asks which women had findings in it, and reads the findings
  * and cards of those women only: a case is a pregnancy first indicated in the period, so its woman

@@ -254,7 +254,11 @@ async function keepSettings(tx: Sql, key: string, markChunk: number): Promise<'c
   return 'current';
 }
 
-/** These women's rows of every date, institution and EHR: what their facts are computed from. */
+/**
+ * These women's rows of every date, institution and EHR that their facts are computed from: each
+ * read leaves out only rows that change no fact — repeated calls, copies of a source's findings,
+ * cards nobody clicked, equal follow-up events (docs/design.md#qc-summary).
+ */
 async function readWomen(tx: Sql, patientIds: readonly string[]): Promise<WomenRows> {
   return (await readWomenTimed(tx, patientIds)).rows;
 }
