@@ -42,7 +42,7 @@ interface Placed {
   readonly institutionId?: string;
 }
 
-/** Some women's rows, each read whole (every institution, every date) with the institution of each. */
+/** Some women's rows of every institution and date (all that can change their facts), with the institution of each. */
 export interface WomenRows {
   readonly findings: readonly FindingFact[];
   readonly cards: readonly CardFact[];

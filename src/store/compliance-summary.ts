@@ -14,8 +14,9 @@ import type { Sql } from './sql.js';
 /**
  * The per-pregnancy summary of notification compliance and the follow-up funnel in the store
  * (docs/design.md#qc-summary): women marked dirty by the triggers of migration 18 are folded in —
- * their rows read whole, their facts recomputed with the reports' own code
- * (src/qc/compliance-summary.ts) and replaced — and a report reads the facts of its scope and period.
+ * their rows of every date read (all that can change their facts), their facts recomputed with the
+ * reports' own code (src/qc/compliance-summary.ts) and replaced — and a report reads the facts of
+ * its scope and period.
  */
 export interface ComplianceSummaryStore {
   /** Whether the stored facts were computed with these settings, and how many women wait to be folded in. */
