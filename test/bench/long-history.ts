@@ -11,13 +11,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
-import { ART25_NOTICE_RULE_IDS } from '../../src/engine/rule-ids.js';
 import { summaryFacts } from '../../src/qc/compliance-summary.js';
 import { readWomenTimed } from '../../src/store/compliance-summary.js';
 import { createStore } from '../../src/store/create-store.js';
 import { runCannon } from './lib/cannon.js';
 import { paddedRequest, SERVICE_IDS } from './lib/records.js';
+import { SHANGHAI_SUMMARY } from './lib/qc-scale-data.js';
 import { runDir } from './lib/settings.js';
 import { finish, LOAD_CORE, startService } from './lib/targets.js';
 
@@ -30,11 +29,7 @@ const { values: args } = parseArgs({
   },
 });
 
-const settings = {
-  timeZone: 'Asia/Shanghai',
-  referralRules: ART25_NOTICE_RULE_IDS,
-  pregnancyToleranceDays: DEFAULT_POLICY.PREGNANCY_EDD_TOLERANCE_DAYS,
-};
+const settings = SHANGHAI_SUMMARY;
 
 let dataDir = args['data-dir'];
 if (dataDir === undefined) {

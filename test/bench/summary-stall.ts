@@ -21,10 +21,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { DEFAULT_POLICY } from '../../src/clinical/policy.js';
-import { ART25_NOTICE_RULE_IDS } from '../../src/engine/rule-ids.js';
 import { createStore } from '../../src/store/create-store.js';
-import { generateProvince } from './lib/qc-scale-data.js';
+import { generateProvince, SHANGHAI_SUMMARY } from './lib/qc-scale-data.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,11 +36,7 @@ const { values: args } = parseArgs({
 const batch = Number(args.batch);
 const round = Number(args.round);
 
-const settings = {
-  timeZone: 'Asia/Shanghai',
-  referralRules: ART25_NOTICE_RULE_IDS,
-  pregnancyToleranceDays: DEFAULT_POLICY.PREGNANCY_EDD_TOLERANCE_DAYS,
-};
+const settings = SHANGHAI_SUMMARY;
 
 /** `fn`'s result, its wall time and the longest gap between ticks of a 1 ms timer while it ran. */
 async function stalls<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; longestMs: number; ticks: number }> {

@@ -5,6 +5,7 @@ import { ART25_NOTICE_RULE_IDS } from '../../src/engine/rule-ids.js';
 import type { SummarySettings } from '../../src/qc/compliance-summary.js';
 import type { ComplianceSummaryStore } from '../../src/store/compliance-summary.js';
 import type { FeedbackRecord } from '../../src/store/records.js';
+import { SHANGHAI_SUMMARY } from '../bench/lib/qc-scale-data.js';
 import type { AcknowledgementRecord, HookCallRecord, NoticeRecord } from '../../src/store/records.js';
 
 /** Builders for store tests: every call gets fresh ids so tests sharing one database never collide. */
@@ -110,13 +111,6 @@ export const PROVINCE_YEAR_REPORT = {
   referralRules: ART25_NOTICE_RULE_IDS,
   pregnancyToleranceDays: DEFAULT_POLICY.PREGNANCY_EDD_TOLERANCE_DAYS,
   diagnosisDays: DEFAULT_POLICY.FOLLOW_UP_DIAGNOSIS_DAYS,
-};
-
-/** The per-pregnancy summary's settings of a service in Asia/Shanghai on the default policy. */
-export const SHANGHAI_SUMMARY: SummarySettings = {
-  timeZone: 'Asia/Shanghai',
-  referralRules: ART25_NOTICE_RULE_IDS,
-  pregnancyToleranceDays: DEFAULT_POLICY.PREGNANCY_EDD_TOLERANCE_DAYS,
 };
 
 /** Builds the per-pregnancy summary of a store that has none yet, as the server's background refresh does after a migration. */

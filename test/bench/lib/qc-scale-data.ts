@@ -29,6 +29,16 @@
  * Only the calls received in `year` (clinic days in Asia/Shanghai, UTC+8) are kept.
  */
 import type { Sql } from '../../../src/store/sql.js';
+import { DEFAULT_POLICY } from '../../../src/clinical/policy.js';
+import { ART25_NOTICE_RULE_IDS } from '../../../src/engine/rule-ids.js';
+import type { SummarySettings } from '../../../src/qc/compliance-summary.js';
+
+/** The per-pregnancy summary's settings of a service in Asia/Shanghai on the default policy (the generated province's zone). */
+export const SHANGHAI_SUMMARY: SummarySettings = {
+  timeZone: 'Asia/Shanghai',
+  referralRules: ART25_NOTICE_RULE_IDS,
+  pregnancyToleranceDays: DEFAULT_POLICY.PREGNANCY_EDD_TOLERANCE_DAYS,
+};
 
 export interface ProvinceShape {
   readonly calls: number;
