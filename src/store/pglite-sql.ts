@@ -47,6 +47,7 @@ function preparedStatements(db: PGlite) {
       const t = types;
       const values = params.map((v, i): BindValue => {
         if (v === null || v === undefined) return null;
+        if (v instanceof Uint8Array) return v; // a binary parameter (textArrayBinary): sent as it is
         const serializer = db.serializers[t[i] ?? 0];
         return serializer ? (serializer(v) as BindValue) : String(v);
       });
@@ -66,12 +67,23 @@ const DESCRIBE_EXECUTE_SYNC = Buffer.concat([
 
 type Prepared = ReturnType<typeof preparedStatements>;
 
+/**
+ * The parameters of a statement without a name, for PGlite's `query`, which turns every value into
+ * text with its type's serializer: a binary parameter (a Buffer) would arrive mangled, so it is
+ * refused here. Named statements send it as it is.
+ */
+function textParams(params: readonly unknown[]): unknown[] {
+  // Thrown outside `guarded`: a mistake in the code, not the store being unavailable.
+  if (params.some((v) => v instanceof Uint8Array)) throw new TypeError('a binary parameter needs a named statement on the embedded store');
+  return [...params];
+}
+
 /** `query` inside a transaction: a named statement goes through `prepared`. */
 function queryIn(tx: Transaction, prepared: Prepared) {
-  return async <T extends object>(text: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<T[]> =>
-    guarded(async () =>
-      options.name === undefined ? (await tx.query<T>(text, [...params])).rows : prepared<T>(options.name, text, params, false),
-    );
+  return async <T extends object>(text: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<T[]> => {
+    const unnamed = options.name === undefined ? textParams(params) : undefined;
+    return guarded(async () => (unnamed ? (await tx.query<T>(text, unnamed)).rows : prepared<T>(options.name!, text, params, false)));
+  };
 }
 
 /**
@@ -135,11 +147,10 @@ export async function openPglite(dataDir: string, template?: () => Blob | undefi
   const exclusive = serialised();
   const sql: Sql = {
     // A named statement outside a transaction is autocommitted: one exchange, no BEGIN and COMMIT.
-    query<T extends object>(text: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<T[]> {
+    async query<T extends object>(text: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<T[]> {
+      const unnamed = options.name === undefined ? textParams(params) : undefined;
       return exclusive(() =>
-        guarded(async () =>
-          options.name === undefined ? (await db.query<T>(text, [...params])).rows : prepared<T>(options.name, text, params, true),
-        ),
+        guarded(async () => (unnamed ? (await db.query<T>(text, unnamed)).rows : prepared<T>(options.name!, text, params, true))),
       );
     },
     transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {

@@ -6,7 +6,7 @@ import { buildNoticeContent } from '../../src/referral/notice/content.js';
 import { derivedNoticeId, draftedNotice } from '../../src/referral/notice/substance.js';
 import { createStore, type OpenedStore } from '../../src/store/create-store.js';
 import { createHookCallBatcher } from '../../src/store/hook-call-batcher.js';
-import { NoticeConflictError, textArrayLiteral } from '../../src/store/hook-call-writes.js';
+import { NoticeConflictError, textArrayBinary } from '../../src/store/hook-call-writes.js';
 import { MEMORY_DATA_DIR } from '../../src/store/pglite-sql.js';
 import type { HookCallRecord, NoticeRecord } from '../../src/store/records.js';
 import { createReuseCache } from '../../src/store/reuse-cache.js';
@@ -186,16 +186,30 @@ function contract(engine: string, open: () => Promise<OpenedStore>): void {
       expect((await store.audit.get(n.id))?.content).toEqual(n.content);
     });
 
-    it('notice texts go in as one text[] parameter: quotes, backslashes, braces, commas, NULL words, newlines and CJK come back byte for byte', async () => {
+    it('notice texts go in as one binary text[] parameter: quotes, backslashes, braces, commas, NULL words, newlines, CJK and astral characters come back byte for byte', async () => {
       const texts = [
-        jcs({ name: '张"丽"', path: 'C:\\记录\\2026', set: '{a,b}', word: 'NULL', lines: '第一行\n第二行\t', empty: '' }),
+        jcs({ name: '张"丽"', path: 'C:\\记录\\2026', set: '{a,b}', word: 'NULL', lines: '第一行\n第二行\t', empty: '', rare: '𠀀😀' }),
         '',
         'NULL',
         '\\"{},',
         ' leading and trailing spaces ',
+        '产'.repeat(12_000),
       ];
-      const [row] = await store.sql.query<{ a: string[] }>('SELECT $1::text[] AS a', [textArrayLiteral(texts)]);
+      const [row] = await store.sql.query<{ a: string[]; n: number }>(
+        'SELECT $1::text[] AS a, cardinality($1::text[]) AS n',
+        [textArrayBinary(texts)],
+        {
+          name: 'text-array-binary-probe',
+        },
+      );
+      expect(row?.n).toBe(texts.length);
       expect(row?.a).toEqual(texts);
+    });
+
+    it('a binary parameter without a statement name is refused on the embedded store (PGlite would send it as text), taken as it is on a server', async () => {
+      const q = store.sql.query<{ a: string[] }>('SELECT $1::text[] AS a', [textArrayBinary(['a'])]);
+      if (engine === 'PGlite') await expect(q).rejects.toThrow(/binary parameter needs a named statement/);
+      else expect((await q)[0]?.a).toEqual(['a']);
     });
 
     it('another process (no cache) issuing the same notice later: no conflict, the first issue is kept', async () => {
