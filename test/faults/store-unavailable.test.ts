@@ -23,7 +23,7 @@ function switchable(sql: Sql): Sql {
     throw storeUnavailable(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
   };
   return {
-    query: async (text, params) => (down ? cut() : sql.query(text, params)),
+    query: async (text, params, options) => (down ? cut() : sql.query(text, params, options)),
     transaction: async (fn) => (down ? cut() : sql.transaction((tx) => fn(switchable(tx)))),
     close: () => sql.close(),
   };
