@@ -483,6 +483,8 @@ export function auditStoreContract(name: string, target: () => ContractTarget): 
       expect(await store.listCards(period(inst))).toHaveLength(50);
       const notices = await store.listNotices(period(inst));
       expect(notices.map((x) => [x.id, x.hookCallId]).sort()).toEqual(calls.map((c, i) => [c.notice!.id, ids[i]]).sort());
+      // Each notice's text went in at its own place of the batch's one text[] parameter.
+      for (const c of calls) expect((await store.get(c.notice!.id))?.content).toEqual(c.notice!.content);
       const [counts] = await db.sql.query<{ s: number; e: number }>(
         `SELECT (SELECT count(*)::int FROM suggestion WHERE hook_call_id IN (SELECT id FROM hook_call WHERE institution_id = $1)) AS s,
                 (SELECT count(*)::int FROM rule_error WHERE hook_call_id IN (SELECT id FROM hook_call WHERE institution_id = $1)) AS e`,
