@@ -98,13 +98,16 @@ export async function compose(
     logger.warn({ pid, hostname, command, startedAt }, 'DATA_DIR lock taken over: its process no longer runs');
   }
   logger.info({ engine: store.engine, schemaVersion: store.migration.version, applied: store.migration.applied.length }, 'store ready');
+  const summarySettings = configuredReportSettings(config, clock.now().today);
   const refresher = opts.refreshSummary
-    ? startSummaryRefresher(audit, configuredReportSettings(config, clock.now().today), {
+    ? startSummaryRefresher(audit, summarySettings, {
         logger,
         batch: store.engine === 'postgres' ? SUMMARY_BATCH : PGLITE_SUMMARY_BATCH,
         onTransaction: (t) => metrics.summaryTransaction(t.kind, t.ms / 1000),
       })
     : undefined;
+  // Its progress for operators: an upgrade that rebuilds the summary counts down on /metrics.
+  if (refresher) metrics.watchSummary(() => audit.summaryStatus(summarySettings));
   return {
     deps,
     store,

@@ -1,8 +1,9 @@
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { ALL_RULE_IDS } from '../engine/rule-ids.js';
 import type { ServiceResult } from '../engine/service.js';
 import { ERRORS } from '../errors/catalogue.js';
 import type { FhirFailureReason } from '../fhir/response-guard.js';
+import type { SummaryStatus } from '../store/compliance-summary.js';
 import { counterFamily, histogramFamily, type CounterFamily, type CounterSlot, type HistogramSlot } from './slots.js';
 
 /**
@@ -59,6 +60,13 @@ export interface Metrics {
   qcRequest(route: string, status: number): void;
   /** Times one transaction of the compliance summary's background refresh (`fold` or `mark`). */
   summaryTransaction(kind: 'fold' | 'mark', seconds: number): void;
+  /**
+   * Reports the compliance summary's state, read with `status` just before each scrape (one count):
+   * the women waiting to be folded in, and whether the summary is of today's report settings. Only
+   * a process that refreshes the summary calls it; a failed read gives NaN and a store error
+   * (`qc-summary-status`), never a failed scrape.
+   */
+  watchSummary(status: () => Promise<SummaryStatus>): void;
   /** The exposition text (Prometheus text format 0.0.4). */
   scrape(): Promise<string>;
   readonly contentType: string;
@@ -133,6 +141,8 @@ export function createMetrics(opts: { readonly services: readonly string[] }): M
   }
 
   let processMetrics = false;
+  /** Sets the summary gauges from one read of the store (`watchSummary`), before each scrape. */
+  let summaryState: (() => Promise<void>) | undefined;
   return {
     registry,
     contentType: registry.contentType,
@@ -149,6 +159,29 @@ export function createMetrics(opts: { readonly services: readonly string[] }): M
     storeErrors: (operation) => store(operation),
     rateLimited: (limiter) => limited(limiter).inc(),
     summaryTransaction: (kind, seconds) => summaryKinds[kind].observe(seconds),
+    watchSummary(status) {
+      if (summaryState) throw new Error('the compliance summary is already watched');
+      const storeError = store('qc-summary-status');
+      const backlog = new Gauge({
+        name: `${p}qc_summary_backlog`,
+        help: 'Women whose compliance summary facts wait to be folded in, read at scrape. After an upgrade that rebuilds the summary it counts down to 0; QC reports read rows until it does.',
+        registers: [registry],
+      });
+      const current = new Gauge({
+        name: `${p}qc_summary_current`,
+        help: "1 when the stored compliance summary is of this process's report settings, 0 while a rebuild has not marked every woman yet.",
+        registers: [registry],
+      });
+      // Read before the registry is written out, so a failed read's store error is in the same scrape.
+      summaryState = async () => {
+        const state = await status().catch(() => {
+          storeError.inc();
+          return undefined;
+        });
+        backlog.set(state?.backlog ?? Number.NaN);
+        current.set(state === undefined ? Number.NaN : state.current ? 1 : 0);
+      };
+    },
     qcRequest(route, status) {
       let byStatus = qc.get(route);
       if (!byStatus) {
@@ -157,11 +190,12 @@ export function createMetrics(opts: { readonly services: readonly string[] }): M
       }
       byStatus(status).inc();
     },
-    scrape() {
+    async scrape() {
       if (!processMetrics) {
         processMetrics = true;
         collectDefaultMetrics({ register: registry });
       }
+      await summaryState?.();
       return registry.metrics();
     },
   };

@@ -182,6 +182,39 @@ describe('/metrics: the compliance summary refresh', () => {
     expect(m.get('prenatal_cds_qc_summary_transaction_seconds_count{kind="mark"}')).toBe(1);
   });
 
+  it('the summary state, read once before each scrape: the women waiting and whether it is of today’s settings; a failed read is NaN and a store error', async () => {
+    const metrics = createMetrics({ services: [SERVICE] });
+    expect([...samples(await metrics.scrape()).keys()].filter((k) => k.startsWith('prenatal_cds_qc_summary_b'))).toEqual([]);
+    let reads = 0;
+    let next: () => Promise<{ current: boolean; backlog: number }> = async () => ({ current: false, backlog: 68_522 });
+    metrics.watchSummary(() => {
+      reads += 1;
+      return next();
+    });
+    let m = samples(await metrics.scrape());
+    expect(m.get('prenatal_cds_qc_summary_backlog')).toBe(68_522);
+    expect(m.get('prenatal_cds_qc_summary_current')).toBe(0);
+    expect(reads).toBe(1);
+    next = async () => ({ current: true, backlog: 0 });
+    m = samples(await metrics.scrape());
+    expect([m.get('prenatal_cds_qc_summary_backlog'), m.get('prenatal_cds_qc_summary_current'), reads]).toEqual([0, 1, 2]);
+    next = () => Promise.reject(new AppError('store-unavailable'));
+    m = samples(await metrics.scrape());
+    expect(m.get('prenatal_cds_qc_summary_backlog')).toBeNaN();
+    expect(m.get('prenatal_cds_qc_summary_current')).toBeNaN();
+    expect(m.get('prenatal_cds_store_errors_total{operation="qc-summary-status"}')).toBe(1);
+    expect(() => metrics.watchSummary(next)).toThrow(/already watched/);
+  });
+
+  it('every prenatal_cds metric family is in the table of docs/design.md#metrics', async () => {
+    const metrics = createMetrics({ services: [SERVICE] });
+    metrics.watchSummary(async () => ({ current: true, backlog: 0 }));
+    const families = [...(await metrics.scrape()).matchAll(/^# HELP (prenatal_cds_\w+) /gm)].map((x) => x[1]!);
+    expect(families.length).toBeGreaterThanOrEqual(12);
+    const design = readFileSync(join(packageRoot(), 'docs', 'design.md'), 'utf8');
+    expect(families.filter((f) => !design.includes(`\`${f}\``))).toEqual([]);
+  });
+
   it("the service's background refresh: the woman of a hook call folded in is one fold transaction", async () => {
     const s = await composed({}, { refreshSummary: true });
     try {
@@ -191,6 +224,11 @@ describe('/metrics: the compliance summary refresh', () => {
       const folds = async () => (await scrape(s.app)).get('prenatal_cds_qc_summary_transaction_seconds_count{kind="fold"}');
       await expect.poll(folds, { timeout: 20_000, interval: 200 }).toBe(1);
       expect(await s.c.store.sql.query('SELECT patient_id FROM qc_summary_dirty')).toEqual([]);
+      const m = await scrape(s.app);
+      expect([m.get('prenatal_cds_qc_summary_backlog'), m.get('prenatal_cds_qc_summary_current')]).toEqual([0, 1]);
+      // Settings of another version: what an upgrade that rebuilds the summary finds.
+      await s.c.store.sql.query("UPDATE qc_summary_state SET settings = 'an older version' WHERE id = 1");
+      expect((await scrape(s.app)).get('prenatal_cds_qc_summary_current')).toBe(0);
     } finally {
       await s.c.close();
     }
