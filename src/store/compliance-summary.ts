@@ -150,8 +150,11 @@ async function refreshBatch(
   const patientIds = dirty.map((d) => d.patient_id);
   const facts = summaryFacts(await readWomen(tx, patientIds), settings);
   const theirs = [json(patientIds)];
-  await tx.query('DELETE FROM qc_case_facts WHERE patient_id IN (SELECT jsonb_array_elements_text($1::jsonb))', theirs);
-  await tx.query('DELETE FROM qc_follow_up_facts WHERE patient_id IN (SELECT jsonb_array_elements_text($1::jsonb))', theirs);
+  // `= ANY (ARRAY(…))`, not `IN (SELECT …)`: without statistics (the embedded store has none,
+  // docs/design.md#planner-statistics) the latter was planned as a hash join over the whole table.
+  const ofTheirs = 'patient_id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))';
+  await tx.query(`DELETE FROM qc_case_facts WHERE ${ofTheirs}`, theirs);
+  await tx.query(`DELETE FROM qc_follow_up_facts WHERE ${ofTheirs}`, theirs);
   if (facts.compliance.length > 0)
     await tx.query(
       `INSERT INTO qc_case_facts (scope, patient_id, pregnancy, first_at, facts)

@@ -42,13 +42,14 @@ type Raw = Record<string, unknown>;
  */
 export async function listPregnancySightings(sql: Sql, q: SightingsQuery): Promise<PregnancySightingRow[]> {
   if (q.patientIds.length === 0) return [];
+  // Her calls by her index whatever the statistics: `= ANY`, not `IN (SELECT …)` (docs/design.md#planner-statistics).
   const rows = await sql.query<Raw>(
     `SELECT patient_id, issuer, tenant, pregnancy_key, edd, received_at FROM (
        SELECT h.patient_id, h.issuer, h.tenant, h.pregnancy_key, h.edd::text AS edd, h.received_at,
          ROW(h.pregnancy_key, h.edd) IS NOT DISTINCT FROM ROW(lag(h.pregnancy_key) OVER w, lag(h.edd) OVER w) AS as_before,
          ROW(h.pregnancy_key, h.edd) IS NOT DISTINCT FROM ROW(lead(h.pregnancy_key) OVER w, lead(h.edd) OVER w) AS as_after
        FROM hook_call h
-       WHERE h.patient_id IN (SELECT jsonb_array_elements_text($1::jsonb))
+       WHERE h.patient_id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))
          AND h.received_at >= $2::timestamptz AND h.received_at < $3::timestamptz
          AND (h.pregnancy_key IS NOT NULL OR h.edd IS NOT NULL)
        WINDOW w AS (PARTITION BY h.patient_id, h.issuer, h.tenant
