@@ -35,9 +35,11 @@ function planNodes(plan: unknown): { type: string; relation?: string }[] {
 /**
  * A provincial-size registry (20,000 practitioners with a certificate each, 2,000 organizations with
  * a licence each): the two hook-call reads must go by index, never read a version table whole —
- * else each order check costs time in proportion to the registry.
+ * else each order check costs time in proportion to the registry. `analyzed`: as autovacuum leaves a
+ * server; PGlite has none, so the embedded store's tables have no statistics
+ * (docs/design.md#planner-statistics).
  */
-async function expectIndexedReads(sql: Sql): Promise<void> {
+async function expectIndexedReads(sql: Sql, analyzed: boolean): Promise<void> {
   await sql.query(`INSERT INTO registry_practitioner_version (practitioner_id, record)
     SELECT 'dr-' || i, jsonb_build_object('practitionerId', 'dr-' || i, 'organizationIds', jsonb_build_array('org-' || (i % 2000))) FROM generate_series(1, 20000) AS i`);
   await sql.query(`INSERT INTO registry_certificate_version (certificate_key, number, technique, practitioner_id, record)
@@ -48,7 +50,7 @@ async function expectIndexedReads(sql: Sql): Promise<void> {
   await sql.query(`INSERT INTO registry_licence_version (number, organization_id, record)
     SELECT 'L-' || i, 'org-' || i, jsonb_build_object('organizationId', 'org-' || i, 'number', 'L-' || i, 'techniques', jsonb_build_array('midwifery'))
     FROM generate_series(1, 2000) AS i`);
-  await sql.query('ANALYZE');
+  if (analyzed) await sql.query('ANALYZE');
   const store = createSqlRegistryStore(sql);
   expect(await store.practitioner('dr-77')).toEqual({
     practitionerId: 'dr-77',
@@ -90,7 +92,7 @@ describe('SQL registry store on PGlite', () => {
   }, 90_000);
 
   it('reads a practitioner or an organization by index in a provincial-size registry', async () => {
-    await expectIndexedReads(await migrated(await createPgliteSql(MEMORY_DATA_DIR)));
+    await expectIndexedReads(await migrated(await createPgliteSql(MEMORY_DATA_DIR)), false);
   }, 90_000);
 });
 
@@ -110,6 +112,6 @@ describe.skipIf(Boolean(skipReason))(`SQL registry store on PostgreSQL${skipReas
   }));
 
   it('reads a practitioner or an organization by index in a provincial-size registry', async () => {
-    await expectIndexedReads(await migrated(createPgSql(await createDatabase(server!))));
+    await expectIndexedReads(await migrated(createPgSql(await createDatabase(server!))), true);
   }, 90_000);
 });
