@@ -313,11 +313,18 @@ export function listUndecided(sql: Sql, q: PeriodQuery): Promise<UndecidedRow[]>
  */
 export async function listCards(sql: Sql, q: PeriodQuery, opts: { clicked?: boolean } = {}): Promise<CardRow[]> {
   const clicked = opts.clicked ? ' AND EXISTS (SELECT 1 FROM feedback fb WHERE fb.card_uuid = c.uuid)' : '';
+  // Named women (the summary's fold): their calls by the patient index, then each one's cards by the
+  // card key. As a join, the embedded store (no statistics: docs/design.md#planner-statistics)
+  // scanned every card; a whole period's read keeps the join.
+  const cards =
+    q.patientIds === undefined
+      ? 'card c JOIN hook_call h ON h.id = c.hook_call_id'
+      : 'hook_call h CROSS JOIN LATERAL (SELECT * FROM card c WHERE c.hook_call_id = h.id OFFSET 0) c';
   const rows = await sql.query<Raw>(
     `SELECT ${CALL}, c.uuid, c.indicator, c.rules,
        COALESCE((SELECT jsonb_agg(jsonb_build_object('uuid', s.uuid, 'kind', s.kind) ORDER BY s.uuid) FROM suggestion s
          WHERE s.hook_call_id = c.hook_call_id AND s.card_uuid = c.uuid), '[]'::jsonb) AS suggestions
-     FROM card c JOIN hook_call h ON h.id = c.hook_call_id
+     FROM ${cards}
      WHERE ${IN_PERIOD_OF('h.received_at', 'h.institution_id')}${clicked} ORDER BY h.received_at, h.id, c.uuid`,
     patientParams(q),
     REPORT,

@@ -39,10 +39,16 @@ const REISSUED = `(l.reissue OR (l.reissue IS NULL AND (n.substance_hash IS NULL
  * `patientIds`. A later call that merely computed the same notice again links it too, and is not one.
  */
 export async function listObservedNotices(sql: Sql, q: PeriodQuery): Promise<ObservedNoticeRow[]> {
+  // Named women (the summary's fold): their few notices by the patient index, then each one's links
+  // by theirs. As a join, the embedded store (no statistics: docs/design.md#planner-statistics)
+  // hashed every link of the period; a whole period's read keeps the join.
+  const links =
+    q.patientIds === undefined
+      ? 'notice_link l JOIN notice n ON n.id = l.notice_id'
+      : 'notice n CROSS JOIN LATERAL (SELECT * FROM notice_link l WHERE l.notice_id = n.id OFFSET 0) l';
   const rows = await sql.query<Raw>(
     `SELECT l.notice_id, l.issued_at, n.patient_id, n.pregnancy_key, n.edd::text AS edd, n.institution_id,
-       nh.issuer, nh.tenant FROM notice_link l
-     JOIN notice n ON n.id = l.notice_id LEFT JOIN hook_call nh ON nh.id = n.hook_call_id
+       nh.issuer, nh.tenant FROM ${links} LEFT JOIN hook_call nh ON nh.id = n.hook_call_id
      WHERE l.hook_call_id IS NOT NULL AND l.hook_call_id IS DISTINCT FROM n.hook_call_id AND ${REISSUED}
        AND l.issued_at >= $1::timestamptz AND l.issued_at < $2::timestamptz AND ($3::text IS NULL OR n.institution_id = $3)
        AND ${OF_PATIENTS('n.patient_id')}

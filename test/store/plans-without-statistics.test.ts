@@ -97,7 +97,7 @@ describe('the embedded store without planner statistics (docs/design.md#planner-
     expect(plan).not.toMatch(/Seq Scan on hook_call\b|on hook_call_received_at/);
   });
 
-  it("the summary's fold deletes a woman's facts by their patient index", async () => {
+  it("the summary's fold deletes a woman's facts by their patient index, and reads her cards and notice links by their keys", async () => {
     await audit.refreshSummary(PROVINCE_YEAR_REPORT, { maxWomen: 200, batch: 200 });
     await sql.query(`INSERT INTO qc_summary_dirty (patient_id, version) SELECT DISTINCT patient_id, 1 FROM qc_case_facts LIMIT 3
       ON CONFLICT (patient_id) DO UPDATE SET version = qc_summary_dirty.version + 1`);
@@ -109,5 +109,14 @@ describe('the embedded store without planner statistics (docs/design.md#planner-
     expect(deletes[0]).toContain('qc_case_facts_patient');
     expect(deletes[1]).toContain('qc_follow_up_facts_patient');
     for (const d of deletes) expect(d).not.toMatch(/Seq Scan on qc_/);
+    // Her calls by the patient index, then each one's cards (and their suggestions) by the card key.
+    const cards = plans.find((p) => p.includes('c.uuid, c.indicator, c.rules'));
+    expect(cards).toContain('card_pkey');
+    expect(cards).not.toMatch(/Seq Scan on (card|hook_call)\b/);
+    // Her notices by the patient index, then each one's links by the notice index.
+    const links = plans.find((p) => p.includes('SELECT l.notice_id, l.issued_at'));
+    expect(links).toContain('notice_patient');
+    expect(links).toContain('notice_link_notice');
+    expect(links).not.toMatch(/Seq Scan on notice(_link)?\b|notice_link_issued_at/);
   });
 });
